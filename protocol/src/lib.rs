@@ -13,11 +13,21 @@
 //! - [`line`]: CRLF framing with length limits. A partial line is not an error.
 //! - [`reply`]: server replies: the three-digit code, `-` continuation versus final line,
 //!   and assembly of multi-line replies.
+//! - [`auth`]: AUTH LOGIN/PLAIN base64 prompts and answers, and redaction of secrets.
 //! - [`command`]: the verb of a client command line, with its span, keeping the text as typed.
+//! - [`dot`]: dot-stuffing and the `<CRLF>.<CRLF>` end of DATA, both directions.
+//! - [`enhanced`]: RFC 3463 enhanced status codes (`5.1.1`) and what each means.
+//! - [`extension`]: EHLO capabilities, each with its RFC and an explanation.
+//! - [`lang`]: English and Simplified Chinese text for every explanation.
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
 //! - [`wire`]: the JSON messages between the browser and the bridge; the only serde types.
 
+pub mod auth;
 pub mod command;
+pub mod dot;
+pub mod enhanced;
+pub mod extension;
+pub mod lang;
 pub mod limits;
 pub mod line;
 pub mod reply;

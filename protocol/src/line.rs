@@ -134,6 +134,15 @@ impl LineFramer {
         (!rest.is_empty() && !was_discarding).then_some(rest)
     }
 
+    /// Takes the bytes buffered after the last returned line, leaving the framer empty.
+    /// Used when the stream changes hands, e.g. from DATA back to commands.
+    pub fn take_buffered(&mut self) -> Vec<u8> {
+        let rest = self.buf.split_off(self.start);
+        self.drop_pending();
+        self.discarding = false;
+        rest
+    }
+
     /// Bytes buffered but not yet returned as a line.
     pub fn buffered(&self) -> usize {
         self.buf.len() - self.start
@@ -335,16 +344,25 @@ mod tests {
         assert_eq!(check_outgoing_line("EHLO me", 512), Ok(()));
         assert_eq!(
             check_outgoing_line("x\r\n.\r\nMAIL FROM:<evil>", 1000),
-            Err(OutgoingLineError::ControlCharacter { name: "CR", position: 1 })
+            Err(OutgoingLineError::ControlCharacter {
+                name: "CR",
+                position: 1
+            })
         );
         assert_eq!(
             check_outgoing_line("a\0b", 512),
-            Err(OutgoingLineError::ControlCharacter { name: "NUL", position: 1 })
+            Err(OutgoingLineError::ControlCharacter {
+                name: "NUL",
+                position: 1
+            })
         );
         assert_eq!(check_outgoing_line(&"a".repeat(510), 512), Ok(()));
         assert_eq!(
             check_outgoing_line(&"a".repeat(511), 512),
-            Err(OutgoingLineError::TooLong { length: 513, limit: 512 })
+            Err(OutgoingLineError::TooLong {
+                length: 513,
+                limit: 512
+            })
         );
     }
 }

@@ -252,9 +252,15 @@ mod tests {
     #[test]
     fn parses_final_continuation_and_bare_code() {
         let line = ReplyLine::parse("250-PIPELINING").expect("valid");
-        assert_eq!((line.code.get(), line.is_last, line.text), (250, false, "PIPELINING"));
+        assert_eq!(
+            (line.code.get(), line.is_last, line.text),
+            (250, false, "PIPELINING")
+        );
         let line = ReplyLine::parse("221 2.0.0 Bye").expect("valid");
-        assert_eq!((line.code.get(), line.is_last, line.text), (221, true, "2.0.0 Bye"));
+        assert_eq!(
+            (line.code.get(), line.is_last, line.text),
+            (221, true, "2.0.0 Bye")
+        );
         let line = ReplyLine::parse("250").expect("valid");
         assert_eq!((line.code.get(), line.is_last, line.text), (250, true, ""));
     }

@@ -167,8 +167,10 @@ mod tests {
     #[test]
     fn decodes_the_documented_client_messages() {
         assert_eq!(
-            ClientMsg::from_json(r#"{"type":"connect","host":"127.0.0.1","port":2525,"tls":"none"}"#)
-                .expect("valid"),
+            ClientMsg::from_json(
+                r#"{"type":"connect","host":"127.0.0.1","port":2525,"tls":"none"}"#
+            )
+            .expect("valid"),
             ClientMsg::Connect(ConnectRequest {
                 host: "127.0.0.1".into(),
                 port: 2525,
@@ -191,7 +193,13 @@ mod tests {
     fn tls_defaults_to_none_and_unknown_fields_are_ignored() {
         let msg = ClientMsg::from_json(r#"{"type":"connect","host":"mx","port":25,"x":1}"#)
             .expect("valid");
-        assert!(matches!(msg, ClientMsg::Connect(ConnectRequest { tls: TlsMode::None, .. })));
+        assert!(matches!(
+            msg,
+            ClientMsg::Connect(ConnectRequest {
+                tls: TlsMode::None,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -204,7 +212,10 @@ mod tests {
             r#"{"type":"connect","host":"mx","port":25,"tls":"ssl"}"#,
             r#"{"type":"line"}"#,
         ] {
-            assert!(ClientMsg::from_json(bad).is_err(), "{bad:?} must be rejected");
+            assert!(
+                ClientMsg::from_json(bad).is_err(),
+                "{bad:?} must be rejected"
+            );
         }
     }
 
@@ -214,7 +225,10 @@ mod tests {
             text: "250-PIPELINING".into(),
             at_ms: 3,
         };
-        assert_eq!(line.to_json(), r#"{"type":"line","text":"250-PIPELINING","at_ms":3}"#);
+        assert_eq!(
+            line.to_json(),
+            r#"{"type":"line","text":"250-PIPELINING","at_ms":3}"#
+        );
         let err = ServerMsg::Error {
             code: ErrorCode::ConnectFailed,
             message: "refused".into(),
@@ -223,8 +237,17 @@ mod tests {
             err.to_json(),
             r#"{"type":"error","code":"connect_failed","message":"refused"}"#
         );
-        for msg in [line, err, ServerMsg::Closed { reason: "bye".into() }] {
-            assert_eq!(ServerMsg::from_json(&msg.to_json()).expect("round trip"), msg);
+        for msg in [
+            line,
+            err,
+            ServerMsg::Closed {
+                reason: "bye".into(),
+            },
+        ] {
+            assert_eq!(
+                ServerMsg::from_json(&msg.to_json()).expect("round trip"),
+                msg
+            );
         }
     }
 
@@ -232,6 +255,12 @@ mod tests {
     fn unknown_error_codes_from_newer_bridges_decode() {
         let msg = ServerMsg::from_json(r#"{"type":"error","code":"quota_melted","message":"m"}"#)
             .expect("valid");
-        assert!(matches!(msg, ServerMsg::Error { code: ErrorCode::Unknown, .. }));
+        assert!(matches!(
+            msg,
+            ServerMsg::Error {
+                code: ErrorCode::Unknown,
+                ..
+            }
+        ));
     }
 }

@@ -1,0 +1,251 @@
+//! SMTP AUTH helpers (RFC 4954): base64 prompts and answers for LOGIN and PLAIN, and
+//! redaction of secrets in transcripts.
+//!
+//! During AUTH the server sends `334 <base64 challenge>` and the client answers with one
+//! base64 line. For LOGIN the challenges are the words `Username:` and `Password:`
+//! (`334 VXNlcm5hbWU6`, or lowercase `dXNlcm5hbWU6` as in the 163.com tutorial); for PLAIN
+//! the one answer is `authzid NUL authcid NUL password` (RFC 4616). Base64 hides a password
+//! from nobody, so anything shown or exported passes through [`redact_client_line`].
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use thiserror::Error;
+
+/// Why a base64 answer could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AuthDecodeError {
+    /// Not valid base64.
+    #[error("not valid base64: {0}")]
+    Base64(String),
+    /// A PLAIN answer must hold exactly two NUL separators (RFC 4616 section 2).
+    #[error(
+        "an AUTH PLAIN answer needs two NUL bytes (authzid NUL authcid NUL password), found {found}"
+    )]
+    PlainShape {
+        /// How many NUL bytes were found.
+        found: usize,
+    },
+}
+
+/// Encodes text as base64, as the client answers a 334 prompt.
+pub fn encode(text: &str) -> String {
+    STANDARD.encode(text.as_bytes())
+}
+
+/// Decodes a base64 string leniently about surrounding space, strictly about the alphabet.
+///
+/// # Errors
+///
+/// [`AuthDecodeError::Base64`] when the text is not base64.
+pub fn decode(text: &str) -> Result<Vec<u8>, AuthDecodeError> {
+    STANDARD
+        .decode(text.trim())
+        .map_err(|err| AuthDecodeError::Base64(err.to_string()))
+}
+
+/// What a 334 challenge says once decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// The LOGIN mechanism's username question (`Username:`, `username:`, `User Name` ...).
+    Username,
+    /// The LOGIN mechanism's password question.
+    Password,
+    /// An empty challenge: send the initial response (PLAIN) or an empty line.
+    Empty,
+    /// Any other readable text, e.g. a CRAM-MD5 challenge `<1896.697170952@host>`.
+    Text(String),
+    /// The challenge is not base64 or not text.
+    Undecodable,
+}
+
+/// Decodes the text of a `334` reply. Servers vary: case (`VXNlcm5hbWU6` vs
+/// `dXNlcm5hbWU6`), a trailing NUL, or words other than the classic ones.
+pub fn decode_prompt(challenge: &str) -> Prompt {
+    let challenge = challenge.trim();
+    if challenge.is_empty() {
+        return Prompt::Empty;
+    }
+    let Ok(bytes) = decode(challenge) else {
+        return Prompt::Undecodable;
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Prompt::Undecodable;
+    };
+    let text = text.trim_end_matches('\0');
+    let word: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match word.as_str() {
+        "username" | "user" => Prompt::Username,
+        "password" | "pass" => Prompt::Password,
+        _ if text.is_empty() => Prompt::Empty,
+        _ => Prompt::Text(text.to_owned()),
+    }
+}
+
+/// The base64 answer of AUTH PLAIN: `authzid NUL authcid NUL password` (RFC 4616).
+/// `authzid` is usually empty: act as the user you log in as.
+pub fn encode_plain(authzid: &str, authcid: &str, password: &str) -> String {
+    STANDARD.encode(format!("{authzid}\0{authcid}\0{password}"))
+}
+
+/// The parts of a decoded AUTH PLAIN answer. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlainCredentials {
+    /// Who to act as; empty means the user themself.
+    pub authzid: String,
+    /// Who is logging in.
+    pub authcid: String,
+    /// The password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for PlainCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlainCredentials")
+            .field("authzid", &self.authzid)
+            .field("authcid", &self.authcid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Decodes an AUTH PLAIN answer.
+///
+/// # Errors
+///
+/// [`AuthDecodeError`] when it is not base64 or does not have the three parts.
+pub fn decode_plain(answer: &str) -> Result<PlainCredentials, AuthDecodeError> {
+    let bytes = decode(answer)?;
+    let parts: Vec<&[u8]> = bytes.split(|&b| b == 0).collect();
+    let [authzid, authcid, password] = parts[..] else {
+        return Err(AuthDecodeError::PlainShape {
+            found: parts.len() - 1,
+        });
+    };
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Ok(PlainCredentials {
+        authzid: text(authzid),
+        authcid: text(authcid),
+        password: text(password),
+    })
+}
+
+/// What a redacted line is replaced with.
+pub const REDACTED: &str = "********";
+
+/// Redacts a client line that carries a secret. `auth_answer` says whether the line answers
+/// a 334 prompt (the caller's session state knows); `expecting_password` whether that
+/// prompt asked for the password. `AUTH PLAIN <initial response>` is redacted too.
+/// Returns `None` when the line holds no secret.
+pub fn redact_client_line(
+    line: &str,
+    auth_answer: bool,
+    expecting_password: bool,
+) -> Option<String> {
+    if auth_answer {
+        // A LOGIN username may stay visible; a password, a PLAIN answer (which holds the
+        // password) or anything undecodable may not.
+        let is_username = !expecting_password && decode(line).is_ok_and(|b| !b.contains(&0));
+        return (!is_username).then(|| REDACTED.to_owned());
+    }
+    let mut words = line.split_ascii_whitespace();
+    let verb = words.next()?;
+    if !verb.eq_ignore_ascii_case("AUTH") {
+        return None;
+    }
+    let mechanism = words.next()?;
+    let initial = words.next()?;
+    if initial == "=" {
+        // RFC 4954: "=" is an empty initial response, nothing secret.
+        return None;
+    }
+    // `initial` is a slice of `line`, so its offset is the distance between the pointers.
+    let prefix = line[..initial.as_ptr() as usize - line.as_ptr() as usize].trim_end();
+    let user = decode_plain(initial)
+        .ok()
+        .filter(|_| mechanism.eq_ignore_ascii_case("PLAIN"))
+        .map(|creds| format!(" {}", creds.authcid))
+        .unwrap_or_default();
+    Some(format!("{prefix}{user} {REDACTED}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_the_tutorial_prompts_and_variants() {
+        assert_eq!(decode_prompt("dXNlcm5hbWU6"), Prompt::Username);
+        assert_eq!(decode_prompt("VXNlcm5hbWU6"), Prompt::Username);
+        assert_eq!(decode_prompt("UGFzc3dvcmQ6"), Prompt::Password);
+        assert_eq!(decode_prompt(&encode("Password:\0")), Prompt::Password);
+        assert_eq!(decode_prompt(&encode("User Name\0")), Prompt::Username);
+        assert_eq!(decode_prompt(""), Prompt::Empty);
+        assert_eq!(decode_prompt("   "), Prompt::Empty);
+        assert_eq!(
+            decode_prompt("PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+"),
+            Prompt::Text("<1896.697170952@postoffice.reston.mci.net>".into())
+        );
+        assert_eq!(decode_prompt("not base64!"), Prompt::Undecodable);
+        assert_eq!(
+            decode_prompt(&STANDARD.encode([0xff, 0xfe])),
+            Prompt::Undecodable
+        );
+    }
+
+    #[test]
+    fn encodes_the_tutorial_account() {
+        assert_eq!(encode("phunxm@163.com"), "cGh1bnhtQDE2My5jb20=");
+    }
+
+    #[test]
+    fn plain_round_trip_and_shape_errors() {
+        let answer = encode_plain("", "alice", "s3cret");
+        assert_eq!(answer, "AGFsaWNlAHMzY3JldA==");
+        let creds = decode_plain(&answer).expect("valid");
+        assert_eq!(
+            (
+                creds.authzid.as_str(),
+                creds.authcid.as_str(),
+                creds.password.as_str()
+            ),
+            ("", "alice", "s3cret")
+        );
+        assert!(!format!("{creds:?}").contains("s3cret"));
+        assert_eq!(
+            decode_plain(&encode("alice")),
+            Err(AuthDecodeError::PlainShape { found: 0 })
+        );
+        assert!(matches!(
+            decode_plain("%%%"),
+            Err(AuthDecodeError::Base64(_))
+        ));
+    }
+
+    #[test]
+    fn redaction() {
+        let plain = format!("AUTH PLAIN {}", encode_plain("", "alice", "s3cret"));
+        assert_eq!(
+            redact_client_line(&plain, false, false).as_deref(),
+            Some("AUTH PLAIN alice ********")
+        );
+        assert_eq!(redact_client_line("auth login", false, false), None);
+        assert_eq!(
+            redact_client_line("AUTH LOGIN YWxpY2U=", false, false).as_deref(),
+            Some("AUTH LOGIN ********")
+        );
+        assert_eq!(redact_client_line("MAIL FROM:<a@b>", false, false), None);
+        assert_eq!(
+            redact_client_line(&encode("s3cret"), true, true).as_deref(),
+            Some(REDACTED)
+        );
+        assert_eq!(redact_client_line(&encode("alice"), true, false), None);
+        assert_eq!(
+            redact_client_line(&encode_plain("", "a", "p"), true, false).as_deref(),
+            Some(REDACTED)
+        );
+        assert_eq!(redact_client_line("AUTH PLAIN =", false, false), None);
+    }
+}

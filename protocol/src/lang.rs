@@ -1,0 +1,87 @@
+//! The languages annotations are written in, and text that exists in each of them.
+//!
+//! Every explanation in this crate is a [`Text`] holding English and Simplified Chinese side
+//! by side, so a missing translation is a compile error rather than a blank in the page.
+
+use std::fmt;
+
+/// A language the annotations are available in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    ZhCn,
+}
+
+impl Lang {
+    /// The BCP 47 tag: `en` or `zh-CN`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language for a BCP 47 tag such as `zh`, `zh-CN`, `zh-Hans`, `en-GB`. Any other
+    /// language falls back to English, the language with complete coverage.
+    pub fn from_tag(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("zh") {
+            Lang::ZhCn
+        } else {
+            Lang::En
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+/// A piece of static text in every supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    /// English.
+    pub en: &'static str,
+    /// Simplified Chinese.
+    pub zh: &'static str,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::ZhCn => self.zh,
+        }
+    }
+}
+
+/// Builds a [`Text`]: `t!("English", "中文")`.
+macro_rules! t {
+    ($en:expr, $zh:expr $(,)?) => {
+        $crate::lang::Text { en: $en, zh: $zh }
+    };
+}
+pub(crate) use t;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags() {
+        assert_eq!(Lang::from_tag("zh-CN"), Lang::ZhCn);
+        assert_eq!(Lang::from_tag("zh_Hans"), Lang::ZhCn);
+        assert_eq!(Lang::from_tag("ZH"), Lang::ZhCn);
+        assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+        assert_eq!(Lang::from_tag("fr"), Lang::En);
+        assert_eq!(Lang::from_tag(""), Lang::En);
+        assert_eq!(Lang::ZhCn.to_string(), "zh-CN");
+        assert_eq!(t!("a", "甲").get(Lang::ZhCn), "甲");
+    }
+}
