@@ -4,6 +4,10 @@
 //! the transcript must show exactly that. [`CommandLine`] keeps the text and records spans
 //! into it. Verbs are case-insensitive (RFC 5321 2.4).
 
+use crate::finding::{Finding, Severity};
+use crate::lang::{Text, t};
+use crate::limits;
+use crate::path::{Path, parse_path};
 use std::ops::Range;
 
 /// A command verb.
@@ -128,6 +132,442 @@ impl<'a> CommandLine<'a> {
     }
 }
 
+/// An ESMTP parameter after the path, `KEYWORD[=value]` (RFC 5321 4.1.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The keyword as typed.
+    pub keyword: String,
+    /// The value after `=`, if any.
+    pub value: Option<String>,
+    /// Span of the whole parameter in the line.
+    pub span: Range<usize>,
+}
+
+/// The arguments of a command, parsed according to its verb.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Args {
+    /// No arguments (DATA, RSET, QUIT, STARTTLS, NOOP), or a verb that is not known.
+    None,
+    /// HELO or EHLO: the client's name. Empty when missing.
+    Domain(String),
+    /// MAIL FROM or RCPT TO: the path (if any) and the ESMTP parameters.
+    Envelope {
+        /// The address, `None` when missing.
+        path: Option<Path>,
+        /// The parameters after it.
+        params: Vec<Param>,
+    },
+    /// VRFY, EXPN, HELP, ETRN, NOOP: free text.
+    Text(String),
+    /// AUTH mechanism and optional initial response (RFC 4954).
+    Auth {
+        /// The SASL mechanism as typed, e.g. `LOGIN`.
+        mechanism: String,
+        /// The base64 initial response, if given (`=` means empty).
+        initial_response: Option<String>,
+    },
+    /// BDAT chunk size and the LAST flag (RFC 3030).
+    Bdat {
+        /// The chunk size, `None` when missing or not a number.
+        size: Option<u64>,
+        /// Whether this is the last chunk.
+        last: bool,
+    },
+}
+
+/// A fully parsed command line: verb, arguments and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command<'a> {
+    /// The line with the spans of verb and arguments.
+    pub line: CommandLine<'a>,
+    /// The arguments, interpreted for the verb.
+    pub args: Args,
+    /// Everything noticed, in order of position.
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Command<'a> {
+    /// Parses a command line (without CRLF). Never fails: problems become findings.
+    pub fn parse(text: &'a str) -> Self {
+        let line = CommandLine::parse(text);
+        let mut findings = Vec::new();
+        check_line(text, &mut findings);
+        let args = match line.verb {
+            None => {
+                if !text.trim().is_empty() {
+                    findings.push(finding(
+                        Severity::Error,
+                        "unknown-verb",
+                        line.verb_span.clone(),
+                        t!(
+                            "This is not an SMTP command. The server will answer 500 (not recognised) or 502 (not implemented). Commands are HELO, EHLO, AUTH, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, STARTTLS ...",
+                            "这不是 SMTP 命令，服务器会回复 500（无法识别）或 502（未实现）。可用命令有 HELO、EHLO、AUTH、MAIL、RCPT、DATA、RSET、NOOP、QUIT、VRFY、STARTTLS 等。"
+                        ),
+                        "RFC 5321 4.2.4",
+                    ));
+                }
+                Args::None
+            }
+            Some(Verb::Helo | Verb::Ehlo) => parse_domain(&line, &mut findings),
+            Some(Verb::Mail) => parse_envelope(&line, "FROM:", &mut findings),
+            Some(Verb::Rcpt) => parse_envelope(&line, "TO:", &mut findings),
+            Some(Verb::Data | Verb::Rset | Verb::Quit | Verb::StartTls) => {
+                if !line.args().trim().is_empty() {
+                    findings.push(finding(
+                        Severity::Warning,
+                        "unexpected-argument",
+                        line.args_span.clone(),
+                        t!(
+                            "This command takes no argument; strict servers answer 501. Send the verb alone.",
+                            "该命令不带参数；严格的服务器会回复 501。请只发送命令本身。"
+                        ),
+                        "RFC 5321 4.1.1",
+                    ));
+                }
+                Args::None
+            }
+            Some(Verb::Noop | Verb::Help | Verb::Vrfy | Verb::Expn | Verb::Etrn) => {
+                let text = line.args().trim();
+                if text.is_empty()
+                    && matches!(line.verb, Some(Verb::Vrfy | Verb::Expn | Verb::Etrn))
+                {
+                    findings.push(missing_argument(&line));
+                }
+                if text.is_empty() {
+                    Args::None
+                } else {
+                    Args::Text(text.to_owned())
+                }
+            }
+            Some(Verb::Auth) => parse_auth(&line, &mut findings),
+            Some(Verb::Bdat) => parse_bdat(&line, &mut findings),
+        };
+        findings.sort_by_key(|f| f.span.start);
+        Self {
+            line,
+            args,
+            findings,
+        }
+    }
+
+    /// The most severe finding's severity, `None` when the command looks fine.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+fn finding(
+    severity: Severity,
+    id: &'static str,
+    span: Range<usize>,
+    explanation: Text,
+    reference: &'static str,
+) -> Finding {
+    Finding {
+        severity,
+        id,
+        span,
+        explanation,
+        reference,
+    }
+}
+
+fn missing_argument(line: &CommandLine<'_>) -> Finding {
+    finding(
+        Severity::Error,
+        "missing-argument",
+        line.verb_span.end..line.text.len(),
+        t!(
+            "This command needs an argument; without it the server answers 501 (syntax error in parameters).",
+            "该命令需要参数；缺少时服务器会回复 501（参数语法错误）。"
+        ),
+        "RFC 5321 4.1.1",
+    )
+}
+
+fn check_line(text: &str, findings: &mut Vec<Finding>) {
+    if text.len() + 2 > limits::COMMAND_LINE {
+        findings.push(finding(
+            Severity::Error,
+            "line-too-long",
+            limits::COMMAND_LINE.saturating_sub(2).min(text.len())..text.len(),
+            t!(
+                "The command is longer than 512 octets with its CRLF; servers answer 500 (line too long).",
+                "命令连同 CRLF 超过 512 个字节；服务器会回复 500（行太长）。"
+            ),
+            "RFC 5321 4.5.3.1.4",
+        ));
+    }
+    if let Some(pos) = text.find(['\r', '\n', '\0']) {
+        findings.push(finding(
+            Severity::Error,
+            "control-character",
+            pos..pos + 1,
+            t!(
+                "The line contains CR, LF or NUL. CR and LF may only appear together at the end of a line; a lone LF is how SMTP smuggling starts.",
+                "该行包含 CR、LF 或 NUL。CR 和 LF 只能成对出现在行尾；单独的 LF 正是 SMTP 走私攻击的起点。"
+            ),
+            "RFC 5321 2.3.8",
+        ));
+    }
+}
+
+fn parse_domain(line: &CommandLine<'_>, findings: &mut Vec<Finding>) -> Args {
+    let domain = line.args().trim();
+    if domain.is_empty() {
+        findings.push(finding(
+            Severity::Error,
+            "missing-domain",
+            line.verb_span.end..line.text.len(),
+            t!(
+                "HELO and EHLO need your host name, e.g. EHLO laptop.example.com; without it servers answer 501. Any name works in the playground.",
+                "HELO 和 EHLO 需要带上你的主机名，例如 EHLO laptop.example.com；缺少时服务器会回复 501。在本练习场中可以随意填写。"
+            ),
+            "RFC 5321 4.1.1.1",
+        ));
+    }
+    Args::Domain(domain.to_owned())
+}
+
+fn parse_envelope(
+    line: &CommandLine<'_>,
+    keyword: &'static str,
+    findings: &mut Vec<Finding>,
+) -> Args {
+    let args = line.args();
+    let base = line.args_span.start;
+    let word = &keyword[..keyword.len() - 1];
+    let after_keyword = if args.len() >= keyword.len()
+        && args.is_char_boundary(keyword.len())
+        && args[..keyword.len()].eq_ignore_ascii_case(keyword)
+    {
+        Some(base + keyword.len())
+    } else if args.len() >= word.len()
+        && args.is_char_boundary(word.len())
+        && args[..word.len()].eq_ignore_ascii_case(word)
+    {
+        // `MAIL FROM <a@b>` or `MAIL FROM : <a@b>`: the colon is missing or detached.
+        let rest = &args[word.len()..];
+        let trimmed = rest.trim_start();
+        let colon = trimmed.starts_with(':');
+        findings.push(finding(
+            Severity::Error,
+            "missing-colon",
+            base..base + word.len() + (rest.len() - trimmed.len()),
+            if keyword == "FROM:" {
+                t!(
+                    "Write FROM: with the colon right after it: MAIL FROM:<you@example.com>. Servers answer 501 otherwise.",
+                    "FROM 后面必须紧跟冒号：MAIL FROM:<you@example.com>，否则服务器会回复 501。"
+                )
+            } else {
+                t!(
+                    "Write TO: with the colon right after it: RCPT TO:<friend@example.com>. Servers answer 501 otherwise.",
+                    "TO 后面必须紧跟冒号：RCPT TO:<friend@example.com>，否则服务器会回复 501。"
+                )
+            },
+            "RFC 5321 4.1.1",
+        ));
+        let skipped = word.len() + (rest.len() - trimmed.len()) + usize::from(colon);
+        Some(base + skipped)
+    } else {
+        None
+    };
+    let Some(path_start) = after_keyword else {
+        findings.push(finding(
+            Severity::Error,
+            "missing-keyword",
+            line.args_span.clone(),
+            if keyword == "FROM:" {
+                t!(
+                    "MAIL must be followed by FROM: and the sender: MAIL FROM:<you@example.com>. The server will answer 501.",
+                    "MAIL 后面必须跟 FROM: 和发件人地址：MAIL FROM:<you@example.com>，否则服务器会回复 501。"
+                )
+            } else {
+                t!(
+                    "RCPT must be followed by TO: and a recipient: RCPT TO:<friend@example.com>. The server will answer 501.",
+                    "RCPT 后面必须跟 TO: 和收件人地址：RCPT TO:<friend@example.com>，否则服务器会回复 501。"
+                )
+            },
+            "RFC 5321 4.1.1",
+        ));
+        return Args::Envelope {
+            path: None,
+            params: Vec::new(),
+        };
+    };
+    let Some((path, end)) = parse_path(line.text, path_start, findings) else {
+        findings.push(missing_argument(line));
+        return Args::Envelope {
+            path: None,
+            params: Vec::new(),
+        };
+    };
+    if keyword == "TO:" && path.is_null() {
+        findings.push(finding(
+            Severity::Error,
+            "null-recipient",
+            path.span.clone(),
+            t!(
+                "<> is only valid as a sender (for bounces). A recipient needs an address; servers answer 501 or 553.",
+                "<> 只能用作发件人（用于退信）。收件人必须是一个地址；服务器会回复 501 或 553。"
+            ),
+            "RFC 5321 4.1.1.3",
+        ));
+    }
+    let params = parse_params(line.text, end, keyword == "FROM:", findings);
+    Args::Envelope {
+        path: Some(path),
+        params,
+    }
+}
+
+fn parse_params(text: &str, from: usize, is_mail: bool, findings: &mut Vec<Finding>) -> Vec<Param> {
+    let mut params = Vec::new();
+    let mut offset = from;
+    for word in text[from..].split(' ') {
+        let span = offset..offset + word.len();
+        offset += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let (keyword, value) = match word.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (word, None),
+        };
+        check_param(keyword, value, is_mail, span.clone(), findings);
+        params.push(Param {
+            keyword: keyword.to_owned(),
+            value: value.map(str::to_owned),
+            span,
+        });
+    }
+    params
+}
+
+fn check_param(
+    keyword: &str,
+    value: Option<&str>,
+    is_mail: bool,
+    span: Range<usize>,
+    findings: &mut Vec<Finding>,
+) {
+    let upper = keyword.to_ascii_uppercase();
+    let valid = |ok: bool| -> Option<bool> { Some(ok) };
+    let known = match (is_mail, upper.as_str()) {
+        (true, "SIZE") => {
+            valid(value.is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())))
+        }
+        (true, "BODY") => valid(value.is_some_and(|v| {
+            ["7BIT", "8BITMIME", "BINARYMIME"]
+                .iter()
+                .any(|b| b.eq_ignore_ascii_case(v))
+        })),
+        (true, "SMTPUTF8" | "REQUIRETLS") => valid(value.is_none()),
+        (true, "RET") => valid(
+            value.is_some_and(|v| v.eq_ignore_ascii_case("FULL") || v.eq_ignore_ascii_case("HDRS")),
+        ),
+        (true, "ENVID" | "AUTH" | "MT-PRIORITY" | "BY") => {
+            valid(value.is_some_and(|v| !v.is_empty()))
+        }
+        (false, "NOTIFY") => valid(value.is_some_and(|v| {
+            let items: Vec<String> = v.split(',').map(str::to_ascii_uppercase).collect();
+            (items == ["NEVER"])
+                || (!items.is_empty()
+                    && items
+                        .iter()
+                        .all(|i| matches!(i.as_str(), "SUCCESS" | "FAILURE" | "DELAY")))
+        })),
+        (false, "ORCPT") => valid(value.is_some_and(|v| v.contains(';'))),
+        _ => None,
+    };
+    match known {
+        Some(true) => {}
+        Some(false) => findings.push(finding(
+            Severity::Error,
+            "invalid-parameter-value",
+            span,
+            t!(
+                "This parameter's value is not valid: SIZE=<octets>, BODY=7BIT|8BITMIME|BINARYMIME, RET=FULL|HDRS, NOTIFY=NEVER or SUCCESS,FAILURE,DELAY, ORCPT=rfc822;<address>; SMTPUTF8 and REQUIRETLS take no value. Servers answer 501 or 555.",
+                "该参数的值无效：SIZE=<字节数>，BODY=7BIT|8BITMIME|BINARYMIME，RET=FULL|HDRS，NOTIFY=NEVER 或 SUCCESS,FAILURE,DELAY，ORCPT=rfc822;<地址>；SMTPUTF8 和 REQUIRETLS 不带值。服务器会回复 501 或 555。"
+            ),
+            "RFC 5321 4.1.2",
+        )),
+        None => findings.push(finding(
+            Severity::Warning,
+            "unknown-parameter",
+            span,
+            if is_mail {
+                t!(
+                    "Not a MAIL FROM parameter this playground knows (SIZE, BODY, SMTPUTF8, RET, ENVID, AUTH, REQUIRETLS, MT-PRIORITY, BY). A server that does not advertise it answers 555.",
+                    "这不是本工具认识的 MAIL FROM 参数（SIZE、BODY、SMTPUTF8、RET、ENVID、AUTH、REQUIRETLS、MT-PRIORITY、BY）。服务器若未声明支持，会回复 555。"
+                )
+            } else {
+                t!(
+                    "Not an RCPT TO parameter this playground knows (NOTIFY, ORCPT). A server that does not advertise it answers 555.",
+                    "这不是本工具认识的 RCPT TO 参数（NOTIFY、ORCPT）。服务器若未声明支持，会回复 555。"
+                )
+            },
+            "RFC 5321 4.1.2",
+        )),
+    }
+}
+
+fn parse_auth(line: &CommandLine<'_>, findings: &mut Vec<Finding>) -> Args {
+    let mut words = line.args().split_ascii_whitespace();
+    let mechanism = words.next().unwrap_or_default().to_owned();
+    let initial_response = words.next().map(str::to_owned);
+    if mechanism.is_empty() {
+        findings.push(finding(
+            Severity::Error,
+            "missing-mechanism",
+            line.verb_span.end..line.text.len(),
+            t!(
+                "AUTH needs a mechanism: AUTH LOGIN (asks for username and password) or AUTH PLAIN. The server answers 501 without one.",
+                "AUTH 需要指定机制：AUTH LOGIN（依次询问用户名和密码）或 AUTH PLAIN。缺少时服务器会回复 501。"
+            ),
+            "RFC 4954 4",
+        ));
+    }
+    if let Some(initial) = &initial_response
+        && initial != "="
+        && crate::auth::decode(initial).is_err()
+    {
+        findings.push(finding(
+            Severity::Error,
+            "initial-response-not-base64",
+            line.args_span.clone(),
+            t!(
+                "The initial response must be base64 (or = for empty). The server will answer 501.",
+                "初始响应必须是 base64 编码（为空时写 =），否则服务器会回复 501。"
+            ),
+            "RFC 4954 4",
+        ));
+    }
+    Args::Auth {
+        mechanism,
+        initial_response,
+    }
+}
+
+fn parse_bdat(line: &CommandLine<'_>, findings: &mut Vec<Finding>) -> Args {
+    let mut words = line.args().split_ascii_whitespace();
+    let size = words.next().and_then(|w| w.parse::<u64>().ok());
+    let last = words.next().is_some_and(|w| w.eq_ignore_ascii_case("LAST"));
+    if size.is_none() {
+        findings.push(finding(
+            Severity::Error,
+            "bdat-size",
+            line.args_span.clone(),
+            t!(
+                "BDAT needs the chunk size in octets, e.g. BDAT 120 LAST; the next 120 octets are message data.",
+                "BDAT 需要指定分块的字节数，例如 BDAT 120 LAST；随后的 120 个字节即为邮件数据。"
+            ),
+            "RFC 3030 2",
+        ));
+    }
+    Args::Bdat { size, last }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,8 +608,118 @@ mod tests {
         }
     }
 
+    fn ids(line: &str) -> Vec<&'static str> {
+        Command::parse(line).findings.iter().map(|f| f.id).collect()
+    }
+
+    #[test]
+    fn well_formed_commands_have_no_findings() {
+        for line in [
+            "EHLO client.example",
+            "helo fan2",
+            "MAIL FROM:<phunxm@163.com>",
+            "mail from:<>",
+            "MAIL FROM:<a@b.example> SIZE=1000 BODY=8BITMIME SMTPUTF8",
+            "RCPT TO:<2306328146@qq.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;x@y",
+            "DATA",
+            "QUIT",
+            "AUTH LOGIN",
+            "AUTH PLAIN AGFsaWNlAHMzY3JldA==",
+            "AUTH PLAIN =",
+            "BDAT 100 LAST",
+            "VRFY alice",
+            "NOOP",
+            "STARTTLS",
+        ] {
+            assert_eq!(ids(line), Vec::<&str>::new(), "{line}");
+        }
+    }
+
+    #[test]
+    fn common_mistakes_are_explained() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "MAIL FROM: user@x.example",
+                &["space-after-colon", "missing-angle-brackets"],
+            ),
+            ("MAIL FROM <a@b.example>", &["missing-colon"]),
+            ("MAIL <a@b.example>", &["missing-keyword"]),
+            ("MAIL FROM:", &["missing-argument"]),
+            ("RCPT TO:<>", &["null-recipient"]),
+            ("RCPT TO:<a@b.example> SIZE=10", &["unknown-parameter"]),
+            (
+                "MAIL FROM:<a@b.example> SIZE=big",
+                &["invalid-parameter-value"],
+            ),
+            (
+                "MAIL FROM:<a@b.example> BODY=9BIT",
+                &["invalid-parameter-value"],
+            ),
+            ("EHLO", &["missing-domain"]),
+            ("DATA now", &["unexpected-argument"]),
+            ("AUTH", &["missing-mechanism"]),
+            ("AUTH PLAIN !!!", &["initial-response-not-base64"]),
+            ("BDAT x", &["bdat-size"]),
+            ("VRFY", &["missing-argument"]),
+            ("HELLO there", &["unknown-verb"]),
+            (
+                "x\n.\nMAIL FROM:<evil@x>",
+                &["unknown-verb", "control-character"],
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(ids(line), *expected, "{line}");
+        }
+        let long = format!("MAIL FROM:<{}@x.example>", "a".repeat(600));
+        assert!(ids(&long).contains(&"line-too-long"));
+    }
+
+    #[test]
+    fn envelope_arguments_are_parsed() {
+        let cmd = Command::parse("mail FROM:<Alice@Example.com> size=42 BODY=8BITMIME");
+        let Args::Envelope { path, params } = cmd.args else {
+            panic!("envelope expected");
+        };
+        let path = path.expect("path");
+        assert_eq!(path.address, "Alice@Example.com");
+        assert_eq!(&cmd.line.text[path.span.clone()], "<Alice@Example.com>");
+        assert_eq!(params.len(), 2);
+        assert_eq!(
+            (params[0].keyword.as_str(), params[0].value.as_deref()),
+            ("size", Some("42"))
+        );
+        assert_eq!(&cmd.line.text[params[1].span.clone()], "BODY=8BITMIME");
+    }
+
+    #[test]
+    fn auth_and_bdat_arguments() {
+        assert_eq!(
+            Command::parse("AUTH PLAIN AGFsaWNlAHMzY3JldA==").args,
+            Args::Auth {
+                mechanism: "PLAIN".into(),
+                initial_response: Some("AGFsaWNlAHMzY3JldA==".into())
+            }
+        );
+        assert_eq!(
+            Command::parse("BDAT 5 last").args,
+            Args::Bdat {
+                size: Some(5),
+                last: true
+            }
+        );
+    }
+
     #[test]
     fn multibyte_input_does_not_panic() {
+        for line in [
+            "MAIL 发件人",
+            "RCPT T€:<x>",
+            "MAIL FRÖM:<a>",
+            "MAIL F",
+            "AUTH 登录 密码",
+        ] {
+            let _ = Command::parse(line);
+        }
         let cmd = CommandLine::parse("邮件 发送");
         assert_eq!(cmd.verb, None);
         assert_eq!(cmd.verb_text(), "邮件");

@@ -14,7 +14,10 @@
 //! - [`reply`]: server replies: the three-digit code, `-` continuation versus final line,
 //!   and assembly of multi-line replies.
 //! - [`auth`]: AUTH LOGIN/PLAIN base64 prompts and answers, and redaction of secrets.
-//! - [`command`]: the verb of a client command line, with its span, keeping the text as typed.
+//! - [`command`]: client command lines parsed losslessly (verb, arguments, spans) with
+//!   findings that explain every deviation from the RFCs.
+//! - [`path`]: envelope addresses `<local@domain>` and their limits.
+//! - [`finding`]: what a parser noticed, with severity, span, explanation and RFC section.
 //! - [`dot`]: dot-stuffing and the `<CRLF>.<CRLF>` end of DATA, both directions.
 //! - [`enhanced`]: RFC 3463 enhanced status codes (`5.1.1`) and what each means.
 //! - [`extension`]: EHLO capabilities, each with its RFC and an explanation.
@@ -27,8 +30,10 @@ pub mod command;
 pub mod dot;
 pub mod enhanced;
 pub mod extension;
+pub mod finding;
 pub mod lang;
 pub mod limits;
 pub mod line;
+pub mod path;
 pub mod reply;
 pub mod wire;
