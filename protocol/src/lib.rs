@@ -23,6 +23,8 @@
 //! - [`extension`]: EHLO capabilities, each with its RFC and an explanation.
 //! - [`lang`]: English and Simplified Chinese text for every explanation.
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
+//! - [`session`]: the client session state machine: phases, pending replies, and what a
+//!   line will most likely get before it is sent.
 //! - [`wire`]: the JSON messages between the browser and the bridge; the only serde types.
 
 pub mod auth;
@@ -36,4 +38,5 @@ pub mod limits;
 pub mod line;
 pub mod path;
 pub mod reply;
+pub mod session;
 pub mod wire;

@@ -1,0 +1,302 @@
+use super::*;
+use crate::reply::ReplyAssembler;
+
+/// Feeds server lines (one reply, possibly multi-line) into the session.
+fn reply(session: &mut ClientSession, lines: &[&str]) -> Received {
+    let mut asm = ReplyAssembler::default();
+    let mut complete = None;
+    for line in lines {
+        complete = asm.push(line).expect("valid reply line");
+    }
+    session.handle_reply(&complete.expect("complete reply"))
+}
+
+fn ids(session: &ClientSession, line: &str) -> Vec<&'static str> {
+    session.predict(line).iter().map(|f| f.id).collect()
+}
+
+fn ehlo_session(ehlo: &[&str]) -> ClientSession {
+    let mut s = ClientSession::default();
+    reply(&mut s, &["220 postfix.test ESMTP Postfix"]);
+    s.handle_sent("EHLO client.test");
+    reply(&mut s, ehlo);
+    s
+}
+
+const POSTFIX_EHLO: &[&str] = &[
+    "250-postfix.test",
+    "250-PIPELINING",
+    "250-SIZE 10240000",
+    "250-VRFY",
+    "250-ETRN",
+    "250-AUTH PLAIN LOGIN",
+    "250-ENHANCEDSTATUSCODES",
+    "250-8BITMIME",
+    "250-DSN",
+    "250-SMTPUTF8",
+    "250 CHUNKING",
+];
+
+#[test]
+fn the_tutorial_session_walks_through_every_phase() {
+    let mut s = ClientSession::default();
+    assert_eq!(s.phase(), Phase::Greeting);
+    let r = reply(
+        &mut s,
+        &["220 163.com Anti-spam GT for Coremail System (163com[20141201])"],
+    );
+    assert_eq!((r.answered, r.phase), (Expect::Greeting, Phase::Hello));
+
+    assert_eq!(
+        s.handle_sent("helo fan2"),
+        Sent::Command {
+            verb: Some(Verb::Helo)
+        }
+    );
+    assert_eq!(reply(&mut s, &["250 OK"]).phase, Phase::Ready);
+
+    s.handle_sent("auth login");
+    let r = reply(&mut s, &["334 dXNlcm5hbWU6"]);
+    assert_eq!(
+        (r.prompt, r.phase),
+        (Some(Prompt::Username), Phase::AuthChallenge)
+    );
+    assert_eq!(
+        s.handle_sent("cGh1bnhtQDE2My5jb20="),
+        Sent::AuthAnswer {
+            prompt: Prompt::Username,
+            shown: Some("phunxm@163.com".into()),
+            cancel: false
+        }
+    );
+    let r = reply(&mut s, &["334 UGFzc3dvcmQ6"]);
+    assert_eq!(r.prompt, Some(Prompt::Password));
+    assert!(matches!(
+        s.handle_sent("c2VjcmV0"),
+        Sent::AuthAnswer {
+            prompt: Prompt::Password,
+            shown: None,
+            ..
+        }
+    ));
+    let r = reply(&mut s, &["235 Authentication successful"]);
+    assert!(matches!(r.answered, Expect::AuthAnswer { .. }));
+    assert!(s.is_authenticated());
+    assert_eq!(s.phase(), Phase::Ready);
+
+    s.handle_sent("mail from:<phunxm@163.com>");
+    assert_eq!(reply(&mut s, &["250 Mail OK"]).phase, Phase::Mail);
+    s.handle_sent("rcpt to:<2306328146@qq.com>");
+    assert_eq!(reply(&mut s, &["250 Mail OK"]).phase, Phase::Rcpt);
+    assert_eq!(s.recipients(), 1);
+    s.handle_sent("data");
+    assert_eq!(
+        reply(&mut s, &["354 End data with <CR><LF>.<CR><LF>"]).phase,
+        Phase::Data
+    );
+    assert!(s.in_body());
+    for (i, line) in [
+        "subject:<test>",
+        "from:<phunxm@163.com>",
+        "to:<2306328146@qq.com>",
+        "",
+        "This is a test",
+        "",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(s.handle_sent(line), Sent::BodyLine { number: i + 1 });
+    }
+    assert!(
+        ids(&s, ".").is_empty(),
+        "headers were given: {:?}",
+        ids(&s, ".")
+    );
+    assert_eq!(s.handle_sent("."), Sent::EndOfData);
+    let r = reply(
+        &mut s,
+        &["250 Mail OK queued as smtp7,C8CowAA3m23W0uhWLbauAg--.61473S2 1458098971"],
+    );
+    assert_eq!((r.answered, r.phase), (Expect::EndOfData, Phase::Ready));
+    assert_eq!(s.recipients(), 0);
+    s.handle_sent("quit");
+    assert_eq!(reply(&mut s, &["221 Bye"]).phase, Phase::Closed);
+}
+
+#[test]
+fn sequence_errors_are_predicted() {
+    let mut s = ClientSession::default();
+    assert_eq!(ids(&s, "EHLO me"), ["before-greeting"]);
+    reply(&mut s, &["220 postfix.test ESMTP"]);
+    assert_eq!(ids(&s, "MAIL FROM:<a@b.example>"), ["hello-first"]);
+    assert!(ids(&s, "EHLO me").is_empty());
+    s.handle_sent("EHLO me");
+    reply(&mut s, POSTFIX_EHLO);
+    assert_eq!(ids(&s, "RCPT TO:<bob@postfix.test>"), ["rcpt-before-mail"]);
+    assert_eq!(ids(&s, "DATA"), ["data-before-rcpt"]);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    assert_eq!(ids(&s, "MAIL FROM:<a@b.example>"), ["nested-mail"]);
+    assert_eq!(ids(&s, "DATA"), ["data-before-rcpt"]);
+    assert!(ids(&s, "RCPT TO:<bob@postfix.test>").is_empty());
+    assert_eq!(ids(&s, "AUTH LOGIN"), ["auth-in-transaction"]);
+}
+
+#[test]
+fn a_refused_rcpt_does_not_open_data() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    s.handle_sent("RCPT TO:<nobody@postfix.test>");
+    let r = reply(
+        &mut s,
+        &["550 5.1.1 <nobody@postfix.test>: Recipient address rejected: User unknown"],
+    );
+    assert_eq!(r.enhanced.map(|c| c.to_string()), Some("5.1.1".into()));
+    assert_eq!(r.phase, Phase::Mail);
+    assert_eq!(ids(&s, "DATA"), ["data-before-rcpt"]);
+}
+
+#[test]
+fn auth_predictions_follow_the_capabilities() {
+    let tls_first = ehlo_session(&["250-mx.test", "250-STARTTLS", "250 8BITMIME"]);
+    assert_eq!(ids(&tls_first, "AUTH LOGIN"), ["auth-needs-tls"]);
+    let no_auth = ehlo_session(&["250-mx.test", "250 8BITMIME"]);
+    assert_eq!(ids(&no_auth, "AUTH LOGIN"), ["auth-not-advertised"]);
+    let postfix = ehlo_session(POSTFIX_EHLO);
+    assert!(ids(&postfix, "AUTH PLAIN").is_empty());
+    assert_eq!(
+        ids(&postfix, "AUTH CRAM-MD5"),
+        ["auth-mechanism-not-offered"]
+    );
+    assert_eq!(ids(&postfix, "STARTTLS"), ["starttls-not-advertised"]);
+}
+
+#[test]
+fn mail_parameters_are_checked_against_the_extensions() {
+    let s = ehlo_session(POSTFIX_EHLO);
+    assert_eq!(
+        ids(&s, "MAIL FROM:<a@b.example> SIZE=20000000"),
+        ["size-over-limit"]
+    );
+    assert!(ids(&s, "MAIL FROM:<a@b.example> SIZE=2000").is_empty());
+    assert!(ids(&s, "MAIL FROM:<用户@例子.中国> SMTPUTF8").contains(&"utf8-address"));
+    let plain = ehlo_session(&["250-mx.test", "250 PIPELINING"]);
+    assert_eq!(
+        ids(&plain, "MAIL FROM:<a@b.example> BODY=8BITMIME"),
+        ["8bitmime-not-advertised"]
+    );
+    assert!(ids(&plain, "MAIL FROM:<用户@例子.中国>").contains(&"utf8-address-without-smtputf8"));
+    let mut helo = ClientSession::default();
+    reply(&mut helo, &["220 mx"]);
+    helo.handle_sent("HELO me");
+    reply(&mut helo, &["250 mx"]);
+    assert_eq!(
+        ids(&helo, "MAIL FROM:<a@b.example> SIZE=10"),
+        ["params-after-helo"]
+    );
+    assert_eq!(ids(&helo, "AUTH LOGIN"), ["auth-after-helo"]);
+}
+
+#[test]
+fn starttls_resets_the_session() {
+    let mut s = ehlo_session(&["250-mx.test", "250-STARTTLS", "250 PIPELINING"]);
+    s.handle_sent("STARTTLS");
+    assert_eq!(
+        reply(&mut s, &["220 2.0.0 Ready to start TLS"]).phase,
+        Phase::TlsHandshake
+    );
+    assert_eq!(ids(&s, "EHLO again"), ["during-tls-handshake"]);
+    s.handle_tls_established();
+    assert!(s.is_tls() && s.capabilities().is_none());
+    assert_eq!(s.phase(), Phase::Hello);
+    assert_eq!(ids(&s, "MAIL FROM:<a@b.example>"), ["hello-first"]);
+    s.handle_sent("EHLO again");
+    reply(&mut s, &["250-mx.test", "250 AUTH PLAIN"]);
+    assert_eq!(ids(&s, "STARTTLS"), ["starttls-twice"]);
+}
+
+#[test]
+fn body_lines_are_checked() {
+    let mut s = ehlo_session(&["250-mx.test", "250 PIPELINING"]);
+    for (line, code) in [
+        ("MAIL FROM:<a@b.example>", "250 ok"),
+        ("RCPT TO:<c@d.example>", "250 ok"),
+        ("DATA", "354 go"),
+    ] {
+        s.handle_sent(line);
+        reply(&mut s, &[code]);
+    }
+    assert_eq!(ids(&s, "hello world"), ["body-without-headers"]);
+    assert_eq!(ids(&s, ".hidden"), ["leading-dot", "body-without-headers"]);
+    assert!(ids(&s, "Subject: hi").is_empty());
+    assert_eq!(ids(&s, "Grüße"), ["eight-bit-text", "body-without-headers"]);
+    assert_eq!(
+        ids(&s, &"x".repeat(1000)),
+        ["text-line-too-long", "body-without-headers"]
+    );
+    s.handle_sent("hello");
+    assert_eq!(ids(&s, "."), ["message-without-headers"]);
+}
+
+#[test]
+fn pipelining_and_replies_in_order() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    assert!(
+        ids(&s, "RCPT TO:<c@postfix.test>")
+            .iter()
+            .all(|id| *id != "wait-for-reply")
+    );
+    s.handle_sent("RCPT TO:<c@postfix.test>");
+    s.handle_sent("RCPT TO:<d@postfix.test>");
+    assert_eq!(s.pending().count(), 3);
+    assert_eq!(
+        reply(&mut s, &["250 2.1.0 Ok"]).answered,
+        Expect::Command(Verb::Mail)
+    );
+    assert_eq!(
+        reply(&mut s, &["250 2.1.5 Ok"]).answered,
+        Expect::Command(Verb::Rcpt)
+    );
+    assert_eq!(
+        reply(&mut s, &["250 2.1.5 Ok"]).answered,
+        Expect::Command(Verb::Rcpt)
+    );
+    assert_eq!(s.recipients(), 2);
+    let plain = ehlo_session(&["250-mx.test", "250 8BITMIME"]);
+    let mut plain = plain;
+    plain.handle_sent("MAIL FROM:<a@b.example>");
+    assert!(ids(&plain, "RCPT TO:<c@d.example>").contains(&"wait-for-reply"));
+}
+
+#[test]
+fn auth_cancel_and_failure_return_to_ready() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("AUTH LOGIN");
+    reply(&mut s, &["334 VXNlcm5hbWU6"]);
+    assert_eq!(ids(&s, "not base64!"), ["auth-answer-not-base64"]);
+    assert!(matches!(
+        s.handle_sent("*"),
+        Sent::AuthAnswer { cancel: true, .. }
+    ));
+    let r = reply(&mut s, &["501 5.7.0 Authentication aborted"]);
+    assert_eq!(r.phase, Phase::Ready);
+    assert!(!s.is_authenticated());
+    s.handle_sent("AUTH PLAIN AGFsaWNlAHdyb25n");
+    reply(
+        &mut s,
+        &["535 5.7.8 Error: authentication failed: authentication failure"],
+    );
+    assert_eq!(s.phase(), Phase::Ready);
+}
+
+#[test]
+fn service_closing_and_unsolicited_replies() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    let r = reply(&mut s, &["421 4.4.2 postfix.test Error: timeout exceeded"]);
+    assert!(r.unsolicited);
+    assert_eq!(r.phase, Phase::Closed);
+    assert_eq!(ids(&s, "NOOP"), ["session-closed"]);
+}
