@@ -13,6 +13,8 @@
 //! - [`line`]: CRLF framing with length limits. A partial line is not an error.
 //! - [`reply`]: server replies: the three-digit code, `-` continuation versus final line,
 //!   and assembly of multi-line replies.
+//! - [`annotate`]: a title, explanation, RFC reference, severity and next steps for every
+//!   line of a session, in English and Chinese, specific to its context.
 //! - [`auth`]: AUTH LOGIN/PLAIN base64 prompts and answers, and redaction of secrets.
 //! - [`command`]: client command lines parsed losslessly (verb, arguments, spans) with
 //!   findings that explain every deviation from the RFCs.
@@ -27,6 +29,7 @@
 //!   line will most likely get before it is sent.
 //! - [`wire`]: the JSON messages between the browser and the bridge; the only serde types.
 
+pub mod annotate;
 pub mod auth;
 pub mod command;
 pub mod dot;

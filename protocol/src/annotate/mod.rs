@@ -1,0 +1,310 @@
+//! Annotations: for every line of a session, a title, an explanation, the RFC reference, a
+//! severity and the likely next steps, in English or Simplified Chinese.
+//!
+//! [`Annotator`] is the one entry point: feed it the lines of a conversation in order
+//! ([`Annotator::client_line`], [`Annotator::server_line`]) and it keeps a
+//! [`ClientSession`] and a [`ReplyAssembler`] so that each explanation is specific to its
+//! context: `250` after RCPT, after MAIL and after the final dot say different things, and
+//! `334 dXNlcm5hbWU6` says it asks for the username.
+
+mod codes;
+mod reply;
+mod sent;
+
+use crate::auth;
+use crate::extension::Extension;
+use crate::finding::{Finding, Severity};
+use crate::lang::Lang;
+use crate::reply::{ReplyAssembler, ReplyLine};
+use crate::session::{ClientSession, Expect, Phase, Sent};
+
+/// Formats text in the requested language; the format strings capture variables in scope.
+macro_rules! tr {
+    ($lang:expr, $en:literal, $zh:literal $(,)?) => {
+        match $lang {
+            $crate::lang::Lang::En => format!($en),
+            $crate::lang::Lang::ZhCn => format!($zh),
+        }
+    };
+}
+pub(crate) use tr;
+
+/// The explanation of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    /// How the line went: a success, a refusal, a warning, or just information.
+    pub severity: Severity,
+    /// One line saying what happened.
+    pub title: String,
+    /// What it means, in a few sentences.
+    pub explanation: String,
+    /// Where the rule is written, e.g. `RFC 5321 4.2.3`; empty when there is none.
+    pub reference: String,
+    /// What the user can type next.
+    pub next_steps: Vec<String>,
+    /// Problems noticed in the line itself, most important first.
+    pub findings: Vec<Note>,
+}
+
+/// A finding rendered in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// How much it matters.
+    pub severity: Severity,
+    /// The finding's stable id, e.g. `rcpt-before-mail`.
+    pub id: String,
+    /// The explanation.
+    pub text: String,
+    /// The RFC section.
+    pub reference: String,
+}
+
+impl Note {
+    fn from_finding(finding: &Finding, lang: Lang) -> Self {
+        Self {
+            severity: finding.severity,
+            id: finding.id.to_owned(),
+            text: finding.explanation.get(lang).to_owned(),
+            reference: finding.reference.to_owned(),
+        }
+    }
+}
+
+/// Who sent a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The client: the user typing.
+    Client,
+    /// The SMTP server.
+    Server,
+    /// Neither: a remark of the tool or the transcript (connect, TLS, close).
+    Note,
+}
+
+impl Direction {
+    /// `client`, `server` or `note`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Client => "client",
+            Direction::Server => "server",
+            Direction::Note => "note",
+        }
+    }
+}
+
+/// One annotated line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotatedLine {
+    /// Who sent it.
+    pub direction: Direction,
+    /// The line as it may be shown: secrets (AUTH answers) replaced by `********`.
+    pub text: String,
+    /// The reply code, for server lines that have one.
+    pub code: Option<u16>,
+    /// The explanation.
+    pub annotation: Annotation,
+}
+
+/// Annotates a conversation line by line; see the module documentation.
+#[derive(Debug, Clone)]
+pub struct Annotator {
+    session: ClientSession,
+    replies: ReplyAssembler,
+    lang: Lang,
+    /// Lines of the reply being assembled, to annotate EHLO continuation lines.
+    reply_lines: usize,
+}
+
+impl Annotator {
+    /// An annotator for a session that has just connected.
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            session: ClientSession::default(),
+            replies: ReplyAssembler::default(),
+            lang,
+            reply_lines: 0,
+        }
+    }
+
+    /// The session as the annotator understands it.
+    pub fn session(&self) -> &ClientSession {
+        &self.session
+    }
+
+    /// The language of the annotations.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Switches the language of the annotations that follow.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    /// Annotates a line the client sent, and records it in the session.
+    pub fn client_line(&mut self, line: &str) -> AnnotatedLine {
+        let findings = self.session.predict(line);
+        let expecting_password = self.session.auth_prompt() == Some(&auth::Prompt::Password);
+        let auth_answer =
+            self.session.phase() == Phase::AuthChallenge && self.session.pending().next().is_none();
+        let sent = self.session.handle_sent(line);
+        let shown = if matches!(sent, Sent::BodyLine { .. } | Sent::EndOfData) {
+            None
+        } else {
+            auth::redact_client_line(line, auth_answer, expecting_password)
+        };
+        let annotation = sent::annotate(&sent, line, &findings, self.lang);
+        AnnotatedLine {
+            direction: Direction::Client,
+            text: shown.unwrap_or_else(|| line.to_owned()),
+            code: None,
+            annotation,
+        }
+    }
+
+    /// Annotates a line the server sent. Continuation lines of a multi-line reply are
+    /// explained on their own (an EHLO extension each); the last line explains the reply.
+    pub fn server_line(&mut self, line: &str) -> AnnotatedLine {
+        let lang = self.lang;
+        let parsed = ReplyLine::parse(line);
+        let code = parsed.as_ref().ok().map(|l| l.code.get());
+        let annotation = match self.replies.push(line) {
+            Err(err) => {
+                self.reply_lines = 0;
+                reply::malformed(&err, lang)
+            }
+            Ok(None) => {
+                self.reply_lines += 1;
+                let text = parsed.map(|l| l.text).unwrap_or_default();
+                self.continuation(text, self.reply_lines == 1)
+            }
+            Ok(Some(complete)) => {
+                let was_ehlo = self.reply_lines > 0
+                    && self.session.pending().next()
+                        == Some(&Expect::Command(crate::command::Verb::Ehlo));
+                self.reply_lines = 0;
+                let received = self.session.handle_reply(&complete);
+                let mut annotation = reply::annotate(&received, &complete, &self.session, lang);
+                if was_ehlo && complete.code.get() == 250 {
+                    let ext = Extension::parse(complete.lines.last().map_or("", String::as_str));
+                    annotation.explanation = format!(
+                        "{}\n{} ({}): {}",
+                        annotation.explanation,
+                        ext.keyword(),
+                        ext.reference(),
+                        ext.explanation().get(lang)
+                    );
+                }
+                annotation
+            }
+        };
+        AnnotatedLine {
+            direction: Direction::Server,
+            text: line.to_owned(),
+            code,
+            annotation,
+        }
+    }
+
+    fn continuation(&self, text: &str, first: bool) -> Annotation {
+        let lang = self.lang;
+        let answering_ehlo =
+            self.session.pending().next() == Some(&Expect::Command(crate::command::Verb::Ehlo));
+        if answering_ehlo && first {
+            return Annotation {
+                severity: Severity::Info,
+                title: tr!(
+                    lang,
+                    "EHLO reply: the server's name",
+                    "EHLO 回复：服务器的名称"
+                ),
+                explanation: tr!(
+                    lang,
+                    "The first line of the EHLO reply greets you as '{text}'. Each following line names one extension the server supports; the '-' after 250 means more lines follow.",
+                    "EHLO 回复的第一行以“{text}”向你问好。后面每一行列出服务器支持的一项扩展；250 后面的“-”表示还有后续行。"
+                ),
+                reference: "RFC 5321 4.1.1.1".into(),
+                next_steps: Vec::new(),
+                findings: Vec::new(),
+            };
+        }
+        if answering_ehlo {
+            let ext = Extension::parse(text);
+            let keyword = ext.keyword();
+            return Annotation {
+                severity: Severity::Info,
+                title: tr!(lang, "Extension {keyword}", "扩展 {keyword}"),
+                explanation: ext.explanation().get(lang).to_owned(),
+                reference: ext.reference().to_owned(),
+                next_steps: Vec::new(),
+                findings: Vec::new(),
+            };
+        }
+        Annotation {
+            severity: Severity::Info,
+            title: tr!(lang, "Reply continues", "回复未完"),
+            explanation: tr!(
+                lang,
+                "The '-' after the code means this reply has more lines; the last line has a space after the code.",
+                "回复码后面的“-”表示此回复还有后续行；最后一行的回复码后面是空格。"
+            ),
+            reference: "RFC 5321 4.2.1".into(),
+            next_steps: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Annotates the end of a STARTTLS handshake and records it in the session.
+    pub fn tls_established(&mut self, detail: &str) -> AnnotatedLine {
+        self.session.handle_tls_established();
+        let lang = self.lang;
+        AnnotatedLine {
+            direction: Direction::Note,
+            text: detail.to_owned(),
+            code: None,
+            annotation: Annotation {
+                severity: Severity::Success,
+                title: tr!(lang, "TLS is on", "TLS 已开启"),
+                explanation: tr!(
+                    lang,
+                    "The connection is encrypted from here on. The server has forgotten the earlier EHLO, so introduce yourself again.",
+                    "从这里开始连接已加密。服务器已经忘记之前的 EHLO，所以需要重新打招呼。"
+                ),
+                reference: "RFC 3207 4.2".into(),
+                next_steps: vec![tr!(lang, "EHLO your.name", "EHLO 你的主机名")],
+                findings: Vec::new(),
+            },
+        }
+    }
+
+    /// Annotates a remark that is neither client nor server (a transcript's comment, the
+    /// tool's own messages).
+    pub fn note(&mut self, text: &str) -> AnnotatedLine {
+        let lang = self.lang;
+        AnnotatedLine {
+            direction: Direction::Note,
+            text: text.to_owned(),
+            code: None,
+            annotation: Annotation {
+                severity: Severity::Info,
+                title: tr!(lang, "Note", "备注"),
+                explanation: String::new(),
+                reference: String::new(),
+                next_steps: Vec::new(),
+                findings: Vec::new(),
+            },
+        }
+    }
+
+    /// Records that the connection closed.
+    pub fn closed(&mut self, reason: &str) -> AnnotatedLine {
+        self.session.handle_closed();
+        let lang = self.lang;
+        let mut line = self.note(reason);
+        line.annotation.title = tr!(lang, "Connection closed", "连接已关闭");
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests;
