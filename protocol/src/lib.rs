@@ -27,6 +27,7 @@
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
 //! - [`session`]: the client session state machine: phases, pending replies, and what a
 //!   line will most likely get before it is sent.
+//! - [`transcript`]: reads swaks, `C:`/`S:`, smtplib debug and raw telnet transcripts.
 //! - [`wire`]: the JSON messages between the browser and the bridge; the only serde types.
 
 pub mod annotate;
@@ -42,4 +43,5 @@ pub mod line;
 pub mod path;
 pub mod reply;
 pub mod session;
+pub mod transcript;
 pub mod wire;
