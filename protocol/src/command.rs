@@ -290,7 +290,7 @@ fn check_line(text: &str, findings: &mut Vec<Finding>) {
         findings.push(finding(
             Severity::Error,
             "line-too-long",
-            limits::COMMAND_LINE.saturating_sub(2).min(text.len())..text.len(),
+            text.floor_char_boundary(limits::COMMAND_LINE.saturating_sub(2))..text.len(),
             t!(
                 "The command is longer than 512 octets with its CRLF; servers answer 500 (line too long).",
                 "命令连同 CRLF 超过 512 个字节；服务器会回复 500（行太长）。"
