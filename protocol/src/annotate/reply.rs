@@ -299,7 +299,7 @@ fn specific(
                 ),
             ],
         ),
-        (Expect::Command(Verb::Data), 503 | 554) => s(
+        (Expect::Command(Verb::Data), 554) => s(
             tr!(lang, "No valid recipients", "没有有效的收件人"),
             tr!(
                 lang,

@@ -89,7 +89,7 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
                 "Like HELO, but the server answers with the list of ESMTP extensions it supports (AUTH, STARTTLS, SIZE ...), one per line.",
                 "与 HELO 类似，但服务器会逐行列出它支持的 ESMTP 扩展（AUTH、STARTTLS、SIZE 等）。"
             ),
-            "250 (multi-line)",
+            "250-… 250",
             "RFC 5321 4.1.1.1",
         ),
         Verb::Mail => (
@@ -283,7 +283,7 @@ fn auth_answer(prompt: &Prompt, shown: Option<&str>, cancel: bool, lang: Lang) -
                 "This line decodes to '{user}'.",
                 "这一行解码后是“{user}”。"
             ),
-            Some("334 (password prompt)".into()),
+            Some(tr!(lang, "334 (the password prompt)", "334（询问密码）")),
             "RFC 4954 4",
         ),
         (Prompt::Password, _) => (

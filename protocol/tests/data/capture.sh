@@ -7,7 +7,7 @@
 #   protocol/tests/data/capture.sh
 
 set -euo pipefail
-# shellcheck source=../../../scripts/lib/env.sh
+# shellcheck disable=SC1091 # scripts/lib/env.sh, found from this file's location
 source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/env.sh"
 
 DATA="$SMTP_PLAYGROUND_ROOT/protocol/tests/data"

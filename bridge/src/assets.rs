@@ -1,0 +1,247 @@
+//! The browser app: HTML, JavaScript and WebAssembly, served to the browser.
+//!
+//! A release binary carries the app inside it (`rust-embed`, from the folder `build.rs`
+//! picked), so one file is the whole product. `--frontend-dir` serves a folder from disk
+//! instead, which is handy while working on the frontend.
+//!
+//! It is a single-page app: any path that is not a file gets `index.html`, and the app's
+//! own router decides what to show. When no app is available at all, a short page says how
+//! to build it.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::RustEmbed;
+
+/// The folder chosen by `build.rs`: `<workspace>/dist`, or an empty folder when the
+/// frontend was not built. In debug builds `rust-embed` reads it from disk at run time.
+#[derive(RustEmbed)]
+#[folder = "$SMTP_PLAYGROUND_DIST"]
+struct Embedded;
+
+const INDEX: &str = "index.html";
+
+/// Where the app's files come from.
+#[derive(Debug, Clone)]
+pub(crate) enum Assets {
+    /// Built into the binary.
+    Embedded,
+    /// Read from this folder on each request.
+    Dir(PathBuf),
+}
+
+impl Assets {
+    /// The folder when one is given, else the embedded copy.
+    pub(crate) fn new(dir: Option<PathBuf>) -> Self {
+        dir.map_or(Self::Embedded, Self::Dir)
+    }
+
+    /// Whether an `index.html` is available, for the start-up log.
+    pub(crate) async fn has_app(&self) -> bool {
+        self.load(INDEX).await.is_some()
+    }
+
+    /// A short description for the start-up log.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Self::Embedded => "built into the binary".to_owned(),
+            Self::Dir(dir) => format!("from {}", dir.display()),
+        }
+    }
+
+    /// The response for a request path: the file, else `index.html`, else the
+    /// "not built" page.
+    pub(crate) async fn response(&self, path: &str) -> Response {
+        let wanted = match path.trim_start_matches('/') {
+            "" => INDEX,
+            other => other,
+        };
+        if let Some(bytes) = self.load(wanted).await {
+            return file_response(wanted, bytes);
+        }
+        if let Some(index) = self.load(INDEX).await {
+            return file_response(INDEX, index);
+        }
+        let status = if wanted == INDEX {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        (
+            status,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::response::Html(NOT_BUILT),
+        )
+            .into_response()
+    }
+
+    async fn load(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        if !is_safe_relative(path) {
+            return None;
+        }
+        match self {
+            Self::Embedded => Embedded::get(path).map(|file| file.data),
+            Self::Dir(dir) => tokio::fs::read(dir.join(path)).await.ok().map(Cow::Owned),
+        }
+    }
+}
+
+/// The handler for every path that is not an API route.
+pub(crate) async fn handle(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    uri: Uri,
+) -> Response {
+    state.assets.response(uri.path()).await
+}
+
+/// Paths are used as given (still percent-encoded), so only plain names separated by `/`
+/// are accepted: no `..`, no empty or `.` segments, no backslashes or drive letters. That
+/// keeps `--frontend-dir` from serving anything outside its folder.
+fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', ':', '\0'])
+        && path
+            .split('/')
+            .all(|segment| !segment.is_empty() && segment != "." && segment != "..")
+}
+
+fn file_response(path: &str, bytes: Cow<'static, [u8]>) -> Response {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let content_type = HeaderValue::from_str(mime.as_ref())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Shown when the binary was built without the frontend and no `--frontend-dir` was given.
+const NOT_BUILT: &str = r#"<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>smtp-playground: frontend not built</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
+<h1>The browser app is not built</h1>
+<p>This <code>smtp-playground</code> binary was compiled without the frontend, so there is
+no page to show yet. The WebSocket bridge at <code>/ws</code> works regardless.</p>
+<p>From the repository root, build the frontend, then rebuild the bridge so it embeds it:</p>
+<pre>scripts/build-frontend.sh
+cargo build -p bridge</pre>
+<p>Or serve a built frontend from disk: <code>smtp-playground serve --frontend-dir dist</code>.</p>
+</body>
+</html>
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    async fn body(response: Response) -> (StatusCode, String, String) {
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        (
+            status,
+            content_type,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("bridge-assets-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("snippets")).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn only_plain_relative_paths_are_safe() {
+        for ok in ["index.html", "app-1a2b.wasm", "snippets/x/y.js"] {
+            assert!(is_safe_relative(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "../etc/passwd",
+            "a/../../b",
+            "./a",
+            "a//b",
+            "a/",
+            "c:x",
+            "a\\b",
+            "%2e%2e/x/..",
+        ] {
+            assert!(!is_safe_relative(bad), "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn folder_serves_files_with_types_and_falls_back_to_index() {
+        let dir = temp_dir("spa");
+        std::fs::write(dir.join("index.html"), "<p>app</p>").expect("write");
+        std::fs::write(dir.join("app.wasm"), b"\0asm").expect("write");
+        std::fs::write(dir.join("snippets/s.js"), "export {}").expect("write");
+        let assets = Assets::new(Some(dir.clone()));
+        assert!(assets.has_app().await);
+
+        let (status, mime, text) = body(assets.response("/").await).await;
+        assert_eq!(
+            (status, mime.as_str(), text.as_str()),
+            (StatusCode::OK, "text/html", "<p>app</p>")
+        );
+        let (status, mime, _) = body(assets.response("/app.wasm").await).await;
+        assert_eq!(
+            (status, mime.as_str()),
+            (StatusCode::OK, "application/wasm")
+        );
+        let (_, mime, _) = body(assets.response("/snippets/s.js").await).await;
+        assert!(mime.contains("javascript"), "{mime}");
+        for spa_path in ["/lesson/3", "/no-such.js", "/../Cargo.toml", "/snippets"] {
+            let (status, mime, text) = body(assets.response(spa_path).await).await;
+            assert_eq!(
+                (status, mime.as_str(), text.as_str()),
+                (StatusCode::OK, "text/html", "<p>app</p>"),
+                "{spa_path}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn embedded_root_is_the_app_or_the_build_instructions() {
+        let (status, mime, text) = body(Assets::Embedded.response("/").await).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(mime.starts_with("text/html"), "{mime}");
+        match Embedded::get(INDEX) {
+            Some(index) => assert_eq!(text.as_bytes(), &*index.data),
+            None => assert!(text.contains("scripts/build-frontend.sh"), "{text}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn without_an_app_the_page_explains_how_to_build_it() {
+        let dir = temp_dir("empty");
+        let assets = Assets::new(Some(dir.clone()));
+        assert!(!assets.has_app().await);
+        let (status, mime, text) = body(assets.response("/").await).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(mime.starts_with("text/html"), "{mime}");
+        assert!(text.contains("scripts/build-frontend.sh"), "{text}");
+        let (status, _, _) = body(assets.response("/app.js").await).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the browser app into dist/ (release: wasm-release profile, wasm-opt -Oz), which the
+# bridge embeds when it is compiled. Tools are installed by scripts/setup.sh; this script
+# only checks for them and never downloads anything (Trunk runs offline, see Trunk.toml).
+#
+# Usage: scripts/build-frontend.sh
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+export PATH="$HOME/.cargo/bin:$repo/tools/node_modules/.bin:$PATH"
+
+fail() {
+    echo "build-frontend: $*" >&2
+    exit 1
+}
+
+# The versions Trunk.toml pins; Trunk refuses others in offline mode, but a missing tool
+# deserves a clearer message than Trunk's.
+wasm_bindgen_version="0.2.130"
+wasm_opt_version="132"
+
+command -v trunk >/dev/null ||
+    fail "trunk is not installed (run scripts/setup.sh, or: cargo install trunk --version 0.21.14 --locked)"
+command -v wasm-bindgen >/dev/null ||
+    fail "wasm-bindgen is not installed (run scripts/setup.sh, or: cargo install wasm-bindgen-cli --version $wasm_bindgen_version --locked)"
+[[ -x "$repo/tools/node_modules/.bin/wasm-opt" ]] ||
+    fail "wasm-opt is not installed in tools/ (run scripts/setup.sh, or: npm ci --prefix tools)"
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
+    fail "the Rust target wasm32-unknown-unknown is missing (rustup target add wasm32-unknown-unknown)"
+
+found="$(wasm-bindgen --version | cut -d' ' -f2)"
+[[ "$found" == "$wasm_bindgen_version" ]] ||
+    fail "wasm-bindgen $found found, $wasm_bindgen_version required (it must match Cargo.lock)"
+found="$(wasm-opt --version | cut -d' ' -f3)"
+[[ "$found" == "$wasm_opt_version" ]] ||
+    fail "wasm-opt $found found first on PATH, $wasm_opt_version required (tools/node_modules/.bin)"
+
+start=$SECONDS
+trunk build --release
+echo "build-frontend: dist/ built in $((SECONDS - start)) s"
+
+shopt -s nullglob
+wasm_files=(dist/*.wasm)
+[[ ${#wasm_files[@]} -eq 1 ]] || fail "expected one .wasm file in dist/, found ${#wasm_files[@]}"
+wasm="${wasm_files[0]}"
+raw=$(wc -c <"$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+printf 'build-frontend: %s: %d bytes raw, %d bytes gzipped\n' "$wasm" "$raw" "$gz"

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Installs what building and testing smtp-playground needs on a Debian 12 machine that has
+# Rust through rustup, and nothing that is already there: every step checks first, so a
+# second run takes seconds. Run as root (apt). Each step prints its time.
+#
+# Steps: Rust target and components; Debian packages (Chromium, Postfix, swaks, ...);
+# wasm-bindgen-cli at the version in Cargo.lock; Trunk; the npm tools in tools/ (wasm-opt);
+# a Python venv in .tmp/venv with the test SMTP server aiosmtpd.
+
+set -euo pipefail
+# shellcheck source=lib/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# shellcheck source=lib/timing.sh
+source "$SMTP_PLAYGROUND_ROOT/scripts/lib/timing.sh"
+
+TRUNK_VERSION="0.21.14"
+# exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
+# wasm-opt comes from npm (tools/package.json) instead.
+APT_PACKAGES=(chromium chromium-driver postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv)
+
+cd "$SMTP_PLAYGROUND_ROOT"
+
+step_rust() {
+    command -v rustup >/dev/null || {
+        echo "rustup not found: install Rust with rustup first" >&2
+        return 1
+    }
+    local missing=()
+    rustup target list --installed | grep -qx wasm32-unknown-unknown ||
+        rustup target add wasm32-unknown-unknown
+    local component
+    for component in rustfmt clippy; do
+        rustup component list --installed | grep -q "^$component" || missing+=("$component")
+    done
+    if ((${#missing[@]})); then
+        rustup component add "${missing[@]}"
+        step_note "installed ${missing[*]}"
+    else
+        step_note "wasm32 target, rustfmt and clippy present"
+    fi
+}
+
+step_apt() {
+    local missing=() pkg
+    for pkg in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$pkg")
+    done
+    if ((${#missing[@]} == 0)); then
+        step_note "skipped: all ${#APT_PACKAGES[@]} packages present"
+        return
+    fi
+    [[ $EUID -eq 0 ]] || {
+        echo "need root to install: ${missing[*]}" >&2
+        return 1
+    }
+    # Postfix without any system configuration: scripts/postfix.sh brings its own.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}"
+    step_note "installed ${missing[*]}"
+}
+
+# The CLI must match the wasm-bindgen crate exactly, or the generated glue will not load.
+step_wasm_bindgen() {
+    local want have=""
+    want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/^version = "|"$/, ""); print; exit }' Cargo.lock)"
+    [[ -n $want ]] || {
+        echo "no wasm-bindgen in Cargo.lock" >&2
+        return 1
+    }
+    command -v wasm-bindgen >/dev/null && have="$(wasm-bindgen --version | awk '{ print $2 }')"
+    if [[ $have == "$want" ]]; then
+        step_note "skipped: wasm-bindgen $want present"
+        return
+    fi
+    # Not --locked: the crate's own lockfile does not build with this toolchain.
+    cargo install wasm-bindgen-cli --version "$want"
+    step_note "installed wasm-bindgen-cli $want${have:+ (was $have)}"
+}
+
+step_trunk() {
+    local have=""
+    command -v trunk >/dev/null && have="$(trunk --version | awk '{ print $2 }')"
+    if [[ $have == "$TRUNK_VERSION" ]]; then
+        step_note "skipped: trunk $TRUNK_VERSION present"
+        return
+    fi
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+    step_note "installed trunk $TRUNK_VERSION${have:+ (was $have)}"
+}
+
+step_npm() {
+    local lock="tools/package-lock.json" stamp="tools/node_modules/.package-lock.json"
+    if [[ ! -f $lock ]]; then
+        step_note "skipped: no $lock yet"
+        return
+    fi
+    if [[ -f $stamp && ! $lock -nt $stamp ]]; then
+        step_note "skipped: tools/node_modules up to date"
+        return
+    fi
+    npm ci --prefix tools --no-audit --no-fund
+    step_note "npm ci in tools/"
+}
+
+# The venv is up to date when it holds a copy of the requirements it was built from.
+step_python() {
+    local req="scripts/requirements.txt" venv="$SMTP_PLAYGROUND_VENV"
+    if [[ -x $venv/bin/python ]] && cmp -s "$req" "$venv/requirements.txt" &&
+        "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+        step_note "skipped: .tmp/venv up to date"
+        return
+    fi
+    python3 -m venv --clear "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+    cp "$req" "$venv/requirements.txt"
+    step_note "created .tmp/venv from $req"
+}
+
+main() {
+    run_step "setup: rust target + components" step_rust
+    run_step "setup: apt packages" step_apt
+    run_step "setup: wasm-bindgen-cli" step_wasm_bindgen
+    run_step "setup: trunk" step_trunk
+    run_step "setup: npm tools" step_npm
+    run_step "setup: python venv" step_python
+    print_step_summary "setup"
+}
+
+main "$@"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing (scripts/setup.sh), checks formatting and
+# lints, builds the browser app, starts a real Postfix on loopback, and runs every test
+# (unit, data-driven transcripts, bridge, end-to-end in headless Chromium), then the doc
+# tests. Prints each step's time and the total; exits non-zero if any step failed.
+#
+# After setup, a failing step does not stop the run: the later steps still run, so one
+# run reports everything that is wrong. `.ci/run` calls this script and nothing else.
+
+set -euo pipefail
+# shellcheck source=lib/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# shellcheck source=lib/timing.sh
+source "$SMTP_PLAYGROUND_ROOT/scripts/lib/timing.sh"
+
+cd "$SMTP_PLAYGROUND_ROOT"
+
+run_tests() {
+    if cargo nextest --version >/dev/null 2>&1; then
+        cargo nextest run --workspace --no-fail-fast
+    else
+        cargo test --workspace --no-fail-fast
+    fi
+}
+
+stop_postfix() {
+    bash scripts/postfix.sh stop || true
+}
+
+main() {
+    # Nothing else can work without the tools, so a failed setup ends the run.
+    run_step "setup" bash scripts/setup.sh
+
+    STEP_KEEP_GOING=1
+    run_step "rustfmt" cargo fmt --all -- --check
+    run_step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
+    run_step "clippy (wasm32)" cargo clippy -p protocol -p frontend --target wasm32-unknown-unknown -- -D warnings
+    # The bridge embeds dist/ at compile time, so the app is built before the tests.
+    run_step "build frontend" bash scripts/build-frontend.sh
+
+    # A Postfix that was already running (a developer's) is left running afterwards.
+    if ! bash scripts/postfix.sh status 2>/dev/null; then
+        trap stop_postfix EXIT
+        # Ctrl-C or a CI timeout still stops it: exiting on the signal runs the EXIT trap.
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+    fi
+    run_step "start postfix" bash scripts/postfix.sh start
+    # Exported only when it answers: without it, the tests that need it fail and say so.
+    if bash scripts/postfix.sh status; then
+        eval "$(bash scripts/postfix.sh env)"
+        export SMTP_PLAYGROUND_POSTFIX SMTP_PLAYGROUND_POSTFIX_MAILDIRS
+    fi
+
+    run_step "tests" run_tests
+    # nextest does not run doc tests; `cargo test` above already did.
+    if cargo nextest --version >/dev/null 2>&1; then
+        run_step "doc tests" cargo test --workspace --doc
+    fi
+
+    print_step_summary "test"
+    if ((STEP_FAILURES > 0)); then
+        printf 'test.sh: %d step(s) failed; see the lines marked FAILED above\n' "$STEP_FAILURES" >&2
+        exit 1
+    fi
+    printf 'test.sh: all steps passed\n'
+}
+
+main "$@"

@@ -1,0 +1,7 @@
+//! The end-to-end tests, one binary (see matklad, "Delete Cargo Integration Tests"): each
+//! module drives real processes and servers through the helpers in the `e2e` library.
+//!
+//! Run them with `scripts/test.sh`, which starts the servers they need.
+
+mod bridge_postfix;
+mod browser;
