@@ -19,14 +19,26 @@ fn capture(name: &str) -> String {
 #[test]
 fn json_output_annotates_every_line_of_a_swaks_capture() {
     let out = binary()
-        .args(["annotate", "--format", "json", &capture("unknown_recipient.swaks.txt")])
+        .args([
+            "annotate",
+            "--format",
+            "json",
+            &capture("unknown_recipient.swaks.txt"),
+        ])
         .output()
         .expect("run smtp-playground");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     let items = value.as_array().expect("an array");
     let source = std::fs::read_to_string(capture("unknown_recipient.swaks.txt")).expect("capture");
-    assert_eq!(items.len(), source.lines().filter(|l| !l.trim().is_empty()).count());
+    assert_eq!(
+        items.len(),
+        source.lines().filter(|l| !l.trim().is_empty()).count()
+    );
     let refused = items
         .iter()
         .find(|i| i["code"] == 550)
@@ -34,7 +46,11 @@ fn json_output_annotates_every_line_of_a_swaks_capture() {
     assert_eq!(refused["direction"], "server");
     assert_eq!(refused["severity"], "error");
     assert_eq!(refused["title"], "550 · Recipient refused");
-    assert!(refused["explanation"].as_str().is_some_and(|e| e.contains("5.1.1")));
+    assert!(
+        refused["explanation"]
+            .as_str()
+            .is_some_and(|e| e.contains("5.1.1"))
+    );
 }
 
 #[test]
@@ -46,7 +62,12 @@ fn text_output_from_stdin_in_chinese() {
         .spawn()
         .expect("run smtp-playground");
     let transcript = std::fs::read(capture("sequence_errors.raw.txt")).expect("capture");
-    child.stdin.take().expect("stdin").write_all(&transcript).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&transcript)
+        .expect("write stdin");
     let out = child.wait_with_output().expect("wait");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("UTF-8");
@@ -61,7 +82,9 @@ fn unreadable_input_is_the_only_failure() {
         .output()
         .expect("run smtp-playground");
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("could not read /nonexistent/transcript.txt"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("could not read /nonexistent/transcript.txt")
+    );
     let mut child = binary()
         .args(["annotate", "-"])
         .stdin(Stdio::piped())
