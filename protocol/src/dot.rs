@@ -93,14 +93,15 @@ pub enum DataFinding {
 pub enum DataStatus {
     /// The end marker has not arrived yet.
     Partial,
-    /// The message is complete. `rest` holds bytes that arrived after the end marker: the
-    /// next commands of a pipelining client.
+    /// The end marker arrived. `rest` holds bytes that arrived after it: the next commands
+    /// of a pipelining client. Check [`DataReceiver::exceeded`] before accepting the message.
     Complete {
         /// Bytes received after `<CRLF>.<CRLF>`.
         rest: Vec<u8>,
     },
-    /// The message grew past the size limit. The receiver keeps reading to the end marker
-    /// (the client will send it) but stops storing text.
+    /// The message grew past the size limit and the end marker has not arrived yet. The
+    /// receiver keeps reading to the end marker (the client will send it) but stores no
+    /// more text.
     TooBig,
 }
 
@@ -147,12 +148,8 @@ impl DataReceiver {
             let crlf = line.ending == LineEnding::CrLf;
             if line.bytes == b"." {
                 if crlf && self.prev_crlf {
-                    return if self.too_big {
-                        DataStatus::TooBig
-                    } else {
-                        DataStatus::Complete {
-                            rest: self.framer.take_buffered(),
-                        }
+                    return DataStatus::Complete {
+                        rest: self.framer.take_buffered(),
                     };
                 }
                 self.findings
@@ -197,6 +194,11 @@ impl DataReceiver {
             self.findings
                 .push(DataFinding::EightBit { line: self.line_no });
         }
+    }
+
+    /// Whether the message grew past the size limit (it is then incomplete).
+    pub fn exceeded(&self) -> bool {
+        self.too_big
     }
 
     /// The message received so far, un-stuffed, with its original line endings.
@@ -321,7 +323,13 @@ mod tests {
         let mut rx = DataReceiver::new(10);
         assert_eq!(rx.push(b"0123456789abc\r\n"), DataStatus::TooBig);
         assert_eq!(rx.push(b"more\r\n"), DataStatus::TooBig);
-        assert_eq!(rx.push(b".\r\n"), DataStatus::TooBig);
+        assert_eq!(
+            rx.push(b".\r\nQUIT\r\n"),
+            DataStatus::Complete {
+                rest: b"QUIT\r\n".to_vec()
+            }
+        );
+        assert!(rx.exceeded());
         assert!(rx.message().len() <= 10);
     }
 }

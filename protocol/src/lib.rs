@@ -25,6 +25,8 @@
 //! - [`extension`]: EHLO capabilities, each with its RFC and an explanation.
 //! - [`lang`]: English and Simplified Chinese text for every explanation.
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
+//! - [`server`]: the server role of the same rules, sans-IO: the sandbox and the offline
+//!   simulator.
 //! - [`session`]: the client session state machine: phases, pending replies, and what a
 //!   line will most likely get before it is sent.
 //! - [`transcript`]: reads swaks, `C:`/`S:`, smtplib debug and raw telnet transcripts.
@@ -42,6 +44,7 @@ pub mod limits;
 pub mod line;
 pub mod path;
 pub mod reply;
+pub mod server;
 pub mod session;
 pub mod transcript;
 pub mod wire;

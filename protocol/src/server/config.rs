@@ -1,0 +1,86 @@
+//! How a server session behaves: its name, limits, accounts and failure-injection rules.
+
+/// A login the server accepts (the sandbox shows its demo account in the page).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The username, compared case-insensitively.
+    pub user: String,
+    /// The password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A rule that makes the server fail on purpose, so a lesson can show 4xx and 5xx replies.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// RCPT TO this address gets this reply line, e.g. `550 5.1.1 <x@y>: User unknown`.
+    RejectRecipient {
+        /// The address, compared case-insensitively.
+        address: String,
+        /// The reply line without CRLF.
+        reply: String,
+    },
+    /// Valid credentials still get 535 with this probability (0.0 to 1.0).
+    FailAuth {
+        /// The probability of a failure.
+        probability: f64,
+    },
+    /// Wait this long before sending the greeting.
+    DelayGreeting {
+        /// Milliseconds.
+        ms: u64,
+    },
+    /// Drop the connection after the final dot instead of answering it.
+    DropAfterData,
+}
+
+/// The server's configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerConfig {
+    /// The name in the greeting and the EHLO reply.
+    pub hostname: String,
+    /// The SIZE limit, in octets.
+    pub max_message_size: usize,
+    /// Recipients per transaction; more get `452 4.5.3`.
+    pub max_recipients: usize,
+    /// Refused commands before the server hangs up with `421`.
+    pub max_errors: usize,
+    /// Accounts for AUTH PLAIN and LOGIN; AUTH is not offered when empty.
+    pub accounts: Vec<Account>,
+    /// Offer STARTTLS (the shell must then be able to start TLS).
+    pub starttls: bool,
+    /// The connection is TLS from the start (port 465 style).
+    pub implicit_tls: bool,
+    /// Offer AUTH only after TLS, as submission servers do.
+    pub auth_requires_tls: bool,
+    /// Refuse MAIL FROM until the client logged in.
+    pub auth_required: bool,
+    /// Failure injection.
+    pub rules: Vec<Rule>,
+}
+
+impl Default for ServerConfig {
+    /// A friendly teaching server: AUTH offered without TLS (so the tutorial's plain-text
+    /// `AUTH LOGIN` works), 10 MiB messages, 100 recipients, 421 after 20 errors.
+    fn default() -> Self {
+        Self {
+            hostname: "sandbox.smtp-playground.test".to_owned(),
+            max_message_size: 10 * 1024 * 1024,
+            max_recipients: 100,
+            max_errors: 20,
+            accounts: Vec::new(),
+            starttls: false,
+            implicit_tls: false,
+            auth_requires_tls: false,
+            auth_required: false,
+            rules: Vec::new(),
+        }
+    }
+}
