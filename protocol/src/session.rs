@@ -212,6 +212,20 @@ impl ClientSession {
         self.phase == Phase::Data
     }
 
+    /// Whether a client may write its next line now: when the server owes nothing, or,
+    /// if it advertised PIPELINING, while it owes replies only to MAIL, RCPT and RSET, the
+    /// commands RFC 2920 section 3.1 lets a client send without waiting. Everything else
+    /// (EHLO, DATA, AUTH, STARTTLS, QUIT ...) ends a group and waits for its reply.
+    pub fn may_send_now(&self) -> bool {
+        let mut pending = self.pending.iter().peekable();
+        if pending.peek().is_none() {
+            return true;
+        }
+        self.advertises("PIPELINING")
+            && pending
+                .all(|owed| matches!(owed, Expect::Command(Verb::Mail | Verb::Rcpt | Verb::Rset)))
+    }
+
     fn advertises(&self, keyword: &str) -> bool {
         self.capabilities.as_ref().is_some_and(|c| c.has(keyword))
     }
@@ -430,8 +444,7 @@ impl ClientSession {
         let Some(verb) = command.line.verb else {
             return;
         };
-        let waiting = self.phase != Phase::Greeting && !self.pending.is_empty();
-        if waiting && !self.advertises("PIPELINING") && verb != Verb::Quit {
+        if self.phase != Phase::Greeting && !self.may_send_now() && verb != Verb::Quit {
             push(
                 Severity::Warning,
                 "wait-for-reply",

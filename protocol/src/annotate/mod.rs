@@ -254,6 +254,12 @@ impl Annotator {
         }
     }
 
+    /// Records that the connection is TLS from its first byte (port 465, RFC 8314), so a
+    /// STARTTLS typed later is predicted to fail.
+    pub fn implicit_tls(&mut self) {
+        self.session.handle_implicit_tls();
+    }
+
     /// Annotates the end of a STARTTLS handshake and records it in the session.
     pub fn tls_established(&mut self, detail: &str) -> AnnotatedLine {
         self.session.handle_tls_established();

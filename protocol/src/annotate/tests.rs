@@ -194,3 +194,15 @@ fn garbage_from_the_server_is_explained_not_fatal() {
     assert_eq!(out[2].annotation.title, "Not a valid reply line");
     assert_eq!(out[3].annotation.title, "220 · Server ready");
 }
+
+#[test]
+fn implicit_tls_makes_starttls_a_predicted_error() {
+    let mut annotator = Annotator::new(Lang::En);
+    annotator.implicit_tls();
+    annotator.server_line("220 mx ESMTP");
+    annotator.client_line("EHLO me");
+    annotator.server_line("250-mx");
+    annotator.server_line("250 AUTH PLAIN");
+    let line = annotator.client_line("STARTTLS");
+    assert_eq!(line.annotation.findings[0].id, "starttls-twice");
+}

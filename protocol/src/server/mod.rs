@@ -16,6 +16,7 @@ mod replies;
 mod rng;
 
 pub use config::{Account, Rule, ServerConfig};
+pub use replies::{Closing, service_closing};
 
 use crate::auth;
 use crate::command::{Args, Command, Verb};

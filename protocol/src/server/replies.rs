@@ -83,3 +83,31 @@ pub(super) fn prompt(text: &str) -> String {
 pub(super) fn queued(queue_id: &str) -> String {
     format!("250 2.0.0 Ok: queued as {queue_id}\r\n")
 }
+
+/// Why the shell around a session ends the connection on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// The client said nothing for too long.
+    Idle,
+    /// The connection reached its maximum lifetime.
+    TooLong,
+    /// The server is stopping.
+    ShuttingDown,
+    /// The server has as many connections as it accepts.
+    TooManyConnections,
+}
+
+/// The `421` a server sends before it closes the connection by itself (RFC 5321 3.8: "the
+/// server must send a 421 reply" when it has to end the session), with Postfix's wording.
+pub fn service_closing(hostname: &str, why: Closing) -> String {
+    let (enhanced, text) = match why {
+        Closing::Idle => ("4.4.2", "Error: timeout exceeded"),
+        Closing::TooLong => ("4.4.2", "Error: connection open too long"),
+        Closing::ShuttingDown => (
+            "4.3.2",
+            "Service shutting down, closing transmission channel",
+        ),
+        Closing::TooManyConnections => ("4.7.0", "Error: too many connections, try again later"),
+    };
+    format!("421 {enhanced} {hostname} {text}\r\n")
+}

@@ -381,3 +381,18 @@ fn limits_hold() {
     let (reply, _) = exchange(&mut s, &format!("NOOP {}\r\nNOOP\r\n", "x".repeat(2000)));
     assert_eq!(codes(&reply), [500, 250]);
 }
+
+#[test]
+fn shell_closings_are_421_with_the_hostname() {
+    for why in [
+        Closing::Idle,
+        Closing::TooLong,
+        Closing::ShuttingDown,
+        Closing::TooManyConnections,
+    ] {
+        let line = service_closing("mx.test", why);
+        assert!(line.starts_with("421 4."), "{line}");
+        assert!(line.contains(" mx.test "), "{line}");
+        assert!(line.ends_with("\r\n"));
+    }
+}

@@ -300,3 +300,22 @@ fn service_closing_and_unsolicited_replies() {
     assert_eq!(r.phase, Phase::Closed);
     assert_eq!(ids(&s, "NOOP"), ["session-closed"]);
 }
+
+#[test]
+fn pipelining_groups_end_at_commands_that_need_their_reply() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    assert!(s.may_send_now());
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    s.handle_sent("RCPT TO:<c@postfix.test>");
+    assert!(s.may_send_now(), "MAIL and RCPT may be pipelined");
+    s.handle_sent("DATA");
+    assert!(!s.may_send_now(), "DATA ends the group");
+    let mut plain = ehlo_session(&["250-mx.test", "250 8BITMIME"]);
+    plain.handle_sent("MAIL FROM:<a@b.example>");
+    assert!(
+        !plain.may_send_now(),
+        "no PIPELINING: one command at a time"
+    );
+    reply(&mut plain, &["250 2.1.0 Ok"]);
+    assert!(plain.may_send_now());
+}
