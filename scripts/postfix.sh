@@ -12,11 +12,18 @@
 #
 #   SMTP_PLAYGROUND_POSTFIX          127.0.0.1:PORT, the address to connect to
 #   SMTP_PLAYGROUND_POSTFIX_MAILDIRS the directory holding one Maildir per mailbox
+#   SMTP_PLAYGROUND_POSTFIX_SUBMISSION 127.0.0.1:PORT, submission: STARTTLS required, then AUTH
+#   SMTP_PLAYGROUND_POSTFIX_SMTPS    127.0.0.1:PORT, implicit TLS (465-style), AUTH offered
+#   SMTP_PLAYGROUND_POSTFIX_USER / _PASSWORD  a SASL test account (alice@postfix.test)
+#
+# TLS uses a self-signed certificate for postfix.test and 127.0.0.1, made with openssl in
+# the state directory (tls/) on first start; SASL uses Cyrus's sasldb (/etc/sasldb2).
 #
 # Mailboxes (virtual, Maildir): alice@, bob@ and postmaster@postfix.test. Any other address
 # at postfix.test is refused with 550; any other domain with 554 (relay access denied).
 #
-# Settings: SMTP_PLAYGROUND_POSTFIX_PORT (default 10025) and SMTP_PLAYGROUND_STATE (the
+# Settings: SMTP_PLAYGROUND_POSTFIX_PORT (default 10025), _SUBMISSION_PORT (10587),
+# _SMTPS_PORT (10465) and SMTP_PLAYGROUND_STATE (the
 # state directory, default .tmp/postfix in the repository). The log is postfix.log there.
 
 set -euo pipefail
@@ -24,6 +31,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
 PORT="${SMTP_PLAYGROUND_POSTFIX_PORT:-10025}"
+SUBMISSION_PORT="${SMTP_PLAYGROUND_POSTFIX_SUBMISSION_PORT:-10587}"
+SMTPS_PORT="${SMTP_PLAYGROUND_POSTFIX_SMTPS_PORT:-10465}"
+# A test account on a test server that only listens on loopback; not a secret.
+SASL_USER=alice
+SASL_PASSWORD=alice-playground-password
 STATE="${SMTP_PLAYGROUND_STATE:-$SMTP_PLAYGROUND_TMP/postfix}"
 CONF="$STATE/etc"
 TEMPLATES="$SMTP_PLAYGROUND_ROOT/scripts/postfix"
@@ -40,9 +52,14 @@ check_prerequisites() {
     [[ $EUID -eq 0 ]] || die "run as root: Postfix's master starts as root and drops privileges"
     command -v postfix >/dev/null || die "postfix is not installed; run scripts/setup.sh"
     id postfix >/dev/null 2>&1 || die "the postfix user is missing; reinstall the postfix package"
-    if ! [[ $PORT =~ ^[0-9]+$ ]] || ((10#$PORT == 0 || 10#$PORT > 65535)); then
-        die "SMTP_PLAYGROUND_POSTFIX_PORT must be a TCP port number, got '$PORT'"
-    fi
+    local port
+    for port in "$PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
+        if ! [[ $port =~ ^[0-9]+$ ]] || ((10#$port == 0 || 10#$port > 65535)); then
+            die "the SMTP_PLAYGROUND_POSTFIX_*PORT settings must be TCP port numbers, got '$port'"
+        fi
+    done
+    command -v openssl >/dev/null || die "openssl is not installed; run scripts/setup.sh"
+    command -v saslpasswd2 >/dev/null || die "saslpasswd2 is missing; run scripts/setup.sh (sasl2-bin)"
     [[ $STATE == /* && $STATE != *[[:space:]]* ]] ||
         die "the state directory must be an absolute path without spaces: '$STATE'"
 }
@@ -72,6 +89,7 @@ configure() {
     local name
     for name in main.cf master.cf; do
         sed -e "s|@STATE@|$STATE|g" -e "s|@PORT@|$PORT|g" \
+            -e "s|@SUBMISSION_PORT@|$SUBMISSION_PORT|g" -e "s|@SMTPS_PORT@|$SMTPS_PORT|g" \
             -e "s|@VMAIL_UID@|$uid|g" -e "s|@VMAIL_GID@|$gid|g" \
             "$TEMPLATES/$name.in" >"$CONF/$name.new"
         replace_if_changed "$CONF/$name.new" "$CONF/$name"
@@ -86,6 +104,40 @@ configure() {
     # writes the Maildirs as the uid in virtual_uid_maps.
     chown postfix:postfix "$STATE/data" "$STATE/mail"
     chmod 755 "$STATE/mail"
+    configure_tls
+    configure_sasl
+}
+
+# A self-signed server certificate for postfix.test and 127.0.0.1, made once (valid 10
+# years). CA:FALSE makes it a leaf, as real servers have: verification then fails with
+# "unknown issuer", the common case, instead of "CA certificate used as a server's".
+configure_tls() {
+    mkdir -p "$STATE/tls"
+    if [[ ! -s $STATE/tls/cert.pem || ! -s $STATE/tls/key.pem ]]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+            -keyout "$STATE/tls/key.pem" -out "$STATE/tls/cert.pem" \
+            -subj "/CN=postfix.test/O=smtp-playground test server" \
+            -addext "subjectAltName=DNS:postfix.test,IP:127.0.0.1" \
+            -addext "basicConstraints=critical,CA:FALSE" \
+            -addext "extendedKeyUsage=serverAuth" >/dev/null 2>&1 ||
+            die "openssl could not make the test certificate"
+        CONFIG_CHANGED=1
+    fi
+    chmod 644 "$STATE/tls/cert.pem"
+    chmod 600 "$STATE/tls/key.pem"
+}
+
+# The SASL test account. Debian 12's Postfix does not read an smtpd.conf from
+# cyrus_sasl_config_path, so the sasldb plugin uses its built-in /etc/sasldb2 (group sasl);
+# the postfix user joins that group, as Debian's own documentation says to do.
+configure_sasl() {
+    printf '%s' "$SASL_PASSWORD" |
+        saslpasswd2 -p -c -u postfix.test "$SASL_USER" ||
+        die "saslpasswd2 could not create the test account in /etc/sasldb2"
+    if getent group sasl >/dev/null && ! id -nG postfix | grep -qw sasl; then
+        usermod -a -G sasl postfix || die "could not add the postfix user to the sasl group"
+        CONFIG_CHANGED=1
+    fi
 }
 
 # `master -t` exits non-zero while a master holds the lock on its pid file; a pid file left
@@ -96,12 +148,13 @@ is_running() {
     ! "$daemons/master" -t -c "$CONF" 2>/dev/null
 }
 
-# Reads the first line the server sends; succeeds when it is a 220 banner.
+# Reads the first line the server sends on PORT (or the port given); succeeds when it is a
+# 220 banner.
 banner_ok() {
-    local line=""
+    local line="" port="${1:-$PORT}"
     # A subshell so the /dev/tcp descriptor is closed whatever happens.
     line="$(
-        exec 5<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+        exec 5<>"/dev/tcp/127.0.0.1/$port" || exit 1
         IFS= read -r -t 2 banner <&5 || exit 1
         printf 'QUIT\r\n' >&5
         printf '%s' "$banner"
@@ -117,6 +170,10 @@ port_in_use() {
 print_env() {
     printf 'export SMTP_PLAYGROUND_POSTFIX=127.0.0.1:%s\n' "$PORT"
     printf 'export SMTP_PLAYGROUND_POSTFIX_MAILDIRS=%s\n' "$STATE/mail/postfix.test"
+    printf 'export SMTP_PLAYGROUND_POSTFIX_SUBMISSION=127.0.0.1:%s\n' "$SUBMISSION_PORT"
+    printf 'export SMTP_PLAYGROUND_POSTFIX_SMTPS=127.0.0.1:%s\n' "$SMTPS_PORT"
+    printf 'export SMTP_PLAYGROUND_POSTFIX_USER=%s@postfix.test\n' "$SASL_USER"
+    printf 'export SMTP_PLAYGROUND_POSTFIX_PASSWORD=%s\n' "$SASL_PASSWORD"
 }
 
 start() {
@@ -147,11 +204,11 @@ start() {
 wait_for_banner() {
     local try
     for ((try = 0; try < WAIT_TRIES; try++)); do
-        banner_ok && return
+        banner_ok && banner_ok "$SUBMISSION_PORT" && (exec 5<>"/dev/tcp/127.0.0.1/$SMTPS_PORT") 2>/dev/null && return
         sleep 0.2
     done
     tail -n 20 "$STATE/postfix.log" >&2 2>/dev/null || true
-    die "no 220 banner on 127.0.0.1:$PORT within 10 s"
+    die "no 220 banner on 127.0.0.1:$PORT and $SUBMISSION_PORT (or nothing on $SMTPS_PORT) within 10 s"
 }
 
 stop() {

@@ -26,5 +26,5 @@ bash scripts/setup.sh
 bash scripts/build-frontend.sh
 cargo build --release -p bridge
 
-printf '\nsmtp-playground: open http://%s in a browser (Ctrl-C stops it)\n\n' "$(listen_address "$@")"
+printf '\nsmtp-playground: open http://%s in a browser (Ctrl-C stops it)\nsandbox SMTP server: 127.0.0.1:2525 (unless --sandbox-listen or --no-sandbox), demo account demo / demo; it keeps mail, it never relays it\n\n' "$(listen_address "$@")"
 exec "$CARGO_TARGET_DIR/release/smtp-playground" serve "$@"

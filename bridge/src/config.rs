@@ -20,4 +20,28 @@ pub struct Config {
     /// bridge itself are always accepted.
     #[arg(long = "allow-origin", value_name = "ORIGIN", value_parser = origin::normalize_allowed)]
     pub allowed_origins: Vec<String>,
+
+    /// The sandbox SMTP server and its mailbox (`--sandbox-*`, `--no-sandbox`). Boxed: it
+    /// has many flags, and `Config` travels by value.
+    #[command(flatten)]
+    pub sandbox: Box<crate::sandbox::SandboxConfig>,
+
+    /// UNSAFE: honour `"insecure": true` in a session's `connect`, which accepts TLS
+    /// certificates that fail verification (self-signed test servers). Such a session is
+    /// encrypted but not authenticated: anyone on the path can read it. Off by default; the
+    /// browser is told whenever a session uses it.
+    #[arg(long, env = "SMTP_PLAYGROUND_UNSAFE_ALLOW_INSECURE_TLS")]
+    pub unsafe_allow_insecure_tls: bool,
+
+    /// How long the server may take to answer a command before the session ends with an
+    /// explanation, in milliseconds. Default: 300000 (the 5 minutes of RFC 5321 4.5.3.2).
+    #[arg(long, value_name = "MS", env = "SMTP_PLAYGROUND_REPLY_TIMEOUT_MS")]
+    pub reply_timeout_ms: Option<u64>,
+}
+
+impl Config {
+    /// The reply timeout in effect.
+    pub(crate) fn reply_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.reply_timeout_ms.unwrap_or(300_000).max(1))
+    }
 }

@@ -15,6 +15,9 @@
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
 //! - `relay.rs`: one session, WebSocket messages to and from one SMTP connection.
 //! - `upstream.rs`: resolving and connecting to the SMTP server, with deadlines.
+//! - `tls.rs`: implicit TLS and STARTTLS upgrades (rustls), certificate facts.
+//! - `metrics.rs`: counters for `/metrics` (Prometheus text format); `/healthz` says "ok".
+//! - [`sandbox`]: the sandbox SMTP server (a real port, never relays) and the mailbox API.
 //! - `shutdown.rs`: telling open sessions that the bridge is stopping.
 //!
 //! [`app`] builds the router without a server, and [`serve`] runs it on a listener you
@@ -23,9 +26,12 @@
 pub mod annotate_output;
 mod assets;
 mod config;
+mod metrics;
 mod origin;
 mod relay;
+pub mod sandbox;
 mod shutdown;
+mod tls;
 mod upstream;
 mod ws;
 
@@ -56,6 +62,8 @@ struct AppState {
     shutdown: Shutdown,
     /// Numbers sessions in the logs.
     next_session: Arc<AtomicU64>,
+    /// Counters for `/metrics`.
+    metrics: Arc<metrics::Metrics>,
 }
 
 /// The bridge's routes: `/ws` for sessions, everything else for the browser app.
@@ -63,20 +71,44 @@ struct AppState {
 /// Sessions of this router are never told to shut down; the caller owns the server's
 /// lifetime. [`serve`] adds that.
 pub fn app(config: Config) -> Router {
-    router(config, Shutdown::never())
+    let sandbox = sandbox::Sandbox::not_started(&config.sandbox);
+    router(config, Shutdown::never(), sandbox)
 }
 
-fn router(config: Config, shutdown: Shutdown) -> Router {
+fn router(config: Config, shutdown: Shutdown, sandbox: sandbox::Sandbox) -> Router {
+    let sandbox_api = sandbox.api(shutdown.clone());
     let state = AppState {
         assets: Arc::new(Assets::new(config.frontend_dir.clone())),
         config: Arc::new(config),
         shutdown,
         next_session: Arc::new(AtomicU64::new(1)),
+        metrics: Arc::new(metrics::Metrics::default()),
     };
     Router::new()
         .route("/ws", get(ws::handle))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
         .fallback(get(assets::handle))
         .with_state(state)
+        .merge(sandbox_api)
+}
+
+/// `GET /healthz`: the process serves HTTP. Load balancers and `docker` health checks poll it.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /metrics`: sessions, bytes, TLS sessions and errors, in Prometheus text format.
+async fn metrics_text(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
 }
 
 /// Serves the bridge on `listener` until `shutdown` completes, then tells open sessions
@@ -100,6 +132,9 @@ pub async fn serve(
         );
     }
     let (trigger, signal) = shutdown::channel();
+    let sandbox = sandbox::Sandbox::start(&config.sandbox, signal.clone())
+        .await
+        .map_err(std::io::Error::other)?;
     let trigger = Arc::new(trigger);
     let on_signal = {
         let trigger = Arc::clone(&trigger);
@@ -116,7 +151,7 @@ pub async fn serve(
             debug!(%cause, "could not set TCP_NODELAY on a browser connection");
         }
     });
-    axum::serve(listener, router(config, signal))
+    axum::serve(listener, router(config, signal, sandbox))
         .with_graceful_shutdown(on_signal)
         .await?;
     if tokio::time::timeout(SESSION_DRAIN, trigger.sessions_ended())

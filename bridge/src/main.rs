@@ -23,7 +23,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the browser app and relay its sessions to SMTP servers.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Explain every line of an SMTP transcript (swaks, C:/S:, smtplib debug or a telnet log).
     Annotate(AnnotateArgs),
 }
@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
         }))
         .init();
     match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Annotate(args) => annotate(&args),
     }
 }

@@ -4,98 +4,256 @@
 //!
 //! 1. **Handshake.** The first useful message must be `connect`; anything else is answered
 //!    with an `error` (`not_connected`, `bad_message`) and the session keeps waiting, up to
-//!    [`CONNECT_WAIT`]. A failed connection is reported as an `error`, then `closed`.
-//! 2. **Relay.** Both directions run at the same time, so a server that talks while the
-//!    user types (or pipelines replies) never waits on the browser, and vice versa:
+//!    [`CONNECT_WAIT`]. The bridge resolves, connects and, for implicit TLS, runs the TLS
+//!    handshake (`tls.rs`); a failure is reported as an `error`, then `closed`.
+//! 2. **Relay.** One loop in the session's task waits on whichever comes first: server
+//!    bytes, a browser message, the reply deadline, or shutdown.
 //!    - server to browser: bytes are framed into lines by [`LineFramer`]; each line becomes
-//!      one `line` message stamped with the milliseconds since the connection opened;
-//!    - browser to server: each `line` is checked with [`check_outgoing_line`] (the same
-//!      rule the browser applies; the bridge never trusts it) and written with CRLF.
+//!      one `line` message stamped with the milliseconds since the connection opened and,
+//!      for reply lines, since the command they answer was written (`latency_ms`). Replies
+//!      are assembled with [`ReplyAssembler`] and fed to a [`ClientSession`], which knows
+//!      what the server still owes.
+//!    - browser to server: each `line` (or each line of a `lines` batch) is checked with
+//!      [`check_outgoing_line`] (the bridge never trusts the browser) and queued. Queued
+//!      lines are released, CRLF appended, all that may go in one write, when the server
+//!      owes nothing, or, if it advertised PIPELINING, when it owes replies only to
+//!      commands RFC 2920 lets a client pipeline (MAIL, RCPT, RSET). So a pasted block or
+//!      a message body is sent as fast as the server allows, and never faster. The
+//!      queue is bounded: when it is full the bridge stops reading the browser
+//!      (backpressure); when the browser is slow, the bounded outbox stops the reading of
+//!      the server.
+//!    - STARTTLS: when the server answers 220 to STARTTLS, any plaintext it sent after
+//!      that reply is discarded (and reported), the same connection is upgraded, the
+//!      browser gets a `tls` message, and later lines are marked `encrypted`. Lines the
+//!      browser sent meanwhile stay queued until the handshake is over.
 //!
-//!    Both directions and the writer to the browser are futures in the session's own task,
-//!    joined by a bounded channel; when either direction ends, the other is dropped, one
-//!    `closed` message is sent, and the WebSocket is closed.
+//!    When the session ends, one `closed` message is sent and the WebSocket is closed with
+//!    1000, or 1001 when the bridge shuts down (after QUIT was sent upstream).
 //!
 //! The functions are generic over the WebSocket's `Sink`/`Stream` halves and over the
 //! server stream, so the tests below drive them with channels and in-memory pipes.
 
+use std::collections::VecDeque;
 use std::fmt::Display;
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::Message;
+use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use protocol::command::Verb;
 use protocol::limits::{SERVER_LINE_MAX, TEXT_LINE};
 use protocol::line::{LineFramer, check_outgoing_line};
-use protocol::wire::{ClientMsg, ErrorCode, ServerMsg, TlsMode, WIRE_VERSION};
+use protocol::reply::ReplyAssembler;
+use protocol::session::{ClientSession, Expect};
+use protocol::wire::{
+    ClientMsg, ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode, WIRE_VERSION,
+};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, sleep_until, timeout, timeout_at};
 use tracing::{debug, info};
 
+use crate::metrics::Metrics;
 use crate::shutdown::Shutdown;
-use crate::upstream;
+use crate::{AppState, tls, upstream};
 
 /// How long a new session may take to send `connect`.
 pub(crate) const CONNECT_WAIT: Duration = Duration::from_secs(60);
 
 /// Bytes read from the server at a time. SMTP replies are short; small reads keep each
-/// reply's lines flowing to the browser as they arrive.
+/// reply's lines flowing to the browser as they arrive, and keep idle sessions small.
 const READ_CHUNK: usize = 4096;
 
 /// Messages queued for the browser before the server side waits (backpressure).
 const OUTBOX: usize = 32;
 
+/// Bytes of browser lines waiting for the server before the bridge stops reading the
+/// browser (backpressure). One WebSocket message may go past it once.
+const QUEUE_BYTES: usize = 64 * 1024;
+
 /// How long closing the WebSocket may take once the session is over.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
+/// How long a goodbye `QUIT` to the server may take.
+const QUIT_WAIT: Duration = Duration::from_secs(1);
+
+/// Close codes (RFC 6455 7.4.1).
+const CLOSE_NORMAL: u16 = 1000;
+const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// A trait object for the server stream: plain TCP, TLS over TCP, or a test pipe. STARTTLS
+/// replaces one with another in the middle of a session.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+type BoxIo = Box<dyn Io>;
+
+/// What a session needs from the app.
+#[derive(Debug, Clone)]
+pub(crate) struct Context {
+    /// Fires when the bridge shuts down.
+    pub(crate) shutdown: Shutdown,
+    /// Where sessions, bytes, TLS sessions and errors are counted.
+    pub(crate) metrics: Arc<Metrics>,
+    /// Whether `insecure` in `connect` is honoured (`--unsafe-allow-insecure-tls`).
+    pub(crate) allow_insecure: bool,
+    /// How long the server may take to answer.
+    pub(crate) reply_timeout: Duration,
+}
+
+impl Context {
+    /// The context for a session of this app.
+    pub(crate) fn new(state: &AppState) -> Self {
+        Self {
+            shutdown: state.shutdown.clone(),
+            metrics: Arc::clone(&state.metrics),
+            allow_insecure: state.config.unsafe_allow_insecure_tls,
+            reply_timeout: state.config.reply_timeout(),
+        }
+    }
+}
+
 /// Runs one session to its end; see the module documentation.
-pub(crate) async fn run<W, R, E>(mut to_browser: W, mut from_browser: R, mut shutdown: Shutdown)
+pub(crate) async fn run<W, R, E>(mut to_browser: W, mut from_browser: R, context: Context)
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
 {
-    let outcome = match handshake(&mut to_browser, &mut from_browser, &mut shutdown).await {
-        Handshake::Connect(request) => match upstream::connect(&request).await {
-            Ok(up) => {
-                info!(host = %request.host, port = request.port, peer = %up.peer, "connected");
+    let _active = context.metrics.session_started();
+    let metrics = Arc::clone(&context.metrics);
+    let mut shutdown = context.shutdown.clone();
+    let (outcome, code) = match handshake(
+        &mut to_browser,
+        &mut from_browser,
+        &mut shutdown,
+        &metrics,
+    )
+    .await
+    {
+        Handshake::Connect(request) => match open(&request, &context).await {
+            Ok(opened) => {
+                info!(host = %request.host, port = request.port, peer = %opened.peer, "connected");
                 let connected = ServerMsg::Connected {
                     version: WIRE_VERSION,
-                    host: request.host,
+                    host: request.host.clone(),
                     port: request.port,
-                    peer: up.peer.to_string(),
-                    tls: TlsMode::None,
+                    peer: opened.peer.to_string(),
+                    tls: request.tls,
                 };
-                if send(&mut to_browser, connected).await.is_ok() {
-                    relay(up.stream, &mut to_browser, from_browser, shutdown).await;
+                let mut code = CLOSE_NORMAL;
+                let mut ok = send(&mut to_browser, connected, &metrics).await.is_ok();
+                if let (true, Some(info)) = (ok, opened.tls.clone()) {
+                    ok = send(&mut to_browser, ServerMsg::Tls(info), &metrics)
+                        .await
+                        .is_ok();
                 }
-                None
+                if ok {
+                    let conversation = Conversation::new(&request, &opened, &context);
+                    let end = relay(
+                        opened.io,
+                        conversation,
+                        &mut to_browser,
+                        from_browser,
+                        shutdown,
+                        &metrics,
+                    )
+                    .await;
+                    if end.going_away {
+                        code = CLOSE_GOING_AWAY;
+                    }
+                }
+                (None, code)
             }
-            Err(err) => {
-                info!(host = %request.host, port = request.port, cause = %err, "connect failed");
-                let error = ServerMsg::Error {
-                    code: err.code(),
-                    message: err.to_string(),
-                };
+            Err(failure) => {
+                info!(host = %request.host, port = request.port, cause = ?failure, "connect failed");
                 // If the browser is already gone, the `closed` below fails the same way.
-                let _ = send(&mut to_browser, error).await;
-                Some("no connection was made".to_owned())
+                let _ = send(&mut to_browser, failure, &metrics).await;
+                (Some("no connection was made".to_owned()), CLOSE_NORMAL)
             }
         },
-        Handshake::End(reason) => Some(reason),
-        Handshake::BrowserGone => None,
+        Handshake::End(reason) => {
+            let code = if reason == SHUTTING_DOWN {
+                CLOSE_GOING_AWAY
+            } else {
+                CLOSE_NORMAL
+            };
+            (Some(reason), code)
+        }
+        Handshake::BrowserGone => (None, CLOSE_NORMAL),
     };
     if let Some(reason) = outcome {
-        let _ = send(&mut to_browser, ServerMsg::Closed { reason }).await;
+        let _ = send(&mut to_browser, ServerMsg::Closed { reason }, &metrics).await;
     }
-    let _ = timeout(CLOSE_WAIT, to_browser.close()).await;
+    let reason = if code == CLOSE_GOING_AWAY {
+        SHUTTING_DOWN
+    } else {
+        "session over"
+    };
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = timeout(CLOSE_WAIT, async {
+        let _ = to_browser.send(Message::Close(Some(frame))).await;
+        let _ = to_browser.close().await;
+    })
+    .await;
     debug!("session ended");
+}
+
+/// A connection ready for the relay.
+struct Opened {
+    io: BoxIo,
+    peer: std::net::SocketAddr,
+    /// For implicit TLS: what was agreed.
+    tls: Option<TlsInfo>,
+    /// When the TCP connection was made.
+    started: Instant,
+}
+
+/// Connects as requested, with TLS from the first byte for implicit TLS. The error is the
+/// message for the browser.
+async fn open(request: &ConnectRequest, context: &Context) -> Result<Opened, ServerMsg> {
+    if request.insecure && !context.allow_insecure {
+        return Err(error(
+            ErrorCode::InsecureNotAllowed,
+            "this bridge does not accept insecure TLS (certificates that fail verification); \
+             its operator can allow it with --unsafe-allow-insecure-tls, for test servers only",
+        ));
+    }
+    let up = upstream::connect(request)
+        .await
+        .map_err(|err| error(err.code(), err.to_string()))?;
+    let started = Instant::now();
+    if request.tls != TlsMode::Implicit {
+        return Ok(Opened {
+            io: Box::new(up.stream),
+            peer: up.peer,
+            tls: None,
+            started,
+        });
+    }
+    let (stream, info) = tls::handshake(
+        up.stream,
+        &request.host,
+        request.insecure,
+        TlsMode::Implicit,
+        started,
+    )
+    .await
+    .map_err(|err| error(err.code(), err.to_string()))?;
+    Ok(Opened {
+        io: Box::new(stream),
+        peer: up.peer,
+        tls: Some(info),
+        started,
+    })
 }
 
 /// How the handshake phase ended.
 enum Handshake {
-    Connect(protocol::wire::ConnectRequest),
+    Connect(ConnectRequest),
     /// End the session with `closed` and this reason.
     End(String),
     BrowserGone,
@@ -105,6 +263,7 @@ async fn handshake<W, R, E>(
     to_browser: &mut W,
     from_browser: &mut R,
     shutdown: &mut Shutdown,
+    metrics: &Metrics,
 ) -> Handshake
 where
     W: Sink<Message> + Unpin,
@@ -135,7 +294,7 @@ where
         let reply = match decode(message) {
             Incoming::Msg(ClientMsg::Connect(request)) => return Handshake::Connect(request),
             Incoming::Msg(ClientMsg::Close) => return Handshake::End(CLOSED_BY_YOU.to_owned()),
-            Incoming::Msg(ClientMsg::Line { .. }) => error(
+            Incoming::Msg(ClientMsg::Line { .. } | ClientMsg::Lines { .. }) => error(
                 ErrorCode::NotConnected,
                 "not connected yet: send a connect message first; the line was not sent",
             ),
@@ -143,7 +302,7 @@ where
             Incoming::Skip => continue,
             Incoming::Gone => return Handshake::BrowserGone,
         };
-        if send(to_browser, reply).await.is_err() {
+        if send(to_browser, reply, metrics).await.is_err() {
             return Handshake::BrowserGone;
         }
     }
@@ -152,157 +311,454 @@ where
 const SHUTTING_DOWN: &str = "the bridge is shutting down";
 const CLOSED_BY_YOU: &str = "closed by you";
 
-/// How one direction of the relay ended.
+/// How the relay ended.
 enum End {
     /// Send `closed` with this reason.
     Closed(String),
+    /// The bridge is shutting down: `closed`, then close code 1001.
+    GoingAway,
     /// The browser left; there is nobody to tell.
     BrowserGone,
 }
 
+/// What the caller needs to know about a finished relay.
+struct Ended {
+    going_away: bool,
+}
+
+/// The SMTP conversation as the bridge tracks it between reads and writes.
+struct Conversation {
+    started: Instant,
+    /// What the server owes, and whether it advertised PIPELINING (from `protocol`).
+    session: ClientSession,
+    framer: LineFramer,
+    replies: ReplyAssembler,
+    /// When each reply the server owes was asked for, oldest first; in step with
+    /// `session.pending()`.
+    asked_at: VecDeque<Instant>,
+    /// Lines from the browser not yet written, and their total size.
+    queue: VecDeque<String>,
+    queued_bytes: usize,
+    /// Whether the connection is inside TLS now.
+    encrypted: bool,
+    /// For a STARTTLS upgrade: the name to verify and whether failures are accepted.
+    host: String,
+    insecure: bool,
+    /// The last time the server sent something or a command was written.
+    last_activity: Instant,
+    reply_timeout: Duration,
+}
+
+impl Conversation {
+    fn new(request: &ConnectRequest, opened: &Opened, context: &Context) -> Self {
+        let mut session = ClientSession::default();
+        if opened.tls.is_some() {
+            session.handle_implicit_tls();
+        }
+        Self {
+            started: opened.started,
+            session,
+            framer: LineFramer::new(SERVER_LINE_MAX),
+            replies: ReplyAssembler::default(),
+            // The greeting is owed since the connection was made.
+            asked_at: VecDeque::from([opened.started]),
+            queue: VecDeque::new(),
+            queued_bytes: 0,
+            encrypted: opened.tls.is_some(),
+            host: request.host.clone(),
+            insecure: request.insecure && context.allow_insecure,
+            last_activity: Instant::now(),
+            reply_timeout: context.reply_timeout,
+        }
+    }
+
+    fn owed(&self) -> usize {
+        self.session.pending().count()
+    }
+
+    fn enqueue(&mut self, line: String) {
+        self.queued_bytes += line.len() + 2;
+        self.queue.push_back(line);
+    }
+
+    /// Takes every queued line that may go now, in wire form, for one write.
+    fn release(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        while !self.queue.is_empty() && self.session.may_send_now() {
+            let Some(line) = self.queue.pop_front() else {
+                break;
+            };
+            self.queued_bytes = self.queued_bytes.saturating_sub(line.len() + 2);
+            let before = self.owed();
+            self.session.handle_sent(&line);
+            if self.owed() > before {
+                self.asked_at.push_back(Instant::now());
+            }
+            out.extend_from_slice(line.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        out
+    }
+
+    /// One line from the server: the message for the browser, and whether it was the 220
+    /// that accepts STARTTLS.
+    fn server_line(&mut self, text: String) -> (ServerMsg, bool) {
+        let latency_ms = self.asked_at.front().map(|asked| millis(asked.elapsed()));
+        let mut starttls = false;
+        if let Ok(Some(reply)) = self.replies.push(&text) {
+            let received = self.session.handle_reply(&reply);
+            starttls =
+                received.answered == Expect::Command(Verb::StartTls) && reply.code.get() == 220;
+            let owed = self.owed();
+            while self.asked_at.len() > owed {
+                self.asked_at.pop_front();
+            }
+        }
+        let message = ServerMsg::Line {
+            text,
+            at_ms: millis(self.started.elapsed()),
+            latency_ms,
+            encrypted: self.encrypted,
+        };
+        (message, starttls)
+    }
+
+    /// Why the server's hang-up ended the session, in the words of where it happened.
+    fn hang_up_reason(&mut self) -> String {
+        let in_body = self.session.in_body();
+        let awaiting_dot = self
+            .session
+            .pending()
+            .any(|owed| *owed == Expect::EndOfData);
+        let owed = self.owed();
+        self.session.handle_closed();
+        if in_body {
+            "the server closed the connection in the middle of DATA; the message was not \
+             delivered"
+                .to_owned()
+        } else if awaiting_dot {
+            "the server closed the connection before answering the end of DATA; the message \
+             was probably not delivered"
+                .to_owned()
+        } else if owed > 0 {
+            format!("the server closed the connection without answering ({owed} replies owed)")
+        } else {
+            "the server closed the connection".to_owned()
+        }
+    }
+}
+
+/// What woke the relay loop.
+enum Event<E> {
+    Server(std::io::Result<usize>),
+    Browser(Option<Result<Message, E>>),
+    Shutdown,
+    Silent,
+}
+
 /// Relays between a connected server stream and the browser until either side ends.
-async fn relay<S, W, R, E>(server: S, to_browser: &mut W, from_browser: R, mut shutdown: Shutdown)
+async fn relay<W, R, E>(
+    server: BoxIo,
+    conversation: Conversation,
+    to_browser: &mut W,
+    from_browser: R,
+    shutdown: Shutdown,
+    metrics: &Metrics,
+) -> Ended
 where
-    S: AsyncRead + AsyncWrite,
     W: Sink<Message> + Unpin,
     W::Error: Display,
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
 {
-    let started = Instant::now();
-    let (server_rx, server_tx) = tokio::io::split(server);
     let (outbox, inbox) = mpsc::channel(OUTBOX);
     let directions = async move {
-        let end = tokio::select! {
-            end = server_to_browser(server_rx, &outbox, started) => end,
-            end = browser_to_server(from_browser, server_tx, &outbox) => end,
-            () = shutdown.wait() => End::Closed(SHUTTING_DOWN.to_owned()),
+        let end = converse(
+            server,
+            conversation,
+            from_browser,
+            &outbox,
+            shutdown,
+            metrics,
+        )
+        .await;
+        let going_away = matches!(end, End::GoingAway);
+        let reason = match end {
+            End::Closed(reason) => Some(reason),
+            End::GoingAway => Some(SHUTTING_DOWN.to_owned()),
+            End::BrowserGone => None,
         };
-        match end {
-            End::Closed(reason) => {
+        match reason {
+            Some(reason) => {
                 info!(%reason, "session closed");
                 let _ = outbox.send(ServerMsg::Closed { reason }).await;
             }
-            End::BrowserGone => info!("browser left"),
+            None => info!("browser left"),
         }
         // `outbox` is dropped here, which lets `forward` finish.
+        Ended { going_away }
     };
-    tokio::join!(directions, forward(inbox, to_browser));
+    let (ended, ()) = tokio::join!(directions, forward(inbox, to_browser, metrics));
+    ended
 }
 
-/// Server bytes to `line` messages, until the server closes or the browser leaves.
-async fn server_to_browser<Rd>(
-    mut server: Rd,
-    outbox: &mpsc::Sender<ServerMsg>,
-    started: Instant,
-) -> End
-where
-    Rd: AsyncRead + Unpin,
-{
-    let mut framer = LineFramer::new(SERVER_LINE_MAX);
-    let mut chunk = vec![0; READ_CHUNK];
-    loop {
-        let read = match server.read(&mut chunk).await {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(cause) => {
-                let message = format!("reading from the server failed: {cause}");
-                let _ = outbox.send(error(ErrorCode::UpstreamIo, message)).await;
-                return End::Closed("the connection to the server failed".to_owned());
-            }
-        };
-        framer.push(&chunk[..read]);
-        while let Some(framed) = framer.next_line() {
-            let message = match framed {
-                Ok(line) => ServerMsg::Line {
-                    text: line.to_text(),
-                    at_ms: millis_since(started),
-                },
-                Err(err) => error(
-                    ErrorCode::ServerLineTooLong,
-                    format!("the server sent a {err}; the bridge skipped it"),
-                ),
-            };
-            if outbox.send(message).await.is_err() {
-                return End::BrowserGone;
-            }
-        }
-    }
-    if let Some(tail) = framer.finish() {
-        let line = ServerMsg::Line {
-            text: String::from_utf8_lossy(&tail).into_owned(),
-            at_ms: millis_since(started),
-        };
-        if outbox.send(line).await.is_err() {
-            return End::BrowserGone;
-        }
-    }
-    End::Closed("the server closed the connection".to_owned())
-}
-
-/// Browser messages to server lines, until the browser closes or leaves.
-async fn browser_to_server<R, E, Wr>(
+/// The relay loop; see the module documentation.
+async fn converse<R, E>(
+    mut server: BoxIo,
+    mut conv: Conversation,
     mut from_browser: R,
-    mut server: Wr,
     outbox: &mpsc::Sender<ServerMsg>,
+    mut shutdown: Shutdown,
+    metrics: &Metrics,
 ) -> End
 where
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
-    Wr: AsyncWrite + Unpin,
 {
+    let mut chunk = vec![0; READ_CHUNK];
     loop {
-        let message = match from_browser.next().await {
-            Some(Ok(message)) => message,
-            Some(Err(cause)) => {
-                debug!(%cause, "WebSocket failed");
-                return End::BrowserGone;
-            }
-            None => return End::BrowserGone,
+        let waiting = conv.owed() > 0;
+        let room = conv.queued_bytes < QUEUE_BYTES;
+        let deadline = conv.last_activity + conv.reply_timeout;
+        let event = tokio::select! {
+            read = server.read(&mut chunk) => Event::Server(read),
+            next = from_browser.next(), if room => Event::Browser(next),
+            () = shutdown.wait() => Event::Shutdown,
+            () = sleep_until(deadline), if waiting => Event::Silent,
         };
-        let reply = match decode(message) {
-            Incoming::Msg(ClientMsg::Line { text }) => {
-                if let Err(err) = check_outgoing_line(&text, TEXT_LINE) {
-                    error(ErrorCode::InvalidLine, format!("not sent: {err}"))
-                } else {
-                    let mut bytes = text.into_bytes();
-                    bytes.extend_from_slice(b"\r\n");
-                    if let Err(cause) = server.write_all(&bytes).await {
-                        let message = format!("writing to the server failed: {cause}");
-                        let _ = outbox.send(error(ErrorCode::UpstreamIo, message)).await;
-                        return End::Closed("the connection to the server failed".to_owned());
+        match event {
+            Event::Server(Ok(0)) => {
+                if let Some(tail) = conv.framer.finish() {
+                    let text = String::from_utf8_lossy(&tail).into_owned();
+                    let (line, _) = conv.server_line(text);
+                    if outbox.send(line).await.is_err() {
+                        return End::BrowserGone;
                     }
-                    continue;
+                }
+                return End::Closed(conv.hang_up_reason());
+            }
+            Event::Server(Ok(read)) => {
+                metrics.received(read);
+                conv.last_activity = Instant::now();
+                conv.framer.push(&chunk[..read]);
+                match server_lines(&mut conv, outbox).await {
+                    Lines::Done => {}
+                    Lines::BrowserGone => return End::BrowserGone,
+                    Lines::StartTls => {
+                        server = match upgrade(server, &mut conv, outbox).await {
+                            Ok(upgraded) => upgraded,
+                            Err(end) => return end,
+                        };
+                    }
                 }
             }
-            Incoming::Msg(ClientMsg::Close) => {
-                // Half-close: the server sees end of input, as if the user hung up.
-                let _ = server.shutdown().await;
-                return End::Closed(CLOSED_BY_YOU.to_owned());
+            Event::Server(Err(cause)) => {
+                let message = format!("reading from the server failed: {cause}");
+                let _ = outbox.send(error(ErrorCode::UpstreamIo, message)).await;
+                return End::Closed("the connection to the server failed".to_owned());
             }
-            Incoming::Msg(ClientMsg::Connect(_)) => error(
-                ErrorCode::AlreadyConnected,
-                "this session is already connected; close it and start a new one to connect \
-                 elsewhere",
-            ),
-            Incoming::Bad(reason) => error(ErrorCode::BadMessage, reason),
-            Incoming::Skip => continue,
-            Incoming::Gone => return End::BrowserGone,
-        };
-        if outbox.send(reply).await.is_err() {
-            return End::BrowserGone;
+            Event::Browser(None) => {
+                quit(&mut server, &conv).await;
+                return End::BrowserGone;
+            }
+            Event::Browser(Some(Err(cause))) => {
+                debug!(%cause, "WebSocket failed");
+                quit(&mut server, &conv).await;
+                return End::BrowserGone;
+            }
+            Event::Browser(Some(Ok(message))) => {
+                let reply = match decode(message) {
+                    Incoming::Msg(ClientMsg::Line { text }) => {
+                        match check_outgoing_line(&text, TEXT_LINE) {
+                            Ok(()) => {
+                                conv.enqueue(text);
+                                None
+                            }
+                            Err(err) => {
+                                Some(error(ErrorCode::InvalidLine, format!("not sent: {err}")))
+                            }
+                        }
+                    }
+                    Incoming::Msg(ClientMsg::Lines { text }) => {
+                        let total = text.len();
+                        let bad = text.iter().enumerate().find_map(|(i, line)| {
+                            check_outgoing_line(line, TEXT_LINE)
+                                .err()
+                                .map(|err| (i + 1, err))
+                        });
+                        match bad {
+                            Some((number, err)) => Some(error(
+                                ErrorCode::InvalidLine,
+                                format!(
+                                    "line {number} of {total} refused: {err}; none of the \
+                                     {total} lines was sent"
+                                ),
+                            )),
+                            None => {
+                                text.into_iter().for_each(|line| conv.enqueue(line));
+                                None
+                            }
+                        }
+                    }
+                    Incoming::Msg(ClientMsg::Close) => {
+                        // Half-close: the server sees end of input, as if the user hung up.
+                        let _ = server.shutdown().await;
+                        return End::Closed(CLOSED_BY_YOU.to_owned());
+                    }
+                    Incoming::Msg(ClientMsg::Connect(_)) => Some(error(
+                        ErrorCode::AlreadyConnected,
+                        "this session is already connected; close it and start a new one to \
+                         connect elsewhere",
+                    )),
+                    Incoming::Bad(reason) => Some(error(ErrorCode::BadMessage, reason)),
+                    Incoming::Skip => None,
+                    Incoming::Gone => {
+                        quit(&mut server, &conv).await;
+                        return End::BrowserGone;
+                    }
+                };
+                if let Some(reply) = reply
+                    && outbox.send(reply).await.is_err()
+                {
+                    return End::BrowserGone;
+                }
+            }
+            Event::Shutdown => {
+                quit(&mut server, &conv).await;
+                return End::GoingAway;
+            }
+            Event::Silent => {
+                let waited = conv.reply_timeout.as_millis();
+                let message = format!(
+                    "the server has not answered for {waited} ms; the bridge gave up waiting \
+                     (RFC 5321 4.5.3.2 lets a client give up after 5 minutes)"
+                );
+                let _ = outbox.send(error(ErrorCode::ReplyTimeout, message)).await;
+                quit(&mut server, &conv).await;
+                return End::Closed("the server did not answer in time".to_owned());
+            }
+        }
+        let out = conv.release();
+        if !out.is_empty() {
+            let written = async {
+                server.write_all(&out).await?;
+                server.flush().await
+            };
+            if let Err(cause) = written.await {
+                let message = format!("writing to the server failed: {cause}");
+                let _ = outbox.send(error(ErrorCode::UpstreamIo, message)).await;
+                return End::Closed("the connection to the server failed".to_owned());
+            }
+            metrics.sent(out.len());
+            conv.last_activity = Instant::now();
         }
     }
 }
 
+/// How handling the framed server lines ended.
+enum Lines {
+    Done,
+    BrowserGone,
+    /// The server accepted STARTTLS: upgrade before reading anything else.
+    StartTls,
+}
+
+/// Sends every complete line the framer holds to the browser.
+async fn server_lines(conv: &mut Conversation, outbox: &mpsc::Sender<ServerMsg>) -> Lines {
+    while let Some(framed) = conv.framer.next_line() {
+        let (message, starttls) = match framed {
+            Ok(line) => conv.server_line(line.to_text()),
+            Err(err) => (
+                error(
+                    ErrorCode::ServerLineTooLong,
+                    format!("the server sent a {err}; the bridge skipped it"),
+                ),
+                false,
+            ),
+        };
+        if outbox.send(message).await.is_err() {
+            return Lines::BrowserGone;
+        }
+        if starttls {
+            return Lines::StartTls;
+        }
+    }
+    Lines::Done
+}
+
+/// Upgrades the connection after the server's 220 to STARTTLS (RFC 3207 4.2).
+async fn upgrade(
+    server: BoxIo,
+    conv: &mut Conversation,
+    outbox: &mpsc::Sender<ServerMsg>,
+) -> Result<BoxIo, End> {
+    let ahead = conv.framer.take_buffered();
+    if !ahead.is_empty() {
+        let message = format!(
+            "the server sent {} bytes after its 220 to STARTTLS, before TLS began; the bridge \
+             discarded them unread, as RFC 3207 section 4.2 requires (plaintext there may be \
+             an injection by a man in the middle)",
+            ahead.len()
+        );
+        if outbox
+            .send(error(ErrorCode::PlaintextDiscarded, message))
+            .await
+            .is_err()
+        {
+            return Err(End::BrowserGone);
+        }
+    }
+    conv.replies = ReplyAssembler::default();
+    match tls::handshake(
+        server,
+        &conv.host,
+        conv.insecure,
+        TlsMode::Starttls,
+        conv.started,
+    )
+    .await
+    {
+        Ok((stream, info)) => {
+            conv.encrypted = true;
+            conv.session.handle_tls_established();
+            conv.asked_at.clear();
+            conv.last_activity = Instant::now();
+            if outbox.send(ServerMsg::Tls(info)).await.is_err() {
+                return Err(End::BrowserGone);
+            }
+            Ok(Box::new(stream))
+        }
+        Err(err) => {
+            let _ = outbox.send(error(err.code(), err.to_string())).await;
+            Err(End::Closed(
+                "TLS could not be established after STARTTLS, so the connection was closed"
+                    .to_owned(),
+            ))
+        }
+    }
+}
+
+/// Says goodbye to the server, unless a message body is open (QUIT would become part of
+/// it); then closes our side. Bounded by [`QUIT_WAIT`].
+async fn quit(server: &mut BoxIo, conv: &Conversation) {
+    let _ = timeout(QUIT_WAIT, async {
+        if !conv.session.in_body() {
+            let _ = server.write_all(b"QUIT\r\n").await;
+            let _ = server.flush().await;
+        }
+        let _ = server.shutdown().await;
+    })
+    .await;
+}
+
 /// Writes queued messages to the browser until the queue's senders are gone.
-async fn forward<W>(mut inbox: mpsc::Receiver<ServerMsg>, to_browser: &mut W)
+async fn forward<W>(mut inbox: mpsc::Receiver<ServerMsg>, to_browser: &mut W, metrics: &Metrics)
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
 {
     while let Some(message) = inbox.recv().await {
-        if send(to_browser, message).await.is_err() {
+        if send(to_browser, message, metrics).await.is_err() {
             // Dropping `inbox` makes the directions' next send fail, which ends them.
             return;
         }
@@ -341,19 +797,20 @@ fn error(code: ErrorCode, message: impl Into<String>) -> ServerMsg {
     }
 }
 
-async fn send<W>(to_browser: &mut W, message: ServerMsg) -> Result<(), ()>
+async fn send<W>(to_browser: &mut W, message: ServerMsg, metrics: &Metrics) -> Result<(), ()>
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
 {
+    metrics.observe(&message);
     to_browser
         .send(Message::text(message.to_json()))
         .await
         .map_err(|cause| debug!(%cause, "could not write to the browser"))
 }
 
-fn millis_since(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+fn millis(elapsed: Duration) -> u64 {
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -414,8 +871,21 @@ mod tests {
 
         /// After `closed`, the session closes its sink and drops it.
         async fn expect_end(&mut self) {
+            self.expect_close_code(CLOSE_NORMAL).await;
+        }
+
+        /// The close frame with this code, then the end of the stream.
+        async fn expect_close_code(&mut self, code: u16) {
             let next = timeout(WAIT, self.rx.recv()).await.expect("session ends");
-            assert!(next.is_none(), "nothing after closed, got {next:?}");
+            match next {
+                Some(Message::Close(Some(frame))) => assert_eq!(frame.code, code),
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+            let next = timeout(WAIT, self.rx.recv()).await.expect("session ends");
+            assert!(
+                next.is_none(),
+                "nothing after the close frame, got {next:?}"
+            );
         }
     }
 
@@ -445,10 +915,50 @@ mod tests {
 
     /// A session relaying to an in-memory server; returns the server's end of the pipe.
     fn relay_session(shutdown: Shutdown) -> (Browser, DuplexStream, JoinHandle<()>) {
+        relay_session_with(test_context(shutdown))
+    }
+
+    fn test_context(shutdown: Shutdown) -> Context {
+        Context {
+            shutdown,
+            metrics: Arc::new(Metrics::default()),
+            allow_insecure: false,
+            reply_timeout: Duration::from_secs(60),
+        }
+    }
+
+    fn relay_session_with(context: Context) -> (Browser, DuplexStream, JoinHandle<()>) {
         let (browser, mut sink, stream) = channel_websocket();
         let (bridge_end, server_end) = tokio::io::duplex(64 * 1024);
         let task = tokio::spawn(async move {
-            relay(bridge_end, &mut sink, stream, shutdown).await;
+            let request = ConnectRequest {
+                host: "mx.example.org".into(),
+                port: 25,
+                tls: TlsMode::None,
+                insecure: false,
+            };
+            let opened = Opened {
+                io: Box::new(bridge_end),
+                peer: "127.0.0.1:25".parse().expect("addr"),
+                tls: None,
+                started: Instant::now(),
+            };
+            let conversation = Conversation::new(&request, &opened, &context);
+            let metrics = Arc::clone(&context.metrics);
+            relay(
+                opened.io,
+                conversation,
+                &mut sink,
+                stream,
+                context.shutdown,
+                &metrics,
+            )
+            .await;
+            let frame = CloseFrame {
+                code: CLOSE_NORMAL,
+                reason: "session over".into(),
+            };
+            let _ = sink.send(Message::Close(Some(frame))).await;
             let _ = sink.close().await;
         });
         (browser, server_end, task)
@@ -493,7 +1003,21 @@ mod tests {
         browser.send(&long).await;
         assert_eq!(browser.recv_error().await.0, ErrorCode::InvalidLine);
 
+        // Sent before the greeting: held until the server has spoken (RFC 5321 3.1).
         browser.send(r#"{"type":"line","text":"EHLO me"}"#).await;
+        let mut early = [0u8; 1];
+        assert!(
+            timeout(Duration::from_millis(100), server.read(&mut early))
+                .await
+                .is_err(),
+            "nothing is written before the greeting"
+        );
+        server
+            .get_mut()
+            .write_all(b"220 mx\r\n")
+            .await
+            .expect("write");
+        assert_eq!(browser.recv_line().await, "220 mx");
         assert_eq!(read_server_line(&mut server).await, "EHLO me\r\n");
     }
 
@@ -513,6 +1037,11 @@ mod tests {
             .send(r#"{"type":"connect","host":"x","port":25}"#)
             .await;
         assert_eq!(browser.recv_error().await.0, ErrorCode::AlreadyConnected);
+        server
+            .get_mut()
+            .write_all(b"220 mx\r\n")
+            .await
+            .expect("write");
         browser.send(r#"{"type":"line","text":"NOOP"}"#).await;
         assert_eq!(read_server_line(&mut server).await, "NOOP\r\n");
     }
@@ -597,7 +1126,7 @@ mod tests {
     /// Whole sessions, handshake included, against a loopback listener.
     fn session() -> (Browser, JoinHandle<()>) {
         let (browser, sink, stream) = channel_websocket();
-        let task = tokio::spawn(run(sink, stream, Shutdown::never()));
+        let task = tokio::spawn(run(sink, stream, test_context(Shutdown::never())));
         (browser, task)
     }
 
@@ -635,7 +1164,7 @@ mod tests {
         }
         server.write_all(b"220 hello\r\n").await.expect("write");
         match browser.recv().await {
-            ServerMsg::Line { text, at_ms } => {
+            ServerMsg::Line { text, at_ms, .. } => {
                 assert_eq!(text, "220 hello");
                 assert!(at_ms < 5_000, "at_ms counts from the connection: {at_ms}");
             }
@@ -663,8 +1192,9 @@ mod tests {
                 ErrorCode::InvalidTarget,
             ),
             (
-                r#"{"type":"connect","host":"127.0.0.1","port":465,"tls":"implicit"}"#.to_owned(),
-                ErrorCode::TlsUnavailable,
+                r#"{"type":"connect","host":"127.0.0.1","port":465,"tls":"implicit","insecure":true}"#
+                    .to_owned(),
+                ErrorCode::InsecureNotAllowed,
             ),
         ];
         for (connect, expected) in cases {
@@ -692,5 +1222,219 @@ mod tests {
             .await
             .expect("session ends")
             .expect("no panic");
+    }
+
+    /// Reads what the server received within a short while (everything written so far).
+    async fn drain(server: &mut DuplexStream) -> String {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(Ok(n)) = timeout(Duration::from_millis(150), server.read(&mut buf)).await {
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    async fn recv_reply_line(browser: &mut Browser) -> (String, Option<u64>, bool) {
+        match browser.recv().await {
+            ServerMsg::Line {
+                text,
+                latency_ms,
+                encrypted,
+                ..
+            } => (text, latency_ms, encrypted),
+            other => panic!("expected a line, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn one_command_at_a_time_without_pipelining() {
+        let (mut browser, mut server, _task) = relay_session(Shutdown::never());
+        server.write_all(b"220 mx\r\n").await.expect("write");
+        let (_, latency, encrypted) = recv_reply_line(&mut browser).await;
+        assert!(
+            latency.is_some(),
+            "the greeting's latency counts from connect"
+        );
+        assert!(!encrypted);
+        browser
+            .send(r#"{"type":"lines","text":["EHLO me","MAIL FROM:<a@b>","RCPT TO:<c@d>"]}"#)
+            .await;
+        assert_eq!(drain(&mut server).await, "EHLO me\r\n");
+        server
+            .write_all(b"250-mx\r\n250 SIZE 1000\r\n")
+            .await
+            .expect("write");
+        assert!(recv_reply_line(&mut browser).await.1.is_some());
+        assert!(recv_reply_line(&mut browser).await.1.is_some());
+        assert_eq!(drain(&mut server).await, "MAIL FROM:<a@b>\r\n");
+        server.write_all(b"250 ok\r\n").await.expect("write");
+        let _ = browser.recv_line().await;
+        assert_eq!(drain(&mut server).await, "RCPT TO:<c@d>\r\n");
+    }
+
+    #[tokio::test]
+    async fn pipelining_when_advertised_and_data_in_one_write() {
+        let (mut browser, mut server, _task) = relay_session(Shutdown::never());
+        server.write_all(b"220 mx\r\n").await.expect("write");
+        let _ = browser.recv_line().await;
+        browser.send(r#"{"type":"line","text":"EHLO me"}"#).await;
+        assert_eq!(drain(&mut server).await, "EHLO me\r\n");
+        server
+            .write_all(b"250-mx\r\n250 PIPELINING\r\n")
+            .await
+            .expect("write");
+        let _ = browser.recv_line().await;
+        let _ = browser.recv_line().await;
+        browser
+            .send(
+                r#"{"type":"lines","text":["MAIL FROM:<a@b>","RCPT TO:<c@d>","DATA","Subject: x"]}"#,
+            )
+            .await;
+        // MAIL, RCPT and DATA go together; the body waits for 354.
+        assert_eq!(
+            drain(&mut server).await,
+            "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"
+        );
+        server
+            .write_all(b"250 ok\r\n250 ok\r\n354 go\r\n")
+            .await
+            .expect("write");
+        for _ in 0..3 {
+            let (_, latency, _) = recv_reply_line(&mut browser).await;
+            assert!(latency.is_some());
+        }
+        browser
+            .send(r#"{"type":"lines","text":["","body","..dot",".","QUIT"]}"#)
+            .await;
+        // QUIT waits for the reply to the final dot.
+        assert_eq!(
+            drain(&mut server).await,
+            "Subject: x\r\n\r\nbody\r\n..dot\r\n.\r\n"
+        );
+        server.write_all(b"250 queued\r\n").await.expect("write");
+        let _ = browser.recv_line().await;
+        assert_eq!(drain(&mut server).await, "QUIT\r\n");
+    }
+
+    #[tokio::test]
+    async fn a_batch_with_one_bad_line_sends_nothing() {
+        let (mut browser, mut server, _task) = relay_session(Shutdown::never());
+        server.write_all(b"220 mx\r\n").await.expect("write");
+        let _ = browser.recv_line().await;
+        browser
+            .send(r#"{"type":"lines","text":["NOOP","bad\u0000line","NOOP"]}"#)
+            .await;
+        let (code, message) = browser.recv_error().await;
+        assert_eq!(code, ErrorCode::InvalidLine);
+        assert!(message.contains("line 2 of 3"), "{message}");
+        assert_eq!(drain(&mut server).await, "");
+    }
+
+    #[tokio::test]
+    async fn starttls_discards_plaintext_sent_ahead_then_handshakes() {
+        let (mut browser, mut server, task) = relay_session(Shutdown::never());
+        server.write_all(b"220 mx\r\n").await.expect("write");
+        let _ = browser.recv_line().await;
+        browser
+            .send(r#"{"type":"lines","text":["STARTTLS","EHLO after"]}"#)
+            .await;
+        assert_eq!(drain(&mut server).await, "STARTTLS\r\n");
+        // An injected reply rides behind the 220, in the same segment.
+        server
+            .write_all(b"220 go ahead\r\n250 injected\r\n")
+            .await
+            .expect("write");
+        assert_eq!(browser.recv_line().await, "220 go ahead");
+        let (code, message) = browser.recv_error().await;
+        assert_eq!(code, ErrorCode::PlaintextDiscarded);
+        assert!(message.contains("14 bytes"), "{message}");
+        // The bridge now speaks TLS: a ClientHello, not the queued EHLO.
+        let mut hello = [0u8; 5];
+        timeout(WAIT, server.read_exact(&mut hello))
+            .await
+            .expect("a ClientHello")
+            .expect("readable");
+        assert_eq!(hello[0], 0x16, "a TLS handshake record");
+        drop(server);
+        let (code, _) = browser.recv_error().await;
+        assert_eq!(code, ErrorCode::TlsHandshakeFailed);
+        assert!(browser.recv_closed().await.contains("STARTTLS"));
+        timeout(WAIT, task).await.expect("ends").expect("no panic");
+    }
+
+    #[tokio::test]
+    async fn hang_up_mid_data_is_explained() {
+        let (mut browser, mut server, task) = relay_session(Shutdown::never());
+        server.write_all(b"220 mx\r\n").await.expect("write");
+        let _ = browser.recv_line().await;
+        browser.send(r#"{"type":"line","text":"DATA"}"#).await;
+        assert_eq!(drain(&mut server).await, "DATA\r\n");
+        server.write_all(b"354 go\r\n").await.expect("write");
+        let _ = browser.recv_line().await;
+        browser.send(r#"{"type":"line","text":"Subject: x"}"#).await;
+        assert_eq!(drain(&mut server).await, "Subject: x\r\n");
+        drop(server);
+        let reason = browser.recv_closed().await;
+        assert!(reason.contains("middle of DATA"), "{reason}");
+        timeout(WAIT, task).await.expect("ends").expect("no panic");
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_times_out_with_an_error() {
+        let mut context = test_context(Shutdown::never());
+        context.reply_timeout = Duration::from_millis(200);
+        let (mut browser, mut server, task) = relay_session_with(context);
+        let (code, message) = browser.recv_error().await;
+        assert_eq!(code, ErrorCode::ReplyTimeout);
+        assert!(message.contains("200 ms"), "{message}");
+        assert_eq!(
+            browser.recv_closed().await,
+            "the server did not answer in time"
+        );
+        assert_eq!(drain(&mut server).await, "QUIT\r\n");
+        timeout(WAIT, task).await.expect("ends").expect("no panic");
+    }
+
+    #[tokio::test]
+    async fn shutdown_sends_quit_and_closes_with_1001() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let (trigger, signal) = crate::shutdown::channel();
+        let (mut browser, sink, stream) = channel_websocket();
+        let context = test_context(signal);
+        let metrics = Arc::clone(&context.metrics);
+        let task = tokio::spawn(run(sink, stream, context));
+        browser
+            .send(&format!(
+                r#"{{"type":"connect","host":"127.0.0.1","port":{port}}}"#
+            ))
+            .await;
+        let (server, _) = timeout(WAIT, listener.accept())
+            .await
+            .expect("accepted")
+            .expect("accept");
+        assert!(matches!(browser.recv().await, ServerMsg::Connected { .. }));
+        let mut server = BufReader::new(server);
+        server
+            .get_mut()
+            .write_all(b"220 mx\r\n")
+            .await
+            .expect("write");
+        let _ = browser.recv_line().await;
+        assert_eq!(metrics.active(), 1);
+        trigger.fire();
+        assert_eq!(browser.recv_closed().await, SHUTTING_DOWN);
+        browser.expect_close_code(CLOSE_GOING_AWAY).await;
+        let mut quit = String::new();
+        timeout(WAIT, server.read_line(&mut quit))
+            .await
+            .expect("QUIT")
+            .expect("readable");
+        assert_eq!(quit, "QUIT\r\n");
+        timeout(WAIT, task).await.expect("ends").expect("no panic");
+        assert_eq!(metrics.active(), 0);
     }
 }

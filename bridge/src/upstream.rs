@@ -4,13 +4,13 @@
 //! drops packets ends in a clear error instead of a session that hangs. Every failure maps
 //! to one [`ErrorCode`] of the wire contract and a message meant for a person.
 //!
-//! Plain TCP only for now: TLS (implicit, or STARTTLS upgrades) comes later.
+//! TLS, implicit or by STARTTLS, runs over this connection afterwards (`tls.rs`).
 
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use protocol::wire::{ConnectRequest, ErrorCode, TlsMode};
+use protocol::wire::{ConnectRequest, ErrorCode};
 use thiserror::Error;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
@@ -39,12 +39,6 @@ pub(crate) enum ConnectError {
     /// The host or port cannot be a target.
     #[error("{0}")]
     InvalidTarget(&'static str),
-    /// The requested TLS mode is not built in.
-    #[error(
-        "TLS (\"{0}\") is not supported by this build of the bridge yet; connect with tls \
-         \"none\" for a plain connection"
-    )]
-    TlsUnavailable(&'static str),
     /// The name lookup failed.
     #[error("could not find the address of {host}: {cause}")]
     ResolveFailed {
@@ -92,7 +86,6 @@ impl ConnectError {
     pub(crate) fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidTarget(_) => ErrorCode::InvalidTarget,
-            Self::TlsUnavailable(_) => ErrorCode::TlsUnavailable,
             Self::ResolveFailed { .. } | Self::NoAddress { .. } | Self::ResolveTimeout { .. } => {
                 ErrorCode::ResolveFailed
             }
@@ -106,14 +99,9 @@ impl ConnectError {
 ///
 /// # Errors
 ///
-/// A [`ConnectError`] for an unusable target, a TLS mode this build lacks, a failed or slow
-/// lookup, or when no address accepted the connection in time.
+/// A [`ConnectError`] for an unusable target, a failed or slow lookup, or when no address
+/// accepted the connection in time.
 pub(crate) async fn connect(request: &ConnectRequest) -> Result<Upstream, ConnectError> {
-    match request.tls {
-        TlsMode::None => {}
-        TlsMode::Starttls => return Err(ConnectError::TlsUnavailable("starttls")),
-        TlsMode::Implicit => return Err(ConnectError::TlsUnavailable("implicit")),
-    }
     let host = check_target(&request.host, request.port)?;
     let addrs: Vec<SocketAddr> = timeout(
         RESOLVE_TIMEOUT,
@@ -208,11 +196,14 @@ fn describe_connect_error(cause: &io::Error) -> String {
 mod tests {
     use super::*;
 
+    use protocol::wire::TlsMode;
+
     fn request(host: &str, port: u16, tls: TlsMode) -> ConnectRequest {
         ConnectRequest {
             host: host.to_owned(),
             port,
             tls,
+            insecure: false,
         }
     }
 
@@ -239,20 +230,6 @@ mod tests {
             check_target("mx.example.org", 25).ok(),
             Some("mx.example.org")
         );
-    }
-
-    #[tokio::test]
-    async fn tls_modes_are_unavailable() {
-        for tls in [TlsMode::Starttls, TlsMode::Implicit] {
-            let err = connect(&request("127.0.0.1", 25, tls))
-                .await
-                .expect_err("no TLS yet");
-            assert_eq!(err.code(), ErrorCode::TlsUnavailable);
-            assert!(
-                err.to_string().contains("not supported by this build"),
-                "{err}"
-            );
-        }
     }
 
     #[tokio::test]

@@ -47,7 +47,7 @@ pub(crate) async fn handle(
         Err(rejection) => return rejection.into_response(),
     };
     let id = state.next_session.fetch_add(1, Ordering::Relaxed);
-    let shutdown = state.shutdown.clone();
+    let context = relay::Context::new(&state);
     upgrade
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
@@ -56,6 +56,6 @@ pub(crate) async fn handle(
         .max_frame_size(MAX_MESSAGE)
         .on_upgrade(move |socket| {
             let (to_browser, from_browser) = socket.split();
-            relay::run(to_browser, from_browser, shutdown).instrument(info_span!("session", id))
+            relay::run(to_browser, from_browser, context).instrument(info_span!("session", id))
         })
 }

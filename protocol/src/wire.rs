@@ -7,9 +7,11 @@
 //! ```text
 //! browser -> bridge   {"type":"connect","host":"127.0.0.1","port":2525,"tls":"none"}
 //!                     {"type":"line","text":"EHLO me"}      (no CRLF: the bridge adds it)
+//!                     {"type":"lines","text":["Subject: hi","","body","."]}   (one write)
 //!                     {"type":"close"}
 //! bridge -> browser   {"type":"connected","version":1,"host":"127.0.0.1","port":2525,...}
-//!                     {"type":"line","text":"250-PIPELINING","at_ms":12}
+//!                     {"type":"line","text":"250-PIPELINING","at_ms":12,"latency_ms":3}
+//!                     {"type":"tls","version":"TLSv1.3","cipher":"...","verified":true,...}
 //!                     {"type":"error","code":"connect_failed","message":"..."}
 //!                     {"type":"closed","reason":"..."}
 //! ```
@@ -44,6 +46,15 @@ pub struct ConnectRequest {
     /// How to secure the connection; plain when absent.
     #[serde(default)]
     pub tls: TlsMode,
+    /// Accept a certificate that fails verification (self-signed test servers). The bridge
+    /// honours it only when its operator allowed it, and says so in the `tls` message.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub insecure: bool,
+}
+
+/// For `skip_serializing_if`, which passes a reference.
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// A message from the browser to the bridge.
@@ -56,6 +67,13 @@ pub enum ClientMsg {
     Line {
         /// The line as typed.
         text: String,
+    },
+    /// Several lines at once, each without CRLF, written to the server in one write: a
+    /// pasted or generated message body travels fast. Each line is checked like `line`;
+    /// when one is refused, none is sent.
+    Lines {
+        /// The lines in order.
+        text: Vec<String>,
     },
     /// Close the SMTP connection and end the session.
     Close,
@@ -85,7 +103,18 @@ pub enum ServerMsg {
         /// Milliseconds since the connection was established.
         #[serde(default)]
         at_ms: u64,
+        /// Milliseconds since the command this reply line answers was written to the
+        /// server (for the greeting: since the connection was established). Absent for
+        /// lines that answer nothing the bridge knows of.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency_ms: Option<u64>,
+        /// Whether the line travelled inside TLS (implicit TLS, or after STARTTLS).
+        #[serde(default, skip_serializing_if = "is_false")]
+        encrypted: bool,
     },
+    /// TLS is up: after the TCP connection for implicit TLS, or after the server's 220 to
+    /// STARTTLS. Later lines carry `encrypted: true`.
+    Tls(TlsInfo),
     /// Something went wrong. The session goes on unless a `closed` follows.
     Error {
         /// What kind of failure, for programs.
@@ -98,6 +127,57 @@ pub enum ServerMsg {
         /// Why, for a person.
         reason: String,
     },
+}
+
+/// What the bridge knows about a TLS connection it established.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsInfo {
+    /// `implicit` (TLS from the first byte) or `starttls` (upgraded mid-session).
+    pub mode: TlsMode,
+    /// The protocol version, e.g. `TLSv1.3`.
+    pub version: String,
+    /// The cipher suite, e.g. `TLS13_AES_256_GCM_SHA384`.
+    pub cipher: String,
+    /// The application protocol agreed with ALPN, if any (SMTP servers rarely use it).
+    #[serde(default)]
+    pub alpn: Option<String>,
+    /// The name the certificate was checked against (the host as requested).
+    pub server_name: String,
+    /// Whether the certificate chain verified against the bridge's trust anchors for
+    /// `server_name`.
+    pub verified: bool,
+    /// Why verification failed, when it did.
+    #[serde(default)]
+    pub verify_error: Option<String>,
+    /// The session accepted a certificate that failed verification (`insecure` was asked
+    /// for and the operator allows it). The connection is encrypted but not authenticated.
+    #[serde(default)]
+    pub insecure: bool,
+    /// The server's certificates, its own first.
+    #[serde(default)]
+    pub certificates: Vec<CertificateSummary>,
+    /// Milliseconds since the TCP connection was established.
+    #[serde(default)]
+    pub at_ms: u64,
+}
+
+/// The facts of one certificate a person checks first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateSummary {
+    /// The subject's distinguished name, e.g. `CN=mx.example.org`.
+    pub subject: String,
+    /// The issuer's distinguished name.
+    pub issuer: String,
+    /// The subject alternative names (DNS names and IP addresses).
+    #[serde(default)]
+    pub sans: Vec<String>,
+    /// Start of validity, RFC 3339 (`2025-01-31T00:00:00Z`).
+    pub not_before: String,
+    /// End of validity, RFC 3339.
+    pub not_after: String,
+    /// The serial number in hexadecimal.
+    #[serde(default)]
+    pub serial: String,
 }
 
 /// Machine-readable error kinds of [`ServerMsg::Error`].
@@ -126,6 +206,17 @@ pub enum ErrorCode {
     ServerLineTooLong,
     /// Reading from or writing to the server failed.
     UpstreamIo,
+    /// `insecure` was asked for, but the operator did not allow it on this bridge.
+    InsecureNotAllowed,
+    /// The TLS handshake failed or took too long (other than a rejected certificate).
+    TlsHandshakeFailed,
+    /// The server's certificate failed verification; the message says why.
+    CertificateRejected,
+    /// The server sent bytes after its 220 to STARTTLS and before TLS; they were
+    /// discarded unread (RFC 3207 section 4.2: a sign of a man in the middle or a bug).
+    PlaintextDiscarded,
+    /// The server did not answer a command in time.
+    ReplyTimeout,
     /// A code this version does not know (sent by a newer bridge).
     #[serde(other)]
     Unknown,
@@ -174,7 +265,8 @@ mod tests {
             ClientMsg::Connect(ConnectRequest {
                 host: "127.0.0.1".into(),
                 port: 2525,
-                tls: TlsMode::None
+                tls: TlsMode::None,
+                insecure: false,
             })
         );
         assert_eq!(
@@ -186,6 +278,75 @@ mod tests {
         assert_eq!(
             ClientMsg::from_json(r#"{"type":"close"}"#).expect("valid"),
             ClientMsg::Close
+        );
+        assert_eq!(
+            ClientMsg::from_json(r#"{"type":"lines","text":["a","","."]}"#).expect("valid"),
+            ClientMsg::Lines {
+                text: vec!["a".into(), String::new(), ".".into()]
+            }
+        );
+        let insecure = ClientMsg::from_json(
+            r#"{"type":"connect","host":"mx","port":465,"tls":"implicit","insecure":true}"#,
+        )
+        .expect("valid");
+        assert!(matches!(
+            insecure,
+            ClientMsg::Connect(ConnectRequest {
+                tls: TlsMode::Implicit,
+                insecure: true,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn tls_message_round_trips_and_line_extras_are_optional() {
+        let tls = ServerMsg::Tls(TlsInfo {
+            mode: TlsMode::Starttls,
+            version: "TLSv1.3".into(),
+            cipher: "TLS13_AES_256_GCM_SHA384".into(),
+            alpn: None,
+            server_name: "mx.example.org".into(),
+            verified: false,
+            verify_error: Some("unknown issuer".into()),
+            insecure: true,
+            certificates: vec![CertificateSummary {
+                subject: "CN=mx.example.org".into(),
+                issuer: "CN=mx.example.org".into(),
+                sans: vec!["mx.example.org".into()],
+                not_before: "2025-01-01T00:00:00Z".into(),
+                not_after: "2026-01-01T00:00:00Z".into(),
+                serial: "01".into(),
+            }],
+            at_ms: 7,
+        });
+        let json = tls.to_json();
+        assert!(json.starts_with(r#"{"type":"tls","mode":"starttls","version":"TLSv1.3""#));
+        assert_eq!(ServerMsg::from_json(&json).expect("round trip"), tls);
+
+        let line = ServerMsg::Line {
+            text: "250 OK".into(),
+            at_ms: 9,
+            latency_ms: Some(2),
+            encrypted: true,
+        };
+        assert_eq!(
+            line.to_json(),
+            r#"{"type":"line","text":"250 OK","at_ms":9,"latency_ms":2,"encrypted":true}"#
+        );
+        assert_eq!(
+            ServerMsg::from_json(&line.to_json()).expect("round trip"),
+            line
+        );
+        // An older bridge's line still decodes.
+        assert_eq!(
+            ServerMsg::from_json(r#"{"type":"line","text":"250 OK","at_ms":9}"#).expect("valid"),
+            ServerMsg::Line {
+                text: "250 OK".into(),
+                at_ms: 9,
+                latency_ms: None,
+                encrypted: false,
+            }
         );
     }
 
@@ -210,6 +371,7 @@ mod tests {
             r#"{"type":"launch"}"#,
             r#"{"type":"connect","host":"mx","port":70000}"#,
             r#"{"type":"connect","host":"mx","port":25,"tls":"ssl"}"#,
+            r#"{"type":"lines","text":"not a list"}"#,
             r#"{"type":"line"}"#,
         ] {
             assert!(
@@ -224,6 +386,8 @@ mod tests {
         let line = ServerMsg::Line {
             text: "250-PIPELINING".into(),
             at_ms: 3,
+            latency_ms: None,
+            encrypted: false,
         };
         assert_eq!(
             line.to_json(),

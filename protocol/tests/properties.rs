@@ -85,14 +85,15 @@ proptest! {
     #[test]
     fn wire_messages_round_trip(host in "\\PC{0,40}", port in any::<u16>(), text in "\\PC{0,200}", at_ms in any::<u64>()) {
         let msgs = [
-            ClientMsg::Connect(ConnectRequest { host: host.clone(), port, tls: TlsMode::Starttls }),
+            ClientMsg::Connect(ConnectRequest { host: host.clone(), port, tls: TlsMode::Starttls, insecure: port % 2 == 0 }),
+            ClientMsg::Lines { text: vec![text.clone(), String::new()] },
             ClientMsg::Line { text: text.clone() },
             ClientMsg::Close,
         ];
         for msg in msgs {
             prop_assert_eq!(ClientMsg::from_json(&msg.to_json()).expect("round trip"), msg);
         }
-        let msg = ServerMsg::Line { text, at_ms };
+        let msg = ServerMsg::Line { text, at_ms, latency_ms: Some(at_ms / 2), encrypted: at_ms % 2 == 0 };
         prop_assert_eq!(ServerMsg::from_json(&msg.to_json()).expect("round trip"), msg);
     }
 }

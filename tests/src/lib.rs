@@ -5,6 +5,7 @@
 //! message saying what is missing, so a test never hangs or passes without its server.
 
 pub mod browser;
+pub mod sandbox;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -104,6 +105,130 @@ pub fn postfix_addr() -> SocketAddr {
     })
 }
 
+/// An address from an environment variable set by `scripts/postfix.sh env`.
+///
+/// # Panics
+///
+/// When the variable is unset or not an address: these tests need a real Postfix.
+pub fn env_addr(name: &str) -> SocketAddr {
+    let value = env_var(name);
+    value.parse().unwrap_or_else(|err| {
+        panic!("{name}={value:?} is not an address like 127.0.0.1:10587: {err}")
+    })
+}
+
+/// A variable set by `scripts/postfix.sh env` (through `scripts/test.sh`).
+///
+/// # Panics
+///
+/// When it is unset.
+pub fn env_var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: this test needs the real Postfix started by scripts/test.sh \
+             (eval \"$(scripts/postfix.sh env)\" exports it)"
+        )
+    })
+}
+
+/// The submission port of the test Postfix (STARTTLS required, AUTH after TLS).
+pub fn postfix_submission_addr() -> SocketAddr {
+    env_addr("SMTP_PLAYGROUND_POSTFIX_SUBMISSION")
+}
+
+/// The implicit-TLS port of the test Postfix (465-style).
+pub fn postfix_smtps_addr() -> SocketAddr {
+    env_addr("SMTP_PLAYGROUND_POSTFIX_SMTPS")
+}
+
+/// The SASL test account of the test Postfix: user and password.
+pub fn postfix_account() -> (String, String) {
+    (
+        env_var("SMTP_PLAYGROUND_POSTFIX_USER"),
+        env_var("SMTP_PLAYGROUND_POSTFIX_PASSWORD"),
+    )
+}
+
+/// The directory holding one Maildir per mailbox of the test Postfix.
+pub fn postfix_maildirs() -> std::path::PathBuf {
+    env_var("SMTP_PLAYGROUND_POSTFIX_MAILDIRS").into()
+}
+
+/// The `connect` message for `addr` with a TLS mode, and `insecure` if asked.
+pub fn connect_tls(addr: SocketAddr, tls: TlsMode, insecure: bool) -> ClientMsg {
+    ClientMsg::Connect(ConnectRequest {
+        host: addr.ip().to_string(),
+        port: addr.port(),
+        tls,
+        insecure,
+    })
+}
+
+/// A `lines` batch message.
+pub fn lines(texts: &[&str]) -> ClientMsg {
+    ClientMsg::Lines {
+        text: texts.iter().map(|t| (*t).to_owned()).collect(),
+    }
+}
+
+/// `GET /metrics` from a bridge, as text.
+///
+/// # Panics
+///
+/// If the bridge does not answer 200 within [`WAIT`].
+pub async fn fetch_metrics(bridge: SocketAddr) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let response = timeout(WAIT, async {
+        let mut tcp = TcpStream::connect(bridge).await?;
+        tcp.write_all(
+            format!("GET /metrics HTTP/1.1\r\nHost: {bridge}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await?;
+        let mut body = String::new();
+        tcp.read_to_string(&mut body).await?;
+        std::io::Result::Ok(body)
+    })
+    .await
+    .expect("/metrics answers within the wait")
+    .expect("/metrics is readable");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    response
+}
+
+/// The value of an unlabelled sample in a Prometheus text exposition.
+pub fn metric(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            let (key, value) = line.split_once(' ')?;
+            (key == name).then(|| value.trim().parse().ok()).flatten()
+        })
+}
+
+/// Waits (bounded by [`WAIT`]) until the bridge reports no active session.
+///
+/// # Panics
+///
+/// If sessions are still active after the wait: a session task leaked or hangs.
+pub async fn expect_no_active_sessions(bridge: SocketAddr) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let text = fetch_metrics(bridge).await;
+        let active = metric(&text, "smtp_playground_sessions_active")
+            .expect("the bridge reports smtp_playground_sessions_active");
+        if active == 0.0 {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{active} sessions still active after {} s:\n{text}",
+            WAIT.as_secs()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// A loopback port with nothing listening on it (bound, then released).
 ///
 /// # Panics
@@ -120,6 +245,7 @@ pub fn connect_to(addr: SocketAddr) -> ClientMsg {
         host: addr.ip().to_string(),
         port: addr.port(),
         tls: TlsMode::None,
+        insecure: false,
     })
 }
 
@@ -214,6 +340,53 @@ impl Session {
             ServerMsg::Line { text, .. } => text,
             other => panic!("expected a line, got {other:?}"),
         }
+    }
+
+    /// The lines of one reply (through the line whose code is followed by a space).
+    ///
+    /// # Panics
+    ///
+    /// As [`recv`](Self::recv), if a message is not a `line`, or if the reply does not
+    /// end within 100 lines.
+    pub async fn recv_reply(&mut self) -> Vec<ServerMsg> {
+        let mut lines = Vec::new();
+        loop {
+            let message = self.recv().await;
+            let ServerMsg::Line { text, .. } = &message else {
+                panic!("expected a reply line, got {message:?} after {lines:?}");
+            };
+            let last = protocol::reply::ReplyLine::parse(text)
+                .map(|reply| reply.is_last)
+                .unwrap_or(true);
+            lines.push(message);
+            if last {
+                return lines;
+            }
+            assert!(lines.len() < 100, "a reply must end: {lines:?}");
+        }
+    }
+
+    /// Sends a line and returns the text of the reply's lines.
+    ///
+    /// # Panics
+    ///
+    /// As [`recv_reply`](Self::recv_reply).
+    pub async fn command(&mut self, text: &str) -> Vec<String> {
+        self.send(&line(text)).await;
+        self.recv_reply()
+            .await
+            .into_iter()
+            .filter_map(|message| match message {
+                ServerMsg::Line { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Closes the WebSocket abruptly from the browser's side (no `close` message), as a
+    /// closed tab does.
+    pub async fn drop_connection(self) {
+        drop(self.socket);
     }
 
     /// The next message, which must be an `error`; returns its code and message.

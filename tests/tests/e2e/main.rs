@@ -5,3 +5,5 @@
 
 mod bridge_postfix;
 mod browser;
+mod sandbox;
+mod tls;

@@ -1,0 +1,390 @@
+//! The mailbox API: what the sandbox received, for the page's mailbox panel and for tests.
+//!
+//! All responses are JSON (`application/json`) unless said otherwise; errors are
+//! `{"error": "<for a person>"}` with a 4xx status.
+//!
+//! **Who sees what.** In the `local` profile (the only one so far) the whole mailbox is
+//! visible to whoever reaches the bridge. In the future `public` profile a visitor must see
+//! only the messages sent through their own sessions; these handlers are where that filter
+//! goes. Browsers do not let other sites' pages read these responses (no CORS headers) or
+//! send `DELETE` (it needs a CORS preflight that is never granted).
+//!
+//! # Endpoints and JSON shapes
+//!
+//! `GET /api/messages`: the mailbox, newest first.
+//! ```json
+//! { "messages": [SUMMARY, ...], "count": 2, "bytes": 1234,
+//!   "max_messages": 500, "max_bytes": 67108864 }
+//! ```
+//! where SUMMARY is
+//! ```json
+//! { "id": 7, "from": "alice@example.org", "to": ["bob@example.net"],
+//!   "subject": "Hello" /* or null */, "size": 321 /* octets of the message text */,
+//!   "received_at": "2025-05-01T12:00:00.123456Z" /* RFC 3339, UTC */,
+//!   "tls": true, "authenticated_as": "demo" /* or null */,
+//!   "queue_id": "1A2B3C4D0001", "helo": "client.example", "peer": "127.0.0.1:50000" }
+//! ```
+//! `from` is `""` for the null sender `<>`.
+//!
+//! `GET /api/messages/{id}`: one message: SUMMARY plus
+//! ```json
+//! { "raw": "Subject: Hello\r\n\r\nHi\r\n", "raw_encoding": "utf-8" /* or "base64" */,
+//!   "headers": [{ "name": "Subject", "value": "Hello" }],
+//!   "text_body": "Hi\r\n" /* or null */,
+//!   "findings": [{ "kind": "bare_lf", "line": 3 }] }
+//! ```
+//! `raw` is the message exactly as received (dot-stuffing removed), as text when it is
+//! UTF-8, else base64. `headers` are in order, values unfolded but not decoded (an encoded
+//! word stays `=?UTF-8?B?...?=`). `text_body` is the first text part, decoded. `findings`
+//! kinds: `bare_lf`, `smuggling_attempt`, `line_too_long` (with `length`), `eight_bit`.
+//! 404 when the id is unknown or was dropped to keep the caps.
+//!
+//! `GET /api/messages/{id}/raw`: the message bytes as `message/rfc822`.
+//!
+//! `DELETE /api/messages`: empties the mailbox (the Maildir is left alone):
+//! `{ "deleted": 3 }`.
+//!
+//! `GET /api/events`: Server-Sent Events (`text/event-stream`). Event `message` with a
+//! SUMMARY as data for each new message; `cleared` (data `{}`) after a delete; `resync`
+//! (data `{}`) when this listener fell behind and should fetch `/api/messages` again.
+//! Comments every 15 s keep proxies from closing the stream; it ends when the bridge stops.
+//!
+//! `GET /api/sandbox`: how to reach the sandbox.
+//! ```json
+//! { "enabled": true, "listen": "127.0.0.1:2525" /* or null */,
+//!   "hostname": "sandbox.smtp-playground.test",
+//!   "demo_account": { "user": "demo", "password": "demo" },
+//!   "starttls": true, "auth_mechanisms": ["PLAIN", "LOGIN"],
+//!   "max_message_size": 10485760, "max_messages": 500, "max_bytes": 67108864,
+//!   "maildir": false,
+//!   "rules": [{ "kind": "reject_recipient", "address": "x@y", "reply": "550 ..." },
+//!             { "kind": "fail_auth", "probability": 0.3 },
+//!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }] }
+//! ```
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine as _;
+use futures_util::Stream;
+use protocol::dot::DataFinding;
+use protocol::server::Rule;
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::Sandbox;
+use super::mailbox::{MailboxEvent, StoredMessage};
+use crate::shutdown::Shutdown;
+
+#[derive(Debug, Clone)]
+struct ApiState {
+    sandbox: Sandbox,
+    shutdown: Shutdown,
+}
+
+/// The API's routes with their state, ready to merge into the bridge's router.
+pub(super) fn router(sandbox: Sandbox, shutdown: Shutdown) -> Router {
+    Router::new()
+        .route("/api/messages", get(list).delete(clear))
+        .route("/api/messages/{id}", get(show))
+        .route("/api/messages/{id}/raw", get(raw))
+        .route("/api/events", get(events))
+        .route("/api/sandbox", get(about))
+        .with_state(ApiState { sandbox, shutdown })
+}
+
+async fn list(State(state): State<ApiState>) -> Json<Value> {
+    let mailbox = &state.sandbox.inner.mailbox;
+    let messages: Vec<Value> = mailbox.list().iter().map(|m| summary(m)).collect();
+    let (max_messages, max_bytes) = mailbox.caps();
+    Json(json!({
+        "count": messages.len(),
+        "messages": messages,
+        "bytes": mailbox.bytes(),
+        "max_messages": max_messages,
+        "max_bytes": max_bytes,
+    }))
+}
+
+async fn show(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
+    match find(&state, &id) {
+        Ok(message) => Json(detail(&message)).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn raw(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
+    match find(&state, &id) {
+        Ok(message) => (
+            [(header::CONTENT_TYPE, "message/rfc822")],
+            message.message.data.clone(),
+        )
+            .into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn clear(State(state): State<ApiState>) -> Json<Value> {
+    Json(json!({ "deleted": state.sandbox.inner.mailbox.clear() }))
+}
+
+async fn about(State(state): State<ApiState>) -> Json<Value> {
+    let inner = &state.sandbox.inner;
+    let config = &inner.config;
+    let rules: Vec<Value> = config.rules().iter().map(rule).collect();
+    Json(json!({
+        "enabled": inner.listening.is_some(),
+        "listen": inner.listening.map(|a| a.to_string()),
+        "hostname": config.hostname,
+        "demo_account": { "user": config.demo_user, "password": config.demo_password },
+        "starttls": inner.starttls,
+        "auth_mechanisms": ["PLAIN", "LOGIN"],
+        "max_message_size": config.effective_max_message_size(),
+        "max_messages": config.max_messages,
+        "max_bytes": config.max_bytes,
+        "maildir": inner.mailbox.maildir().is_some(),
+        "rules": rules,
+    }))
+}
+
+async fn events(
+    State(state): State<ApiState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.sandbox.inner.mailbox.subscribe();
+    let stream = futures_util::stream::unfold(
+        (receiver, state.shutdown),
+        |(mut receiver, mut shutdown)| async move {
+            let event = tokio::select! {
+                received = receiver.recv() => match received {
+                    Ok(MailboxEvent::Stored(message)) => {
+                        Event::default().event("message").data(summary(&message).to_string())
+                    }
+                    Ok(MailboxEvent::Cleared) => Event::default().event("cleared").data("{}"),
+                    Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+                    Err(RecvError::Closed) => return None,
+                },
+                // An open stream would otherwise keep the server's graceful shutdown waiting.
+                () = shutdown.wait() => return None,
+            };
+            Some((Ok(event), (receiver, shutdown)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// The message with the id in the path, or the error response.
+fn find(state: &ApiState, id: &str) -> Result<Arc<StoredMessage>, ApiError> {
+    let Ok(number) = id.parse::<u64>() else {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            format!("{id:?} is not a message id; ids are numbers from /api/messages"),
+        ));
+    };
+    let mailbox = &state.sandbox.inner.mailbox;
+    mailbox.get(number).ok_or_else(|| {
+        let (max_messages, max_bytes) = mailbox.caps();
+        ApiError(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no message {number}: it never arrived, was deleted, or was dropped because \
+                 the mailbox keeps only the newest {max_messages} messages and {max_bytes} bytes"
+            ),
+        )
+    })
+}
+
+/// A refusal: its status and a message for a person, sent as `{"error": ...}`.
+#[derive(Debug)]
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+/// The list entry of a message.
+fn summary(stored: &StoredMessage) -> Value {
+    let m = &stored.message;
+    json!({
+        "id": stored.id,
+        "from": m.mail_from,
+        "to": m.rcpt_to,
+        "subject": stored.subject,
+        "size": m.data.len(),
+        "received_at": rfc3339(stored.received),
+        "tls": m.tls,
+        "authenticated_as": m.authenticated_as,
+        "queue_id": m.queue_id,
+        "helo": m.helo,
+        "peer": stored.peer.map(|p| p.to_string()),
+    })
+}
+
+/// The full view of a message: the summary, the raw text, headers and text body.
+fn detail(stored: &StoredMessage) -> Value {
+    let data = &stored.message.data;
+    let (raw, encoding) = match std::str::from_utf8(data) {
+        Ok(text) => (text.to_owned(), "utf-8"),
+        Err(_) => (
+            base64::engine::general_purpose::STANDARD.encode(data),
+            "base64",
+        ),
+    };
+    let parsed = mail_parser::MessageParser::new().parse(data.as_slice());
+    let headers: Vec<Value> = parsed
+        .as_ref()
+        .map(|message| {
+            message
+                .headers()
+                .iter()
+                .map(|h| {
+                    let start = h.offset_start() as usize;
+                    let end = (h.offset_end() as usize).min(data.len());
+                    let value = data.get(start..end).map(unfold).unwrap_or_default();
+                    json!({ "name": h.name(), "value": value })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let text_body = parsed
+        .as_ref()
+        .and_then(|message| message.body_text(0).map(|body| body.into_owned()));
+    let findings: Vec<Value> = stored.message.findings.iter().map(finding).collect();
+    let mut value = summary(stored);
+    if let Some(object) = value.as_object_mut() {
+        object.insert("raw".into(), raw.into());
+        object.insert("raw_encoding".into(), encoding.into());
+        object.insert("headers".into(), headers.into());
+        object.insert("text_body".into(), text_body.into());
+        object.insert("findings".into(), findings.into());
+    }
+    value
+}
+
+/// A header value as text on one line: folding (CRLF before white space) removed, the
+/// line ending and surrounding blanks trimmed.
+fn unfold(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if i > 0 && !line.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line.trim_start_matches([' ', '\t']));
+    }
+    out.trim().to_owned()
+}
+
+fn finding(finding: &DataFinding) -> Value {
+    match finding {
+        DataFinding::BareLf { line } => json!({ "kind": "bare_lf", "line": line }),
+        DataFinding::SmugglingAttempt { line } => {
+            json!({ "kind": "smuggling_attempt", "line": line })
+        }
+        DataFinding::LineTooLong { line, length } => {
+            json!({ "kind": "line_too_long", "line": line, "length": length })
+        }
+        DataFinding::EightBit { line } => json!({ "kind": "eight_bit", "line": line }),
+    }
+}
+
+fn rule(rule: &Rule) -> Value {
+    match rule {
+        Rule::RejectRecipient { address, reply } => {
+            json!({ "kind": "reject_recipient", "address": address, "reply": reply })
+        }
+        Rule::FailAuth { probability } => {
+            json!({ "kind": "fail_auth", "probability": probability })
+        }
+        Rule::DelayGreeting { ms } => json!({ "kind": "delay_greeting", "ms": ms }),
+        Rule::DropAfterData => json!({ "kind": "drop_after_data" }),
+    }
+}
+
+/// RFC 3339 in UTC with microseconds, e.g. `2025-05-01T12:00:00.123456Z`.
+fn rfc3339(time: std::time::SystemTime) -> String {
+    let time = time::OffsetDateTime::from(time);
+    time.replace_nanosecond(time.microsecond() * 1000)
+        .unwrap_or(time)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_are_unfolded() {
+        assert_eq!(unfold(b" Hello\r\n"), "Hello");
+        assert_eq!(unfold(b" a long\r\n\tsubject\r\n"), "a long subject");
+        assert_eq!(unfold(b"x\n y\n"), "x y");
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        let t = std::time::UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456);
+        assert_eq!(rfc3339(t), "2023-11-14T22:13:20.123456Z");
+        assert_eq!(rfc3339(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn detail_has_raw_headers_and_body() {
+        let stored = StoredMessage {
+            id: 3,
+            received: std::time::UNIX_EPOCH,
+            peer: None,
+            subject: Some("Hi".into()),
+            message: protocol::server::ReceivedMessage {
+                helo: "h".into(),
+                mail_from: String::new(),
+                rcpt_to: vec!["b@c".into()],
+                data: b"Subject: Hi\r\nX-Long: one\r\n two\r\n\r\n.dot\r\n".to_vec(),
+                authenticated_as: Some("demo".into()),
+                tls: true,
+                queue_id: "Q1".into(),
+                findings: vec![DataFinding::BareLf { line: 2 }],
+            },
+        };
+        let v = detail(&stored);
+        assert_eq!(
+            v["raw"],
+            "Subject: Hi\r\nX-Long: one\r\n two\r\n\r\n.dot\r\n"
+        );
+        assert_eq!(v["raw_encoding"], "utf-8");
+        assert_eq!(
+            v["headers"][1],
+            json!({"name": "X-Long", "value": "one two"})
+        );
+        assert_eq!(v["text_body"], ".dot\r\n");
+        assert_eq!(v["from"], "");
+        assert_eq!(v["authenticated_as"], "demo");
+        assert_eq!(v["findings"][0], json!({"kind": "bare_lf", "line": 2}));
+
+        let binary = StoredMessage {
+            message: protocol::server::ReceivedMessage {
+                data: b"Subject: \xff\r\n\r\n\xfe\r\n".to_vec(),
+                ..stored.message.clone()
+            },
+            ..stored
+        };
+        let v = detail(&binary);
+        assert_eq!(v["raw_encoding"], "base64");
+        assert_eq!(
+            base64::engine::general_purpose::STANDARD
+                .decode(v["raw"].as_str().expect("text"))
+                .expect("base64"),
+            binary.message.data
+        );
+    }
+}

@@ -1,0 +1,364 @@
+//! The sandbox's flags: where it listens, its demo account, its caps and its failure rules.
+//!
+//! [`SandboxConfig`] is flattened into the bridge's [`Config`](crate::Config), so every flag
+//! starts with `--sandbox-` (or is `--no-sandbox`). [`SandboxConfig::server_config`] turns
+//! it into the `protocol::server` configuration that each connection's session runs with.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::builder::TypedValueParser as _;
+use protocol::server::{Account, Rule, ServerConfig};
+
+/// The port the sandbox listens on unless told otherwise: 25 needs root, 2525 is the
+/// customary unprivileged stand-in.
+pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:2525";
+
+/// The name in the greeting and the EHLO reply. `.test` is reserved (RFC 2606), so it can
+/// never be mistaken for a real host.
+pub(crate) const DEFAULT_HOSTNAME: &str = "sandbox.smtp-playground.test";
+
+const MIB: usize = 1024 * 1024;
+
+/// Settings of the sandbox SMTP server and its mailbox.
+///
+/// [`Default`] is for embedding and tests: the flags' defaults, except that it listens on
+/// an ephemeral port (`127.0.0.1:0`), so several bridges in one process never compete for
+/// 2525. `/api/sandbox` says where it actually listens.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SandboxConfig {
+    /// Where the sandbox SMTP server listens. It accepts mail from anyone who reaches it and
+    /// never relays it; keep it on loopback.
+    #[arg(id = "sandbox_listen", 
+        long = "sandbox-listen",
+        value_name = "ADDR",
+        default_value = DEFAULT_LISTEN,
+        env = "SMTP_PLAYGROUND_SANDBOX_LISTEN"
+    )]
+    pub listen: SocketAddr,
+
+    /// Do not start the sandbox SMTP server (the mailbox API stays, empty).
+    #[arg(id = "sandbox_disabled", long = "no-sandbox")]
+    pub disabled: bool,
+
+    /// The server name in the sandbox's greeting and EHLO reply.
+    #[arg(id = "sandbox_hostname", long = "sandbox-hostname", value_name = "NAME", default_value = DEFAULT_HOSTNAME)]
+    pub hostname: String,
+
+    /// Messages kept in memory; the oldest are dropped first.
+    #[arg(id = "sandbox_max_messages", long = "sandbox-max-messages", value_name = "N", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_messages: usize,
+
+    /// Bytes of mail kept in memory; the oldest messages are dropped first.
+    #[arg(id = "sandbox_max_bytes", long = "sandbox-max-bytes", value_name = "BYTES", default_value_t = 64 * MIB,
+          value_parser = clap::value_parser!(u64).range(1024..).map(|n| n as usize))]
+    pub max_bytes: usize,
+
+    /// The largest message the sandbox accepts (announced as SIZE in EHLO).
+    #[arg(id = "sandbox_max_message_size", long = "sandbox-max-message-size", value_name = "BYTES", default_value_t = 10 * MIB,
+          value_parser = clap::value_parser!(u64).range(1..).map(|n| n as usize))]
+    pub max_message_size: usize,
+
+    /// Also write every accepted message into this Maildir (tmp/, then new/), which mail
+    /// programs can open. Not capped: the folder is yours.
+    #[arg(id = "sandbox_maildir", long = "sandbox-maildir", value_name = "DIR")]
+    pub maildir: Option<PathBuf>,
+
+    /// The certificate chain (PEM) for STARTTLS. Without it a self-signed certificate is
+    /// generated at start.
+    #[arg(
+        id = "sandbox_cert",
+        long = "sandbox-cert",
+        value_name = "PEM",
+        requires = "sandbox_key"
+    )]
+    pub cert: Option<PathBuf>,
+
+    /// The private key (PEM) of `--sandbox-cert`.
+    #[arg(
+        id = "sandbox_key",
+        long = "sandbox-key",
+        value_name = "PEM",
+        requires = "sandbox_cert"
+    )]
+    pub key: Option<PathBuf>,
+
+    /// The demo account's user name for AUTH PLAIN and LOGIN (shown in the page).
+    #[arg(
+        id = "sandbox_demo_user",
+        long = "sandbox-demo-user",
+        value_name = "USER",
+        default_value = "demo"
+    )]
+    pub demo_user: String,
+
+    /// The demo account's password (shown in the page: it protects nothing).
+    #[arg(
+        id = "sandbox_demo_password",
+        long = "sandbox-demo-password",
+        value_name = "PASSWORD",
+        default_value = "demo"
+    )]
+    pub demo_password: String,
+
+    /// Refuse RCPT TO this address with this reply, e.g.
+    /// `nobody@sandbox.test=550 5.1.1 <nobody@sandbox.test>: User unknown`. Repeatable.
+    #[arg(
+        id = "sandbox_reject_rcpt",
+        long = "sandbox-reject-rcpt",
+        value_name = "ADDR=REPLY"
+    )]
+    pub reject_rcpt: Vec<RejectRecipient>,
+
+    /// Fail correct logins with 535 with this probability (0 to 1).
+    #[arg(id = "sandbox_fail_auth", long = "sandbox-fail-auth", value_name = "P", value_parser = parse_probability)]
+    pub fail_auth: Option<f64>,
+
+    /// Wait this long before the greeting, to show a slow server.
+    #[arg(id = "sandbox_greeting_delay_ms", long = "sandbox-greeting-delay-ms", value_name = "MS",
+          value_parser = clap::value_parser!(u64).range(..=60_000))]
+    pub greeting_delay_ms: Option<u64>,
+
+    /// Hang up after the final dot instead of answering it.
+    #[arg(id = "sandbox_drop_after_data", long = "sandbox-drop-after-data")]
+    pub drop_after_data: bool,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            disabled: false,
+            hostname: DEFAULT_HOSTNAME.to_owned(),
+            max_messages: 500,
+            max_bytes: 64 * MIB,
+            max_message_size: 10 * MIB,
+            maildir: None,
+            cert: None,
+            key: None,
+            demo_user: "demo".to_owned(),
+            demo_password: "demo".to_owned(),
+            reject_rcpt: Vec::new(),
+            fail_auth: None,
+            greeting_delay_ms: None,
+            drop_after_data: false,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The failure-injection rules these flags ask for.
+    pub(crate) fn rules(&self) -> Vec<Rule> {
+        let mut rules: Vec<Rule> = self
+            .reject_rcpt
+            .iter()
+            .map(|r| Rule::RejectRecipient {
+                address: r.address.clone(),
+                reply: r.reply.clone(),
+            })
+            .collect();
+        if let Some(probability) = self.fail_auth {
+            rules.push(Rule::FailAuth { probability });
+        }
+        if let Some(ms) = self.greeting_delay_ms {
+            rules.push(Rule::DelayGreeting { ms });
+        }
+        if self.drop_after_data {
+            rules.push(Rule::DropAfterData);
+        }
+        rules
+    }
+
+    /// The largest message accepted: never more than the whole mailbox may hold, so an
+    /// accepted message always fits once older ones are dropped.
+    pub(crate) fn effective_max_message_size(&self) -> usize {
+        self.max_message_size.min(self.max_bytes)
+    }
+
+    /// The session configuration for each connection: the teaching defaults (AUTH offered
+    /// without TLS, as in the tutorial's plain-text `AUTH LOGIN`), the demo account, and
+    /// STARTTLS when a certificate is available.
+    pub(crate) fn server_config(&self, starttls: bool) -> ServerConfig {
+        ServerConfig {
+            hostname: self.hostname.clone(),
+            max_message_size: self.effective_max_message_size(),
+            accounts: vec![Account {
+                user: self.demo_user.clone(),
+                password: self.demo_password.clone(),
+            }],
+            starttls,
+            rules: self.rules(),
+            ..ServerConfig::default()
+        }
+    }
+}
+
+/// `--sandbox-reject-rcpt ADDR=REPLY`: RCPT TO `address` gets `reply`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectRecipient {
+    /// The address, compared case-insensitively.
+    pub address: String,
+    /// A complete reply line without CRLF, such as `550 5.1.1 User unknown`.
+    pub reply: String,
+}
+
+impl FromStr for RejectRecipient {
+    type Err = String;
+
+    /// Parses `ADDR=REPLY`; the reply must be one line starting with a 4xx or 5xx code, since
+    /// a rejection that says 250 would be a lie the client believes.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (address, reply) = text.split_once('=').ok_or_else(|| {
+            "expected ADDR=REPLY, such as nobody@sandbox.test=550 5.1.1 User unknown".to_owned()
+        })?;
+        let address = address.trim().trim_start_matches('<').trim_end_matches('>');
+        if address.is_empty() || address.contains(char::is_whitespace) {
+            return Err(format!("{address:?} is not an address"));
+        }
+        let reply = reply.trim();
+        if reply.contains(['\r', '\n', '\0']) {
+            return Err("the reply must be a single line".to_owned());
+        }
+        let code = reply.get(..3).and_then(|c| c.parse::<u16>().ok());
+        let separator = reply.as_bytes().get(3).copied();
+        match (code, separator) {
+            (Some(400..=599), None | Some(b' ')) => {}
+            _ => {
+                return Err(format!(
+                    "the reply {reply:?} must start with a 4xx or 5xx code, such as \
+                     \"550 5.1.1 User unknown\""
+                ));
+            }
+        }
+        if reply.len() > protocol::limits::REPLY_LINE - 2 {
+            return Err("the reply is longer than an SMTP reply line may be".to_owned());
+        }
+        Ok(Self {
+            address: address.to_owned(),
+            reply: reply.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for RejectRecipient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.address, self.reply)
+    }
+}
+
+fn parse_probability(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("{text:?} is not a probability from 0 to 1")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Like `serve`'s arguments: flattened next to a `--listen` of the bridge's own.
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        config: crate::Config,
+    }
+
+    fn parse(args: &[&str]) -> Result<SandboxConfig, clap::Error> {
+        Cli::try_parse_from(std::iter::once("x").chain(args.iter().copied()))
+            .map(|c| *c.config.sandbox)
+    }
+
+    #[test]
+    fn flag_names_are_unique_next_to_the_bridges_own() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "x",
+            "--listen",
+            "127.0.0.1:1",
+            "--sandbox-listen",
+            "127.0.0.1:2",
+        ])
+        .expect("both listen flags");
+        assert_eq!(
+            (cli.listen.port(), cli.config.sandbox.listen.port()),
+            (1, 2)
+        );
+    }
+
+    #[test]
+    fn defaults_match_the_flags_except_the_port() {
+        let flags = parse(&[]).expect("no flags");
+        let default = SandboxConfig::default();
+        assert_eq!(flags.listen.to_string(), DEFAULT_LISTEN);
+        assert_eq!(default.listen.port(), 0);
+        assert_eq!(
+            format!(
+                "{:?}",
+                SandboxConfig {
+                    listen: default.listen,
+                    ..flags
+                }
+            ),
+            format!("{default:?}")
+        );
+    }
+
+    #[test]
+    fn rules_come_from_the_flags() {
+        let config = parse(&[
+            "--sandbox-reject-rcpt",
+            "<nobody@sandbox.test>=550 5.1.1 User unknown",
+            "--sandbox-fail-auth",
+            "0.25",
+            "--sandbox-greeting-delay-ms",
+            "300",
+            "--sandbox-drop-after-data",
+        ])
+        .expect("valid flags");
+        assert_eq!(
+            config.rules(),
+            vec![
+                Rule::RejectRecipient {
+                    address: "nobody@sandbox.test".into(),
+                    reply: "550 5.1.1 User unknown".into()
+                },
+                Rule::FailAuth { probability: 0.25 },
+                Rule::DelayGreeting { ms: 300 },
+                Rule::DropAfterData,
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_flags_are_refused_with_a_reason() {
+        for (args, needle) in [
+            (&["--sandbox-reject-rcpt", "nobody"][..], "ADDR=REPLY"),
+            (&["--sandbox-reject-rcpt", "a@b=250 ok"][..], "4xx or 5xx"),
+            (&["--sandbox-reject-rcpt", "a@b=55x"][..], "4xx or 5xx"),
+            (&["--sandbox-fail-auth", "1.5"][..], "probability"),
+            (&["--sandbox-max-messages", "0"][..], "0"),
+            (&["--sandbox-cert", "c.pem"][..], "--sandbox-key"),
+        ] {
+            let err = parse(args).expect_err("refused").to_string();
+            assert!(err.contains(needle), "{args:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_message_never_exceeds_the_mailbox() {
+        let config = SandboxConfig {
+            max_bytes: 4096,
+            ..SandboxConfig::default()
+        };
+        assert_eq!(config.server_config(false).max_message_size, 4096);
+        assert_eq!(config.server_config(true).accounts[0].user, "demo");
+    }
+}

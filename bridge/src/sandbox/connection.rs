@@ -1,0 +1,213 @@
+//! One client of the sandbox: the tokio shell around a `protocol::server::ServerSession`.
+//!
+//! The session decides every reply; this shell only moves bytes and obeys its outputs:
+//! write, pause (failure injection), start TLS, close, and store a delivered message. It
+//! adds what a sans-IO session cannot know: time. A connection that says nothing for
+//! [`IDLE_TIMEOUT`], or lasts longer than [`MAX_LIFETIME`], or is open while the bridge
+//! stops, gets a `421` and is closed.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use protocol::server::{Closing, ServerOutput, ServerSession, service_closing};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, sleep_until, timeout};
+use tokio_rustls::TlsAcceptor;
+use tracing::{debug, info, warn};
+
+use super::mailbox::Mailbox;
+use crate::shutdown::Shutdown;
+
+/// How much is read from the client at once.
+const READ_CHUNK: usize = 4 * 1024;
+
+/// A client that sends nothing for this long is disconnected (Postfix waits 300 s too).
+pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// No connection lasts longer than this, however busy.
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// The TLS handshake after `220 Ready to start TLS` must finish within this.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A write to the client must finish within this (a client that never reads).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What one connection needs from the sandbox.
+#[derive(Clone)]
+pub(crate) struct Context {
+    pub(crate) mailbox: Arc<Mailbox>,
+    pub(crate) tls: Option<TlsAcceptor>,
+    pub(crate) hostname: Arc<str>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("hostname", &self.hostname)
+            .field("tls", &self.tls.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the driving loop stopped.
+enum Next {
+    /// The session asked for TLS: hand the stream to the handshake.
+    StartTls,
+    /// The connection is over.
+    Done,
+}
+
+/// Serves one client until the session closes, the client leaves, or a limit is hit.
+pub(crate) async fn run(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    mut session: ServerSession,
+    context: Context,
+    mut shutdown: Shutdown,
+) {
+    let deadline = Instant::now() + MAX_LIFETIME;
+    let mut shell = Shell {
+        session: &mut session,
+        context: &context,
+        peer,
+        deadline,
+    };
+    match shell.drive(&mut stream, &mut shutdown).await {
+        Next::Done => {}
+        Next::StartTls => {
+            let Some(acceptor) = context.tls.clone() else {
+                // The session only offers STARTTLS when the shell said it can.
+                warn!("STARTTLS without a certificate; closing");
+                return;
+            };
+            let mut tls = match timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(cause)) => {
+                    info!(%cause, "TLS handshake failed");
+                    return;
+                }
+                Err(_) => {
+                    info!("TLS handshake timed out");
+                    return;
+                }
+            };
+            shell.session.handle_tls_established();
+            debug!("TLS established");
+            // A second STARTTLS is refused by the session (554), so this cannot loop.
+            let _ = shell.drive(&mut tls, &mut shutdown).await;
+        }
+    }
+}
+
+struct Shell<'a> {
+    session: &'a mut ServerSession,
+    context: &'a Context,
+    peer: SocketAddr,
+    deadline: Instant,
+}
+
+impl Shell<'_> {
+    /// Alternates between carrying out the session's outputs and reading input.
+    async fn drive<S>(&mut self, stream: &mut S, shutdown: &mut Shutdown) -> Next
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let mut buffer = vec![0u8; READ_CHUNK];
+        loop {
+            while let Some(output) = self.session.poll_output() {
+                match output {
+                    ServerOutput::Write(bytes) => {
+                        if !write(stream, &bytes).await {
+                            return Next::Done;
+                        }
+                    }
+                    ServerOutput::Pause(ms) => {
+                        let until = (Instant::now() + Duration::from_millis(ms)).min(self.deadline);
+                        tokio::select! {
+                            () = sleep_until(until) => {}
+                            () = shutdown.wait() => return self.goodbye(stream, Closing::ShuttingDown).await,
+                        }
+                    }
+                    ServerOutput::StartTls => return Next::StartTls,
+                    ServerOutput::Close => {
+                        let _ = timeout(WRITE_TIMEOUT, stream.shutdown()).await;
+                        return Next::Done;
+                    }
+                    ServerOutput::Delivered(message) => self.deliver(*message).await,
+                }
+            }
+            if self.session.is_closed() {
+                return Next::Done;
+            }
+            let idle = (Instant::now() + IDLE_TIMEOUT).min(self.deadline);
+            tokio::select! {
+                read = stream.read(&mut buffer) => match read {
+                    Ok(0) => {
+                        self.session.handle_eof();
+                        return Next::Done;
+                    }
+                    Ok(n) => self.session.handle_input(&buffer[..n]),
+                    Err(cause) => {
+                        debug!(%cause, "read failed");
+                        return Next::Done;
+                    }
+                },
+                () = sleep_until(idle) => {
+                    let reply = if idle >= self.deadline { Closing::TooLong } else { Closing::Idle };
+                    return self.goodbye(stream, reply).await;
+                }
+                () = shutdown.wait() => return self.goodbye(stream, Closing::ShuttingDown).await,
+            }
+        }
+    }
+
+    async fn deliver(&self, message: protocol::server::ReceivedMessage) {
+        let queue_id = message.queue_id.clone();
+        match self.context.mailbox.store(message, Some(self.peer)).await {
+            Ok(stored) => info!(
+                id = stored.id,
+                queue_id,
+                from = %stored.message.mail_from,
+                recipients = stored.message.rcpt_to.len(),
+                bytes = stored.message.data.len(),
+                "sandbox accepted a message"
+            ),
+            Err(cause) => warn!(%cause, queue_id, "sandbox message not kept"),
+        }
+    }
+
+    /// Says why the connection ends (a `421`, as RFC 5321 4.2.2 asks) and closes it.
+    async fn goodbye<S>(&self, stream: &mut S, why: Closing) -> Next
+    where
+        S: AsyncWrite + Unpin,
+    {
+        let line = service_closing(&self.context.hostname, why);
+        if write(stream, line.as_bytes()).await {
+            let _ = timeout(WRITE_TIMEOUT, stream.shutdown()).await;
+        }
+        Next::Done
+    }
+}
+
+/// Writes and flushes; `false` when the client is gone or too slow.
+async fn write<S: AsyncWrite + Unpin>(stream: &mut S, bytes: &[u8]) -> bool {
+    let result = timeout(WRITE_TIMEOUT, async {
+        stream.write_all(bytes).await?;
+        stream.flush().await
+    })
+    .await;
+    match result {
+        Ok(Ok(())) => true,
+        Ok(Err(cause)) => {
+            debug!(%cause, "write failed");
+            false
+        }
+        Err(_) => {
+            debug!("write timed out");
+            false
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! The sandbox's mailbox: every accepted message, in memory, newest kept.
+//!
+//! Memory is bounded twice: by the number of messages and by their bytes (the message text
+//! plus its envelope). When a new message would break either cap, the oldest messages are
+//! dropped first, so a lesson always sees its latest mail. Optionally every message is also
+//! written to a Maildir folder, the standard way (write into `tmp/`, then rename into
+//! `new/`, so a mail program never sees half a file).
+//!
+//! Each stored message is announced on a broadcast channel; `/api/events` turns that into
+//! Server-Sent Events for the page's live updates.
+
+use std::collections::VecDeque;
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+use protocol::server::ReceivedMessage;
+use tokio::sync::broadcast;
+use tracing::{info, warn};
+
+/// How many events a slow `/api/events` listener may fall behind before it is told to
+/// reload instead.
+const EVENT_BACKLOG: usize = 64;
+
+/// One accepted message and what is known about how it arrived.
+#[derive(Debug)]
+pub(crate) struct StoredMessage {
+    /// Numbers messages in this bridge's lifetime, from 1.
+    pub(crate) id: u64,
+    /// When the final dot (or last BDAT chunk) was answered.
+    pub(crate) received: SystemTime,
+    /// The client's address.
+    pub(crate) peer: Option<SocketAddr>,
+    /// The `Subject:` header, decoded, when the message has one.
+    pub(crate) subject: Option<String>,
+    /// The message and its envelope as the session accepted them.
+    pub(crate) message: ReceivedMessage,
+}
+
+impl StoredMessage {
+    /// What this message counts against the byte cap: its text and its envelope.
+    pub(crate) fn cost(&self) -> usize {
+        let m = &self.message;
+        m.data.len()
+            + m.mail_from.len()
+            + m.rcpt_to.iter().map(String::len).sum::<usize>()
+            + m.helo.len()
+            + m.queue_id.len()
+            + m.authenticated_as.as_ref().map_or(0, String::len)
+            + self.subject.as_ref().map_or(0, String::len)
+    }
+}
+
+/// What happened to the mailbox, for live listeners.
+#[derive(Debug, Clone)]
+pub(crate) enum MailboxEvent {
+    /// A message was stored.
+    Stored(Arc<StoredMessage>),
+    /// Every message was deleted.
+    Cleared,
+}
+
+/// The in-memory store; see the module documentation.
+#[derive(Debug)]
+pub(crate) struct Mailbox {
+    max_messages: usize,
+    max_bytes: usize,
+    store: Mutex<Store>,
+    next_id: AtomicU64,
+    events: broadcast::Sender<MailboxEvent>,
+    maildir: Option<Maildir>,
+}
+
+#[derive(Debug, Default)]
+struct Store {
+    /// Oldest first.
+    messages: VecDeque<Arc<StoredMessage>>,
+    bytes: usize,
+}
+
+/// Why a message was not kept.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum StoreError {
+    /// The message alone is larger than the whole mailbox may hold.
+    #[error(
+        "the message ({size} bytes with its envelope) is larger than the mailbox ({max} bytes)"
+    )]
+    TooLarge {
+        /// Its cost.
+        size: usize,
+        /// The byte cap.
+        max: usize,
+    },
+}
+
+impl Mailbox {
+    /// An empty mailbox with these caps (each at least 1), writing to `maildir` too when
+    /// given.
+    pub(crate) fn new(max_messages: usize, max_bytes: usize, maildir: Option<Maildir>) -> Self {
+        Self {
+            max_messages: max_messages.max(1),
+            max_bytes: max_bytes.max(1),
+            store: Mutex::default(),
+            next_id: AtomicU64::new(1),
+            events: broadcast::channel(EVENT_BACKLOG).0,
+            maildir,
+        }
+    }
+
+    /// The caps: messages, bytes.
+    pub(crate) fn caps(&self) -> (usize, usize) {
+        (self.max_messages, self.max_bytes)
+    }
+
+    /// Whether messages are also written to a Maildir.
+    pub(crate) fn maildir(&self) -> Option<&Path> {
+        self.maildir.as_ref().map(|m| m.root.as_path())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave the store inconsistent in a way that
+        // matters more than losing the mailbox, so keep serving.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps a message, dropping the oldest ones until both caps hold, announces it, and
+    /// writes it to the Maildir when there is one.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::TooLarge`] when the message alone exceeds the byte cap; nothing is
+    /// dropped then.
+    pub(crate) async fn store(
+        &self,
+        message: ReceivedMessage,
+        peer: Option<SocketAddr>,
+    ) -> Result<Arc<StoredMessage>, StoreError> {
+        let subject = subject_of(&message.data);
+        let stored = Arc::new(StoredMessage {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            received: SystemTime::now(),
+            peer,
+            subject,
+            message,
+        });
+        let cost = stored.cost();
+        if cost > self.max_bytes {
+            return Err(StoreError::TooLarge {
+                size: cost,
+                max: self.max_bytes,
+            });
+        }
+        let dropped = {
+            let mut store = self.lock();
+            let mut dropped = 0usize;
+            while store.messages.len() >= self.max_messages || store.bytes + cost > self.max_bytes {
+                let Some(oldest) = store.messages.pop_front() else {
+                    break;
+                };
+                store.bytes -= oldest.cost();
+                dropped += 1;
+            }
+            store.bytes += cost;
+            store.messages.push_back(Arc::clone(&stored));
+            dropped
+        };
+        if dropped > 0 {
+            info!(dropped, "mailbox full: dropped the oldest messages");
+        }
+        if let Some(maildir) = &self.maildir
+            && let Err(cause) = maildir.deliver(&stored).await
+        {
+            warn!(%cause, dir = %maildir.root.display(), "could not write the message to the Maildir");
+        }
+        // Nobody listening is fine.
+        let _ = self.events.send(MailboxEvent::Stored(Arc::clone(&stored)));
+        Ok(stored)
+    }
+
+    /// Every message, newest first.
+    pub(crate) fn list(&self) -> Vec<Arc<StoredMessage>> {
+        self.lock().messages.iter().rev().cloned().collect()
+    }
+
+    /// The bytes held now.
+    pub(crate) fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    /// The message with this id, if it is still kept.
+    pub(crate) fn get(&self, id: u64) -> Option<Arc<StoredMessage>> {
+        let store = self.lock();
+        // Ids grow with the position, so a binary search finds it.
+        let index = store.messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        store.messages.get(index).cloned()
+    }
+
+    /// Deletes every message; returns how many there were. The Maildir is left alone.
+    pub(crate) fn clear(&self) -> usize {
+        let removed = {
+            let mut store = self.lock();
+            let n = store.messages.len();
+            *store = Store::default();
+            n
+        };
+        let _ = self.events.send(MailboxEvent::Cleared);
+        removed
+    }
+
+    /// A receiver of every event from now on.
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<MailboxEvent> {
+        self.events.subscribe()
+    }
+}
+
+/// The decoded `Subject:` of a message, if it has one.
+fn subject_of(data: &[u8]) -> Option<String> {
+    mail_parser::MessageParser::new()
+        .parse_headers(data)
+        .and_then(|m| m.subject().map(str::to_owned))
+}
+
+/// A Maildir folder (`cur/`, `new/`, `tmp/`) that messages are delivered into.
+#[derive(Debug)]
+pub(crate) struct Maildir {
+    root: PathBuf,
+    /// The host part of the file names, made safe for a file name.
+    host: String,
+}
+
+impl Maildir {
+    /// Creates `cur/`, `new/` and `tmp/` under `root` as needed.
+    ///
+    /// # Errors
+    ///
+    /// When the folders cannot be created.
+    pub(crate) fn open(root: PathBuf, host: &str) -> io::Result<Self> {
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(root.join(sub))?;
+        }
+        let host = host
+            .chars()
+            .map(|c| if c == '/' || c == ':' { '_' } else { c })
+            .collect();
+        Ok(Self { root, host })
+    }
+
+    /// Writes the message into `tmp/`, then renames it into `new/`. The name follows the
+    /// Maildir convention `time.M<micros>P<pid>Q<id>.host`, unique per bridge and message.
+    async fn deliver(&self, message: &StoredMessage) -> io::Result<PathBuf> {
+        let since_epoch = message
+            .received
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default();
+        let name = format!(
+            "{}.M{}P{}Q{}.{}",
+            since_epoch.as_secs(),
+            since_epoch.subsec_micros(),
+            std::process::id(),
+            message.id,
+            self.host
+        );
+        let tmp = self.root.join("tmp").join(&name);
+        let new = self.root.join("new").join(&name);
+        tokio::fs::write(&tmp, &message.message.data).await?;
+        if let Err(err) = tokio::fs::rename(&tmp, &new).await {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(err);
+        }
+        Ok(new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(body: &str) -> ReceivedMessage {
+        ReceivedMessage {
+            helo: "h".into(),
+            mail_from: "a@b".into(),
+            rcpt_to: vec!["c@d".into()],
+            data: format!("Subject: {body}\r\n\r\n{body}\r\n").into_bytes(),
+            authenticated_as: None,
+            tls: false,
+            queue_id: "Q".into(),
+            findings: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn count_cap_keeps_the_newest() {
+        let mailbox = Mailbox::new(3, 1 << 20, None);
+        for i in 0..5 {
+            mailbox
+                .store(message(&format!("m{i}")), None)
+                .await
+                .expect("stored");
+        }
+        let subjects: Vec<_> = mailbox
+            .list()
+            .iter()
+            .map(|m| m.subject.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(subjects, ["m4", "m3", "m2"]);
+        assert!(mailbox.get(1).is_none());
+        assert_eq!(
+            mailbox.get(4).and_then(|m| m.subject.clone()).as_deref(),
+            Some("m3")
+        );
+    }
+
+    #[tokio::test]
+    async fn byte_cap_drops_the_oldest_and_refuses_what_cannot_fit() {
+        let one = Mailbox::new(100, 1, None).store(message("x"), None).await;
+        assert!(matches!(one, Err(StoreError::TooLarge { .. })));
+        let cost = StoredMessage {
+            id: 0,
+            received: SystemTime::now(),
+            peer: None,
+            subject: Some("aaaa".into()),
+            message: message("aaaa"),
+        }
+        .cost();
+        let mailbox = Mailbox::new(100, cost * 2 + cost / 2, None);
+        let mut events = mailbox.subscribe();
+        for body in ["aaaa", "bbbb", "cccc"] {
+            mailbox.store(message(body), None).await.expect("stored");
+            assert!(mailbox.bytes() <= cost * 2 + cost / 2);
+        }
+        assert_eq!(mailbox.list().len(), 2);
+        assert_eq!(mailbox.bytes(), cost * 2);
+        assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored(m)) if m.id == 1));
+        assert_eq!(mailbox.clear(), 2);
+        assert_eq!((mailbox.list().len(), mailbox.bytes()), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn maildir_gets_each_message_in_new() {
+        let dir = std::env::temp_dir().join(format!("sandbox-maildir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mailbox = Mailbox::new(
+            10,
+            1 << 20,
+            Some(Maildir::open(dir.clone(), "h/x").expect("open")),
+        );
+        let stored = mailbox.store(message("hello"), None).await.expect("stored");
+        let new: Vec<_> = std::fs::read_dir(dir.join("new"))
+            .expect("new/")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        assert_eq!(new.len(), 1);
+        assert_eq!(std::fs::read(&new[0]).expect("read"), stored.message.data);
+        assert!(new[0].to_string_lossy().ends_with(".h_x"));
+        assert_eq!(std::fs::read_dir(dir.join("tmp")).expect("tmp/").count(), 0);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

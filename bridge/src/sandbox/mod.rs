@@ -1,0 +1,241 @@
+//! The sandbox: an SMTP server on a real TCP port that accepts mail and keeps it in a
+//! mailbox the page can show, so the playground works with nothing else installed.
+//!
+//! It never relays anything anywhere: every accepted message ends in the [`Mailbox`]
+//! (memory, capped) and optionally a Maildir folder. The SMTP conversation itself is
+//! `protocol::server`; this module is the tokio shell around it.
+//!
+//! # Layout
+//!
+//! - [`SandboxConfig`] (`config.rs`): the `--sandbox-*` flags.
+//! - `connection.rs`: one client, driving a `ServerSession` (reads, pauses, STARTTLS,
+//!   timeouts).
+//! - `cert.rs`: the STARTTLS certificate, loaded or generated at start.
+//! - `mailbox.rs`: the capped in-memory store, the Maildir writer, live events.
+//! - `api.rs`: `/api/messages`, `/api/events` and `/api/sandbox`.
+//!
+//! [`Sandbox::start`] binds the port and spawns the accept loop; [`Sandbox::api`] is the
+//! router the bridge merges into its own.
+
+mod api;
+mod cert;
+mod config;
+mod connection;
+mod mailbox;
+
+use std::hash::{BuildHasher, Hasher};
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use protocol::server::ServerSession;
+use thiserror::Error;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tracing::{Instrument, debug, error, info, info_span};
+
+pub use config::{RejectRecipient, SandboxConfig};
+
+use crate::shutdown::Shutdown;
+use connection::Context;
+use mailbox::{Mailbox, Maildir};
+
+/// Clients served at once; more get `421` at once (as Postfix does when it is full).
+const MAX_CONNECTIONS: usize = 64;
+
+/// Why the sandbox could not start.
+#[derive(Debug, Error)]
+pub(crate) enum StartError {
+    /// The port could not be bound.
+    #[error(
+        "the sandbox SMTP server could not listen on {addr}: {cause}; choose another address \
+         with --sandbox-listen or turn it off with --no-sandbox"
+    )]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS's reason.
+        cause: io::Error,
+    },
+    /// The Maildir folders could not be created.
+    #[error("--sandbox-maildir {dir}: {cause}")]
+    Maildir {
+        /// The folder.
+        dir: String,
+        /// The OS's reason.
+        cause: io::Error,
+    },
+    /// The STARTTLS certificate is unusable.
+    #[error("the sandbox's STARTTLS certificate: {0}")]
+    Cert(#[from] cert::CertError),
+}
+
+/// The sandbox as the rest of the bridge sees it: its mailbox and what it announces.
+#[derive(Debug, Clone)]
+pub(crate) struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: SandboxConfig,
+    mailbox: Arc<Mailbox>,
+    /// Where the server listens; `None` when it is off or not started.
+    listening: Option<SocketAddr>,
+    /// Whether STARTTLS is offered.
+    starttls: bool,
+}
+
+impl Sandbox {
+    /// A sandbox whose server is not running: the API works, the mailbox stays empty. For
+    /// [`app`](crate::app), whose caller owns the server's lifetime.
+    pub(crate) fn not_started(config: &SandboxConfig) -> Self {
+        Self::with(config, None, false, None)
+    }
+
+    fn with(
+        config: &SandboxConfig,
+        listening: Option<SocketAddr>,
+        starttls: bool,
+        maildir: Option<Maildir>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                mailbox: Arc::new(Mailbox::new(config.max_messages, config.max_bytes, maildir)),
+                config: config.clone(),
+                listening,
+                starttls,
+            }),
+        }
+    }
+
+    /// Binds the sandbox's port and serves clients until `shutdown` fires; with
+    /// `--no-sandbox`, only the (empty) mailbox.
+    ///
+    /// # Errors
+    ///
+    /// When the port, the Maildir or the certificate cannot be used.
+    pub(crate) async fn start(
+        config: &SandboxConfig,
+        shutdown: Shutdown,
+    ) -> Result<Self, StartError> {
+        if config.disabled {
+            info!("the sandbox SMTP server is off (--no-sandbox)");
+            return Ok(Self::not_started(config));
+        }
+        let maildir = config
+            .maildir
+            .as_ref()
+            .map(|dir| {
+                Maildir::open(dir.clone(), &config.hostname).map_err(|cause| StartError::Maildir {
+                    dir: dir.display().to_string(),
+                    cause,
+                })
+            })
+            .transpose()?;
+        let files = config.cert.as_deref().zip(config.key.as_deref());
+        let tls = cert::acceptor(files, &config.hostname)?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|cause| StartError::Bind {
+                    addr: config.listen,
+                    cause,
+                })?;
+        let addr = listener.local_addr().map_err(|cause| StartError::Bind {
+            addr: config.listen,
+            cause,
+        })?;
+        let sandbox = Self::with(config, Some(addr), true, maildir);
+        info!(
+            "sandbox SMTP server listening on {addr} (STARTTLS with a {} certificate; demo \
+             account {:?}, password {:?}); it keeps mail, it never relays it",
+            if files.is_some() {
+                "given"
+            } else {
+                "self-signed"
+            },
+            config.demo_user,
+            config.demo_password,
+        );
+        let context = Context {
+            mailbox: Arc::clone(&sandbox.inner.mailbox),
+            tls: Some(tls),
+            hostname: Arc::from(config.hostname.as_str()),
+        };
+        let server_config = config.server_config(true);
+        tokio::spawn(accept_loop(listener, server_config, context, shutdown));
+        Ok(sandbox)
+    }
+
+    /// The routes of the mailbox API, ready to merge.
+    pub(crate) fn api(&self, shutdown: Shutdown) -> Router {
+        api::router(self.clone(), shutdown)
+    }
+}
+
+/// Accepts clients until shutdown; each runs in its own task, at most [`MAX_CONNECTIONS`].
+async fn accept_loop(
+    listener: TcpListener,
+    config: protocol::server::ServerConfig,
+    context: Context,
+    mut shutdown: Shutdown,
+) {
+    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let next_id = AtomicU64::new(1);
+    let seeds = std::collections::hash_map::RandomState::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(cause) => {
+                    // Usually out of file descriptors: wait a little rather than spin.
+                    error!(%cause, "sandbox: failed to accept");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = shutdown.wait() => {
+                debug!("sandbox: no longer accepting");
+                return;
+            }
+        };
+        let id = next_id.fetch_add(1, Ordering::Relaxed);
+        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+            tokio::spawn(refuse(stream, Arc::clone(&context.hostname)));
+            continue;
+        };
+        if let Err(cause) = stream.set_nodelay(true) {
+            debug!(%cause, "could not set TCP_NODELAY");
+        }
+        // The session is deterministic given its seed; the seed is where randomness enters
+        // (failure probabilities, queue ids).
+        let mut hasher = seeds.build_hasher();
+        hasher.write_u64(id);
+        let session = ServerSession::new(config.clone(), hasher.finish());
+        let task = connection::run(stream, peer, session, context.clone(), shutdown.clone());
+        tokio::spawn(
+            async move {
+                debug!("connected");
+                task.await;
+                debug!("disconnected");
+                drop(permit);
+            }
+            .instrument(info_span!("sandbox", id, %peer)),
+        );
+    }
+}
+
+/// Tells a client over the connection cap to come back later.
+async fn refuse(mut stream: TcpStream, hostname: Arc<str>) {
+    let line =
+        protocol::server::service_closing(&hostname, protocol::server::Closing::TooManyConnections);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        stream.write_all(line.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}

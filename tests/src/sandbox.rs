@@ -1,0 +1,289 @@
+//! Helpers for the sandbox tests: a bridge with its sandbox SMTP server on ephemeral
+//! loopback ports, a tiny HTTP client for the mailbox API, a raw SMTP client for scripted
+//! sessions, and the paths of the real clients (swaks, python3).
+//!
+//! Everything is bounded by [`WAIT`](crate::WAIT); a missing tool makes the test fail with
+//! a message saying how to install it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bridge::Config;
+use bridge::sandbox::SandboxConfig;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+use crate::{BridgeHandle, WAIT, start_bridge_with};
+
+/// A bridge whose sandbox listens on its own port.
+#[derive(Debug)]
+pub struct SandboxBridge {
+    /// The bridge's HTTP address (mailbox API).
+    pub http: SocketAddr,
+    /// The sandbox's SMTP address.
+    pub smtp: SocketAddr,
+    /// Stops the bridge when dropped or stopped.
+    pub handle: BridgeHandle,
+}
+
+/// Starts a bridge on `127.0.0.1:0` with `sandbox` (its `listen` forced to `127.0.0.1:0`)
+/// and reads the sandbox's address from `GET /api/sandbox`.
+///
+/// # Panics
+///
+/// If the bridge does not start or `/api/sandbox` does not say where the sandbox listens.
+pub async fn start_sandbox(sandbox: SandboxConfig) -> SandboxBridge {
+    let config = Config {
+        sandbox: Box::new(SandboxConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..sandbox
+        }),
+        ..Config::default()
+    };
+    let (http, handle) = start_bridge_with(config).await;
+    let about = get_json(http, "/api/sandbox").await;
+    let smtp = about["listen"]
+        .as_str()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("/api/sandbox names no listening address: {about}"));
+    SandboxBridge { http, smtp, handle }
+}
+
+/// One HTTP/1.0 request (so the body ends when the connection does); returns the status,
+/// the header block and the body.
+///
+/// # Panics
+///
+/// If the bridge cannot be reached or does not answer within [`WAIT`].
+pub async fn http(bridge: SocketAddr, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = timeout(WAIT, TcpStream::connect(bridge))
+        .await
+        .expect("connect to the bridge within the wait")
+        .expect("the bridge accepts HTTP");
+    let request = format!("{method} {path} HTTP/1.0\r\nHost: {bridge}\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("send the request");
+    let mut response = Vec::new();
+    timeout(WAIT, stream.read_to_end(&mut response))
+        .await
+        .expect("the response ends within the wait")
+        .expect("read the response");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(&response)));
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    (status, head, response[split + 4..].to_vec())
+}
+
+/// `GET path`, which must answer 200 with JSON.
+///
+/// # Panics
+///
+/// On another status or a body that is not JSON.
+pub async fn get_json(bridge: SocketAddr, path: &str) -> Value {
+    let (status, head, body) = http(bridge, "GET", path).await;
+    assert_eq!(status, 200, "GET {path}: {head}");
+    serde_json::from_slice(&body).unwrap_or_else(|err| panic!("GET {path}: not JSON: {err}"))
+}
+
+/// The mailbox list, newest first.
+pub async fn messages(bridge: SocketAddr) -> Vec<Value> {
+    let list = get_json(bridge, "/api/messages").await;
+    list["messages"].as_array().cloned().unwrap_or_default()
+}
+
+/// Waits (bounded) until the mailbox holds at least `n` messages; returns them.
+///
+/// # Panics
+///
+/// If they do not arrive within [`WAIT`].
+pub async fn wait_for_messages(bridge: SocketAddr, n: usize) -> Vec<Value> {
+    for _ in 0..100 {
+        let list = messages(bridge).await;
+        if list.len() >= n {
+            return list;
+        }
+        tokio::time::sleep(WAIT / 100).await;
+    }
+    panic!("the mailbox did not reach {n} messages within {WAIT:?}");
+}
+
+/// The raw bytes of a message from `GET /api/messages/{id}/raw`, checked against the
+/// `raw` field of `GET /api/messages/{id}`.
+///
+/// # Panics
+///
+/// If either request fails or they disagree.
+pub async fn raw_message(bridge: SocketAddr, id: u64) -> Vec<u8> {
+    let (status, head, body) = http(bridge, "GET", &format!("/api/messages/{id}/raw")).await;
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: message/rfc822"),
+        "{head}"
+    );
+    let detail = get_json(bridge, &format!("/api/messages/{id}")).await;
+    if detail["raw_encoding"] == "utf-8" {
+        assert_eq!(detail["raw"].as_str().map(str::as_bytes), Some(&body[..]));
+    }
+    body
+}
+
+/// A hex SHA-like fingerprint for messages in assertion messages: FNV-1a 64, enough to
+/// show two byte strings differ without printing megabytes.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x} ({} bytes)", bytes.len())
+}
+
+/// A raw SMTP client for scripted sessions: one line out, one complete reply in.
+#[derive(Debug)]
+pub struct RawSmtp {
+    reader: BufReader<TcpStream>,
+}
+
+impl RawSmtp {
+    /// Connects and reads the greeting; returns the client and the greeting's code.
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot be reached or says nothing within [`WAIT`].
+    pub async fn connect(addr: SocketAddr) -> (Self, u16) {
+        let stream = timeout(WAIT, TcpStream::connect(addr))
+            .await
+            .expect("connect within the wait")
+            .unwrap_or_else(|err| panic!("connect to {addr}: {err}"));
+        let mut client = Self {
+            reader: BufReader::new(stream),
+        };
+        let (code, _) = client.reply().await;
+        (client, code)
+    }
+
+    /// Sends `line` + CRLF and reads the reply.
+    pub async fn command(&mut self, line: &str) -> (u16, String) {
+        self.send(format!("{line}\r\n").as_bytes()).await;
+        self.reply().await
+    }
+
+    /// Writes bytes as they are.
+    ///
+    /// # Panics
+    ///
+    /// If the write fails.
+    pub async fn send(&mut self, bytes: &[u8]) {
+        timeout(WAIT, self.reader.get_mut().write_all(bytes))
+            .await
+            .expect("write within the wait")
+            .expect("the server takes the bytes");
+    }
+
+    /// Reads one complete (possibly multi-line) reply: its code and text. Code 0 means the
+    /// server closed the connection instead.
+    ///
+    /// # Panics
+    ///
+    /// If nothing complete arrives within [`WAIT`] or a line is not a reply line.
+    pub async fn reply(&mut self) -> (u16, String) {
+        let mut text = String::new();
+        for _ in 0..100 {
+            let mut line = String::new();
+            let n = timeout(WAIT, self.reader.read_line(&mut line))
+                .await
+                .unwrap_or_else(|_| panic!("a reply within the wait; so far {text:?}"))
+                .unwrap_or(0);
+            if n == 0 {
+                return (0, text);
+            }
+            text.push_str(&line);
+            let code = line
+                .get(..3)
+                .and_then(|c| c.parse().ok())
+                .unwrap_or_else(|| panic!("not a reply line: {line:?}"));
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return (code, text);
+            }
+        }
+        panic!("a reply of more than 100 lines: {text}");
+    }
+
+    /// Whether the server closed the connection (within [`WAIT`]).
+    pub async fn closed(&mut self) -> bool {
+        let mut rest = Vec::new();
+        matches!(
+            timeout(WAIT, self.reader.read_to_end(&mut rest)).await,
+            Ok(Ok(_)) | Ok(Err(_))
+        )
+    }
+}
+
+/// Runs a real client program and returns its combined output; fails unless it exits 0.
+///
+/// # Panics
+///
+/// If the program is missing (with how to install it), hangs past `limit`, or fails.
+pub async fn run_client(program: &str, args: &[String], limit: Duration) -> String {
+    let output = timeout(
+        limit,
+        tokio::process::Command::new(program)
+            .args(args)
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{program} did not finish within {limit:?}"))
+    .unwrap_or_else(|err| {
+        panic!(
+            "{program} could not be run ({err}); these tests need it: run scripts/setup.sh \
+             (apt packages swaks and python3)"
+        )
+    });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{text}"
+    );
+    text
+}
+
+/// The Python to run smtplib with: `python3` from the system (smtplib is in its standard
+/// library), else the project's venv.
+pub fn python() -> String {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return "python3".to_owned();
+    }
+    std::env::var_os("SMTP_PLAYGROUND_VENV")
+        .map(|venv| PathBuf::from(venv).join("bin/python"))
+        .filter(|p| p.is_file())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| panic!("no python3 found: install it (apt package python3)"))
+}
+
+/// A fresh scratch directory for files the clients read.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("e2e-sandbox-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
