@@ -3,7 +3,11 @@
 # bridge embeds when it is compiled. Tools are installed by scripts/setup.sh; this script
 # only checks for them and never downloads anything (Trunk runs offline, see Trunk.toml).
 #
+# The whole app (wasm, JavaScript glue, CSS, HTML) must stay within a gzipped size budget;
+# the build fails past it, so growth is a decision rather than an accident.
+#
 # Usage: scripts/build-frontend.sh
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 250000 = 250 KB)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,4 +50,15 @@ wasm_files=(dist/*.wasm)
 wasm="${wasm_files[0]}"
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-printf 'build-frontend: %s: %d bytes raw, %d bytes gzipped\n' "$wasm" "$raw" "$gz"
+printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "$wasm" "$raw" "$gz"
+
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-250000}"
+[[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
+total=0
+for file in dist/*; do
+    [[ -f "$file" ]] || continue
+    total=$((total + $(gzip -9 -c "$file" | wc -c)))
+done
+printf 'build-frontend: whole app %d bytes gzipped (budget %d)\n' "$total" "$budget"
+((total <= budget)) ||
+    fail "the app is $total bytes gzipped, over the budget of $budget bytes; make it smaller or raise the budget on purpose (SMTP_PLAYGROUND_BUNDLE_BUDGET)"

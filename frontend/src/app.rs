@@ -1,26 +1,81 @@
 //! The root component: it owns the [`State`] reducer and the bridge connection, and is
-//! the one place where user input, state and the network meet. Every callback is built
-//! here (the Yew `function_todomvc` style); the components below only render props.
+//! the one place where user input, state, the browser and the network meet. Every
+//! callback is built here (the Yew `function_todomvc` style); the components below only
+//! render props.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use protocol::lang::Lang;
+use protocol::wire::ServerMsg;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::auth_helper::AuthHelper;
+use crate::components::capabilities::Capabilities;
 use crate::components::connect_form::ConnectForm;
+use crate::components::export_box::ExportBox;
+use crate::components::lesson::Lesson;
+use crate::components::mailbox::Mailbox;
+use crate::components::paste_view::PasteView;
+use crate::components::state_diagram::StateDiagram;
 use crate::components::status::Status;
-use crate::components::terminal::Terminal;
+use crate::components::terminal::{Key, Terminal};
+use crate::components::tls_panel::TlsPanel;
+use crate::export;
+use crate::i18n;
 use crate::services::bridge::{self, BridgeConnection};
-use crate::state::{Action, BridgeEvent, SendError, SessionId, State};
+use crate::services::{api, browser};
+use crate::share;
+use crate::state::{Action, BridgeEvent, ExportKind, SendError, SessionId, State, Submit, View};
 
 /// The connection of the active session, if any.
 type Connection = Rc<RefCell<Option<BridgeConnection>>>;
 
+/// When the active session's `connected` message arrived (`performance.now()`), so client
+/// lines get a time on the same scale as the bridge's `at_ms`.
+type Clock = Rc<Cell<Option<f64>>>;
+
+/// Sends `text` if the state allows (see [`State::submit`]), and records what happened.
+fn send_line(
+    state: &UseReducerHandle<State>,
+    connection: &Connection,
+    clock: &Clock,
+    text: String,
+    force: bool,
+    queued: bool,
+) {
+    match state.submit(&text, force) {
+        Submit::Refuse(err) => state.dispatch(Action::SendRefused(err)),
+        Submit::Warn => state.dispatch(Action::Warn { text, queued }),
+        Submit::Send(msg) => {
+            let sent = connection
+                .borrow()
+                .as_ref()
+                .is_some_and(|open| open.send(msg));
+            if !sent {
+                return state.dispatch(Action::SendRefused(SendError::NotConnected));
+            }
+            let at_ms = clock
+                .get()
+                .zip(browser::now_ms())
+                // Whole milliseconds since connecting; the page clock is monotonic.
+                .map(|(start, now)| (now - start).max(0.0).round() as u64);
+            state.dispatch(Action::Sent {
+                text,
+                at_ms,
+                queued,
+            });
+        }
+    }
+}
+
 /// See the module documentation.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(|| State::new(browser::initial_lang(), browser::initial_theme()));
     let connection: Connection = use_mut_ref(|| None);
+    let clock: Clock = (*use_state(|| Rc::new(Cell::new(None)))).clone();
     let last_session = use_mut_ref(SessionId::default);
 
     // When the state says the session is over (the user left, the bridge closed, the
@@ -33,15 +88,89 @@ pub fn App() -> Html {
             }
         });
     }
+    use_effect_with(state.lang, |lang| browser::apply_lang(*lang));
+    use_effect_with(state.theme, |theme| browser::apply_theme(*theme));
+    use_effect_with((), |()| browser::mark_interactive());
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| {
+            if let Some(text) = browser::hash().as_deref().and_then(share::from_fragment) {
+                dispatcher.dispatch(Action::OpenShared(text));
+            }
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| {
+            api::fetch_sandbox(Callback::from(move |info| {
+                dispatcher.dispatch(Action::Sandbox(info))
+            }));
+        });
+    }
+    // The mailbox is fetched when the sandbox is known, and again after each delivery.
+    let refresh_mailbox = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| {
+            let dispatcher = dispatcher.clone();
+            api::fetch_messages(Callback::from(move |result| {
+                dispatcher.dispatch(Action::Mailbox(result));
+            }));
+        })
+    };
+    {
+        let refresh = refresh_mailbox.clone();
+        let has_sandbox = state.sandbox.as_ref().is_some_and(|s| s.enabled);
+        use_effect_with((has_sandbox, state.delivered), move |(has_sandbox, _)| {
+            if *has_sandbox {
+                refresh.emit(());
+            }
+        });
+    }
+    let on_example = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |example: String| {
+            dispatcher.dispatch(Action::EditDraft(example));
+            browser::focus_command();
+        })
+    };
+
+    // Pasted lines go out one by one, each once the server has answered the one before.
+    {
+        let key = (
+            state.next_queued().map(str::to_owned),
+            state.transcript.last_id(),
+            state.queue.len(),
+        );
+        let state = state.clone();
+        let connection = connection.clone();
+        let clock = clock.clone();
+        use_effect_with(key, move |(next, _, _)| {
+            if let Some(line) = next.clone() {
+                send_line(&state, &connection, &clock, line, false, true);
+            }
+        });
+    }
 
     let dispatch = state.dispatcher().to_callback();
     let on_host = dispatch.reform(Action::EditHost);
     let on_port = dispatch.reform(Action::EditPort);
     let on_tls = dispatch.reform(Action::SelectTls);
+    let on_preset = dispatch.reform(Action::Preset);
+    let on_insecure = dispatch.reform(Action::SetInsecure);
+    let on_input = dispatch.reform(Action::EditDraft);
+    let on_paste = dispatch.reform(Action::Paste);
+    let on_key = dispatch.reform(|key| match key {
+        Key::Up => Action::HistoryUp,
+        Key::Down => Action::HistoryDown,
+        Key::Tab => Action::Complete,
+        Key::ClearScreen => Action::ClearScreen,
+        Key::Escape => Action::Cancel,
+    });
 
     let on_connect = {
         let state = state.clone();
         let connection = connection.clone();
+        let clock = clock.clone();
         Callback::from(move |()| {
             let request = match state.form.request() {
                 Ok(request) => request,
@@ -52,12 +181,17 @@ pub fn App() -> Html {
                 *last = last.next();
                 *last
             };
+            clock.set(None);
             state.dispatch(Action::Connect {
                 session,
                 request: request.clone(),
             });
             let dispatcher = state.dispatcher();
-            let on_event = Callback::from(move |event| {
+            let clock = clock.clone();
+            let on_event = Callback::from(move |event: BridgeEvent| {
+                if matches!(event, BridgeEvent::Message(ServerMsg::Connected { .. })) {
+                    clock.set(browser::now_ms());
+                }
                 dispatcher.dispatch(Action::Bridge { session, event });
             });
             match bridge::connect(request, on_event) {
@@ -87,58 +221,147 @@ pub fn App() -> Html {
         })
     };
 
-    let on_send = {
+    let on_submit = {
         let state = state.clone();
-        Callback::from(move |text: String| -> bool {
-            let msg = match state.prepare_line(&text) {
-                Ok(msg) => msg,
-                Err(err) => {
-                    state.dispatch(Action::SendRefused(err));
-                    return false;
-                }
-            };
-            let sent = connection
-                .borrow()
-                .as_ref()
-                .is_some_and(|open| open.send(msg));
-            state.dispatch(if sent {
-                Action::Sent(text)
-            } else {
-                Action::SendRefused(SendError::NotConnected)
-            });
-            sent
+        let connection = connection.clone();
+        let clock = clock.clone();
+        Callback::from(move |force: bool| {
+            let text = state.draft.clone();
+            send_line(&state, &connection, &clock, text, force, false);
+        })
+    };
+    // Lines from the AUTH helper are built by the page, not typed: sent without warnings.
+    let on_auth_line = {
+        let state = state.clone();
+        let connection = connection.clone();
+        let clock = clock.clone();
+        Callback::from(move |text: String| {
+            send_line(&state, &connection, &clock, text, true, false);
         })
     };
 
+    let lang = state.lang;
+    let ui = i18n::ui(lang);
+    let on_lang = dispatch.reform(|e: Event| {
+        Action::SetLang(Lang::from_tag(
+            &e.target_unchecked_into::<HtmlSelectElement>().value(),
+        ))
+    });
+    let on_theme = dispatch.reform({
+        let theme = state.theme;
+        move |_: MouseEvent| Action::SetTheme(theme.toggled())
+    });
+    let show = |view: View| dispatch.reform(move |_: MouseEvent| Action::ShowView(view));
+    let export =
+        |kind: ExportKind| dispatch.reform(move |_: MouseEvent| Action::ShowExport(Some(kind)));
+    let export_content = state.export.map(|kind| match kind {
+        ExportKind::Text => export::text(&state.transcript, lang),
+        ExportKind::Json => export::json(&state.transcript, lang),
+        ExportKind::Swaks => export::swaks(&state.transcript),
+        ExportKind::Link => {
+            browser::link_with_fragment(&share::fragment(&export::text(&state.transcript, lang)))
+        }
+    });
+    let on_copy = {
+        let content = export_content.clone().unwrap_or_default();
+        Callback::from(move |()| {
+            browser::copy(&content);
+        })
+    };
+    let on_close_export = dispatch.reform(|()| Action::ShowExport(None));
+    let theme_label = match state.theme {
+        crate::state::Theme::Dark => ui.theme_light,
+        crate::state::Theme::Light => ui.theme_dark,
+    };
+    let terminal_view = state.view == View::Terminal;
+
     html! {
-        <div class="app">
+        <div class={classes!("app", (state.phase != crate::state::Phase::Disconnected).then_some("online"))}>
             <header class="top">
-                <h1>{ "SMTP Playground" }</h1>
-                <Status phase={state.phase.clone()} />
+                <h1>{ ui.title }</h1>
+                <Status phase={state.phase.clone()} {lang} />
+                <div class="tools">
+                    <label class="lang">
+                        <span class="sr-only">{ ui.language }</span>
+                        <select id="lang" onchange={on_lang} aria-label={ui.language}>
+                            { for [Lang::En, Lang::ZhCn].into_iter().map(|l| html! {
+                                <option value={l.tag()} selected={l == lang}>{ i18n::lang_name(l) }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <button id="theme" type="button" onclick={on_theme}>{ theme_label }</button>
+                </div>
             </header>
+            <nav class="tabs" aria-label={ui.title}>
+                <button id="tab-terminal" type="button" class={classes!("tab", terminal_view.then_some("active"))}
+                    aria-pressed={terminal_view.to_string()} onclick={show(View::Terminal)}>{ ui.tab_terminal }</button>
+                <button id="tab-paste" type="button" class={classes!("tab", (!terminal_view).then_some("active"))}
+                    aria-pressed={(!terminal_view).to_string()} onclick={show(View::Paste)}>{ ui.tab_paste }</button>
+                <span class="spacer"></span>
+                <button id="export-text" type="button" onclick={export(ExportKind::Text)}>{ ui.export_text }</button>
+                <button id="export-json" type="button" onclick={export(ExportKind::Json)}>{ ui.export_json }</button>
+                <button id="export-swaks" type="button" onclick={export(ExportKind::Swaks)}>{ ui.export_swaks }</button>
+                <button id="share" type="button" onclick={export(ExportKind::Link)}>{ ui.share }</button>
+            </nav>
+            if let Some(content) = export_content {
+                <ExportBox {content} {lang} {on_copy} on_close={on_close_export} />
+            }
             <main>
-                <ConnectForm
-                    values={state.form.clone()}
-                    phase={state.phase.clone()}
-                    {on_host}
-                    {on_port}
-                    {on_tls}
-                    {on_connect}
-                    {on_disconnect}
-                />
-                <Terminal
-                    transcript={state.transcript.clone()}
-                    ready={state.is_connected()}
-                    {on_send}
-                />
+                if terminal_view {
+                    <ConnectForm
+                        values={state.form.clone()}
+                        phase={state.phase.clone()}
+                        {lang}
+                        {on_host}
+                        {on_port}
+                        {on_tls}
+                        {on_preset}
+                        {on_insecure}
+                        {on_connect}
+                        {on_disconnect}
+                    />
+                    <div class="workspace">
+                        <Terminal
+                            transcript={state.transcript.clone()}
+                            {lang}
+                            ready={state.is_connected()}
+                            prompt={state.prompt()}
+                            draft={state.draft.clone()}
+                            warnings={state.warnings()}
+                            live_warnings={state.live_warnings()}
+                            candidates={state.candidates.clone()}
+                            queued={state.queue.len()}
+                            {on_input}
+                            {on_submit}
+                            {on_key}
+                            {on_paste}
+                        />
+                        <aside class="side">
+                            if let Some(step) = state.auth_step() {
+                                <AuthHelper {step} {lang} on_line={on_auth_line} />
+                            }
+                            if let Some(info) = state.tls.clone() {
+                                <TlsPanel {info} {lang} />
+                            }
+                            <StateDiagram phase={state.is_connected().then(|| state.session().phase())} {lang} />
+                            <Lesson progress={state.lesson} demo={state.sandbox.as_ref().and_then(|s| s.demo.clone())} {lang} {on_example} />
+                            <Capabilities caps={state.capabilities().cloned()} {lang} />
+                            if state.sandbox.as_ref().is_some_and(|s| s.enabled) {
+                                <Mailbox mailbox={state.mailbox.clone()} {lang} on_refresh={refresh_mailbox} />
+                            }
+                        </aside>
+                    </div>
+                } else {
+                    <PasteView {lang} shared={state.shared.clone()} />
+                }
             </main>
             <footer class="legend" aria-label="Legend">
-                <span class="key client">{ "C: you" }</span>
-                <span class="key server">{ "S: server" }</span>
-                <span class="key reply-2">{ "2xx done" }</span>
-                <span class="key reply-3">{ "3xx go on" }</span>
-                <span class="key reply-4">{ "4xx try later" }</span>
-                <span class="key reply-5">{ "5xx failed" }</span>
+                <span class="key client">{ ui.legend[0] }</span>
+                <span class="key server">{ ui.legend[1] }</span>
+                <span class="key reply-2">{ ui.legend[2] }</span>
+                <span class="key reply-3">{ ui.legend[3] }</span>
+                <span class="key reply-4">{ ui.legend[4] }</span>
+                <span class="key reply-5">{ ui.legend[5] }</span>
             </footer>
         </div>
     }

@@ -1,4 +1,5 @@
-//! smtp-playground's browser app: a terminal that speaks SMTP through the bridge.
+//! smtp-playground's browser app: a terminal that speaks SMTP through the bridge, and
+//! explains every line.
 //!
 //! The crate is a library plus a two-line `main.rs`, so that the reducer and the wording
 //! are ordinary public items, unit-tested natively with `cargo test -p frontend`, and the
@@ -6,14 +7,24 @@
 //!
 //! # Layout
 //!
-//! - [`state`]: the reducer, `Action -> State`; plain Rust, no DOM, tested natively.
-//! - [`messages`]: the sentences shown for protocol values (error codes, TLS modes).
-//! - [`services`]: the WebSocket to the bridge; no view code.
+//! - [`state`]: the reducer, `Action -> State`, around `protocol`'s session; no DOM.
+//! - [`transcript`]: the annotated lines (both languages) and the transcript list.
+//! - [`input`]: history, Tab completion and paste splitting for the command line.
+//! - [`export`], [`pasted`]: text/JSON export, and the "paste a transcript" view's model.
+//! - [`i18n`]: the page's words in English and Simplified Chinese.
+//! - [`services`]: the WebSocket to the bridge, and the browser (storage, clipboard).
 //! - [`components`]: views that take data and `Callback`s.
-//! - [`app`]: the root component that wires the three together.
+//! - [`app`]: the root component that wires them together.
 
 pub mod app;
 pub mod components;
-pub mod messages;
+pub mod export;
+pub mod i18n;
+pub mod input;
+pub mod lesson;
+pub mod pasted;
+pub mod sandbox;
 pub mod services;
+pub mod share;
 pub mod state;
+pub mod transcript;

@@ -2,25 +2,30 @@
 //!
 //! The page is a function of [`State`], and the only way to change it is to dispatch an
 //! [`Action`] (Yew's [`Reducible`], as in the `function_todomvc` example). Nothing here
-//! touches the DOM, the network or a clock, so every transition is unit-tested natively
-//! with `cargo test -p frontend`. SMTP rules (reply codes, line limits) come from
-//! `protocol`; this module only decides what the page shows.
+//! touches the DOM, the network or a clock (times arrive inside actions), so every
+//! transition is unit-tested natively with `cargo test -p frontend`. SMTP rules come from
+//! `protocol`: the session, its predictions and the annotations are `protocol`'s
+//! [`Annotator`](protocol::annotate::Annotator) (two of them, see [`Annotators`]); this
+//! module only decides what the page shows and when a line may go out.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use protocol::auth::{self, Prompt};
+use protocol::extension::Capabilities;
+use protocol::lang::Lang;
 use protocol::limits;
 use protocol::line::{OutgoingLineError, check_outgoing_line};
-use protocol::reply::{ReplyClass, ReplyLine};
-use protocol::wire::{ClientMsg, ConnectRequest, ServerMsg, TlsMode};
+use protocol::session::Phase as SessionPhase;
+use protocol::wire::{ClientMsg, ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode};
 use thiserror::Error;
 use yew::Reducible;
 
-use crate::messages;
-
-/// The most transcript entries kept. Older entries are dropped first, so a session left
-/// running against a chatty server cannot grow the page's memory without bound.
-pub const TRANSCRIPT_CAP: usize = 2000;
+use crate::input::{self, History};
+use crate::lesson::Progress;
+use crate::sandbox::{MessageSummary, SandboxInfo};
+use crate::transcript::{Annotated, Annotators, EntryKind, ReplyInfo, Tone, Transcript, Warning};
+use protocol::session::Expect;
 
 /// The values of the connect form, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +36,9 @@ pub struct ConnectForm {
     pub port: String,
     /// How the bridge should secure the connection.
     pub tls: TlsMode,
+    /// Accept a certificate that fails verification (self-signed test servers), if the
+    /// bridge's operator allows it.
+    pub insecure: bool,
 }
 
 impl Default for ConnectForm {
@@ -40,6 +48,7 @@ impl Default for ConnectForm {
             host: "127.0.0.1".to_owned(),
             port: "2525".to_owned(),
             tls: TlsMode::None,
+            insecure: false,
         }
     }
 }
@@ -82,6 +91,7 @@ impl ConnectForm {
             host: host.to_owned(),
             port,
             tls: self.tls,
+            insecure: self.insecure && self.tls != TlsMode::None,
         })
     }
 }
@@ -146,103 +156,225 @@ pub enum SendError {
     Invalid(#[from] OutgoingLineError),
 }
 
-/// How a notice should be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    /// Progress, e.g. "Connected".
-    Info,
-    /// Something failed.
-    Error,
-}
-
-/// What a server line says about its reply, when it parses as one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReplyInfo {
-    /// The three-digit code, e.g. 250.
-    pub code: u16,
-    /// What the first digit means.
-    pub class: ReplyClass,
-    /// Whether this line starts a reply, rather than continuing a `250-` line before it.
-    pub is_first: bool,
-    /// Whether this line ends the reply (`250 ` rather than `250-`).
-    pub is_last: bool,
-}
-
-/// One transcript line.
+/// A notice of the page or the bridge, kept as data and worded in the language shown
+/// (`i18n::notice`), so switching the language rewords old notices too.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntryKind {
-    /// A line the user sent to the server.
-    Client {
-        /// The line as typed.
-        text: String,
+pub enum Notice {
+    /// The page asked the bridge to connect.
+    Connecting {
+        /// `host:port` as requested.
+        target: String,
+        /// The TLS mode requested.
+        tls: TlsMode,
     },
-    /// A line the server sent.
-    Server {
-        /// The line as received.
-        text: String,
-        /// The reply code and class; `None` when the line is not a valid reply line.
-        reply: Option<ReplyInfo>,
-        /// Milliseconds since the connection was established.
-        at_ms: u64,
+    /// The bridge connected.
+    Connected {
+        /// `host:port` as requested.
+        target: String,
+        /// The address connected to.
+        peer: String,
+        /// The TLS mode in effect.
+        tls: TlsMode,
     },
-    /// A notice from the page or the bridge, not part of the SMTP conversation.
-    Note {
-        /// Progress or failure.
-        tone: Tone,
-        /// The sentence to show.
+    /// TLS started (after STARTTLS); what the bridge said about it.
+    Tls {
+        /// Version, cipher and certificate, as one line.
+        summary: String,
+    },
+    /// The bridge ended the session.
+    Closed {
+        /// Why, in the bridge's words.
+        reason: String,
+    },
+    /// The user pressed Disconnect.
+    Disconnected,
+    /// The connect form is not valid.
+    FormRejected(FormError),
+    /// A line was not sent.
+    SendRefused(SendError),
+    /// The bridge reported an error.
+    BridgeError {
+        /// What kind.
+        code: ErrorCode,
+        /// The bridge's words.
+        message: String,
+    },
+    /// A frame from the bridge could not be decoded.
+    Undecodable {
+        /// What was wrong.
+        detail: String,
+    },
+    /// The WebSocket ended.
+    SocketClosed {
+        /// The close code and reason, in words.
+        detail: String,
+    },
+    /// A remark in a pasted transcript (a tool's message, a shell prompt), shown as is.
+    Remark {
+        /// The text.
         text: String,
     },
 }
 
-/// A transcript line with an id that stays the same while it is shown (a Yew list key).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// Unique within the page's lifetime.
-    pub id: u64,
-    /// What the line is.
-    pub kind: EntryKind,
+/// The colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Light text on dark.
+    #[default]
+    Dark,
+    /// Dark text on light.
+    Light,
 }
 
-/// The conversation so far, oldest first, at most [`TRANSCRIPT_CAP`] entries.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Transcript {
-    entries: VecDeque<Entry>,
-    next_id: u64,
-}
-
-impl Transcript {
-    /// The entries, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter()
-    }
-
-    /// The number of entries kept.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether nothing has happened yet.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// The id of the newest entry; it changes whenever an entry is added.
-    pub fn last_id(&self) -> Option<u64> {
-        self.entries.back().map(|entry| entry.id)
-    }
-
-    fn push(&mut self, kind: EntryKind) {
-        if self.entries.len() == TRANSCRIPT_CAP {
-            self.entries.pop_front();
+impl Theme {
+    /// `dark` or `light`, as stored and as the `data-theme` attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
         }
-        let id = self.next_id;
-        self.next_id += 1;
-        self.entries.push_back(Entry { id, kind });
     }
+
+    /// The theme named `name`, if it is one.
+    pub fn from_name(name: &str) -> Option<Theme> {
+        match name {
+            "dark" => Some(Theme::Dark),
+            "light" => Some(Theme::Light),
+            _ => None,
+        }
+    }
+
+    /// The other theme.
+    pub fn toggled(self) -> Theme {
+        match self {
+            Theme::Dark => Theme::Light,
+            Theme::Light => Theme::Dark,
+        }
+    }
+}
+
+/// Which main view is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// The live terminal.
+    #[default]
+    Terminal,
+    /// Annotating a pasted transcript.
+    Paste,
+}
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// swaks-style arrows.
+    Text,
+    /// One JSON object per line.
+    Json,
+    /// A link with the transcript in its fragment.
+    Link,
+    /// A swaks command line that replays the session.
+    Swaks,
+}
+
+/// A connect-form preset: a port with what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preset {
+    /// The button label.
+    pub label: &'static str,
+    /// The host to fill in; `None` keeps the host typed.
+    pub host: Option<&'static str>,
+    /// The port.
+    pub port: u16,
+    /// The TLS mode.
+    pub tls: TlsMode,
+    /// One line on what the port is for: English, Chinese.
+    pub about: (&'static str, &'static str),
+}
+
+/// The presets the connect form offers.
+pub const PRESETS: [Preset; 5] = [
+    Preset {
+        label: "Sandbox",
+        host: Some("127.0.0.1"),
+        port: 2525,
+        tls: TlsMode::None,
+        about: (
+            "The playground's own SMTP server: safe to experiment, mail lands in its mailbox.",
+            "练习场自带的 SMTP 服务器：可以放心试验，邮件会进入它的邮箱。",
+        ),
+    },
+    Preset {
+        label: "25",
+        host: None,
+        port: 25,
+        tls: TlsMode::None,
+        about: (
+            "Relay between mail servers (MX). No login; STARTTLS optional; often blocked by home ISPs.",
+            "邮件服务器之间的中继（MX）。无需登录，可选 STARTTLS；家庭宽带常屏蔽此端口。",
+        ),
+    },
+    Preset {
+        label: "465",
+        host: None,
+        port: 465,
+        tls: TlsMode::Implicit,
+        about: (
+            "Submission with implicit TLS (RFC 8314): TLS from the first byte, then AUTH.",
+            "隐式 TLS 的邮件提交（RFC 8314）：从第一个字节起就是 TLS，然后 AUTH。",
+        ),
+    },
+    Preset {
+        label: "587",
+        host: None,
+        port: 587,
+        tls: TlsMode::Starttls,
+        about: (
+            "Submission (RFC 6409): mail clients log in here, after STARTTLS.",
+            "邮件提交端口（RFC 6409）：邮件客户端在 STARTTLS 之后在这里登录。",
+        ),
+    },
+    Preset {
+        label: "2525",
+        host: None,
+        port: 2525,
+        tls: TlsMode::None,
+        about: (
+            "Unofficial alternative to 587, used when an ISP blocks the usual ports.",
+            "587 的非官方替代端口，在运营商屏蔽常用端口时使用。",
+        ),
+    },
+];
+
+/// What the AUTH helper should offer now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthStep {
+    /// The server sent 334 and waits for one base64 line.
+    Answer {
+        /// The challenge as sent, base64.
+        challenge: String,
+        /// What it decodes to.
+        prompt: Prompt,
+    },
+    /// Logged in nowhere yet, and the server offers these mechanisms.
+    Start {
+        /// E.g. `["PLAIN", "LOGIN"]`.
+        mechanisms: Vec<String>,
+    },
+}
+
+/// What pressing Enter on a line leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submit {
+    /// Send this message.
+    Send(ClientMsg),
+    /// Show the warnings first; the next Enter sends.
+    Warn,
+    /// It cannot be sent.
+    Refuse(SendError),
 }
 
 /// Everything the page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct State {
     /// The connect form as typed.
     pub form: ConnectForm,
@@ -252,8 +384,44 @@ pub struct State {
     pub active: Option<SessionId>,
     /// The conversation; behind an `Rc` so the terminal's props are cheap to compare.
     pub transcript: Rc<Transcript>,
+    /// The language of the page and the annotations.
+    pub lang: Lang,
+    /// The colour scheme.
+    pub theme: Theme,
+    /// The main view.
+    pub view: View,
+    /// The export box, when open.
+    pub export: Option<ExportKind>,
+    /// The command line as typed.
+    pub draft: String,
+    /// Completions offered by the last Tab.
+    pub candidates: Vec<&'static str>,
+    /// Pasted lines waiting until the server has answered the previous one.
+    pub queue: VecDeque<String>,
+    /// The TLS facts of the bridge, when it sent them.
+    pub tls: Option<Rc<TlsInfo>>,
+    /// The lesson's progress in this session.
+    pub lesson: Progress,
+    /// Messages the server accepted in this page's sessions (250 after the final dot); the
+    /// mailbox is fetched again when it changes.
+    pub delivered: u32,
+    /// Where the bridge's sandbox listens, when the bridge has one.
+    pub sandbox: Option<SandboxInfo>,
+    /// A transcript opened from a shared link, shown read-only in the paste view.
+    pub shared: Option<Rc<str>>,
+    /// The sandbox mailbox as last fetched, or why it could not be.
+    pub mailbox: Option<Result<Rc<Vec<MessageSummary>>, String>>,
+    /// The session as `protocol` understands it, with the annotations.
+    annotators: Annotators,
+    /// The line whose warnings the user has seen: Enter on it again sends it.
+    confirm: Option<String>,
+    history: History,
     /// The code of a multi-line reply whose last line has not arrived yet.
     open_reply: Option<u16>,
+    /// When the last client line went out (ms since connect), until its reply starts.
+    last_sent_at: Option<u64>,
+    /// The connection uses implicit TLS.
+    implicit_tls: bool,
 }
 
 /// Everything that can change the [`State`].
@@ -265,6 +433,10 @@ pub enum Action {
     EditPort(String),
     /// Another TLS mode was selected.
     SelectTls(TlsMode),
+    /// A preset (index into [`PRESETS`]) was chosen.
+    Preset(usize),
+    /// "Accept unverified certificates" was ticked or unticked.
+    SetInsecure(bool),
     /// A valid form was submitted and WebSocket `session` is opening to send `request`.
     Connect {
         /// The new connection.
@@ -274,8 +446,36 @@ pub enum Action {
     },
     /// The form was submitted but is not valid.
     FormRejected(FormError),
+    /// The command line changed.
+    EditDraft(String),
+    /// Up: the previous line of the history.
+    HistoryUp,
+    /// Down: the next line of the history.
+    HistoryDown,
+    /// Tab: complete the command line.
+    Complete,
+    /// Ctrl+L: clear the transcript (the session goes on).
+    ClearScreen,
+    /// Esc: forget the warning, the completions and the queued lines.
+    Cancel,
+    /// Several lines were pasted: they are sent one by one.
+    Paste(Vec<String>),
+    /// Enter on a line with warnings: show them and wait for a second Enter.
+    Warn {
+        /// The line.
+        text: String,
+        /// It came from the paste queue (its front).
+        queued: bool,
+    },
     /// The line was handed to the bridge.
-    Sent(String),
+    Sent {
+        /// The line.
+        text: String,
+        /// Milliseconds since the connection opened, measured by the page.
+        at_ms: Option<u64>,
+        /// It came from the paste queue (its front).
+        queued: bool,
+    },
     /// The typed line was not sent.
     SendRefused(SendError),
     /// The user ended the connection.
@@ -287,19 +487,136 @@ pub enum Action {
         /// What happened.
         event: BridgeEvent,
     },
+    /// Another language was chosen.
+    SetLang(Lang),
+    /// Another theme was chosen.
+    SetTheme(Theme),
+    /// Another view was chosen.
+    ShowView(View),
+    /// The export box was opened or closed.
+    ShowExport(Option<ExportKind>),
+    /// The page was opened from a shared link holding this transcript.
+    OpenShared(String),
+    /// The bridge said where its sandbox is.
+    Sandbox(SandboxInfo),
+    /// The mailbox was fetched.
+    Mailbox(Result<Vec<MessageSummary>, String>),
 }
 
 impl State {
+    /// A fresh page in `lang` and `theme` (read from the browser by the app).
+    pub fn new(lang: Lang, theme: Theme) -> Self {
+        Self {
+            lang,
+            theme,
+            ..Self::default()
+        }
+    }
+
     /// Whether lines can be sent now.
     pub fn is_connected(&self) -> bool {
         matches!(self.phase, Phase::Connected { .. })
     }
 
-    /// The message that sends `text` to the server, if that is possible now.
-    ///
-    /// The frontend does not yet track whether the session is inside DATA, so it applies
-    /// the longer text-line limit (RFC 5321 4.5.3.1.6); the bridge enforces the exact limit
-    /// with the same `protocol` rules and reports `invalid_line` when it refuses.
+    /// The SMTP session as `protocol` models it.
+    pub fn session(&self) -> &protocol::session::ClientSession {
+        self.annotators.session()
+    }
+
+    /// The terminal prompt: the session phase (`SMTP>`, `DATA>` ...), or `C:` offline.
+    pub fn prompt(&self) -> &'static str {
+        if self.is_connected() {
+            self.session().phase().prompt()
+        } else {
+            "C:"
+        }
+    }
+
+    /// What the server advertised in its last EHLO reply.
+    pub fn capabilities(&self) -> Option<&Capabilities> {
+        self.session().capabilities()
+    }
+
+    /// Whether lines travel inside TLS now.
+    pub fn encrypted(&self) -> bool {
+        self.implicit_tls || self.session().is_tls()
+    }
+
+    /// The warnings to show: those of the line the user pressed Enter on, while the
+    /// command line still holds it.
+    pub fn warnings(&self) -> Vec<Warning> {
+        match &self.confirm {
+            Some(line) if *line == self.draft && self.is_connected() => {
+                self.annotators.warnings(line)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The warnings for the line being typed, as the user types (shown lightly).
+    pub fn live_warnings(&self) -> Vec<Warning> {
+        if self.draft.trim().is_empty() || !self.is_connected() {
+            return Vec::new();
+        }
+        self.annotators.warnings(&self.draft)
+    }
+
+    /// What the AUTH helper offers now, if anything.
+    pub fn auth_step(&self) -> Option<AuthStep> {
+        if !self.is_connected() {
+            return None;
+        }
+        let session = self.session();
+        if session.phase() == SessionPhase::AuthChallenge && session.pending().next().is_none() {
+            let challenge = self.last_challenge().unwrap_or_default();
+            return Some(AuthStep::Answer {
+                prompt: auth::decode_prompt(&challenge),
+                challenge,
+            });
+        }
+        if session.phase() == SessionPhase::Ready && !session.is_authenticated() {
+            let mechanisms = session.capabilities()?.auth_mechanisms();
+            if !mechanisms.is_empty() {
+                return Some(AuthStep::Start { mechanisms });
+            }
+        }
+        None
+    }
+
+    /// The text after `334 ` of the newest server line, the challenge being answered.
+    fn last_challenge(&self) -> Option<String> {
+        self.transcript
+            .iter()
+            .rev()
+            .find_map(|entry| match &entry.kind {
+                EntryKind::Server { text, .. } => Some(
+                    text.strip_prefix("334")
+                        .map(|rest| rest.trim().to_owned())
+                        .unwrap_or_default(),
+                ),
+                _ => None,
+            })
+    }
+
+    /// Decides what Enter on `text` does: send it, warn first (unless `force`, or the
+    /// warning for this very line was already shown), or refuse it.
+    pub fn submit(&self, text: &str, force: bool) -> Submit {
+        match self.prepare_line(text) {
+            Err(err) => Submit::Refuse(err),
+            Ok(msg) => {
+                let seen = self.confirm.as_deref() == Some(text);
+                if force || seen || self.annotators.warnings(text).is_empty() {
+                    Submit::Send(msg)
+                } else {
+                    Submit::Warn
+                }
+            }
+        }
+    }
+
+    /// The message that sends `text` to the server, if that is possible now. Inside DATA
+    /// the text-line limit applies, otherwise the command-line limit (RFC 5321 4.5.3.1);
+    /// the bridge checks again with the same `protocol` rules.
     ///
     /// # Errors
     ///
@@ -315,13 +632,41 @@ impl State {
         })
     }
 
-    fn note(&mut self, tone: Tone, text: String) {
-        Rc::make_mut(&mut self.transcript).push(EntryKind::Note { tone, text });
+    /// The pasted line to send next, once the server has answered everything sent before
+    /// (inside DATA nothing is answered, so body lines follow each other at once).
+    pub fn next_queued(&self) -> Option<&str> {
+        let session = self.session();
+        let idle = self.is_connected()
+            && self.confirm.is_none()
+            && session.pending().next().is_none()
+            && session.phase() != SessionPhase::TlsHandshake;
+        idle.then(|| self.queue.front().map(String::as_str))
+            .flatten()
+    }
+
+    fn push(&mut self, kind: EntryKind) {
+        Rc::make_mut(&mut self.transcript).push(kind);
+    }
+
+    fn note(&mut self, tone: Tone, notice: Notice) {
+        self.push(EntryKind::Note {
+            tone,
+            notice,
+            annotation: None,
+        });
     }
 
     fn end_session(&mut self) {
         self.phase = Phase::Disconnected;
         self.active = None;
+        self.queue.clear();
+        self.confirm = None;
+    }
+
+    fn reset_command_line(&mut self) {
+        self.draft.clear();
+        self.confirm = None;
+        self.candidates.clear();
     }
 
     fn apply(&mut self, action: Action) {
@@ -329,28 +674,94 @@ impl State {
             Action::EditHost(host) => self.form.host = host,
             Action::EditPort(port) => self.form.port = port,
             Action::SelectTls(tls) => self.form.tls = tls,
+            Action::SetInsecure(insecure) => self.form.insecure = insecure,
+            Action::Preset(index) => {
+                if let Some(preset) = PRESETS.get(index) {
+                    if let Some(host) = preset.host {
+                        host.clone_into(&mut self.form.host);
+                    }
+                    self.form.port = preset.port.to_string();
+                    self.form.tls = preset.tls;
+                    // The sandbox preset goes where the bridge's sandbox really listens.
+                    if index == 0
+                        && let Some((host, port)) =
+                            self.sandbox.as_ref().and_then(SandboxInfo::target)
+                    {
+                        self.form.host = host;
+                        self.form.port = port.to_string();
+                    }
+                }
+            }
             Action::Connect { session, request } => {
                 let target = format!("{}:{}", request.host, request.port);
                 self.note(
                     Tone::Info,
-                    format!(
-                        "Connecting to {target} ({})…",
-                        messages::tls_label(request.tls)
-                    ),
+                    Notice::Connecting {
+                        target: target.clone(),
+                        tls: request.tls,
+                    },
                 );
                 self.phase = Phase::Connecting { target };
                 self.active = Some(session);
+                self.annotators = Annotators::default();
                 self.open_reply = None;
+                self.last_sent_at = None;
+                self.implicit_tls = false;
+                self.tls = None;
+                self.lesson = Progress::default();
+                self.queue.clear();
+                self.confirm = None;
             }
-            Action::FormRejected(err) => self.note(Tone::Error, format!("Cannot connect: {err}.")),
-            Action::Sent(text) => {
-                Rc::make_mut(&mut self.transcript).push(EntryKind::Client { text });
+            Action::FormRejected(err) => self.note(Tone::Error, Notice::FormRejected(err)),
+            Action::EditDraft(text) => {
+                if self.confirm.as_ref() != Some(&text) {
+                    self.confirm = None;
+                }
+                self.candidates.clear();
+                self.draft = text;
             }
-            Action::SendRefused(err) => self.note(Tone::Error, format!("{}.", capitalise(&err))),
+            Action::HistoryUp => {
+                if let Some(line) = self.history.up(&self.draft) {
+                    self.draft = line;
+                    self.confirm = None;
+                }
+            }
+            Action::HistoryDown => {
+                if let Some(line) = self.history.down() {
+                    self.draft = line;
+                    self.confirm = None;
+                }
+            }
+            Action::Complete => {
+                let completion = input::complete(&self.draft);
+                self.draft = completion.line;
+                self.candidates = completion.candidates;
+                self.confirm = None;
+            }
+            Action::ClearScreen => Rc::make_mut(&mut self.transcript).clear(),
+            Action::Cancel => {
+                self.confirm = None;
+                self.candidates.clear();
+                self.queue.clear();
+            }
+            Action::Paste(lines) => self.queue.extend(lines),
+            Action::Warn { text, queued } => {
+                if queued {
+                    self.queue.pop_front();
+                }
+                self.draft.clone_from(&text);
+                self.confirm = Some(text);
+            }
+            Action::Sent {
+                text,
+                at_ms,
+                queued,
+            } => self.sent(text, at_ms, queued),
+            Action::SendRefused(err) => self.note(Tone::Error, Notice::SendRefused(err)),
             Action::Disconnect => {
                 if self.active.is_some() {
                     self.end_session();
-                    self.note(Tone::Info, "Disconnected.".to_owned());
+                    self.note(Tone::Info, Notice::Disconnected);
                 }
             }
             Action::Bridge { session, event } => {
@@ -358,7 +769,97 @@ impl State {
                     self.apply_bridge(event);
                 }
             }
+            Action::SetLang(lang) => self.lang = lang,
+            Action::SetTheme(theme) => self.theme = theme,
+            Action::ShowView(view) => {
+                self.view = view;
+                // Leaving the shared view returns to the ordinary paste box.
+                self.shared = None;
+            }
+            Action::ShowExport(export) => self.export = export,
+            Action::OpenShared(text) => {
+                self.shared = Some(text.into());
+                self.view = View::Paste;
+            }
+            Action::Sandbox(info) => {
+                // Point the untouched form at the real sandbox (its port may differ).
+                if let Some((host, port)) = info.target()
+                    && self.form == ConnectForm::default()
+                {
+                    self.form.host = host;
+                    self.form.port = port.to_string();
+                }
+                self.sandbox = Some(info);
+            }
+            Action::Mailbox(result) => self.mailbox = Some(result.map(Rc::new)),
         }
+    }
+
+    fn sent(&mut self, text: String, at_ms: Option<u64>, queued: bool) {
+        if queued {
+            self.queue.pop_front();
+        } else {
+            self.reset_command_line();
+        }
+        if self.confirm.as_ref() == Some(&text) {
+            self.reset_command_line();
+        }
+        let encrypted = self.encrypted();
+        self.lesson.sent(&text, self.session().in_body());
+        let Annotated {
+            text: shown,
+            annotation,
+        } = self.annotators.client_line(&text);
+        // A line with a secret in it (an AUTH answer) never goes into the history.
+        if shown == text {
+            self.history.record(&text);
+        }
+        self.last_sent_at = at_ms.or(self.last_sent_at);
+        self.push(EntryKind::Client {
+            text: shown,
+            at_ms,
+            encrypted,
+            annotation,
+        });
+    }
+
+    /// A server line; `latency_ms` and `encrypted` as the bridge measured them, when it
+    /// did (older bridges do not): otherwise the page's own clock and session decide.
+    fn server_line(&mut self, text: String, at_ms: u64, latency_ms: Option<u64>, encrypted: bool) {
+        let reply = ReplyInfo::parse(&text, self.open_reply);
+        self.open_reply = reply.and_then(|r| (!r.is_last).then_some(r.code));
+        let starts_reply = reply.is_none_or(|r| r.is_first);
+        let measured = if starts_reply {
+            self.last_sent_at
+                .take()
+                .map(|sent| at_ms.saturating_sub(sent))
+        } else {
+            None
+        };
+        let latency_ms = if starts_reply {
+            latency_ms.or(measured)
+        } else {
+            None
+        };
+        let encrypted = encrypted || self.encrypted();
+        let ends_message = self.session().pending().next() == Some(&Expect::EndOfData);
+        let Annotated { annotation, .. } = self.annotators.server_line(&text);
+        if let Some(reply) = reply.filter(|r| r.is_last) {
+            let delivered = ends_message && reply.code == 250;
+            if delivered {
+                self.delivered += 1;
+            }
+            self.lesson
+                .replied(reply.code, self.annotators.session(), delivered);
+        }
+        self.push(EntryKind::Server {
+            text,
+            reply,
+            at_ms: Some(at_ms),
+            latency_ms,
+            encrypted,
+            annotation,
+        });
     }
 
     fn apply_bridge(&mut self, event: BridgeEvent) {
@@ -371,61 +872,82 @@ impl State {
                 ..
             }) => {
                 let target = format!("{host}:{port}");
-                let tls_label = messages::tls_label(tls);
+                self.implicit_tls = tls == TlsMode::Implicit;
                 self.note(
                     Tone::Info,
-                    if peer == target {
-                        format!("Connected to {target} ({tls_label}).")
-                    } else {
-                        format!("Connected to {target} (address {peer}, {tls_label}).")
+                    Notice::Connected {
+                        target,
+                        peer: peer.clone(),
+                        tls,
                     },
                 );
                 self.phase = Phase::Connected { peer, tls };
             }
-            BridgeEvent::Message(ServerMsg::Line { text, at_ms }) => {
-                let reply = ReplyLine::parse(&text).ok().map(|line| ReplyInfo {
-                    code: line.code.get(),
-                    class: line.code.class(),
-                    // A changed code starts a new reply even if the old one never ended.
-                    is_first: self.open_reply != Some(line.code.get()),
-                    is_last: line.is_last,
-                });
-                self.open_reply = reply.and_then(|r| (!r.is_last).then_some(r.code));
-                Rc::make_mut(&mut self.transcript).push(EntryKind::Server { text, reply, at_ms });
-            }
+            BridgeEvent::Message(ServerMsg::Line {
+                text,
+                at_ms,
+                latency_ms,
+                encrypted,
+            }) => self.server_line(text, at_ms, latency_ms, encrypted),
+            BridgeEvent::Message(ServerMsg::Tls(info)) => self.tls_started(info),
             BridgeEvent::Message(ServerMsg::Error { code, message }) => {
-                let sentence = messages::error_sentence(code);
-                let message = message.trim();
-                let text = if message.is_empty() {
-                    sentence.to_owned()
-                } else {
-                    // "The server … failed (what the bridge saw)."
-                    format!("{} ({message}).", sentence.trim_end_matches('.'))
-                };
-                self.note(Tone::Error, text);
+                self.note(Tone::Error, Notice::BridgeError { code, message });
             }
             BridgeEvent::Message(ServerMsg::Closed { reason }) => {
                 self.end_session();
-                let text = if reason.trim().is_empty() {
-                    "Connection closed.".to_owned()
-                } else {
-                    format!("Connection closed: {reason}.")
-                };
-                self.note(Tone::Info, text);
+                let Annotated { annotation, .. } = self.annotators.closed(&reason);
+                self.push(EntryKind::Note {
+                    tone: Tone::Info,
+                    notice: Notice::Closed { reason },
+                    annotation: Some(annotation),
+                });
             }
-            BridgeEvent::Undecodable { detail } => self.note(
-                Tone::Error,
-                format!("The bridge sent a message this page does not understand ({detail})."),
-            ),
+            BridgeEvent::Undecodable { detail } => {
+                self.note(Tone::Error, Notice::Undecodable { detail });
+            }
             BridgeEvent::SocketClosed { detail } => {
                 self.end_session();
-                self.note(
-                    Tone::Error,
-                    format!("Lost the connection to the bridge ({detail})."),
-                );
+                self.note(Tone::Error, Notice::SocketClosed { detail });
             }
         }
     }
+
+    /// Records that TLS is up. After STARTTLS the session starts over (EHLO again), which
+    /// `protocol` explains; implicit TLS was already noted when connecting.
+    fn tls_started(&mut self, info: TlsInfo) {
+        let summary = tls_summary(&info);
+        let annotation = match info.mode {
+            TlsMode::Starttls => Some(self.annotators.tls_established(&summary).annotation),
+            TlsMode::Implicit | TlsMode::None => None,
+        };
+        if info.mode == TlsMode::Implicit {
+            self.implicit_tls = true;
+        }
+        self.tls = Some(Rc::new(info));
+        self.push(EntryKind::Note {
+            tone: Tone::Info,
+            notice: Notice::Tls { summary },
+            annotation,
+        });
+    }
+}
+
+/// One line about a TLS connection: `TLSv1.3, TLS13_AES_256_GCM_SHA384, certificate
+/// CN=mx verified` (or why it was not).
+pub fn tls_summary(info: &TlsInfo) -> String {
+    let subject = info
+        .certificates
+        .first()
+        .map_or(info.server_name.as_str(), |c| c.subject.as_str());
+    let verdict = match (&info.verify_error, info.verified) {
+        (_, true) => "verified".to_owned(),
+        (Some(why), false) => format!("NOT verified: {why}"),
+        (None, false) => "NOT verified".to_owned(),
+    };
+    format!(
+        "{}, {}, certificate {subject} {verdict}",
+        info.version, info.cipher
+    )
 }
 
 impl Reducible for State {
@@ -438,20 +960,12 @@ impl Reducible for State {
     }
 }
 
-/// `text` with its first letter in upper case, for errors shown as sentences.
-fn capitalise(text: &impl ToString) -> String {
-    let text = text.to_string();
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::wire::ErrorCode;
+    use crate::i18n;
+    use protocol::finding::Severity;
+    use protocol::reply::ReplyClass;
 
     const S1: SessionId = SessionId(1);
     const S2: SessionId = SessionId(2);
@@ -497,24 +1011,67 @@ mod tests {
         )
     }
 
-    fn line(session: SessionId, text: &str) -> Action {
+    fn line_at(session: SessionId, text: &str, at_ms: u64) -> Action {
         from_bridge(
             session,
             ServerMsg::Line {
                 text: text.into(),
-                at_ms: 7,
+                at_ms,
+                latency_ms: None,
+                encrypted: false,
             },
         )
+    }
+
+    fn line(session: SessionId, text: &str) -> Action {
+        line_at(session, text, 7)
+    }
+
+    fn sent(text: &str) -> Action {
+        Action::Sent {
+            text: text.into(),
+            at_ms: None,
+            queued: false,
+        }
     }
 
     fn note_texts(state: &State, tone: Tone) -> Vec<String> {
         kinds(state)
             .into_iter()
             .filter_map(|kind| match kind {
-                EntryKind::Note { tone: t, text } if t == tone => Some(text),
+                EntryKind::Note {
+                    tone: t, notice, ..
+                } if t == tone => Some(i18n::notice(Lang::En, &notice)),
                 _ => None,
             })
             .collect()
+    }
+
+    fn client_texts(state: &State) -> Vec<String> {
+        kinds(state)
+            .into_iter()
+            .filter_map(|kind| match kind {
+                EntryKind::Client { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Connected to a server that greeted and answered EHLO with AUTH and PIPELINING.
+    fn ready() -> State {
+        reduce(
+            State::default(),
+            [
+                connect(S1),
+                connected(S1),
+                line_at(S1, "220 mx.example ESMTP", 3),
+                sent("EHLO me"),
+                line(S1, "250-mx.example"),
+                line(S1, "250-PIPELINING"),
+                line(S1, "250-AUTH PLAIN LOGIN"),
+                line(S1, "250 8BITMIME"),
+            ],
+        )
     }
 
     #[test]
@@ -525,7 +1082,8 @@ mod tests {
             ConnectRequest {
                 host: "127.0.0.1".into(),
                 port: 2525,
-                tls: TlsMode::None
+                tls: TlsMode::None,
+                insecure: false,
             }
         );
     }
@@ -536,12 +1094,9 @@ mod tests {
             host: host.into(),
             port: port.into(),
             tls: TlsMode::Implicit,
+            insecure: false,
         };
-        let ok = form("  mx.example.org ", " 465").request().expect("valid");
-        assert_eq!(
-            (ok.host.as_str(), ok.port, ok.tls),
-            ("mx.example.org", 465, TlsMode::Implicit)
-        );
+        assert!(form("  mx.example.org ", " 465").request().is_ok());
         assert_eq!(form(" ", "25").request(), Err(FormError::EmptyHost));
         assert_eq!(
             form("mx example", "25").request(),
@@ -557,25 +1112,16 @@ mod tests {
     }
 
     #[test]
-    fn edits_change_only_the_form() {
+    fn presets_fill_port_and_tls_and_keep_a_typed_host() {
         let state = reduce(
             State::default(),
-            [
-                Action::EditHost("::1".into()),
-                Action::EditPort("587".into()),
-                Action::SelectTls(TlsMode::Starttls),
-            ],
+            [Action::EditHost("mx.example.org".into()), Action::Preset(3)],
         );
-        assert_eq!(
-            state.form,
-            ConnectForm {
-                host: "::1".into(),
-                port: "587".into(),
-                tls: TlsMode::Starttls
-            }
-        );
-        assert!(state.transcript.is_empty());
-        assert_eq!(state.phase, Phase::Disconnected);
+        assert_eq!(state.form.host, "mx.example.org");
+        assert_eq!(state.form.port, "587");
+        assert_eq!(state.form.tls, TlsMode::Starttls);
+        let state = reduce(state, [Action::Preset(0), Action::Preset(99)]);
+        assert_eq!(state.form, ConnectForm::default());
     }
 
     #[test]
@@ -587,12 +1133,10 @@ mod tests {
                 target: "127.0.0.1:2525".into()
             }
         );
-        assert_eq!(state.active, Some(S1));
-        assert!(!state.is_connected());
-
+        assert_eq!(state.prompt(), "C:");
         let state = reduce(state, [connected(S1)]);
         assert!(state.is_connected());
-
+        assert_eq!(state.prompt(), "wait>");
         let state = reduce(
             state,
             [from_bridge(
@@ -603,7 +1147,6 @@ mod tests {
             )],
         );
         assert_eq!(state.phase, Phase::Disconnected);
-        assert_eq!(state.active, None);
         assert_eq!(
             note_texts(&state, Tone::Info),
             [
@@ -612,166 +1155,277 @@ mod tests {
                 "Connection closed: the server closed the connection."
             ]
         );
-    }
-
-    #[test]
-    fn connected_note_names_the_address_only_when_it_differs() {
-        let state = reduce(
-            State::default(),
-            [
-                connect(S1),
-                from_bridge(
-                    S1,
-                    ServerMsg::Connected {
-                        version: 1,
-                        host: "localhost".into(),
-                        port: 25,
-                        peer: "[::1]:25".into(),
-                        tls: TlsMode::Implicit,
-                    },
-                ),
-            ],
-        );
-        assert_eq!(
-            state.phase,
-            Phase::Connected {
-                peer: "[::1]:25".into(),
-                tls: TlsMode::Implicit
-            }
-        );
-        assert_eq!(
-            note_texts(&state, Tone::Info).last().map(String::as_str),
-            Some("Connected to localhost:25 (address [::1]:25, implicit TLS).")
-        );
-    }
-
-    #[test]
-    fn a_new_session_starts_a_new_reply() {
-        let state = reduce(
-            State::default(),
-            [
-                connect(S1),
-                connected(S1),
-                line(S1, "250-cut off"),
-                Action::Disconnect,
-                connect(S2),
-                connected(S2),
-                line(S2, "250 fresh"),
-            ],
-        );
-        let last = state.transcript.iter().last().map(|e| e.kind.clone());
+        // The close carries protocol's explanation.
         assert!(matches!(
-            last,
-            Some(EntryKind::Server {
-                reply: Some(ReplyInfo { is_first: true, .. }),
+            kinds(&state).last(),
+            Some(EntryKind::Note {
+                annotation: Some(_),
                 ..
             })
         ));
     }
 
     #[test]
-    fn server_lines_carry_their_reply_code_and_class() {
+    fn server_lines_carry_code_annotation_and_latency() {
+        let state = ready();
+        assert_eq!(state.prompt(), "SMTP>");
         let state = reduce(
-            State::default(),
+            state,
             [
-                connect(S1),
-                connected(S1),
-                line(S1, "220 mx.example ESMTP"),
-                line(S1, "250-mx.example"),
-                line(S1, "250-PIPELINING"),
-                line(S1, "250 8BITMIME"),
-                line(S1, "354 go ahead"),
-                line(S1, "451-try"),
-                line(S1, "550 no"),
-                line(S1, "hello?"),
-                line(S1, "221 bye"),
+                Action::Sent {
+                    text: "MAIL FROM:<a@b.example>".into(),
+                    at_ms: Some(100),
+                    queued: false,
+                },
+                line_at(S1, "250 2.1.0 Ok", 142),
             ],
         );
+        assert_eq!(state.prompt(), "MAIL>");
+        let Some(EntryKind::Server {
+            reply,
+            latency_ms,
+            annotation,
+            ..
+        }) = kinds(&state).last().cloned()
+        else {
+            panic!("the last entry is the reply");
+        };
+        assert_eq!(
+            reply.map(|r| (r.code, r.class)),
+            Some((250, ReplyClass::PositiveCompletion))
+        );
+        assert_eq!(latency_ms, Some(42));
+        assert!(!annotation.en.title.is_empty() && !annotation.zh.title.is_empty());
+        assert_ne!(annotation.en.title, annotation.zh.title);
+    }
+
+    #[test]
+    fn continuation_lines_start_no_new_reply_and_have_no_latency() {
+        let state = ready();
         let replies: Vec<_> = kinds(&state)
             .into_iter()
             .filter_map(|kind| match kind {
-                EntryKind::Server { reply, at_ms, .. } => {
-                    assert_eq!(at_ms, 7);
-                    Some(reply.map(|r| (r.code, r.class, r.is_first, r.is_last)))
-                }
+                EntryKind::Server {
+                    reply, latency_ms, ..
+                } => Some(reply.map(|r| (r.code, r.is_first, r.is_last, latency_ms.is_some()))),
                 _ => None,
             })
             .collect();
         assert_eq!(
             replies,
             [
-                Some((220, ReplyClass::PositiveCompletion, true, true)),
-                Some((250, ReplyClass::PositiveCompletion, true, false)),
-                Some((250, ReplyClass::PositiveCompletion, false, false)),
-                Some((250, ReplyClass::PositiveCompletion, false, true)),
-                Some((354, ReplyClass::PositiveIntermediate, true, true)),
-                Some((451, ReplyClass::TransientNegative, true, false)),
-                // A changed code starts a new reply.
-                Some((550, ReplyClass::PermanentNegative, true, true)),
-                None,
-                Some((221, ReplyClass::PositiveCompletion, true, true)),
+                Some((220, true, true, false)),
+                Some((250, true, false, false)),
+                Some((250, false, false, false)),
+                Some((250, false, false, false)),
+                Some((250, false, true, false)),
             ]
         );
+        let caps = state.capabilities().expect("EHLO answered");
+        assert!(caps.has("PIPELINING"));
+    }
+
+    #[test]
+    fn rcpt_before_mail_warns_first_and_sends_on_the_second_enter() {
+        let state = reduce(ready(), [Action::EditDraft("RCPT TO:<x@y.example>".into())]);
+        assert_eq!(
+            state
+                .live_warnings()
+                .iter()
+                .map(|w| w.id)
+                .collect::<Vec<_>>(),
+            ["rcpt-before-mail"]
+        );
+        assert!(state.warnings().is_empty(), "no panel before Enter");
+        assert_eq!(state.submit("RCPT TO:<x@y.example>", false), Submit::Warn);
+        assert!(matches!(
+            state.submit("RCPT TO:<x@y.example>", true),
+            Submit::Send(_)
+        ));
+        let state = reduce(
+            state,
+            [Action::Warn {
+                text: "RCPT TO:<x@y.example>".into(),
+                queued: false,
+            }],
+        );
+        let warnings = state.warnings();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].severity, Severity::Error);
+        assert!(warnings[0].text.en.contains("MAIL FROM"));
+        // The second Enter sends it.
+        assert!(matches!(
+            state.submit("RCPT TO:<x@y.example>", false),
+            Submit::Send(_)
+        ));
+        // Editing the line drops the warning.
+        let edited = reduce(
+            state.clone(),
+            [Action::EditDraft("RCPT TO:<x@y.exampl>".into())],
+        );
+        assert!(edited.warnings().is_empty());
+        assert_eq!(edited.submit("RCPT TO:<x@y.exampl>", false), Submit::Warn);
+        // Sent anyway: it is in the transcript and the command line is empty.
+        let state = reduce(
+            state,
+            [
+                sent("RCPT TO:<x@y.example>"),
+                line(S1, "503 5.5.1 Error: need MAIL command"),
+            ],
+        );
+        assert_eq!(state.draft, "");
+        assert!(state.warnings().is_empty());
+        assert_eq!(
+            client_texts(&state).last().map(String::as_str),
+            Some("RCPT TO:<x@y.example>")
+        );
+        let Some(EntryKind::Server { annotation, .. }) = kinds(&state).last().cloned() else {
+            panic!("the 503 is last");
+        };
+        assert_eq!(annotation.en.severity, Severity::Error);
     }
 
     #[test]
     fn lines_can_be_sent_only_when_connected_and_valid() {
-        let idle = State::default();
-        assert_eq!(idle.prepare_line("EHLO me"), Err(SendError::NotConnected));
-        let connecting = reduce(State::default(), [connect(S1)]);
         assert_eq!(
-            connecting.prepare_line("EHLO me"),
-            Err(SendError::NotConnected)
+            State::default().submit("EHLO me", false),
+            Submit::Refuse(SendError::NotConnected)
         );
-
-        let state = reduce(connecting, [connected(S1)]);
-        assert_eq!(
-            state.prepare_line("EHLO me"),
-            Ok(ClientMsg::Line {
-                text: "EHLO me".into()
-            })
-        );
-        // An empty line is legal SMTP: inside DATA it separates headers from the body.
-        assert_eq!(
-            state.prepare_line(""),
-            Ok(ClientMsg::Line {
-                text: String::new()
-            })
-        );
+        let state = ready();
+        assert!(matches!(state.submit("", false), Submit::Send(_)));
         assert!(matches!(
-            state.prepare_line("RSET\r\nQUIT"),
-            Err(SendError::Invalid(OutgoingLineError::ControlCharacter {
+            state.submit("RSET\r\nQUIT", true),
+            Submit::Refuse(SendError::Invalid(OutgoingLineError::ControlCharacter {
                 name: "CR",
                 ..
             }))
         ));
         assert!(matches!(
-            state.prepare_line(&"x".repeat(limits::TEXT_LINE)),
-            Err(SendError::Invalid(OutgoingLineError::TooLong { .. }))
+            state.submit(&"x".repeat(limits::TEXT_LINE), true),
+            Submit::Refuse(SendError::Invalid(OutgoingLineError::TooLong { .. }))
         ));
     }
 
     #[test]
-    fn sent_and_refused_lines_are_shown() {
+    fn auth_login_helper_follows_the_challenges_and_passwords_stay_hidden() {
+        let state = ready();
+        assert_eq!(
+            state.auth_step(),
+            Some(AuthStep::Start {
+                mechanisms: vec!["PLAIN".into(), "LOGIN".into()]
+            })
+        );
+        let state = reduce(state, [sent("AUTH LOGIN"), line(S1, "334 VXNlcm5hbWU6")]);
+        assert_eq!(state.prompt(), "AUTH>");
+        assert_eq!(
+            state.auth_step(),
+            Some(AuthStep::Answer {
+                challenge: "VXNlcm5hbWU6".into(),
+                prompt: Prompt::Username
+            })
+        );
+        let user = auth::encode("alice");
+        let password = auth::encode("s3cret");
+        let state = reduce(state, [sent(&user), line(S1, "334 UGFzc3dvcmQ6")]);
+        assert!(matches!(
+            state.auth_step(),
+            Some(AuthStep::Answer {
+                prompt: Prompt::Password,
+                ..
+            })
+        ));
         let state = reduce(
-            State::default(),
+            state,
             [
-                Action::Sent("EHLO me".into()),
-                Action::SendRefused(SendError::NotConnected),
+                sent(&password),
+                line(S1, "235 2.7.0 Authentication successful"),
             ],
         );
-        assert_eq!(
-            kinds(&state),
-            [
-                EntryKind::Client {
-                    text: "EHLO me".into()
-                },
-                EntryKind::Note {
-                    tone: Tone::Error,
-                    text: "Not connected: connect to a server first.".into()
-                }
-            ]
+        assert_eq!(state.auth_step(), None);
+        let shown = client_texts(&state);
+        assert!(!shown.contains(&password), "{shown:?}");
+        assert!(shown.iter().any(|t| t.contains("****")));
+        // Up never brings the password back.
+        let mut state = state;
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            state = reduce(state, [Action::HistoryUp]);
+            seen.push(state.draft.clone());
+        }
+        assert!(!seen.contains(&password), "{seen:?}");
+        assert!(seen.contains(&"AUTH LOGIN".to_owned()));
+    }
+
+    #[test]
+    fn history_and_completion_edit_the_command_line() {
+        let state = reduce(ready(), [Action::EditDraft("m".into()), Action::Complete]);
+        assert_eq!(state.draft, "MAIL FROM:<");
+        let state = reduce(state, [Action::EditDraft("au".into()), Action::Complete]);
+        assert_eq!(state.draft, "AUTH ");
+        assert_eq!(state.candidates, ["AUTH LOGIN", "AUTH PLAIN "]);
+        let state = reduce(state, [Action::EditDraft("NO".into()), Action::HistoryUp]);
+        assert_eq!(state.draft, "EHLO me");
+        let state = reduce(state, [Action::HistoryDown]);
+        assert_eq!(state.draft, "NO");
+    }
+
+    #[test]
+    fn pasted_lines_wait_for_each_reply_and_flow_inside_data() {
+        let state = reduce(
+            ready(),
+            [Action::Paste(vec![
+                "MAIL FROM:<a@b.example>".into(),
+                "RCPT TO:<c@d.example>".into(),
+                "DATA".into(),
+                "Subject: hi".into(),
+                "".into(),
+                ".".into(),
+            ])],
         );
+        assert_eq!(state.next_queued(), Some("MAIL FROM:<a@b.example>"));
+        let queued = |text: &str| Action::Sent {
+            text: text.into(),
+            at_ms: None,
+            queued: true,
+        };
+        let state = reduce(state, [queued("MAIL FROM:<a@b.example>")]);
+        assert_eq!(state.next_queued(), None, "waits for the 250");
+        let state = reduce(state, [line(S1, "250 2.1.0 Ok")]);
+        assert_eq!(state.next_queued(), Some("RCPT TO:<c@d.example>"));
+        let state = reduce(
+            state,
+            [
+                queued("RCPT TO:<c@d.example>"),
+                line(S1, "250 2.1.5 Ok"),
+                queued("DATA"),
+                line(S1, "354 End data with <CR><LF>.<CR><LF>"),
+            ],
+        );
+        assert_eq!(state.prompt(), "DATA>");
+        assert_eq!(state.next_queued(), Some("Subject: hi"));
+        let state = reduce(state, [queued("Subject: hi")]);
+        assert_eq!(state.next_queued(), Some(""), "body lines need no reply");
+        let state = reduce(state, [Action::Cancel]);
+        assert_eq!(state.next_queued(), None);
+        assert!(state.queue.is_empty());
+    }
+
+    #[test]
+    fn a_queued_line_with_a_warning_stops_in_the_command_line() {
+        let state = reduce(
+            ready(),
+            [Action::Paste(vec![
+                "RCPT TO:<c@d.example>".into(),
+                "QUIT".into(),
+            ])],
+        );
+        let text = state.next_queued().expect("queued").to_owned();
+        assert_eq!(state.submit(&text, false), Submit::Warn);
+        let state = reduce(state, [Action::Warn { text, queued: true }]);
+        assert_eq!(state.draft, "RCPT TO:<c@d.example>");
+        assert_eq!(state.warnings().len(), 1);
+        assert_eq!(state.next_queued(), None, "the queue waits for the user");
+        assert_eq!(state.queue.len(), 1);
     }
 
     #[test]
@@ -788,23 +1442,12 @@ mod tests {
                         message: "the line is too long".into(),
                     },
                 ),
-                from_bridge(
-                    S1,
-                    ServerMsg::Error {
-                        code: ErrorCode::Unknown,
-                        message: " ".into(),
-                    },
-                ),
             ],
         );
         assert!(state.is_connected());
         assert_eq!(
             note_texts(&state, Tone::Error),
-            [
-                "The bridge refused the line, so it was not sent (the line is too long)."
-                    .to_owned(),
-                messages::error_sentence(ErrorCode::Unknown).to_owned()
-            ]
+            ["The bridge refused the line, so it was not sent (the line is too long)."]
         );
     }
 
@@ -814,7 +1457,7 @@ mod tests {
             State::default(),
             [connect(S1), Action::Disconnect, connect(S2)],
         );
-        let before = state.clone();
+        let before = kinds(&state);
         let state = reduce(
             state,
             [
@@ -828,12 +1471,13 @@ mod tests {
                 },
             ],
         );
-        assert_eq!(state, before);
+        assert_eq!(kinds(&state), before);
         assert_eq!(state.active, Some(S2));
+        assert!(!state.is_connected());
     }
 
     #[test]
-    fn disconnect_ends_the_session_once() {
+    fn disconnect_and_socket_loss_end_the_session() {
         let state = reduce(
             State::default(),
             [
@@ -844,7 +1488,6 @@ mod tests {
             ],
         );
         assert_eq!(state.phase, Phase::Disconnected);
-        assert_eq!(state.active, None);
         assert_eq!(
             note_texts(&state, Tone::Info)
                 .iter()
@@ -852,10 +1495,6 @@ mod tests {
                 .count(),
             1
         );
-    }
-
-    #[test]
-    fn losing_the_socket_ends_the_session_with_an_error() {
         let state = reduce(
             State::default(),
             [
@@ -868,7 +1507,6 @@ mod tests {
                 },
             ],
         );
-        assert_eq!(state.phase, Phase::Disconnected);
         assert_eq!(
             note_texts(&state, Tone::Error),
             ["Lost the connection to the bridge (code 1006)."]
@@ -876,63 +1514,175 @@ mod tests {
     }
 
     #[test]
-    fn undecodable_frames_are_reported_not_fatal() {
+    fn clear_screen_keeps_the_session() {
+        let state = reduce(ready(), [Action::ClearScreen]);
+        assert!(state.transcript.is_empty());
+        assert!(state.is_connected());
+        assert_eq!(state.prompt(), "SMTP>");
+    }
+
+    #[test]
+    fn implicit_tls_marks_lines_encrypted() {
         let state = reduce(
             State::default(),
             [
                 connect(S1),
-                connected(S1),
-                Action::Bridge {
-                    session: S1,
-                    event: BridgeEvent::Undecodable {
-                        detail: "a binary frame".into(),
+                from_bridge(
+                    S1,
+                    ServerMsg::Connected {
+                        version: 1,
+                        host: "localhost".into(),
+                        port: 465,
+                        peer: "[::1]:465".into(),
+                        tls: TlsMode::Implicit,
                     },
-                },
+                ),
+                line(S1, "220 hi"),
             ],
         );
-        assert!(state.is_connected());
-        assert_eq!(note_texts(&state, Tone::Error).len(), 1);
+        assert!(matches!(
+            kinds(&state).last(),
+            Some(EntryKind::Server {
+                encrypted: true,
+                ..
+            })
+        ));
+        assert_eq!(
+            note_texts(&state, Tone::Info).last().map(String::as_str),
+            Some("Connected to localhost:465 (address [::1]:465, implicit TLS).")
+        );
     }
 
     #[test]
-    fn form_rejection_is_a_note() {
+    fn preferences_change() {
+        let state = reduce(
+            State::new(Lang::ZhCn, Theme::Light),
+            [
+                Action::SetTheme(Theme::Light.toggled()),
+                Action::SetLang(Lang::En),
+            ],
+        );
+        assert_eq!((state.lang, state.theme), (Lang::En, Theme::Dark));
+        assert_eq!(Theme::from_name("light"), Some(Theme::Light));
+        assert_eq!(Theme::from_name("blue"), None);
+    }
+
+    #[test]
+    fn the_lesson_checks_off_each_step_on_the_real_reply() {
+        let state = ready();
+        assert_eq!(state.lesson.current(), Some(2), "connected and greeted");
+        let state = reduce(
+            state,
+            [
+                sent("AUTH LOGIN"),
+                line(S1, "334 VXNlcm5hbWU6"),
+                sent(&auth::encode("demo")),
+                line(S1, "334 UGFzc3dvcmQ6"),
+                sent(&auth::encode("demo")),
+                line(S1, "235 2.7.0 ok"),
+                sent("MAIL FROM:<a@b.example>"),
+                line(S1, "250 ok"),
+                sent("RCPT TO:<c@d.example>"),
+            ],
+        );
+        assert_eq!(state.lesson.current(), Some(4), "RCPT not answered yet");
+        let state = reduce(
+            state,
+            [
+                line(S1, "250 ok"),
+                sent("DATA"),
+                line(S1, "354 go ahead"),
+                sent("Subject: hi"),
+                sent(""),
+                sent("hello"),
+                sent("."),
+            ],
+        );
+        assert_eq!(state.lesson.current(), Some(7), "the dot waits for its 250");
+        assert_eq!(state.delivered, 0);
+        let state = reduce(
+            state,
+            [
+                line(S1, "250 2.0.0 queued"),
+                sent("QUIT"),
+                line(S1, "221 bye"),
+            ],
+        );
+        assert_eq!(state.lesson.current(), None);
+        assert_eq!(state.lesson.count(), 9);
+        assert_eq!(state.delivered, 1);
+    }
+
+    #[test]
+    fn the_sandbox_address_fills_the_untouched_form_and_the_preset() {
+        let info = SandboxInfo {
+            enabled: true,
+            listen: Some("127.0.0.1:40001".into()),
+            demo: Some(("demo".into(), "demo".into())),
+        };
+        let state = reduce(State::default(), [Action::Sandbox(info.clone())]);
+        assert_eq!(state.form.port, "40001");
         let state = reduce(
             State::default(),
-            [Action::FormRejected(FormError::EmptyHost)],
+            [
+                Action::EditPort("25".into()),
+                Action::Sandbox(info),
+                Action::Preset(4),
+            ],
         );
+        assert_eq!(state.form.port, "2525", "a typed form is left alone");
+        let state = reduce(state, [Action::Preset(0)]);
         assert_eq!(
-            note_texts(&state, Tone::Error),
-            ["Cannot connect: enter the host name or IP address of an SMTP server."]
+            (state.form.host.as_str(), state.form.port.as_str()),
+            ("127.0.0.1", "40001")
         );
-        assert_eq!(state.active, None);
     }
 
     #[test]
-    fn transcript_keeps_the_newest_entries_up_to_the_cap() {
-        let mut actions = vec![connect(S1), connected(S1)];
-        actions.extend((0..TRANSCRIPT_CAP + 5).map(|i| line(S1, &format!("250 line {i}"))));
-        let state = reduce(State::default(), actions);
-        assert_eq!(state.transcript.len(), TRANSCRIPT_CAP);
-        let first = state.transcript.iter().next().expect("entries");
+    fn starttls_marks_later_lines_encrypted_and_asks_for_ehlo_again() {
+        let state = reduce(
+            ready(),
+            [
+                sent("STARTTLS"),
+                line(S1, "220 2.0.0 Ready to start TLS"),
+                from_bridge(
+                    S1,
+                    ServerMsg::Tls(TlsInfo {
+                        mode: TlsMode::Starttls,
+                        version: "TLSv1.3".into(),
+                        cipher: "TLS13_AES_128_GCM_SHA256".into(),
+                        alpn: None,
+                        server_name: "127.0.0.1".into(),
+                        verified: false,
+                        verify_error: Some("self-signed".into()),
+                        insecure: true,
+                        certificates: Vec::new(),
+                        at_ms: 9,
+                    }),
+                ),
+                sent("EHLO me"),
+            ],
+        );
         assert_eq!(
-            first.kind,
-            EntryKind::Server {
-                text: "250 line 5".into(),
-                reply: Some(ReplyInfo {
-                    code: 250,
-                    class: ReplyClass::PositiveCompletion,
-                    is_first: true,
-                    is_last: true
-                }),
-                at_ms: 7
-            }
+            state.prompt(),
+            "HELO>",
+            "after STARTTLS the session starts over"
         );
-        let ids: Vec<u64> = state.transcript.iter().map(|e| e.id).collect();
+        assert!(state.tls.is_some());
+        assert!(matches!(
+            kinds(&state).last(),
+            Some(EntryKind::Client {
+                encrypted: true,
+                ..
+            })
+        ));
+        let tls_note = note_texts(&state, Tone::Info);
         assert!(
-            ids.windows(2).all(|w| w[0] < w[1]),
-            "ids stay unique and ordered"
+            tls_note
+                .iter()
+                .any(|n| n.contains("TLSv1.3") && n.contains("NOT verified: self-signed")),
+            "{tls_note:?}"
         );
-        assert_eq!(state.transcript.last_id(), ids.last().copied());
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use fantoccini::wd::Capabilities;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
@@ -191,26 +191,22 @@ where
     }
 }
 
-/// The texts of every element matching a CSS selector, in document order.
+/// The texts of every element matching a CSS selector, in document order (their rendered
+/// `innerText`, trimmed, as WebDriver's element text). Read in one script, so a page that
+/// re-renders meanwhile cannot leave a stale element between finding and reading.
 ///
 /// # Errors
 ///
-/// When the browser does not answer.
+/// When the browser does not answer or the selector is invalid.
 pub async fn texts(client: &Client, css: &str) -> anyhow::Result<Vec<String>> {
-    let mut out = Vec::new();
-    for element in client
-        .find_all(Locator::Css(css))
+    let value = client
+        .execute(
+            "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());",
+            vec![json!(css)],
+        )
         .await
-        .with_context(|| format!("finding {css}"))?
-    {
-        out.push(
-            element
-                .text()
-                .await
-                .with_context(|| format!("reading {css}"))?,
-        );
-    }
-    Ok(out)
+        .with_context(|| format!("reading {css}"))?;
+    serde_json::from_value(value).with_context(|| format!("reading the texts of {css}"))
 }
 
 /// Where screenshots go: `target/e2e-artifacts` in the workspace (git-ignored).

@@ -1,10 +1,13 @@
-//! The form that picks the SMTP server: host, port, TLS mode, Connect and Disconnect.
+//! The form that picks the SMTP server: host, port, TLS mode, Connect and Disconnect, and
+//! presets for the sandbox and the common ports with a line on what each is for.
 
+use protocol::lang::Lang;
 use protocol::wire::TlsMode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{ConnectForm as FormValues, Phase};
+use crate::i18n;
+use crate::state::{ConnectForm as FormValues, PRESETS, Phase};
 
 /// Props of [`ConnectForm`].
 #[derive(Debug, Properties, PartialEq)]
@@ -13,45 +16,52 @@ pub struct ConnectFormProps {
     pub values: FormValues,
     /// Whether a connection exists; the fields are locked while it does.
     pub phase: Phase,
+    /// The language.
+    pub lang: Lang,
     /// The host field changed.
     pub on_host: Callback<String>,
     /// The port field changed.
     pub on_port: Callback<String>,
     /// Another TLS mode was chosen.
     pub on_tls: Callback<TlsMode>,
+    /// A preset (index into `PRESETS`) was chosen.
+    pub on_preset: Callback<usize>,
+    /// The insecure checkbox changed.
+    pub on_insecure: Callback<bool>,
     /// Connect was pressed (or Enter in a field).
     pub on_connect: Callback<()>,
     /// Disconnect was pressed.
     pub on_disconnect: Callback<()>,
 }
 
-/// The TLS modes in the order the select lists them, with their form value and label.
-const TLS_OPTIONS: [(TlsMode, &str, &str); 3] = [
-    (TlsMode::None, "none", "None (plain TCP)"),
-    (
-        TlsMode::Starttls,
-        "starttls",
-        "STARTTLS (upgrade after EHLO)",
-    ),
-    (
-        TlsMode::Implicit,
-        "implicit",
-        "Implicit TLS (e.g. port 465)",
-    ),
+/// The TLS modes in the order the select lists them, with their form value.
+const TLS_OPTIONS: [(TlsMode, &str); 3] = [
+    (TlsMode::None, "none"),
+    (TlsMode::Starttls, "starttls"),
+    (TlsMode::Implicit, "implicit"),
 ];
 
 /// The mode for a `<select>` value; `None` for anything not in [`TLS_OPTIONS`].
 fn tls_from_value(value: &str) -> Option<TlsMode> {
     TLS_OPTIONS
         .iter()
-        .find(|(_, v, _)| *v == value)
-        .map(|(mode, _, _)| *mode)
+        .find(|(_, v)| *v == value)
+        .map(|(mode, _)| *mode)
+}
+
+/// The preset the form's values match, to show its description.
+fn matching_preset(values: &FormValues) -> Option<usize> {
+    let port: u16 = values.port.trim().parse().ok()?;
+    PRESETS.iter().position(|p| {
+        p.port == port && p.tls == values.tls && p.host.is_none_or(|h| h == values.host.trim())
+    })
 }
 
 /// See the module documentation.
 #[component]
 pub fn ConnectForm(props: &ConnectFormProps) -> Html {
     let idle = props.phase == Phase::Disconnected;
+    let ui = i18n::ui(props.lang);
 
     let text_input = |cb: &Callback<String>| {
         let cb = cb.clone();
@@ -76,32 +86,62 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
         })
     };
     let on_disconnect = props.on_disconnect.reform(|_: MouseEvent| ());
+    let on_insecure = props
+        .on_insecure
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+    let about = matching_preset(&props.values)
+        .and_then(|i| PRESETS.get(i))
+        .map(|p| match props.lang {
+            Lang::En => p.about.0,
+            Lang::ZhCn => p.about.1,
+        });
 
     html! {
-        <form class="connect" {onsubmit} aria-label="SMTP server">
+        <form class="connect" {onsubmit} aria-label={ui.host}>
             <label class="field host">
-                <span>{ "Host" }</span>
+                <span>{ ui.host }</span>
                 <input id="host" type="text" autocomplete="off" spellcheck="false"
                     value={props.values.host.clone()} disabled={!idle}
                     oninput={text_input(&props.on_host)} />
             </label>
             <label class="field port">
-                <span>{ "Port" }</span>
+                <span>{ ui.port }</span>
                 <input id="port" type="text" inputmode="numeric" autocomplete="off"
                     value={props.values.port.clone()} disabled={!idle}
                     oninput={text_input(&props.on_port)} />
             </label>
             <label class="field tls">
-                <span>{ "TLS" }</span>
+                <span>{ ui.tls }</span>
                 <select id="tls" disabled={!idle} onchange={on_tls}>
-                    { for TLS_OPTIONS.iter().map(|(mode, value, label)| html! {
-                        <option value={*value} selected={*mode == props.values.tls}>{ *label }</option>
+                    { for TLS_OPTIONS.iter().zip(ui.tls_options).map(|((mode, value), label)| html! {
+                        <option value={*value} selected={*mode == props.values.tls}>{ label }</option>
                     }) }
                 </select>
             </label>
+            if props.values.tls != TlsMode::None {
+                <label class="field insecure">
+                    <input id="insecure" type="checkbox" checked={props.values.insecure}
+                        disabled={!idle} onchange={on_insecure} />
+                    <span>{ ui.insecure }</span>
+                </label>
+            }
             <div class="buttons">
-                <button id="connect" type="submit" class="primary" disabled={!idle}>{ "Connect" }</button>
-                <button id="disconnect" type="button" disabled={idle} onclick={on_disconnect}>{ "Disconnect" }</button>
+                <button id="connect" type="submit" class="primary" disabled={!idle}>{ ui.connect }</button>
+                <button id="disconnect" type="button" disabled={idle} onclick={on_disconnect}>{ ui.disconnect }</button>
+            </div>
+            <div class="presets" role="group" aria-label={ui.presets}>
+                <span class="presets-label">{ format!("{}:", ui.presets) }</span>
+                { for PRESETS.iter().enumerate().map(|(i, preset)| {
+                    let on_preset = props.on_preset.reform(move |_: MouseEvent| i);
+                    let title = match props.lang { Lang::En => preset.about.0, Lang::ZhCn => preset.about.1 };
+                    html! {
+                        <button type="button" class="preset" data-port={preset.port.to_string()}
+                            disabled={!idle} {title} onclick={on_preset}>{ preset.label }</button>
+                    }
+                }) }
+                if let Some(about) = about {
+                    <span id="preset-about" class="preset-about">{ about }</span>
+                }
             </div>
         </form>
     }
@@ -117,5 +157,22 @@ mod tests {
         assert_eq!(tls_from_value("starttls"), Some(TlsMode::Starttls));
         assert_eq!(tls_from_value("implicit"), Some(TlsMode::Implicit));
         assert_eq!(tls_from_value("ssl"), None);
+    }
+
+    #[test]
+    fn the_form_names_its_preset() {
+        assert_eq!(matching_preset(&FormValues::default()), Some(0));
+        let submission = FormValues {
+            host: "mx.example".into(),
+            port: "587".into(),
+            tls: TlsMode::Starttls,
+            insecure: false,
+        };
+        assert_eq!(matching_preset(&submission), Some(3));
+        let odd = FormValues {
+            port: "587".into(),
+            ..FormValues::default()
+        };
+        assert_eq!(matching_preset(&odd), None);
     }
 }

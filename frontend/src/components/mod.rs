@@ -1,8 +1,17 @@
 //! View components. Each takes plain data and `Callback`s as props and holds no app state
 //! of its own (the Yew `function_todomvc` style), so [`crate::app`] is the only place
-//! that wires state, services and views together.
+//! that wires state, services and views together. (The AUTH helper and the paste view keep
+//! what is typed into them locally, on purpose: see their docs.)
 
+pub mod auth_helper;
+pub mod capabilities;
 pub mod connect_form;
+pub mod export_box;
+pub mod lesson;
+pub mod mailbox;
+pub mod paste_view;
+pub mod state_diagram;
 pub mod status;
 pub mod terminal;
+pub mod tls_panel;
 pub mod transcript_line;

@@ -1,8 +1,9 @@
 //! The connection status shown in the header: a coloured dot and a few words.
 
+use protocol::lang::Lang;
 use yew::prelude::*;
 
-use crate::messages;
+use crate::i18n;
 use crate::state::Phase;
 
 /// Props of [`Status`].
@@ -10,18 +11,18 @@ use crate::state::Phase;
 pub struct StatusProps {
     /// Where the connection stands.
     pub phase: Phase,
+    /// The language.
+    pub lang: Lang,
 }
 
 /// See the module documentation.
 #[component]
 pub fn Status(props: &StatusProps) -> Html {
+    let lang = props.lang;
     let (class, text) = match &props.phase {
-        Phase::Disconnected => ("disconnected", "Not connected".to_owned()),
-        Phase::Connecting { target } => ("connecting", format!("Connecting to {target}…")),
-        Phase::Connected { peer, tls } => (
-            "connected",
-            format!("Connected to {peer} ({})", messages::tls_label(*tls)),
-        ),
+        Phase::Disconnected => ("disconnected", i18n::ui(lang).not_connected.to_owned()),
+        Phase::Connecting { target } => ("connecting", i18n::connecting_to(lang, target)),
+        Phase::Connected { peer, tls } => ("connected", i18n::connected_to(lang, peer, *tls)),
     };
     html! {
         <p id="status" class={classes!("status", class)} role="status">

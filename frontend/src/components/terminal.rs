@@ -1,28 +1,68 @@
-//! The terminal: the transcript above, the command line below.
+//! The terminal: the transcript above, the command line below, the warnings between.
 //!
 //! Enter sends the line (an empty line too: inside DATA it separates headers from the
-//! body). The transcript scrolls to its newest line, and the input takes focus when the
-//! connection opens and when the transcript is clicked without selecting text, so the
-//! keyboard always types into it.
+//! body). When `protocol` predicts the line will fail, the first Enter shows why and the
+//! second sends it anyway. Up/Down walk the history, Tab completes, Ctrl+L clears the
+//! screen, Esc cancels; a multi-line paste is handed over as lines. The transcript scrolls
+//! to its newest line and is an ARIA live region; the input takes focus when the
+//! connection opens and when the terminal is clicked without selecting text.
 
 use std::rc::Rc;
 
-use web_sys::{Element, HtmlInputElement};
+use protocol::lang::Lang;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::transcript_line::TranscriptLine;
-use crate::state::Transcript;
+use crate::i18n;
+use crate::input;
+use crate::transcript::{Transcript, Warning};
+
+/// A key the terminal handles itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Arrow up: older history.
+    Up,
+    /// Arrow down: newer history.
+    Down,
+    /// Tab on a non-empty line: complete.
+    Tab,
+    /// Ctrl+L: clear the screen.
+    ClearScreen,
+    /// Escape: cancel the warning and the queue.
+    Escape,
+}
 
 /// Props of [`Terminal`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct TerminalProps {
     /// What has happened so far.
     pub transcript: Rc<Transcript>,
+    /// The language.
+    pub lang: Lang,
     /// Whether lines can be sent now.
     pub ready: bool,
-    /// Sends a line; returns whether it was accepted, and the input is cleared only then,
-    /// so a refused line can be corrected rather than retyped.
-    pub on_send: Callback<String, bool>,
+    /// The session phase prompt, e.g. `DATA>`.
+    pub prompt: &'static str,
+    /// The command line's text.
+    pub draft: String,
+    /// Warnings shown after Enter: the next Enter sends anyway.
+    pub warnings: Vec<Warning>,
+    /// Warnings about the line being typed, shown lightly.
+    pub live_warnings: Vec<Warning>,
+    /// Completions of the last Tab.
+    pub candidates: Vec<&'static str>,
+    /// Pasted lines waiting.
+    pub queued: usize,
+    /// The command line changed.
+    pub on_input: Callback<String>,
+    /// Enter (`false`) or "Send anyway" (`true`).
+    pub on_submit: Callback<bool>,
+    /// A handled key.
+    pub on_key: Callback<Key>,
+    /// Several lines were pasted.
+    pub on_paste: Callback<Vec<String>>,
 }
 
 /// See the module documentation.
@@ -30,6 +70,7 @@ pub struct TerminalProps {
 pub fn Terminal(props: &TerminalProps) -> Html {
     let log = use_node_ref();
     let input = use_node_ref();
+    let ui = i18n::ui(props.lang);
 
     {
         let log = log.clone();
@@ -49,53 +90,122 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     }
 
     let onsubmit = {
-        let input = input.clone();
-        let on_send = props.on_send.clone();
+        let on_submit = props.on_submit.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if let Some(field) = input.cast::<HtmlInputElement>()
-                && on_send.emit(field.value())
-            {
-                field.set_value("");
+            on_submit.emit(false);
+        })
+    };
+    let oninput = props
+        .on_input
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let onkeydown = {
+        let on_key = props.on_key.clone();
+        let empty = props.draft.is_empty();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = match e.key().as_str() {
+                "ArrowUp" => Key::Up,
+                "ArrowDown" => Key::Down,
+                // An empty line completes nothing: Tab then moves the focus on as usual.
+                "Tab" if !empty && !e.shift_key() => Key::Tab,
+                "l" | "L" if e.ctrl_key() => Key::ClearScreen,
+                "Escape" => Key::Escape,
+                _ => return,
+            };
+            e.prevent_default();
+            on_key.emit(key);
+        })
+    };
+    let onpaste = {
+        let on_paste = props.on_paste.clone();
+        let draft = props.draft.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if text.contains(['\n', '\r']) {
+                e.prevent_default();
+                on_paste.emit(input::paste_lines(&format!("{draft}{text}")));
             }
         })
     };
     let onclick = {
         let input = input.clone();
-        Callback::from(move |_: MouseEvent| {
-            if !has_text_selection() {
+        Callback::from(move |e: MouseEvent| {
+            if !has_text_selection() && !on_control(&e) {
                 focus(&input);
             }
         })
     };
+    let send_anyway = props.on_submit.reform(|_: MouseEvent| true);
     let placeholder = if props.ready {
-        "Type a command, e.g. EHLO me"
+        ui.placeholder_ready
     } else {
-        "Connect to a server first"
+        ui.placeholder_idle
     };
+    let live = props
+        .live_warnings
+        .first()
+        .filter(|_| props.warnings.is_empty());
 
     html! {
-        <section class="terminal" aria-label="SMTP session" {onclick}>
+        <section class="terminal" aria-label={ui.command_label} {onclick}>
             <div id="transcript" class="transcript" role="log" aria-live="polite" ref={log}>
                 if props.transcript.is_empty() {
                     <p class="hint">
-                        { "Choose a server above and press Connect. The server's greeting \
-                           appears here; then type SMTP commands such as " }
+                        { ui.empty_hint }{ " " }
                         <code>{ "EHLO me" }</code>{ ", " }<code>{ "MAIL FROM:<you@example.org>" }</code>
-                        { " or " }<code>{ "QUIT" }</code>{ "." }
+                        { ", " }<code>{ "QUIT" }</code>
                     </p>
                 }
                 { for props.transcript.iter().map(|entry| html! {
-                    <TranscriptLine key={entry.id} kind={entry.kind.clone()} />
+                    <TranscriptLine key={entry.id} entry={entry.clone()} lang={props.lang} />
                 }) }
             </div>
+            if !props.warnings.is_empty() {
+                <div id="warning" class="warning" role="alert">
+                    <p class="warning-title">{ format!("⚠ {}", ui.warning_title) }</p>
+                    <ul>
+                        { for props.warnings.iter().map(|w| html! {
+                            <li class={w.severity.as_str()} data-finding={w.id}>
+                                { *w.text.get(props.lang) }
+                                <span class="ref">{ format!(" ({})", w.reference) }</span>
+                            </li>
+                        }) }
+                    </ul>
+                    <p class="warning-hint">
+                        { ui.warning_hint }{ " " }
+                        <button id="send-anyway" type="button" onclick={send_anyway}>{ ui.send_anyway }</button>
+                    </p>
+                </div>
+            }
+            if !props.candidates.is_empty() {
+                <p id="completions" class="completions">
+                    { format!("{}: ", ui.suggestions) }
+                    { for props.candidates.iter().map(|c| html! { <code>{ *c }</code> }) }
+                </p>
+            }
+            if props.queued > 0 {
+                <p class="queued">{ format!("{} {}", props.queued, ui.queued) }</p>
+            }
+            if let Some(w) = live {
+                <p id="live-warning" class={classes!("live-warning", w.severity.as_str())}>
+                    { format!("⚠ {}", w.text.get(props.lang)) }
+                </p>
+            }
             <form class="prompt" {onsubmit}>
-                <label for="command" class="dir">{ "C:" }</label>
+                <label for="command" id="prompt" class="dir">{ props.prompt }</label>
                 <input id="command" ref={input} type="text" autocomplete="off"
                     spellcheck="false" autocapitalize="off" disabled={!props.ready}
-                    {placeholder} aria-label="SMTP command" />
-                <button id="send" type="submit" disabled={!props.ready}>{ "Send" }</button>
+                    value={props.draft.clone()} {oninput} {onkeydown} {onpaste}
+                    {placeholder} aria-label={ui.command_label}
+                    aria-describedby="keys-hint" />
+                <button id="send" type="submit" disabled={!props.ready}>{ ui.send }</button>
             </form>
+            <p id="keys-hint" class="keys-hint">{ ui.keys_hint }</p>
         </section>
     }
 }
@@ -105,6 +215,19 @@ fn focus(input: &NodeRef) {
         // Focus can fail only for detached elements; the next render tries again.
         let _ = input.focus();
     }
+}
+
+/// Whether a click landed on something that takes focus or toggles itself (a line's
+/// explanation, a link, a button), which must keep the focus, e.g. for keyboard users.
+fn on_control(e: &MouseEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|el| {
+            el.closest("summary, a, button, input, textarea, select")
+                .ok()
+                .flatten()
+        })
+        .is_some()
 }
 
 /// Whether the user has selected text on the page (to copy it), which a click must not

@@ -1,20 +1,29 @@
-//! One line of the transcript: who said it, what was said, and for server lines the reply
-//! class as a colour and the time since connecting.
+//! One line of the transcript: who said it (arrow and colour), what was said, when, and
+//! protocol's explanation: the title always visible, the rest on expand.
 //!
 //! The markup is part of the test contract: every line is a `.line` element with `client`,
-//! `server` or `note`; server lines carry `data-code`, and the text is in `.text`.
+//! `server` or `note`; server lines carry `data-code`, the text is in `.text`, the
+//! annotation title in `.title` and the details in `.explain`. Expanding uses
+//! `<details>`, so it works with the keyboard (Tab to the line, Enter or Space) and screen
+//! readers without any script.
 
+use std::rc::Rc;
+
+use protocol::annotate::Annotation;
+use protocol::lang::Lang;
 use protocol::reply::ReplyClass;
 use yew::prelude::*;
 
-use crate::messages;
-use crate::state::{EntryKind, Tone};
+use crate::i18n;
+use crate::transcript::{Entry, EntryKind, Tone};
 
 /// Props of [`TranscriptLine`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct TranscriptLineProps {
     /// The line to show.
-    pub kind: EntryKind,
+    pub entry: Rc<Entry>,
+    /// The language of the annotation and notices.
+    pub lang: Lang,
 }
 
 /// The CSS class for a reply class; the colours live in the stylesheet.
@@ -31,50 +40,191 @@ fn class_name(class: ReplyClass) -> &'static str {
 /// See the module documentation.
 #[component]
 pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
-    match &props.kind {
-        EntryKind::Client { text } => html! {
-            <div class="line client">
-                <span class="dir" title="sent by you to the server">{ "C:" }</span>
-                <span class="text">{ text.clone() }</span>
-            </div>
-        },
-        EntryKind::Server { text, reply, at_ms } => {
-            let (class, code, title) = match reply {
-                Some(reply) => (
-                    class_name(reply.class),
-                    Some(reply.code.to_string()),
-                    messages::reply_class_hint(reply.class),
-                ),
-                None => ("reply-invalid", None, "not a valid reply line"),
-            };
-            let last = reply.map(|r| r.is_last.to_string());
-            // One time per reply: the continuation lines of an EHLO reply arrive together.
-            let at = reply.is_none_or(|r| r.is_first).then(|| {
-                html! {
-                    <span class="at" aria-label={format!("{at_ms} milliseconds after connecting")}>
-                        { format!("+{at_ms} ms") }
-                    </span>
-                }
-            });
+    let lang = props.lang;
+    let ui = i18n::ui(lang);
+    match &props.entry.kind {
+        EntryKind::Client {
+            text,
+            at_ms,
+            encrypted,
+            annotation,
+        } => {
+            let meta = meta(*at_ms, None, *encrypted, lang);
+            let arrow = if *encrypted { "⇒" } else { "→" };
             html! {
-                <div class={classes!("line", "server", class)} data-code={code} data-last={last} {title}>
-                    <span class="dir" title="sent by the server">{ "S:" }</span>
-                    <span class="text">{ text.clone() }</span>
-                    { for at }
+                <div class={classes!("line", "client", encrypted.then_some("encrypted"))}
+                    data-severity={annotation.get(lang).severity.as_str()}>
+                    { annotated(arrow, ui.dir_titles[0], text, meta, annotation.get(lang), lang) }
                 </div>
             }
         }
-        EntryKind::Note { tone, text } => {
+        EntryKind::Server {
+            text,
+            reply,
+            at_ms,
+            latency_ms,
+            encrypted,
+            annotation,
+        } => {
+            let class = reply.map_or("reply-invalid", |r| class_name(r.class));
+            let code = reply.map(|r| r.code.to_string());
+            let last = reply.map(|r| r.is_last.to_string());
+            // One time per reply: the continuation lines of an EHLO reply arrive together.
+            let first = reply.is_none_or(|r| r.is_first);
+            let meta = meta(at_ms.filter(|_| first), *latency_ms, *encrypted, lang);
+            let arrow = if *encrypted { "⇐" } else { "←" };
+            html! {
+                <div class={classes!("line", "server", class, encrypted.then_some("encrypted"))}
+                    data-code={code} data-last={last}
+                    data-severity={annotation.get(lang).severity.as_str()}>
+                    { annotated(arrow, ui.dir_titles[1], text, meta, annotation.get(lang), lang) }
+                </div>
+            }
+        }
+        EntryKind::Note {
+            tone,
+            notice,
+            annotation,
+        } => {
             let (class, mark) = match tone {
                 Tone::Info => ("info", "·"),
                 Tone::Error => ("error", "!"),
             };
-            html! {
-                <div class={classes!("line", "note", class)}>
-                    <span class="dir" aria-hidden="true">{ mark }</span>
-                    <span class="text">{ text.clone() }</span>
-                </div>
-            }
+            let text = i18n::notice(lang, notice);
+            let body = match annotation {
+                Some(annotation) => {
+                    annotated(mark, "", &text, Html::default(), annotation.get(lang), lang)
+                }
+                None => html! {
+                    <div class="head">
+                        <span class="dir" aria-hidden="true">{ mark }</span>
+                        <span class="text">{ text }</span>
+                    </div>
+                },
+            };
+            html! { <div class={classes!("line", "note", class)}>{ body }</div> }
         }
+    }
+}
+
+/// The time since connecting, the reply latency and the TLS mark.
+fn meta(at_ms: Option<u64>, latency_ms: Option<u64>, encrypted: bool, lang: Lang) -> Html {
+    let ui = i18n::ui(lang);
+    html! {
+        <span class="meta">
+            if encrypted {
+                <span class="enc" title={ui.encrypted}>{ "TLS" }</span>
+            }
+            if let Some(latency) = latency_ms {
+                <span class="latency" title="reply latency">{ format!("Δ{latency} ms") }</span>
+            }
+            if let Some(at) = at_ms {
+                <span class="at" title="time since connecting">{ format!("+{at} ms") }</span>
+            }
+        </span>
+    }
+}
+
+fn annotated(
+    arrow: &'static str,
+    dir_title: &'static str,
+    text: &str,
+    meta: Html,
+    annotation: &Annotation,
+    lang: Lang,
+) -> Html {
+    let ui = i18n::ui(lang);
+    let has_details = !annotation.explanation.is_empty()
+        || !annotation.reference.is_empty()
+        || !annotation.next_steps.is_empty()
+        || !annotation.findings.is_empty();
+    let head = html! {
+        <>
+            <span class="dir" title={dir_title}>{ arrow }</span>
+            <span class="text">{ text.to_owned() }</span>
+            { meta }
+            <span class={classes!("title", annotation.severity.as_str())}>{ annotation.title.clone() }</span>
+        </>
+    };
+    if !has_details {
+        return html! { <div class="head">{ head }</div> };
+    }
+    html! {
+        <details class="ann">
+            <summary class="head">{ head }</summary>
+            <div class="explain">
+                if !annotation.explanation.is_empty() {
+                    { for annotation.explanation.lines().map(|p| html! { <p>{ p.to_owned() }</p> }) }
+                }
+                if !annotation.findings.is_empty() {
+                    <p class="label">{ ui.findings }</p>
+                    <ul class="findings">
+                        { for annotation.findings.iter().map(|note| html! {
+                            <li class={note.severity.as_str()} data-finding={note.id.clone()}>
+                                { note.text.clone() }
+                                if !note.reference.is_empty() {
+                                    <span class="ref">{ format!(" ({})", note.reference) }</span>
+                                }
+                            </li>
+                        }) }
+                    </ul>
+                }
+                if !annotation.next_steps.is_empty() {
+                    <p class="label">{ ui.next_steps }</p>
+                    <ul class="next">
+                        { for annotation.next_steps.iter().map(|step| html! { <li><code>{ step.clone() }</code></li> }) }
+                    </ul>
+                }
+                if !annotation.reference.is_empty() {
+                    <p class="ref">{ format!("{}: ", ui.reference) }{ reference_link(&annotation.reference) }</p>
+                }
+            </div>
+        </details>
+    }
+}
+
+/// `RFC 5321 4.1.1.1` as a link to that section on rfc-editor.org; other text as is.
+fn reference_link(reference: &str) -> Html {
+    match rfc_url(reference) {
+        Some(url) => html! {
+            <a href={url} target="_blank" rel="noopener noreferrer">{ reference.to_owned() }</a>
+        },
+        None => html! { { reference.to_owned() } },
+    }
+}
+
+/// The URL of an RFC reference like `RFC 5321 4.1.1.1` (section optional).
+pub fn rfc_url(reference: &str) -> Option<String> {
+    let mut words = reference.split_whitespace();
+    if !words.next()?.eq_ignore_ascii_case("RFC") {
+        return None;
+    }
+    let number: u32 = words.next()?.trim_end_matches([',', ';']).parse().ok()?;
+    let section = words
+        .next()
+        .filter(|s| s.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .map(|s| format!("#section-{}", s.trim_end_matches('.')))
+        .unwrap_or_default();
+    Some(format!(
+        "https://www.rfc-editor.org/rfc/rfc{number}{section}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_references_become_links() {
+        assert_eq!(
+            rfc_url("RFC 5321 4.1.1.1").as_deref(),
+            Some("https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1")
+        );
+        assert_eq!(
+            rfc_url("RFC 3207").as_deref(),
+            Some("https://www.rfc-editor.org/rfc/rfc3207")
+        );
+        assert_eq!(rfc_url("Postfix docs"), None);
+        assert_eq!(rfc_url("RFC x"), None);
     }
 }

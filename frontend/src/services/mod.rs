@@ -2,4 +2,6 @@
 //! `async_clock` example's `services.rs`): components call these functions and receive
 //! plain events through `Callback`s.
 
+pub mod api;
 pub mod bridge;
+pub mod browser;

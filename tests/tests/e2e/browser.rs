@@ -5,12 +5,18 @@
 //! Needs `dist/` built by `scripts/build-frontend.sh` before the bridge is compiled,
 //! chromedriver and Chromium (see `e2e::browser`), and `SMTP_PLAYGROUND_POSTFIX`. Each is
 //! checked with a message that says what is missing.
+//!
+//! Two tests: the walking skeleton's EHLO round trip, and the teaching terminal (warnings
+//! before sending, annotations in two languages, completion, history, multi-line paste,
+//! export, the paste view), which also takes the screenshots (desktop and phone width,
+//! dark and light) and prints the time from navigation to an interactive terminal.
 
 use std::time::Duration;
 
 use anyhow::{Context, ensure};
 use e2e::browser::{Browser, poll_until, texts};
-use e2e::{postfix_addr, start_bridge};
+use e2e::sandbox::{get_json, start_sandbox};
+use e2e::{postfix_addr, start_bridge, start_bridge_with};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
@@ -47,6 +53,751 @@ async fn ehlo_session() -> anyhow::Result<()> {
     let quit = browser.quit().await;
     result?;
     quit
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_teaching_terminal_warns_explains_and_exports() -> anyhow::Result<()> {
+    tokio::time::timeout(BUDGET, teaching_session())
+        .await
+        .with_context(|| {
+            format!(
+                "the browser test did not finish within {} s",
+                BUDGET.as_secs()
+            )
+        })?
+}
+
+async fn teaching_session() -> anyhow::Result<()> {
+    let postfix = postfix_addr();
+    let (bridge, _bridge_handle) = start_bridge().await;
+    let browser = Browser::start().await?;
+    let result = teach(&browser, &format!("http://{bridge}/"), postfix).await;
+    let shot = browser.screenshot("browser-teaching-last").await;
+    let result = match (result, shot) {
+        (Ok(()), _) => Ok(()),
+        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
+        (Err(err), Err(_)) => Err(err),
+    };
+    let quit = browser.quit().await;
+    result?;
+    quit
+}
+
+/// A learner's session: mistakes warned about and made anyway, explanations read in two
+/// languages, the comforts of the command line, export, and a pasted transcript.
+async fn teach(browser: &Browser, page: &str, postfix: std::net::SocketAddr) -> anyhow::Result<()> {
+    let client = browser.client();
+    client
+        .goto(page)
+        .await
+        .with_context(|| format!("opening {page}"))?;
+    client
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("#command"))
+        .await
+        .context("the app did not mount: no #command input (is dist/ built?)")?;
+    // Measured, not asserted: printed for the report.
+    let timing = client
+        .execute(
+            "const nav = performance.getEntriesByType('navigation')[0];
+             const mark = performance.getEntriesByName('smtp-playground-interactive')[0];
+             return [mark ? mark.startTime : null, nav ? nav.domContentLoadedEventEnd : null];",
+            vec![],
+        )
+        .await
+        .context("reading the Performance API")?;
+    println!(
+        "time from navigation to an interactive terminal (ms) [app mounted, DOMContentLoaded]: {timing}"
+    );
+    ensure!(
+        timing.get(0).is_some_and(serde_json::Value::is_number),
+        "the app marks 'smtp-playground-interactive' when it mounts: {timing}"
+    );
+
+    // Start in English whatever the browser's language, and remember it.
+    select(client, "#lang", "en").await?;
+    fill(client, "#host", &postfix.ip().to_string()).await?;
+    fill(client, "#port", &postfix.port().to_string()).await?;
+    click(client, "#connect").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="220"]"#,
+        "the 220 greeting",
+    )
+    .await?;
+    assert_eq!(
+        text_of(client, "#prompt").await?,
+        "HELO>",
+        "the prompt shows the phase"
+    );
+
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("EHLO test{}", char::from(Key::Enter)))
+        .await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="250"][data-last="true"]"#,
+        "the last line of the EHLO reply",
+    )
+    .await?;
+    assert_eq!(text_of(client, "#prompt").await?, "SMTP>");
+    let current = client
+        .find(Locator::Css("#state-diagram .node.current"))
+        .await
+        .context("the state diagram highlights the current phase")?
+        .attr("data-phase")
+        .await?;
+    assert_eq!(current.as_deref(), Some("SMTP"));
+    let keywords = texts(client, "#capabilities td.kw").await?;
+    ensure!(
+        keywords.iter().any(|k| k == "PIPELINING"),
+        "the capabilities table lists PIPELINING: {keywords:?}"
+    );
+    let titles = texts(client, "#transcript .line.server .title").await?;
+    ensure!(
+        titles.iter().any(|t| t.contains("PIPELINING")),
+        "each EHLO line is annotated with its extension: {titles:?}"
+    );
+
+    // RCPT before MAIL: the first Enter warns and sends nothing.
+    command
+        .send_keys(&format!(
+            "RCPT TO:<bob@example.org>{}",
+            char::from(Key::Enter)
+        ))
+        .await?;
+    let warning = poll_until("the warning for RCPT before MAIL", STEP, || async {
+        Ok(
+            match client.find_all(Locator::Css("#warning")).await?.first() {
+                Some(w) => Some(w.text().await?),
+                None => None,
+            },
+        )
+    })
+    .await?;
+    ensure!(
+        warning.contains("MAIL FROM") && warning.contains("503"),
+        "the warning says why and what to type instead: {warning:?}"
+    );
+    ensure!(
+        !client
+            .find_all(Locator::Css(
+                r#"#warning [data-finding="rcpt-before-mail"]"#
+            ))
+            .await?
+            .is_empty(),
+        "the warning names the finding"
+    );
+    assert_eq!(
+        texts(client, "#transcript .line.client .text").await?,
+        ["EHLO test"],
+        "nothing is sent on the first Enter"
+    );
+    // The second Enter sends it anyway, and the real 503 arrives, annotated.
+    command
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await?;
+    wait_for_line(client, r#".line.server[data-code="503"]"#, "Postfix's 503").await?;
+    let line_503 = client
+        .find(Locator::Css(r#"#transcript .line.server[data-code="503"]"#))
+        .await?;
+    assert_eq!(
+        line_503.attr("data-severity").await?.as_deref(),
+        Some("error")
+    );
+    let title_en = line_503.find(Locator::Css(".title")).await?.text().await?;
+    ensure!(!title_en.is_empty(), "the 503 has a title");
+    line_503
+        .find(Locator::Css("summary"))
+        .await?
+        .click()
+        .await?;
+    let explain = line_503
+        .find(Locator::Css(".explain"))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        explain.contains("RFC"),
+        "the expanded annotation has a reference: {explain:?}"
+    );
+    let latency = line_503.find_all(Locator::Css(".latency")).await?;
+    ensure!(!latency.is_empty(), "the reply shows its latency");
+    let warnings_left = client.find_all(Locator::Css("#warning")).await?;
+    ensure!(warnings_left.is_empty(), "the warning goes away once sent");
+
+    // The language switch rewrites the annotation and the page in Chinese.
+    select(client, "#lang", "zh-CN").await?;
+    let title_zh = line_503.find(Locator::Css(".title")).await?.text().await?;
+    ensure!(
+        title_zh != title_en
+            && title_zh
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "the 503's title is in Chinese after the switch: {title_zh:?} (was {title_en:?})"
+    );
+    assert_eq!(text_of(client, "#connect").await?, "连接");
+    browser.screenshot("browser-desktop-zh").await?;
+    select(client, "#lang", "en").await?;
+    assert_eq!(
+        line_503.find(Locator::Css(".title")).await?.text().await?,
+        title_en
+    );
+
+    // Tab completes the verb and its argument template; the address is all there is to type.
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("m{}", char::from(Key::Tab)))
+        .await?;
+    assert_eq!(
+        command.prop("value").await?.as_deref(),
+        Some("MAIL FROM:<"),
+        "Tab completes MAIL FROM:<"
+    );
+    command
+        .send_keys(&format!("alice@example.org>{}", char::from(Key::Enter)))
+        .await?;
+    poll_until("the 250 to MAIL FROM", STEP, || async {
+        Ok((text_of(client, "#prompt").await? == "MAIL>").then_some(()))
+    })
+    .await?;
+    // Up brings the last line back, Down returns to the empty line.
+    command.send_keys(&char::from(Key::Up).to_string()).await?;
+    assert_eq!(
+        command.prop("value").await?.as_deref(),
+        Some("MAIL FROM:<alice@example.org>")
+    );
+    command
+        .send_keys(&char::from(Key::Down).to_string())
+        .await?;
+    assert_eq!(command.prop("value").await?.as_deref(), Some(""));
+
+    // A multi-line paste goes out line by line, each after the reply to the one before.
+    client
+        .execute(
+            "const data = new DataTransfer();
+             data.setData('text/plain', arguments[0]);
+             const input = document.getElementById('command');
+             input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+            vec![serde_json::json!("RCPT TO:<bob@example.org>\nRSET\nNOOP\n")],
+        )
+        .await
+        .context("pasting three lines")?;
+    poll_until("the pasted lines to be answered", STEP, || async {
+        let sent = texts(client, "#transcript .line.client .text").await?;
+        let replies = texts(client, "#transcript .line.server .text").await?;
+        Ok((sent.ends_with(&[
+            "RCPT TO:<bob@example.org>".to_owned(),
+            "RSET".to_owned(),
+            "NOOP".to_owned(),
+        ]) && replies.len() >= 3
+            && replies.last().is_some_and(|r| r.starts_with("250")))
+        .then_some(()))
+    })
+    .await?;
+    assert_eq!(
+        text_of(client, "#prompt").await?,
+        "SMTP>",
+        "RSET ended the transaction"
+    );
+
+    // Both themes, desktop and phone width.
+    set_theme(client, "dark").await?;
+    browser.screenshot("browser-desktop-dark").await?;
+    set_theme(client, "light").await?;
+    browser.screenshot("browser-desktop-light").await?;
+    client.set_window_size(390, 844).await?;
+    browser.screenshot("browser-phone-light").await?;
+    set_theme(client, "dark").await?;
+    browser.screenshot("browser-phone-dark").await?;
+    client.set_window_size(1200, 800).await?;
+
+    // Export as text and JSON.
+    click(client, "#export-text").await?;
+    let exported = export_value(client).await?;
+    for expected in [
+        "-> EHLO test",
+        "-> RCPT TO:<bob@example.org>",
+        "<- 503",
+        "-> MAIL FROM:<alice@example.org>",
+    ] {
+        ensure!(
+            exported.contains(expected),
+            "the text export has {expected:?}:\n{exported}"
+        );
+    }
+    click(client, "#export-json").await?;
+    let json: serde_json::Value =
+        serde_json::from_str(&export_value(client).await?).context("the JSON export parses")?;
+    let lines = json.as_array().context("the JSON export is an array")?;
+    ensure!(
+        lines.iter().any(|l| l["direction"] == "server"
+            && l["code"] == 503
+            && l["title"] == title_en.as_str()),
+        "the JSON export has the annotated 503: {json:#}"
+    );
+    click(client, "#export-swaks").await?;
+    let swaks = export_value(client).await?;
+    ensure!(
+        swaks.starts_with(&format!(
+            "swaks --server {postfix} --ehlo test --from alice@example.org --to bob@example.org"
+        )) && !swaks.contains("bob@example.org,"),
+        "the swaks command replays the session: {swaks:?}"
+    );
+
+    // The share link holds the transcript; opened, it shows it annotated and read-only.
+    click(client, "#share").await?;
+    let link = export_value(client).await?;
+    ensure!(
+        link.starts_with(page) && link.contains("#transcript="),
+        "the link points at this page with the transcript in its fragment: {link:?}"
+    );
+    click(client, "#export-close").await?;
+
+    // Ctrl+L clears the screen; the session goes on.
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!(
+            "{}l{}",
+            char::from(Key::Control),
+            char::from(Key::Null)
+        ))
+        .await?;
+    poll_until("Ctrl+L to clear the transcript", STEP, || async {
+        Ok(texts(client, "#transcript .line")
+            .await?
+            .is_empty()
+            .then_some(()))
+    })
+    .await?;
+    command
+        .send_keys(&format!("QUIT{}", char::from(Key::Enter)))
+        .await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="221"]"#,
+        "the 221 goodbye",
+    )
+    .await?;
+
+    // The paste view annotates a transcript, AUTH LOGIN included: Postfix here offers no
+    // AUTH, so the 334 decoding is checked on a pasted swaks transcript.
+    click(client, "#tab-paste").await?;
+    let area = client.find(Locator::Css("#paste-input")).await?;
+    area.send_keys(SWAKS_AUTH).await?;
+    click(client, "#paste-annotate").await?;
+    let format = poll_until("the pasted transcript", STEP, || async {
+        Ok(
+            match client
+                .find_all(Locator::Css("#paste-format"))
+                .await?
+                .first()
+            {
+                Some(f) => Some(f.text().await?),
+                None => None,
+            },
+        )
+    })
+    .await?;
+    ensure!(
+        format.contains("swaks"),
+        "the format is detected: {format:?}"
+    );
+    let sent = texts(client, "#paste-transcript .line.client .text").await?;
+    ensure!(
+        sent.iter().any(|t| t == "AUTH LOGIN") && !sent.iter().any(|t| t == "czNjcmV0"),
+        "the password is masked in the pasted transcript: {sent:?}"
+    );
+    let challenge = client
+        .find(Locator::Css(
+            r#"#paste-transcript .line.server[data-code="334"] .title"#,
+        ))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        challenge.to_lowercase().contains("username"),
+        "the first 334 is decoded as the username prompt: {challenge:?}"
+    );
+    browser.screenshot("browser-paste-view").await?;
+
+    client.goto("about:blank").await?;
+    client.goto(&link).await.context("opening the share link")?;
+    wait_text(client, "#shared-title", "").await?;
+    let shared = texts(client, "#paste-transcript .line.client .text").await?;
+    ensure!(
+        shared.first().map(String::as_str) == Some("EHLO test"),
+        "the shared view shows the session: {shared:?}"
+    );
+    let shared_503 = texts(
+        client,
+        r#"#paste-transcript .line.server[data-code="503"] .title"#,
+    )
+    .await?;
+    assert_eq!(
+        shared_503,
+        [title_en],
+        "the shared 503 is annotated as it was live"
+    );
+    ensure!(
+        client
+            .find_all(Locator::Css("#paste-input"))
+            .await?
+            .is_empty(),
+        "the shared view is read-only"
+    );
+    browser.screenshot("browser-shared-link").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lesson_completes_against_the_sandbox_with_the_auth_helper() -> anyhow::Result<()> {
+    tokio::time::timeout(BUDGET, sandbox_lesson())
+        .await
+        .with_context(|| {
+            format!(
+                "the browser test did not finish within {} s",
+                BUDGET.as_secs()
+            )
+        })?
+}
+
+async fn sandbox_lesson() -> anyhow::Result<()> {
+    let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
+    let browser = Browser::start().await?;
+    let result = lesson(&browser, &format!("http://{}/", sandbox.http), sandbox.smtp).await;
+    let shot = browser.screenshot("browser-sandbox-lesson").await;
+    let result = match (result, shot) {
+        (Ok(()), _) => Ok(()),
+        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
+        (Err(err), Err(_)) => Err(err),
+    };
+    let quit = browser.quit().await;
+    result?;
+    quit
+}
+
+/// The tutorial as a lesson against the bridge's own sandbox: the form points at it by
+/// itself, the AUTH helper logs in, a pasted message goes out line by line, every step is
+/// checked off, and the message shows up in the mailbox panel.
+async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> anyhow::Result<()> {
+    let client = browser.client();
+    client.goto(page).await?;
+    client
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("#command"))
+        .await
+        .context("the app did not mount")?;
+    select(client, "#lang", "en").await?;
+    let port = smtp.port().to_string();
+    poll_until("the form to point at the sandbox", STEP, || async {
+        let value = client
+            .find(Locator::Css("#port"))
+            .await?
+            .prop("value")
+            .await?;
+        Ok((value.as_deref() == Some(port.as_str())).then_some(()))
+    })
+    .await?;
+    click(client, "#connect").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="220"]"#,
+        "the sandbox's greeting",
+    )
+    .await?;
+    wait_step(client, 0).await?;
+
+    // The lesson's example goes to the command line; Enter sends it.
+    click(client, "#lesson .step.current .example").await?;
+    let command = client.find(Locator::Css("#command")).await?;
+    assert_eq!(command.prop("value").await?.as_deref(), Some("EHLO me"));
+    command
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await?;
+    wait_step(client, 1).await?;
+
+    // AUTH LOGIN through the helper: decoded prompts, typed in clear, sent in base64.
+    click(client, "#auth-login").await?;
+    let decoded = wait_text(client, "#auth-decoded", "Username").await?;
+    ensure!(
+        decoded.contains("334 "),
+        "the helper shows the challenge: {decoded:?}"
+    );
+    fill(client, "#auth-user", "demo").await?;
+    click(client, "#auth-send").await?;
+    wait_text(client, "#auth-decoded", "Password").await?;
+    let password_type = client
+        .find(Locator::Css("#auth-pass"))
+        .await?
+        .attr("type")
+        .await?;
+    assert_eq!(
+        password_type.as_deref(),
+        Some("password"),
+        "the password is typed masked"
+    );
+    fill(client, "#auth-pass", "demo").await?;
+    click(client, "#auth-send").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="235"]"#,
+        "235 after AUTH LOGIN",
+    )
+    .await?;
+    wait_step(client, 2).await?;
+    let sent = texts(client, "#transcript .line.client .text").await?;
+    assert_eq!(
+        sent,
+        ["EHLO me", "AUTH LOGIN", "ZGVtbw==", "********"],
+        "the username goes out in base64, the password is masked"
+    );
+
+    // The message, pasted: each command waits for its reply, the body lines flow.
+    client
+        .execute(
+            "const data = new DataTransfer();
+             data.setData('text/plain', arguments[0]);
+             document.getElementById('command').dispatchEvent(
+                 new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+            vec![serde_json::json!(
+                "MAIL FROM:<demo@example.org>\nRCPT TO:<friend@example.org>\nDATA\n\
+                 Subject: Hello from the browser test\nFrom: demo@example.org\n\
+                 To: friend@example.org\n\nHi!\n.\n"
+            )],
+        )
+        .await
+        .context("pasting the message")?;
+    wait_step(client, 7).await?;
+    for step in 3..=7 {
+        wait_step(client, step).await?;
+    }
+    let subject = poll_until("the message in the mailbox panel", STEP, || async {
+        let subjects = texts(client, "#mailbox-list .subject").await?;
+        Ok(subjects
+            .into_iter()
+            .find(|s| s == "Hello from the browser test"))
+    })
+    .await?;
+    ensure!(!subject.is_empty());
+
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("QUIT{}", char::from(Key::Enter)))
+        .await?;
+    wait_step(client, 8).await?;
+    ensure!(
+        !client
+            .find_all(Locator::Css("#lesson .lesson-done"))
+            .await?
+            .is_empty(),
+        "the lesson says it is complete"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starttls_in_the_browser_marks_lines_encrypted() -> anyhow::Result<()> {
+    tokio::time::timeout(BUDGET, starttls_session())
+        .await
+        .with_context(|| {
+            format!(
+                "the browser test did not finish within {} s",
+                BUDGET.as_secs()
+            )
+        })?
+}
+
+async fn starttls_session() -> anyhow::Result<()> {
+    // The sandbox's certificate is self-signed: this bridge lets the page accept it.
+    let config = bridge::Config {
+        unsafe_allow_insecure_tls: true,
+        sandbox: Box::new(bridge::sandbox::SandboxConfig::default()),
+        ..bridge::Config::default()
+    };
+    let (http, _handle) = start_bridge_with(config).await;
+    let about = get_json(http, "/api/sandbox").await;
+    let smtp: std::net::SocketAddr = about["listen"]
+        .as_str()
+        .and_then(|a| a.parse().ok())
+        .with_context(|| format!("/api/sandbox names no address: {about}"))?;
+    let browser = Browser::start().await?;
+    let result = starttls(&browser, &format!("http://{http}/"), smtp).await;
+    let shot = browser.screenshot("browser-starttls").await;
+    let result = match (result, shot) {
+        (Ok(()), _) => Ok(()),
+        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
+        (Err(err), Err(_)) => Err(err),
+    };
+    let quit = browser.quit().await;
+    result?;
+    quit
+}
+
+/// STARTTLS typed by hand: the TLS facts appear, the session asks for EHLO again, and the
+/// lines after the handshake are marked encrypted (those before are not).
+async fn starttls(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> anyhow::Result<()> {
+    let client = browser.client();
+    client.goto(page).await?;
+    client
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("#command"))
+        .await
+        .context("the app did not mount")?;
+    select(client, "#lang", "en").await?;
+    fill(client, "#host", &smtp.ip().to_string()).await?;
+    fill(client, "#port", &smtp.port().to_string()).await?;
+    select(client, "#tls", "starttls").await?;
+    click(client, "#insecure").await?;
+    click(client, "#connect").await?;
+    wait_for_line(client, r#".line.server[data-code="220"]"#, "the greeting").await?;
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("EHLO me{}", char::from(Key::Enter)))
+        .await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="250"][data-last="true"]"#,
+        "the EHLO reply",
+    )
+    .await?;
+    command
+        .send_keys(&format!("STARTTLS{}", char::from(Key::Enter)))
+        .await?;
+    let version = wait_text(client, "#tls-panel", "TLSv1.").await?;
+    ensure!(
+        version.contains("demo") || version.contains("TLSv1."),
+        "the TLS panel shows the facts: {version:?}"
+    );
+    poll_until("the prompt to ask for EHLO again", STEP, || async {
+        Ok((text_of(client, "#prompt").await? == "HELO>").then_some(()))
+    })
+    .await?;
+    let plain = texts(client, "#transcript .line.encrypted .text").await?;
+    ensure!(
+        plain.is_empty(),
+        "nothing before the handshake is encrypted: {plain:?}"
+    );
+    command
+        .send_keys(&format!("EHLO me{}", char::from(Key::Enter)))
+        .await?;
+    poll_until("the encrypted EHLO reply", STEP, || async {
+        let encrypted = texts(client, "#transcript .line.server.encrypted .text").await?;
+        Ok(encrypted.last().filter(|l| l.starts_with("250 ")).cloned())
+    })
+    .await?;
+    let sent = texts(client, "#transcript .line.client.encrypted .text").await?;
+    assert_eq!(sent, ["EHLO me"], "the second EHLO went inside TLS");
+    let notes = texts(client, "#transcript .line.note .text").await?;
+    ensure!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("TLS established: TLSv1.")),
+        "the transcript notes the handshake: {notes:?}"
+    );
+    Ok(())
+}
+
+/// Waits until lesson step `index` is checked off.
+async fn wait_step(client: &Client, index: usize) -> anyhow::Result<()> {
+    let css = format!(r#"#lesson .step[data-step="{index}"][data-done="true"]"#);
+    let found = poll_until(
+        &format!("lesson step {index} to be checked off"),
+        STEP,
+        || async { Ok((!client.find_all(Locator::Css(&css)).await?.is_empty()).then_some(())) },
+    )
+    .await;
+    if let Err(err) = found {
+        let transcript = texts(client, "#transcript .line .text")
+            .await
+            .unwrap_or_default();
+        return Err(err.context(format!("transcript so far: {transcript:#?}")));
+    }
+    Ok(())
+}
+
+/// Waits until the element `css` exists and its text contains `needle`; returns the text.
+async fn wait_text(client: &Client, css: &str, needle: &str) -> anyhow::Result<String> {
+    poll_until(&format!("{css} to say {needle:?}"), STEP, || async {
+        Ok(match client.find_all(Locator::Css(css)).await?.first() {
+            Some(e) => Some(e.text().await?).filter(|t| t.contains(needle)),
+            None => None,
+        })
+    })
+    .await
+}
+
+/// A swaks transcript of an AUTH LOGIN session, for the paste view.
+const SWAKS_AUTH: &str = "=== Trying mx.example.org:587...
+<-  220 mx.example.org ESMTP
+ -> EHLO me
+<-  250-mx.example.org
+<-  250 AUTH LOGIN PLAIN
+ -> AUTH LOGIN
+<-  334 VXNlcm5hbWU6
+ -> YWxpY2U=
+<-  334 UGFzc3dvcmQ6
+ -> czNjcmV0
+<-  235 2.7.0 Authentication successful
+ -> QUIT
+<-  221 2.0.0 Bye
+";
+
+async fn text_of(client: &Client, css: &str) -> anyhow::Result<String> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("finding {css}"))?
+        .text()
+        .await
+        .with_context(|| format!("reading {css}"))
+}
+
+async fn select(client: &Client, css: &str, value: &str) -> anyhow::Result<()> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("finding {css}"))?
+        .select_by_value(value)
+        .await
+        .with_context(|| format!("selecting {value} in {css}"))
+}
+
+/// Switches to `theme` with the theme button (the first theme follows the system's).
+async fn set_theme(client: &Client, theme: &str) -> anyhow::Result<()> {
+    let current = || async {
+        client
+            .execute("return document.documentElement.dataset.theme", vec![])
+            .await
+            .context("reading data-theme")
+    };
+    if current().await? != theme {
+        click(client, "#theme").await?;
+    }
+    poll_until(&format!("the {theme} theme"), STEP, || async {
+        Ok((current().await? == theme).then_some(()))
+    })
+    .await
+}
+
+async fn export_value(client: &Client) -> anyhow::Result<String> {
+    poll_until("the export box", STEP, || async {
+        Ok(
+            match client
+                .find_all(Locator::Css("#export-output"))
+                .await?
+                .first()
+            {
+                Some(area) => area.prop("value").await?.filter(|v| !v.is_empty()),
+                None => None,
+            },
+        )
+    })
+    .await
 }
 
 /// The user's steps: open the page, connect to Postfix, greet it with EHLO, quit.

@@ -1,0 +1,618 @@
+//! The page's own words in English and Simplified Chinese.
+//!
+//! Annotations of SMTP lines come from `protocol` in either [`Lang`]; this module holds
+//! everything else the page says: labels, hints, notices and error sentences. Each language
+//! is one [`Ui`] value, so a string missing in one language is a compile error, and
+//! sentences with values in them are functions that match on the language.
+
+use protocol::lang::Lang;
+use protocol::wire::{ErrorCode, TlsMode};
+
+use crate::state::{FormError, Notice, SendError};
+
+/// The fixed strings of the page in one language.
+#[derive(Debug)]
+pub struct Ui {
+    /// The page title.
+    pub title: &'static str,
+    /// Status when there is no connection.
+    pub not_connected: &'static str,
+    /// Form labels.
+    pub host: &'static str,
+    /// Form labels.
+    pub port: &'static str,
+    /// Form labels.
+    pub tls: &'static str,
+    /// TLS select options: none, STARTTLS, implicit.
+    pub tls_options: [&'static str; 3],
+    /// Buttons.
+    pub connect: &'static str,
+    /// Buttons.
+    pub disconnect: &'static str,
+    /// The heading of the port presets.
+    pub presets: &'static str,
+    /// Send button.
+    pub send: &'static str,
+    /// Send a line despite the warning.
+    pub send_anyway: &'static str,
+    /// Placeholder when lines can be sent.
+    pub placeholder_ready: &'static str,
+    /// Placeholder when not connected.
+    pub placeholder_idle: &'static str,
+    /// The hint in an empty transcript, before the examples.
+    pub empty_hint: &'static str,
+    /// Heading of the validation warning.
+    pub warning_title: &'static str,
+    /// How to go on after a warning.
+    pub warning_hint: &'static str,
+    /// Label of the input.
+    pub command_label: &'static str,
+    /// Keyboard help under the prompt.
+    pub keys_hint: &'static str,
+    /// Annotation sections.
+    pub reference: &'static str,
+    /// Annotation sections.
+    pub next_steps: &'static str,
+    /// Annotation sections.
+    pub findings: &'static str,
+    /// Marker on lines sent inside TLS.
+    pub encrypted: &'static str,
+    /// AUTH helper heading.
+    pub auth_title: &'static str,
+    /// AUTH helper: the decoded prompt.
+    pub auth_asks: &'static str,
+    /// AUTH helper: username field.
+    pub username: &'static str,
+    /// AUTH helper: password field.
+    pub password: &'static str,
+    /// AUTH helper: encode-and-send button.
+    pub auth_send: &'static str,
+    /// AUTH helper: start LOGIN.
+    pub auth_login: &'static str,
+    /// AUTH helper: send AUTH PLAIN.
+    pub auth_plain: &'static str,
+    /// AUTH helper: how it works.
+    pub auth_note: &'static str,
+    /// Capabilities table heading.
+    pub caps_title: &'static str,
+    /// Capabilities table columns.
+    pub caps_columns: [&'static str; 3],
+    /// Capabilities before EHLO.
+    pub caps_empty: &'static str,
+    /// View tabs.
+    pub tab_terminal: &'static str,
+    /// View tabs.
+    pub tab_paste: &'static str,
+    /// Paste view label.
+    pub paste_label: &'static str,
+    /// Paste view button.
+    pub paste_annotate: &'static str,
+    /// Paste view: detected format.
+    pub paste_format: &'static str,
+    /// Export buttons.
+    pub export_text: &'static str,
+    /// Export buttons.
+    pub export_json: &'static str,
+    /// Export: copy.
+    pub copy: &'static str,
+    /// Export: copied.
+    pub copied: &'static str,
+    /// Export: close the box.
+    pub close: &'static str,
+    /// Language select label.
+    pub language: &'static str,
+    /// Theme button label when dark (switches to light).
+    pub theme_light: &'static str,
+    /// Theme button label when light (switches to dark).
+    pub theme_dark: &'static str,
+    /// Legend entries: you, server, 2xx, 3xx, 4xx, 5xx.
+    pub legend: [&'static str; 6],
+    /// Arrow titles: client, server.
+    pub dir_titles: [&'static str; 2],
+    /// The line "lines queued".
+    pub queued: &'static str,
+    /// Completion suggestions label.
+    pub suggestions: &'static str,
+    /// The "accept unverified certificates" checkbox.
+    pub insecure: &'static str,
+    /// TLS panel heading.
+    pub tls_title: &'static str,
+    /// TLS panel rows: version, cipher, verified, subject, issuer, names, valid.
+    pub tls_fields: [&'static str; 7],
+    /// Yes / no.
+    pub yes_no: [&'static str; 2],
+    /// Lesson panel heading.
+    pub lesson_title: &'static str,
+    /// Lesson: all done.
+    pub lesson_done: &'static str,
+    /// Lesson: the sandbox's demo account.
+    pub lesson_demo: &'static str,
+    /// Mailbox panel heading.
+    pub mailbox_title: &'static str,
+    /// Mailbox: reload.
+    pub refresh: &'static str,
+    /// Mailbox: nothing yet.
+    pub mailbox_empty: &'static str,
+    /// Mailbox: no subject.
+    pub no_subject: &'static str,
+    /// The swaks export button.
+    pub export_swaks: &'static str,
+    /// The share-link button.
+    pub share: &'static str,
+    /// Heading of a transcript opened from a link.
+    pub shared_title: &'static str,
+}
+
+/// English.
+pub const EN: Ui = Ui {
+    title: "SMTP Playground",
+    not_connected: "Not connected",
+    host: "Host",
+    port: "Port",
+    tls: "TLS",
+    tls_options: [
+        "None (plain TCP)",
+        "STARTTLS (upgrade after EHLO)",
+        "Implicit TLS (e.g. port 465)",
+    ],
+    connect: "Connect",
+    disconnect: "Disconnect",
+    presets: "Presets",
+    send: "Send",
+    send_anyway: "Send anyway",
+    placeholder_ready: "Type a command, e.g. EHLO me",
+    placeholder_idle: "Connect to a server first",
+    empty_hint: "Choose a server above and press Connect. The server's greeting appears here; then type SMTP commands such as",
+    warning_title: "This line will probably fail",
+    warning_hint: "Press Enter again (or Send anyway) to send it as it is: the server's real answer is part of the lesson. Or change the line.",
+    command_label: "SMTP command",
+    keys_hint: "Enter send · ↑↓ history · Tab complete · Ctrl+L clear · Esc cancel",
+    reference: "Reference",
+    next_steps: "What you can type next",
+    findings: "Noticed in this line",
+    encrypted: "encrypted",
+    auth_title: "AUTH helper",
+    auth_asks: "The server asks for",
+    username: "Username",
+    password: "Password",
+    auth_send: "Encode in base64 and send",
+    auth_login: "Start AUTH LOGIN",
+    auth_plain: "Send AUTH PLAIN",
+    auth_note: "Base64 is an encoding, not encryption: anyone who sees the line can decode it. Passwords are masked in the transcript and exports.",
+    caps_title: "What the server supports (EHLO)",
+    caps_columns: ["Keyword", "Defined in", "What it means"],
+    caps_empty: "Send EHLO to see the server's extensions here.",
+    tab_terminal: "Terminal",
+    tab_paste: "Paste a transcript",
+    paste_label: "Paste a swaks, C:/S:, smtplib or telnet transcript",
+    paste_annotate: "Annotate",
+    paste_format: "Format",
+    export_text: "Export text",
+    export_json: "Export JSON",
+    copy: "Copy",
+    copied: "Copied",
+    close: "Close",
+    language: "Language",
+    theme_light: "Light theme",
+    theme_dark: "Dark theme",
+    legend: [
+        "→ you",
+        "← server",
+        "2xx done",
+        "3xx go on",
+        "4xx try later",
+        "5xx failed",
+    ],
+    dir_titles: ["sent by you to the server", "sent by the server"],
+    queued: "lines waiting to be sent",
+    suggestions: "Completions",
+    insecure: "Accept an unverified certificate",
+    tls_title: "TLS",
+    tls_fields: [
+        "Version",
+        "Cipher",
+        "Certificate verified",
+        "Subject",
+        "Issuer",
+        "Names",
+        "Valid",
+    ],
+    yes_no: ["yes", "no"],
+    lesson_title: "Lesson: send your first mail",
+    lesson_done: "Done! Your message is in the sandbox mailbox below.",
+    lesson_demo: "Sandbox account",
+    mailbox_title: "Sandbox mailbox",
+    refresh: "Refresh",
+    mailbox_empty: "No mail yet: finish the lesson against the sandbox and it appears here.",
+    no_subject: "(no subject)",
+    export_swaks: "swaks command",
+    share: "Share link",
+    shared_title: "A shared transcript (read-only). Nothing of it was stored on a server: it is all in the link.",
+};
+
+/// Simplified Chinese.
+pub const ZH: Ui = Ui {
+    title: "SMTP 练习场",
+    not_connected: "未连接",
+    host: "主机",
+    port: "端口",
+    tls: "TLS",
+    tls_options: [
+        "无（明文 TCP）",
+        "STARTTLS（EHLO 后升级）",
+        "隐式 TLS（如 465 端口）",
+    ],
+    connect: "连接",
+    disconnect: "断开",
+    presets: "预设",
+    send: "发送",
+    send_anyway: "仍然发送",
+    placeholder_ready: "输入命令，例如 EHLO me",
+    placeholder_idle: "请先连接服务器",
+    empty_hint: "在上方选择服务器并点击“连接”。服务器的欢迎信息会显示在这里；然后输入 SMTP 命令，例如",
+    warning_title: "这一行很可能会失败",
+    warning_hint: "再按一次回车（或点击“仍然发送”）即可原样发送：服务器真实的回复也是学习的一部分。也可以修改这一行。",
+    command_label: "SMTP 命令",
+    keys_hint: "回车 发送 · ↑↓ 历史 · Tab 补全 · Ctrl+L 清屏 · Esc 取消",
+    reference: "参考",
+    next_steps: "接下来可以输入",
+    findings: "这一行的问题",
+    encrypted: "已加密",
+    auth_title: "AUTH 助手",
+    auth_asks: "服务器要求输入",
+    username: "用户名",
+    password: "密码",
+    auth_send: "Base64 编码后发送",
+    auth_login: "开始 AUTH LOGIN",
+    auth_plain: "发送 AUTH PLAIN",
+    auth_note: "Base64 只是编码，不是加密：看到这一行的人都能解码。密码在记录和导出中会被遮盖。",
+    caps_title: "服务器支持的功能（EHLO）",
+    caps_columns: ["关键字", "定义于", "含义"],
+    caps_empty: "发送 EHLO 后，这里会列出服务器的扩展。",
+    tab_terminal: "终端",
+    tab_paste: "粘贴会话记录",
+    paste_label: "粘贴 swaks、C:/S:、smtplib 或 telnet 会话记录",
+    paste_annotate: "注释",
+    paste_format: "格式",
+    export_text: "导出文本",
+    export_json: "导出 JSON",
+    copy: "复制",
+    copied: "已复制",
+    close: "关闭",
+    language: "语言",
+    theme_light: "浅色主题",
+    theme_dark: "深色主题",
+    legend: [
+        "→ 你",
+        "← 服务器",
+        "2xx 完成",
+        "3xx 继续",
+        "4xx 稍后重试",
+        "5xx 失败",
+    ],
+    dir_titles: ["你发送给服务器的", "服务器发送的"],
+    queued: "行等待发送",
+    suggestions: "补全",
+    insecure: "接受未经验证的证书",
+    tls_title: "TLS",
+    tls_fields: [
+        "版本",
+        "加密套件",
+        "证书已验证",
+        "主体",
+        "签发者",
+        "名称",
+        "有效期",
+    ],
+    yes_no: ["是", "否"],
+    lesson_title: "课程：发送你的第一封邮件",
+    lesson_done: "完成！你的邮件在下方的沙盒邮箱里。",
+    lesson_demo: "沙盒账号",
+    mailbox_title: "沙盒邮箱",
+    refresh: "刷新",
+    mailbox_empty: "还没有邮件：在沙盒上完成课程后，邮件会出现在这里。",
+    no_subject: "（无主题）",
+    export_swaks: "swaks 命令",
+    share: "分享链接",
+    shared_title: "分享的会话记录（只读）。它没有存储在任何服务器上：全部内容都在链接里。",
+};
+
+/// The strings for `lang`.
+pub fn ui(lang: Lang) -> &'static Ui {
+    match lang {
+        Lang::En => &EN,
+        Lang::ZhCn => &ZH,
+    }
+}
+
+/// The name of a language in itself, for the language menu.
+pub fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "English",
+        Lang::ZhCn => "简体中文",
+    }
+}
+
+/// A short description of a TLS mode, e.g. for "Connected to … (STARTTLS)".
+pub fn tls_label(lang: Lang, tls: TlsMode) -> &'static str {
+    match (lang, tls) {
+        (Lang::En, TlsMode::None) => "no TLS",
+        (Lang::ZhCn, TlsMode::None) => "无 TLS",
+        (_, TlsMode::Starttls) => "STARTTLS",
+        (Lang::En, TlsMode::Implicit) => "implicit TLS",
+        (Lang::ZhCn, TlsMode::Implicit) => "隐式 TLS",
+    }
+}
+
+/// The status line in the header.
+pub fn connecting_to(lang: Lang, target: &str) -> String {
+    match lang {
+        Lang::En => format!("Connecting to {target}…"),
+        Lang::ZhCn => format!("正在连接 {target}…"),
+    }
+}
+
+/// The status line in the header.
+pub fn connected_to(lang: Lang, peer: &str, tls: TlsMode) -> String {
+    let tls = tls_label(lang, tls);
+    match lang {
+        Lang::En => format!("Connected to {peer} ({tls})"),
+        Lang::ZhCn => format!("已连接到 {peer}（{tls}）"),
+    }
+}
+
+/// What an error code from the bridge means, as a sentence for a person.
+pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
+    let (en, zh) = match code {
+        ErrorCode::BadMessage => (
+            "The bridge could not understand a message from this page.",
+            "桥接服务无法理解本页面发送的消息。",
+        ),
+        ErrorCode::NotConnected => (
+            "The bridge is not connected to an SMTP server yet.",
+            "桥接服务尚未连接到 SMTP 服务器。",
+        ),
+        ErrorCode::AlreadyConnected => (
+            "This session is already connected; disconnect before connecting again.",
+            "此会话已连接；请先断开再重新连接。",
+        ),
+        ErrorCode::InvalidTarget => (
+            "The bridge does not allow connecting to that host or port.",
+            "桥接服务不允许连接到该主机或端口。",
+        ),
+        ErrorCode::ResolveFailed => (
+            "The host name could not be resolved to an address.",
+            "无法解析该主机名。",
+        ),
+        ErrorCode::ConnectFailed => (
+            "The SMTP server could not be reached or refused the connection.",
+            "无法连接到 SMTP 服务器，或服务器拒绝了连接。",
+        ),
+        ErrorCode::ConnectTimeout => (
+            "The SMTP server did not accept the connection in time.",
+            "SMTP 服务器没有及时接受连接。",
+        ),
+        ErrorCode::TlsUnavailable => (
+            "The bridge cannot use the selected TLS mode.",
+            "桥接服务无法使用所选的 TLS 模式。",
+        ),
+        ErrorCode::InvalidLine => (
+            "The bridge refused the line, so it was not sent.",
+            "桥接服务拒绝了这一行，因此没有发送。",
+        ),
+        ErrorCode::ServerLineTooLong => (
+            "The server sent a line longer than the bridge accepts; it was skipped.",
+            "服务器发送的一行超过了桥接服务允许的长度，已跳过。",
+        ),
+        ErrorCode::UpstreamIo => (
+            "Reading from or writing to the SMTP server failed.",
+            "读写 SMTP 服务器失败。",
+        ),
+        ErrorCode::InsecureNotAllowed => (
+            "This bridge does not allow accepting unverified certificates.",
+            "此桥接服务不允许接受未经验证的证书。",
+        ),
+        ErrorCode::TlsHandshakeFailed => (
+            "The TLS handshake with the server failed.",
+            "与服务器的 TLS 握手失败。",
+        ),
+        ErrorCode::CertificateRejected => (
+            "The server's certificate failed verification, so the connection was not trusted.",
+            "服务器的证书未通过验证，因此连接不可信。",
+        ),
+        ErrorCode::PlaintextDiscarded => (
+            "The server sent unencrypted bytes right after agreeing to STARTTLS; they were discarded (RFC 3207 4.2).",
+            "服务器在同意 STARTTLS 之后立即发送了未加密的数据，这些数据已被丢弃（RFC 3207 4.2）。",
+        ),
+        ErrorCode::ReplyTimeout => ("The server did not answer in time.", "服务器没有及时回复。"),
+        ErrorCode::Unknown => (
+            "The bridge reported an error this page does not know about.",
+            "桥接服务报告了一个本页面不认识的错误。",
+        ),
+    };
+    pick(lang, en, zh)
+}
+
+fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::ZhCn => zh,
+    }
+}
+
+fn form_error(lang: Lang, err: &FormError) -> String {
+    match (lang, err) {
+        (Lang::En, _) => err.to_string(),
+        (Lang::ZhCn, FormError::EmptyHost) => "请输入 SMTP 服务器的主机名或 IP 地址".to_owned(),
+        (Lang::ZhCn, FormError::BadHost(host)) => format!("主机 {host:?} 含有空格或控制字符"),
+        (Lang::ZhCn, FormError::BadPort(port)) => {
+            format!("端口 {port:?} 不是 1 到 65535 之间的数字")
+        }
+    }
+}
+
+fn send_error(lang: Lang, err: &SendError) -> String {
+    match (lang, err) {
+        (Lang::En, _) => capitalise(&err.to_string()),
+        (Lang::ZhCn, SendError::NotConnected) => "未连接：请先连接服务器".to_owned(),
+        (Lang::ZhCn, SendError::Invalid(inner)) => format!("这一行没有发送：{inner}"),
+    }
+}
+
+/// A notice of the page or the bridge as a sentence in `lang`.
+pub fn notice(lang: Lang, notice: &Notice) -> String {
+    let zh = lang == Lang::ZhCn;
+    match notice {
+        Notice::Connecting { target, tls } => {
+            let tls = tls_label(lang, *tls);
+            if zh {
+                format!("正在连接 {target}（{tls}）…")
+            } else {
+                format!("Connecting to {target} ({tls})…")
+            }
+        }
+        Notice::Connected { target, peer, tls } => {
+            let tls = tls_label(lang, *tls);
+            match (zh, peer == target) {
+                (false, true) => format!("Connected to {target} ({tls})."),
+                (false, false) => format!("Connected to {target} (address {peer}, {tls})."),
+                (true, true) => format!("已连接到 {target}（{tls}）。"),
+                (true, false) => format!("已连接到 {target}（地址 {peer}，{tls}）。"),
+            }
+        }
+        Notice::Closed { reason } => match (zh, reason.trim().is_empty()) {
+            (false, true) => "Connection closed.".to_owned(),
+            (false, false) => format!("Connection closed: {reason}."),
+            (true, true) => "连接已关闭。".to_owned(),
+            (true, false) => format!("连接已关闭：{reason}。"),
+        },
+        Notice::Disconnected => pick(lang, "Disconnected.", "已断开。").to_owned(),
+        Notice::FormRejected(err) => {
+            let err = form_error(lang, err);
+            if zh {
+                format!("无法连接：{err}。")
+            } else {
+                format!("Cannot connect: {err}.")
+            }
+        }
+        Notice::SendRefused(err) => {
+            let err = send_error(lang, err);
+            if zh {
+                format!("{err}。")
+            } else {
+                format!("{err}.")
+            }
+        }
+        Notice::BridgeError { code, message } => {
+            let sentence = error_sentence(lang, *code);
+            let message = message.trim();
+            match (zh, message.is_empty()) {
+                (_, true) => sentence.to_owned(),
+                (false, false) => format!("{} ({message}).", sentence.trim_end_matches('.')),
+                (true, false) => format!("{}（{message}）。", sentence.trim_end_matches('。')),
+            }
+        }
+        Notice::Undecodable { detail } => {
+            if zh {
+                format!("桥接服务发送了本页面无法理解的消息（{detail}）。")
+            } else {
+                format!("The bridge sent a message this page does not understand ({detail}).")
+            }
+        }
+        Notice::SocketClosed { detail } => {
+            if zh {
+                format!("与桥接服务的连接已断开（{detail}）。")
+            } else {
+                format!("Lost the connection to the bridge ({detail}).")
+            }
+        }
+        Notice::Remark { text } => text.clone(),
+        Notice::Tls { summary } => {
+            if zh {
+                format!("TLS 已建立：{summary}")
+            } else {
+                format!("TLS established: {summary}")
+            }
+        }
+    }
+}
+
+/// `text` with its first letter in upper case, for errors shown as sentences.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_has_a_distinct_sentence_in_each_language() {
+        let codes = [
+            ErrorCode::BadMessage,
+            ErrorCode::NotConnected,
+            ErrorCode::AlreadyConnected,
+            ErrorCode::InvalidTarget,
+            ErrorCode::ResolveFailed,
+            ErrorCode::ConnectFailed,
+            ErrorCode::ConnectTimeout,
+            ErrorCode::TlsUnavailable,
+            ErrorCode::InvalidLine,
+            ErrorCode::ServerLineTooLong,
+            ErrorCode::UpstreamIo,
+            ErrorCode::InsecureNotAllowed,
+            ErrorCode::TlsHandshakeFailed,
+            ErrorCode::CertificateRejected,
+            ErrorCode::PlaintextDiscarded,
+            ErrorCode::ReplyTimeout,
+            ErrorCode::Unknown,
+        ];
+        for (lang, end) in [(Lang::En, '.'), (Lang::ZhCn, '。')] {
+            let sentences: std::collections::HashSet<_> =
+                codes.iter().map(|&c| error_sentence(lang, c)).collect();
+            assert_eq!(sentences.len(), codes.len());
+            for sentence in sentences {
+                assert!(sentence.ends_with(end), "{sentence:?} is a sentence");
+            }
+        }
+    }
+
+    #[test]
+    fn notices_read_as_sentences_in_both_languages() {
+        let closed = Notice::Closed {
+            reason: "the server closed the connection".into(),
+        };
+        assert_eq!(
+            notice(Lang::En, &closed),
+            "Connection closed: the server closed the connection."
+        );
+        assert!(notice(Lang::ZhCn, &closed).starts_with("连接已关闭"));
+        let error = Notice::BridgeError {
+            code: ErrorCode::ConnectFailed,
+            message: "refused".into(),
+        };
+        assert_eq!(
+            notice(Lang::En, &error),
+            "The SMTP server could not be reached or refused the connection (refused)."
+        );
+        assert_eq!(
+            notice(Lang::ZhCn, &error),
+            "无法连接到 SMTP 服务器，或服务器拒绝了连接（refused）。"
+        );
+        assert_eq!(
+            notice(Lang::En, &Notice::SendRefused(SendError::NotConnected)),
+            "Not connected: connect to a server first."
+        );
+    }
+
+    #[test]
+    fn both_languages_differ_where_it_matters() {
+        assert_ne!(EN.connect, ZH.connect);
+        assert_ne!(EN.warning_title, ZH.warning_title);
+        assert_eq!(tls_label(Lang::ZhCn, TlsMode::Starttls), "STARTTLS");
+    }
+}

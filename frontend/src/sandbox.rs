@@ -1,0 +1,140 @@
+//! What the bridge's sandbox API says, read from its JSON (`bridge::sandbox::api`): where
+//! the sandbox SMTP server listens and its demo account (`GET /api/sandbox`), and the
+//! mailbox (`GET /api/messages`). Parsing is lenient: a missing field becomes a default,
+//! so a newer bridge with more fields still works.
+
+use serde_json::Value;
+
+/// How to reach the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SandboxInfo {
+    /// Whether the bridge runs a sandbox.
+    pub enabled: bool,
+    /// `host:port` it listens on, e.g. `127.0.0.1:2525`.
+    pub listen: Option<String>,
+    /// The demo account for AUTH.
+    pub demo: Option<(String, String)>,
+}
+
+impl SandboxInfo {
+    /// The host and port to connect to, when the sandbox listens.
+    pub fn target(&self) -> Option<(String, u16)> {
+        let listen = self.listen.as_deref().filter(|_| self.enabled)?;
+        let (host, port) = listen.rsplit_once(':')?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        Some((host.to_owned(), port.parse().ok()?))
+    }
+}
+
+/// One message in the sandbox's mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageSummary {
+    /// The mailbox's id.
+    pub id: u64,
+    /// The envelope sender (`MAIL FROM`); empty for `<>`.
+    pub from: String,
+    /// The envelope recipients.
+    pub to: Vec<String>,
+    /// The Subject header, if any.
+    pub subject: Option<String>,
+    /// When it arrived, RFC 3339.
+    pub received_at: String,
+    /// Size in octets.
+    pub size: u64,
+}
+
+/// Why an API answer could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the bridge's answer is not what this page expects: {0}")]
+pub struct ApiError(pub String);
+
+fn parse(text: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(text).map_err(|err| ApiError(err.to_string()))
+}
+
+fn string(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// Reads `GET /api/sandbox`.
+///
+/// # Errors
+///
+/// When the text is not JSON.
+pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
+    let value = parse(text)?;
+    let demo = &value["demo_account"];
+    Ok(SandboxInfo {
+        enabled: value["enabled"].as_bool().unwrap_or(false),
+        listen: value["listen"].as_str().map(str::to_owned),
+        demo: demo["user"]
+            .as_str()
+            .map(|user| (user.to_owned(), string(&demo["password"]))),
+    })
+}
+
+/// Reads `GET /api/messages`, newest first.
+///
+/// # Errors
+///
+/// When the text is not JSON or has no `messages` list.
+pub fn parse_messages(text: &str) -> Result<Vec<MessageSummary>, ApiError> {
+    let value = parse(text)?;
+    let list = value["messages"]
+        .as_array()
+        .ok_or_else(|| ApiError("no \"messages\" list".to_owned()))?;
+    Ok(list
+        .iter()
+        .map(|m| MessageSummary {
+            id: m["id"].as_u64().unwrap_or_default(),
+            from: string(&m["from"]),
+            to: m["to"]
+                .as_array()
+                .map(|to| to.iter().map(string).collect())
+                .unwrap_or_default(),
+            subject: m["subject"].as_str().map(str::to_owned),
+            received_at: string(&m["received_at"]),
+            size: m["size"].as_u64().unwrap_or_default(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sandbox_info_gives_the_target_and_demo_account() {
+        let info = parse_info(
+            r#"{"enabled":true,"listen":"127.0.0.1:40123","hostname":"sandbox.test",
+                "demo_account":{"user":"demo","password":"demo"},"starttls":true}"#,
+        )
+        .expect("valid");
+        assert_eq!(info.target(), Some(("127.0.0.1".to_owned(), 40123)));
+        assert_eq!(info.demo, Some(("demo".into(), "demo".into())));
+        let off = parse_info(r#"{"enabled":false,"listen":null}"#).expect("valid");
+        assert_eq!(off.target(), None);
+        let v6 = SandboxInfo {
+            enabled: true,
+            listen: Some("[::1]:2525".into()),
+            demo: None,
+        };
+        assert_eq!(v6.target(), Some(("::1".to_owned(), 2525)));
+        assert!(parse_info("<html>").is_err());
+    }
+
+    #[test]
+    fn the_mailbox_list_is_read() {
+        let list = parse_messages(
+            r#"{"messages":[{"id":7,"from":"alice@example.org","to":["bob@example.net"],
+                "subject":"Hello","size":321,"received_at":"2025-05-01T12:00:00Z"},
+                {"id":6,"from":"","to":[],"subject":null,"size":1,"received_at":""}],"count":2}"#,
+        )
+        .expect("valid");
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].subject.as_deref(), Some("Hello"));
+        assert_eq!(list[0].to, ["bob@example.net"]);
+        assert_eq!(list[1].subject, None);
+        assert!(parse_messages(r#"{"count":0}"#).is_err());
+    }
+}

@@ -1,0 +1,119 @@
+//! The browser around the page: remembered preferences (localStorage), the browser's
+//! language and colour scheme, the clipboard, the document's `lang` and theme attributes,
+//! and a clock. Every function degrades to a default when the API is missing (old
+//! browsers, storage disabled), because none of them is essential.
+
+use protocol::lang::Lang;
+
+use crate::state::Theme;
+
+const LANG_KEY: &str = "smtp-playground.lang";
+const THEME_KEY: &str = "smtp-playground.theme";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The language remembered, else the browser's (`navigator.language`), else English.
+pub fn initial_lang() -> Lang {
+    if let Some(tag) = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()) {
+        return Lang::from_tag(&tag);
+    }
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map_or(Lang::En, |tag| Lang::from_tag(&tag))
+}
+
+/// The theme remembered, else the system's preference, else dark.
+pub fn initial_theme() -> Theme {
+    if let Some(theme) = storage()
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .and_then(|name| Theme::from_name(&name))
+    {
+        return theme;
+    }
+    let light = web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-color-scheme: light)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches());
+    if light { Theme::Light } else { Theme::Dark }
+}
+
+/// Remembers the language and sets `<html lang>`, so screen readers pronounce it right.
+pub fn apply_lang(lang: Lang) {
+    if let Some(storage) = storage() {
+        // Storage can be full or disabled; the choice then lasts for this page only.
+        let _ = storage.set_item(LANG_KEY, lang.tag());
+    }
+    if let Some(root) = document_element() {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
+}
+
+/// Remembers the theme and sets `<html data-theme>`, which the stylesheet follows.
+pub fn apply_theme(theme: Theme) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(THEME_KEY, theme.as_str());
+    }
+    if let Some(root) = document_element() {
+        let _ = root.set_attribute("data-theme", theme.as_str());
+    }
+}
+
+fn document_element() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+/// Copies `text` to the clipboard; returns whether the browser offered to (the copy itself
+/// finishes asynchronously, and pages served over plain HTTP from elsewhere than
+/// localhost have no clipboard).
+pub fn copy(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    // The promise is dropped: a failed copy leaves the text selectable in the export box.
+    let _ = window.navigator().clipboard().write_text(text);
+    true
+}
+
+/// Milliseconds since the page started (`performance.now()`), for line times.
+pub fn now_ms() -> Option<f64> {
+    Some(web_sys::window()?.performance()?.now())
+}
+
+/// Marks the moment the terminal became interactive, for the Performance API
+/// (`performance.getEntriesByName("smtp-playground-interactive")`).
+pub fn mark_interactive() {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("smtp-playground-interactive");
+    }
+}
+
+/// Puts the keyboard focus on the command line (after choosing a lesson example).
+pub fn focus_command() {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("command"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = input.focus();
+    }
+}
+
+/// The page's `location.hash`, e.g. `#transcript=...`.
+pub fn hash() -> Option<String> {
+    web_sys::window()?.location().hash().ok()
+}
+
+/// This page's address (without its fragment) with `fragment` appended after `#`.
+pub fn link_with_fragment(fragment: &str) -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let base = location
+        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
+        .unwrap_or_default();
+    format!("{base}#{fragment}")
+}
