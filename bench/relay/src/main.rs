@@ -1,0 +1,280 @@
+//! `relay-bench`: the relay benchmark of issue 4. Compares the bridge with websocat and
+//! with direct TCP on loopback, alternating the three in rounds, and prints medians.
+//!
+//! Run it with `bench/relay/run.sh`, which builds everything in release, pins this process
+//! (the client) to one CPU and passes the relay's CPU; see `bench/README.md`.
+//!
+//! # Layout
+//!
+//! - `echo.rs`: the SMTP-like upstream server (`relay-bench echo`).
+//! - `procs.rs`: starting the processes under test pinned with `taskset`, reading their RSS.
+//! - `client.rs`: one SMTP session over each path (TCP, bridge JSON, websocat lines).
+//! - `body.rs`: the 25 MB DATA body, prebuilt for each path.
+//! - `measure.rs`: round trip, throughput, idle memory and session rate.
+//! - `report.rs`: medians, ratios against the targets, the Markdown table.
+
+mod body;
+mod client;
+mod echo;
+mod measure;
+mod procs;
+mod report;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, ensure};
+use clap::{Args, Parser, Subcommand};
+
+use client::Path;
+use measure::{Programs, Setup};
+use report::{Results, Sample};
+
+/// The bridge's largest WebSocket message (`MAX_MESSAGE` in bridge/src/ws.rs).
+const BRIDGE_MAX_MESSAGE: usize = 64 * 1024;
+
+#[derive(Debug, Parser)]
+#[command(name = "relay-bench")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the SMTP-like echo server (the upstream of every measurement).
+    Echo {
+        #[arg(long)]
+        listen: SocketAddr,
+        /// Exit after this many seconds even if nobody stops it.
+        #[arg(long, default_value_t = 3600)]
+        lifetime_secs: u64,
+    },
+    /// Run the benchmark and print the table.
+    Run(RunArgs),
+    /// Open idle sessions through a relay you started yourself and hold them, so a
+    /// profiler (heaptrack, perf) can look at it; see bench/README.md.
+    Hold {
+        /// `bridge` or `websocat` (or `direct`, straight to the upstream).
+        #[arg(long, value_parser = ["direct", "websocat", "bridge"])]
+        path: String,
+        /// The relay's address.
+        #[arg(long)]
+        relay: SocketAddr,
+        /// The SMTP server behind it (`relay-bench echo`).
+        #[arg(long)]
+        upstream: SocketAddr,
+        #[arg(long, default_value_t = 1_000)]
+        count: usize,
+        /// How long to hold them.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The bridge binary (`target/release/smtp-playground`).
+    #[arg(long)]
+    bridge: PathBuf,
+    /// The websocat binary.
+    #[arg(long)]
+    websocat: PathBuf,
+    /// Rounds; each measures direct TCP, websocat and the bridge, in rotating order.
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
+    /// CPU for the relay under test.
+    #[arg(long, default_value_t = 0)]
+    relay_cpu: usize,
+    /// CPU for the echo server (pin this client to it too).
+    #[arg(long, default_value_t = 1)]
+    client_cpu: usize,
+    /// Serial NOOP round trips per path and round.
+    #[arg(long, default_value_t = 20_000)]
+    round_trips: usize,
+    /// Sessions (connect, greeting, QUIT) per path and round.
+    #[arg(long, default_value_t = 2_000)]
+    sessions: usize,
+    /// Sessions in flight at once in the session-rate test.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Idle session counts for the memory test.
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000, 5_000])]
+    idle: Vec<usize>,
+    /// Skip the 25 MB DATA test (for a quick smoke run).
+    #[arg(long)]
+    no_data: bool,
+    /// Where the processes under test write their logs.
+    #[arg(long, default_value = "target/relay-bench")]
+    log_dir: PathBuf,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Echo {
+            listen,
+            lifetime_secs,
+        } => {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("could not listen on {listen}"))?;
+            echo::serve(listener, Duration::from_secs(lifetime_secs)).await?;
+            Ok(())
+        }
+        Command::Run(args) => run(args).await,
+        Command::Hold {
+            path,
+            relay,
+            upstream,
+            count,
+            seconds,
+        } => {
+            let path = match path.as_str() {
+                "direct" => Path::Direct,
+                "websocat" => Path::Websocat,
+                _ => Path::Bridge,
+            };
+            let target = client::Target {
+                path,
+                upstream,
+                relay,
+            };
+            let sessions = measure::open_idle(target, count).await?;
+            eprintln!("holding {} sessions for {seconds} s", sessions.len());
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+            Ok(())
+        }
+    }
+}
+
+async fn run(args: RunArgs) -> anyhow::Result<()> {
+    ensure!(args.rounds > 0, "--rounds must be at least 1");
+    std::fs::create_dir_all(&args.log_dir)
+        .with_context(|| format!("could not create {}", args.log_dir.display()))?;
+    // The processes append to these; each run starts them afresh.
+    for name in ["echo", "bridge", "websocat"] {
+        let _ = std::fs::remove_file(args.log_dir.join(format!("{name}.log")));
+    }
+    let programs = Programs {
+        bench: std::env::current_exe().context("where is this binary?")?,
+        bridge_flags: bridge_flags(&args.bridge)?,
+        bridge: args.bridge.clone(),
+        websocat: args.websocat.clone(),
+        relay_cpu: args.relay_cpu,
+        client_cpu: args.client_cpu,
+        log_dir: args.log_dir.clone(),
+    };
+    eprintln!("load before: {}", loadavg());
+    eprintln!("building the 25 MB body…");
+    let body = body::Body::new(BRIDGE_MAX_MESSAGE, client::WEBSOCAT_SUFFIX);
+    eprintln!(
+        "body: {} bytes, {} bridge messages, {} websocat messages",
+        body.size,
+        body.batches.len(),
+        body.lines.len()
+    );
+    let mut results = Results::default();
+    for round in 0..args.rounds {
+        for k in 0..Path::ALL.len() {
+            let path = Path::ALL[(round + k) % Path::ALL.len()];
+            let sample = measure_path(path, &programs, &args, &body)
+                .await
+                .with_context(|| format!("round {}, {}", round + 1, path.name()))?;
+            eprintln!(
+                "round {} {:>10}: rtt p50 {:.1} µs p99 {:.1} µs (cpu {:.1} µs), DATA {:.0} MB/s (cpu {:.2} ms/MB), idle {:?} KiB, {:.0} sessions/s (cpu {:.0} µs)",
+                round + 1,
+                path.name(),
+                sample.rt_p50_us,
+                sample.rt_p99_us,
+                sample.rt_cpu_us,
+                sample.data_mb_s,
+                sample.data_cpu_ms_per_mb,
+                sample
+                    .idle_kib
+                    .iter()
+                    .map(|kib| (kib * 10.0).round() / 10.0)
+                    .collect::<Vec<_>>(),
+                sample.sessions_per_s,
+                sample.session_cpu_us
+            );
+            results.samples[report::index(path)].push(sample);
+        }
+    }
+    eprintln!("load after: {}", loadavg());
+    println!("{}", results.markdown(&args.idle));
+    Ok(())
+}
+
+/// One path, one round: fresh processes for the timing tests, and fresh ones again for
+/// each memory count (memory freed earlier would hide growth).
+async fn measure_path(
+    path: Path,
+    programs: &Programs,
+    args: &RunArgs,
+    body: &body::Body,
+) -> anyhow::Result<Sample> {
+    let setup = Setup::start(path, programs).await?;
+    let rt = measure::round_trip(&setup, args.round_trips)
+        .await
+        .context("round trip")?;
+    let data = if args.no_data {
+        measure::Throughput {
+            mb_s: f64::NAN,
+            cpu_ms_per_mb: f64::NAN,
+        }
+    } else {
+        measure::throughput(&setup, body)
+            .await
+            .context("DATA throughput")?
+    };
+    let rate = measure::session_rate(&setup, args.sessions, args.concurrency)
+        .await
+        .context("session rate")?;
+    setup.stop().await?;
+    let mut idle_kib = Vec::new();
+    for &count in &args.idle {
+        let setup = Setup::start(path, programs).await?;
+        let kib = measure::idle_memory(&setup, count)
+            .await
+            .with_context(|| format!("{count} idle sessions"))?;
+        setup.stop().await?;
+        idle_kib.push(kib);
+    }
+    Ok(Sample {
+        rt_p50_us: rt.p50_us,
+        rt_p99_us: rt.p99_us,
+        rt_cpu_us: rt.cpu_us,
+        data_mb_s: data.mb_s,
+        data_cpu_ms_per_mb: data.cpu_ms_per_mb,
+        idle_kib,
+        sessions_per_s: rate.per_s,
+        session_cpu_us: rate.cpu_us,
+    })
+}
+
+/// `--no-sandbox` if this bridge has it (the sandbox SMTP server is not under test).
+fn bridge_flags(bridge: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let help = std::process::Command::new(bridge)
+        .args(["serve", "--help"])
+        .output()
+        .with_context(|| format!("could not run {}", bridge.display()))?;
+    let text = String::from_utf8_lossy(&help.stdout);
+    Ok(if text.contains("--no-sandbox") {
+        vec!["--no-sandbox".to_owned()]
+    } else {
+        Vec::new()
+    })
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
