@@ -88,9 +88,52 @@ impl Verb {
 
     /// The verb for a word, ignoring ASCII case; `None` for anything else.
     pub fn from_word(word: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|verb| verb.as_str().eq_ignore_ascii_case(word))
+        // This runs for every line, so instead of comparing the word with each verb in
+        // turn, its bytes are read as one integer and matched once. Every verb is made of
+        // letters, and for a letter `b & 0xDF` is its upper case; a byte that is not a letter
+        // never becomes one that way, so the masked comparison is exactly
+        // `eq_ignore_ascii_case`.
+        const fn word4(w: &[u8; 4]) -> u32 {
+            u32::from_le_bytes(*w)
+        }
+        const UPPER4: u32 = 0xDFDF_DFDF;
+        const HELO: u32 = word4(b"HELO");
+        const EHLO: u32 = word4(b"EHLO");
+        const MAIL: u32 = word4(b"MAIL");
+        const RCPT: u32 = word4(b"RCPT");
+        const DATA: u32 = word4(b"DATA");
+        const RSET: u32 = word4(b"RSET");
+        const VRFY: u32 = word4(b"VRFY");
+        const EXPN: u32 = word4(b"EXPN");
+        const HELP: u32 = word4(b"HELP");
+        const NOOP: u32 = word4(b"NOOP");
+        const QUIT: u32 = word4(b"QUIT");
+        const AUTH: u32 = word4(b"AUTH");
+        const BDAT: u32 = word4(b"BDAT");
+        const ETRN: u32 = word4(b"ETRN");
+        match *word.as_bytes() {
+            [a, b, c, d] => Some(match u32::from_le_bytes([a, b, c, d]) & UPPER4 {
+                HELO => Verb::Helo,
+                EHLO => Verb::Ehlo,
+                MAIL => Verb::Mail,
+                RCPT => Verb::Rcpt,
+                DATA => Verb::Data,
+                RSET => Verb::Rset,
+                VRFY => Verb::Vrfy,
+                EXPN => Verb::Expn,
+                HELP => Verb::Help,
+                NOOP => Verb::Noop,
+                QUIT => Verb::Quit,
+                AUTH => Verb::Auth,
+                BDAT => Verb::Bdat,
+                ETRN => Verb::Etrn,
+                _ => return None,
+            }),
+            [_, _, _, _, _, _, _, _] if word.eq_ignore_ascii_case("STARTTLS") => {
+                Some(Verb::StartTls)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -110,7 +153,12 @@ pub struct CommandLine<'a> {
 impl<'a> CommandLine<'a> {
     /// Splits a line into verb and arguments. Never fails; see the module documentation.
     pub fn parse(text: &'a str) -> Self {
-        let verb_end = text.find([' ', '\t']).unwrap_or(text.len());
+        // A byte search: space and tab are ASCII, so they never match inside a multi-byte
+        // character, and the result is the same as `str::find` without decoding chars.
+        let verb_end = text
+            .bytes()
+            .position(|b| b == b' ' || b == b'\t')
+            .unwrap_or(text.len());
         let verb_span = 0..verb_end;
         let args_start = (verb_end + 1).min(text.len());
         Self {
@@ -194,7 +242,7 @@ impl<'a> Command<'a> {
         check_line(text, &mut findings);
         let args = match line.verb {
             None => {
-                if !text.trim().is_empty() {
+                if !trim(text).is_empty() {
                     findings.push(finding(
                         Severity::Error,
                         "unknown-verb",
@@ -212,7 +260,7 @@ impl<'a> Command<'a> {
             Some(Verb::Mail) => parse_envelope(&line, "FROM:", &mut findings),
             Some(Verb::Rcpt) => parse_envelope(&line, "TO:", &mut findings),
             Some(Verb::Data | Verb::Rset | Verb::Quit | Verb::StartTls) => {
-                if !line.args().trim().is_empty() {
+                if !trim(line.args()).is_empty() {
                     findings.push(finding(
                         Severity::Warning,
                         "unexpected-argument",
@@ -227,7 +275,7 @@ impl<'a> Command<'a> {
                 Args::None
             }
             Some(Verb::Noop | Verb::Help | Verb::Vrfy | Verb::Expn | Verb::Etrn) => {
-                let text = line.args().trim();
+                let text = trim(line.args());
                 if text.is_empty()
                     && matches!(line.verb, Some(Verb::Vrfy | Verb::Expn | Verb::Etrn))
                 {
@@ -298,7 +346,7 @@ fn check_line(text: &str, findings: &mut Vec<Finding>) {
             "RFC 5321 4.5.3.1.4",
         ));
     }
-    if let Some(pos) = text.find(['\r', '\n', '\0']) {
+    if let Some(pos) = find_line_break_or_nul(text.as_bytes()) {
         findings.push(finding(
             Severity::Error,
             "control-character",
@@ -312,8 +360,51 @@ fn check_line(text: &str, findings: &mut Vec<Finding>) {
     }
 }
 
+/// `str::trim`, answered without decoding when the text starts and ends with an ASCII
+/// character that is not whitespace, as almost every argument does: such a character is
+/// the first (or last) char, and it is not White_Space, so `trim` would remove nothing.
+fn trim(text: &str) -> &str {
+    // The ASCII White_Space characters are TAB to CR (VT included) and space.
+    let keeps =
+        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' '));
+    if keeps(text.as_bytes().first()) && keeps(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
+/// The first CR, LF or NUL. Eight bytes are tested at a time: a word with no byte below 14
+/// (the case for almost every command) cannot hold one, and only a word that has such a
+/// byte is searched byte by byte.
+fn find_line_break_or_nul(bytes: &[u8]) -> Option<usize> {
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const FOURTEENS: u64 = u64::from_le_bytes([14; 8]);
+    let is_break = |b: &u8| matches!(b, b'\r' | b'\n' | 0);
+    let mut words = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for word in words.by_ref() {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(word);
+        let x = u64::from_le_bytes(buf);
+        // Non-zero exactly when some byte of `x` is below 14 ("hasless" from Bit Twiddling
+        // Hacks); which byte is left to the byte search.
+        if x.wrapping_sub(FOURTEENS) & !x & HIGHS != 0
+            && let Some(pos) = word.iter().position(is_break)
+        {
+            return Some(offset + pos);
+        }
+        offset += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(is_break)
+        .map(|pos| offset + pos)
+}
+
 fn parse_domain(line: &CommandLine<'_>, findings: &mut Vec<Finding>) -> Args {
-    let domain = line.args().trim();
+    let domain = trim(line.args());
     if domain.is_empty() {
         findings.push(finding(
             Severity::Error,
@@ -423,15 +514,28 @@ fn parse_envelope(
 
 fn parse_params(text: &str, from: usize, is_mail: bool, findings: &mut Vec<Finding>) -> Vec<Param> {
     let mut params = Vec::new();
+    // The words between single spaces, as `split(' ')` yields them, found with byte loops:
+    // most lines have no parameter at all, and `str::split` pays a searcher's setup cost
+    // even for an empty rest. Space and `=` are ASCII, so every slice is on a char boundary.
+    let bytes = text.as_bytes();
     let mut offset = from;
-    for word in text[from..].split(' ') {
-        let span = offset..offset + word.len();
-        offset += word.len() + 1;
+    loop {
+        let end = bytes[offset..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(text.len(), |p| offset + p);
+        let word = &text[offset..end];
+        let span = offset..end;
+        let at_end = end == text.len();
+        offset = end + 1;
         if word.is_empty() {
+            if at_end {
+                break;
+            }
             continue;
         }
-        let (keyword, value) = match word.split_once('=') {
-            Some((k, v)) => (k, Some(v)),
+        let (keyword, value) = match word.bytes().position(|b| b == b'=') {
+            Some(eq) => (&word[..eq], Some(&word[eq + 1..])),
             None => (word, None),
         };
         check_param(keyword, value, is_mail, span.clone(), findings);
@@ -440,6 +544,9 @@ fn parse_params(text: &str, from: usize, is_mail: bool, findings: &mut Vec<Findi
             value: value.map(str::to_owned),
             span,
         });
+        if at_end {
+            break;
+        }
     }
     params
 }
@@ -451,33 +558,45 @@ fn check_param(
     span: Range<usize>,
     findings: &mut Vec<Finding>,
 ) {
-    let upper = keyword.to_ascii_uppercase();
+    // Upper-cased on the stack: the longest keyword matched is 11 bytes (MT-PRIORITY), and
+    // anything longer is unknown, whatever its case.
+    let mut buf = [0u8; 11];
+    let upper = match buf.get_mut(..keyword.len()) {
+        Some(upper) => {
+            for (u, b) in upper.iter_mut().zip(keyword.bytes()) {
+                *u = b.to_ascii_uppercase();
+            }
+            &*upper
+        }
+        None => &[],
+    };
     let valid = |ok: bool| -> Option<bool> { Some(ok) };
-    let known = match (is_mail, upper.as_str()) {
-        (true, "SIZE") => {
+    let known = match (is_mail, upper) {
+        (true, b"SIZE") => {
             valid(value.is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())))
         }
-        (true, "BODY") => valid(value.is_some_and(|v| {
+        (true, b"BODY") => valid(value.is_some_and(|v| {
             ["7BIT", "8BITMIME", "BINARYMIME"]
                 .iter()
                 .any(|b| b.eq_ignore_ascii_case(v))
         })),
-        (true, "SMTPUTF8" | "REQUIRETLS") => valid(value.is_none()),
-        (true, "RET") => valid(
+        (true, b"SMTPUTF8" | b"REQUIRETLS") => valid(value.is_none()),
+        (true, b"RET") => valid(
             value.is_some_and(|v| v.eq_ignore_ascii_case("FULL") || v.eq_ignore_ascii_case("HDRS")),
         ),
-        (true, "ENVID" | "AUTH" | "MT-PRIORITY" | "BY") => {
+        (true, b"ENVID" | b"AUTH" | b"MT-PRIORITY" | b"BY") => {
             valid(value.is_some_and(|v| !v.is_empty()))
         }
-        (false, "NOTIFY") => valid(value.is_some_and(|v| {
-            let items: Vec<String> = v.split(',').map(str::to_ascii_uppercase).collect();
-            (items == ["NEVER"])
-                || (!items.is_empty()
-                    && items
+        (false, b"NOTIFY") => valid(value.is_some_and(|v| {
+            // `split` always yields at least one item, so "all known" is never vacuous.
+            v.eq_ignore_ascii_case("NEVER")
+                || v.split(',').all(|item| {
+                    ["SUCCESS", "FAILURE", "DELAY"]
                         .iter()
-                        .all(|i| matches!(i.as_str(), "SUCCESS" | "FAILURE" | "DELAY")))
+                        .any(|k| k.eq_ignore_ascii_case(item))
+                })
         })),
-        (false, "ORCPT") => valid(value.is_some_and(|v| v.contains(';'))),
+        (false, b"ORCPT") => valid(value.is_some_and(|v| v.contains(';'))),
         _ => None,
     };
     match known {
@@ -707,6 +826,109 @@ mod tests {
                 last: true
             }
         );
+    }
+
+    #[test]
+    fn verb_lookup_equals_case_insensitive_comparison() {
+        let naive = |word: &str| {
+            Verb::ALL
+                .into_iter()
+                .find(|verb| verb.as_str().eq_ignore_ascii_case(word))
+        };
+        for verb in Verb::ALL {
+            let name = verb.as_str();
+            for position in 0..name.len() {
+                for byte in 0..=127u8 {
+                    let mut word = name.as_bytes().to_vec();
+                    word[position] = byte;
+                    let word = String::from_utf8(word).expect("ASCII");
+                    assert_eq!(Verb::from_word(&word), naive(&word), "{word:?}");
+                }
+                let shorter = &name[..position];
+                assert_eq!(Verb::from_word(shorter), naive(shorter), "{shorter:?}");
+            }
+            let accented = format!("{}é", &name[1..]);
+            assert_eq!(Verb::from_word(&accented), None);
+        }
+    }
+
+    #[test]
+    fn params_are_the_words_of_str_split() {
+        let head = "MAIL FROM:<a@b.example>";
+        for rest in [
+            "",
+            " ",
+            "  ",
+            " SIZE=1",
+            "  SIZE=1",
+            " SIZE=1 ",
+            " A  B",
+            " A=é B=",
+            " =x",
+            " é=ü  x",
+            " a b c",
+            " x=y=z",
+        ] {
+            let line = format!("{head}{rest}");
+            let mut findings = Vec::new();
+            let ours: Vec<_> = parse_params(&line, head.len(), true, &mut findings)
+                .into_iter()
+                .map(|p| (p.keyword, p.value, p.span))
+                .collect();
+            let mut expected = Vec::new();
+            let mut offset = head.len();
+            for word in line[head.len()..].split(' ') {
+                let span = offset..offset + word.len();
+                offset += word.len() + 1;
+                if !word.is_empty() {
+                    let (k, v) = match word.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                        None => (word.to_owned(), None),
+                    };
+                    expected.push((k, v, span));
+                }
+            }
+            assert_eq!(ours, expected, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn fast_trim_equals_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\t",
+            "\u{3000}a",
+            "a\u{a0}",
+            "é",
+            " é ",
+            "\u{1f600}",
+            "a b",
+            "\x0ba\x0c",
+            "\u{85}x",
+            "x\u{2028}",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn line_break_search_equals_byte_search() {
+        for len in 0..40 {
+            for position in 0..=len {
+                for byte in [b'\r', b'\n', 0, 13 + 1, 9, 0x80, 0xFF] {
+                    let mut line = vec![b'a'; len];
+                    if position < len {
+                        line[position] = byte;
+                    }
+                    let naive = line.iter().position(|b| matches!(b, b'\r' | b'\n' | 0));
+                    assert_eq!(find_line_break_or_nul(&line), naive, "{line:?}");
+                }
+            }
+        }
     }
 
     #[test]

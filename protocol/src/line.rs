@@ -6,6 +6,7 @@
 //! `Status::Partial`). A line longer than the limit is reported once and skipped up to its
 //! end, so one bad line never wedges the stream or grows the buffer without bound.
 
+use std::borrow::Cow;
 use thiserror::Error;
 
 /// How a framed line was terminated.
@@ -31,7 +32,42 @@ impl Line {
     /// The line as text. SMTP replies are ASCII, but message text and broken servers may
     /// send anything: invalid UTF-8 is replaced rather than rejected, so nothing is hidden.
     pub fn to_text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
+        lossy_text(&self.bytes).into_owned()
+    }
+}
+
+/// One complete line borrowed from the framer's buffer, from
+/// [`LineFramer::next_line_ref`]: the same as [`Line`] without copying the bytes, for
+/// readers that only look at each line once (parsing replies, counting message text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef<'a> {
+    /// The line's bytes, terminator removed.
+    pub bytes: &'a [u8],
+    /// What terminated it.
+    pub ending: LineEnding,
+}
+
+impl LineRef<'_> {
+    /// The line as text, borrowed when it is valid UTF-8; see [`Line::to_text`].
+    pub fn text(&self) -> Cow<'_, str> {
+        lossy_text(self.bytes)
+    }
+
+    /// An owned copy of the line.
+    pub fn to_line(&self) -> Line {
+        Line {
+            bytes: self.bytes.to_vec(),
+            ending: self.ending,
+        }
+    }
+}
+
+/// `String::from_utf8_lossy`, with the check for the usual all-valid case done by
+/// `str::from_utf8`, which is several times faster on ASCII than the lossy decoder.
+fn lossy_text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
@@ -92,11 +128,20 @@ impl LineFramer {
     ///
     /// Call it until it returns `None` after every [`push`](Self::push).
     pub fn next_line(&mut self) -> Option<Result<Line, LineError>> {
+        self.next_line_ref()
+            .map(|line| line.map(|line| line.to_line()))
+    }
+
+    /// The next complete line, borrowed from the buffer: [`next_line`](Self::next_line)
+    /// without an allocation per line.
+    pub fn next_line_ref(&mut self) -> Option<Result<LineRef<'_>, LineError>> {
+        // Compacting here rather than after returning a line is what lets the line borrow
+        // the buffer: no line from an earlier call can be alive now.
+        self.compact_if_worthwhile();
         loop {
-            let pending = &self.buf[self.scanned..];
-            let Some(offset) = pending.iter().position(|&b| b == b'\n') else {
+            let Some(offset) = find_lf(&self.buf[self.scanned..]) else {
                 self.scanned = self.buf.len();
-                return self.check_overflow();
+                return self.check_overflow().map(Err);
             };
             let lf = self.scanned + offset;
             let line_start = self.start;
@@ -110,16 +155,14 @@ impl LineFramer {
             } else {
                 (lf, LineEnding::BareLf)
             };
-            let result = if end - line_start + 2 > self.limit {
+            return Some(if end - line_start + 2 > self.limit {
                 Err(LineError::TooLong { limit: self.limit })
             } else {
-                Ok(Line {
-                    bytes: self.buf[line_start..end].to_vec(),
+                Ok(LineRef {
+                    bytes: &self.buf[line_start..end],
                     ending,
                 })
-            };
-            self.compact_if_worthwhile();
-            return Some(result);
+            });
         }
     }
 
@@ -148,13 +191,13 @@ impl LineFramer {
         self.buf.len() - self.start
     }
 
-    fn check_overflow(&mut self) -> Option<Result<Line, LineError>> {
+    fn check_overflow(&mut self) -> Option<LineError> {
         // An unterminated line may still end in CR, so `limit - 1` bytes without an LF are
         // fine; one more cannot become a valid line.
         if !self.discarding && self.buffered() >= self.limit {
             self.discarding = true;
             self.drop_pending();
-            return Some(Err(LineError::TooLong { limit: self.limit }));
+            return Some(LineError::TooLong { limit: self.limit });
         }
         if self.discarding {
             self.drop_pending();
@@ -178,6 +221,33 @@ impl LineFramer {
             self.scanned -= consumed;
         }
     }
+}
+
+/// The index of the first LF. Eight bytes are tested at a time with the "has a zero byte"
+/// test of Bit Twiddling Hacks on the bytes XOR `\n`: its lowest set bit marks the first
+/// LF exactly (a false positive can only sit above a true one). Lines are short, so this
+/// mostly saves the per-byte loop overhead of `iter().position`.
+fn find_lf(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const LFS: u64 = u64::from_le_bytes([b'\n'; 8]);
+    let mut words = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for word in words.by_ref() {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(word);
+        let x = u64::from_le_bytes(buf) ^ LFS;
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(offset + (zeros.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|pos| offset + pos)
 }
 
 /// Why a line typed by the user may not be written to the server.
@@ -337,6 +407,44 @@ mod tests {
         }
         assert_eq!(count, 10_000);
         assert!(framer.buf.capacity() < 64 * 1024);
+    }
+
+    #[test]
+    fn word_at_a_time_lf_search_equals_byte_search() {
+        for len in 0..40 {
+            for first in 0..=len {
+                for second in first..=len {
+                    let mut bytes = vec![b'a'; len];
+                    for (at, byte) in [(first, b'\n'), (second, 0x8A)] {
+                        if at < len {
+                            bytes[at] = byte;
+                        }
+                    }
+                    let naive = bytes.iter().position(|&b| b == b'\n');
+                    assert_eq!(find_lf(&bytes), naive, "{bytes:?}");
+                }
+            }
+        }
+        assert_eq!(find_lf(b"\x0b\x0b\x0b\x0b\x0b\x0b\x0b\n"), Some(7));
+    }
+
+    #[test]
+    fn borrowed_lines_equal_owned_lines() {
+        let input = b"220 a\r\n\xff\xfe\r\nbare\nlast\r\n";
+        let mut owned = LineFramer::new(512);
+        let mut borrowed = LineFramer::new(512);
+        owned.push(input);
+        borrowed.push(input);
+        let mut texts = Vec::new();
+        while let Some(line) = borrowed.next_line_ref() {
+            let line = line.expect("short lines");
+            let copy = owned.next_line().expect("same count").expect("short lines");
+            assert_eq!(line.to_line(), copy);
+            assert_eq!(line.text(), copy.to_text());
+            texts.push(copy.to_text());
+        }
+        assert!(owned.next_line().is_none());
+        assert_eq!(texts, ["220 a", "\u{fffd}\u{fffd}", "bare", "last"]);
     }
 
     #[test]

@@ -58,7 +58,11 @@ impl Path {
 /// all (only spaces).
 pub fn parse_path(line: &str, offset: usize, findings: &mut Vec<Finding>) -> Option<(Path, usize)> {
     let rest = &line[offset..];
-    let trimmed = rest.trim_start_matches([' ', '\t']);
+    let skipped = rest
+        .bytes()
+        .take_while(|&b| b == b' ' || b == b'\t')
+        .count();
+    let trimmed = &rest[skipped..];
     let start = offset + (rest.len() - trimmed.len());
     if start > offset {
         findings.push(Finding {
@@ -76,15 +80,18 @@ pub fn parse_path(line: &str, offset: usize, findings: &mut Vec<Finding>) -> Opt
         return None;
     }
     let (path, end) = if let Some(inner) = trimmed.strip_prefix('<') {
-        match inner.find('>') {
-            Some(close) => (
-                Path {
+        // One pass finds the closing bracket and what the checks need to know.
+        let scanned = scan(inner.as_bytes(), true);
+        match scanned.close {
+            Some(close) => {
+                let path = Path {
                     span: start..start + close + 2,
                     address: inner[..close].to_owned(),
                     bracketed: true,
-                },
-                start + close + 2,
-            ),
+                };
+                check_address(&path, &scanned, findings);
+                return Some((path, start + close + 2));
+            }
             None => {
                 let end = start + trimmed.find(' ').unwrap_or(trimmed.len());
                 findings.push(Finding {
@@ -128,12 +135,49 @@ pub fn parse_path(line: &str, offset: usize, findings: &mut Vec<Finding>) -> Opt
             end,
         )
     };
-    check_address(&path, findings);
+    check_address(&path, &scan(path.address.as_bytes(), false), findings);
     Some((path, end))
 }
 
-fn check_address(path: &Path, findings: &mut Vec<Finding>) {
+/// What one pass over an address finds, so each byte is looked at once.
+struct Scan {
+    /// Where the first `>` is, when the scan stops there.
+    close: Option<usize>,
+    /// The last `@` before the end of the scan.
+    at: Option<usize>,
+    /// Whether a space, `<` or `>` came before the end of the scan.
+    special: bool,
+    /// Whether every byte before the end of the scan is ASCII.
+    ascii: bool,
+}
+
+/// Scans `bytes`, up to the first `>` when `stop_at_close` (the inside of `<...>`).
+fn scan(bytes: &[u8], stop_at_close: bool) -> Scan {
+    let mut scan = Scan {
+        close: None,
+        at: None,
+        special: false,
+        ascii: true,
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'>' if stop_at_close => {
+                scan.close = Some(i);
+                break;
+            }
+            b'@' => scan.at = Some(i),
+            b' ' | b'<' | b'>' => scan.special = true,
+            0x80.. => scan.ascii = false,
+            _ => {}
+        }
+    }
+    scan
+}
+
+/// The findings about the address itself; `scan` is [`scan`] of exactly `path.address`.
+fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
     let span = path.span.clone();
+    let at = scan.at;
     let mut push = |severity, id, explanation, reference| {
         findings.push(Finding {
             severity,
@@ -146,7 +190,7 @@ fn check_address(path: &Path, findings: &mut Vec<Finding>) {
     if path.is_null() {
         return;
     }
-    if !path.address.contains('@') {
+    if at.is_none() {
         push(
             Severity::Warning,
             "address-without-domain",
@@ -168,7 +212,8 @@ fn check_address(path: &Path, findings: &mut Vec<Finding>) {
             "RFC 5321 4.5.3.1.3",
         );
     }
-    if path.local_part().len() > LOCAL_PART_MAX {
+    let local_len = at.unwrap_or(path.address.len());
+    if local_len > LOCAL_PART_MAX {
         push(
             Severity::Error,
             "local-part-too-long",
@@ -179,7 +224,8 @@ fn check_address(path: &Path, findings: &mut Vec<Finding>) {
             "RFC 5321 4.5.3.1.1",
         );
     }
-    if path.domain().len() > DOMAIN_MAX {
+    let domain_len = at.map_or(0, |at| path.address.len() - at - 1);
+    if domain_len > DOMAIN_MAX {
         push(
             Severity::Error,
             "domain-too-long",
@@ -190,7 +236,7 @@ fn check_address(path: &Path, findings: &mut Vec<Finding>) {
             "RFC 5321 4.5.3.1.2",
         );
     }
-    if path.address.contains([' ', '<', '>']) && path.bracketed {
+    if scan.special && path.bracketed {
         push(
             Severity::Error,
             "invalid-address-character",
@@ -201,7 +247,7 @@ fn check_address(path: &Path, findings: &mut Vec<Finding>) {
             "RFC 5321 4.1.2",
         );
     }
-    if path.is_utf8() {
+    if !scan.ascii {
         push(
             Severity::Info,
             "utf8-address",
@@ -242,6 +288,36 @@ mod tests {
         assert_eq!(parse("<alice@example.com").1, ["unclosed-angle-bracket"]);
         assert_eq!(parse("<alice>").1, ["address-without-domain"]);
         assert_eq!(parse("   ").0, None);
+    }
+
+    #[test]
+    fn one_pass_scan_equals_separate_searches() {
+        for text in [
+            "",
+            "a",
+            "a@b",
+            "a@b@c",
+            "@",
+            "a b@c",
+            "用户@例子",
+            "a>b@c",
+            "x<y>z@w",
+            ">",
+            "a@b>c@d",
+        ] {
+            let bytes = text.as_bytes();
+            let full = scan(bytes, false);
+            assert_eq!(full.close, None);
+            assert_eq!(full.at, text.rfind('@'), "{text:?}");
+            assert_eq!(full.special, text.contains([' ', '<', '>']), "{text:?}");
+            assert_eq!(full.ascii, text.is_ascii(), "{text:?}");
+            let inner = scan(bytes, true);
+            assert_eq!(inner.close, text.find('>'), "{text:?}");
+            let before = &text[..inner.close.unwrap_or(text.len())];
+            assert_eq!(inner.at, before.rfind('@'), "{text:?}");
+            assert_eq!(inner.special, before.contains([' ', '<']), "{text:?}");
+            assert_eq!(inner.ascii, before.is_ascii(), "{text:?}");
+        }
     }
 
     #[test]

@@ -215,7 +215,9 @@ impl ReplyAssembler {
         };
         let reply = self.pending.get_or_insert_with(|| Reply {
             code: parsed.code,
-            lines: Vec::new(),
+            // Most replies are one line; a multi-line one is usually an EHLO reply of ten
+            // to twenty lines, which this holds without growing more than once.
+            lines: Vec::with_capacity(if parsed.is_last { 1 } else { 16 }),
         });
         if reply.code != parsed.code {
             let expected = reply.code;

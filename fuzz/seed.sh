@@ -1,0 +1,30 @@
+#!/bin/sh
+# Seeds the fuzz corpora from the captured sessions in protocol/tests/data, so the fuzzer
+# starts from real SMTP instead of from nothing. Corpora are not committed (.gitignore).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+data="$here/../protocol/tests/data"
+for target in command reply transcript wire data; do
+    mkdir -p "$here/corpus/$target"
+done
+for capture in "$data"/*/*.txt; do
+    name=$(basename "$(dirname "$capture")")-$(basename "$capture" .txt)
+    case "$name" in *-expect) continue ;; esac
+    # transcript: the capture as a user would paste it.
+    cp "$capture" "$here/corpus/transcript/$name"
+    if [ "${capture%.raw.txt}" != "$capture" ]; then
+        # command: control byte 0x01 then selector 0x0a (script 0, all steps), then the
+        # client and server lines; reply: no chunking control, then the server lines
+        # with CRLF; data: a 0 control byte, then the whole session as DATA bytes.
+        { printf '\001\012'; sed -n 's/^[CS]: //p' "$capture"; } > "$here/corpus/command/$name"
+        { printf '\000'; sed -n 's/^S: \(.*\)$/\1\r/p' "$capture"; } > "$here/corpus/reply/$name"
+        { printf '\000'; sed -n 's/^C: \(.*\)$/\1\r/p' "$capture"; } > "$here/corpus/data/$name"
+    fi
+done
+printf '%s' '{"type":"connect","host":"127.0.0.1","port":2525,"tls":"none"}' > "$here/corpus/wire/connect"
+printf '%s' '{"type":"line","text":"EHLO me"}' > "$here/corpus/wire/line"
+printf '%s' '{"type":"line","text":"250-PIPELINING","at_ms":12}' > "$here/corpus/wire/server-line"
+printf '%s' '{"type":"error","code":"connect_failed","message":"refused"}' > "$here/corpus/wire/error"
+printf '%s' '{"type":"connected","version":1,"host":"mx","port":25,"peer":"[::1]:25","tls":"starttls"}' > "$here/corpus/wire/connected"
+printf '%s' '{"type":"closed","reason":"bye"}' > "$here/corpus/wire/closed"
+echo "seeded $(find "$here/corpus" -type f | wc -l) files under $here/corpus"
