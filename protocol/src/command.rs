@@ -241,6 +241,19 @@ impl<'a> Command<'a> {
         let mut findings = Vec::new();
         check_line(text, &mut findings);
         let args = match line.verb {
+            None if trim(text).is_empty() => {
+                findings.push(finding(
+                    Severity::Error,
+                    "empty-line",
+                    0..text.len(),
+                    t!(
+                        "An empty line is not a command; the server answers 500 or 502. (Inside DATA an empty line is fine: it separates headers from the body.)",
+                        "空行不是命令，服务器会回复 500 或 502。（在 DATA 中空行是允许的：它分隔邮件头和正文。）"
+                    ),
+                    "RFC 5321 4.1.1",
+                ));
+                Args::None
+            }
             None => {
                 if !trim(text).is_empty() {
                     findings.push(finding(
@@ -671,7 +684,20 @@ fn parse_auth(line: &CommandLine<'_>, findings: &mut Vec<Finding>) -> Args {
 fn parse_bdat(line: &CommandLine<'_>, findings: &mut Vec<Finding>) -> Args {
     let mut words = line.args().split_ascii_whitespace();
     let size = words.next().and_then(|w| w.parse::<u64>().ok());
-    let last = words.next().is_some_and(|w| w.eq_ignore_ascii_case("LAST"));
+    let flag = words.next();
+    let last = flag.is_some_and(|w| w.eq_ignore_ascii_case("LAST"));
+    if flag.is_some() && !last || words.next().is_some() {
+        findings.push(finding(
+            Severity::Error,
+            "bdat-argument",
+            line.args_span.clone(),
+            t!(
+                "BDAT takes the chunk size and, for the final chunk, the word LAST; nothing else. The server answers 501.",
+                "BDAT 只接受分块大小，以及最后一块时的 LAST，不能有其他参数。服务器会回复 501。"
+            ),
+            "RFC 3030 2",
+        ));
+    }
     if size.is_none() {
         findings.push(finding(
             Severity::Error,
@@ -779,6 +805,12 @@ mod tests {
             ("AUTH", &["missing-mechanism"]),
             ("AUTH PLAIN !!!", &["initial-response-not-base64"]),
             ("BDAT x", &["bdat-size"]),
+            ("BDAT 100 MORE", &["bdat-argument"]),
+            ("", &["empty-line"]),
+            ("   ", &["empty-line"]),
+            ("MAIL FROM:<bad@>", &["empty-domain"]),
+            ("MAIL FROM:<\"john doe\"@example.com>", &[]),
+            ("MAIL FROM:<\"a>b\"@example.com>", &[]),
             ("VRFY", &["missing-argument"]),
             ("HELLO there", &["unknown-verb"]),
             (

@@ -159,8 +159,23 @@ fn scan(bytes: &[u8], stop_at_close: bool) -> Scan {
         special: false,
         ascii: true,
     };
+    // Inside a quoted local part ("john doe"@example.com, RFC 5321 4.1.2 Quoted-string)
+    // spaces, brackets and @ are text, and a backslash escapes the next byte.
+    let mut quoted = false;
+    let mut escaped = false;
     for (i, &b) in bytes.iter().enumerate() {
+        if quoted {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => quoted = false,
+                (false, 0x80..) => scan.ascii = false,
+                _ => {}
+            }
+            continue;
+        }
         match b {
+            b'"' => quoted = true,
             b'>' if stop_at_close => {
                 scan.close = Some(i);
                 break;
@@ -197,6 +212,17 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
             t!(
                 "The address has no @domain part. Only <postmaster> may be written without a domain; most servers answer 501 or 553.",
                 "地址没有 @域名 部分。只有 <postmaster> 可以不带域名；多数服务器会回复 501 或 553。"
+            ),
+            "RFC 5321 4.1.2",
+        );
+    }
+    if at.is_some_and(|at| at + 1 == path.address.len()) {
+        push(
+            Severity::Error,
+            "empty-domain",
+            t!(
+                "Nothing follows the @: write the domain too, as in <you@example.com>. Servers answer 501.",
+                "@ 后面没有内容：请写上域名，例如 <you@example.com>。服务器会回复 501。"
             ),
             "RFC 5321 4.1.2",
         );
