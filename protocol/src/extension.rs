@@ -288,10 +288,10 @@ impl Capabilities {
     /// Reads the capabilities from a reply to EHLO. The first line is the greeting; every
     /// further line is one extension.
     pub fn from_reply(reply: &Reply) -> Self {
-        let mut lines = reply.lines.iter();
+        let mut lines = reply.lines();
         Self {
-            greeting: lines.next().cloned().unwrap_or_default(),
-            extensions: lines.map(|line| Extension::parse(line)).collect(),
+            greeting: lines.next().unwrap_or_default().to_owned(),
+            extensions: lines.map(Extension::parse).collect(),
         }
     }
 

@@ -128,25 +128,87 @@ impl<'a> ReplyLine<'a> {
 }
 
 /// A complete reply: its code and the text of each line.
+///
+/// The lines are kept in one string, separated by `\n` (which no line can contain: the
+/// framer splits on it), so assembling a reply costs one allocation however many lines it
+/// has; an EHLO reply of fifteen lines would otherwise cost sixteen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     /// The code shared by every line.
     pub code: ReplyCode,
-    /// The text of each line, after the code and separator.
-    pub lines: Vec<String>,
+    /// The text of every line after the code and separator, joined by `\n`.
+    text: String,
+    /// How many lines the reply has (at least one).
+    count: usize,
 }
 
 impl Reply {
+    /// A reply from its code and the text of each line. No lines makes one empty line.
+    ///
+    /// # Panics
+    ///
+    /// If a line contains `\n`, which cannot occur in a reply line.
+    pub fn new<I, S>(code: ReplyCode, lines: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut reply = Self {
+            code,
+            text: String::new(),
+            count: 0,
+        };
+        for line in lines {
+            let line = line.as_ref();
+            assert!(!line.contains('\n'), "a reply line cannot contain LF");
+            reply.push_line(line);
+        }
+        reply.count = reply.count.max(1);
+        reply
+    }
+
+    /// Appends a line; the caller guarantees it has no LF (framed lines never do).
+    fn push_line(&mut self, line: &str) {
+        if self.count > 0 {
+            self.text.push('\n');
+        }
+        self.text.push_str(line);
+        self.count += 1;
+    }
+
+    /// The text of each line, in order.
+    pub fn lines(&self) -> std::str::Split<'_, char> {
+        self.text.split('\n')
+    }
+
+    /// The first line's text: the greeting's or EHLO reply's server name, or the whole
+    /// text of a one-line reply.
+    pub fn first_line(&self) -> &str {
+        self.text.split('\n').next().unwrap_or_default()
+    }
+
+    /// The last line's text.
+    pub fn last_line(&self) -> &str {
+        self.text.rsplit('\n').next().unwrap_or_default()
+    }
+
+    /// How many lines the reply has.
+    pub fn line_count(&self) -> usize {
+        self.count
+    }
+
+    /// All lines' text joined by `\n`.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The reply in wire form, CRLF after every line.
     pub fn to_wire(&self) -> String {
-        let mut out = String::new();
-        let last = self.lines.len().saturating_sub(1);
-        for (i, text) in self.lines.iter().enumerate() {
+        let mut out = String::with_capacity(self.text.len() + self.count * 6);
+        let last = self.count - 1;
+        for (i, text) in self.lines().enumerate() {
             let sep = if i == last { ' ' } else { '-' };
             out.push_str(&format!("{}{sep}{text}\r\n", self.code));
-        }
-        if self.lines.is_empty() {
-            out.push_str(&format!("{}\r\n", self.code));
         }
         out
     }
@@ -215,9 +277,13 @@ impl ReplyAssembler {
         };
         let reply = self.pending.get_or_insert_with(|| Reply {
             code: parsed.code,
-            // Most replies are one line; a multi-line one is usually an EHLO reply of ten
-            // to twenty lines, which this holds without growing more than once.
-            lines: Vec::with_capacity(if parsed.is_last { 1 } else { 16 }),
+            // A multi-line reply is usually an EHLO reply of ten to twenty short lines.
+            text: String::with_capacity(if parsed.is_last {
+                parsed.text.len()
+            } else {
+                256
+            }),
+            count: 0,
         });
         if reply.code != parsed.code {
             let expected = reply.code;
@@ -227,13 +293,13 @@ impl ReplyAssembler {
                 found: parsed.code,
             });
         }
-        if reply.lines.len() == self.max_lines {
+        if reply.count == self.max_lines {
             self.pending = None;
             return Err(ReplyError::TooManyLines {
                 limit: self.max_lines,
             });
         }
-        reply.lines.push(parsed.text.to_owned());
+        reply.push_line(parsed.text);
         Ok(if parsed.is_last {
             self.pending.take()
         } else {
@@ -300,7 +366,14 @@ mod tests {
         assert_eq!(asm.push("250-SIZE 10240000"), Ok(None));
         let reply = asm.push("250 8BITMIME").expect("valid").expect("complete");
         assert_eq!(reply.code.get(), 250);
-        assert_eq!(reply.lines, ["mx.example", "SIZE 10240000", "8BITMIME"]);
+        assert_eq!(
+            reply.lines().collect::<Vec<_>>(),
+            ["mx.example", "SIZE 10240000", "8BITMIME"]
+        );
+        assert_eq!(
+            (reply.first_line(), reply.last_line(), reply.line_count()),
+            ("mx.example", "8BITMIME", 3)
+        );
         assert!(!asm.in_progress());
         assert_eq!(
             reply.to_wire(),

@@ -311,7 +311,7 @@ impl ClientSession {
         let class = reply.code.class();
         let ok = class == ReplyClass::PositiveCompletion;
         let code = reply.code.get();
-        let first = reply.lines.first().map(String::as_str).unwrap_or_default();
+        let first = reply.first_line();
         let enhanced = EnhancedCode::parse_prefix(first).map(|(code, _)| code);
         let mut prompt = None;
         match &answered {

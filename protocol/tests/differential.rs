@@ -401,15 +401,11 @@ struct ReplyView {
 impl ReplyView {
     /// Ours: the enhanced code of the first line, removed from each line that has one.
     fn ours(reply: &Reply) -> Self {
-        let esc = reply
-            .lines
-            .first()
-            .and_then(|l| EnhancedCode::parse_prefix(l))
+        let esc = EnhancedCode::parse_prefix(reply.first_line())
             .map_or([0; 3], |(c, _)| [u16::from(c.class), c.subject, c.detail]);
         let message = reply
-            .lines
-            .iter()
-            .map(|l| EnhancedCode::parse_prefix(l).map_or(l.as_str(), |(_, rest)| rest))
+            .lines()
+            .map(|l| EnhancedCode::parse_prefix(l).map_or(l, |(_, rest)| rest))
             .collect::<Vec<_>>()
             .join("\n");
         Self {

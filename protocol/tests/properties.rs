@@ -37,7 +37,7 @@ proptest! {
 
     #[test]
     fn reply_format_then_parse(code in 200u16..600, lines in prop::collection::vec("[ -~]{0,60}", 1..12)) {
-        let reply = Reply { code: ReplyCode::new(code).expect("below 1000"), lines };
+        let reply = Reply::new(ReplyCode::new(code).expect("below 1000"), &lines);
         let wire = reply.to_wire();
         let mut framer = LineFramer::new(2048);
         framer.push(wire.as_bytes());

@@ -303,13 +303,13 @@ fn check_exchange(origin: &str, state: &mut Transaction, exchange: &Exchange) {
         Verb::Ehlo => {
             assert_eq!(code, 250, "{context}");
             assert!(
-                reply.lines.len() > 1,
+                reply.line_count() > 1,
                 "{context}: EHLO reply is not multi-line"
             );
             *state = Transaction::default();
         }
         Verb::Helo => {
-            assert_eq!((code, reply.lines.len()), (250, 1), "{context}");
+            assert_eq!((code, reply.line_count()), (250, 1), "{context}");
             *state = Transaction::default();
         }
         Verb::Mail if state.mail => assert_eq!(code, 503, "{context}: nested MAIL"),
@@ -551,7 +551,7 @@ fn verbatim_captures_frame_assemble_and_match_expect_txt() {
                 .get(1)
                 .unwrap_or_else(|| panic!("{origin}: no EHLO reply"));
             assert!(
-                ehlo.code.get() == 250 && ehlo.lines.len() > 1,
+                ehlo.code.get() == 250 && ehlo.line_count() > 1,
                 "{origin}: the EHLO reply is not a multi-line 250"
             );
         }

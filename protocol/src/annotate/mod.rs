@@ -186,7 +186,7 @@ impl Annotator {
                 let received = self.session.handle_reply(&complete);
                 let mut annotation = reply::annotate(&received, &complete, &self.session, lang);
                 if was_ehlo && complete.code.get() == 250 {
-                    let ext = Extension::parse(complete.lines.last().map_or("", String::as_str));
+                    let ext = Extension::parse(complete.last_line());
                     annotation.explanation = format!(
                         "{}\n{} ({}): {}",
                         annotation.explanation,

@@ -35,7 +35,7 @@ pub(super) fn annotate(
 ) -> Annotation {
     let code = reply.code.get();
     let generic: CodeMeaning = codes::meaning(code);
-    let text = reply.lines.join(" ");
+    let text = reply.text().replace('\n', " ");
     let severity = match reply.code.class() {
         ReplyClass::PositiveCompletion => Severity::Success,
         ReplyClass::PositiveIntermediate => Severity::Info,

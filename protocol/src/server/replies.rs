@@ -65,10 +65,10 @@ pub(super) fn ehlo(config: &ServerConfig, client: &str, starttls: bool, auth: bo
         lines.push("AUTH PLAIN LOGIN".to_owned());
     }
     lines.extend(["ENHANCEDSTATUSCODES", "8BITMIME", "SMTPUTF8", "CHUNKING"].map(str::to_owned));
-    crate::reply::Reply {
-        code: crate::reply::ReplyCode::new(250).unwrap_or_else(|| unreachable!()),
+    crate::reply::Reply::new(
+        crate::reply::ReplyCode::new(250).unwrap_or_else(|| unreachable!()),
         lines,
-    }
+    )
     .to_wire()
 }
 
