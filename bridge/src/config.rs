@@ -37,6 +37,11 @@ pub struct Config {
     /// explanation, in milliseconds. Default: 300000 (the 5 minutes of RFC 5321 4.5.3.2).
     #[arg(long, value_name = "MS", env = "SMTP_PLAYGROUND_REPLY_TIMEOUT_MS")]
     pub reply_timeout_ms: Option<u64>,
+
+    /// The profile, the target rules and every limit (`--profile`, `--allow-target`,
+    /// `--max-*`, `--*-timeout-ms`, `--token`, `--trust-proxy`, `--unsafe-*`).
+    #[command(flatten)]
+    pub policy: Box<crate::policy::PolicyConfig>,
 }
 
 impl Config {

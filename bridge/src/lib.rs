@@ -19,6 +19,8 @@
 //! - `metrics.rs`: counters for `/metrics` (Prometheus text format); `/healthz` says "ok".
 //! - [`sandbox`]: the sandbox SMTP server (a real port, never relays) and the mailbox API.
 //! - `shutdown.rs`: telling open sessions that the bridge is stopping.
+//! - [`policy`]: the profiles, target rules, limits and token (see `SECURITY.md`).
+//! - `http.rs`: the HTTP server loop (header read timeout, client addresses).
 //!
 //! [`app`] builds the router without a server, and [`serve`] runs it on a listener you
 //! bind, so tests run the whole bridge in-process on `127.0.0.1:0`.
@@ -26,8 +28,10 @@
 pub mod annotate_output;
 mod assets;
 mod config;
+mod http;
 mod metrics;
 mod origin;
+pub mod policy;
 mod relay;
 pub mod sandbox;
 mod shutdown;
@@ -36,17 +40,18 @@ mod upstream;
 mod ws;
 
 use std::future::Future;
+use std::io::ErrorKind;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
 pub use config::Config;
+pub use policy::resolve::{Connect, Resolve, SystemResolver, TcpConnector};
 
 use assets::Assets;
 use shutdown::Shutdown;
@@ -64,6 +69,31 @@ struct AppState {
     next_session: Arc<AtomicU64>,
     /// Counters for `/metrics`.
     metrics: Arc<metrics::Metrics>,
+    /// The rules and limits in force.
+    policy: Arc<policy::Policy>,
+    /// Admission state: sessions per client, rates, destinations, bad tokens.
+    gate: Arc<policy::limits::Gate>,
+    /// How names are resolved and connections opened.
+    hooks: Hooks,
+}
+
+/// The network operations of sessions, replaceable for tests (DNS rebinding, counting
+/// connection attempts) with [`serve_with`].
+#[derive(Debug, Clone)]
+pub struct Hooks {
+    /// Looks up target names.
+    pub resolver: Arc<dyn Resolve>,
+    /// Opens connections to checked addresses.
+    pub connector: Arc<dyn Connect>,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Self {
+            resolver: Arc::new(SystemResolver),
+            connector: Arc::new(TcpConnector),
+        }
+    }
 }
 
 /// The bridge's routes: `/ws` for sessions, everything else for the browser app.
@@ -72,10 +102,17 @@ struct AppState {
 /// lifetime. [`serve`] adds that.
 pub fn app(config: Config) -> Router {
     let sandbox = sandbox::Sandbox::not_started(&config.sandbox);
-    router(config, Shutdown::never(), sandbox)
+    let policy = config.policy.resolve();
+    router(config, policy, Shutdown::never(), sandbox, Hooks::default())
 }
 
-fn router(config: Config, shutdown: Shutdown, sandbox: sandbox::Sandbox) -> Router {
+fn router(
+    config: Config,
+    policy: policy::Policy,
+    shutdown: Shutdown,
+    sandbox: sandbox::Sandbox,
+    hooks: Hooks,
+) -> Router {
     let sandbox_api = sandbox.api(shutdown.clone());
     let state = AppState {
         assets: Arc::new(Assets::new(config.frontend_dir.clone())),
@@ -83,6 +120,9 @@ fn router(config: Config, shutdown: Shutdown, sandbox: sandbox::Sandbox) -> Rout
         shutdown,
         next_session: Arc::new(AtomicU64::new(1)),
         metrics: Arc::new(metrics::Metrics::default()),
+        gate: policy::limits::Gate::new(policy.gate.clone()),
+        policy: Arc::new(policy),
+        hooks,
     };
     Router::new()
         .route("/ws", get(ws::handle))
@@ -116,12 +156,38 @@ async fn metrics_text(
 ///
 /// # Errors
 ///
-/// When the listener fails.
+/// When the settings break the profile's rules (the local profile on a non-loopback
+/// address, the public one without `--allow-origin`), or the listener fails.
 pub async fn serve(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, config, shutdown, Hooks::default()).await
+}
+
+/// [`serve`] with other network operations for sessions (tests).
+///
+/// # Errors
+///
+/// As [`serve`].
+pub async fn serve_with(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    hooks: Hooks,
+) -> std::io::Result<()> {
+    let invalid = |err: policy::StartRefusal| std::io::Error::new(ErrorKind::InvalidInput, err);
+    let own = listener.local_addr()?;
+    let mut policy = config.policy.resolve();
+    policy::check_listen(policy.profile, own, "--listen").map_err(invalid)?;
+    if !config.sandbox.disabled {
+        policy::check_listen(policy.profile, config.sandbox.listen, "--sandbox-listen")
+            .map_err(invalid)?;
+    }
+    if policy.profile == policy::Profile::Public && config.allowed_origins.is_empty() {
+        return Err(invalid(policy::StartRefusal::PublicWithoutOrigin));
+    }
     let assets = Assets::new(config.frontend_dir.clone());
     if assets.has_app().await {
         info!(source = %assets.describe(), "serving the browser app");
@@ -135,6 +201,16 @@ pub async fn serve(
     let sandbox = sandbox::Sandbox::start(&config.sandbox, signal.clone())
         .await
         .map_err(std::io::Error::other)?;
+    policy.targets.own = vec![own];
+    policy.targets.sandbox = sandbox.listening();
+    info!(
+        profile = ?policy.profile,
+        probe_mode = policy.probe_mode,
+        allowed_targets = policy.targets.allowed.len(),
+        token = policy.token.is_some(),
+        "security profile"
+    );
+    let header_timeout = policy.header_timeout;
     let trigger = Arc::new(trigger);
     let on_signal = {
         let trigger = Arc::clone(&trigger);
@@ -144,16 +220,9 @@ pub async fn serve(
             trigger.fire();
         }
     };
-    // Each reply line is its own small WebSocket frame; without TCP_NODELAY, Nagle's
-    // algorithm holds the second one until the browser's delayed ACK (~40 ms) arrives.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(cause) = tcp.set_nodelay(true) {
-            debug!(%cause, "could not set TCP_NODELAY on a browser connection");
-        }
-    });
-    axum::serve(listener, router(config, signal, sandbox))
-        .with_graceful_shutdown(on_signal)
-        .await?;
+    tokio::spawn(on_signal);
+    let app = router(config, policy, signal.clone(), sandbox, hooks);
+    http::serve(listener, app, header_timeout, signal, SESSION_DRAIN).await;
     if tokio::time::timeout(SESSION_DRAIN, trigger.sessions_ended())
         .await
         .is_err()

@@ -1,6 +1,7 @@
 //! `smtp-playground`: the command line. Parses flags, sets up logging and runs the bridge
 //! until Ctrl-C or SIGTERM; everything else lives in the library.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Learn and debug SMTP from your browser.
 #[derive(Debug, Parser)]
-#[command(name = "smtp-playground", version)]
+#[command(name = "smtp-playground", version, args_override_self = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,6 +24,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the browser app and relay its sessions to SMTP servers.
+    #[command(args_override_self = true)]
     Serve(Box<ServeArgs>),
     /// Explain every line of an SMTP transcript (swaks, C:/S:, smtplib debug or a telnet log).
     Annotate(AnnotateArgs),
@@ -49,13 +51,19 @@ struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080", env = "SMTP_PLAYGROUND_LISTEN")]
     listen: SocketAddr,
 
+    /// Read settings from this TOML file first: each key is a flag's long name without the
+    /// dashes (`profile = "public"`, `allow-origin = ["https://play.example.org"]`,
+    /// `max-sessions = 100`, `unsafe-allow-private = true`). Flags on the command line win.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
     #[command(flatten)]
-    config: Config,
+    settings: Config,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(with_config_file(std::env::args_os().collect())?);
     if let Command::Annotate(args) = cli.command {
         return annotate(&args);
     }
@@ -71,7 +79,12 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    if let Some(dir) = &args.config.frontend_dir {
+    let profile = args.settings.policy.profile;
+    bridge::policy::check_listen(profile, args.listen, "--listen")?;
+    if !args.settings.sandbox.disabled {
+        bridge::policy::check_listen(profile, args.settings.sandbox.listen, "--sandbox-listen")?;
+    }
+    if let Some(dir) = &args.settings.frontend_dir {
         ensure!(
             dir.join("index.html").is_file(),
             "--frontend-dir {}: there is no index.html in it; build the frontend with \
@@ -86,11 +99,73 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .local_addr()
         .context("could not read the listening address")?;
     info!("smtp-playground is listening on http://{addr}/");
-    bridge::serve(listener, args.config, shutdown_signal())
+    bridge::serve(listener, args.settings, shutdown_signal())
         .await
         .context("the web server failed")?;
     info!("stopped");
     Ok(())
+}
+
+/// Inserts the settings of `serve --config FILE` as flags right after `serve`, so the
+/// command line, which follows them, wins (`args_override_self`), and every flag is
+/// available as a key without a second list of names to keep in step.
+fn with_config_file(args: Vec<OsString>) -> anyhow::Result<Vec<OsString>> {
+    let Some(serve_at) = args.iter().position(|arg| arg == "serve") else {
+        return Ok(args);
+    };
+    let mut path = None;
+    for (i, arg) in args.iter().enumerate().skip(serve_at + 1) {
+        let text = arg.to_string_lossy();
+        if text == "--config" {
+            path = args.get(i + 1).map(PathBuf::from);
+        } else if let Some(value) = text.strip_prefix("--config=") {
+            path = Some(PathBuf::from(value));
+        }
+    }
+    let Some(path) = path else {
+        return Ok(args);
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("could not read the config file {}", path.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", path.display()))?;
+    let mut flags: Vec<OsString> = Vec::new();
+    for (key, value) in table {
+        let flag = format!("--{key}");
+        ensure!(
+            key != "config",
+            "{}: a config file cannot name another",
+            path.display()
+        );
+        let mut push = |value: &toml::Value| -> anyhow::Result<()> {
+            match value {
+                toml::Value::Boolean(true) => flags.push(flag.clone().into()),
+                toml::Value::Boolean(false) => {}
+                toml::Value::String(text) => {
+                    flags.push(format!("{flag}={text}").into());
+                }
+                toml::Value::Integer(n) => flags.push(format!("{flag}={n}").into()),
+                other => anyhow::bail!(
+                    "{}: {key} = {other}: use a string, a number, true or a list of them",
+                    path.display()
+                ),
+            }
+            Ok(())
+        };
+        match &value {
+            toml::Value::Array(items) => {
+                for item in items {
+                    push(item)?;
+                }
+            }
+            single => push(single)?,
+        }
+    }
+    let mut merged = args[..=serve_at].to_vec();
+    merged.extend(flags);
+    merged.extend_from_slice(&args[serve_at + 1..]);
+    Ok(merged)
 }
 
 /// `smtp-playground annotate`: reads a transcript, prints it explained. Fails only when the

@@ -20,6 +20,8 @@ pub(crate) struct Metrics {
     bytes_from_server: AtomicU64,
     tls_implicit: AtomicU64,
     tls_starttls: AtomicU64,
+    connect_attempts: AtomicU64,
+    refused: Mutex<BTreeMap<&'static str, u64>>,
     errors: Mutex<BTreeMap<String, u64>>,
 }
 
@@ -40,6 +42,17 @@ impl Metrics {
         self.sessions_active.fetch_add(1, Ordering::Relaxed);
         self.sessions_total.fetch_add(1, Ordering::Relaxed);
         SessionGuard(Arc::clone(self))
+    }
+
+    /// A TCP connection to a checked target address is being attempted.
+    pub(crate) fn connect_attempt(&self) {
+        self.connect_attempts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A WebSocket request was refused before the upgrade.
+    pub(crate) fn refused(&self, reason: &'static str) {
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        *refused.entry(reason).or_default() += 1;
     }
 
     /// Bytes written to an SMTP server.
@@ -124,6 +137,26 @@ impl Metrics {
                 ("{mode=\"implicit\"}", load(&self.tls_implicit)),
                 ("{mode=\"starttls\"}", load(&self.tls_starttls)),
             ],
+        );
+        metric(
+            "smtp_playground_upstream_connects_total",
+            "counter",
+            "TCP connections attempted to checked SMTP server addresses.",
+            &[("", load(&self.connect_attempts))],
+        );
+        let refused: Vec<(String, u64)> = self
+            .refused
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|(reason, n)| (format!("{{reason=\"{reason}\"}}"), *n))
+            .collect();
+        let samples: Vec<(&str, u64)> = refused.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+        metric(
+            "smtp_playground_refused_total",
+            "counter",
+            "WebSocket requests refused before the upgrade, by reason.",
+            &samples,
         );
         let errors: Vec<(String, u64)> = self
             .errors

@@ -50,6 +50,24 @@ pub(crate) enum Refusal {
         /// The `Host` header.
         host: String,
     },
+    /// The public profile accepts only the origins listed with `--allow-origin`.
+    #[error(
+        "refused: the page at {origin} is not one of the origins this public bridge serves; \
+         its operator can add it with --allow-origin {origin}"
+    )]
+    NotListed {
+        /// The `Origin` header.
+        origin: String,
+    },
+    /// The `Host` header is not one the bridge is published under.
+    #[error(
+        "refused: the bridge was reached under the name {host}, which is not on its list of \
+         host names; its operator can add it with --allow-host {host}"
+    )]
+    ForeignHost {
+        /// The `Host` header.
+        host: String,
+    },
     /// Same origin, but under a name that could have been re-pointed at this machine.
     #[error(
         "refused: the bridge was reached under the name {host}, which is not an IP address or \
@@ -69,10 +87,25 @@ pub(crate) enum Refusal {
 /// # Errors
 ///
 /// A [`Refusal`] saying which rule the request broke.
+#[cfg(test)]
 pub(crate) fn check(
     origin: Option<&str>,
     host: Option<&str>,
     allowed: &[String],
+) -> Result<(), Refusal> {
+    check_with(origin, host, allowed, true)
+}
+
+/// [`check`], and with `same_origin` false (the public profile) only the listed origins.
+///
+/// # Errors
+///
+/// A [`Refusal`] saying which rule the request broke.
+pub(crate) fn check_with(
+    origin: Option<&str>,
+    host: Option<&str>,
+    allowed: &[String],
+    same_origin: bool,
 ) -> Result<(), Refusal> {
     let origin_text = origin.ok_or(Refusal::MissingOrigin)?;
     let Some(origin) = Origin::parse(origin_text) else {
@@ -86,6 +119,11 @@ pub(crate) fn check(
         .any(|entry| entry == origin)
     {
         return Ok(());
+    }
+    if !same_origin {
+        return Err(Refusal::NotListed {
+            origin: origin_text.to_owned(),
+        });
     }
     let host_text = host.ok_or(Refusal::BadHost)?;
     let (host, port) =
@@ -103,6 +141,51 @@ pub(crate) fn check(
         });
     }
     Ok(())
+}
+
+/// Checks the `Host` header against the host allow list: the `--allow-host` entries, or,
+/// when there are none and `derive` is set (the public profile), the hosts of the allowed
+/// origins. An entry without a port matches any port. With no list, any Host passes here
+/// (the origin check then compares it with the origin).
+///
+/// # Errors
+///
+/// [`Refusal::ForeignHost`] or [`Refusal::BadHost`].
+pub(crate) fn check_host(
+    host: Option<&str>,
+    allowed_hosts: &[String],
+    allowed_origins: &[String],
+    derive: bool,
+) -> Result<(), Refusal> {
+    let mut entries: Vec<(String, Option<u16>)> = allowed_hosts
+        .iter()
+        .filter_map(|entry| {
+            let (name, port) = split_authority(entry, 0)?;
+            Some((name, (port != 0).then_some(port)))
+        })
+        .collect();
+    if entries.is_empty() && derive {
+        entries = allowed_origins
+            .iter()
+            .filter_map(|o| Origin::parse(o))
+            .map(|o| (o.host, None))
+            .collect();
+    }
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let text = host.ok_or(Refusal::BadHost)?;
+    let (name, port) = split_authority(text, 0).ok_or(Refusal::BadHost)?;
+    let listed = entries
+        .iter()
+        .any(|(entry, entry_port)| *entry == name && entry_port.is_none_or(|p| p == port));
+    if listed {
+        Ok(())
+    } else {
+        Err(Refusal::ForeignHost {
+            host: text.to_owned(),
+        })
+    }
 }
 
 /// Validates an `--allow-origin` value and returns it in canonical form
@@ -290,6 +373,32 @@ mod tests {
                 "origin {origin:?}, host {host:?}"
             );
         }
+    }
+
+    #[test]
+    fn public_lists_only_and_hosts() {
+        let allowed = vec!["https://play.example.org:443".to_owned()];
+        assert!(check_with(Some("https://play.example.org"), Some("x"), &allowed, false).is_ok());
+        assert!(matches!(
+            check_with(
+                Some("http://127.0.0.1:8080"),
+                Some("127.0.0.1:8080"),
+                &allowed,
+                false
+            ),
+            Err(Refusal::NotListed { .. })
+        ));
+        assert!(check_host(Some("play.example.org"), &[], &allowed, true).is_ok());
+        assert!(check_host(Some("PLAY.example.org:443"), &[], &allowed, true).is_ok());
+        assert!(matches!(
+            check_host(Some("evil.example"), &[], &allowed, true),
+            Err(Refusal::ForeignHost { .. })
+        ));
+        assert!(check_host(Some("evil.example"), &[], &allowed, false).is_ok());
+        let hosts = vec!["127.0.0.1:8080".to_owned()];
+        assert!(check_host(Some("127.0.0.1:8080"), &hosts, &[], false).is_ok());
+        assert!(check_host(Some("127.0.0.1:9090"), &hosts, &[], false).is_err());
+        assert!(check_host(None, &hosts, &[], false).is_err());
     }
 
     #[test]

@@ -30,6 +30,14 @@
 //!    When the session ends, one `closed` message is sent and the WebSocket is closed with
 //!    1000, or 1001 when the bridge shuts down (after QUIT was sent upstream).
 //!
+//! Security (`SECURITY.md`): a session refused by the admission limits, a wrong or
+//! missing token, or a denied target ends with an `error`, `closed` and close code 1008; a
+//! browser message over the size limit with 1009. In the relay, each line is admitted
+//! by [`Conversation::admit_line`]: probe mode (no DATA or BDAT), the recipient cap and
+//! the DATA byte cap, using `protocol`'s `ClientSession` and `CommandLine` to know what
+//! the line is. Idle and absolute deadlines and WebSocket pings bound every session.
+//! Nothing here logs a line's text: AUTH answers and message bodies never reach a log.
+//!
 //! The functions are generic over the WebSocket's `Sink`/`Stream` halves and over the
 //! server stream, so the tests below drive them with channels and in-memory pipes.
 
@@ -40,22 +48,26 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use protocol::command::Verb;
+use protocol::command::{CommandLine, Verb};
+use protocol::dot::{DataLine, unstuff_line};
 use protocol::limits::{SERVER_LINE_MAX, TEXT_LINE};
 use protocol::line::{LineFramer, check_outgoing_line};
-use protocol::reply::ReplyAssembler;
-use protocol::session::{ClientSession, Expect};
+use protocol::reply::{ReplyAssembler, ReplyError};
+use protocol::session::{ClientSession, Expect, Phase};
 use protocol::wire::{
     ClientMsg, ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode, WIRE_VERSION,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until, timeout, timeout_at};
-use tracing::{debug, info};
+use tracing::{debug, info, warn};
 
 use crate::metrics::Metrics;
+use crate::policy::Policy;
+use crate::policy::limits::{Gate, Permit, Refusal};
+use crate::policy::target::Exception;
 use crate::shutdown::Shutdown;
-use crate::{AppState, tls, upstream};
+use crate::{AppState, Hooks, tls, upstream};
 
 /// How long a new session may take to send `connect`.
 pub(crate) const CONNECT_WAIT: Duration = Duration::from_secs(60);
@@ -80,6 +92,8 @@ const QUIT_WAIT: Duration = Duration::from_secs(1);
 /// Close codes (RFC 6455 7.4.1).
 const CLOSE_NORMAL: u16 = 1000;
 const CLOSE_GOING_AWAY: u16 = 1001;
+const CLOSE_POLICY: u16 = 1008;
+const CLOSE_TOO_BIG: u16 = 1009;
 
 /// A trait object for the server stream: plain TCP, TLS over TCP, or a test pipe. STARTTLS
 /// replaces one with another in the middle of a session.
@@ -98,6 +112,25 @@ pub(crate) struct Context {
     pub(crate) allow_insecure: bool,
     /// How long the server may take to answer.
     pub(crate) reply_timeout: Duration,
+    /// Target rules, limits, token, probe mode.
+    pub(crate) policy: Arc<Policy>,
+    /// Admission state (destinations, bad tokens).
+    pub(crate) gate: Arc<Gate>,
+    /// Resolver and connector.
+    pub(crate) hooks: Hooks,
+}
+
+/// Who opened a session, as decided before the upgrade.
+#[derive(Debug)]
+pub(crate) struct Visitor {
+    /// The client's address (behind a trusted proxy, from `X-Forwarded-For`).
+    pub(crate) client: std::net::IpAddr,
+    /// The page's origin, for the logs.
+    pub(crate) origin: String,
+    /// A valid bearer token came with the upgrade request.
+    pub(crate) token_ok: bool,
+    /// The session's place, or why there is none.
+    pub(crate) admission: Result<Permit, Refusal>,
 }
 
 impl Context {
@@ -108,13 +141,20 @@ impl Context {
             metrics: Arc::clone(&state.metrics),
             allow_insecure: state.config.unsafe_allow_insecure_tls,
             reply_timeout: state.config.reply_timeout(),
+            policy: Arc::clone(&state.policy),
+            gate: Arc::clone(&state.gate),
+            hooks: state.hooks.clone(),
         }
     }
 }
 
 /// Runs one session to its end; see the module documentation.
-pub(crate) async fn run<W, R, E>(mut to_browser: W, mut from_browser: R, context: Context)
-where
+pub(crate) async fn run<W, R, E>(
+    mut to_browser: W,
+    mut from_browser: R,
+    context: Context,
+    visitor: Visitor,
+) where
     W: Sink<Message> + Unpin,
     W::Error: Display,
     R: Stream<Item = Result<Message, E>> + Unpin,
@@ -123,72 +163,54 @@ where
     let _active = context.metrics.session_started();
     let metrics = Arc::clone(&context.metrics);
     let mut shutdown = context.shutdown.clone();
-    let (outcome, code) = match handshake(
-        &mut to_browser,
-        &mut from_browser,
-        &mut shutdown,
-        &metrics,
-    )
-    .await
-    {
-        Handshake::Connect(request) => match open(&request, &context).await {
-            Ok(opened) => {
-                info!(host = %request.host, port = request.port, peer = %opened.peer, "connected");
-                let connected = ServerMsg::Connected {
-                    version: WIRE_VERSION,
-                    host: request.host.clone(),
-                    port: request.port,
-                    peer: opened.peer.to_string(),
-                    tls: request.tls,
-                };
-                let mut code = CLOSE_NORMAL;
-                let mut ok = send(&mut to_browser, connected, &metrics).await.is_ok();
-                if let (true, Some(info)) = (ok, opened.tls.clone()) {
-                    ok = send(&mut to_browser, ServerMsg::Tls(info), &metrics)
-                        .await
-                        .is_ok();
-                }
-                if ok {
-                    let conversation = Conversation::new(&request, &opened, &context);
-                    let end = relay(
-                        opened.io,
-                        conversation,
-                        &mut to_browser,
-                        from_browser,
-                        shutdown,
-                        &metrics,
-                    )
-                    .await;
-                    if end.going_away {
-                        code = CLOSE_GOING_AWAY;
-                    }
-                }
-                (None, code)
-            }
-            Err(failure) => {
-                info!(host = %request.host, port = request.port, cause = ?failure, "connect failed");
-                // If the browser is already gone, the `closed` below fails the same way.
-                let _ = send(&mut to_browser, failure, &metrics).await;
-                (Some("no connection was made".to_owned()), CLOSE_NORMAL)
-            }
-        },
-        Handshake::End(reason) => {
-            let code = if reason == SHUTTING_DOWN {
-                CLOSE_GOING_AWAY
-            } else {
-                CLOSE_NORMAL
+    let started = Instant::now();
+    info!(origin = %visitor.origin, "session opened");
+    let (outcome, code) = match visitor.admission {
+        Err(refusal) => {
+            let code = match refusal {
+                Refusal::Total(_) => ErrorCode::TooManySessions,
+                _ => ErrorCode::RateLimited,
             };
-            (Some(reason), code)
+            warn!(%refusal, "session refused");
+            let _ = send(&mut to_browser, error(code, refusal.to_string()), &metrics).await;
+            (Some("the session was refused".to_owned()), CLOSE_POLICY)
         }
-        Handshake::BrowserGone => (None, CLOSE_NORMAL),
+        Ok(_permit) => {
+            let mut token_ok = visitor.token_ok;
+            let gate = Arc::clone(&context.gate);
+            let handshake = handshake(
+                &mut to_browser,
+                &mut from_browser,
+                &mut shutdown,
+                &metrics,
+                Admission {
+                    policy: &context.policy,
+                    gate: &gate,
+                    client: visitor.client,
+                    token_ok: &mut token_ok,
+                },
+            )
+            .await;
+            session(
+                handshake,
+                &mut to_browser,
+                from_browser,
+                shutdown,
+                &context,
+                token_ok,
+                started,
+            )
+            .await
+        }
     };
     if let Some(reason) = outcome {
         let _ = send(&mut to_browser, ServerMsg::Closed { reason }, &metrics).await;
     }
-    let reason = if code == CLOSE_GOING_AWAY {
-        SHUTTING_DOWN
-    } else {
-        "session over"
+    let reason = match code {
+        CLOSE_GOING_AWAY => SHUTTING_DOWN,
+        CLOSE_POLICY => "refused by the bridge's policy",
+        CLOSE_TOO_BIG => "message too big",
+        _ => "session over",
     };
     let frame = CloseFrame {
         code,
@@ -202,6 +224,112 @@ where
     debug!("session ended");
 }
 
+/// After the handshake: connect and relay. Returns the `closed` reason still to send, if
+/// any, and the close code.
+async fn session<W, R, E>(
+    handshake: Handshake,
+    to_browser: &mut W,
+    from_browser: R,
+    shutdown: Shutdown,
+    context: &Context,
+    token_ok: bool,
+    started: Instant,
+) -> (Option<String>, u16)
+where
+    W: Sink<Message> + Unpin,
+    W::Error: Display,
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: Display,
+{
+    let metrics = &context.metrics;
+    match handshake {
+        Handshake::Connect(request) => match open(&request, context).await {
+            Ok(opened) => {
+                info!(
+                    host = %request.host,
+                    port = request.port,
+                    peer = %opened.peer,
+                    exception = ?opened.exception,
+                    "connected"
+                );
+                let connected = ServerMsg::Connected {
+                    version: WIRE_VERSION,
+                    host: request.host.clone(),
+                    port: request.port,
+                    peer: opened.peer.to_string(),
+                    tls: request.tls,
+                };
+                let mut code = CLOSE_NORMAL;
+                let mut ok = send(to_browser, connected, metrics).await.is_ok();
+                if let (true, Some(info)) = (ok, opened.tls.clone()) {
+                    ok = send(to_browser, ServerMsg::Tls(info), metrics)
+                        .await
+                        .is_ok();
+                }
+                if ok {
+                    let mut conversation = Conversation::new(&request, &opened, context);
+                    conversation.probe =
+                        context.policy.probe_mode && opened.exception.is_none() && !token_ok;
+                    conversation.expires = started + context.policy.session_timeout;
+                    let timing = Timing {
+                        ping: context.policy.ping_interval,
+                        tls: context.policy.tls_timeout,
+                    };
+                    let end = relay(
+                        opened.io,
+                        conversation,
+                        to_browser,
+                        from_browser,
+                        shutdown,
+                        metrics,
+                        timing,
+                    )
+                    .await;
+                    code = end.code;
+                }
+                (None, code)
+            }
+            Err(failure) => {
+                let code = match &failure {
+                    ServerMsg::Error {
+                        code: ErrorCode::TargetDenied | ErrorCode::RateLimited,
+                        message,
+                    } => {
+                        warn!(host = %request.host, port = request.port, reason = %message, "target refused");
+                        CLOSE_POLICY
+                    }
+                    _ => {
+                        info!(host = %request.host, port = request.port, cause = ?failure, "connect failed");
+                        CLOSE_NORMAL
+                    }
+                };
+                // If the browser is already gone, the `closed` below fails the same way.
+                let _ = send(to_browser, failure, metrics).await;
+                (Some("no connection was made".to_owned()), code)
+            }
+        },
+        Handshake::End(reason) => {
+            let code = if reason == SHUTTING_DOWN {
+                CLOSE_GOING_AWAY
+            } else {
+                CLOSE_NORMAL
+            };
+            (Some(reason), code)
+        }
+        Handshake::Refuse(code, message) => {
+            warn!(code = ?code, "session refused: {message}");
+            let _ = send(to_browser, error(code, message), metrics).await;
+            let close = if code == ErrorCode::MessageTooLarge {
+                CLOSE_TOO_BIG
+            } else {
+                CLOSE_POLICY
+            };
+            (Some("the session was refused".to_owned()), close)
+        }
+        Handshake::BrowserGone => (None, CLOSE_NORMAL),
+    }
+}
+
 /// A connection ready for the relay.
 struct Opened {
     io: BoxIo,
@@ -210,6 +338,8 @@ struct Opened {
     tls: Option<TlsInfo>,
     /// When the TCP connection was made.
     started: Instant,
+    /// The target-rule exception that let it through (sandbox, allowed target).
+    exception: Option<Exception>,
 }
 
 /// Connects as requested, with TLS from the first byte for implicit TLS. The error is the
@@ -222,7 +352,15 @@ async fn open(request: &ConnectRequest, context: &Context) -> Result<Opened, Ser
              its operator can allow it with --unsafe-allow-insecure-tls, for test servers only",
         ));
     }
-    let up = upstream::connect(request)
+    let policy = &context.policy;
+    let targets = upstream::Targets {
+        rules: &policy.targets,
+        hooks: &context.hooks,
+        gate: &context.gate,
+        metrics: &context.metrics,
+        connect_timeout: policy.connect_timeout,
+    };
+    let up = upstream::connect(request, targets)
         .await
         .map_err(|err| error(err.code(), err.to_string()))?;
     let started = Instant::now();
@@ -232,28 +370,52 @@ async fn open(request: &ConnectRequest, context: &Context) -> Result<Opened, Ser
             peer: up.peer,
             tls: None,
             started,
+            exception: up.exception,
         });
     }
-    let (stream, info) = tls::handshake(
+    let handshake = tls::handshake(
         up.stream,
         &request.host,
         request.insecure,
         TlsMode::Implicit,
         started,
-    )
-    .await
-    .map_err(|err| error(err.code(), err.to_string()))?;
+    );
+    let (stream, info) = timeout(policy.tls_timeout, handshake)
+        .await
+        .map_err(|_| tls_too_slow(policy.tls_timeout))?
+        .map_err(|err| error(err.code(), err.to_string()))?;
     Ok(Opened {
         io: Box::new(stream),
         peer: up.peer,
         tls: Some(info),
         started,
+        exception: up.exception,
     })
+}
+
+fn tls_too_slow(limit: Duration) -> ServerMsg {
+    error(
+        ErrorCode::TlsHandshakeFailed,
+        format!(
+            "the TLS handshake took longer than {} ms, the most this bridge waits",
+            limit.as_millis()
+        ),
+    )
+}
+
+/// What the handshake needs to decide on tokens.
+struct Admission<'a> {
+    policy: &'a Policy,
+    gate: &'a Gate,
+    client: std::net::IpAddr,
+    token_ok: &'a mut bool,
 }
 
 /// How the handshake phase ended.
 enum Handshake {
     Connect(ConnectRequest),
+    /// Refuse the session: this error, `closed`, close code 1008.
+    Refuse(ErrorCode, String),
     /// End the session with `closed` and this reason.
     End(String),
     BrowserGone,
@@ -264,6 +426,7 @@ async fn handshake<W, R, E>(
     from_browser: &mut R,
     shutdown: &mut Shutdown,
     metrics: &Metrics,
+    admission: Admission<'_>,
 ) -> Handshake
 where
     W: Sink<Message> + Unpin,
@@ -271,7 +434,7 @@ where
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
 {
-    let deadline = Instant::now() + CONNECT_WAIT;
+    let deadline = Instant::now() + CONNECT_WAIT.min(admission.policy.idle_timeout);
     loop {
         let next = tokio::select! {
             next = timeout_at(deadline, from_browser.next()) => next,
@@ -280,26 +443,66 @@ where
         let message = match next {
             Err(_) => {
                 return Handshake::End(format!(
-                    "no connect message arrived within {} s",
-                    CONNECT_WAIT.as_secs()
+                    "no connect message arrived within {} ms",
+                    CONNECT_WAIT.min(admission.policy.idle_timeout).as_millis()
                 ));
             }
             Ok(Some(Ok(message))) => message,
             Ok(Some(Err(cause))) => {
+                let cause = cause.to_string();
+                if is_too_big(&cause) {
+                    return Handshake::Refuse(
+                        ErrorCode::MessageTooLarge,
+                        too_big(admission.policy.max_message),
+                    );
+                }
                 debug!(%cause, "WebSocket failed");
                 return Handshake::BrowserGone;
             }
             Ok(None) => return Handshake::BrowserGone,
         };
-        let reply = match decode(message) {
+        let reply = match decode(message, admission.policy.max_message) {
+            Incoming::Msg(ClientMsg::Auth { token }) => {
+                let valid = admission
+                    .policy
+                    .token
+                    .as_ref()
+                    .is_some_and(|secret| secret.matches(&token));
+                if !valid {
+                    let banned = admission.gate.bad_token(admission.client);
+                    warn!(banned = banned.is_some(), "wrong token in an auth message");
+                    return Handshake::Refuse(
+                        ErrorCode::TokenInvalid,
+                        "the token is not valid for this bridge".to_owned(),
+                    );
+                }
+                *admission.token_ok = true;
+                continue;
+            }
+            Incoming::Msg(ClientMsg::Connect(_))
+                if admission.policy.require_token && !*admission.token_ok =>
+            {
+                return Handshake::Refuse(
+                    ErrorCode::TokenRequired,
+                    "this bridge requires a token: send {\"type\":\"auth\",\"token\":\"...\"} \
+                     before connect, or the header Authorization: Bearer ..."
+                        .to_owned(),
+                );
+            }
             Incoming::Msg(ClientMsg::Connect(request)) => return Handshake::Connect(request),
+            Incoming::TooBig => {
+                return Handshake::Refuse(
+                    ErrorCode::MessageTooLarge,
+                    too_big(admission.policy.max_message),
+                );
+            }
             Incoming::Msg(ClientMsg::Close) => return Handshake::End(CLOSED_BY_YOU.to_owned()),
             Incoming::Msg(ClientMsg::Line { .. } | ClientMsg::Lines { .. }) => error(
                 ErrorCode::NotConnected,
                 "not connected yet: send a connect message first; the line was not sent",
             ),
             Incoming::Bad(reason) => error(ErrorCode::BadMessage, reason),
-            Incoming::Skip => continue,
+            Incoming::Skip | Incoming::Pong => continue,
             Incoming::Gone => return Handshake::BrowserGone,
         };
         if send(to_browser, reply, metrics).await.is_err() {
@@ -319,11 +522,14 @@ enum End {
     GoingAway,
     /// The browser left; there is nobody to tell.
     BrowserGone,
+    /// A limit ended the session: `closed` with this reason, then this close code.
+    Limit(String, u16),
 }
 
 /// What the caller needs to know about a finished relay.
 struct Ended {
-    going_away: bool,
+    /// The WebSocket close code.
+    code: u16,
 }
 
 /// The SMTP conversation as the bridge tracks it between reads and writes.
@@ -347,6 +553,48 @@ struct Conversation {
     /// The last time the server sent something or a command was written.
     last_activity: Instant,
     reply_timeout: Duration,
+    /// Probe mode: DATA and BDAT are refused.
+    probe: bool,
+    /// The absolute end of the session.
+    expires: Instant,
+    /// The last message from the browser or byte from the server (idle timeout).
+    last_seen: Instant,
+    idle_timeout: Duration,
+    /// Message text sent so far, and the cap.
+    data_bytes: u64,
+    max_data: u64,
+    /// RCPT commands sent in this transaction, and the cap.
+    recipients: u32,
+    max_recipients: u32,
+    /// The reply being received: lines and bytes, and the caps.
+    reply_lines: usize,
+    reply_bytes: usize,
+    max_reply_lines: usize,
+    max_reply_bytes: usize,
+    /// Largest browser message.
+    max_message: usize,
+    /// Bytes to and from the server, for the log.
+    sent_bytes: u64,
+    received_bytes: u64,
+}
+
+/// What [`Conversation::admit_line`] decided.
+enum Verdict {
+    Send,
+    /// Not sent; the rest of the queue is dropped too.
+    Refuse(ServerMsg),
+    /// The session must end (the DATA cap).
+    End(ServerMsg),
+}
+
+/// What [`Conversation::release`] produced.
+struct Release {
+    /// The bytes to write now.
+    out: Vec<u8>,
+    /// An error for the browser.
+    notice: Option<ServerMsg>,
+    /// The session ends after writing.
+    end: bool,
 }
 
 impl Conversation {
@@ -355,11 +603,12 @@ impl Conversation {
         if opened.tls.is_some() {
             session.handle_implicit_tls();
         }
+        let policy = &context.policy;
         Self {
             started: opened.started,
             session,
             framer: LineFramer::new(SERVER_LINE_MAX),
-            replies: ReplyAssembler::default(),
+            replies: ReplyAssembler::with_max_lines(policy.max_reply_lines),
             // The greeting is owed since the connection was made.
             asked_at: VecDeque::from([opened.started]),
             queue: VecDeque::new(),
@@ -369,6 +618,80 @@ impl Conversation {
             insecure: request.insecure && context.allow_insecure,
             last_activity: Instant::now(),
             reply_timeout: context.reply_timeout,
+            probe: false,
+            expires: Instant::now() + policy.session_timeout,
+            last_seen: Instant::now(),
+            idle_timeout: policy.idle_timeout,
+            data_bytes: 0,
+            max_data: policy.max_data,
+            recipients: 0,
+            max_recipients: policy.max_recipients,
+            reply_lines: 0,
+            reply_bytes: 0,
+            max_reply_lines: policy.max_reply_lines,
+            max_reply_bytes: policy.max_reply_bytes,
+            max_message: policy.max_message,
+            sent_bytes: 0,
+            received_bytes: 0,
+        }
+    }
+
+    /// Decides whether a line may go to the server now, from what `protocol` says it is:
+    /// message text counts against the DATA cap; in probe mode DATA and BDAT are refused;
+    /// RCPT counts against the recipient cap. AUTH answers pass untouched (and unread).
+    fn admit_line(&mut self, line: &str) -> Verdict {
+        if self.session.in_body() {
+            if matches!(unstuff_line(line.as_bytes()), DataLine::End) {
+                self.recipients = 0;
+                return Verdict::Send;
+            }
+            self.data_bytes = self
+                .data_bytes
+                .saturating_add(u64::try_from(line.len() + 2).unwrap_or(u64::MAX));
+            if self.data_bytes > self.max_data {
+                return Verdict::End(error(
+                    ErrorCode::DataLimit,
+                    format!(
+                        "the message text went over {} bytes, the most this bridge relays in \
+                         one session; the connection was closed without ending DATA, so the \
+                         server discards the message",
+                        self.max_data
+                    ),
+                ));
+            }
+            return Verdict::Send;
+        }
+        let auth_answer =
+            self.session.phase() == Phase::AuthChallenge && self.session.pending().next().is_none();
+        if auth_answer {
+            return Verdict::Send;
+        }
+        match CommandLine::parse(line).verb {
+            Some(verb @ (Verb::Data | Verb::Bdat)) if self.probe => Verdict::Refuse(error(
+                ErrorCode::ProbeMode,
+                format!(
+                    "{} was not sent: this public bridge runs in probe mode, which relays \
+                     EHLO, STARTTLS, AUTH, MAIL and RCPT but delivers no mail to servers on the \
+                     internet. Send to the sandbox to try DATA, or ask the operator for a token",
+                    if verb == Verb::Data { "DATA" } else { "BDAT" }
+                ),
+            )),
+            Some(Verb::Rcpt) if self.recipients >= self.max_recipients => Verdict::Refuse(error(
+                ErrorCode::RecipientLimit,
+                format!(
+                    "RCPT was not sent: this bridge allows {} recipients per message",
+                    self.max_recipients
+                ),
+            )),
+            Some(Verb::Rcpt) => {
+                self.recipients += 1;
+                Verdict::Send
+            }
+            Some(Verb::Mail | Verb::Rset | Verb::Ehlo | Verb::Helo) => {
+                self.recipients = 0;
+                Verdict::Send
+            }
+            _ => Verdict::Send,
         }
     }
 
@@ -381,14 +704,47 @@ impl Conversation {
         self.queue.push_back(line);
     }
 
-    /// Takes every queued line that may go now, in wire form, for one write.
-    fn release(&mut self) -> Vec<u8> {
+    /// Takes every queued line that may go now, in wire form, for one write; stops at a
+    /// line [`admit_line`](Self::admit_line) refuses.
+    fn release(&mut self) -> Release {
         let mut out = Vec::new();
         while !self.queue.is_empty() && self.session.may_send_now() {
             let Some(line) = self.queue.pop_front() else {
                 break;
             };
             self.queued_bytes = self.queued_bytes.saturating_sub(line.len() + 2);
+            match self.admit_line(&line) {
+                Verdict::Send => {}
+                Verdict::Refuse(notice) => {
+                    let dropped = self.queue.len();
+                    self.queue.clear();
+                    self.queued_bytes = 0;
+                    let notice = match notice {
+                        ServerMsg::Error { code, message } if dropped > 0 => ServerMsg::Error {
+                            code,
+                            message: format!(
+                                "{message}; the {dropped} lines queued after it were not sent \
+                                 either"
+                            ),
+                        },
+                        other => other,
+                    };
+                    return Release {
+                        out,
+                        notice: Some(notice),
+                        end: false,
+                    };
+                }
+                Verdict::End(notice) => {
+                    self.queue.clear();
+                    self.queued_bytes = 0;
+                    return Release {
+                        out,
+                        notice: Some(notice),
+                        end: true,
+                    };
+                }
+            }
             let before = self.owed();
             self.session.handle_sent(&line);
             if self.owed() > before {
@@ -397,15 +753,32 @@ impl Conversation {
             out.extend_from_slice(line.as_bytes());
             out.extend_from_slice(b"\r\n");
         }
-        out
+        Release {
+            out,
+            notice: None,
+            end: false,
+        }
     }
 
     /// One line from the server: the message for the browser, and whether it was the 220
     /// that accepts STARTTLS.
-    fn server_line(&mut self, text: String) -> (ServerMsg, bool) {
+    /// The third value says the reply went over the line or byte cap.
+    fn server_line(&mut self, text: String) -> (ServerMsg, bool, bool) {
         let latency_ms = self.asked_at.front().map(|asked| millis(asked.elapsed()));
         let mut starttls = false;
-        if let Ok(Some(reply)) = self.replies.push(&text) {
+        self.reply_lines += 1;
+        self.reply_bytes += text.len() + 2;
+        let mut too_large =
+            self.reply_lines > self.max_reply_lines || self.reply_bytes > self.max_reply_bytes;
+        let pushed = self.replies.push(&text);
+        if !matches!(pushed, Ok(None)) {
+            self.reply_lines = 0;
+            self.reply_bytes = 0;
+        }
+        if matches!(pushed, Err(ReplyError::TooManyLines { .. })) {
+            too_large = true;
+        }
+        if let Ok(Some(reply)) = pushed {
             let received = self.session.handle_reply(&reply);
             starttls =
                 received.answered == Expect::Command(Verb::StartTls) && reply.code.get() == 220;
@@ -420,7 +793,7 @@ impl Conversation {
             latency_ms,
             encrypted: self.encrypted,
         };
-        (message, starttls)
+        (message, starttls, too_large)
     }
 
     /// Why the server's hang-up ended the session, in the words of where it happened.
@@ -454,16 +827,20 @@ enum Event<E> {
     Browser(Option<Result<Message, E>>),
     Shutdown,
     Silent,
+    Idle,
+    Expired,
+    Ping,
 }
 
 /// Relays between a connected server stream and the browser until either side ends.
 async fn relay<W, R, E>(
     server: BoxIo,
-    conversation: Conversation,
+    mut conversation: Conversation,
     to_browser: &mut W,
     from_browser: R,
     shutdown: Shutdown,
     metrics: &Metrics,
+    timing: Timing,
 ) -> Ended
 where
     W: Sink<Message> + Unpin,
@@ -472,65 +849,93 @@ where
     E: Display,
 {
     let (outbox, inbox) = mpsc::channel(OUTBOX);
+    let (pinger, pings) = mpsc::channel(1);
     let directions = async move {
         let end = converse(
             server,
-            conversation,
+            &mut conversation,
             from_browser,
             &outbox,
+            &pinger,
             shutdown,
             metrics,
+            timing,
         )
         .await;
-        let going_away = matches!(end, End::GoingAway);
-        let reason = match end {
-            End::Closed(reason) => Some(reason),
-            End::GoingAway => Some(SHUTTING_DOWN.to_owned()),
-            End::BrowserGone => None,
+        let (reason, code) = match end {
+            End::Closed(reason) => (Some(reason), CLOSE_NORMAL),
+            End::GoingAway => (Some(SHUTTING_DOWN.to_owned()), CLOSE_GOING_AWAY),
+            End::BrowserGone => (None, CLOSE_NORMAL),
+            End::Limit(reason, code) => (Some(reason), code),
         };
-        match reason {
-            Some(reason) => {
-                info!(%reason, "session closed");
-                let _ = outbox.send(ServerMsg::Closed { reason }).await;
-            }
-            None => info!("browser left"),
+        info!(
+            reason = reason.as_deref().unwrap_or("the browser left"),
+            bytes_to_server = conversation.sent_bytes,
+            bytes_from_server = conversation.received_bytes,
+            data_bytes = conversation.data_bytes,
+            "session closed"
+        );
+        if let Some(reason) = reason {
+            let _ = outbox.send(ServerMsg::Closed { reason }).await;
         }
         // `outbox` is dropped here, which lets `forward` finish.
-        Ended { going_away }
+        Ended { code }
     };
-    let (ended, ()) = tokio::join!(directions, forward(inbox, to_browser, metrics));
+    let (ended, ()) = tokio::join!(directions, forward(inbox, pings, to_browser, metrics));
     ended
 }
 
+/// The session's clocks that are not the conversation's own.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    /// WebSocket ping interval.
+    ping: Duration,
+    /// TLS handshake limit (STARTTLS).
+    tls: Duration,
+}
+
+/// Pings the browser has not answered before the session ends.
+const MISSED_PONGS: u32 = 2;
+
 /// The relay loop; see the module documentation.
+#[allow(clippy::too_many_arguments)]
 async fn converse<R, E>(
     mut server: BoxIo,
-    mut conv: Conversation,
+    conv: &mut Conversation,
     mut from_browser: R,
     outbox: &mpsc::Sender<ServerMsg>,
+    pinger: &mpsc::Sender<()>,
     mut shutdown: Shutdown,
     metrics: &Metrics,
+    timing: Timing,
 ) -> End
 where
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
 {
     let mut chunk = vec![0; READ_CHUNK];
+    let mut ping = tokio::time::interval_at(Instant::now() + timing.ping, timing.ping);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut unanswered: u32 = 0;
     loop {
         let waiting = conv.owed() > 0;
         let room = conv.queued_bytes < QUEUE_BYTES;
         let deadline = conv.last_activity + conv.reply_timeout;
+        let idle_at = conv.last_seen + conv.idle_timeout;
         let event = tokio::select! {
             read = server.read(&mut chunk) => Event::Server(read),
             next = from_browser.next(), if room => Event::Browser(next),
             () = shutdown.wait() => Event::Shutdown,
             () = sleep_until(deadline), if waiting => Event::Silent,
+            () = sleep_until(idle_at) => Event::Idle,
+            () = sleep_until(conv.expires) => Event::Expired,
+            _ = ping.tick() => Event::Ping,
         };
         match event {
             Event::Server(Ok(0)) => {
                 if let Some(tail) = conv.framer.finish() {
                     let text = String::from_utf8_lossy(&tail).into_owned();
-                    let (line, _) = conv.server_line(text);
+                    let (line, _, _) = conv.server_line(text);
                     if outbox.send(line).await.is_err() {
                         return End::BrowserGone;
                     }
@@ -539,13 +944,25 @@ where
             }
             Event::Server(Ok(read)) => {
                 metrics.received(read);
+                conv.received_bytes += u64::try_from(read).unwrap_or(u64::MAX);
                 conv.last_activity = Instant::now();
+                conv.last_seen = conv.last_activity;
                 conv.framer.push(&chunk[..read]);
-                match server_lines(&mut conv, outbox).await {
+                match server_lines(conv, outbox).await {
                     Lines::Done => {}
                     Lines::BrowserGone => return End::BrowserGone,
+                    Lines::TooLarge => {
+                        let message = format!(
+                            "the server sent a reply of more than {} lines or {} bytes, more \
+                             than this bridge relays; the connection was closed",
+                            conv.max_reply_lines, conv.max_reply_bytes
+                        );
+                        let _ = outbox.send(error(ErrorCode::ReplyTooLarge, message)).await;
+                        quit(&mut server, conv).await;
+                        return End::Closed("the server's reply was too large".to_owned());
+                    }
                     Lines::StartTls => {
-                        server = match upgrade(server, &mut conv, outbox).await {
+                        server = match upgrade(server, conv, outbox, timing.tls).await {
                             Ok(upgraded) => upgraded,
                             Err(end) => return end,
                         };
@@ -558,16 +975,24 @@ where
                 return End::Closed("the connection to the server failed".to_owned());
             }
             Event::Browser(None) => {
-                quit(&mut server, &conv).await;
+                quit(&mut server, conv).await;
                 return End::BrowserGone;
             }
             Event::Browser(Some(Err(cause))) => {
+                let cause = cause.to_string();
+                quit(&mut server, conv).await;
+                if is_too_big(&cause) {
+                    let _ = outbox
+                        .send(error(ErrorCode::MessageTooLarge, too_big(conv.max_message)))
+                        .await;
+                    return End::Limit("the message was too big".to_owned(), CLOSE_TOO_BIG);
+                }
                 debug!(%cause, "WebSocket failed");
-                quit(&mut server, &conv).await;
                 return End::BrowserGone;
             }
             Event::Browser(Some(Ok(message))) => {
-                let reply = match decode(message) {
+                conv.last_seen = Instant::now();
+                let reply = match decode(message, conv.max_message) {
                     Incoming::Msg(ClientMsg::Line { text }) => {
                         match check_outgoing_line(&text, TEXT_LINE) {
                             Ok(()) => {
@@ -610,10 +1035,25 @@ where
                         "this session is already connected; close it and start a new one to \
                          connect elsewhere",
                     )),
+                    Incoming::Msg(ClientMsg::Auth { .. }) => Some(error(
+                        ErrorCode::BadMessage,
+                        "auth must come before connect; the token was ignored",
+                    )),
+                    Incoming::TooBig => {
+                        let _ = outbox
+                            .send(error(ErrorCode::MessageTooLarge, too_big(conv.max_message)))
+                            .await;
+                        quit(&mut server, conv).await;
+                        return End::Limit("the message was too big".to_owned(), CLOSE_TOO_BIG);
+                    }
                     Incoming::Bad(reason) => Some(error(ErrorCode::BadMessage, reason)),
+                    Incoming::Pong => {
+                        unanswered = 0;
+                        None
+                    }
                     Incoming::Skip => None,
                     Incoming::Gone => {
-                        quit(&mut server, &conv).await;
+                        quit(&mut server, conv).await;
                         return End::BrowserGone;
                     }
                 };
@@ -624,7 +1064,7 @@ where
                 }
             }
             Event::Shutdown => {
-                quit(&mut server, &conv).await;
+                quit(&mut server, conv).await;
                 return End::GoingAway;
             }
             Event::Silent => {
@@ -634,14 +1074,43 @@ where
                      (RFC 5321 4.5.3.2 lets a client give up after 5 minutes)"
                 );
                 let _ = outbox.send(error(ErrorCode::ReplyTimeout, message)).await;
-                quit(&mut server, &conv).await;
+                quit(&mut server, conv).await;
                 return End::Closed("the server did not answer in time".to_owned());
             }
+            Event::Idle => {
+                let message = format!(
+                    "nothing happened for {} ms, so the bridge closed the session",
+                    conv.idle_timeout.as_millis()
+                );
+                let _ = outbox.send(error(ErrorCode::IdleTimeout, message)).await;
+                quit(&mut server, conv).await;
+                return End::Closed("the session was idle too long".to_owned());
+            }
+            Event::Expired => {
+                let _ = outbox
+                    .send(error(
+                        ErrorCode::SessionExpired,
+                        "the session reached the longest time this bridge allows; start a new \
+                         one to go on",
+                    ))
+                    .await;
+                quit(&mut server, conv).await;
+                return End::Closed("the session reached its time limit".to_owned());
+            }
+            Event::Ping => {
+                if unanswered >= MISSED_PONGS {
+                    quit(&mut server, conv).await;
+                    return End::Closed("the browser stopped answering pings".to_owned());
+                }
+                unanswered += 1;
+                // A full channel means a ping is still waiting to go out: nothing to add.
+                let _ = pinger.try_send(());
+            }
         }
-        let out = conv.release();
-        if !out.is_empty() {
+        let release = conv.release();
+        if !release.out.is_empty() {
             let written = async {
-                server.write_all(&out).await?;
+                server.write_all(&release.out).await?;
                 server.flush().await
             };
             if let Err(cause) = written.await {
@@ -649,8 +1118,20 @@ where
                 let _ = outbox.send(error(ErrorCode::UpstreamIo, message)).await;
                 return End::Closed("the connection to the server failed".to_owned());
             }
-            metrics.sent(out.len());
+            metrics.sent(release.out.len());
+            conv.sent_bytes += u64::try_from(release.out.len()).unwrap_or(u64::MAX);
             conv.last_activity = Instant::now();
+        }
+        if let Some(notice) = release.notice
+            && outbox.send(notice).await.is_err()
+        {
+            return End::BrowserGone;
+        }
+        if release.end {
+            // Inside DATA: no QUIT (it would be message text); the server sees the
+            // connection end without the final dot and discards the message.
+            let _ = timeout(QUIT_WAIT, server.shutdown()).await;
+            return End::Limit("the message was too large".to_owned(), CLOSE_POLICY);
         }
     }
 }
@@ -661,12 +1142,14 @@ enum Lines {
     BrowserGone,
     /// The server accepted STARTTLS: upgrade before reading anything else.
     StartTls,
+    /// The reply went over the size caps.
+    TooLarge,
 }
 
 /// Sends every complete line the framer holds to the browser.
 async fn server_lines(conv: &mut Conversation, outbox: &mpsc::Sender<ServerMsg>) -> Lines {
     while let Some(framed) = conv.framer.next_line() {
-        let (message, starttls) = match framed {
+        let (message, starttls, too_large) = match framed {
             Ok(line) => conv.server_line(line.to_text()),
             Err(err) => (
                 error(
@@ -674,8 +1157,12 @@ async fn server_lines(conv: &mut Conversation, outbox: &mpsc::Sender<ServerMsg>)
                     format!("the server sent a {err}; the bridge skipped it"),
                 ),
                 false,
+                false,
             ),
         };
+        if too_large {
+            return Lines::TooLarge;
+        }
         if outbox.send(message).await.is_err() {
             return Lines::BrowserGone;
         }
@@ -691,6 +1178,7 @@ async fn upgrade(
     server: BoxIo,
     conv: &mut Conversation,
     outbox: &mpsc::Sender<ServerMsg>,
+    tls_timeout: Duration,
 ) -> Result<BoxIo, End> {
     let ahead = conv.framer.take_buffered();
     if !ahead.is_empty() {
@@ -708,16 +1196,25 @@ async fn upgrade(
             return Err(End::BrowserGone);
         }
     }
-    conv.replies = ReplyAssembler::default();
-    match tls::handshake(
+    conv.replies = ReplyAssembler::with_max_lines(conv.max_reply_lines);
+    let handshake = tls::handshake(
         server,
         &conv.host,
         conv.insecure,
         TlsMode::Starttls,
         conv.started,
-    )
-    .await
-    {
+    );
+    let result = match timeout(tls_timeout, handshake).await {
+        Ok(result) => result,
+        Err(_) => {
+            let _ = outbox.send(tls_too_slow(tls_timeout)).await;
+            return Err(End::Closed(
+                "TLS could not be established after STARTTLS, so the connection was closed"
+                    .to_owned(),
+            ));
+        }
+    };
+    match result {
         Ok((stream, info)) => {
             conv.encrypted = true;
             conv.session.handle_tls_established();
@@ -751,14 +1248,29 @@ async fn quit(server: &mut BoxIo, conv: &Conversation) {
     .await;
 }
 
-/// Writes queued messages to the browser until the queue's senders are gone.
-async fn forward<W>(mut inbox: mpsc::Receiver<ServerMsg>, to_browser: &mut W, metrics: &Metrics)
-where
+/// Writes queued messages (and pings) to the browser until the queue's senders are gone.
+async fn forward<W>(
+    mut inbox: mpsc::Receiver<ServerMsg>,
+    mut pings: mpsc::Receiver<()>,
+    to_browser: &mut W,
+    metrics: &Metrics,
+) where
     W: Sink<Message> + Unpin,
     W::Error: Display,
 {
-    while let Some(message) = inbox.recv().await {
-        if send(to_browser, message, metrics).await.is_err() {
+    loop {
+        let sent = tokio::select! {
+            biased;
+            message = inbox.recv() => match message {
+                Some(message) => send(to_browser, message, metrics).await,
+                None => return,
+            },
+            Some(()) = pings.recv() => to_browser
+                .send(Message::Ping(Default::default()))
+                .await
+                .map_err(|cause| debug!(%cause, "could not ping the browser")),
+        };
+        if sent.is_err() {
             // Dropping `inbox` makes the directions' next send fail, which ends them.
             return;
         }
@@ -770,24 +1282,44 @@ enum Incoming {
     Msg(ClientMsg),
     /// Not a valid message; the text says why.
     Bad(String),
-    /// Ping and pong, answered by the WebSocket layer itself.
+    /// Larger than the bridge accepts (close 1009).
+    TooBig,
+    /// The answer to a ping.
+    Pong,
+    /// A ping, answered by the WebSocket layer itself.
     Skip,
     /// The browser closed the WebSocket.
     Gone,
 }
 
-fn decode(message: Message) -> Incoming {
+fn decode(message: Message, max_message: usize) -> Incoming {
     match message {
+        Message::Text(text) if text.len() > max_message => Incoming::TooBig,
         Message::Text(text) => match ClientMsg::from_json(text.as_str()) {
             Ok(msg) => Incoming::Msg(msg),
             Err(err) => Incoming::Bad(err.to_string()),
         },
+        Message::Binary(data) if data.len() > max_message => Incoming::TooBig,
         Message::Binary(_) => Incoming::Bad(
             "binary WebSocket messages are not part of the protocol; send JSON text".to_owned(),
         ),
-        Message::Ping(_) | Message::Pong(_) => Incoming::Skip,
+        Message::Pong(_) => Incoming::Pong,
+        Message::Ping(_) => Incoming::Skip,
         Message::Close(_) => Incoming::Gone,
     }
+}
+
+/// Whether a WebSocket read error is the size limit (tungstenite's "Space limit exceeded:
+/// Message too long" / "Frame too long"), which closes with 1009.
+fn is_too_big(cause: &str) -> bool {
+    cause.contains("Space limit exceeded") || cause.contains("too long")
+}
+
+fn too_big(limit: usize) -> String {
+    format!(
+        "a message from the browser was larger than {limit} bytes, the most this bridge \
+         accepts; the session was closed"
+    )
 }
 
 fn error(code: ErrorCode, message: impl Into<String>) -> ServerMsg {
@@ -919,15 +1451,36 @@ mod tests {
     }
 
     fn test_context(shutdown: Shutdown) -> Context {
+        let policy = crate::policy::PolicyConfig::default().resolve();
         Context {
             shutdown,
             metrics: Arc::new(Metrics::default()),
             allow_insecure: false,
             reply_timeout: Duration::from_secs(60),
+            gate: Gate::new(policy.gate.clone()),
+            policy: Arc::new(policy),
+            hooks: Hooks::default(),
+        }
+    }
+
+    fn visitor() -> Visitor {
+        let gate = Gate::new(crate::policy::limits::GateLimits::default());
+        Visitor {
+            client: std::net::Ipv4Addr::LOCALHOST.into(),
+            origin: "http://127.0.0.1:8080".to_owned(),
+            token_ok: false,
+            admission: gate.admit(std::net::Ipv4Addr::LOCALHOST.into()),
         }
     }
 
     fn relay_session_with(context: Context) -> (Browser, DuplexStream, JoinHandle<()>) {
+        relay_session_probe(context, false)
+    }
+
+    fn relay_session_probe(
+        context: Context,
+        probe: bool,
+    ) -> (Browser, DuplexStream, JoinHandle<()>) {
         let (browser, mut sink, stream) = channel_websocket();
         let (bridge_end, server_end) = tokio::io::duplex(64 * 1024);
         let task = tokio::spawn(async move {
@@ -942,9 +1495,15 @@ mod tests {
                 peer: "127.0.0.1:25".parse().expect("addr"),
                 tls: None,
                 started: Instant::now(),
+                exception: None,
             };
-            let conversation = Conversation::new(&request, &opened, &context);
+            let mut conversation = Conversation::new(&request, &opened, &context);
+            conversation.probe = probe;
             let metrics = Arc::clone(&context.metrics);
+            let timing = Timing {
+                ping: context.policy.ping_interval,
+                tls: context.policy.tls_timeout,
+            };
             relay(
                 opened.io,
                 conversation,
@@ -952,6 +1511,7 @@ mod tests {
                 stream,
                 context.shutdown,
                 &metrics,
+                timing,
             )
             .await;
             let frame = CloseFrame {
@@ -1126,7 +1686,12 @@ mod tests {
     /// Whole sessions, handshake included, against a loopback listener.
     fn session() -> (Browser, JoinHandle<()>) {
         let (browser, sink, stream) = channel_websocket();
-        let task = tokio::spawn(run(sink, stream, test_context(Shutdown::never())));
+        let task = tokio::spawn(run(
+            sink,
+            stream,
+            test_context(Shutdown::never()),
+            visitor(),
+        ));
         (browser, task)
     }
 
@@ -1406,7 +1971,7 @@ mod tests {
         let (mut browser, sink, stream) = channel_websocket();
         let context = test_context(signal);
         let metrics = Arc::clone(&context.metrics);
-        let task = tokio::spawn(run(sink, stream, context));
+        let task = tokio::spawn(run(sink, stream, context, visitor()));
         browser
             .send(&format!(
                 r#"{{"type":"connect","host":"127.0.0.1","port":{port}}}"#

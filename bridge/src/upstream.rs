@@ -1,5 +1,11 @@
 //! Opening the TCP connection to the SMTP server a session asked for.
 //!
+//! The target is checked first (`policy::target`): syntax and port, then the name is
+//! resolved **once**, every answer is classified, and the connection goes to exactly the
+//! checked addresses, never to the name again, so a DNS answer that changes between the
+//! check and the connect (rebinding) cannot redirect it. Nothing is connected before the
+//! check passed.
+//!
 //! Resolution and connection each have a deadline, so a typo or a firewall that silently
 //! drops packets ends in a clear error instead of a session that hangs. Every failure maps
 //! to one [`ErrorCode`] of the wire contract and a message meant for a person.
@@ -7,7 +13,7 @@
 //! TLS, implicit or by STARTTLS, runs over this connection afterwards (`tls.rs`).
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use protocol::wire::{ConnectRequest, ErrorCode};
@@ -15,14 +21,14 @@ use thiserror::Error;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
 
+use crate::Hooks;
+use crate::metrics::Metrics;
+use crate::policy::host::Host;
+use crate::policy::limits::Gate;
+use crate::policy::target::{Exception, TargetError, TargetRules};
+
 /// How long a name may take to resolve.
 pub(crate) const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long the TCP handshake may take, over all the addresses a name resolved to.
-pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The longest host name DNS allows (RFC 1035 section 2.3.4, without the final dot).
-const HOST_MAX: usize = 253;
 
 /// A TCP connection to the requested server.
 #[derive(Debug)]
@@ -31,6 +37,19 @@ pub(crate) struct Upstream {
     pub(crate) stream: TcpStream,
     /// The address actually connected to.
     pub(crate) peer: SocketAddr,
+    /// Which exception of the target rules let it through (the sandbox, an allowed
+    /// target), for probe mode.
+    pub(crate) exception: Option<Exception>,
+}
+
+/// What connecting needs from the bridge.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Targets<'a> {
+    pub(crate) rules: &'a TargetRules,
+    pub(crate) hooks: &'a Hooks,
+    pub(crate) gate: &'a Gate,
+    pub(crate) metrics: &'a Metrics,
+    pub(crate) connect_timeout: Duration,
 }
 
 /// Why no connection was made.
@@ -38,7 +57,13 @@ pub(crate) struct Upstream {
 pub(crate) enum ConnectError {
     /// The host or port cannot be a target.
     #[error("{0}")]
-    InvalidTarget(&'static str),
+    InvalidTarget(String),
+    /// The target rules refuse it.
+    #[error("{0}")]
+    Denied(String),
+    /// The destination had its share of sessions.
+    #[error("{0}")]
+    RateLimited(String),
     /// The name lookup failed.
     #[error("could not find the address of {host}: {cause}")]
     ResolveFailed {
@@ -69,15 +94,17 @@ pub(crate) enum ConnectError {
     },
     /// No address answered in time.
     #[error(
-        "connecting to {host} port {port} took longer than {} s; a firewall may be dropping \
+        "connecting to {host} port {port} took longer than {} ms; a firewall may be dropping \
          the connection (many home and cloud networks block outgoing port 25)",
-        CONNECT_TIMEOUT.as_secs()
+        waited.as_millis()
     )]
     ConnectTimeout {
         /// The host as requested.
         host: String,
         /// The port as requested.
         port: u16,
+        /// The deadline.
+        waited: Duration,
     },
 }
 
@@ -86,6 +113,8 @@ impl ConnectError {
     pub(crate) fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidTarget(_) => ErrorCode::InvalidTarget,
+            Self::Denied(_) => ErrorCode::TargetDenied,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::ResolveFailed { .. } | Self::NoAddress { .. } | Self::ResolveTimeout { .. } => {
                 ErrorCode::ResolveFailed
             }
@@ -95,44 +124,80 @@ impl ConnectError {
     }
 }
 
-/// Resolves the requested host and connects to the first address that answers.
+impl From<TargetError> for ConnectError {
+    fn from(err: TargetError) -> Self {
+        match err {
+            TargetError::Invalid(text) => Self::InvalidTarget(text),
+            TargetError::Denied(text) => Self::Denied(text),
+        }
+    }
+}
+
+/// Checks the target, resolves it once, checks every address, and connects to the first
+/// checked address that answers.
 ///
 /// # Errors
 ///
-/// A [`ConnectError`] for an unusable target, a failed or slow lookup, or when no address
-/// accepted the connection in time.
-pub(crate) async fn connect(request: &ConnectRequest) -> Result<Upstream, ConnectError> {
-    let host = check_target(&request.host, request.port)?;
-    let addrs: Vec<SocketAddr> = timeout(
-        RESOLVE_TIMEOUT,
-        tokio::net::lookup_host((host, request.port)),
-    )
-    .await
-    .map_err(|_| ConnectError::ResolveTimeout {
-        host: request.host.clone(),
-    })?
-    .map_err(|cause| ConnectError::ResolveFailed {
-        host: request.host.clone(),
-        cause,
-    })?
-    .collect();
+/// A [`ConnectError`] for an unusable or refused target, a failed or slow lookup, or when
+/// no address accepted the connection in time.
+pub(crate) async fn connect(
+    request: &ConnectRequest,
+    targets: Targets<'_>,
+) -> Result<Upstream, ConnectError> {
+    let parsed = targets.rules.parse(&request.host, request.port)?;
+    let ips: Vec<IpAddr> = match &parsed.host {
+        Host::Ip(ip) => vec![*ip],
+        Host::Name(name) => timeout(RESOLVE_TIMEOUT, targets.hooks.resolver.resolve(name))
+            .await
+            .map_err(|_| ConnectError::ResolveTimeout {
+                host: request.host.clone(),
+            })?
+            .map_err(|cause| ConnectError::ResolveFailed {
+                host: request.host.clone(),
+                cause,
+            })?,
+    };
+    if ips.is_empty() {
+        return Err(ConnectError::NoAddress {
+            host: request.host.clone(),
+        });
+    }
+    let exception = targets.rules.check_addresses(&parsed, &ips)?;
+    let addrs: Vec<SocketAddr> = ips
+        .iter()
+        .map(|ip| SocketAddr::new(ip.to_canonical(), request.port))
+        .collect();
+    if exception != Some(Exception::Sandbox)
+        && let Some(first) = addrs.first()
+    {
+        targets
+            .gate
+            .destination(*first)
+            .map_err(|refusal| ConnectError::RateLimited(refusal.to_string()))?;
+    }
 
-    let deadline = Instant::now() + CONNECT_TIMEOUT;
+    let deadline = Instant::now() + targets.connect_timeout;
     let mut last_failure = None;
     for &addr in &addrs {
-        match timeout_at(deadline, TcpStream::connect(addr)).await {
+        targets.metrics.connect_attempt();
+        match timeout_at(deadline, targets.hooks.connector.connect(addr)).await {
             Ok(Ok(stream)) => {
                 // SMTP is a conversation of short lines; don't hold them back.
                 if let Err(cause) = stream.set_nodelay(true) {
                     tracing::debug!(%cause, "could not set TCP_NODELAY");
                 }
-                return Ok(Upstream { stream, peer: addr });
+                return Ok(Upstream {
+                    stream,
+                    peer: addr,
+                    exception,
+                });
             }
             Ok(Err(cause)) => last_failure = Some((addr, cause)),
             Err(_) => {
                 return Err(ConnectError::ConnectTimeout {
                     host: request.host.clone(),
                     port: request.port,
+                    waited: targets.connect_timeout,
                 });
             }
         }
@@ -143,40 +208,6 @@ pub(crate) async fn connect(request: &ConnectRequest) -> Result<Upstream, Connec
             host: request.host.clone(),
         }),
     }
-}
-
-/// Rejects targets that cannot work before asking the resolver, and unwraps `[v6]`
-/// literals, which people copy from URLs.
-fn check_target(host: &str, port: u16) -> Result<&str, ConnectError> {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if bare.is_empty() {
-        return Err(ConnectError::InvalidTarget(
-            "the host is empty; type a host name or an IP address",
-        ));
-    }
-    if bare.len() > HOST_MAX {
-        return Err(ConnectError::InvalidTarget(
-            "the host is longer than 253 characters, the most a DNS name can have",
-        ));
-    }
-    if bare
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
-    {
-        return Err(ConnectError::InvalidTarget(
-            "the host contains spaces, slashes or control characters; type only the name, \
-             such as mail.example.org",
-        ));
-    }
-    if port == 0 {
-        return Err(ConnectError::InvalidTarget(
-            "port 0 cannot be connected to; SMTP servers listen on 25, 587 or 465",
-        ));
-    }
-    Ok(bare)
 }
 
 /// A friendlier text for the common connection failures than the OS's terse one.
@@ -198,6 +229,8 @@ mod tests {
 
     use protocol::wire::TlsMode;
 
+    use crate::policy::limits::GateLimits;
+
     fn request(host: &str, port: u16, tls: TlsMode) -> ConnectRequest {
         ConnectRequest {
             host: host.to_owned(),
@@ -207,29 +240,42 @@ mod tests {
         }
     }
 
-    #[test]
-    fn unusable_targets_are_refused_before_resolving() {
+    async fn connect_local(request: &ConnectRequest) -> Result<Upstream, ConnectError> {
+        let rules = TargetRules::default();
+        let hooks = Hooks::default();
+        let gate = Gate::new(GateLimits::default());
+        let metrics = Metrics::default();
+        connect(
+            request,
+            Targets {
+                rules: &rules,
+                hooks: &hooks,
+                gate: &gate,
+                metrics: &metrics,
+                connect_timeout: Duration::from_secs(10),
+            },
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn unusable_targets_are_refused_before_resolving() {
         for (host, port) in [
             ("", 25),
             ("[]", 25),
             ("mx .example", 25),
             ("a/b", 25),
             ("mx", 0),
+            ("2130706433", 25),
         ] {
             assert!(
                 matches!(
-                    check_target(host, port),
+                    connect_local(&request(host, port, TlsMode::None)).await,
                     Err(ConnectError::InvalidTarget(_))
                 ),
                 "{host:?}:{port} must be refused"
             );
         }
-        assert!(check_target(&"a".repeat(254), 25).is_err());
-        assert_eq!(check_target("[::1]", 25).ok(), Some("::1"));
-        assert_eq!(
-            check_target("mx.example.org", 25).ok(),
-            Some("mx.example.org")
-        );
     }
 
     #[tokio::test]
@@ -238,9 +284,13 @@ mod tests {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let up = connect(&request("127.0.0.1", addr.port(), TlsMode::None))
+        let up = connect_local(&request("127.0.0.1", addr.port(), TlsMode::None))
             .await
             .expect("connects");
+        assert_eq!(up.peer, addr);
+        let up = connect_local(&request("[::ffff:127.0.0.1]", addr.port(), TlsMode::None))
+            .await
+            .expect("IPv4-mapped connects to the IPv4 address");
         assert_eq!(up.peer, addr);
     }
 
@@ -252,7 +302,7 @@ mod tests {
                 .expect("bind");
             listener.local_addr().expect("addr").port()
         };
-        let err = connect(&request("127.0.0.1", port, TlsMode::None))
+        let err = connect_local(&request("127.0.0.1", port, TlsMode::None))
             .await
             .expect_err("nothing listens");
         assert_eq!(err.code(), ErrorCode::ConnectFailed);

@@ -1,8 +1,16 @@
 //! The `/ws` endpoint: check who is asking, then upgrade and hand over to [`relay`].
 //!
-//! The origin check runs before the upgrade, so a page that may not use the bridge gets a
-//! plain 403 and never a session.
+//! Before the upgrade, in this order: the client's address (from `X-Forwarded-For` only
+//! behind a `--trust-proxy`), the penalty box for token guessers (429), the Host and
+//! Origin allow lists (403), and a bearer token in `Authorization` (401 when wrong). A
+//! request refused here never gets a session.
+//!
+//! Session caps and the new-session rate are decided here too, but told after the upgrade
+//! (an `error` with `too_many_sessions` or `rate_limited`, then close 1008), because a
+//! browser cannot read the status of a refused WebSocket handshake and the person would
+//! see only "connection failed".
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::Ordering;
 
 use axum::extract::State;
@@ -12,11 +20,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tracing::{Instrument, info_span, warn};
 
-use crate::{AppState, origin, relay};
-
-/// Largest message accepted from the browser. A line is at most 1000 octets
-/// (`protocol::limits::TEXT_LINE`); the rest is JSON and escaping headroom.
-const MAX_MESSAGE: usize = 64 * 1024;
+use crate::policy::{Profile, client, token};
+use crate::{AppState, http, origin, relay};
 
 /// Read buffer per connection; messages are small, and a bridge may hold many sessions.
 const READ_BUFFER: usize = 8 * 1024;
@@ -24,38 +29,99 @@ const READ_BUFFER: usize = 8 * 1024;
 /// Write buffer per connection: replies are small and sent (flushed) one by one.
 const WRITE_BUFFER: usize = 4 * 1024;
 
-/// Upper bound of queued outgoing bytes before writes push back.
-const MAX_WRITE_BUFFER: usize = WRITE_BUFFER + MAX_MESSAGE;
+/// Upper bound of queued outgoing bytes before writes push back (256 KiB, SECURITY.md).
+const MAX_WRITE_BUFFER: usize = 256 * 1024;
 
 /// Handles `GET /ws`.
 pub(crate) async fn handle(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    request: axum::http::request::Parts,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    let text = |name| headers.get(name).and_then(|value| value.to_str().ok());
-    if let Err(refusal) = origin::check(
-        text(header::ORIGIN),
+    let headers = &request.headers;
+    let policy = &state.policy;
+    let peer =
+        http::peer(&request.extensions).map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |addr| addr.ip());
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    let client = client::client_ip(peer, &forwarded, &policy.trust_proxy);
+    let text = |name| header_text(headers, name);
+    let origin_header = text(header::ORIGIN);
+
+    if let Some(left) = state.gate.banned(client) {
+        state.metrics.refused("banned");
+        warn!(%client, "refused: too many wrong tokens from this address");
+        let message = format!(
+            "refused: too many wrong tokens from this address; try again in {} s",
+            left.as_secs().max(1)
+        );
+        return (StatusCode::TOO_MANY_REQUESTS, message).into_response();
+    }
+    let public = policy.profile == Profile::Public;
+    let allowed = origin::check_host(
         text(header::HOST),
+        &policy.allowed_hosts,
         &state.config.allowed_origins,
-    ) {
-        warn!(origin = ?text(header::ORIGIN), host = ?text(header::HOST), "{refusal}");
+        public,
+    )
+    .and_then(|()| {
+        origin::check_with(
+            origin_header,
+            text(header::HOST),
+            &state.config.allowed_origins,
+            !public,
+        )
+    });
+    if let Err(refusal) = allowed {
+        state.metrics.refused("origin");
+        warn!(%client, origin = ?origin_header, host = ?text(header::HOST), "{refusal}");
         return (StatusCode::FORBIDDEN, refusal.to_string()).into_response();
+    }
+    let mut token_ok = false;
+    if let Some(offered) = text(header::AUTHORIZATION).and_then(token::bearer) {
+        let valid = policy.token.as_ref().is_some_and(|t| t.matches(offered));
+        if !valid {
+            state.metrics.refused("token");
+            let banned = state.gate.bad_token(client);
+            warn!(%client, banned = banned.is_some(), "refused: wrong bearer token");
+            return (
+                StatusCode::UNAUTHORIZED,
+                "refused: the bearer token is not valid for this bridge",
+            )
+                .into_response();
+        }
+        token_ok = true;
     }
     let upgrade = match upgrade {
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
+    let admission = state.gate.admit(client);
     let id = state.next_session.fetch_add(1, Ordering::Relaxed);
     let context = relay::Context::new(&state);
+    let visitor = relay::Visitor {
+        client,
+        origin: origin_header.unwrap_or_default().to_owned(),
+        token_ok,
+        admission,
+    };
+    let max_message = policy.max_message;
     upgrade
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
-        .max_message_size(MAX_MESSAGE)
-        .max_frame_size(MAX_MESSAGE)
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
         .on_upgrade(move |socket| {
             let (to_browser, from_browser) = socket.split();
-            relay::run(to_browser, from_browser, context).instrument(info_span!("session", id))
+            relay::run(to_browser, from_browser, context, visitor)
+                .instrument(info_span!("session", id, %client))
         })
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
 }

@@ -16,6 +16,7 @@
 //! - [`annotate`]: a title, explanation, RFC reference, severity and next steps for every
 //!   line of a session, in English and Chinese, specific to its context.
 //! - [`auth`]: AUTH LOGIN/PLAIN base64 prompts and answers, and redaction of secrets.
+//! - [`base64`]: the standard base64 of AUTH, small and strict.
 //! - [`command`]: client command lines parsed losslessly (verb, arguments, spans) with
 //!   findings that explain every deviation from the RFCs.
 //! - [`path`]: envelope addresses `<local@domain>` and their limits.
@@ -34,6 +35,7 @@
 
 pub mod annotate;
 pub mod auth;
+pub mod base64;
 pub mod command;
 pub mod dot;
 pub mod enhanced;
@@ -48,3 +50,4 @@ pub mod server;
 pub mod session;
 pub mod transcript;
 pub mod wire;
+mod wire_decode;

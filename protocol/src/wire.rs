@@ -9,6 +9,7 @@
 //!                     {"type":"line","text":"EHLO me"}      (no CRLF: the bridge adds it)
 //!                     {"type":"lines","text":["Subject: hi","","body","."]}   (one write)
 //!                     {"type":"close"}
+//!                     {"type":"auth","token":"..."}   (optional, before connect)
 //! bridge -> browser   {"type":"connected","version":1,"host":"127.0.0.1","port":2525,...}
 //!                     {"type":"line","text":"250-PIPELINING","at_ms":12,"latency_ms":3}
 //!                     {"type":"tls","version":"TLSv1.3","cipher":"...","verified":true,...}
@@ -77,6 +78,12 @@ pub enum ClientMsg {
     },
     /// Close the SMTP connection and end the session.
     Close,
+    /// Present the bridge's bearer token (before `connect`), for bridges that require one
+    /// or unlock DATA with it. The bridge never logs it.
+    Auth {
+        /// The token.
+        token: String,
+    },
 }
 
 /// A message from the bridge to the browser.
@@ -217,39 +224,159 @@ pub enum ErrorCode {
     PlaintextDiscarded,
     /// The server did not answer a command in time.
     ReplyTimeout,
+    /// The bridge's rules refuse this target (address range, port, the bridge itself);
+    /// nothing was connected. The message names the rule and how an operator allows it.
+    TargetDenied,
+    /// Too many sessions or connections from this address, or to this destination.
+    RateLimited,
+    /// The bridge is serving as many sessions as it allows.
+    TooManySessions,
+    /// DATA and BDAT are not relayed by this public bridge to this target (probe mode).
+    ProbeMode,
+    /// This bridge requires a token and none was given.
+    TokenRequired,
+    /// The token given is wrong.
+    TokenInvalid,
+    /// The message text went over the bridge's DATA limit; the session was closed.
+    DataLimit,
+    /// More recipients in one transaction than the bridge allows; the line was not sent.
+    RecipientLimit,
+    /// The server sent a reply with too many lines or bytes; the session was closed.
+    ReplyTooLarge,
+    /// A WebSocket message from the browser was larger than the bridge accepts (close 1009).
+    MessageTooLarge,
+    /// Nothing happened for too long; the session was closed.
+    IdleTimeout,
+    /// The session reached its maximum lifetime.
+    SessionExpired,
     /// A code this version does not know (sent by a newer bridge).
     #[serde(other)]
     Unknown,
 }
 
-/// A message that could not be decoded.
-#[derive(Debug, Error)]
-#[error("not a valid message: {0}")]
-pub struct WireError(#[from] serde_json::Error);
+impl ErrorCode {
+    /// Every code, for decoding by name. A new code goes here too, or it decodes as
+    /// `unknown` in the browser.
+    pub const ALL: [ErrorCode; 29] = [
+        ErrorCode::BadMessage,
+        ErrorCode::NotConnected,
+        ErrorCode::AlreadyConnected,
+        ErrorCode::InvalidTarget,
+        ErrorCode::ResolveFailed,
+        ErrorCode::ConnectFailed,
+        ErrorCode::ConnectTimeout,
+        ErrorCode::TlsUnavailable,
+        ErrorCode::InvalidLine,
+        ErrorCode::ServerLineTooLong,
+        ErrorCode::UpstreamIo,
+        ErrorCode::InsecureNotAllowed,
+        ErrorCode::TlsHandshakeFailed,
+        ErrorCode::CertificateRejected,
+        ErrorCode::PlaintextDiscarded,
+        ErrorCode::ReplyTimeout,
+        ErrorCode::TargetDenied,
+        ErrorCode::RateLimited,
+        ErrorCode::TooManySessions,
+        ErrorCode::ProbeMode,
+        ErrorCode::TokenRequired,
+        ErrorCode::TokenInvalid,
+        ErrorCode::DataLimit,
+        ErrorCode::RecipientLimit,
+        ErrorCode::ReplyTooLarge,
+        ErrorCode::MessageTooLarge,
+        ErrorCode::IdleTimeout,
+        ErrorCode::SessionExpired,
+        ErrorCode::Unknown,
+    ];
 
-macro_rules! json_codec {
-    ($ty:ty) => {
-        impl $ty {
-            /// Decodes one JSON text frame.
-            ///
-            /// # Errors
-            ///
-            /// [`WireError`] when the text is not JSON or not a known message.
-            pub fn from_json(text: &str) -> Result<Self, WireError> {
-                Ok(serde_json::from_str(text)?)
-            }
-
-            /// Encodes the message as one JSON text frame.
-            pub fn to_json(&self) -> String {
-                serde_json::to_string(self)
-                    .expect("wire messages hold only strings, numbers and enums")
-            }
+    /// The code as it appears in JSON, e.g. `connect_failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadMessage => "bad_message",
+            ErrorCode::NotConnected => "not_connected",
+            ErrorCode::AlreadyConnected => "already_connected",
+            ErrorCode::InvalidTarget => "invalid_target",
+            ErrorCode::ResolveFailed => "resolve_failed",
+            ErrorCode::ConnectFailed => "connect_failed",
+            ErrorCode::ConnectTimeout => "connect_timeout",
+            ErrorCode::TlsUnavailable => "tls_unavailable",
+            ErrorCode::InvalidLine => "invalid_line",
+            ErrorCode::ServerLineTooLong => "server_line_too_long",
+            ErrorCode::UpstreamIo => "upstream_io",
+            ErrorCode::InsecureNotAllowed => "insecure_not_allowed",
+            ErrorCode::TlsHandshakeFailed => "tls_handshake_failed",
+            ErrorCode::CertificateRejected => "certificate_rejected",
+            ErrorCode::PlaintextDiscarded => "plaintext_discarded",
+            ErrorCode::ReplyTimeout => "reply_timeout",
+            ErrorCode::TargetDenied => "target_denied",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::TooManySessions => "too_many_sessions",
+            ErrorCode::ProbeMode => "probe_mode",
+            ErrorCode::TokenRequired => "token_required",
+            ErrorCode::TokenInvalid => "token_invalid",
+            ErrorCode::DataLimit => "data_limit",
+            ErrorCode::RecipientLimit => "recipient_limit",
+            ErrorCode::ReplyTooLarge => "reply_too_large",
+            ErrorCode::MessageTooLarge => "message_too_large",
+            ErrorCode::IdleTimeout => "idle_timeout",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::Unknown => "unknown",
         }
-    };
+    }
+
+    /// The code for a JSON name; `Unknown` for names this version does not know (a newer
+    /// bridge), like the `#[serde(other)]` of the derive.
+    pub fn from_name(name: &str) -> ErrorCode {
+        Self::ALL
+            .into_iter()
+            .find(|code| code.as_str() == name)
+            .unwrap_or(ErrorCode::Unknown)
+    }
 }
 
-json_codec!(ClientMsg);
-json_codec!(ServerMsg);
+/// A message that could not be decoded.
+#[derive(Debug, Error)]
+pub enum WireError {
+    /// Not JSON, or JSON of the wrong shape.
+    #[error("not a valid message: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Valid JSON, but not a message this version knows.
+    #[error("not a valid message: {0}")]
+    Shape(String),
+}
+
+impl ClientMsg {
+    /// Decodes one JSON text frame.
+    ///
+    /// # Errors
+    ///
+    /// [`WireError`] when the text is not JSON or not a known message.
+    pub fn from_json(text: &str) -> Result<Self, WireError> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// Encodes the message as one JSON text frame.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("wire messages hold only strings, numbers and enums")
+    }
+}
+
+impl ServerMsg {
+    /// Decodes one JSON text frame (by hand, to keep the browser bundle small; see
+    /// `wire_decode.rs`).
+    ///
+    /// # Errors
+    ///
+    /// [`WireError`] when the text is not JSON or not a known message.
+    pub fn from_json(text: &str) -> Result<Self, WireError> {
+        crate::wire_decode::server_msg(text)
+    }
+
+    /// Encodes the message as one JSON text frame.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("wire messages hold only strings, numbers and enums")
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -361,6 +488,37 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn security_codes_and_auth_use_the_documented_names() {
+        for (code, name) in [
+            (ErrorCode::TargetDenied, "target_denied"),
+            (ErrorCode::RateLimited, "rate_limited"),
+            (ErrorCode::TooManySessions, "too_many_sessions"),
+            (ErrorCode::ProbeMode, "probe_mode"),
+            (ErrorCode::TokenRequired, "token_required"),
+            (ErrorCode::TokenInvalid, "token_invalid"),
+            (ErrorCode::DataLimit, "data_limit"),
+            (ErrorCode::RecipientLimit, "recipient_limit"),
+            (ErrorCode::ReplyTooLarge, "reply_too_large"),
+            (ErrorCode::MessageTooLarge, "message_too_large"),
+            (ErrorCode::IdleTimeout, "idle_timeout"),
+            (ErrorCode::SessionExpired, "session_expired"),
+        ] {
+            let json = ServerMsg::Error {
+                code,
+                message: String::new(),
+            }
+            .to_json();
+            assert!(json.contains(&format!(r#""code":"{name}""#)), "{json}");
+        }
+        assert_eq!(
+            ClientMsg::from_json(r#"{"type":"auth","token":"t0k"}"#).expect("valid"),
+            ClientMsg::Auth {
+                token: "t0k".into()
+            }
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod sandbox;
+pub mod security;
 
 use std::net::SocketAddr;
 use std::time::Duration;

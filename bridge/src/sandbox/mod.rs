@@ -171,6 +171,11 @@ impl Sandbox {
         Ok(sandbox)
     }
 
+    /// Where the sandbox SMTP server listens, if it runs (the target rules' exception).
+    pub(crate) fn listening(&self) -> Option<SocketAddr> {
+        self.inner.listening
+    }
+
     /// The routes of the mailbox API, ready to merge.
     pub(crate) fn api(&self, shutdown: Shutdown) -> Router {
         api::router(self.clone(), shutdown)

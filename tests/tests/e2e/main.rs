@@ -6,4 +6,5 @@
 mod bridge_postfix;
 mod browser;
 mod sandbox;
+mod security;
 mod tls;

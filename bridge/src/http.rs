@@ -1,0 +1,99 @@
+//! The HTTP server loop: accepts connections and serves the router on each with hyper,
+//! directly, for two things `axum::serve` does not offer:
+//!
+//! - a **header read timeout** (`--header-timeout-ms`): a client that sends its request
+//!   headers byte by byte (slowloris) is cut off instead of holding a connection forever;
+//! - the **peer address** of each connection, which the `/ws` handler needs for the
+//!   per-client limits (as [`axum::extract::ConnectInfo`]).
+//!
+//! On shutdown it stops accepting, asks open HTTP connections to finish their request and
+//! close, and returns; upgraded WebSockets are not HTTP connections any more and are ended
+//! by their sessions (`shutdown.rs`).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::extract::Request;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceExt as _;
+use tracing::{debug, error};
+
+use crate::shutdown::Shutdown;
+
+/// Serves `router` on `listener` until `stop` fires; waits up to `drain` for open HTTP
+/// requests to finish.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    header_timeout: Duration,
+    mut stop: Shutdown,
+    drain: Duration,
+) {
+    let (connections, _) = watch::channel(());
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(cause) => {
+                    // Usually out of file descriptors: wait a little rather than spin.
+                    error!(%cause, "failed to accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = stop.wait() => break,
+        };
+        // Each reply line is its own small WebSocket frame; without TCP_NODELAY, Nagle's
+        // algorithm holds the second one until the browser's delayed ACK (~40 ms) arrives.
+        if let Err(cause) = tcp.set_nodelay(true) {
+            debug!(%cause, "could not set TCP_NODELAY on a browser connection");
+        }
+        let service = router
+            .clone()
+            .map_request(move |request: Request<Incoming>| {
+                let mut request = request.map(axum::body::Body::new);
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let mut stop = stop.clone();
+        let alive = connections.subscribe();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let connection = builder
+                .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service))
+                .with_upgrades();
+            tokio::pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(cause) = result {
+                        debug!(%peer, %cause, "HTTP connection ended with an error");
+                    }
+                }
+                () = stop.wait() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(drain, connection).await;
+                }
+            }
+            drop(alive);
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(drain, connections.closed()).await;
+}
+
+/// For handlers: the peer address, `None` when the router runs without [`serve`] (tests
+/// that call the router directly).
+pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<SocketAddr> {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| *addr)
+}

@@ -1,0 +1,935 @@
+//! The attacks of `SECURITY.md`, each against the control that stops it. Loopback only:
+//! "public" addresses exist only in the scripted resolver, and the recording connector sends
+//! their connections to a loopback stand-in. Timeouts and windows are set in milliseconds.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use bridge::Config;
+use bridge::policy::{PolicyConfig, Profile};
+use bridge::sandbox::SandboxConfig;
+use e2e::security::{
+    Ehlo, FakeSmtp, RecordingConnector, ScriptedResolver, hooks, open_with_headers, raw_request,
+    refused_status, rss_kib, start_bridge_at,
+};
+use e2e::{Session, connect_to, fetch_metrics, line, lines, metric, open_session};
+use protocol::wire::{ClientMsg, ConnectRequest, ErrorCode, ServerMsg, TlsMode};
+use tokio::time::{Instant, sleep, timeout};
+
+const POLICY: u16 = 1008;
+const TOO_BIG: u16 = 1009;
+const GOING_AWAY: u16 = 1001;
+
+/// A documentation-free global unicast address that only the scripted resolver hands out.
+const PUBLIC_IP: &str = "192.0.43.8";
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().expect("an address")
+}
+
+fn own_origin(bridge: SocketAddr) -> String {
+    format!("http://{bridge}")
+}
+
+fn connect(host: &str, port: u16) -> ClientMsg {
+    ClientMsg::Connect(ConnectRequest {
+        host: host.to_owned(),
+        port,
+        tls: TlsMode::None,
+        insecure: false,
+    })
+}
+
+fn no_sandbox() -> Box<SandboxConfig> {
+    Box::new(SandboxConfig {
+        disabled: true,
+        ..SandboxConfig::default()
+    })
+}
+
+/// A public bridge for `addr` with generous rates (tests that are not about rates open
+/// many sessions), no sandbox, and `tune` applied.
+fn public(addr: SocketAddr, tune: impl FnOnce(&mut PolicyConfig)) -> Config {
+    let mut policy = PolicyConfig {
+        profile: Profile::Public,
+        max_sessions_per_ip: Some(100),
+        new_sessions_per_ip: Some(10_000),
+        new_session_burst: Some(1_000),
+        sessions_per_destination: Some(1_000),
+        ..PolicyConfig::default()
+    };
+    tune(&mut policy);
+    Config {
+        allowed_origins: vec![format!("http://{addr}")],
+        sandbox: no_sandbox(),
+        policy: Box::new(policy),
+        ..Config::default()
+    }
+}
+
+fn local(tune: impl FnOnce(&mut PolicyConfig)) -> Config {
+    let mut policy = PolicyConfig::default();
+    tune(&mut policy);
+    Config {
+        sandbox: no_sandbox(),
+        policy: Box::new(policy),
+        ..Config::default()
+    }
+}
+
+async fn session(bridge: SocketAddr) -> Session {
+    open_session(bridge, &own_origin(bridge))
+        .await
+        .expect("the bridge accepts its own origin")
+}
+
+/// Sends `connect`, expects `connected` and the greeting.
+async fn connected(session: &mut Session, message: &ClientMsg) -> String {
+    session.send(message).await;
+    let peer = match session.recv().await {
+        ServerMsg::Connected { peer, .. } => peer,
+        other => panic!("expected connected, got {other:?}"),
+    };
+    assert_eq!(session.recv_line().await, "220 fake ESMTP");
+    peer
+}
+
+/// Expects `error` with `code`, then `closed`, then the close code.
+async fn refused(session: &mut Session, code: ErrorCode, close: u16) -> String {
+    let (got, message) = session.recv_error().await;
+    assert_eq!(got, code, "{message}");
+    let _ = session.recv_closed().await;
+    let (close_code, rest) = session.close_code().await;
+    assert_eq!(close_code, Some(close), "close code; then {rest:?}");
+    message
+}
+
+async fn metrics_value(bridge: SocketAddr, name: &str) -> f64 {
+    metric(&fetch_metrics(bridge).await, name).unwrap_or_else(|| panic!("{name} is reported"))
+}
+
+#[tokio::test]
+async fn public_target_table_denies_before_any_connect() {
+    // A loopback listener on an allowed port: the loopback rule, not the port, refuses it.
+    let listener = FakeSmtp::start(Ehlo::Normal).await;
+    let resolver = ScriptedResolver::new(vec![vec![ip(PUBLIC_IP)]]);
+    let connector = RecordingConnector::new(None);
+    let port = listener.addr.port();
+    let (bridge, handle) = start_bridge_at(
+        |addr| {
+            public(addr, |p| {
+                p.allowed_ports = vec![25, 465, 587, 2525, port];
+            })
+        },
+        hooks(resolver.clone(), connector.clone()),
+    )
+    .await;
+    let denied = [
+        "127.0.0.1",
+        "127.1.2.3",
+        "0.0.0.0",
+        "10.0.0.1",
+        "100.64.0.1",
+        "169.254.169.254",
+        "172.16.0.1",
+        "192.0.0.8",
+        "192.0.2.1",
+        "192.168.1.1",
+        "198.18.0.1",
+        "198.51.100.1",
+        "203.0.113.1",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::",
+        "::1",
+        "[::1]",
+        "::ffff:127.0.0.1",
+        "[::ffff:169.254.169.254]",
+        "fc00::1",
+        "fd00::25",
+        "fe80::1",
+        "ff02::1",
+        "64:ff9b::7f00:1",
+        "2002:7f00:1::1",
+        "2001::1",
+        "2001:db8::25",
+    ];
+    for host in denied {
+        let mut s = session(bridge).await;
+        s.send(&connect(host, port)).await;
+        let message = refused(&mut s, ErrorCode::TargetDenied, POLICY).await;
+        assert!(message.contains("--allow-target"), "{host}: {message}");
+    }
+    // Ports other than SMTP's, on a name: refused before the name is even looked up.
+    for port in [22, 80, 443, 3306, 6379, 8080, 11211] {
+        let mut s = session(bridge).await;
+        s.send(&connect("mx.example.org", port)).await;
+        let message = refused(&mut s, ErrorCode::TargetDenied, POLICY).await;
+        assert!(message.contains(&format!("port {port}")), "{message}");
+    }
+    // Numeric spellings of 127.0.0.1 that resolvers accept are not hosts at all.
+    for host in ["2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.1"] {
+        let mut s = session(bridge).await;
+        s.send(&connect(host, 25)).await;
+        let (code, message) = s.recv_error().await;
+        assert_eq!(code, ErrorCode::InvalidTarget, "{host}: {message}");
+    }
+    assert_eq!(
+        resolver.calls(),
+        0,
+        "no lookup for refused ports or numeric hosts"
+    );
+    assert!(
+        connector.attempts().is_empty(),
+        "{:?}",
+        connector.attempts()
+    );
+    assert_eq!(
+        listener.accepted(),
+        0,
+        "the loopback listener saw no connection"
+    );
+    assert_eq!(
+        metrics_value(bridge, "smtp_playground_upstream_connects_total").await,
+        0.0
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn dns_rebinding_and_mixed_answers() {
+    let stand_in = FakeSmtp::start(Ehlo::Normal).await;
+    // First answer public, any later one loopback: a second lookup would be rebinding.
+    let resolver = ScriptedResolver::new(vec![vec![ip(PUBLIC_IP)], vec![ip("127.0.0.1")]]);
+    let connector = RecordingConnector::new(Some(stand_in.addr));
+    let (bridge, handle) = start_bridge_at(
+        |addr| public(addr, |_| {}),
+        hooks(resolver.clone(), connector.clone()),
+    )
+    .await;
+    let mut s = session(bridge).await;
+    let peer = connected(&mut s, &connect("rebind.example", 25)).await;
+    assert_eq!(peer, format!("{PUBLIC_IP}:25"));
+    assert_eq!(resolver.calls(), 1, "resolved exactly once");
+    assert_eq!(
+        connector.attempts(),
+        vec![format!("{PUBLIC_IP}:25").parse().expect("addr")]
+    );
+    drop(s);
+
+    for answer in [
+        vec![ip(PUBLIC_IP), ip("10.0.0.1")],
+        vec![ip("2a00:1450:4001::1a"), ip("::ffff:127.0.0.1")],
+        vec![ip("fd00::1")],
+    ] {
+        resolver.set(vec![answer.clone()]);
+        let mut s = session(bridge).await;
+        s.send(&connect("mixed.example", 25)).await;
+        let message = refused(&mut s, ErrorCode::TargetDenied, POLICY).await;
+        let bad = answer
+            .last()
+            .expect("an address")
+            .to_canonical()
+            .to_string();
+        assert!(message.contains(&bad), "{answer:?}: {message}");
+    }
+    assert_eq!(
+        connector.attempts().len(),
+        1,
+        "no connect for a denied answer"
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn local_profile_reaches_loopback_but_never_the_bridge_itself() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    drop(s);
+    for host in [
+        bridge.ip().to_string(),
+        "0.0.0.0".to_owned(),
+        "::ffff:127.0.0.1".to_owned(),
+    ] {
+        let mut s = session(bridge).await;
+        s.send(&connect(&host, bridge.port())).await;
+        refused(&mut s, ErrorCode::TargetDenied, POLICY).await;
+    }
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn foreign_or_missing_origin_and_foreign_host_are_refused_before_the_upgrade() {
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let foreign = open_with_headers(bridge, &[("Origin", "http://evil.example")]).await;
+    assert_eq!(refused_status(&foreign), Some(403));
+    let missing = open_with_headers(bridge, &[]).await;
+    assert_eq!(refused_status(&missing), Some(403));
+    // DNS rebinding: same origin, under a name.
+    let answer = raw_request(
+        bridge,
+        &format!(
+            "GET /ws HTTP/1.1\r\nHost: evil.example:{p}\r\nOrigin: http://evil.example:{p}\r\n\
+             Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            p = bridge.port()
+        ),
+    )
+    .await;
+    assert!(
+        answer.as_deref().is_some_and(|a| a.contains("403")),
+        "{answer:?}"
+    );
+    assert_eq!(
+        metrics_value(bridge, "smtp_playground_sessions_total").await,
+        0.0
+    );
+    handle.stop().await;
+
+    // Public: only listed origins, only the hosts of the site.
+    let (bridge, handle) =
+        start_bridge_at(|addr| public(addr, |_| {}), bridge::Hooks::default()).await;
+    let other = open_with_headers(bridge, &[("Origin", "http://127.0.0.1:1")]).await;
+    assert_eq!(refused_status(&other), Some(403));
+    let answer = raw_request(
+        bridge,
+        &format!(
+            "GET /ws HTTP/1.1\r\nHost: evil.example\r\nOrigin: {}\r\nConnection: Upgrade\r\n\
+             Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            own_origin(bridge)
+        ),
+    )
+    .await;
+    assert!(
+        answer.as_deref().is_some_and(|a| a.contains("403")),
+        "{answer:?}"
+    );
+    assert!(session(bridge).await.try_send_text("{}".into()).await);
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn session_caps_per_ip_and_in_total() {
+    let (bridge, handle) = start_bridge_at(
+        |_| local(|p| p.max_sessions_per_ip = Some(2)),
+        bridge::Hooks::default(),
+    )
+    .await;
+    let first = session(bridge).await;
+    let _second = session(bridge).await;
+    let mut third = session(bridge).await;
+    let message = refused(&mut third, ErrorCode::RateLimited, POLICY).await;
+    assert!(message.contains("2 sessions"), "{message}");
+    first.drop_connection().await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut again = session(bridge).await;
+        again.send(&ClientMsg::Close).await;
+        match again.recv().await {
+            ServerMsg::Closed { reason } if reason == "closed by you" => break,
+            other => assert!(Instant::now() < deadline, "no place freed: {other:?}"),
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+    handle.stop().await;
+
+    let (bridge, handle) = start_bridge_at(
+        |_| local(|p| p.max_sessions = Some(2)),
+        bridge::Hooks::default(),
+    )
+    .await;
+    let _a = session(bridge).await;
+    let _b = session(bridge).await;
+    let mut c = session(bridge).await;
+    refused(&mut c, ErrorCode::TooManySessions, POLICY).await;
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn port_scan_is_cut_off_by_the_rate_and_served_again_after_the_window() {
+    let (bridge, handle) = start_bridge_at(
+        |_| {
+            local(|p| {
+                p.new_sessions_per_ip = Some(3);
+                p.new_session_burst = Some(3);
+                p.rate_window_ms = Some(600);
+            })
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let mut limited = 0;
+    for port in 1..=6u16 {
+        let mut s = session(bridge).await;
+        s.send(&connect("127.0.0.1", port)).await;
+        let (code, _) = s.recv_error().await;
+        if code == ErrorCode::RateLimited {
+            limited += 1;
+        } else {
+            assert_eq!(code, ErrorCode::ConnectFailed, "port {port}");
+        }
+    }
+    assert!(
+        limited >= 3,
+        "the burst of 3 is all a scan gets: {limited} refused"
+    );
+    sleep(Duration::from_millis(700)).await;
+    let mut s = session(bridge).await;
+    s.send(&connect("127.0.0.1", 7)).await;
+    assert_eq!(
+        s.recv_error().await.0,
+        ErrorCode::ConnectFailed,
+        "served again"
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn slowloris_on_the_upgrade_request_is_cut_off() {
+    let (bridge, handle) = start_bridge_at(
+        |_| local(|p| p.header_timeout_ms = Some(300)),
+        bridge::Hooks::default(),
+    )
+    .await;
+    let mut tcp = tokio::net::TcpStream::connect(bridge)
+        .await
+        .expect("connect");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = Instant::now();
+    tcp.write_all(b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .expect("write");
+    let mut buf = [0u8; 256];
+    let mut closed = false;
+    for _ in 0..40 {
+        // One more header byte every 100 ms, as a slowloris client does.
+        if tcp.write_all(b"X").await.is_err() {
+            closed = true;
+            break;
+        }
+        // Any answer (a 408, or the end of the connection) means it was cut off.
+        if timeout(Duration::from_millis(100), tcp.read(&mut buf))
+            .await
+            .is_ok()
+        {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "the bridge still waits for headers after 4 s");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn a_1_mib_message_closes_with_1009() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let huge = format!(r#"{{"type":"line","text":"{}"}}"#, "x".repeat(1 << 20));
+    // Before connect ...
+    let mut s = session(bridge).await;
+    let _ = s.try_send_text(huge.clone()).await;
+    let (code, texts) = s.close_code().await;
+    assert_eq!(code, Some(TOO_BIG), "{texts:?}");
+    // ... and while relaying.
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    let _ = s.try_send_text(huge).await;
+    let (code, texts) = s.close_code().await;
+    assert_eq!(code, Some(TOO_BIG), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("message_too_large")),
+        "{texts:?}"
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn over_long_line_is_refused_and_the_session_goes_on() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    s.send(&line(&format!("NOOP {}", "x".repeat(1000)))).await;
+    assert_eq!(s.recv_error().await.0, ErrorCode::InvalidLine);
+    assert_eq!(s.command("NOOP").await, vec!["250 ok"]);
+    assert!(
+        fake.lines().iter().all(|l| l.len() < 100),
+        "{:?}",
+        fake.lines()
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn a_2000_line_reply_is_cut_off_with_bounded_memory() {
+    let fake = FakeSmtp::start(Ehlo::Huge).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let before = rss_kib();
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    s.send(&line("EHLO me")).await;
+    let mut relayed = 0;
+    let code = loop {
+        match s.recv().await {
+            ServerMsg::Line { .. } => relayed += 1,
+            ServerMsg::Error { code, .. } => break code,
+            other => panic!("expected lines then an error, got {other:?}"),
+        }
+    };
+    assert_eq!(code, ErrorCode::ReplyTooLarge);
+    assert!(relayed <= 100, "{relayed} lines of one reply relayed");
+    let _ = s.recv_closed().await;
+    s.expect_end().await;
+    let grown = rss_kib().saturating_sub(before);
+    assert!(grown < 64 * 1024, "RSS grew by {grown} KiB");
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn data_over_the_cap_and_too_many_recipients() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(
+        |_| {
+            local(|p| {
+                p.max_data_bytes = Some(1000);
+                p.max_recipients = Some(2);
+            })
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    assert_eq!(s.command("MAIL FROM:<a@example.org>").await, vec!["250 ok"]);
+    assert_eq!(s.command("RCPT TO:<b@example.org>").await, vec!["250 ok"]);
+    assert_eq!(s.command("RCPT TO:<c@example.org>").await, vec!["250 ok"]);
+    s.send(&line("RCPT TO:<d@example.org>")).await;
+    assert_eq!(s.recv_error().await.0, ErrorCode::RecipientLimit);
+    assert_eq!(s.command("DATA").await, vec!["354 go ahead"]);
+    let body: Vec<String> = (0..30)
+        .map(|i| format!("line {i} {}", "y".repeat(60)))
+        .collect();
+    let refs: Vec<&str> = body.iter().map(String::as_str).collect();
+    s.send(&lines(&refs)).await;
+    s.send(&line(".")).await;
+    let (code, message) = s.recv_error().await;
+    assert_eq!(code, ErrorCode::DataLimit, "{message}");
+    let _ = s.recv_closed().await;
+    let (close, _) = s.close_code().await;
+    assert_eq!(close, Some(POLICY));
+    sleep(Duration::from_millis(100)).await;
+    let received = fake.lines();
+    assert!(
+        !received.iter().any(|l| l == "RCPT TO:<d@example.org>"),
+        "{received:?}"
+    );
+    assert!(
+        !received.iter().any(|l| l == "."),
+        "the message was never ended"
+    );
+    let body_bytes: usize = received
+        .iter()
+        .filter(|l| l.starts_with("line "))
+        .map(|l| l.len() + 2)
+        .sum();
+    assert!(body_bytes <= 1000, "{body_bytes} bytes of text relayed");
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn probe_mode_refuses_data_unless_a_token_or_the_sandbox() {
+    const TOKEN: &str = "correct-horse-battery-staple";
+    let stand_in = FakeSmtp::start(Ehlo::Normal).await;
+    let resolver = ScriptedResolver::new(vec![vec![ip(PUBLIC_IP)]]);
+    let connector = RecordingConnector::new(Some(stand_in.addr));
+    let (bridge, handle) = start_bridge_at(
+        |addr| {
+            let mut config = public(addr, |p| {
+                p.token = Some(bridge::policy::token::Secret::parse(TOKEN).expect("token"));
+            });
+            config.sandbox = Box::new(SandboxConfig::default());
+            config
+        },
+        hooks(resolver, connector),
+    )
+    .await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect("mx.example.org", 25)).await;
+    assert_eq!(s.command("MAIL FROM:<a@example.org>").await, vec!["250 ok"]);
+    assert_eq!(s.command("RCPT TO:<b@example.org>").await, vec!["250 ok"]);
+    s.send(&lines(&["DATA", "Subject: spam", "", "spam", "."]))
+        .await;
+    let (code, message) = s.recv_error().await;
+    assert_eq!(code, ErrorCode::ProbeMode, "{message}");
+    assert!(message.contains("sandbox"), "{message}");
+    assert_eq!(
+        s.command("NOOP").await,
+        vec!["250 ok"],
+        "the session goes on"
+    );
+    assert!(!stand_in.lines().iter().any(|l| l == "DATA" || l == "spam"));
+    drop(s);
+
+    // With the token, DATA is relayed.
+    let origin = own_origin(bridge);
+    let bearer = format!("Bearer {TOKEN}");
+    let mut s = open_with_headers(bridge, &[("Origin", &origin), ("Authorization", &bearer)])
+        .await
+        .expect("a valid token");
+    connected(&mut s, &connect("mx.example.org", 25)).await;
+    assert_eq!(s.command("MAIL FROM:<a@example.org>").await, vec!["250 ok"]);
+    assert_eq!(s.command("RCPT TO:<b@example.org>").await, vec!["250 ok"]);
+    assert_eq!(s.command("DATA").await, vec!["354 go ahead"]);
+    s.send(&line("hello")).await;
+    assert_eq!(s.command(".").await, vec!["250 2.0.0 queued"]);
+    drop(s);
+
+    // The sandbox is always an exception.
+    let sandbox = e2e::sandbox::get_json(bridge, "/api/sandbox").await;
+    let listen: SocketAddr = sandbox["listen"]
+        .as_str()
+        .expect("the sandbox listens")
+        .parse()
+        .expect("an address");
+    let mut s = session(bridge).await;
+    s.send(&connect_to(listen)).await;
+    assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
+    let _greeting = s.recv_line().await;
+    let _ = s.command("EHLO me").await;
+    let _ = s.command("MAIL FROM:<a@example.org>").await;
+    let _ = s.command("RCPT TO:<b@example.org>").await;
+    let reply = s.command("DATA").await;
+    assert!(reply[0].starts_with("354"), "{reply:?}");
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn bad_tokens_get_an_address_refused() {
+    const TOKEN: &str = "correct-horse-battery-staple";
+    let (bridge, handle) = start_bridge_at(
+        |_| {
+            local(|p| {
+                p.token = Some(bridge::policy::token::Secret::parse(TOKEN).expect("token"));
+                p.require_token = true;
+                p.bad_token_ban_ms = Some(400);
+            })
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let origin = own_origin(bridge);
+    let mut s = session(bridge).await;
+    s.send(&connect("127.0.0.1", 25)).await;
+    refused(&mut s, ErrorCode::TokenRequired, POLICY).await;
+    for _ in 0..2 {
+        let mut s = session(bridge).await;
+        s.send(&ClientMsg::Auth {
+            token: "wrong".into(),
+        })
+        .await;
+        refused(&mut s, ErrorCode::TokenInvalid, POLICY).await;
+    }
+    for _ in 0..3 {
+        let bad = open_with_headers(
+            bridge,
+            &[("Origin", &origin), ("Authorization", "Bearer no")],
+        )
+        .await;
+        assert_eq!(refused_status(&bad), Some(401));
+    }
+    // Five strikes: even the right token is refused now.
+    let bearer = format!("Bearer {TOKEN}");
+    let banned =
+        open_with_headers(bridge, &[("Origin", &origin), ("Authorization", &bearer)]).await;
+    assert_eq!(refused_status(&banned), Some(429));
+    sleep(Duration::from_millis(500)).await;
+    let mut s = open_with_headers(bridge, &[("Origin", &origin), ("Authorization", &bearer)])
+        .await
+        .expect("the ban is over");
+    s.send(&ClientMsg::Close).await;
+    assert_eq!(s.recv_closed().await, "closed by you");
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn idle_and_absolute_timeouts() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(
+        |_| local(|p| p.idle_timeout_ms = Some(300)),
+        bridge::Hooks::default(),
+    )
+    .await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    let started = Instant::now();
+    assert_eq!(s.recv_error().await.0, ErrorCode::IdleTimeout);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    handle.stop().await;
+
+    let (bridge, handle) = start_bridge_at(
+        |_| local(|p| p.session_timeout_ms = Some(600)),
+        bridge::Hooks::default(),
+    )
+    .await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    let started = Instant::now();
+    let code = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "no absolute limit"
+        );
+        s.send(&line("NOOP")).await;
+        match s.recv().await {
+            ServerMsg::Line { .. } => sleep(Duration::from_millis(50)).await,
+            ServerMsg::Error { code, .. } => break code,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(code, ErrorCode::SessionExpired);
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn starttls_injection_both_ways() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    let _ = s.command("EHLO me").await;
+    // The browser's EHLO rides in the same batch as STARTTLS: it must not go in clear.
+    s.send(&lines(&["STARTTLS", "EHLO injected"])).await;
+    assert_eq!(s.recv_line().await, "220 2.0.0 ready");
+    // The server's "250 injected" after its 220 is discarded, not shown as a reply.
+    let (code, _) = s.recv_error().await;
+    assert_eq!(code, ErrorCode::PlaintextDiscarded);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while fake.after_starttls().is_empty() {
+        assert!(Instant::now() < deadline, "no bytes after STARTTLS");
+        sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        fake.after_starttls()[0],
+        0x16,
+        "a TLS ClientHello, not plaintext"
+    );
+    assert!(
+        !fake.lines().iter().any(|l| l == "EHLO injected"),
+        "{:?}",
+        fake.lines()
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn smuggling_inside_data_is_refused() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    let _ = s.command("MAIL FROM:<a@example.org>").await;
+    let _ = s.command("RCPT TO:<b@example.org>").await;
+    assert_eq!(s.command("DATA").await, vec!["354 go ahead"]);
+    for smuggled in [
+        "x\n.\nMAIL FROM:<evil>",
+        "x\r\n.\r\nMAIL FROM:<evil>",
+        "x\r.\rMAIL FROM:<evil>",
+    ] {
+        s.send(&line(smuggled)).await;
+        assert_eq!(
+            s.recv_error().await.0,
+            ErrorCode::InvalidLine,
+            "{smuggled:?}"
+        );
+        s.send(&lines(&["ok", smuggled])).await;
+        assert_eq!(
+            s.recv_error().await.0,
+            ErrorCode::InvalidLine,
+            "{smuggled:?}"
+        );
+    }
+    assert_eq!(s.command(".").await, vec!["250 2.0.0 queued"]);
+    sleep(Duration::from_millis(100)).await;
+    assert!(
+        !fake.lines().iter().any(|l| l.contains("evil") || l == "ok"),
+        "{:?}",
+        fake.lines()
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn graceful_shutdown_with_ten_live_sessions() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let mut sessions = Vec::new();
+    for _ in 0..10 {
+        let mut s = session(bridge).await;
+        connected(&mut s, &connect_to(fake.addr)).await;
+        sessions.push(s);
+    }
+    let started = Instant::now();
+    handle.stop().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    for s in &mut sessions {
+        assert_eq!(s.recv_closed().await, "the bridge is shutting down");
+        let (code, _) = s.close_code().await;
+        assert_eq!(code, Some(GOING_AWAY));
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while fake.lines().iter().filter(|l| *l == "QUIT").count() < 10 {
+        assert!(
+            Instant::now() < deadline,
+            "QUIT sent upstream: {:?}",
+            fake.lines()
+        );
+        sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn auth_plain_never_reaches_the_logs() {
+    // The process-wide subscriber, at TRACE, for every thread: the bridge's tasks run on
+    // any of them. Other tests' logs land here too; the secrets below are this test's own.
+    let capture = e2e::security::global_log_capture();
+    let password = "S3cret-Passw0rd";
+    let initial = protocol::auth::encode_plain("", "alice", password);
+    let answer = protocol::auth::encode_plain("", "bob", password);
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let mut s = session(bridge).await;
+    connected(&mut s, &connect_to(fake.addr)).await;
+    let _ = s.command("EHLO me").await;
+    let ok = s.command(&format!("AUTH PLAIN {initial}")).await;
+    assert!(ok[0].starts_with("235"), "{ok:?}");
+    assert_eq!(s.command("AUTH PLAIN").await, vec!["334 "]);
+    let ok = s.command(&answer).await;
+    assert!(ok[0].starts_with("235"), "{ok:?}");
+    s.send(&ClientMsg::Close).await;
+    let _ = s.recv_closed().await;
+    handle.stop().await;
+    assert!(fake.lines().contains(&answer), "the answer was relayed");
+    let logs = capture.text();
+    assert!(logs.contains("session closed"), "the bridge logged: {logs}");
+    for secret in [initial.as_str(), answer.as_str(), password, "334 "] {
+        assert!(!logs.contains(secret), "{secret:?} is in the logs");
+    }
+}
+
+#[tokio::test]
+async fn public_profile_needs_an_origin() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let config = Config {
+        sandbox: no_sandbox(),
+        policy: Box::new(PolicyConfig {
+            profile: Profile::Public,
+            ..PolicyConfig::default()
+        }),
+        ..Config::default()
+    };
+    let err = timeout(e2e::WAIT, bridge::serve(listener, config, async {}))
+        .await
+        .expect("returns at once")
+        .expect_err("refused");
+    assert!(err.to_string().contains("--allow-origin"), "{err}");
+}
+
+#[tokio::test]
+async fn a_browser_that_stops_answering_pings_is_dropped() {
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(
+        |_| local(|p| p.ping_interval_ms = Some(100)),
+        bridge::Hooks::default(),
+    )
+    .await;
+    // A reading client answers pings (tungstenite does it while reading): it stays.
+    let mut alive = session(bridge).await;
+    connected(&mut alive, &connect_to(fake.addr)).await;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(700) {
+        assert_eq!(alive.command("NOOP").await, vec!["250 ok"]);
+        sleep(Duration::from_millis(50)).await;
+    }
+    alive.send(&ClientMsg::Close).await;
+    assert_eq!(alive.recv_closed().await, "closed by you");
+    e2e::expect_no_active_sessions(bridge).await;
+    // A client that stops reading sends no pongs: after 2 missed, the session ends (its
+    // socket is not read again, so the bridge's goodbye is not asserted here).
+    let mut silent = session(bridge).await;
+    connected(&mut silent, &connect_to(fake.addr)).await;
+    let started = Instant::now();
+    loop {
+        let active = metrics_value(bridge, "smtp_playground_sessions_active").await;
+        if active == 0.0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the silent session is still open"
+        );
+        sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(silent);
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+    for trusted in [false, true] {
+        let (bridge, handle) = start_bridge_at(
+            |_| {
+                local(|p| {
+                    p.max_sessions_per_ip = Some(1);
+                    if trusted {
+                        p.trust_proxy = vec!["127.0.0.1".parse().expect("cidr")];
+                    }
+                })
+            },
+            bridge::Hooks::default(),
+        )
+        .await;
+        let origin = own_origin(bridge);
+        let _first = open_with_headers(
+            bridge,
+            &[("Origin", &origin), ("X-Forwarded-For", "198.51.100.1")],
+        )
+        .await
+        .expect("upgraded");
+        let mut second = open_with_headers(
+            bridge,
+            &[("Origin", &origin), ("X-Forwarded-For", "198.51.100.2")],
+        )
+        .await
+        .expect("upgraded");
+        second.send(&ClientMsg::Close).await;
+        match second.recv().await {
+            ServerMsg::Closed { .. } => assert!(trusted, "an untrusted header was believed"),
+            ServerMsg::Error { code, .. } => {
+                assert!(!trusted, "two clients behind a trusted proxy");
+                assert_eq!(code, ErrorCode::RateLimited);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        handle.stop().await;
+    }
+}
