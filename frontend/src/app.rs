@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use protocol::lang::Lang;
-use protocol::wire::ServerMsg;
+use protocol::wire::{ClientMsg, ConnectRequest, ServerMsg};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -18,19 +18,21 @@ use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
 use crate::components::paste_view::PasteView;
+use crate::components::sequence::Sequence;
 use crate::components::state_diagram::StateDiagram;
 use crate::components::status::Status;
 use crate::components::terminal::{Key, Terminal};
 use crate::components::tls_panel::TlsPanel;
 use crate::export;
 use crate::i18n;
-use crate::services::bridge::{self, BridgeConnection};
-use crate::services::{api, browser};
+use crate::services::{self, api, bridge, browser, simulator};
 use crate::share;
-use crate::state::{Action, BridgeEvent, ExportKind, SendError, SessionId, State, Submit, View};
+use crate::state::{
+    Action, BridgeEvent, BridgePresence, ExportKind, SendError, SessionId, State, Submit, View,
+};
 
-/// The connection of the active session, if any.
-type Connection = Rc<RefCell<Option<BridgeConnection>>>;
+/// The connection of the active session (bridge or simulator), if any.
+type Connection = Rc<RefCell<Option<services::Connection>>>;
 
 /// When the active session's `connected` message arrived (`performance.now()`), so client
 /// lines get a time on the same scale as the bridge's `at_ms`.
@@ -48,25 +50,37 @@ fn send_line(
     match state.submit(&text, force) {
         Submit::Refuse(err) => state.dispatch(Action::SendRefused(err)),
         Submit::Warn => state.dispatch(Action::Warn { text, queued }),
-        Submit::Send(msg) => {
-            let sent = connection
-                .borrow()
-                .as_ref()
-                .is_some_and(|open| open.send(msg));
-            if !sent {
-                return state.dispatch(Action::SendRefused(SendError::NotConnected));
-            }
-            let at_ms = clock
-                .get()
-                .zip(browser::now_ms())
-                // Whole milliseconds since connecting; the page clock is monotonic.
-                .map(|(start, now)| (now - start).max(0.0).round() as u64);
-            state.dispatch(Action::Sent {
-                text,
-                at_ms,
-                queued,
-            });
-        }
+        Submit::Send(msg) => send_msg(state, connection, clock, msg, vec![text], queued),
+    }
+}
+
+/// Hands `msg` to the connection and records `lines` (what it carries) as sent.
+fn send_msg(
+    state: &UseReducerHandle<State>,
+    connection: &Connection,
+    clock: &Clock,
+    msg: ClientMsg,
+    lines: Vec<String>,
+    queued: bool,
+) {
+    let sent = connection
+        .borrow()
+        .as_ref()
+        .is_some_and(|open| open.send(msg));
+    if !sent {
+        return state.dispatch(Action::SendRefused(SendError::NotConnected));
+    }
+    let at_ms = clock
+        .get()
+        .zip(browser::now_ms())
+        // Whole milliseconds since connecting; the page clock is monotonic.
+        .map(|(start, now)| (now - start).max(0.0).round() as u64);
+    for text in lines {
+        state.dispatch(Action::Sent {
+            text,
+            at_ms,
+            queued,
+        });
     }
 }
 
@@ -102,8 +116,11 @@ pub fn App() -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {
-            api::fetch_sandbox(Callback::from(move |info| {
-                dispatcher.dispatch(Action::Sandbox(info))
+            api::fetch_sandbox(Callback::from(move |result| {
+                dispatcher.dispatch(match result {
+                    Ok(info) => Action::Sandbox(info),
+                    Err(detail) => Action::NoBridge(detail),
+                });
             }));
         });
     }
@@ -117,15 +134,43 @@ pub fn App() -> Html {
             }));
         })
     };
+    let has_sandbox = state.sandbox.as_ref().is_some_and(|s| s.enabled);
     {
         let refresh = refresh_mailbox.clone();
-        let has_sandbox = state.sandbox.as_ref().is_some_and(|s| s.enabled);
         use_effect_with((has_sandbox, state.delivered), move |(has_sandbox, _)| {
             if *has_sandbox {
                 refresh.emit(());
             }
         });
     }
+    // Live: the bridge announces each new message on `/api/events`.
+    {
+        let refresh = refresh_mailbox.clone();
+        use_effect_with(has_sandbox, move |has_sandbox| {
+            let events = has_sandbox.then(|| api::watch_mailbox(refresh)).flatten();
+            move || drop(events)
+        });
+    }
+    let on_open_message = {
+        let dispatcher = state.dispatcher();
+        let simulate = state.form.simulate;
+        Callback::from(move |id: u64| {
+            dispatcher.dispatch(Action::OpenMessage(id));
+            if !simulate {
+                let dispatcher = dispatcher.clone();
+                api::fetch_message(
+                    id,
+                    Callback::from(move |result| {
+                        dispatcher.dispatch(Action::MessageLoaded(result))
+                    }),
+                );
+            }
+        })
+    };
+    let on_close_message = state
+        .dispatcher()
+        .to_callback()
+        .reform(|()| Action::CloseMessage);
     let on_example = {
         let dispatcher = state.dispatcher();
         Callback::from(move |example: String| {
@@ -134,7 +179,8 @@ pub fn App() -> Html {
         })
     };
 
-    // Pasted lines go out one by one, each once the server has answered the one before.
+    // Pasted lines go out one by one, each once the server has answered the one before;
+    // a pasted message body goes out as one `lines` batch.
     {
         let key = (
             state.next_queued().map(str::to_owned),
@@ -145,7 +191,12 @@ pub fn App() -> Html {
         let connection = connection.clone();
         let clock = clock.clone();
         use_effect_with(key, move |(next, _, _)| {
-            if let Some(line) = next.clone() {
+            if let Some(batch) = state.next_batch() {
+                let msg = ClientMsg::Lines {
+                    text: batch.clone(),
+                };
+                send_msg(&state, &connection, &clock, msg, batch, true);
+            } else if let Some(line) = next.clone() {
                 send_line(&state, &connection, &clock, line, false, true);
             }
         });
@@ -157,6 +208,7 @@ pub fn App() -> Html {
     let on_tls = dispatch.reform(Action::SelectTls);
     let on_preset = dispatch.reform(Action::Preset);
     let on_insecure = dispatch.reform(Action::SetInsecure);
+    let on_simulate = dispatch.reform(Action::SetSimulate);
     let on_input = dispatch.reform(Action::EditDraft);
     let on_paste = dispatch.reform(Action::Paste);
     let on_key = dispatch.reform(|key| match key {
@@ -172,9 +224,20 @@ pub fn App() -> Html {
         let connection = connection.clone();
         let clock = clock.clone();
         Callback::from(move |()| {
-            let request = match state.form.request() {
-                Ok(request) => request,
-                Err(err) => return state.dispatch(Action::FormRejected(err)),
+            let simulated = state.form.simulate;
+            let request = if simulated {
+                // The simulator needs no address; the TLS mode still applies.
+                ConnectRequest {
+                    host: simulator::HOSTNAME.to_owned(),
+                    port: 25,
+                    tls: state.form.tls,
+                    insecure: false,
+                }
+            } else {
+                match state.form.request() {
+                    Ok(request) => request,
+                    Err(err) => return state.dispatch(Action::FormRejected(err)),
+                }
             };
             let session = {
                 let mut last = last_session.borrow_mut();
@@ -185,6 +248,7 @@ pub fn App() -> Html {
             state.dispatch(Action::Connect {
                 session,
                 request: request.clone(),
+                simulated,
             });
             let dispatcher = state.dispatcher();
             let clock = clock.clone();
@@ -194,7 +258,23 @@ pub fn App() -> Html {
                 }
                 dispatcher.dispatch(Action::Bridge { session, event });
             });
-            match bridge::connect(request, on_event) {
+            let opened = if simulated {
+                let dispatcher = state.dispatcher();
+                let on_delivered = Callback::from(move |message| {
+                    dispatcher.dispatch(Action::SimulatedDelivery {
+                        message: Box::new(message),
+                        received_at: browser::now_iso(),
+                    });
+                });
+                Ok(services::Connection::Simulator(simulator::connect(
+                    request,
+                    on_event,
+                    on_delivered,
+                )))
+            } else {
+                bridge::connect(request, on_event).map(services::Connection::Bridge)
+            };
+            match opened {
                 Ok(opened) => {
                     if let Some(previous) = connection.borrow_mut().replace(opened) {
                         previous.close();
@@ -209,6 +289,17 @@ pub fn App() -> Html {
             }
         })
     };
+
+    // The page opens connected: to the bridge's sandbox, or to the simulator without a
+    // bridge (the reducer decides when; see `State::auto_connect`).
+    {
+        let on_connect = on_connect.clone();
+        use_effect_with(state.auto_connect, move |auto| {
+            if *auto {
+                on_connect.emit(());
+            }
+        });
+    }
 
     let on_disconnect = {
         let state = state.clone();
@@ -274,12 +365,18 @@ pub fn App() -> Html {
         crate::state::Theme::Light => ui.theme_dark,
     };
     let terminal_view = state.view == View::Terminal;
+    let demo = if state.form.simulate {
+        let (user, password) = simulator::DEMO_ACCOUNT;
+        Some((user.to_owned(), password.to_owned()))
+    } else {
+        state.sandbox.as_ref().and_then(|s| s.demo.clone())
+    };
 
     html! {
         <div class={classes!("app", (state.phase != crate::state::Phase::Disconnected).then_some("online"))}>
             <header class="top">
                 <h1>{ ui.title }</h1>
-                <Status phase={state.phase.clone()} {lang} />
+                <Status phase={state.phase.clone()} simulated={state.simulated} {lang} />
                 <div class="tools">
                     <label class="lang">
                         <span class="sr-only">{ ui.language }</span>
@@ -317,6 +414,8 @@ pub fn App() -> Html {
                         {on_tls}
                         {on_preset}
                         {on_insecure}
+                        {on_simulate}
+                        no_bridge={state.bridge == BridgePresence::Absent}
                         {on_connect}
                         {on_disconnect}
                     />
@@ -344,11 +443,13 @@ pub fn App() -> Html {
                                 <TlsPanel {info} {lang} />
                             }
                             <StateDiagram phase={state.is_connected().then(|| state.session().phase())} {lang} />
-                            <Lesson progress={state.lesson} demo={state.sandbox.as_ref().and_then(|s| s.demo.clone())} {lang} {on_example} />
+                            <Lesson progress={state.lesson} demo={demo} {lang} {on_example} />
                             <Capabilities caps={state.capabilities().cloned()} {lang} />
-                            if state.sandbox.as_ref().is_some_and(|s| s.enabled) {
-                                <Mailbox mailbox={state.mailbox.clone()} {lang} on_refresh={refresh_mailbox} />
+                            if let Some(mailbox) = state.mailbox_list() {
+                                <Mailbox {mailbox} simulated={state.form.simulate} message={state.message.clone()}
+                                    {lang} on_refresh={refresh_mailbox} on_open={on_open_message} on_close={on_close_message} />
                             }
+                            <Sequence transcript={state.transcript.clone()} {lang} />
                         </aside>
                     </div>
                 } else {

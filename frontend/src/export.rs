@@ -206,6 +206,7 @@ mod tests {
             Action::Connect {
                 session: s,
                 request: ConnectForm::default().request().expect("valid"),
+                simulated: false,
             },
             msg(ServerMsg::Connected {
                 version: 1,

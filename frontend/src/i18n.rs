@@ -361,6 +361,11 @@ pub fn connected_to(lang: Lang, peer: &str, tls: TlsMode) -> String {
     }
 }
 
+/// The marker on everything the simulator does.
+pub fn simulated(lang: Lang) -> &'static str {
+    pick(lang, "SIMULATED", "模拟")
+}
+
 /// What an error code from the bridge means, as a sentence for a person.
 pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
     let (en, zh) = match code {
@@ -425,6 +430,48 @@ pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
             "服务器在同意 STARTTLS 之后立即发送了未加密的数据，这些数据已被丢弃（RFC 3207 4.2）。",
         ),
         ErrorCode::ReplyTimeout => ("The server did not answer in time.", "服务器没有及时回复。"),
+        ErrorCode::TargetDenied => (
+            "The bridge's rules do not allow connecting to that target.",
+            "桥接服务的规则不允许连接到该目标。",
+        ),
+        ErrorCode::RateLimited => (
+            "Too many sessions or connections from here or to that server; try again later.",
+            "来自此处或发往该服务器的会话或连接过多，请稍后再试。",
+        ),
+        ErrorCode::TooManySessions => (
+            "The bridge is serving as many sessions as it allows; try again later.",
+            "桥接服务的会话数已达上限，请稍后再试。",
+        ),
+        ErrorCode::ProbeMode => (
+            "This public bridge does not relay DATA or BDAT to that server (probe mode).",
+            "此公共桥接服务不会向该服务器转发 DATA 或 BDAT（探测模式）。",
+        ),
+        ErrorCode::TokenRequired => ("This bridge requires a token.", "此桥接服务需要令牌。"),
+        ErrorCode::TokenInvalid => ("The bridge token is wrong.", "桥接服务令牌错误。"),
+        ErrorCode::DataLimit => (
+            "The message went over the bridge's size limit; the session was closed.",
+            "邮件超过了桥接服务的大小限制，会话已关闭。",
+        ),
+        ErrorCode::RecipientLimit => (
+            "More recipients than the bridge allows in one transaction; the line was not sent.",
+            "收件人数量超过桥接服务在一次事务中允许的数量，这一行没有发送。",
+        ),
+        ErrorCode::ReplyTooLarge => (
+            "The server's reply was too large for the bridge; the session was closed.",
+            "服务器的回复对桥接服务来说太大，会话已关闭。",
+        ),
+        ErrorCode::MessageTooLarge => (
+            "A message from this page was larger than the bridge accepts.",
+            "本页面发送的消息超过了桥接服务允许的大小。",
+        ),
+        ErrorCode::IdleTimeout => (
+            "Nothing happened for too long; the session was closed.",
+            "太长时间没有活动，会话已关闭。",
+        ),
+        ErrorCode::SessionExpired => (
+            "The session reached its maximum duration and was closed.",
+            "会话已达到最长时限并被关闭。",
+        ),
         ErrorCode::Unknown => (
             "The bridge reported an error this page does not know about.",
             "桥接服务报告了一个本页面不认识的错误。",
@@ -433,7 +480,8 @@ pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
     pick(lang, en, zh)
 }
 
-fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+/// `en` or `zh`: for the few words a component needs beyond [`Ui`].
+pub fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::ZhCn => zh,
@@ -527,6 +575,34 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             }
         }
         Notice::Remark { text } => text.clone(),
+        Notice::AutoConnect { target } => {
+            if zh {
+                format!(
+                    "桥接服务自带沙盒 SMTP 服务器（{target}），已自动连接。要连接其他服务器，请先断开。"
+                )
+            } else {
+                format!(
+                    "The bridge runs a sandbox SMTP server at {target}: connected to it automatically. Disconnect to connect elsewhere."
+                )
+            }
+        }
+        Notice::NoBridge { detail } => {
+            if zh {
+                format!(
+                    "没有可用的桥接服务（{detail}）：终端改用页面内的模拟服务器，无法连接真实服务器。"
+                )
+            } else {
+                format!(
+                    "No bridge answered ({detail}): the terminal uses the simulator inside this page; real servers cannot be reached from here."
+                )
+            }
+        }
+        Notice::Simulated => pick(
+            lang,
+            "SIMULATED: this session runs inside the page (protocol::server); nothing goes over the network. Demo account: demo / demo.",
+            "模拟：此会话在页面内运行（protocol::server），不经过网络。演示账号：demo / demo。",
+        )
+        .to_owned(),
         Notice::Tls { summary } => {
             if zh {
                 format!("TLS 已建立：{summary}")
@@ -569,6 +645,18 @@ mod tests {
             ErrorCode::CertificateRejected,
             ErrorCode::PlaintextDiscarded,
             ErrorCode::ReplyTimeout,
+            ErrorCode::TargetDenied,
+            ErrorCode::RateLimited,
+            ErrorCode::TooManySessions,
+            ErrorCode::ProbeMode,
+            ErrorCode::TokenRequired,
+            ErrorCode::TokenInvalid,
+            ErrorCode::DataLimit,
+            ErrorCode::RecipientLimit,
+            ErrorCode::ReplyTooLarge,
+            ErrorCode::MessageTooLarge,
+            ErrorCode::IdleTimeout,
+            ErrorCode::SessionExpired,
             ErrorCode::Unknown,
         ];
         for (lang, end) in [(Lang::En, '.'), (Lang::ZhCn, '。')] {

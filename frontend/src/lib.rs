@@ -11,8 +11,11 @@
 //! - [`transcript`]: the annotated lines (both languages) and the transcript list.
 //! - [`input`]: history, Tab completion and paste splitting for the command line.
 //! - [`export`], [`pasted`]: text/JSON export, and the "paste a transcript" view's model.
+//! - [`sequence`]: the session as an SVG sequence diagram (shown and downloaded).
+//! - [`sandbox`]: the bridge's sandbox and mailbox API, read from its JSON.
 //! - [`i18n`]: the page's words in English and Simplified Chinese.
-//! - [`services`]: the WebSocket to the bridge, and the browser (storage, clipboard).
+//! - [`services`]: the WebSocket to the bridge, the offline simulator (`protocol::server`
+//!   in the page), the HTTP API, and the browser (storage, clipboard).
 //! - [`components`]: views that take data and `Callback`s.
 //! - [`app`]: the root component that wires them together.
 
@@ -24,6 +27,7 @@ pub mod input;
 pub mod lesson;
 pub mod pasted;
 pub mod sandbox;
+pub mod sequence;
 pub mod services;
 pub mod share;
 pub mod state;

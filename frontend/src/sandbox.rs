@@ -1,7 +1,7 @@
 //! What the bridge's sandbox API says, read from its JSON (`bridge::sandbox::api`): where
 //! the sandbox SMTP server listens and its demo account (`GET /api/sandbox`), and the
-//! mailbox (`GET /api/messages`). Parsing is lenient: a missing field becomes a default,
-//! so a newer bridge with more fields still works.
+//! mailbox (`GET /api/messages`, `GET /api/messages/{id}`). Parsing is lenient: a missing
+//! field becomes a default, so a newer bridge with more fields still works.
 
 use serde_json::Value;
 
@@ -43,6 +43,21 @@ pub struct MessageSummary {
     pub size: u64,
 }
 
+/// One message opened in the mailbox panel: its summary, headers, text body and the raw
+/// text, from `GET /api/messages/{id}` or, in the simulator, read from the bytes the
+/// simulated server accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageDetail {
+    /// The list entry.
+    pub summary: MessageSummary,
+    /// Header fields in order: name and unfolded value.
+    pub headers: Vec<(String, String)>,
+    /// The text body, if there is one.
+    pub text_body: Option<String>,
+    /// The message as received (base64 when the bridge says it is not UTF-8).
+    pub raw: String,
+}
+
 /// Why an API answer could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the bridge's answer is not what this page expects: {0}")]
@@ -73,6 +88,75 @@ pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
     })
 }
 
+fn summary(m: &Value) -> MessageSummary {
+    MessageSummary {
+        id: m["id"].as_u64().unwrap_or_default(),
+        from: string(&m["from"]),
+        to: m["to"]
+            .as_array()
+            .map(|to| to.iter().map(string).collect())
+            .unwrap_or_default(),
+        subject: m["subject"].as_str().map(str::to_owned),
+        received_at: string(&m["received_at"]),
+        size: m["size"].as_u64().unwrap_or_default(),
+    }
+}
+
+/// Reads `GET /api/messages/{id}`.
+///
+/// # Errors
+///
+/// When the text is not JSON, or is the API's `{"error": ...}`.
+pub fn parse_detail(text: &str) -> Result<MessageDetail, ApiError> {
+    let value = parse(text)?;
+    if let Some(error) = value["error"].as_str() {
+        return Err(ApiError(error.to_owned()));
+    }
+    Ok(MessageDetail {
+        summary: summary(&value),
+        headers: value["headers"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|h| (string(&h["name"]), string(&h["value"])))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        text_body: value["text_body"].as_str().map(str::to_owned),
+        raw: string(&value["raw"]),
+    })
+}
+
+/// Reads a message's header fields and body from its text, for the simulator's mailbox
+/// (the bridge does this with a MIME parser; the page only needs the plain case). Folded
+/// lines are unfolded (RFC 5322 2.2.3); the body is everything after the first empty line.
+pub fn split_message(raw: &str) -> (Vec<(String, String)>, Option<String>) {
+    let (head, body) = match raw.find("\r\n\r\n") {
+        Some(at) => (&raw[..at], Some(&raw[at + 4..])),
+        None => (raw, None),
+    };
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = headers.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    (headers, body.map(str::to_owned))
+}
+
+/// The value of the first header field `name` (case-insensitive).
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 /// Reads `GET /api/messages`, newest first.
 ///
 /// # Errors
@@ -83,20 +167,7 @@ pub fn parse_messages(text: &str) -> Result<Vec<MessageSummary>, ApiError> {
     let list = value["messages"]
         .as_array()
         .ok_or_else(|| ApiError("no \"messages\" list".to_owned()))?;
-    Ok(list
-        .iter()
-        .map(|m| MessageSummary {
-            id: m["id"].as_u64().unwrap_or_default(),
-            from: string(&m["from"]),
-            to: m["to"]
-                .as_array()
-                .map(|to| to.iter().map(string).collect())
-                .unwrap_or_default(),
-            subject: m["subject"].as_str().map(str::to_owned),
-            received_at: string(&m["received_at"]),
-            size: m["size"].as_u64().unwrap_or_default(),
-        })
-        .collect())
+    Ok(list.iter().map(summary).collect())
 }
 
 #[cfg(test)]
@@ -136,5 +207,36 @@ mod tests {
         assert_eq!(list[0].to, ["bob@example.net"]);
         assert_eq!(list[1].subject, None);
         assert!(parse_messages(r#"{"count":0}"#).is_err());
+    }
+
+    #[test]
+    fn a_message_detail_is_read() {
+        let detail = parse_detail(
+            r#"{"id":3,"from":"a@b","to":["c@d"],"subject":"Hi","size":20,"received_at":"",
+                "raw":"Subject: Hi\r\n\r\nHello\r\n","raw_encoding":"utf-8",
+                "headers":[{"name":"Subject","value":"Hi"}],"text_body":"Hello\r\n","findings":[]}"#,
+        )
+        .expect("valid");
+        assert_eq!(detail.summary.id, 3);
+        assert_eq!(header(&detail.headers, "subject"), Some("Hi"));
+        assert_eq!(detail.text_body.as_deref(), Some("Hello\r\n"));
+        assert!(parse_detail(r#"{"error":"no message 9"}"#).is_err());
+    }
+
+    #[test]
+    fn a_raw_message_splits_into_unfolded_headers_and_body() {
+        let (headers, body) =
+            split_message("Subject: a long\r\n  subject\r\nFrom: x@y\r\n\r\nHi\r\n.dot\r\n");
+        assert_eq!(
+            headers,
+            [
+                ("Subject".to_owned(), "a long subject".to_owned()),
+                ("From".to_owned(), "x@y".to_owned())
+            ]
+        );
+        assert_eq!(body.as_deref(), Some("Hi\r\n.dot\r\n"));
+        let (headers, body) = split_message("no headers here");
+        assert!(headers.is_empty());
+        assert_eq!(body, None);
     }
 }

@@ -23,7 +23,7 @@ use yew::Reducible;
 
 use crate::input::{self, History};
 use crate::lesson::Progress;
-use crate::sandbox::{MessageSummary, SandboxInfo};
+use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
 use crate::transcript::{Annotated, Annotators, EntryKind, ReplyInfo, Tone, Transcript, Warning};
 use protocol::session::Expect;
 
@@ -39,6 +39,9 @@ pub struct ConnectForm {
     /// Accept a certificate that fails verification (self-signed test servers), if the
     /// bridge's operator allows it.
     pub insecure: bool,
+    /// Talk to the in-page simulator instead of the bridge (ticked by itself when no
+    /// bridge answers).
+    pub simulate: bool,
 }
 
 impl Default for ConnectForm {
@@ -49,6 +52,7 @@ impl Default for ConnectForm {
             port: "2525".to_owned(),
             tls: TlsMode::None,
             insecure: false,
+            simulate: false,
         }
     }
 }
@@ -209,6 +213,18 @@ pub enum Notice {
         /// The close code and reason, in words.
         detail: String,
     },
+    /// The page connected to the bridge's sandbox by itself.
+    AutoConnect {
+        /// `host:port` of the sandbox.
+        target: String,
+    },
+    /// No bridge answered: the terminal runs the in-page simulator.
+    NoBridge {
+        /// Why the bridge's API did not answer.
+        detail: String,
+    },
+    /// The session that starts is simulated in the page.
+    Simulated,
     /// A remark in a pasted transcript (a tool's message, a shell prompt), shown as is.
     Remark {
         /// The text.
@@ -345,6 +361,41 @@ pub const PRESETS: [Preset; 5] = [
     },
 ];
 
+/// Whether a bridge served this page, as learned from `GET /api/sandbox`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BridgePresence {
+    /// Not known yet.
+    #[default]
+    Unknown,
+    /// The bridge's API answered.
+    Present,
+    /// Nothing answered like a bridge (e.g. static hosting): only the simulator works.
+    Absent,
+}
+
+/// A message of the in-page simulator's mailbox: its list entry and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedMessage {
+    /// The list entry.
+    pub summary: MessageSummary,
+    /// The message as received, dot-stuffing removed (lossy UTF-8).
+    pub raw: String,
+}
+
+/// The most messages the simulator's mailbox keeps; the oldest go first.
+pub const SIMULATED_MAILBOX_CAP: usize = 50;
+
+/// The message opened in the mailbox panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageView {
+    /// Being fetched from the bridge.
+    Loading(u64),
+    /// Ready to show.
+    Loaded(Rc<MessageDetail>),
+    /// It could not be fetched.
+    Failed(String),
+}
+
 /// What the AUTH helper should offer now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthStep {
@@ -411,6 +462,21 @@ pub struct State {
     pub shared: Option<Rc<str>>,
     /// The sandbox mailbox as last fetched, or why it could not be.
     pub mailbox: Option<Result<Rc<Vec<MessageSummary>>, String>>,
+    /// Whether a bridge served the page.
+    pub bridge: BridgePresence,
+    /// The current (or last) session runs in the in-page simulator.
+    pub simulated: bool,
+    /// The app should open a connection now (to the sandbox, or the simulator without a
+    /// bridge); cleared when it does.
+    pub auto_connect: bool,
+    /// The simulator's mailbox, newest first.
+    pub simulated_mailbox: Rc<Vec<SimulatedMessage>>,
+    /// The message opened in the mailbox panel.
+    pub message: Option<MessageView>,
+    /// The user pressed Disconnect in this page: never connect by ourselves again.
+    user_disconnected: bool,
+    /// The id of the simulator's last message.
+    simulated_ids: u64,
     /// The session as `protocol` understands it, with the annotations.
     annotators: Annotators,
     /// The line whose warnings the user has seen: Enter on it again sends it.
@@ -443,7 +509,11 @@ pub enum Action {
         session: SessionId,
         /// Where it goes.
         request: ConnectRequest,
+        /// It goes to the in-page simulator, not the bridge.
+        simulated: bool,
     },
+    /// "Simulate (no bridge)" was ticked or unticked.
+    SetSimulate(bool),
     /// The form was submitted but is not valid.
     FormRejected(FormError),
     /// The command line changed.
@@ -501,6 +571,21 @@ pub enum Action {
     Sandbox(SandboxInfo),
     /// The mailbox was fetched.
     Mailbox(Result<Vec<MessageSummary>, String>),
+    /// `GET /api/sandbox` failed: there is no bridge here.
+    NoBridge(String),
+    /// The simulator accepted a message (at `received_at`, RFC 3339).
+    SimulatedDelivery {
+        /// What the simulated server received.
+        message: Box<protocol::server::ReceivedMessage>,
+        /// When, as the page's clock says.
+        received_at: String,
+    },
+    /// A message of the mailbox panel was clicked.
+    OpenMessage(u64),
+    /// The opened message was fetched.
+    MessageLoaded(Result<MessageDetail, String>),
+    /// The message view was closed.
+    CloseMessage,
 }
 
 impl State {
@@ -692,7 +777,11 @@ impl State {
                     }
                 }
             }
-            Action::Connect { session, request } => {
+            Action::Connect {
+                session,
+                request,
+                simulated,
+            } => {
                 let target = format!("{}:{}", request.host, request.port);
                 self.note(
                     Tone::Info,
@@ -701,6 +790,11 @@ impl State {
                         tls: request.tls,
                     },
                 );
+                if simulated {
+                    self.note(Tone::Info, Notice::Simulated);
+                }
+                self.simulated = simulated;
+                self.auto_connect = false;
                 self.phase = Phase::Connecting { target };
                 self.active = Some(session);
                 self.annotators = Annotators::default();
@@ -712,7 +806,14 @@ impl State {
                 self.queue.clear();
                 self.confirm = None;
             }
-            Action::FormRejected(err) => self.note(Tone::Error, Notice::FormRejected(err)),
+            Action::FormRejected(err) => {
+                self.auto_connect = false;
+                self.note(Tone::Error, Notice::FormRejected(err));
+            }
+            Action::SetSimulate(simulate) => {
+                self.form.simulate = simulate;
+                self.message = None;
+            }
             Action::EditDraft(text) => {
                 if self.confirm.as_ref() != Some(&text) {
                     self.confirm = None;
@@ -760,6 +861,7 @@ impl State {
             Action::SendRefused(err) => self.note(Tone::Error, Notice::SendRefused(err)),
             Action::Disconnect => {
                 if self.active.is_some() {
+                    self.user_disconnected = true;
                     self.end_session();
                     self.note(Tone::Info, Notice::Disconnected);
                 }
@@ -778,21 +880,151 @@ impl State {
             }
             Action::ShowExport(export) => self.export = export,
             Action::OpenShared(text) => {
+                self.auto_connect = false;
                 self.shared = Some(text.into());
                 self.view = View::Paste;
             }
             Action::Sandbox(info) => {
-                // Point the untouched form at the real sandbox (its port may differ).
+                self.bridge = BridgePresence::Present;
+                // Point the untouched form at the real sandbox (its port may differ), and
+                // open the page connected to it.
                 if let Some((host, port)) = info.target()
                     && self.form == ConnectForm::default()
                 {
-                    self.form.host = host;
+                    self.form.host = host.clone();
                     self.form.port = port.to_string();
+                    if self.may_connect_by_itself() {
+                        self.auto_connect = true;
+                        self.note(
+                            Tone::Info,
+                            Notice::AutoConnect {
+                                target: format!("{host}:{port}"),
+                            },
+                        );
+                    }
                 }
                 self.sandbox = Some(info);
             }
+            Action::NoBridge(detail) => {
+                self.bridge = BridgePresence::Absent;
+                if self.form == ConnectForm::default() {
+                    self.form.simulate = true;
+                    if self.may_connect_by_itself() {
+                        self.auto_connect = true;
+                    }
+                }
+                self.note(Tone::Info, Notice::NoBridge { detail });
+            }
             Action::Mailbox(result) => self.mailbox = Some(result.map(Rc::new)),
+            Action::SimulatedDelivery {
+                message,
+                received_at,
+            } => self.simulated_delivery(*message, received_at),
+            Action::OpenMessage(id) => {
+                self.message = Some(if self.form.simulate {
+                    self.simulated_detail(id).map_or_else(
+                        || MessageView::Failed(format!("no message {id}")),
+                        |detail| MessageView::Loaded(Rc::new(detail)),
+                    )
+                } else {
+                    MessageView::Loading(id)
+                });
+            }
+            Action::MessageLoaded(result) => {
+                // A late answer for a view the user already closed is dropped.
+                if matches!(self.message, Some(MessageView::Loading(_))) {
+                    self.message = Some(match result {
+                        Ok(detail) => MessageView::Loaded(Rc::new(detail)),
+                        Err(err) => MessageView::Failed(err),
+                    });
+                }
+            }
+            Action::CloseMessage => self.message = None,
         }
+    }
+
+    /// Whether the page may open a connection without being asked: not while one is
+    /// open, not after the user disconnected, not when showing a shared transcript.
+    fn may_connect_by_itself(&self) -> bool {
+        self.active.is_none() && !self.user_disconnected && self.shared.is_none()
+    }
+
+    fn simulated_delivery(&mut self, message: protocol::server::ReceivedMessage, at: String) {
+        self.simulated_ids += 1;
+        let raw = String::from_utf8_lossy(&message.data).into_owned();
+        let (headers, _) = sandbox::split_message(&raw);
+        let entry = SimulatedMessage {
+            summary: MessageSummary {
+                id: self.simulated_ids,
+                from: message.mail_from,
+                to: message.rcpt_to,
+                subject: sandbox::header(&headers, "Subject").map(str::to_owned),
+                received_at: at,
+                size: message.data.len() as u64,
+            },
+            raw,
+        };
+        let list = Rc::make_mut(&mut self.simulated_mailbox);
+        list.insert(0, entry);
+        list.truncate(SIMULATED_MAILBOX_CAP);
+    }
+
+    /// The simulator's message `id`, read into headers and body.
+    fn simulated_detail(&self, id: u64) -> Option<MessageDetail> {
+        let message = self.simulated_mailbox.iter().find(|m| m.summary.id == id)?;
+        let (headers, text_body) = sandbox::split_message(&message.raw);
+        Some(MessageDetail {
+            summary: message.summary.clone(),
+            headers,
+            text_body,
+            raw: message.raw.clone(),
+        })
+    }
+
+    /// The mailbox panel's list: the simulator's messages in simulator mode, else the
+    /// bridge's sandbox mailbox; `None` when there is no mailbox to show.
+    pub fn mailbox_list(&self) -> Option<Result<Rc<Vec<MessageSummary>>, String>> {
+        if self.form.simulate {
+            return Some(Ok(Rc::new(
+                self.simulated_mailbox
+                    .iter()
+                    .map(|m| m.summary.clone())
+                    .collect(),
+            )));
+        }
+        if self.sandbox.as_ref().is_some_and(|s| s.enabled) {
+            return Some(self.mailbox.clone().unwrap_or_else(|| Ok(Rc::default())));
+        }
+        None
+    }
+
+    /// Queued lines that can go out together in one `lines` message: inside DATA, the
+    /// body lines from the front of the queue through the lone `.`, as long as each may
+    /// be sent without a warning. `None` when the front of the queue is not such a batch
+    /// of at least two lines (it then goes out on its own, as typed lines do).
+    pub fn next_batch(&self) -> Option<Vec<String>> {
+        self.next_queued()?;
+        if !self.session().in_body() {
+            return None;
+        }
+        // Each line is judged as it will be: after the lines before it in the batch.
+        let mut session = self.session().clone();
+        let mut batch = Vec::new();
+        for line in &self.queue {
+            let warned = session
+                .predict(line)
+                .iter()
+                .any(|f| f.severity >= protocol::finding::Severity::Warning);
+            if warned || self.prepare_line(line).is_err() {
+                break;
+            }
+            session.handle_sent(line);
+            batch.push(line.clone());
+            if line == "." {
+                break;
+            }
+        }
+        (batch.len() >= 2).then_some(batch)
     }
 
     fn sent(&mut self, text: String, at_ms: Option<u64>, queued: bool) {
@@ -988,6 +1220,7 @@ mod tests {
             request: ConnectForm::default()
                 .request()
                 .expect("default form is valid"),
+            simulated: false,
         }
     }
 
@@ -1095,6 +1328,7 @@ mod tests {
             port: port.into(),
             tls: TlsMode::Implicit,
             insecure: false,
+            simulate: false,
         };
         assert!(form("  mx.example.org ", " 465").request().is_ok());
         assert_eq!(form(" ", "25").request(), Err(FormError::EmptyHost));
@@ -1292,7 +1526,9 @@ mod tests {
             Submit::Refuse(SendError::NotConnected)
         );
         let state = ready();
-        assert!(matches!(state.submit("", false), Submit::Send(_)));
+        // An empty command line is valid to send, but `protocol` predicts a 500 for it.
+        assert_eq!(state.submit("", false), Submit::Warn);
+        assert!(matches!(state.submit("", true), Submit::Send(_)));
         assert!(matches!(
             state.submit("RSET\r\nQUIT", true),
             Submit::Refuse(SendError::Invalid(OutgoingLineError::ControlCharacter {
@@ -1683,6 +1919,190 @@ mod tests {
                 .any(|n| n.contains("TLSv1.3") && n.contains("NOT verified: self-signed")),
             "{tls_note:?}"
         );
+    }
+
+    fn sandbox_info() -> SandboxInfo {
+        SandboxInfo {
+            enabled: true,
+            listen: Some("127.0.0.1:40001".into()),
+            demo: Some(("demo".into(), "demo".into())),
+        }
+    }
+
+    #[test]
+    fn the_page_connects_to_the_sandbox_by_itself_unless_told_otherwise() {
+        let state = reduce(State::default(), [Action::Sandbox(sandbox_info())]);
+        assert!(state.auto_connect);
+        assert_eq!(state.bridge, BridgePresence::Present);
+        assert!(
+            note_texts(&state, Tone::Info)
+                .iter()
+                .any(|n| n.contains("127.0.0.1:40001") && n.contains("automatically")),
+            "a notice says so"
+        );
+        let state = reduce(state, [connect(S1)]);
+        assert!(!state.auto_connect, "connecting clears the request");
+
+        // Not with a shared transcript, not with a typed form, not after Disconnect.
+        let shared = reduce(
+            State::default(),
+            [
+                Action::OpenShared("-> EHLO me".into()),
+                Action::Sandbox(sandbox_info()),
+            ],
+        );
+        assert!(!shared.auto_connect);
+        let typed = reduce(
+            State::default(),
+            [
+                Action::EditHost("mx".into()),
+                Action::Sandbox(sandbox_info()),
+            ],
+        );
+        assert!(!typed.auto_connect);
+        let left = reduce(
+            State::default(),
+            [
+                connect(S1),
+                Action::Disconnect,
+                Action::Sandbox(sandbox_info()),
+            ],
+        );
+        assert!(!left.auto_connect);
+        let disabled = reduce(
+            State::default(),
+            [Action::Sandbox(SandboxInfo {
+                enabled: false,
+                ..sandbox_info()
+            })],
+        );
+        assert!(!disabled.auto_connect);
+    }
+
+    #[test]
+    fn without_a_bridge_the_simulator_takes_over_and_is_marked() {
+        let state = reduce(
+            State::default(),
+            [Action::NoBridge("/api/sandbox: HTTP 404".into())],
+        );
+        assert_eq!(state.bridge, BridgePresence::Absent);
+        assert!(state.form.simulate && state.auto_connect);
+        assert!(
+            note_texts(&state, Tone::Info)
+                .iter()
+                .any(|n| n.starts_with("No bridge answered (/api/sandbox: HTTP 404)"))
+        );
+        let state = reduce(
+            state,
+            [Action::Connect {
+                session: S1,
+                request: ConnectForm::default().request().expect("valid"),
+                simulated: true,
+            }],
+        );
+        assert!(state.simulated && !state.auto_connect);
+        assert!(
+            note_texts(&state, Tone::Info)
+                .iter()
+                .any(|n| n.starts_with("SIMULATED")),
+            "the transcript says the session is simulated"
+        );
+        assert_eq!(state.mailbox_list(), Some(Ok(Rc::default())));
+    }
+
+    #[test]
+    fn simulated_deliveries_fill_the_page_mailbox_and_open() {
+        let message = protocol::server::ReceivedMessage {
+            helo: "me".into(),
+            mail_from: "a@b.example".into(),
+            rcpt_to: vec!["c@d.example".into()],
+            data: b"Subject: Hi there\r\nFrom: a@b.example\r\n\r\nHello\r\n".to_vec(),
+            authenticated_as: Some("demo".into()),
+            tls: false,
+            queue_id: "Q1".into(),
+            findings: Vec::new(),
+        };
+        let state = reduce(
+            State::default(),
+            [
+                Action::SetSimulate(true),
+                Action::SimulatedDelivery {
+                    message: Box::new(message),
+                    received_at: "2025-05-01T12:00:00.000Z".into(),
+                },
+            ],
+        );
+        let Some(Ok(list)) = state.mailbox_list() else {
+            panic!("a list");
+        };
+        assert_eq!(list[0].subject.as_deref(), Some("Hi there"));
+        assert_eq!(list[0].id, 1);
+        let state = reduce(state, [Action::OpenMessage(1)]);
+        let Some(MessageView::Loaded(detail)) = &state.message else {
+            panic!("opened at once: {:?}", state.message);
+        };
+        assert_eq!(detail.text_body.as_deref(), Some("Hello\r\n"));
+        assert!(detail.raw.starts_with("Subject: Hi there"));
+        let state = reduce(state, [Action::OpenMessage(9)]);
+        assert!(matches!(state.message, Some(MessageView::Failed(_))));
+        let state = reduce(state, [Action::CloseMessage]);
+        assert_eq!(state.message, None);
+    }
+
+    #[test]
+    fn bridge_messages_load_and_late_answers_are_dropped() {
+        let state = reduce(
+            State::default(),
+            [Action::Sandbox(sandbox_info()), Action::OpenMessage(4)],
+        );
+        assert_eq!(state.message, Some(MessageView::Loading(4)));
+        let state = reduce(state, [Action::MessageLoaded(Err("HTTP 404".into()))]);
+        assert_eq!(state.message, Some(MessageView::Failed("HTTP 404".into())));
+        let state = reduce(
+            state,
+            [
+                Action::CloseMessage,
+                Action::MessageLoaded(Err("late".into())),
+            ],
+        );
+        assert_eq!(state.message, None);
+    }
+
+    #[test]
+    fn a_pasted_body_goes_out_as_one_batch_through_the_dot() {
+        let state = reduce(
+            ready(),
+            [
+                sent("MAIL FROM:<a@b.example>"),
+                line(S1, "250 ok"),
+                sent("RCPT TO:<c@d.example>"),
+                line(S1, "250 ok"),
+                sent("DATA"),
+                line(S1, "354 go ahead"),
+                Action::Paste(vec![
+                    "Subject: hi".into(),
+                    "From: a@b.example".into(),
+                    "".into(),
+                    "Hello".into(),
+                    ".".into(),
+                    "QUIT".into(),
+                ]),
+            ],
+        );
+        assert_eq!(
+            state.next_batch(),
+            Some(vec![
+                "Subject: hi".to_owned(),
+                "From: a@b.example".to_owned(),
+                "".to_owned(),
+                "Hello".to_owned(),
+                ".".to_owned(),
+            ])
+        );
+        // Outside DATA there is no batch: commands wait for their replies.
+        let state = reduce(ready(), [Action::Paste(vec!["NOOP".into(), "QUIT".into()])]);
+        assert_eq!(state.next_batch(), None);
+        assert_eq!(state.next_queued(), Some("NOOP"));
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Headless Chromium for the end-to-end tests, driven over WebDriver.
+//! Headless Chromium for the end-to-end tests, driven over WebDriver, and a plain static
+//! file server ([`StaticServer`]) that serves `dist/` the way static hosting would, for the
+//! page's offline simulator.
 //!
 //! [`Browser::start`] runs Debian's `chromedriver` on a free loopback port, waits (bounded)
 //! until it accepts connections, and opens a [`fantoccini`] session in a fresh Chromium
@@ -360,4 +362,106 @@ impl Drop for ProfileDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
     }
+}
+
+/// A plain static file server for `dist/` on `127.0.0.1:0`: what a static host (GitHub
+/// Pages, a CDN) gives the page, and nothing more. No `/ws`, no `/api`: every unknown path
+/// is a 404, so the page must find out by itself that there is no bridge. It runs until
+/// dropped.
+#[derive(Debug)]
+pub struct StaticServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl StaticServer {
+    /// Serves the built frontend, `dist/` at the workspace root.
+    ///
+    /// # Errors
+    ///
+    /// When `dist/index.html` is missing (run `scripts/build-frontend.sh`) or no loopback
+    /// port can be bound.
+    pub async fn dist() -> anyhow::Result<Self> {
+        let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = tests.parent().unwrap_or(tests).join("dist");
+        ensure!(
+            root.join("index.html").is_file(),
+            "{} has no index.html: run scripts/build-frontend.sh first",
+            root.display()
+        );
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .context("binding 127.0.0.1:0 for the static server")?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let root = root.clone();
+                tokio::spawn(async move {
+                    // A slow or silent client is dropped; the page fetches small files.
+                    let _ = tokio::time::timeout(DRIVER_START, serve_file(stream, &root)).await;
+                });
+            }
+        });
+        Ok(Self { addr, task })
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Answers one HTTP/1.x request with a file from `root` (`/` is `index.html`), or 404.
+async fn serve_file(mut stream: tokio::net::TcpStream, root: &Path) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = Vec::new();
+    let mut buf = [0u8; 2048];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 16 * 1024 {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&request);
+    let path = head
+        .lines()
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let name = if path == "/" {
+        "index.html"
+    } else {
+        path.trim_start_matches('/')
+    };
+    // Only plain names in dist/ itself: no directories, no `..`.
+    let file = (!name.contains('/') && !name.contains(".."))
+        .then(|| root.join(name))
+        .filter(|p| p.is_file());
+    let (status, kind, body) = match file {
+        Some(file) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("css") => "text/css",
+                Some("wasm") => "application/wasm",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", kind, tokio::fs::read(&file).await?)
+        }
+        None => ("404 Not Found", "text/plain", b"not found\n".to_vec()),
+    };
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(header.as_bytes()).await?;
+    stream.write_all(&body).await?;
+    stream.shutdown().await
 }

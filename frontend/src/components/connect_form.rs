@@ -28,6 +28,10 @@ pub struct ConnectFormProps {
     pub on_preset: Callback<usize>,
     /// The insecure checkbox changed.
     pub on_insecure: Callback<bool>,
+    /// The "Simulate (no bridge)" checkbox changed.
+    pub on_simulate: Callback<bool>,
+    /// No bridge answered: only the simulator can work.
+    pub no_bridge: bool,
     /// Connect was pressed (or Enter in a field).
     pub on_connect: Callback<()>,
     /// Disconnect was pressed.
@@ -86,9 +90,13 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
         })
     };
     let on_disconnect = props.on_disconnect.reform(|_: MouseEvent| ());
-    let on_insecure = props
-        .on_insecure
-        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+    let checkbox = |cb: &Callback<bool>| {
+        cb.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())
+    };
+    let on_insecure = checkbox(&props.on_insecure);
+    let on_simulate = checkbox(&props.on_simulate);
+    let simulate = props.values.simulate;
+    let real = idle && !simulate;
     let about = matching_preset(&props.values)
         .and_then(|i| PRESETS.get(i))
         .map(|p| match props.lang {
@@ -101,13 +109,13 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
             <label class="field host">
                 <span>{ ui.host }</span>
                 <input id="host" type="text" autocomplete="off" spellcheck="false"
-                    value={props.values.host.clone()} disabled={!idle}
+                    value={props.values.host.clone()} disabled={!real}
                     oninput={text_input(&props.on_host)} />
             </label>
             <label class="field port">
                 <span>{ ui.port }</span>
                 <input id="port" type="text" inputmode="numeric" autocomplete="off"
-                    value={props.values.port.clone()} disabled={!idle}
+                    value={props.values.port.clone()} disabled={!real}
                     oninput={text_input(&props.on_port)} />
             </label>
             <label class="field tls">
@@ -121,10 +129,20 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
             if props.values.tls != TlsMode::None {
                 <label class="field insecure">
                     <input id="insecure" type="checkbox" checked={props.values.insecure}
-                        disabled={!idle} onchange={on_insecure} />
+                        disabled={!real} onchange={on_insecure} />
                     <span>{ ui.insecure }</span>
                 </label>
             }
+            <label class={classes!("field", "simulate", simulate.then_some("on"))}
+                title={i18n::pick(props.lang,
+                    "Run protocol::server inside this page: no bridge, no network, its own mailbox.",
+                    "在页面内运行 protocol::server：无需桥接服务，不经过网络，有自己的邮箱。")}>
+                <input id="simulate" type="checkbox" checked={simulate} disabled={!idle} onchange={on_simulate} />
+                <span>{ i18n::pick(props.lang, "Simulate (no bridge)", "模拟（无桥接）") }</span>
+                if props.no_bridge {
+                    <span id="no-bridge" class="muted">{ i18n::pick(props.lang, " · no bridge here", " · 此处没有桥接服务") }</span>
+                }
+            </label>
             <div class="buttons">
                 <button id="connect" type="submit" class="primary" disabled={!idle}>{ ui.connect }</button>
                 <button id="disconnect" type="button" disabled={idle} onclick={on_disconnect}>{ ui.disconnect }</button>
@@ -136,7 +154,7 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
                     let title = match props.lang { Lang::En => preset.about.0, Lang::ZhCn => preset.about.1 };
                     html! {
                         <button type="button" class="preset" data-port={preset.port.to_string()}
-                            disabled={!idle} {title} onclick={on_preset}>{ preset.label }</button>
+                            disabled={!real} {title} onclick={on_preset}>{ preset.label }</button>
                     }
                 }) }
                 if let Some(about) = about {
@@ -167,6 +185,7 @@ mod tests {
             port: "587".into(),
             tls: TlsMode::Starttls,
             insecure: false,
+            simulate: false,
         };
         assert_eq!(matching_preset(&submission), Some(3));
         let odd = FormValues {

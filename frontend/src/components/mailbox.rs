@@ -1,5 +1,6 @@
-//! The sandbox mailbox: what the sandbox SMTP server received, newest first, from the
-//! bridge's `/api/messages`. Shown only when the bridge runs a sandbox.
+//! The mailbox: what the sandbox SMTP server received (the bridge's `/api/messages`,
+//! updated live), or in simulator mode what the in-page simulator accepted, newest first.
+//! A click on a message opens it: headers, text body and the raw message.
 
 use std::rc::Rc;
 
@@ -7,47 +8,121 @@ use protocol::lang::Lang;
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::sandbox::MessageSummary;
+use crate::sandbox::{MessageDetail, MessageSummary};
+use crate::state::MessageView;
 
 /// Props of [`Mailbox`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct MailboxProps {
-    /// The messages, or why they could not be fetched; `None` before the first fetch.
-    pub mailbox: Option<Result<Rc<Vec<MessageSummary>>, String>>,
+    /// The messages, or why they could not be fetched.
+    pub mailbox: Result<Rc<Vec<MessageSummary>>, String>,
+    /// The messages are the simulator's, kept in this page.
+    pub simulated: bool,
+    /// The opened message, if any.
+    pub message: Option<MessageView>,
     /// The language.
     pub lang: Lang,
     /// Refresh was pressed.
     pub on_refresh: Callback<()>,
+    /// A message was clicked.
+    pub on_open: Callback<u64>,
+    /// The message view was closed.
+    pub on_close: Callback<()>,
 }
 
 /// See the module documentation.
 #[component]
 pub fn Mailbox(props: &MailboxProps) -> Html {
-    let ui = i18n::ui(props.lang);
+    let lang = props.lang;
+    let ui = i18n::ui(lang);
+    let opened = match &props.message {
+        Some(MessageView::Loading(id)) => Some(*id),
+        Some(MessageView::Loaded(detail)) => Some(detail.summary.id),
+        _ => None,
+    };
     let body = match &props.mailbox {
-        None => Html::default(),
-        Some(Err(err)) => html! { <p class="error-text">{ err.clone() }</p> },
-        Some(Ok(list)) if list.is_empty() => html! { <p class="muted">{ ui.mailbox_empty }</p> },
-        Some(Ok(list)) => html! {
+        Err(err) => html! { <p class="error-text">{ err.clone() }</p> },
+        Ok(list) if list.is_empty() => html! { <p class="muted">{ ui.mailbox_empty }</p> },
+        Ok(list) => html! {
             <ul id="mailbox-list" class="mailbox-list">
-                { for list.iter().map(|m| html! {
-                    <li key={m.id} data-id={m.id.to_string()}>
-                        <strong class="subject">{ m.subject.clone().unwrap_or_else(|| ui.no_subject.to_owned()) }</strong>
-                        <span class="envelope">{ format!("{} → {}", if m.from.is_empty() { "<>" } else { &m.from }, m.to.join(", ")) }</span>
-                        <span class="muted">{ format!("{} · {} B", m.received_at, m.size) }</span>
-                    </li>
+                { for list.iter().map(|m| {
+                    let id = m.id;
+                    let onclick = props.on_open.reform(move |_: MouseEvent| id);
+                    html! {
+                        <li key={m.id} data-id={m.id.to_string()}
+                            class={classes!((opened == Some(id)).then_some("open"))}>
+                            <button type="button" class="open-message" {onclick}>
+                                <strong class="subject">{ m.subject.clone().unwrap_or_else(|| ui.no_subject.to_owned()) }</strong>
+                                <span class="envelope">{ format!("{} → {}", if m.from.is_empty() { "<>" } else { &m.from }, m.to.join(", ")) }</span>
+                                <span class="muted">{ format!("{} · {} B", m.received_at, m.size) }</span>
+                            </button>
+                        </li>
+                    }
                 }) }
             </ul>
         },
     };
+    let title = if props.simulated {
+        i18n::pick(
+            lang,
+            "Simulator mailbox (in this page)",
+            "模拟邮箱（在本页面内）",
+        )
+    } else {
+        ui.mailbox_title
+    };
     html! {
-        <details id="mailbox" class="panel mailbox" open=true>
+        <details id="mailbox" class={classes!("panel", "mailbox", props.simulated.then_some("simulated"))} open=true>
             <summary>
-                <h2>{ ui.mailbox_title }</h2>
+                <h2>{ title }</h2>
                 { " " }
-                <button id="mailbox-refresh" type="button" onclick={props.on_refresh.reform(|_: MouseEvent| ())}>{ ui.refresh }</button>
+                if !props.simulated {
+                    <button id="mailbox-refresh" type="button" onclick={props.on_refresh.reform(|_: MouseEvent| ())}>{ ui.refresh }</button>
+                }
             </summary>
             { body }
+            { view_message(props) }
         </details>
+    }
+}
+
+fn view_message(props: &MailboxProps) -> Html {
+    let lang = props.lang;
+    let close = html! {
+        <button id="message-close" type="button" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ i18n::ui(lang).close }</button>
+    };
+    match &props.message {
+        None => Html::default(),
+        Some(MessageView::Loading(_)) => html! {
+            <section id="message-view" class="message-view loading" aria-busy="true">{ "…" }{ close }</section>
+        },
+        Some(MessageView::Failed(err)) => html! {
+            <section id="message-view" class="message-view">
+                <p class="error-text">{ err.clone() }</p>{ close }
+            </section>
+        },
+        Some(MessageView::Loaded(detail)) => loaded(lang, detail, close),
+    }
+}
+
+fn loaded(lang: Lang, detail: &MessageDetail, close: Html) -> Html {
+    let s = &detail.summary;
+    html! {
+        <section id="message-view" class="message-view" data-id={s.id.to_string()}>
+            <header>
+                <h3 id="message-subject">{ s.subject.clone().unwrap_or_else(|| i18n::ui(lang).no_subject.to_owned()) }</h3>
+                { close }
+            </header>
+            <table id="message-headers" class="message-headers">
+                { for detail.headers.iter().map(|(name, value)| html! {
+                    <tr><th scope="row">{ name.clone() }</th><td>{ value.clone() }</td></tr>
+                }) }
+            </table>
+            <pre id="message-body" class="message-body">{ detail.text_body.clone().unwrap_or_default() }</pre>
+            <details class="message-raw">
+                <summary>{ i18n::pick(lang, "Raw message, as received", "原始邮件（按接收原样）") }</summary>
+                <pre id="message-raw">{ detail.raw.clone() }</pre>
+            </details>
+        </section>
     }
 }

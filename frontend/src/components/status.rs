@@ -1,4 +1,5 @@
-//! The connection status shown in the header: a coloured dot and a few words.
+//! The connection status shown in the header: a coloured dot and a few words, marked
+//! SIMULATED when the session runs in the in-page simulator.
 
 use protocol::lang::Lang;
 use yew::prelude::*;
@@ -11,6 +12,8 @@ use crate::state::Phase;
 pub struct StatusProps {
     /// Where the connection stands.
     pub phase: Phase,
+    /// The session runs in the in-page simulator.
+    pub simulated: bool,
     /// The language.
     pub lang: Lang,
 }
@@ -24,9 +27,13 @@ pub fn Status(props: &StatusProps) -> Html {
         Phase::Connecting { target } => ("connecting", i18n::connecting_to(lang, target)),
         Phase::Connected { peer, tls } => ("connected", i18n::connected_to(lang, peer, *tls)),
     };
+    let simulated = props.simulated && props.phase != Phase::Disconnected;
     html! {
-        <p id="status" class={classes!("status", class)} role="status">
+        <p id="status" class={classes!("status", class, simulated.then_some("simulated"))} role="status">
             <span class="dot" aria-hidden="true"></span>
+            if simulated {
+                <strong class="sim-badge">{ i18n::simulated(lang) }</strong>{ " " }
+            }
             { text }
         </p>
     }

@@ -84,6 +84,12 @@ pub fn now_ms() -> Option<f64> {
     Some(web_sys::window()?.performance()?.now())
 }
 
+/// The current time as RFC 3339 in UTC (`Date.toISOString()`), for the simulator's
+/// mailbox.
+pub fn now_iso() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
 /// Marks the moment the terminal became interactive, for the Performance API
 /// (`performance.getEntriesByName("smtp-playground-interactive")`).
 pub fn mark_interactive() {

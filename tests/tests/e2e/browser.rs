@@ -6,15 +6,21 @@
 //! chromedriver and Chromium (see `e2e::browser`), and `SMTP_PLAYGROUND_POSTFIX`. Each is
 //! checked with a message that says what is missing.
 //!
-//! Two tests: the walking skeleton's EHLO round trip, and the teaching terminal (warnings
+//! The tests: the walking skeleton's EHLO round trip; the teaching terminal (warnings
 //! before sending, annotations in two languages, completion, history, multi-line paste,
 //! export, the paste view), which also takes the screenshots (desktop and phone width,
-//! dark and light) and prints the time from navigation to an interactive terminal.
+//! dark and light) and prints the time from navigation to an interactive terminal; the
+//! lesson against the sandbox the page connects to by itself, ending in the mailbox and
+//! its message view; STARTTLS; and, with the bridge stopped and the page served by a
+//! plain static file server, the offline simulator completing the same session.
+//!
+//! The bridge these tests start runs its sandbox, so the page opens connected to it; the
+//! tests that use Postfix disconnect first ([`leave_the_sandbox`]).
 
 use std::time::Duration;
 
 use anyhow::{Context, ensure};
-use e2e::browser::{Browser, poll_until, texts};
+use e2e::browser::{Browser, StaticServer, poll_until, texts};
 use e2e::sandbox::{get_json, start_sandbox};
 use e2e::{postfix_addr, start_bridge, start_bridge_with};
 use fantoccini::key::Key;
@@ -117,13 +123,15 @@ async fn teach(browser: &Browser, page: &str, postfix: std::net::SocketAddr) -> 
 
     // Start in English whatever the browser's language, and remember it.
     select(client, "#lang", "en").await?;
+    leave_the_sandbox(client).await?;
     fill(client, "#host", &postfix.ip().to_string()).await?;
     fill(client, "#port", &postfix.port().to_string()).await?;
     click(client, "#connect").await?;
-    wait_for_line(
+    wait_count(
         client,
         r#".line.server[data-code="220"]"#,
-        "the 220 greeting",
+        2,
+        "Postfix's 220 greeting",
     )
     .await?;
     assert_eq!(
@@ -492,23 +500,36 @@ async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> an
         .await
         .context("the app did not mount")?;
     select(client, "#lang", "en").await?;
-    let port = smtp.port().to_string();
-    poll_until("the form to point at the sandbox", STEP, || async {
-        let value = client
-            .find(Locator::Css("#port"))
-            .await?
-            .prop("value")
-            .await?;
-        Ok((value.as_deref() == Some(port.as_str())).then_some(()))
-    })
-    .await?;
-    click(client, "#connect").await?;
+    // The page opens connected to the bridge's sandbox, and says so.
     wait_for_line(
         client,
         r#".line.server[data-code="220"]"#,
-        "the sandbox's greeting",
+        "the sandbox's greeting without pressing Connect",
     )
     .await?;
+    let notes = texts(client, "#transcript .line.note .text").await?;
+    let target = smtp.to_string();
+    ensure!(
+        notes
+            .iter()
+            .any(|n| n.contains(&target) && n.contains("connected to it automatically")),
+        "a notice says the page connected to the sandbox at {target} by itself: {notes:?}"
+    );
+    let status = text_of(client, "#status").await?;
+    ensure!(
+        status.starts_with("Connected to") && !status.contains("SIMULATED"),
+        "the status shows the real sandbox: {status:?}"
+    );
+    assert_eq!(
+        client
+            .find(Locator::Css("#port"))
+            .await?
+            .prop("value")
+            .await?
+            .as_deref(),
+        Some(smtp.port().to_string().as_str()),
+        "the form shows where the sandbox listens"
+    );
     wait_step(client, 0).await?;
 
     // The lesson's example goes to the command line; Enter sends it.
@@ -583,6 +604,7 @@ async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> an
     })
     .await?;
     ensure!(!subject.is_empty());
+    open_message(client, "Hello from the browser test", "Hi!").await?;
 
     let command = client.find(Locator::Css("#command")).await?;
     command
@@ -649,12 +671,19 @@ async fn starttls(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> 
         .await
         .context("the app did not mount")?;
     select(client, "#lang", "en").await?;
+    leave_the_sandbox(client).await?;
     fill(client, "#host", &smtp.ip().to_string()).await?;
     fill(client, "#port", &smtp.port().to_string()).await?;
     select(client, "#tls", "starttls").await?;
     click(client, "#insecure").await?;
     click(client, "#connect").await?;
-    wait_for_line(client, r#".line.server[data-code="220"]"#, "the greeting").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="220"]"#,
+        2,
+        "the greeting of the STARTTLS session",
+    )
+    .await?;
     let command = client.find(Locator::Css("#command")).await?;
     command
         .send_keys(&format!("EHLO me{}", char::from(Key::Enter)))
@@ -700,6 +729,266 @@ async fn starttls(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> 
         "the transcript notes the handshake: {notes:?}"
     );
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_offline_simulator_completes_the_session_without_a_bridge() -> anyhow::Result<()> {
+    tokio::time::timeout(BUDGET, offline_session())
+        .await
+        .with_context(|| {
+            format!(
+                "the browser test did not finish within {} s",
+                BUDGET.as_secs()
+            )
+        })?
+}
+
+async fn offline_session() -> anyhow::Result<()> {
+    // A bridge ran, and is stopped: nothing of it answers any more.
+    let (bridge_addr, bridge) = start_bridge().await;
+    bridge.stop().await;
+    ensure!(
+        tokio::net::TcpStream::connect(bridge_addr).await.is_err(),
+        "the stopped bridge still accepts connections at {bridge_addr}"
+    );
+    let files = StaticServer::dist().await?;
+    let browser = Browser::start().await?;
+    let result = simulate(&browser, &format!("http://{}/", files.addr)).await;
+    let shot = browser.screenshot("browser-offline-simulator").await;
+    let result = match (result, shot) {
+        (Ok(()), _) => Ok(()),
+        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
+        (Err(err), Err(_)) => Err(err),
+    };
+    let quit = browser.quit().await;
+    result?;
+    quit
+}
+
+/// The page from static hosting: it finds no bridge, runs the simulator (marked as such),
+/// and the whole session works: EHLO, AUTH with the demo account, a pasted message into
+/// the page's own mailbox, STARTTLS (simulated), QUIT; the sequence diagram downloads.
+async fn simulate(browser: &Browser, page: &str) -> anyhow::Result<()> {
+    let client = browser.client();
+    client.goto(page).await?;
+    client
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("#command"))
+        .await
+        .context("the app did not mount from the static server")?;
+    select(client, "#lang", "en").await?;
+    let greeting = wait_for_line(
+        client,
+        r#".line.server[data-code="220"]"#,
+        "the simulator's greeting",
+    )
+    .await?;
+    ensure!(
+        greeting.contains("simulator.smtp-playground.test"),
+        "the greeting comes from the simulator: {greeting:?}"
+    );
+    let status = text_of(client, "#status").await?;
+    ensure!(
+        status.contains("SIMULATED"),
+        "the status bar says the session is simulated: {status:?}"
+    );
+    let notes = texts(client, "#transcript .line.note .text").await?;
+    ensure!(
+        notes.iter().any(|n| n.starts_with("No bridge answered"))
+            && notes.iter().any(|n| n.starts_with("SIMULATED")),
+        "the transcript says why and that it is simulated: {notes:?}"
+    );
+    ensure!(
+        client
+            .find(Locator::Css("#simulate"))
+            .await?
+            .prop("checked")
+            .await?
+            .as_deref()
+            == Some("true"),
+        "the Simulate checkbox is ticked by itself"
+    );
+
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("EHLO me{}", char::from(Key::Enter)))
+        .await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="250"][data-last="true"]"#,
+        "the simulated EHLO reply",
+    )
+    .await?;
+    // AUTH PLAIN with the demo account: "\0demo\0demo" in base64.
+    command
+        .send_keys(&format!(
+            "AUTH PLAIN AGRlbW8AZGVtbw=={}",
+            char::from(Key::Enter)
+        ))
+        .await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="235"]"#,
+        "235 for the demo account",
+    )
+    .await?;
+    client
+        .execute(
+            "const data = new DataTransfer();
+             data.setData('text/plain', arguments[0]);
+             document.getElementById('command').dispatchEvent(
+                 new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+            vec![serde_json::json!(
+                "MAIL FROM:<demo@example.org>\nRCPT TO:<friend@example.org>\nDATA\n\
+                 Subject: Hello from the simulator\nFrom: demo@example.org\n\
+                 To: friend@example.org\n\nHi from the simulator!\n.\n"
+            )],
+        )
+        .await
+        .context("pasting the message")?;
+    poll_until("the message in the page's own mailbox", STEP, || async {
+        let subjects = texts(client, "#mailbox-list .subject").await?;
+        Ok(subjects
+            .into_iter()
+            .find(|s| s == "Hello from the simulator"))
+    })
+    .await?;
+    let title = text_of(client, "#mailbox h2").await?;
+    ensure!(
+        title.contains("Simulator"),
+        "the mailbox is marked as the simulator's: {title:?}"
+    );
+    open_message(client, "Hello from the simulator", "Hi from the simulator!").await?;
+
+    // STARTTLS: answered by the protocol, the handshake is simulated.
+    command
+        .send_keys(&format!("STARTTLS{}", char::from(Key::Enter)))
+        .await?;
+    poll_until("the prompt to ask for EHLO again", STEP, || async {
+        Ok((text_of(client, "#prompt").await? == "HELO>").then_some(()))
+    })
+    .await?;
+    let notes = texts(client, "#transcript .line.note .text").await?;
+    ensure!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("TLS established: simulated")),
+        "the handshake is marked simulated: {notes:?}"
+    );
+    command
+        .send_keys(&format!("QUIT{}", char::from(Key::Enter)))
+        .await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="221"]"#,
+        "the simulator's 221",
+    )
+    .await?;
+
+    // The sequence diagram of the whole session, as a downloadable SVG.
+    let href = client
+        .find(Locator::Css("#sequence-download"))
+        .await?
+        .attr("href")
+        .await?
+        .context("the download link has an href")?;
+    let svg = client
+        .execute(
+            "return decodeURIComponent(arguments[0].split(',').slice(1).join(','));",
+            vec![serde_json::json!(href)],
+        )
+        .await?;
+    let svg = svg.as_str().context("the SVG decodes to text")?;
+    ensure!(
+        svg.starts_with("<svg") && svg.contains("354 End data") && svg.contains("AUTH PLAIN"),
+        "the diagram has the session's commands and replies: {svg:.300}"
+    );
+    ensure!(
+        !svg.contains("AGRlbW8AZGVtbw=="),
+        "the AUTH secret is masked in the diagram too"
+    );
+    Ok(())
+}
+
+/// Clicks the mailbox message whose subject is `subject` and checks the message view:
+/// the subject, the Subject header, the body and the raw text.
+async fn open_message(client: &Client, subject: &str, body: &str) -> anyhow::Result<()> {
+    let clicked = client
+        .execute(
+            "const item = Array.from(document.querySelectorAll('#mailbox-list li'))
+                 .find(li => li.querySelector('.subject').innerText.trim() === arguments[0]);
+             if (!item) return false;
+             item.querySelector('button').click();
+             return true;",
+            vec![serde_json::json!(subject)],
+        )
+        .await?;
+    ensure!(
+        clicked == serde_json::Value::Bool(true),
+        "no mailbox entry with the subject {subject:?}"
+    );
+    wait_text(client, "#message-subject", subject).await?;
+    let headers = texts(client, "#message-headers tr").await?;
+    ensure!(
+        headers
+            .iter()
+            .any(|h| h.starts_with("Subject") && h.contains(subject)),
+        "the headers show the Subject: {headers:?}"
+    );
+    let text = text_of(client, "#message-body").await?;
+    ensure!(text.contains(body), "the body shows {body:?}: {text:?}");
+    Ok(())
+}
+
+/// The page opens connected to the bridge's sandbox: waits for its greeting and the
+/// notice, then disconnects, so the test can connect elsewhere with the form.
+async fn leave_the_sandbox(client: &Client) -> anyhow::Result<()> {
+    wait_for_line(
+        client,
+        r#".line.server[data-code="220"]"#,
+        "the sandbox's greeting (the page connects to it by itself)",
+    )
+    .await?;
+    let notes = texts(client, "#transcript .line.note .text").await?;
+    ensure!(
+        notes
+            .iter()
+            .any(|n| n.contains("connected to it automatically")),
+        "a notice says the page connected by itself: {notes:?}"
+    );
+    click(client, "#disconnect").await?;
+    poll_until("the form to unlock after Disconnect", STEP, || async {
+        let connect = client.find(Locator::Css("#connect")).await?;
+        Ok(connect.is_enabled().await?.then_some(()))
+    })
+    .await
+}
+
+/// Waits until at least `n` elements match `css` (an error notice fails at once);
+/// returns their texts.
+async fn wait_count(
+    client: &Client,
+    css: &str,
+    n: usize,
+    what: &str,
+) -> anyhow::Result<Vec<String>> {
+    let found = poll_until(what, STEP, || async {
+        let errors = texts(client, "#transcript .line.note.error .text").await?;
+        ensure!(errors.is_empty(), "the app reported an error: {errors:?}");
+        let all = texts(client, css).await?;
+        Ok((all.len() >= n).then_some(all))
+    })
+    .await;
+    match found {
+        Ok(all) => Ok(all),
+        Err(err) => {
+            let transcript = texts(client, "#transcript .line .text")
+                .await
+                .unwrap_or_default();
+            Err(err.context(format!("transcript so far: {transcript:#?}")))
+        }
+    }
 }
 
 /// Waits until lesson step `index` is checked off.
@@ -820,16 +1109,19 @@ async fn drive(client: &Client, page: &str, postfix: std::net::SocketAddr) -> an
     );
     assert_eq!(client.title().await?, "SMTP Playground");
 
+    leave_the_sandbox(client).await?;
     fill(client, "#host", &postfix.ip().to_string()).await?;
     fill(client, "#port", &postfix.port().to_string()).await?;
     click(client, "#connect").await?;
 
-    let greeting = wait_for_line(
+    let greetings = wait_count(
         client,
-        r#".line.server[data-code="220"]"#,
-        "the 220 greeting",
+        r#".line.server[data-code="220"] .text"#,
+        2,
+        "Postfix's 220 greeting",
     )
     .await?;
+    let greeting = greetings.last().cloned().unwrap_or_default();
     ensure!(
         greeting.starts_with("220 "),
         "the greeting line should read '220 …', got {greeting:?}"
@@ -909,10 +1201,12 @@ async fn drive(client: &Client, page: &str, postfix: std::net::SocketAddr) -> an
 
     // A second session on the same page, ended by the Disconnect button.
     click(client, "#connect").await?;
-    poll_until("a second 220 greeting", STEP, || async {
-        let greetings = texts(client, r#".line.server[data-code="220"]"#).await?;
-        Ok((greetings.len() == 2).then_some(()))
-    })
+    wait_count(
+        client,
+        r#".line.server[data-code="220"]"#,
+        3,
+        "a second 220 greeting from Postfix",
+    )
     .await?;
     click(client, "#disconnect").await?;
     poll_until("the Disconnect button to end the session", STEP, || async {
