@@ -7,8 +7,7 @@
 //! the one answer is `authzid NUL authcid NUL password` (RFC 4616). Base64 hides a password
 //! from nobody, so anything shown or exported passes through [`redact_client_line`].
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use crate::base64;
 use thiserror::Error;
 
 /// Why a base64 answer could not be decoded.
@@ -29,7 +28,7 @@ pub enum AuthDecodeError {
 
 /// Encodes text as base64, as the client answers a 334 prompt.
 pub fn encode(text: &str) -> String {
-    STANDARD.encode(text.as_bytes())
+    base64::encode(text.as_bytes())
 }
 
 /// Decodes a base64 string leniently about surrounding space, strictly about the alphabet.
@@ -38,9 +37,7 @@ pub fn encode(text: &str) -> String {
 ///
 /// [`AuthDecodeError::Base64`] when the text is not base64.
 pub fn decode(text: &str) -> Result<Vec<u8>, AuthDecodeError> {
-    STANDARD
-        .decode(text.trim())
-        .map_err(|err| AuthDecodeError::Base64(err.to_string()))
+    base64::decode(text.trim()).map_err(|err| AuthDecodeError::Base64(err.to_string()))
 }
 
 /// What a 334 challenge says once decoded.
@@ -88,7 +85,7 @@ pub fn decode_prompt(challenge: &str) -> Prompt {
 /// The base64 answer of AUTH PLAIN: `authzid NUL authcid NUL password` (RFC 4616).
 /// `authzid` is usually empty: act as the user you log in as.
 pub fn encode_plain(authzid: &str, authcid: &str, password: &str) -> String {
-    STANDARD.encode(format!("{authzid}\0{authcid}\0{password}"))
+    base64::encode(format!("{authzid}\0{authcid}\0{password}").as_bytes())
 }
 
 /// The parts of a decoded AUTH PLAIN answer. `Debug` hides the password.
@@ -190,7 +187,7 @@ mod tests {
         );
         assert_eq!(decode_prompt("not base64!"), Prompt::Undecodable);
         assert_eq!(
-            decode_prompt(&STANDARD.encode([0xff, 0xfe])),
+            decode_prompt(&base64::encode(&[0xff, 0xfe])),
             Prompt::Undecodable
         );
     }

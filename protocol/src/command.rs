@@ -303,7 +303,15 @@ impl<'a> Command<'a> {
             Some(Verb::Auth) => parse_auth(&line, &mut findings),
             Some(Verb::Bdat) => parse_bdat(&line, &mut findings),
         };
-        findings.sort_by_key(|f| f.span.start);
+        // A handful of findings: an insertion sort keeps their order stable without
+        // linking a general sort into the browser bundle.
+        for i in 1..findings.len() {
+            let mut j = i;
+            while j > 0 && findings[j - 1].span.start > findings[j].span.start {
+                findings.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         Self {
             line,
             args,

@@ -22,6 +22,16 @@ fn message() -> impl Strategy<Value = Vec<u8>> {
 
 proptest! {
     #[test]
+    fn base64_agrees_with_the_base64_crate(bytes in prop::collection::vec(any::<u8>(), 0..64), text in "[A-Za-z0-9+/=]{0,12}") {
+        use base64::Engine as _;
+        let reference = base64::engine::general_purpose::STANDARD;
+        let ours = protocol::base64::encode(&bytes);
+        prop_assert_eq!(&ours, &reference.encode(&bytes));
+        prop_assert_eq!(protocol::base64::decode(&ours).ok(), Some(bytes));
+        prop_assert_eq!(protocol::base64::decode(&text).ok(), reference.decode(&text).ok(), "{}", text);
+    }
+
+    #[test]
     fn dot_stuffing_round_trips(msg in message(), chunk in 1usize..64) {
         let wire = stuff_message(&msg);
         let mut rx = DataReceiver::new(1 << 20);

@@ -29,6 +29,19 @@ macro_rules! tr {
 }
 pub(crate) use tr;
 
+/// Like [`tr!`] for text without placeholders: picks the static string, with no formatting
+/// code at the call site (it adds up in the WebAssembly bundle).
+macro_rules! tx {
+    ($lang:expr, $en:literal, $zh:literal $(,)?) => {
+        match $lang {
+            $crate::lang::Lang::En => $en,
+            $crate::lang::Lang::ZhCn => $zh,
+        }
+        .to_owned()
+    };
+}
+pub(crate) use tx;
+
 /// The explanation of one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Annotation {
@@ -213,7 +226,7 @@ impl Annotator {
         if answering_ehlo && first {
             return Annotation {
                 severity: Severity::Info,
-                title: tr!(
+                title: tx!(
                     lang,
                     "EHLO reply: the server's name",
                     "EHLO 回复：服务器的名称"
@@ -242,8 +255,8 @@ impl Annotator {
         }
         Annotation {
             severity: Severity::Info,
-            title: tr!(lang, "Reply continues", "回复未完"),
-            explanation: tr!(
+            title: tx!(lang, "Reply continues", "回复未完"),
+            explanation: tx!(
                 lang,
                 "The '-' after the code means this reply has more lines; the last line has a space after the code.",
                 "回复码后面的“-”表示此回复还有后续行；最后一行的回复码后面是空格。"
@@ -270,14 +283,14 @@ impl Annotator {
             code: None,
             annotation: Annotation {
                 severity: Severity::Success,
-                title: tr!(lang, "TLS is on", "TLS 已开启"),
-                explanation: tr!(
+                title: tx!(lang, "TLS is on", "TLS 已开启"),
+                explanation: tx!(
                     lang,
                     "The connection is encrypted from here on. The server has forgotten the earlier EHLO, so introduce yourself again.",
                     "从这里开始连接已加密。服务器已经忘记之前的 EHLO，所以需要重新打招呼。"
                 ),
                 reference: "RFC 3207 4.2".into(),
-                next_steps: vec![tr!(lang, "EHLO your.name", "EHLO 你的主机名")],
+                next_steps: vec![tx!(lang, "EHLO your.name", "EHLO 你的主机名")],
                 findings: Vec::new(),
             },
         }
@@ -293,7 +306,7 @@ impl Annotator {
             code: None,
             annotation: Annotation {
                 severity: Severity::Info,
-                title: tr!(lang, "Note", "备注"),
+                title: tx!(lang, "Note", "备注"),
                 explanation: String::new(),
                 reference: String::new(),
                 next_steps: Vec::new(),
@@ -307,7 +320,7 @@ impl Annotator {
         self.session.handle_closed();
         let lang = self.lang;
         let mut line = self.note(reason);
-        line.annotation.title = tr!(lang, "Connection closed", "连接已关闭");
+        line.annotation.title = tx!(lang, "Connection closed", "连接已关闭");
         line
     }
 }

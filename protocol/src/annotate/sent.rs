@@ -1,6 +1,6 @@
 //! Annotations of lines the client sent.
 
-use super::{Annotation, Note, tr};
+use super::{Annotation, Note, tr, tx};
 use crate::auth::Prompt;
 use crate::command::Verb;
 use crate::finding::{Finding, Severity};
@@ -18,13 +18,13 @@ pub(super) fn annotate(sent: &Sent, line: &str, findings: &[Finding], lang: Lang
         } => auth_answer(prompt, shown.as_deref(), *cancel, lang),
         Sent::BodyLine { number } => body_line(line, *number, lang),
         Sent::EndOfData => (
-            tr!(lang, "End of message", "邮件结束"),
-            tr!(
+            tx!(lang, "End of message", "邮件结束"),
+            tx!(
                 lang,
                 "A line with a single dot ends the message (the <CRLF>.<CRLF> of RFC 5321). The server now decides whether to accept it.",
                 "只含一个点号的行表示邮件结束（即 RFC 5321 中的 <CRLF>.<CRLF>）。服务器现在决定是否接受这封邮件。"
             ),
-            Some(tr!(
+            Some(tx!(
                 lang,
                 "250 (queued) or 5xx (rejected)",
                 "250（已入队）或 5xx（被拒收）"
@@ -32,11 +32,18 @@ pub(super) fn annotate(sent: &Sent, line: &str, findings: &[Finding], lang: Lang
             "RFC 5321 4.1.1.4",
         ),
     };
-    let mut notes: Vec<Note> = findings
-        .iter()
-        .map(|f| Note::from_finding(f, lang))
-        .collect();
-    notes.sort_by_key(|n| std::cmp::Reverse(n.severity));
+    // Most severe first, in order of position within a severity (no general sort: it
+    // would be linked into the browser bundle for a handful of items).
+    let notes: Vec<Note> = [
+        Severity::Error,
+        Severity::Warning,
+        Severity::Success,
+        Severity::Info,
+    ]
+    .into_iter()
+    .flat_map(|severity| findings.iter().filter(move |f| f.severity == severity))
+    .map(|f| Note::from_finding(f, lang))
+    .collect();
     let severity = notes.first().map_or(Severity::Info, |n| n.severity);
     let next_steps = expect
         .map(|e| vec![tr!(lang, "Expect: {e}", "预期回复：{e}")])
@@ -58,19 +65,19 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
         let word = line.split_whitespace().next().unwrap_or_default();
         return (
             tr!(lang, "Unknown command '{word}'", "未知命令“{word}”"),
-            tr!(
+            tx!(
                 lang,
                 "This is not an SMTP verb; the server will say so.",
                 "这不是 SMTP 命令，服务器会指出这一点。"
             ),
-            Some(tr!(lang, "500 or 502", "500 或 502")),
+            Some(tx!(lang, "500 or 502", "500 或 502")),
             "RFC 5321 4.1",
         );
     };
     let (title, explanation, expect, reference) = match verb {
         Verb::Helo => (
-            tr!(lang, "HELO: introduce yourself", "HELO：介绍自己"),
-            tr!(
+            tx!(lang, "HELO: introduce yourself", "HELO：介绍自己"),
+            tx!(
                 lang,
                 "Names your machine to the server (any name works here). Plain SMTP: the server will not list its extensions.",
                 "向服务器报上你的机器名（这里可以随意填写）。这是普通 SMTP：服务器不会列出它的扩展。"
@@ -79,12 +86,12 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.1",
         ),
         Verb::Ehlo => (
-            tr!(
+            tx!(
                 lang,
                 "EHLO: introduce yourself, ask for extensions",
                 "EHLO：介绍自己并询问扩展"
             ),
-            tr!(
+            tx!(
                 lang,
                 "Like HELO, but the server answers with the list of ESMTP extensions it supports (AUTH, STARTTLS, SIZE ...), one per line.",
                 "与 HELO 类似，但服务器会逐行列出它支持的 ESMTP 扩展（AUTH、STARTTLS、SIZE 等）。"
@@ -93,12 +100,12 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.1",
         ),
         Verb::Mail => (
-            tr!(
+            tx!(
                 lang,
                 "MAIL FROM: start a message",
                 "MAIL FROM：开始一封邮件"
             ),
-            tr!(
+            tx!(
                 lang,
                 "Opens a mail transaction with the envelope sender: where bounces go. It may differ from the From: header the recipient sees.",
                 "以信封发件人开启一个邮件事务：退信会发到这个地址。它可以与收件人看到的 From: 邮件头不同。"
@@ -107,8 +114,8 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.2",
         ),
         Verb::Rcpt => (
-            tr!(lang, "RCPT TO: add a recipient", "RCPT TO：添加收件人"),
-            tr!(
+            tx!(lang, "RCPT TO: add a recipient", "RCPT TO：添加收件人"),
+            tx!(
                 lang,
                 "Names one envelope recipient; repeat for several. The server may refuse an address it does not know or will not relay to.",
                 "指定一个信封收件人；多个收件人需重复此命令。服务器可能拒绝它不认识或不愿中继的地址。"
@@ -117,12 +124,12 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.3",
         ),
         Verb::Data => (
-            tr!(
+            tx!(
                 lang,
                 "DATA: ask to send the message",
                 "DATA：请求发送邮件内容"
             ),
-            tr!(
+            tx!(
                 lang,
                 "After 354, every line is message text until a line with a single dot.",
                 "收到 354 之后，每一行都是邮件内容，直到只有一个点号的行。"
@@ -131,8 +138,8 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.4",
         ),
         Verb::Rset => (
-            tr!(lang, "RSET: start over", "RSET：重新开始"),
-            tr!(
+            tx!(lang, "RSET: start over", "RSET：重新开始"),
+            tx!(
                 lang,
                 "Abandons the current transaction (sender, recipients); the connection stays.",
                 "放弃当前事务（发件人、收件人）；连接保持不变。"
@@ -141,12 +148,12 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.5",
         ),
         Verb::Vrfy => (
-            tr!(
+            tx!(
                 lang,
                 "VRFY: does this mailbox exist?",
                 "VRFY：这个邮箱存在吗？"
             ),
-            tr!(
+            tx!(
                 lang,
                 "Asks the server to confirm an address. Most servers answer 252 so that spammers cannot harvest addresses.",
                 "请求服务器确认一个地址。多数服务器回复 252，以防垃圾邮件发送者收集地址。"
@@ -155,8 +162,8 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.6",
         ),
         Verb::Expn => (
-            tr!(lang, "EXPN: expand a mailing list", "EXPN：展开邮件列表"),
-            tr!(
+            tx!(lang, "EXPN: expand a mailing list", "EXPN：展开邮件列表"),
+            tx!(
                 lang,
                 "Asks for the members of a list. Almost always disabled.",
                 "请求列出邮件列表的成员。几乎总是被禁用。"
@@ -165,14 +172,14 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.7",
         ),
         Verb::Help => (
-            tr!(lang, "HELP", "HELP：帮助"),
-            tr!(lang, "Asks for help text.", "请求帮助信息。"),
+            tx!(lang, "HELP", "HELP：帮助"),
+            tx!(lang, "Asks for help text.", "请求帮助信息。"),
             "214 / 502",
             "RFC 5321 4.1.1.8",
         ),
         Verb::Noop => (
-            tr!(lang, "NOOP: are you there?", "NOOP：你还在吗？"),
-            tr!(
+            tx!(lang, "NOOP: are you there?", "NOOP：你还在吗？"),
+            tx!(
                 lang,
                 "Does nothing; a 250 shows the connection is alive.",
                 "什么也不做；回复 250 说明连接正常。"
@@ -181,8 +188,8 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 5321 4.1.1.9",
         ),
         Verb::Quit => (
-            tr!(lang, "QUIT: end the session", "QUIT：结束会话"),
-            tr!(
+            tx!(lang, "QUIT: end the session", "QUIT：结束会话"),
+            tx!(
                 lang,
                 "Asks the server to close the connection.",
                 "请求服务器关闭连接。"
@@ -197,17 +204,17 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
                 .unwrap_or_default()
                 .to_ascii_uppercase();
             let explanation = match mechanism.as_str() {
-                "LOGIN" => tr!(
+                "LOGIN" => tx!(
                     lang,
                     "AUTH LOGIN: the server will ask for the username, then the password, each as a 334 prompt in base64; answer each in base64.",
                     "AUTH LOGIN：服务器会依次用 334 提示（base64 编码）询问用户名和密码；每次都用 base64 编码回答。"
                 ),
-                "PLAIN" => tr!(
+                "PLAIN" => tx!(
                     lang,
                     "AUTH PLAIN: the credentials travel as one base64 string of \\0username\\0password, here or after a 334.",
                     "AUTH PLAIN：凭据以一个 base64 字符串（\\0用户名\\0密码）发送，可直接附在命令后，也可在 334 之后发送。"
                 ),
-                _ => tr!(
+                _ => tx!(
                     lang,
                     "Starts an authentication exchange with this SASL mechanism.",
                     "使用该 SASL 机制开始认证交互。"
@@ -221,12 +228,12 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             )
         }
         Verb::StartTls => (
-            tr!(
+            tx!(
                 lang,
                 "STARTTLS: encrypt this connection",
                 "STARTTLS：加密此连接"
             ),
-            tr!(
+            tx!(
                 lang,
                 "After the server's 220, TLS starts on this same connection; then say EHLO again.",
                 "服务器回复 220 后，在同一连接上启动 TLS；之后需重新发送 EHLO。"
@@ -235,12 +242,12 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 3207 4",
         ),
         Verb::Bdat => (
-            tr!(
+            tx!(
                 lang,
                 "BDAT: send a chunk of the message",
                 "BDAT：发送一块邮件数据"
             ),
-            tr!(
+            tx!(
                 lang,
                 "The next N octets are message data, no dot-stuffing, no end marker; LAST marks the final chunk.",
                 "随后的 N 个字节就是邮件数据，无需点号转义和结束标记；LAST 表示最后一块。"
@@ -249,8 +256,8 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
             "RFC 3030 2",
         ),
         Verb::Etrn => (
-            tr!(lang, "ETRN: flush a queue", "ETRN：投递排队的邮件"),
-            tr!(
+            tx!(lang, "ETRN: flush a queue", "ETRN：投递排队的邮件"),
+            tx!(
                 lang,
                 "Asks the server to deliver mail queued for a domain.",
                 "请求服务器投递为某个域名排队的邮件。"
@@ -265,8 +272,8 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
 fn auth_answer(prompt: &Prompt, shown: Option<&str>, cancel: bool, lang: Lang) -> Parts {
     if cancel {
         return (
-            tr!(lang, "Cancel the login", "取消登录"),
-            tr!(
+            tx!(lang, "Cancel the login", "取消登录"),
+            tx!(
                 lang,
                 "A single * ends the AUTH exchange.",
                 "单独一个 * 表示结束认证交互。"
@@ -277,22 +284,22 @@ fn auth_answer(prompt: &Prompt, shown: Option<&str>, cancel: bool, lang: Lang) -
     }
     match (prompt, shown) {
         (Prompt::Username, Some(user)) => (
-            tr!(lang, "Username, in base64", "用户名（base64 编码）"),
+            tx!(lang, "Username, in base64", "用户名（base64 编码）"),
             tr!(
                 lang,
                 "This line decodes to '{user}'.",
                 "这一行解码后是“{user}”。"
             ),
-            Some(tr!(lang, "334 (the password prompt)", "334（询问密码）")),
+            Some(tx!(lang, "334 (the password prompt)", "334（询问密码）")),
             "RFC 4954 4",
         ),
         (Prompt::Password, _) => (
-            tr!(
+            tx!(
                 lang,
                 "Password, in base64 (hidden)",
                 "密码（base64 编码，已隐藏）"
             ),
-            tr!(
+            tx!(
                 lang,
                 "Hidden in transcripts and exports. Base64 is not encryption: anyone who sees the line can decode it.",
                 "在记录和导出中已隐藏。base64 不是加密：任何看到这一行的人都能解码。"
@@ -301,12 +308,12 @@ fn auth_answer(prompt: &Prompt, shown: Option<&str>, cancel: bool, lang: Lang) -
             "RFC 4954 4",
         ),
         _ => (
-            tr!(
+            tx!(
                 lang,
                 "Answer to the AUTH challenge (hidden)",
                 "认证质询的回答（已隐藏）"
             ),
-            tr!(
+            tx!(
                 lang,
                 "One base64 line answering the server's 334.",
                 "一行 base64 编码的内容，回答服务器的 334。"
@@ -324,8 +331,8 @@ fn body_line(line: &str, number: usize, lang: Lang) -> Parts {
         .map(|(name, _)| name.to_owned());
     let (title, explanation) = if line.is_empty() {
         (
-            tr!(lang, "Empty line: end of the headers", "空行：邮件头结束"),
-            tr!(
+            tx!(lang, "Empty line: end of the headers", "空行：邮件头结束"),
+            tx!(
                 lang,
                 "The first empty line separates the headers from the body.",
                 "第一个空行把邮件头和正文分开。"
@@ -333,25 +340,25 @@ fn body_line(line: &str, number: usize, lang: Lang) -> Parts {
         )
     } else if let Some(name) = header.filter(|_| number <= 20) {
         let what = match name.to_ascii_lowercase().as_str() {
-            "subject" => tr!(
+            "subject" => tx!(
                 lang,
                 "the subject line the recipient sees",
                 "收件人看到的邮件主题"
             ),
-            "from" => tr!(
+            "from" => tx!(
                 lang,
                 "the author shown to the recipient",
                 "显示给收件人的发件人"
             ),
-            "to" => tr!(
+            "to" => tx!(
                 lang,
                 "the recipients shown in the message (the envelope decides delivery)",
                 "邮件中显示的收件人（实际投递由信封决定）"
             ),
-            "cc" => tr!(lang, "the visible copy recipients", "可见的抄送人"),
-            "date" => tr!(lang, "when the message was written", "邮件的撰写时间"),
-            "message-id" => tr!(lang, "the message's unique identifier", "邮件的唯一标识"),
-            _ => tr!(lang, "a header field", "一个邮件头字段"),
+            "cc" => tx!(lang, "the visible copy recipients", "可见的抄送人"),
+            "date" => tx!(lang, "when the message was written", "邮件的撰写时间"),
+            "message-id" => tx!(lang, "the message's unique identifier", "邮件的唯一标识"),
+            _ => tx!(lang, "a header field", "一个邮件头字段"),
         };
         (
             tr!(lang, "Header {name}:", "邮件头 {name}:"),
@@ -359,8 +366,8 @@ fn body_line(line: &str, number: usize, lang: Lang) -> Parts {
         )
     } else if line.starts_with("..") {
         (
-            tr!(lang, "Text line (dot-stuffed)", "正文行（点号已转义）"),
-            tr!(
+            tx!(lang, "Text line (dot-stuffed)", "正文行（点号已转义）"),
+            tx!(
                 lang,
                 "The server removes the first dot, so the message keeps one.",
                 "服务器会去掉第一个点号，邮件中保留一个。"
@@ -373,7 +380,7 @@ fn body_line(line: &str, number: usize, lang: Lang) -> Parts {
                 "Message text, line {number}",
                 "邮件正文，第 {number} 行"
             ),
-            tr!(
+            tx!(
                 lang,
                 "Part of the message. End the message with a line holding a single dot.",
                 "邮件内容的一部分。用只含一个点号的行结束邮件。"
