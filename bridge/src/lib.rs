@@ -14,6 +14,7 @@
 //! - `ws.rs`: the `/ws` endpoint: origin check, then WebSocket upgrade.
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
 //! - `relay.rs`: one session, WebSocket messages to and from one SMTP connection.
+//! - `outbox.rs`: a session's queue of messages for the browser.
 //! - `upstream.rs`: resolving and connecting to the SMTP server, with deadlines.
 //! - `tls.rs`: implicit TLS and STARTTLS upgrades (rustls), certificate facts.
 //! - `metrics.rs`: counters for `/metrics` (Prometheus text format); `/healthz` says "ok".
@@ -31,6 +32,7 @@ mod config;
 mod http;
 mod metrics;
 mod origin;
+mod outbox;
 pub mod policy;
 mod relay;
 pub mod sandbox;

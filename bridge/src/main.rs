@@ -99,8 +99,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .local_addr()
         .context("could not read the listening address")?;
     info!("smtp-playground is listening on http://{addr}/");
-    bridge::serve(listener, args.settings, shutdown_signal())
+    // On a worker thread, not in `block_on` on the main thread: accepted connections are
+    // then served where they were accepted, without a hand-over between threads.
+    tokio::spawn(bridge::serve(listener, args.settings, shutdown_signal()))
         .await
+        .context("the web server stopped unexpectedly")?
         .context("the web server failed")?;
     info!("stopped");
     Ok(())

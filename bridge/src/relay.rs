@@ -43,11 +43,14 @@
 
 use std::collections::VecDeque;
 use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message};
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use protocol::command::{CommandLine, Verb};
 use protocol::dot::{DataLine, unstuff_line};
 use protocol::limits::{SERVER_LINE_MAX, TEXT_LINE};
@@ -57,17 +60,17 @@ use protocol::session::{ClientSession, Expect, Phase};
 use protocol::wire::{
     ClientMsg, ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode, WIRE_VERSION,
 };
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::time::{Instant, sleep_until, timeout, timeout_at};
 use tracing::{debug, info, warn};
 
 use crate::metrics::Metrics;
+use crate::outbox::Queue;
 use crate::policy::Policy;
 use crate::policy::limits::{Gate, Permit, Refusal};
 use crate::policy::target::Exception;
 use crate::shutdown::Shutdown;
-use crate::{AppState, Hooks, tls, upstream};
+use crate::{AppState, Hooks, outbox, tls, upstream};
 
 /// How long a new session may take to send `connect`.
 pub(crate) const CONNECT_WAIT: Duration = Duration::from_secs(60);
@@ -77,7 +80,7 @@ pub(crate) const CONNECT_WAIT: Duration = Duration::from_secs(60);
 const READ_CHUNK: usize = 4096;
 
 /// Messages queued for the browser before the server side waits (backpressure).
-const OUTBOX: usize = 32;
+const OUTBOX: usize = outbox::CAPACITY;
 
 /// Bytes of browser lines waiting for the server before the bridge stops reading the
 /// browser (backpressure). One WebSocket message may go past it once.
@@ -164,7 +167,7 @@ pub(crate) async fn run<W, R, E>(
     let metrics = Arc::clone(&context.metrics);
     let mut shutdown = context.shutdown.clone();
     let started = Instant::now();
-    info!(origin = %visitor.origin, "session opened");
+    debug!(origin = %visitor.origin, "session opened");
     let (outcome, code) = match visitor.admission {
         Err(refusal) => {
             let code = match refusal {
@@ -217,7 +220,8 @@ pub(crate) async fn run<W, R, E>(
         reason: reason.into(),
     };
     let _ = timeout(CLOSE_WAIT, async {
-        let _ = to_browser.send(Message::Close(Some(frame))).await;
+        // `close` flushes: the `closed` message and the close frame leave in one write.
+        let _ = to_browser.feed(Message::Close(Some(frame))).await;
         let _ = to_browser.close().await;
     })
     .await;
@@ -243,7 +247,7 @@ where
 {
     let metrics = &context.metrics;
     match handshake {
-        Handshake::Connect(request) => match open(&request, context).await {
+        Handshake::Connect(request) => match Box::pin(open(&request, context)).await {
             Ok(opened) => {
                 info!(
                     host = %request.host,
@@ -276,7 +280,7 @@ where
                         tls: context.policy.tls_timeout,
                     };
                     let end = relay(
-                        opened.io,
+                        opened.into_io(),
                         conversation,
                         to_browser,
                         from_browser,
@@ -340,6 +344,14 @@ struct Opened {
     started: Instant,
     /// The target-rule exception that let it through (sandbox, allowed target).
     exception: Option<Exception>,
+}
+
+impl Opened {
+    /// The stream alone: the rest is dropped now rather than kept in the session's future
+    /// for as long as the relay runs.
+    fn into_io(self) -> BoxIo {
+        self.io
+    }
 }
 
 /// Connects as requested, with TLS from the first byte for implicit TLS. The error is the
@@ -699,6 +711,34 @@ impl Conversation {
         self.session.pending().count()
     }
 
+    /// When the session's timer must next look at the deadlines: the earliest of the reply
+    /// deadline, the idle deadline and the session's end. While nothing is owed there is no
+    /// reply deadline, but the time stays at most a reply timeout after the last look, so
+    /// that it only ever moves later: the reply deadline a command starts is never earlier.
+    fn check_at(&self, last_check: Instant) -> Instant {
+        let reply_from = if self.owed() > 0 {
+            self.last_activity
+        } else {
+            self.last_activity.max(last_check)
+        };
+        (reply_from + self.reply_timeout)
+            .min(self.last_seen + self.idle_timeout)
+            .min(self.expires)
+    }
+
+    /// Which deadline, if any, has passed at `now`.
+    fn due<E>(&self, now: Instant) -> Event<E> {
+        if now >= self.expires {
+            Event::Expired
+        } else if self.owed() > 0 && now >= self.last_activity + self.reply_timeout {
+            Event::Silent
+        } else if now >= self.last_seen + self.idle_timeout {
+            Event::Idle
+        } else {
+            Event::Tick
+        }
+    }
+
     fn enqueue(&mut self, line: String) {
         self.queued_bytes += line.len() + 2;
         self.queue.push_back(line);
@@ -830,33 +870,60 @@ enum Event<E> {
     Idle,
     Expired,
     Ping,
+    /// The session's timer fired before any deadline was due.
+    Tick,
+}
+
+/// Reads what the server sent into `framer`, through a buffer on the stack that exists
+/// only while the read runs: an idle session holds no read buffer.
+fn read_into<'a>(
+    server: &'a mut BoxIo,
+    framer: &'a mut LineFramer,
+) -> impl Future<Output = std::io::Result<usize>> + 'a {
+    std::future::poll_fn(move |cx| {
+        let mut chunk = [std::mem::MaybeUninit::<u8>::uninit(); READ_CHUNK];
+        let mut buf = ReadBuf::uninit(&mut chunk);
+        match Pin::new(&mut **server).poll_read(cx, &mut buf) {
+            Poll::Ready(Ok(())) => {
+                framer.push(buf.filled());
+                Poll::Ready(Ok(buf.filled().len()))
+            }
+            Poll::Ready(Err(cause)) => Poll::Ready(Err(cause)),
+            Poll::Pending => Poll::Pending,
+        }
+    })
 }
 
 /// Relays between a connected server stream and the browser until either side ends.
-async fn relay<W, R, E>(
+///
+/// Not an `async fn`: that would keep its own copy of `conversation` in the session's
+/// future next to the one `directions` owns.
+fn relay<'a, W, R, E>(
     server: BoxIo,
     mut conversation: Conversation,
-    to_browser: &mut W,
+    to_browser: &'a mut W,
     from_browser: R,
     shutdown: Shutdown,
-    metrics: &Metrics,
+    metrics: &'a Metrics,
     timing: Timing,
-) -> Ended
+) -> impl Future<Output = Ended> + 'a
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
-    R: Stream<Item = Result<Message, E>> + Unpin,
-    E: Display,
+    R: Stream<Item = Result<Message, E>> + Unpin + 'a,
+    E: Display + 'a,
 {
-    let (outbox, inbox) = mpsc::channel(OUTBOX);
-    let (pinger, pings) = mpsc::channel(1);
+    let queue = Arc::new(Queue::default());
+    let outbox = Outbox {
+        queue: Arc::clone(&queue),
+        metrics,
+    };
     let directions = async move {
         let end = converse(
             server,
             &mut conversation,
             from_browser,
             &outbox,
-            &pinger,
             shutdown,
             metrics,
             timing,
@@ -878,11 +945,12 @@ where
         if let Some(reason) = reason {
             let _ = outbox.send(ServerMsg::Closed { reason }).await;
         }
-        // `outbox` is dropped here, which lets `forward` finish.
+        // Lets `forward` finish once it has written what is queued.
+        outbox.queue.seal();
         Ended { code }
     };
-    let (ended, ()) = tokio::join!(directions, forward(inbox, pings, to_browser, metrics));
-    ended
+    // Built here, not awaited in an `async` block, which would hold `directions` twice.
+    futures_util::future::join(directions, forward(queue, to_browser)).map(|(ended, ())| ended)
 }
 
 /// The session's clocks that are not the conversation's own.
@@ -903,8 +971,7 @@ async fn converse<R, E>(
     mut server: BoxIo,
     conv: &mut Conversation,
     mut from_browser: R,
-    outbox: &mpsc::Sender<ServerMsg>,
-    pinger: &mpsc::Sender<()>,
+    outbox: &Outbox<'_>,
     mut shutdown: Shutdown,
     metrics: &Metrics,
     timing: Timing,
@@ -913,25 +980,39 @@ where
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
 {
-    let mut chunk = vec![0; READ_CHUNK];
-    let mut ping = tokio::time::interval_at(Instant::now() + timing.ping, timing.ping);
-    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut unanswered: u32 = 0;
+    let mut next_ping = Instant::now() + timing.ping;
+    // One timer, kept for the whole session, for the reply, idle and session deadlines and
+    // the pings. A new `sleep_until` per loop would register a timer on every command,
+    // which wakes tokio's timer driver each time; moving a kept timer later costs nothing.
+    let mut last_check = Instant::now();
+    let clock = sleep_until(conv.check_at(last_check).min(next_ping));
+    tokio::pin!(clock);
+    let stop = shutdown.wait();
+    tokio::pin!(stop);
     loop {
-        let waiting = conv.owed() > 0;
         let room = conv.queued_bytes < QUEUE_BYTES;
-        let deadline = conv.last_activity + conv.reply_timeout;
-        let idle_at = conv.last_seen + conv.idle_timeout;
+        let check_at = conv.check_at(last_check).min(next_ping);
+        if clock.deadline() != check_at {
+            clock.as_mut().reset(check_at);
+        }
         let event = tokio::select! {
-            read = server.read(&mut chunk) => Event::Server(read),
+            read = read_into(&mut server, &mut conv.framer) => Event::Server(read),
             next = from_browser.next(), if room => Event::Browser(next),
-            () = shutdown.wait() => Event::Shutdown,
-            () = sleep_until(deadline), if waiting => Event::Silent,
-            () = sleep_until(idle_at) => Event::Idle,
-            () = sleep_until(conv.expires) => Event::Expired,
-            _ = ping.tick() => Event::Ping,
+            () = &mut stop => Event::Shutdown,
+            () = &mut clock => {
+                last_check = Instant::now();
+                match conv.due(last_check) {
+                    Event::Tick if last_check >= next_ping => {
+                        next_ping = last_check + timing.ping;
+                        Event::Ping
+                    }
+                    due => due,
+                }
+            }
         };
         match event {
+            Event::Tick => {}
             Event::Server(Ok(0)) => {
                 if let Some(tail) = conv.framer.finish() {
                     let text = String::from_utf8_lossy(&tail).into_owned();
@@ -947,7 +1028,6 @@ where
                 conv.received_bytes += u64::try_from(read).unwrap_or(u64::MAX);
                 conv.last_activity = Instant::now();
                 conv.last_seen = conv.last_activity;
-                conv.framer.push(&chunk[..read]);
                 match server_lines(conv, outbox).await {
                     Lines::Done => {}
                     Lines::BrowserGone => return End::BrowserGone,
@@ -962,7 +1042,7 @@ where
                         return End::Closed("the server's reply was too large".to_owned());
                     }
                     Lines::StartTls => {
-                        server = match upgrade(server, conv, outbox, timing.tls).await {
+                        server = match Box::pin(upgrade(server, conv, outbox, timing.tls)).await {
                             Ok(upgraded) => upgraded,
                             Err(end) => return end,
                         };
@@ -1103,8 +1183,9 @@ where
                     return End::Closed("the browser stopped answering pings".to_owned());
                 }
                 unanswered += 1;
-                // A full channel means a ping is still waiting to go out: nothing to add.
-                let _ = pinger.try_send(());
+                // A full queue means the browser is not reading what it has: a ping would
+                // not reach it sooner, and the missed pong counts all the same.
+                let _ = outbox.queue.try_push(PING.to_owned());
             }
         }
         let release = conv.release();
@@ -1147,7 +1228,7 @@ enum Lines {
 }
 
 /// Sends every complete line the framer holds to the browser.
-async fn server_lines(conv: &mut Conversation, outbox: &mpsc::Sender<ServerMsg>) -> Lines {
+async fn server_lines(conv: &mut Conversation, outbox: &Outbox<'_>) -> Lines {
     while let Some(framed) = conv.framer.next_line() {
         let (message, starttls, too_large) = match framed {
             Ok(line) => conv.server_line(line.to_text()),
@@ -1177,7 +1258,7 @@ async fn server_lines(conv: &mut Conversation, outbox: &mpsc::Sender<ServerMsg>)
 async fn upgrade(
     server: BoxIo,
     conv: &mut Conversation,
-    outbox: &mpsc::Sender<ServerMsg>,
+    outbox: &Outbox<'_>,
     tls_timeout: Duration,
 ) -> Result<BoxIo, End> {
     let ahead = conv.framer.take_buffered();
@@ -1236,8 +1317,13 @@ async fn upgrade(
 }
 
 /// Says goodbye to the server, unless a message body is open (QUIT would become part of
-/// it); then closes our side. Bounded by [`QUIT_WAIT`].
+/// it); then closes our side. Bounded by [`QUIT_WAIT`]. Boxed: it runs once, at the end,
+/// and inlined it would make every idle session's future larger.
 async fn quit(server: &mut BoxIo, conv: &Conversation) {
+    Box::pin(quit_now(server, conv)).await;
+}
+
+async fn quit_now(server: &mut BoxIo, conv: &Conversation) {
     let _ = timeout(QUIT_WAIT, async {
         if !conv.session.in_body() {
             let _ = server.write_all(b"QUIT\r\n").await;
@@ -1248,30 +1334,65 @@ async fn quit(server: &mut BoxIo, conv: &Conversation) {
     .await;
 }
 
-/// Writes queued messages (and pings) to the browser until the queue's senders are gone.
-async fn forward<W>(
-    mut inbox: mpsc::Receiver<ServerMsg>,
-    mut pings: mpsc::Receiver<()>,
-    to_browser: &mut W,
-    metrics: &Metrics,
-) where
+/// In the queue for the browser, a WebSocket ping rather than a message (every encoded
+/// message is a JSON object, never empty). Pings share the queue so that a session
+/// allocates one channel, not two.
+const PING: &str = "";
+
+/// The queue of messages for the browser, encoded: a session's server side puts them in,
+/// [`forward`] writes them out. Messages are counted in the metrics as they are queued.
+struct Outbox<'m> {
+    queue: Arc<Queue>,
+    metrics: &'m Metrics,
+}
+
+impl Outbox<'_> {
+    /// Queues one message; waits while the queue is full. Fails when the browser is gone.
+    /// Encodes before it returns, so the waiting future holds the text only.
+    fn send(&self, message: ServerMsg) -> impl Future<Output = Result<(), ()>> + '_ {
+        self.metrics.observe(&message);
+        let text = message.to_json();
+        self.queue.push(text)
+    }
+}
+
+/// Writes `first` and every message already waiting behind it (at most [`OUTBOX`]), then
+/// flushes once: a multi-line reply leaves in one TCP write instead of one per line.
+async fn write_batch<W>(to_browser: &mut W, first: String, inbox: &Queue) -> Result<(), ()>
+where
     W: Sink<Message> + Unpin,
     W::Error: Display,
 {
-    loop {
-        let sent = tokio::select! {
-            biased;
-            message = inbox.recv() => match message {
-                Some(message) => send(to_browser, message, metrics).await,
-                None => return,
-            },
-            Some(()) = pings.recv() => to_browser
-                .send(Message::Ping(Default::default()))
-                .await
-                .map_err(|cause| debug!(%cause, "could not ping the browser")),
+    let failed = |cause: W::Error| debug!(%cause, "could not write to the browser");
+    to_browser.feed(frame(first)).await.map_err(failed)?;
+    for _ in 1..OUTBOX {
+        let Some(next) = inbox.try_pop() else {
+            break;
         };
-        if sent.is_err() {
-            // Dropping `inbox` makes the directions' next send fail, which ends them.
+        to_browser.feed(frame(next)).await.map_err(failed)?;
+    }
+    to_browser.flush().await.map_err(failed)
+}
+
+/// The WebSocket message for an entry of the queue: a ping for [`PING`], else the text.
+fn frame(text: String) -> Message {
+    if text == PING {
+        Message::Ping(Default::default())
+    } else {
+        Message::text(text)
+    }
+}
+
+/// Writes queued messages (and pings) to the browser until the queue's senders are gone.
+async fn forward<W>(inbox: Arc<Queue>, to_browser: &mut W)
+where
+    W: Sink<Message> + Unpin,
+    W::Error: Display,
+{
+    while let Some(first) = inbox.pop().await {
+        if write_batch(to_browser, first, &inbox).await.is_err() {
+            // The directions' next send fails, which ends them.
+            inbox.abandon();
             return;
         }
     }
@@ -1349,8 +1470,9 @@ fn millis(elapsed: Duration) -> u64 {
 mod tests {
     use super::*;
     use std::convert::Infallible;
-    use tokio::io::{AsyncBufReadExt, BufReader, DuplexStream};
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, DuplexStream};
     use tokio::net::TcpListener;
+    use tokio::sync::mpsc;
     use tokio::task::JoinHandle;
 
     const WAIT: Duration = Duration::from_secs(5);

@@ -254,18 +254,28 @@ async fn measure_path(
     })
 }
 
-/// `--no-sandbox` if this bridge has it (the sandbox SMTP server is not under test).
+/// The flags the benchmark needs from the bridge, when this bridge has them: no sandbox
+/// (it is not under test), and session and DATA caps above what the benchmark opens and
+/// sends (the safe defaults are 200 sessions and 10 MiB of DATA per session).
 fn bridge_flags(bridge: &std::path::Path) -> anyhow::Result<Vec<String>> {
     let help = std::process::Command::new(bridge)
         .args(["serve", "--help"])
         .output()
         .with_context(|| format!("could not run {}", bridge.display()))?;
     let text = String::from_utf8_lossy(&help.stdout);
-    Ok(if text.contains("--no-sandbox") {
-        vec!["--no-sandbox".to_owned()]
-    } else {
-        Vec::new()
-    })
+    let wanted: [(&str, Option<&str>); 3] = [
+        ("--no-sandbox", None),
+        ("--max-sessions", Some("20000")),
+        ("--max-data-bytes", Some("100000000")),
+    ];
+    let mut flags = Vec::new();
+    for (flag, value) in wanted {
+        if text.contains(&format!("{flag} ")) || text.contains(&format!("{flag}\n")) {
+            flags.push(flag.to_owned());
+            flags.extend(value.map(str::to_owned));
+        }
+    }
+    Ok(flags)
 }
 
 fn loadavg() -> String {
