@@ -622,6 +622,130 @@ async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> an
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lesson_completes_against_a_real_postfix() -> anyhow::Result<()> {
+    tokio::time::timeout(BUDGET, postfix_lesson())
+        .await
+        .with_context(|| {
+            format!(
+                "the browser test did not finish within {} s",
+                BUDGET.as_secs()
+            )
+        })?
+}
+
+async fn postfix_lesson() -> anyhow::Result<()> {
+    let postfix = postfix_addr();
+    let maildirs = e2e::postfix_maildirs();
+    let (bridge, _bridge_handle) = start_bridge().await;
+    let browser = Browser::start().await?;
+    let result = postfix_lesson_steps(&browser, &format!("http://{bridge}/"), postfix).await;
+    let shot = browser.screenshot("browser-postfix-lesson").await;
+    let result = match (result, shot) {
+        (Ok(subject), _) => Ok(subject),
+        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
+        (Err(err), Err(_)) => Err(err),
+    };
+    let quit = browser.quit().await;
+    let subject = result?;
+    quit?;
+    // The lesson ends like the tutorial: the mail is in the recipient's real mailbox.
+    let inbox = maildirs.join("alice/new");
+    poll_until("the lesson's message in alice's Maildir", STEP, || async {
+        let Ok(entries) = std::fs::read_dir(&inbox) else {
+            return Ok(None);
+        };
+        Ok(entries
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .find(|text| text.contains(&subject)))
+    })
+    .await
+    .with_context(|| format!("looking in {}", inbox.display()))?;
+    Ok(())
+}
+
+/// The tutorial's steps against Postfix's plain port, which offers no AUTH: the lesson lets
+/// the learner skip that step, and every other step is checked off by the real replies.
+/// Returns the message's unique subject.
+async fn postfix_lesson_steps(
+    browser: &Browser,
+    page: &str,
+    postfix: std::net::SocketAddr,
+) -> anyhow::Result<String> {
+    let client = browser.client();
+    client.goto(page).await?;
+    client
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("#command"))
+        .await
+        .context("the app did not mount")?;
+    select(client, "#lang", "en").await?;
+    leave_the_sandbox(client).await?;
+    fill(client, "#host", &postfix.ip().to_string()).await?;
+    fill(client, "#port", &postfix.port().to_string()).await?;
+    click(client, "#connect").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="220"]"#,
+        2,
+        "Postfix's 220 greeting",
+    )
+    .await?;
+    wait_step(client, 0).await?;
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("EHLO learner.test{}", char::from(Key::Enter)))
+        .await?;
+    wait_step(client, 1).await?;
+
+    let subject = format!(
+        "Lesson against Postfix {}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    );
+    client
+        .execute(
+            "const data = new DataTransfer();
+             data.setData('text/plain', arguments[0]);
+             document.getElementById('command').dispatchEvent(
+                 new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+            vec![serde_json::json!(format!(
+                "MAIL FROM:<learner@example.org>\nRCPT TO:<alice@postfix.test>\nDATA\n\
+                 Subject: {subject}\nFrom: learner@example.org\nTo: alice@postfix.test\n\n\
+                 Sent by the lesson.\n.\n"
+            ))],
+        )
+        .await
+        .context("pasting the message")?;
+    for step in 3..=7 {
+        wait_step(client, step).await?;
+    }
+    let replies = texts(client, "#transcript .line.server .text").await?;
+    ensure!(
+        replies
+            .iter()
+            .any(|r| r.starts_with("250 2.0.0 Ok: queued as")),
+        "Postfix queued the message: {replies:?}"
+    );
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("QUIT{}", char::from(Key::Enter)))
+        .await?;
+    wait_step(client, 8).await?;
+    ensure!(
+        !client
+            .find_all(Locator::Css("#lesson .lesson-done"))
+            .await?
+            .is_empty(),
+        "the lesson says it is complete, AUTH skipped"
+    );
+    Ok(subject)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn starttls_in_the_browser_marks_lines_encrypted() -> anyhow::Result<()> {
     tokio::time::timeout(BUDGET, starttls_session())
         .await
