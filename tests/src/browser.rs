@@ -141,6 +141,31 @@ impl Browser {
         Ok(path)
     }
 
+    /// Starts a browser, runs `steps` with it, takes a screenshot named `shot` whatever the
+    /// outcome (after a failure it shows what the page looked like), and quits.
+    ///
+    /// # Errors
+    ///
+    /// The first of: the browser did not start, `steps` failed (with the screenshot's path
+    /// in the context), the browser did not quit.
+    pub async fn run<T>(
+        shot: &str,
+        steps: impl AsyncFnOnce(&Browser) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let browser = Browser::start().await?;
+        let result = steps(&browser).await;
+        let picture = browser.screenshot(shot).await;
+        let result = match (result, picture) {
+            (Ok(value), _) => Ok(value),
+            (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
+            (Err(err), Err(_)) => Err(err),
+        };
+        let quit = browser.quit().await;
+        let value = result?;
+        quit?;
+        Ok(value)
+    }
+
     /// Ends the session (closing Chromium) and stops chromedriver. Dropping the browser
     /// does the same without waiting for the session to close politely.
     ///
@@ -464,4 +489,21 @@ async fn serve_file(mut stream: tokio::net::TcpStream, root: &Path) -> std::io::
     stream.write_all(header.as_bytes()).await?;
     stream.write_all(&body).await?;
     stream.shutdown().await
+}
+
+/// Runs a whole browser test within `budget`, so a hang anywhere fails instead of blocking.
+///
+/// # Errors
+///
+/// The test's own error, or that it did not finish in time.
+pub async fn within<T>(
+    budget: Duration,
+    test: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    tokio::time::timeout(budget, test).await.map_err(|_| {
+        anyhow::anyhow!(
+            "the browser test did not finish within {} s",
+            budget.as_secs()
+        )
+    })?
 }

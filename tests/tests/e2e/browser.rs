@@ -20,7 +20,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, ensure};
-use e2e::browser::{Browser, StaticServer, poll_until, texts};
+use e2e::browser::{Browser, StaticServer, poll_until, texts, within};
 use e2e::sandbox::{get_json, start_sandbox};
 use e2e::{postfix_addr, start_bridge, start_bridge_with};
 use fantoccini::key::Key;
@@ -34,59 +34,30 @@ const BUDGET: Duration = Duration::from_secs(120);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ehlo_typed_in_the_browser_gets_postfix_capabilities() -> anyhow::Result<()> {
-    tokio::time::timeout(BUDGET, ehlo_session())
-        .await
-        .with_context(|| {
-            format!(
-                "the browser test did not finish within {} s",
-                BUDGET.as_secs()
-            )
-        })?
+    within(BUDGET, ehlo_session()).await
 }
 
 async fn ehlo_session() -> anyhow::Result<()> {
     let postfix = postfix_addr();
     let (bridge, _bridge_handle) = start_bridge().await;
-    let browser = Browser::start().await?;
-    let result = drive(browser.client(), &format!("http://{bridge}/"), postfix).await;
-    // A screenshot either way: after a failure it shows what the page looked like.
-    let shot = browser.screenshot("browser-ehlo").await;
-    let result = match (result, shot) {
-        (Ok(()), _) => Ok(()),
-        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
-        (Err(err), Err(_)) => Err(err),
-    };
-    let quit = browser.quit().await;
-    result?;
-    quit
+    Browser::run("browser-ehlo", async |browser| {
+        drive(browser.client(), &format!("http://{bridge}/"), postfix).await
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_teaching_terminal_warns_explains_and_exports() -> anyhow::Result<()> {
-    tokio::time::timeout(BUDGET, teaching_session())
-        .await
-        .with_context(|| {
-            format!(
-                "the browser test did not finish within {} s",
-                BUDGET.as_secs()
-            )
-        })?
+    within(BUDGET, teaching_session()).await
 }
 
 async fn teaching_session() -> anyhow::Result<()> {
     let postfix = postfix_addr();
     let (bridge, _bridge_handle) = start_bridge().await;
-    let browser = Browser::start().await?;
-    let result = teach(&browser, &format!("http://{bridge}/"), postfix).await;
-    let shot = browser.screenshot("browser-teaching-last").await;
-    let result = match (result, shot) {
-        (Ok(()), _) => Ok(()),
-        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
-        (Err(err), Err(_)) => Err(err),
-    };
-    let quit = browser.quit().await;
-    result?;
-    quit
+    Browser::run("browser-teaching-last", async |browser| {
+        teach(browser, &format!("http://{bridge}/"), postfix).await
+    })
+    .await
 }
 
 /// A learner's session: mistakes warned about and made anyway, explanations read in two
@@ -462,29 +433,15 @@ async fn teach(browser: &Browser, page: &str, postfix: std::net::SocketAddr) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lesson_completes_against_the_sandbox_with_the_auth_helper() -> anyhow::Result<()> {
-    tokio::time::timeout(BUDGET, sandbox_lesson())
-        .await
-        .with_context(|| {
-            format!(
-                "the browser test did not finish within {} s",
-                BUDGET.as_secs()
-            )
-        })?
+    within(BUDGET, sandbox_lesson()).await
 }
 
 async fn sandbox_lesson() -> anyhow::Result<()> {
     let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
-    let browser = Browser::start().await?;
-    let result = lesson(&browser, &format!("http://{}/", sandbox.http), sandbox.smtp).await;
-    let shot = browser.screenshot("browser-sandbox-lesson").await;
-    let result = match (result, shot) {
-        (Ok(()), _) => Ok(()),
-        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
-        (Err(err), Err(_)) => Err(err),
-    };
-    let quit = browser.quit().await;
-    result?;
-    quit
+    Browser::run("browser-sandbox-lesson", async |browser| {
+        lesson(browser, &format!("http://{}/", sandbox.http), sandbox.smtp).await
+    })
+    .await
 }
 
 /// The tutorial as a lesson against the bridge's own sandbox: the form points at it by
@@ -623,31 +580,17 @@ async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> an
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lesson_completes_against_a_real_postfix() -> anyhow::Result<()> {
-    tokio::time::timeout(BUDGET, postfix_lesson())
-        .await
-        .with_context(|| {
-            format!(
-                "the browser test did not finish within {} s",
-                BUDGET.as_secs()
-            )
-        })?
+    within(BUDGET, postfix_lesson()).await
 }
 
 async fn postfix_lesson() -> anyhow::Result<()> {
     let postfix = postfix_addr();
     let maildirs = e2e::postfix_maildirs();
     let (bridge, _bridge_handle) = start_bridge().await;
-    let browser = Browser::start().await?;
-    let result = postfix_lesson_steps(&browser, &format!("http://{bridge}/"), postfix).await;
-    let shot = browser.screenshot("browser-postfix-lesson").await;
-    let result = match (result, shot) {
-        (Ok(subject), _) => Ok(subject),
-        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
-        (Err(err), Err(_)) => Err(err),
-    };
-    let quit = browser.quit().await;
-    let subject = result?;
-    quit?;
+    let subject = Browser::run("browser-postfix-lesson", async |browser| {
+        postfix_lesson_steps(browser, &format!("http://{bridge}/"), postfix).await
+    })
+    .await?;
     // The lesson ends like the tutorial: the mail is in the recipient's real mailbox.
     let inbox = maildirs.join("alice/new");
     poll_until("the lesson's message in alice's Maildir", STEP, || async {
@@ -747,14 +690,7 @@ async fn postfix_lesson_steps(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn starttls_in_the_browser_marks_lines_encrypted() -> anyhow::Result<()> {
-    tokio::time::timeout(BUDGET, starttls_session())
-        .await
-        .with_context(|| {
-            format!(
-                "the browser test did not finish within {} s",
-                BUDGET.as_secs()
-            )
-        })?
+    within(BUDGET, starttls_session()).await
 }
 
 async fn starttls_session() -> anyhow::Result<()> {
@@ -770,17 +706,10 @@ async fn starttls_session() -> anyhow::Result<()> {
         .as_str()
         .and_then(|a| a.parse().ok())
         .with_context(|| format!("/api/sandbox names no address: {about}"))?;
-    let browser = Browser::start().await?;
-    let result = starttls(&browser, &format!("http://{http}/"), smtp).await;
-    let shot = browser.screenshot("browser-starttls").await;
-    let result = match (result, shot) {
-        (Ok(()), _) => Ok(()),
-        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
-        (Err(err), Err(_)) => Err(err),
-    };
-    let quit = browser.quit().await;
-    result?;
-    quit
+    Browser::run("browser-starttls", async |browser| {
+        starttls(browser, &format!("http://{http}/"), smtp).await
+    })
+    .await
 }
 
 /// STARTTLS typed by hand: the TLS facts appear, the session asks for EHLO again, and the
@@ -857,14 +786,7 @@ async fn starttls(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_offline_simulator_completes_the_session_without_a_bridge() -> anyhow::Result<()> {
-    tokio::time::timeout(BUDGET, offline_session())
-        .await
-        .with_context(|| {
-            format!(
-                "the browser test did not finish within {} s",
-                BUDGET.as_secs()
-            )
-        })?
+    within(BUDGET, offline_session()).await
 }
 
 async fn offline_session() -> anyhow::Result<()> {
@@ -876,17 +798,10 @@ async fn offline_session() -> anyhow::Result<()> {
         "the stopped bridge still accepts connections at {bridge_addr}"
     );
     let files = StaticServer::dist().await?;
-    let browser = Browser::start().await?;
-    let result = simulate(&browser, &format!("http://{}/", files.addr)).await;
-    let shot = browser.screenshot("browser-offline-simulator").await;
-    let result = match (result, shot) {
-        (Ok(()), _) => Ok(()),
-        (Err(err), Ok(path)) => Err(err.context(format!("screenshot: {}", path.display()))),
-        (Err(err), Err(_)) => Err(err),
-    };
-    let quit = browser.quit().await;
-    result?;
-    quit
+    Browser::run("browser-offline-simulator", async |browser| {
+        simulate(browser, &format!("http://{}/", files.addr)).await
+    })
+    .await
 }
 
 /// The page from static hosting: it finds no bridge, runs the simulator (marked as such),
