@@ -92,19 +92,8 @@ async fn teach(browser: &Browser, page: &str, postfix: std::net::SocketAddr) -> 
         "the app marks 'smtp-playground-interactive' when it mounts: {timing}"
     );
 
-    // Start in English whatever the browser's language, and remember it.
-    select(client, "#lang", "en").await?;
-    leave_the_sandbox(client).await?;
-    fill(client, "#host", &postfix.ip().to_string()).await?;
-    fill(client, "#port", &postfix.port().to_string()).await?;
-    click(client, "#connect").await?;
-    wait_count(
-        client,
-        r#".line.server[data-code="220"]"#,
-        2,
-        "Postfix's 220 greeting",
-    )
-    .await?;
+    // In English whatever the browser's language (the choice is remembered), on Postfix.
+    connect_in_english(client, postfix).await?;
     assert_eq!(
         text_of(client, "#prompt").await?,
         "HELO>",
@@ -623,18 +612,7 @@ async fn postfix_lesson_steps(
         .for_element(Locator::Css("#command"))
         .await
         .context("the app did not mount")?;
-    select(client, "#lang", "en").await?;
-    leave_the_sandbox(client).await?;
-    fill(client, "#host", &postfix.ip().to_string()).await?;
-    fill(client, "#port", &postfix.port().to_string()).await?;
-    click(client, "#connect").await?;
-    wait_count(
-        client,
-        r#".line.server[data-code="220"]"#,
-        2,
-        "Postfix's 220 greeting",
-    )
-    .await?;
+    connect_in_english(client, postfix).await?;
     wait_step(client, 0).await?;
     let command = client.find(Locator::Css("#command")).await?;
     command
@@ -982,6 +960,24 @@ async fn open_message(client: &Client, subject: &str, body: &str) -> anyhow::Res
 
 /// The page opens connected to the bridge's sandbox: waits for its greeting and the
 /// notice, then disconnects, so the test can connect elsewhere with the form.
+/// Switches the page to English, leaves the sandbox it opened connected to, and connects to
+/// `smtp` (a Postfix) through the form, up to its 220 greeting.
+async fn connect_in_english(client: &Client, smtp: std::net::SocketAddr) -> anyhow::Result<()> {
+    select(client, "#lang", "en").await?;
+    leave_the_sandbox(client).await?;
+    fill(client, "#host", &smtp.ip().to_string()).await?;
+    fill(client, "#port", &smtp.port().to_string()).await?;
+    click(client, "#connect").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="220"]"#,
+        2,
+        "Postfix's 220 greeting",
+    )
+    .await?;
+    Ok(())
+}
+
 async fn leave_the_sandbox(client: &Client) -> anyhow::Result<()> {
     wait_for_line(
         client,
