@@ -27,6 +27,13 @@ use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
 use crate::transcript::{Annotated, Annotators, EntryKind, ReplyInfo, Tone, Transcript, Warning};
 use protocol::session::Expect;
 
+/// The largest `lines` message the page sends, in bytes of JSON. A bridge in the public
+/// profile accepts WebSocket messages of at most 4 KiB; this leaves room to spare.
+pub const BATCH_BYTES: usize = 3 * 1024;
+
+/// The JSON around the lines of a `lines` message: `{"type":"lines","text":[` and `]}`.
+const BATCH_OVERHEAD: usize = r#"{"type":"lines","text":[]}"#.len();
+
 /// The values of the connect form, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectForm {
@@ -1000,8 +1007,9 @@ impl State {
 
     /// Queued lines that can go out together in one `lines` message: inside DATA, the
     /// body lines from the front of the queue through the lone `.`, as long as each may
-    /// be sent without a warning. `None` when the front of the queue is not such a batch
-    /// of at least two lines (it then goes out on its own, as typed lines do).
+    /// be sent without a warning and the message stays within [`BATCH_BYTES`]; a longer
+    /// body goes out in several batches. `None` when the front of the queue is not such a
+    /// batch of at least two lines (it then goes out on its own, as typed lines do).
     pub fn next_batch(&self) -> Option<Vec<String>> {
         self.next_queued()?;
         if !self.session().in_body() {
@@ -1010,7 +1018,14 @@ impl State {
         // Each line is judged as it will be: after the lines before it in the batch.
         let mut session = self.session().clone();
         let mut batch = Vec::new();
+        let mut bytes = BATCH_OVERHEAD;
         for line in &self.queue {
+            // Each line as it will be encoded: quoted, escaped, followed by a comma.
+            let encoded = serde_json::to_string(line).map_or(usize::MAX, |json| json.len() + 1);
+            if !batch.is_empty() && bytes.saturating_add(encoded) > BATCH_BYTES {
+                break;
+            }
+            bytes = bytes.saturating_add(encoded);
             let warned = session
                 .predict(line)
                 .iter()
@@ -2099,6 +2114,36 @@ mod tests {
                 ".".to_owned(),
             ])
         );
+        // A long body goes out in batches that each fit a public bridge's 4 KiB message.
+        let body: Vec<String> = (0..200)
+            .map(|i| format!("line {i}: {}", "x".repeat(70)))
+            .collect();
+        let mut pasted = body.clone();
+        pasted.push(".".into());
+        let state = reduce(
+            ready(),
+            [
+                sent("MAIL FROM:<a@b.example>"),
+                line(S1, "250 ok"),
+                sent("RCPT TO:<c@d.example>"),
+                line(S1, "250 ok"),
+                sent("DATA"),
+                line(S1, "354 go ahead"),
+                Action::Paste(pasted),
+            ],
+        );
+        let batch = state.next_batch().expect("a batch");
+        let json = ClientMsg::Lines {
+            text: batch.clone(),
+        }
+        .to_json();
+        assert!(json.len() <= BATCH_BYTES, "{} bytes", json.len());
+        assert!(
+            batch.len() > 30 && batch.len() < body.len(),
+            "{} lines",
+            batch.len()
+        );
+        assert_eq!(batch[..], body[..batch.len()]);
         // Outside DATA there is no batch: commands wait for their replies.
         let state = reduce(ready(), [Action::Paste(vec!["NOOP".into(), "QUIT".into()])]);
         assert_eq!(state.next_batch(), None);
