@@ -2083,9 +2083,9 @@ mod tests {
         assert_eq!(state.message, None);
     }
 
-    #[test]
-    fn a_pasted_body_goes_out_as_one_batch_through_the_dot() {
-        let state = reduce(
+    /// A session inside DATA (after 354) with `lines` pasted into the command line.
+    fn pasted_in_body(lines: Vec<String>) -> State {
+        reduce(
             ready(),
             [
                 sent("MAIL FROM:<a@b.example>"),
@@ -2094,16 +2094,21 @@ mod tests {
                 line(S1, "250 ok"),
                 sent("DATA"),
                 line(S1, "354 go ahead"),
-                Action::Paste(vec![
-                    "Subject: hi".into(),
-                    "From: a@b.example".into(),
-                    "".into(),
-                    "Hello".into(),
-                    ".".into(),
-                    "QUIT".into(),
-                ]),
+                Action::Paste(lines),
             ],
-        );
+        )
+    }
+
+    #[test]
+    fn a_pasted_body_goes_out_as_one_batch_through_the_dot() {
+        let state = pasted_in_body(vec![
+            "Subject: hi".into(),
+            "From: a@b.example".into(),
+            "".into(),
+            "Hello".into(),
+            ".".into(),
+            "QUIT".into(),
+        ]);
         assert_eq!(
             state.next_batch(),
             Some(vec![
@@ -2120,18 +2125,7 @@ mod tests {
             .collect();
         let mut pasted = body.clone();
         pasted.push(".".into());
-        let state = reduce(
-            ready(),
-            [
-                sent("MAIL FROM:<a@b.example>"),
-                line(S1, "250 ok"),
-                sent("RCPT TO:<c@d.example>"),
-                line(S1, "250 ok"),
-                sent("DATA"),
-                line(S1, "354 go ahead"),
-                Action::Paste(pasted),
-            ],
-        );
+        let state = pasted_in_body(pasted);
         let batch = state.next_batch().expect("a batch");
         let json = ClientMsg::Lines {
             text: batch.clone(),

@@ -64,16 +64,7 @@ async fn teaching_session() -> anyhow::Result<()> {
 /// languages, the comforts of the command line, export, and a pasted transcript.
 async fn teach(browser: &Browser, page: &str, postfix: std::net::SocketAddr) -> anyhow::Result<()> {
     let client = browser.client();
-    client
-        .goto(page)
-        .await
-        .with_context(|| format!("opening {page}"))?;
-    client
-        .wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("#command"))
-        .await
-        .context("the app did not mount: no #command input (is dist/ built?)")?;
+    open_app(client, page).await?;
     // Measured, not asserted: printed for the report.
     let timing = client
         .execute(
@@ -438,13 +429,7 @@ async fn sandbox_lesson() -> anyhow::Result<()> {
 /// checked off, and the message shows up in the mailbox panel.
 async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> anyhow::Result<()> {
     let client = browser.client();
-    client.goto(page).await?;
-    client
-        .wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("#command"))
-        .await
-        .context("the app did not mount")?;
+    open_app(client, page).await?;
     select(client, "#lang", "en").await?;
     // The page opens connected to the bridge's sandbox, and says so.
     wait_for_line(
@@ -605,13 +590,7 @@ async fn postfix_lesson_steps(
     postfix: std::net::SocketAddr,
 ) -> anyhow::Result<String> {
     let client = browser.client();
-    client.goto(page).await?;
-    client
-        .wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("#command"))
-        .await
-        .context("the app did not mount")?;
+    open_app(client, page).await?;
     connect_in_english(client, postfix).await?;
     wait_step(client, 0).await?;
     let command = client.find(Locator::Css("#command")).await?;
@@ -694,13 +673,7 @@ async fn starttls_session() -> anyhow::Result<()> {
 /// lines after the handshake are marked encrypted (those before are not).
 async fn starttls(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> anyhow::Result<()> {
     let client = browser.client();
-    client.goto(page).await?;
-    client
-        .wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("#command"))
-        .await
-        .context("the app did not mount")?;
+    open_app(client, page).await?;
     select(client, "#lang", "en").await?;
     leave_the_sandbox(client).await?;
     fill(client, "#host", &smtp.ip().to_string()).await?;
@@ -787,13 +760,7 @@ async fn offline_session() -> anyhow::Result<()> {
 /// the page's own mailbox, STARTTLS (simulated), QUIT; the sequence diagram downloads.
 async fn simulate(browser: &Browser, page: &str) -> anyhow::Result<()> {
     let client = browser.client();
-    client.goto(page).await?;
-    client
-        .wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("#command"))
-        .await
-        .context("the app did not mount from the static server")?;
+    open_app(client, page).await?;
     select(client, "#lang", "en").await?;
     let greeting = wait_for_line(
         client,
@@ -960,6 +927,21 @@ async fn open_message(client: &Client, subject: &str, body: &str) -> anyhow::Res
 
 /// The page opens connected to the bridge's sandbox: waits for its greeting and the
 /// notice, then disconnects, so the test can connect elsewhere with the form.
+/// Opens the page and waits until the app has mounted (its command line exists).
+async fn open_app(client: &Client, page: &str) -> anyhow::Result<()> {
+    client
+        .goto(page)
+        .await
+        .with_context(|| format!("opening {page}"))?;
+    client
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("#command"))
+        .await
+        .with_context(|| format!("the app did not mount at {page} (is dist/ built?)"))?;
+    Ok(())
+}
+
 /// Switches the page to English, leaves the sandbox it opened connected to, and connects to
 /// `smtp` (a Postfix) through the form, up to its 220 greeting.
 async fn connect_in_english(client: &Client, smtp: std::net::SocketAddr) -> anyhow::Result<()> {
