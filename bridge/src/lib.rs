@@ -22,6 +22,7 @@
 //! - `shutdown.rs`: telling open sessions that the bridge is stopping.
 //! - [`policy`]: the profiles, target rules, limits and token (see `SECURITY.md`).
 //! - `http.rs`: the HTTP server loop (header read timeout, client addresses).
+//! - `visitor.rs`: the visitor cookie of the `public` profile, which scopes the mailbox.
 //!
 //! [`app`] builds the router without a server, and [`serve`] runs it on a listener you
 //! bind, so tests run the whole bridge in-process on `127.0.0.1:0`.
@@ -39,6 +40,7 @@ pub mod sandbox;
 mod shutdown;
 mod tls;
 mod upstream;
+mod visitor;
 mod ws;
 
 use std::future::Future;
@@ -77,6 +79,8 @@ struct AppState {
     gate: Arc<policy::limits::Gate>,
     /// How names are resolved and connections opened.
     hooks: Hooks,
+    /// Where sessions to the sandbox register their visitor (`public` profile).
+    owners: Arc<sandbox::Owners>,
 }
 
 /// The network operations of sessions, replaceable for tests (DNS rebinding, counting
@@ -115,8 +119,11 @@ fn router(
     sandbox: sandbox::Sandbox,
     hooks: Hooks,
 ) -> Router {
-    let sandbox_api = sandbox.api(shutdown.clone());
+    let per_visitor = policy.profile == policy::Profile::Public;
+    let secure_cookie = visitor::secure_cookie(&config.allowed_origins);
+    let sandbox_api = sandbox.api(shutdown.clone(), per_visitor);
     let state = AppState {
+        owners: sandbox.owners(),
         assets: Arc::new(Assets::new(config.frontend_dir.clone())),
         config: Arc::new(config),
         shutdown,
@@ -126,13 +133,20 @@ fn router(
         policy: Arc::new(policy),
         hooks,
     };
-    Router::new()
+    let router = Router::new()
         .route("/ws", get(ws::handle))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .fallback(get(assets::handle))
         .with_state(state)
-        .merge(sandbox_api)
+        .merge(sandbox_api);
+    if per_visitor {
+        router.layer(axum::middleware::from_fn(move |request, next| {
+            visitor::layer(secure_cookie, request, next)
+        }))
+    } else {
+        router
+    }
 }
 
 /// `GET /healthz`: the process serves HTTP. Load balancers and `docker` health checks poll it.

@@ -69,7 +69,9 @@ use crate::outbox::Queue;
 use crate::policy::Policy;
 use crate::policy::limits::{Gate, Permit, Refusal};
 use crate::policy::target::Exception;
+use crate::sandbox::{Owners, Registration};
 use crate::shutdown::Shutdown;
+use crate::visitor::VisitorId;
 use crate::{AppState, Hooks, outbox, tls, upstream};
 
 /// How long a new session may take to send `connect`.
@@ -121,6 +123,8 @@ pub(crate) struct Context {
     pub(crate) gate: Arc<Gate>,
     /// Resolver and connector.
     pub(crate) hooks: Hooks,
+    /// Where a session to the sandbox files its connection under its visitor.
+    pub(crate) owners: Arc<Owners>,
 }
 
 /// Who opened a session, as decided before the upgrade.
@@ -134,6 +138,9 @@ pub(crate) struct Visitor {
     pub(crate) token_ok: bool,
     /// The session's place, or why there is none.
     pub(crate) admission: Result<Permit, Refusal>,
+    /// The visitor whose sandbox mailbox gets the mail this session sends (`public`
+    /// profile; `None` in `local`, where there is one mailbox for all).
+    pub(crate) mailbox: Option<VisitorId>,
 }
 
 impl Context {
@@ -147,6 +154,7 @@ impl Context {
             policy: Arc::clone(&state.policy),
             gate: Arc::clone(&state.gate),
             hooks: state.hooks.clone(),
+            owners: Arc::clone(&state.owners),
         }
     }
 }
@@ -194,14 +202,18 @@ pub(crate) async fn run<W, R, E>(
                 },
             )
             .await;
+            let admitted = Admitted {
+                token_ok,
+                started,
+                mailbox: visitor.mailbox,
+            };
             session(
                 handshake,
                 &mut to_browser,
                 from_browser,
                 shutdown,
                 &context,
-                token_ok,
-                started,
+                admitted,
             )
             .await
         }
@@ -228,6 +240,16 @@ pub(crate) async fn run<W, R, E>(
     debug!("session ended");
 }
 
+/// What a session holds once the handshake is over.
+struct Admitted {
+    /// A valid token came with the upgrade or the `connect` message.
+    token_ok: bool,
+    /// When the WebSocket session began.
+    started: Instant,
+    /// Whose sandbox mailbox gets this session's mail.
+    mailbox: Option<VisitorId>,
+}
+
 /// After the handshake: connect and relay. Returns the `closed` reason still to send, if
 /// any, and the close code.
 async fn session<W, R, E>(
@@ -236,8 +258,7 @@ async fn session<W, R, E>(
     from_browser: R,
     shutdown: Shutdown,
     context: &Context,
-    token_ok: bool,
-    started: Instant,
+    admitted: Admitted,
 ) -> (Option<String>, u16)
 where
     W: Sink<Message> + Unpin,
@@ -246,8 +267,9 @@ where
     E: Display,
 {
     let metrics = &context.metrics;
+    let mailbox = admitted.mailbox;
     match handshake {
-        Handshake::Connect(request) => match Box::pin(open(&request, context)).await {
+        Handshake::Connect(request) => match Box::pin(open(&request, context, mailbox)).await {
             Ok(opened) => {
                 info!(
                     host = %request.host,
@@ -272,15 +294,19 @@ where
                 }
                 if ok {
                     let mut conversation = Conversation::new(&request, &opened, context);
-                    conversation.probe =
-                        context.policy.probe_mode && opened.exception.is_none() && !token_ok;
-                    conversation.expires = started + context.policy.session_timeout;
+                    conversation.probe = context.policy.probe_mode
+                        && opened.exception.is_none()
+                        && !admitted.token_ok;
+                    conversation.expires = admitted.started + context.policy.session_timeout;
                     let timing = Timing {
                         ping: context.policy.ping_interval,
                         tls: context.policy.tls_timeout,
                     };
+                    // Held until the relay ends: the sandbox files this session's mail
+                    // under its visitor.
+                    let (io, _registration) = opened.into_parts();
                     let end = relay(
-                        opened.into_io(),
+                        io,
                         conversation,
                         to_browser,
                         from_browser,
@@ -344,19 +370,26 @@ struct Opened {
     started: Instant,
     /// The target-rule exception that let it through (sandbox, allowed target).
     exception: Option<Exception>,
+    /// For a session to the sandbox with a visitor: files its connection under it.
+    registration: Option<Registration>,
 }
 
 impl Opened {
-    /// The stream alone: the rest is dropped now rather than kept in the session's future
-    /// for as long as the relay runs.
-    fn into_io(self) -> BoxIo {
-        self.io
+    /// The stream and the registration alone: the rest is dropped now rather than kept in
+    /// the session's future for as long as the relay runs.
+    fn into_parts(self) -> (BoxIo, Option<Registration>) {
+        (self.io, self.registration)
     }
 }
 
-/// Connects as requested, with TLS from the first byte for implicit TLS. The error is the
+/// Connects as requested, with TLS from the first byte for implicit TLS. A connection to
+/// the sandbox is registered under `mailbox` before a byte is sent. The error is the
 /// message for the browser.
-async fn open(request: &ConnectRequest, context: &Context) -> Result<Opened, ServerMsg> {
+async fn open(
+    request: &ConnectRequest,
+    context: &Context,
+    mailbox: Option<VisitorId>,
+) -> Result<Opened, ServerMsg> {
     if request.insecure && !context.allow_insecure {
         return Err(error(
             ErrorCode::InsecureNotAllowed,
@@ -376,6 +409,18 @@ async fn open(request: &ConnectRequest, context: &Context) -> Result<Opened, Ser
         .await
         .map_err(|err| error(err.code(), err.to_string()))?;
     let started = Instant::now();
+    let registration = match (up.exception, mailbox) {
+        (Some(Exception::Sandbox), Some(visitor)) => match up.stream.local_addr() {
+            Ok(local) => Some(context.owners.register(local, visitor)),
+            Err(cause) => {
+                // Then the sandbox files the mail under nobody: lost to the page, not
+                // shown to anyone else.
+                warn!(%cause, "no local address for the sandbox connection");
+                None
+            }
+        },
+        _ => None,
+    };
     if request.tls != TlsMode::Implicit {
         return Ok(Opened {
             io: Box::new(up.stream),
@@ -383,6 +428,7 @@ async fn open(request: &ConnectRequest, context: &Context) -> Result<Opened, Ser
             tls: None,
             started,
             exception: up.exception,
+            registration,
         });
     }
     let handshake = tls::handshake(
@@ -402,6 +448,7 @@ async fn open(request: &ConnectRequest, context: &Context) -> Result<Opened, Ser
         tls: Some(info),
         started,
         exception: up.exception,
+        registration,
     })
 }
 
@@ -1582,6 +1629,7 @@ mod tests {
             gate: Gate::new(policy.gate.clone()),
             policy: Arc::new(policy),
             hooks: Hooks::default(),
+            owners: Arc::default(),
         }
     }
 
@@ -1592,6 +1640,7 @@ mod tests {
             origin: "http://127.0.0.1:8080".to_owned(),
             token_ok: false,
             admission: gate.admit(std::net::Ipv4Addr::LOCALHOST.into()),
+            mailbox: None,
         }
     }
 
@@ -1618,6 +1667,7 @@ mod tests {
                 tls: None,
                 started: Instant::now(),
                 exception: None,
+                registration: None,
             };
             let mut conversation = Conversation::new(&request, &opened, &context);
             conversation.probe = probe;

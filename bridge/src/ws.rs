@@ -21,6 +21,7 @@ use futures_util::StreamExt;
 use tracing::{Instrument, info_span, warn};
 
 use crate::policy::{Profile, client, token};
+use crate::visitor::VisitorId;
 use crate::{AppState, http, origin, relay};
 
 /// Read buffer per connection, allocated for each session, and also the most tungstenite
@@ -112,6 +113,7 @@ pub(crate) async fn handle(
         origin: origin_header.unwrap_or_default().to_owned(),
         token_ok,
         admission,
+        mailbox: VisitorId::of(&request.extensions),
     };
     let max_message = policy.max_message;
     let upgrade = upgrade

@@ -447,6 +447,7 @@ pub fn App() -> Html {
                             <Capabilities caps={state.capabilities().cloned()} {lang} />
                             if let Some(mailbox) = state.mailbox_list() {
                                 <Mailbox {mailbox} simulated={state.form.simulate} message={state.message.clone()}
+                                    per_visitor={state.sandbox.as_ref().is_some_and(|s| s.per_visitor)}
                                     {lang} on_refresh={refresh_mailbox} on_open={on_open_message} on_close={on_close_message} />
                             }
                             <Sequence transcript={state.transcript.clone()} {lang} />

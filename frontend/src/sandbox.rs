@@ -14,6 +14,8 @@ pub struct SandboxInfo {
     pub listen: Option<String>,
     /// The demo account for AUTH.
     pub demo: Option<(String, String)>,
+    /// The mailbox shows only this browser's mail (a public bridge).
+    pub per_visitor: bool,
 }
 
 impl SandboxInfo {
@@ -85,6 +87,7 @@ pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
         demo: demo["user"]
             .as_str()
             .map(|user| (user.to_owned(), string(&demo["password"]))),
+        per_visitor: value["mailbox_scope"] == "visitor",
     })
 }
 
@@ -183,12 +186,21 @@ mod tests {
         .expect("valid");
         assert_eq!(info.target(), Some(("127.0.0.1".to_owned(), 40123)));
         assert_eq!(info.demo, Some(("demo".into(), "demo".into())));
+        assert!(
+            !info.per_visitor,
+            "an older bridge without mailbox_scope shows all"
+        );
+        let public = parse_info(r#"{"enabled":true,"mailbox_scope":"visitor"}"#).expect("valid");
+        assert!(public.per_visitor);
+        let local = parse_info(r#"{"enabled":true,"mailbox_scope":"all"}"#).expect("valid");
+        assert!(!local.per_visitor);
         let off = parse_info(r#"{"enabled":false,"listen":null}"#).expect("valid");
         assert_eq!(off.target(), None);
         let v6 = SandboxInfo {
             enabled: true,
             listen: Some("[::1]:2525".into()),
             demo: None,
+            per_visitor: false,
         };
         assert_eq!(v6.target(), Some(("::1".to_owned(), 2525)));
         assert!(parse_info("<html>").is_err());

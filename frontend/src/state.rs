@@ -1870,6 +1870,7 @@ mod tests {
             enabled: true,
             listen: Some("127.0.0.1:40001".into()),
             demo: Some(("demo".into(), "demo".into())),
+            per_visitor: false,
         };
         let state = reduce(State::default(), [Action::Sandbox(info.clone())]);
         assert_eq!(state.form.port, "40001");
@@ -1941,6 +1942,7 @@ mod tests {
             enabled: true,
             listen: Some("127.0.0.1:40001".into()),
             demo: Some(("demo".into(), "demo".into())),
+            per_visitor: false,
         }
     }
 

@@ -44,6 +44,34 @@ pub async fn start_sandbox(sandbox: SandboxConfig) -> SandboxBridge {
         ..Config::default()
     };
     let (http, handle) = start_bridge_with(config).await;
+    with_sandbox_address(http, handle).await
+}
+
+/// A `public` bridge (rates generous enough for tests) whose sandbox listens on its own
+/// ephemeral loopback port; the page's origin is the bridge's own.
+///
+/// # Panics
+///
+/// As [`start_sandbox`].
+pub async fn start_public_sandbox() -> SandboxBridge {
+    let (http, handle) = crate::security::start_bridge_at(
+        |addr| Config {
+            allowed_origins: vec![format!("http://{addr}")],
+            policy: Box::new(crate::security::roomy_public_policy()),
+            sandbox: Box::new(SandboxConfig {
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                ..SandboxConfig::default()
+            }),
+            ..Config::default()
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    with_sandbox_address(http, handle).await
+}
+
+/// The bridge at `http` with its sandbox's address, read from `GET /api/sandbox`.
+async fn with_sandbox_address(http: SocketAddr, handle: BridgeHandle) -> SandboxBridge {
     let about = get_json(http, "/api/sandbox").await;
     let smtp = about["listen"]
         .as_str()
@@ -59,11 +87,29 @@ pub async fn start_sandbox(sandbox: SandboxConfig) -> SandboxBridge {
 ///
 /// If the bridge cannot be reached or does not answer within [`WAIT`].
 pub async fn http(bridge: SocketAddr, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    http_with(bridge, method, path, &[]).await
+}
+
+/// [`http`] with more request headers (`Cookie`, say).
+///
+/// # Panics
+///
+/// As [`http`].
+pub async fn http_with(
+    bridge: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, Vec<u8>) {
     let mut stream = timeout(WAIT, TcpStream::connect(bridge))
         .await
         .expect("connect to the bridge within the wait")
         .expect("the bridge accepts HTTP");
-    let request = format!("{method} {path} HTTP/1.0\r\nHost: {bridge}\r\n\r\n");
+    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {bridge}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
     stream
         .write_all(request.as_bytes())
         .await
@@ -84,6 +130,15 @@ pub async fn http(bridge: SocketAddr, method: &str, path: &str) -> (u16, String,
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no status in {head:?}"));
     (status, head, response[split + 4..].to_vec())
+}
+
+/// The `Set-Cookie` header lines of a response head, lowercase names, values as sent.
+pub fn set_cookies(head: &str) -> Vec<String> {
+    head.lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, value)| value.trim().to_owned())
+        .collect()
 }
 
 /// `GET path`, which must answer 200 with JSON.

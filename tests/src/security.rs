@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use bridge::policy::{PolicyConfig, Profile};
 use bridge::{Config, Connect, Hooks, Resolve};
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
@@ -60,6 +61,19 @@ pub async fn start_bridge_at(
             task,
         },
     )
+}
+
+/// The `public` profile with rates roomy enough for tests that are not about rates (they
+/// open many sessions from one address).
+pub fn roomy_public_policy() -> PolicyConfig {
+    PolicyConfig {
+        profile: Profile::Public,
+        max_sessions_per_ip: Some(100),
+        new_sessions_per_ip: Some(10_000),
+        new_session_burst: Some(1_000),
+        sessions_per_destination: Some(1_000),
+        ..PolicyConfig::default()
+    }
 }
 
 /// A resolver that answers from a script, one answer per call (the last one repeats), and

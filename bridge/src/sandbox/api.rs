@@ -3,19 +3,22 @@
 //! All responses are JSON (`application/json`) unless said otherwise; errors are
 //! `{"error": "<for a person>"}` with a 4xx status.
 //!
-//! **Who sees what.** In the `local` profile (the only one so far) the whole mailbox is
-//! visible to whoever reaches the bridge. In the future `public` profile a visitor must see
-//! only the messages sent through their own sessions; these handlers are where that filter
-//! goes. Browsers do not let other sites' pages read these responses (no CORS headers) or
-//! send `DELETE` (it needs a CORS preflight that is never granted).
+//! **Who sees what.** In the `local` profile the whole mailbox is visible to whoever
+//! reaches the bridge. In the `public` profile each visitor (a browser, known by its
+//! visitor cookie, `visitor.rs`) sees, fetches, deletes and hears about only the messages
+//! sent through their own sessions; mail that reached the sandbox any other way is shown to
+//! nobody. Another visitor's message id answers 404, exactly like an id that never existed.
+//! Browsers do not let other sites' pages read these responses (no CORS headers) or send
+//! `DELETE` (it needs a CORS preflight that is never granted).
 //!
 //! # Endpoints and JSON shapes
 //!
-//! `GET /api/messages`: the mailbox, newest first.
+//! `GET /api/messages`: the mailbox (the visitor's part of it in `public`), newest first.
 //! ```json
 //! { "messages": [SUMMARY, ...], "count": 2, "bytes": 1234,
 //!   "max_messages": 500, "max_bytes": 67108864 }
 //! ```
+//! `count` and `bytes` are what this request sees; the caps hold for the whole mailbox.
 //! where SUMMARY is
 //! ```json
 //! { "id": 7, "from": "alice@example.org", "to": ["bob@example.net"],
@@ -41,12 +44,13 @@
 //!
 //! `GET /api/messages/{id}/raw`: the message bytes as `message/rfc822`.
 //!
-//! `DELETE /api/messages`: empties the mailbox (the Maildir is left alone):
-//! `{ "deleted": 3 }`.
+//! `DELETE /api/messages`: empties the mailbox, or in `public` deletes the visitor's
+//! messages (the Maildir is left alone): `{ "deleted": 3 }`.
 //!
 //! `GET /api/events`: Server-Sent Events (`text/event-stream`). Event `message` with a
 //! SUMMARY as data for each new message; `cleared` (data `{}`) after a delete; `resync`
-//! (data `{}`) when this listener fell behind and should fetch `/api/messages` again.
+//! (data `{}`) when this listener fell behind and should fetch `/api/messages` again. In
+//! `public` a listener hears only of its visitor's messages and deletions.
 //! Comments every 15 s keep proxies from closing the stream; it ends when the bridge stops.
 //!
 //! `GET /api/sandbox`: how to reach the sandbox.
@@ -56,7 +60,7 @@
 //!   "demo_account": { "user": "demo", "password": "demo" },
 //!   "starttls": true, "auth_mechanisms": ["PLAIN", "LOGIN"],
 //!   "max_message_size": 10485760, "max_messages": 500, "max_bytes": 67108864,
-//!   "maildir": false,
+//!   "maildir": false, "mailbox_scope": "all" /* or "visitor" in public */,
 //!   "rules": [{ "kind": "reject_recipient", "address": "x@y", "reply": "550 ..." },
 //!             { "kind": "fail_auth", "probability": 0.3 },
 //!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }] }
@@ -69,6 +73,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::Extensions;
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -81,48 +86,75 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::Sandbox;
-use super::mailbox::{MailboxEvent, StoredMessage};
+use super::mailbox::{MailboxEvent, Scope, StoredMessage};
 use crate::shutdown::Shutdown;
+use crate::visitor::VisitorId;
 
 #[derive(Debug, Clone)]
 struct ApiState {
     sandbox: Sandbox,
     shutdown: Shutdown,
+    /// The `public` profile: each visitor sees only their own messages.
+    per_visitor: bool,
+}
+
+impl ApiState {
+    /// Whose messages this request sees.
+    fn scope(&self, extensions: &Extensions) -> Scope {
+        if !self.per_visitor {
+            return Scope::Everyone;
+        }
+        VisitorId::of(extensions).map_or(Scope::Nobody, Scope::Visitor)
+    }
 }
 
 /// The API's routes with their state, ready to merge into the bridge's router.
-pub(super) fn router(sandbox: Sandbox, shutdown: Shutdown) -> Router {
+pub(super) fn router(sandbox: Sandbox, shutdown: Shutdown, per_visitor: bool) -> Router {
     Router::new()
         .route("/api/messages", get(list).delete(clear))
         .route("/api/messages/{id}", get(show))
         .route("/api/messages/{id}/raw", get(raw))
         .route("/api/events", get(events))
         .route("/api/sandbox", get(about))
-        .with_state(ApiState { sandbox, shutdown })
+        .with_state(ApiState {
+            sandbox,
+            shutdown,
+            per_visitor,
+        })
 }
 
-async fn list(State(state): State<ApiState>) -> Json<Value> {
+async fn list(State(state): State<ApiState>, extensions: Extensions) -> Json<Value> {
     let mailbox = &state.sandbox.inner.mailbox;
-    let messages: Vec<Value> = mailbox.list().iter().map(|m| summary(m)).collect();
+    let visible = mailbox.list(state.scope(&extensions));
+    let bytes: usize = visible.iter().map(|m| m.cost()).sum();
+    let messages: Vec<Value> = visible.iter().map(|m| summary(m)).collect();
     let (max_messages, max_bytes) = mailbox.caps();
     Json(json!({
         "count": messages.len(),
         "messages": messages,
-        "bytes": mailbox.bytes(),
+        "bytes": bytes,
         "max_messages": max_messages,
         "max_bytes": max_bytes,
     }))
 }
 
-async fn show(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
-    match find(&state, &id) {
+async fn show(
+    State(state): State<ApiState>,
+    extensions: Extensions,
+    Path(id): Path<String>,
+) -> Response {
+    match find(&state, &extensions, &id) {
         Ok(message) => Json(detail(&message)).into_response(),
         Err(refusal) => refusal.into_response(),
     }
 }
 
-async fn raw(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
-    match find(&state, &id) {
+async fn raw(
+    State(state): State<ApiState>,
+    extensions: Extensions,
+    Path(id): Path<String>,
+) -> Response {
+    match find(&state, &extensions, &id) {
         Ok(message) => (
             [(header::CONTENT_TYPE, "message/rfc822")],
             message.message.data.clone(),
@@ -132,8 +164,9 @@ async fn raw(State(state): State<ApiState>, Path(id): Path<String>) -> Response 
     }
 }
 
-async fn clear(State(state): State<ApiState>) -> Json<Value> {
-    Json(json!({ "deleted": state.sandbox.inner.mailbox.clear() }))
+async fn clear(State(state): State<ApiState>, extensions: Extensions) -> Json<Value> {
+    let scope = state.scope(&extensions);
+    Json(json!({ "deleted": state.sandbox.inner.mailbox.clear(scope) }))
 }
 
 async fn about(State(state): State<ApiState>) -> Json<Value> {
@@ -151,28 +184,43 @@ async fn about(State(state): State<ApiState>) -> Json<Value> {
         "max_messages": config.max_messages,
         "max_bytes": config.max_bytes,
         "maildir": inner.mailbox.maildir().is_some(),
+        "mailbox_scope": if state.per_visitor { "visitor" } else { "all" },
         "rules": rules,
     }))
 }
 
 async fn events(
     State(state): State<ApiState>,
+    extensions: Extensions,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = state.sandbox.inner.mailbox.subscribe();
+    let scope = state.scope(&extensions);
     let stream = futures_util::stream::unfold(
         (receiver, state.shutdown),
-        |(mut receiver, mut shutdown)| async move {
-            let event = tokio::select! {
-                received = receiver.recv() => match received {
-                    Ok(MailboxEvent::Stored(message)) => {
-                        Event::default().event("message").data(summary(&message).to_string())
-                    }
-                    Ok(MailboxEvent::Cleared) => Event::default().event("cleared").data("{}"),
-                    Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
-                    Err(RecvError::Closed) => return None,
-                },
-                // An open stream would otherwise keep the server's graceful shutdown waiting.
-                () = shutdown.wait() => return None,
+        move |(mut receiver, mut shutdown)| async move {
+            // Events of other visitors are skipped without a word: a listener learns
+            // nothing of them, not even that they happened.
+            let event = loop {
+                tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(MailboxEvent::Stored(message)) if scope.sees(&message) => {
+                            break Event::default()
+                                .event("message")
+                                .data(summary(&message).to_string());
+                        }
+                        Ok(MailboxEvent::Cleared(cleared)) if scope.overlaps(cleared) => {
+                            break Event::default().event("cleared").data("{}");
+                        }
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(_)) => {
+                            break Event::default().event("resync").data("{}");
+                        }
+                        Err(RecvError::Closed) => return None,
+                    },
+                    // An open stream would otherwise keep the server's graceful shutdown
+                    // waiting.
+                    () = shutdown.wait() => return None,
+                }
             };
             Some((Ok(event), (receiver, shutdown)))
         },
@@ -180,8 +228,13 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-/// The message with the id in the path, or the error response.
-fn find(state: &ApiState, id: &str) -> Result<Arc<StoredMessage>, ApiError> {
+/// The message with the id in the path, if this request's scope sees it, or the error
+/// response (the same for another visitor's message as for one that never existed).
+fn find(
+    state: &ApiState,
+    extensions: &Extensions,
+    id: &str,
+) -> Result<Arc<StoredMessage>, ApiError> {
     let Ok(number) = id.parse::<u64>() else {
         return Err(ApiError(
             StatusCode::BAD_REQUEST,
@@ -189,13 +242,18 @@ fn find(state: &ApiState, id: &str) -> Result<Arc<StoredMessage>, ApiError> {
         ));
     };
     let mailbox = &state.sandbox.inner.mailbox;
-    mailbox.get(number).ok_or_else(|| {
+    mailbox.get(number, state.scope(extensions)).ok_or_else(|| {
         let (max_messages, max_bytes) = mailbox.caps();
         ApiError(
             StatusCode::NOT_FOUND,
             format!(
-                "no message {number}: it never arrived, was deleted, or was dropped because \
-                 the mailbox keeps only the newest {max_messages} messages and {max_bytes} bytes"
+                "no message {number}: it never arrived, was deleted, {}or was dropped because \
+                 the mailbox keeps only the newest {max_messages} messages and {max_bytes} bytes",
+                if state.per_visitor {
+                    "was sent from another browser (each visitor sees only their own mail), "
+                } else {
+                    ""
+                }
             ),
         )
     })
@@ -345,6 +403,7 @@ mod tests {
             received: std::time::UNIX_EPOCH,
             peer: None,
             subject: Some("Hi".into()),
+            owner: None,
             message: protocol::server::ReceivedMessage {
                 helo: "h".into(),
                 mail_from: String::new(),

@@ -18,6 +18,7 @@ use tokio_rustls::TlsAcceptor;
 use tracing::{debug, info, warn};
 
 use super::mailbox::Mailbox;
+use super::owners::Owners;
 use crate::shutdown::Shutdown;
 
 /// How much is read from the client at once.
@@ -39,6 +40,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub(crate) struct Context {
     pub(crate) mailbox: Arc<Mailbox>,
+    pub(crate) owners: Arc<Owners>,
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) hostname: Arc<str>,
 }
@@ -166,7 +168,14 @@ impl Shell<'_> {
 
     async fn deliver(&self, message: protocol::server::ReceivedMessage) {
         let queue_id = message.queue_id.clone();
-        match self.context.mailbox.store(message, Some(self.peer)).await {
+        // Looked up now, not at accept: the session registers just after its connect returns.
+        let owner = self.context.owners.owner_of(self.peer);
+        match self
+            .context
+            .mailbox
+            .store(message, Some(self.peer), owner)
+            .await
+        {
             Ok(stored) => info!(
                 id = stored.id,
                 queue_id,

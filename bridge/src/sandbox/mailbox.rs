@@ -8,6 +8,10 @@
 //!
 //! Each stored message is announced on a broadcast channel; `/api/events` turns that into
 //! Server-Sent Events for the page's live updates.
+//!
+//! In the `public` profile every message is filed under the visitor whose session sent it
+//! (`owners.rs`), and each request sees only its visitor's messages ([`Scope`]). The caps
+//! are shared: one busy visitor can push out others' oldest mail, never read it.
 
 use std::collections::VecDeque;
 use std::io;
@@ -20,6 +24,8 @@ use std::time::SystemTime;
 use protocol::server::ReceivedMessage;
 use tokio::sync::broadcast;
 use tracing::{info, warn};
+
+use crate::visitor::VisitorId;
 
 /// How many events a slow `/api/events` listener may fall behind before it is told to
 /// reload instead.
@@ -36,6 +42,9 @@ pub(crate) struct StoredMessage {
     pub(crate) peer: Option<SocketAddr>,
     /// The `Subject:` header, decoded, when the message has one.
     pub(crate) subject: Option<String>,
+    /// The visitor whose bridge session sent it (`public` profile); `None` for mail that
+    /// came from anywhere else, which only the `local` profile shows.
+    pub(crate) owner: Option<VisitorId>,
     /// The message and its envelope as the session accepted them.
     pub(crate) message: ReceivedMessage,
 }
@@ -59,8 +68,39 @@ impl StoredMessage {
 pub(crate) enum MailboxEvent {
     /// A message was stored.
     Stored(Arc<StoredMessage>),
-    /// Every message was deleted.
-    Cleared,
+    /// Messages were deleted: every one, or one visitor's.
+    Cleared(Scope),
+}
+
+/// Whose messages a request sees and may delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every message (the `local` profile).
+    Everyone,
+    /// Only this visitor's (the `public` profile).
+    Visitor(VisitorId),
+    /// None at all: a `public` request without a visitor id.
+    Nobody,
+}
+
+impl Scope {
+    /// Whether `message` is visible in this scope.
+    pub(crate) fn sees(self, message: &StoredMessage) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Visitor(visitor) => message.owner == Some(visitor),
+            Self::Nobody => false,
+        }
+    }
+
+    /// Whether a listener in this scope must hear that `cleared` emptied some of its view.
+    pub(crate) fn overlaps(self, cleared: Self) -> bool {
+        match (self, cleared) {
+            (Self::Nobody, _) | (_, Self::Nobody) => false,
+            (Self::Everyone, _) | (_, Self::Everyone) => true,
+            (Self::Visitor(a), Self::Visitor(b)) => a == b,
+        }
+    }
 }
 
 /// The in-memory store; see the module documentation.
@@ -137,6 +177,7 @@ impl Mailbox {
         &self,
         message: ReceivedMessage,
         peer: Option<SocketAddr>,
+        owner: Option<VisitorId>,
     ) -> Result<Arc<StoredMessage>, StoreError> {
         let subject = subject_of(&message.data);
         let stored = Arc::new(StoredMessage {
@@ -144,6 +185,7 @@ impl Mailbox {
             received: SystemTime::now(),
             peer,
             subject,
+            owner,
             message,
         });
         let cost = stored.cost();
@@ -180,33 +222,42 @@ impl Mailbox {
         Ok(stored)
     }
 
-    /// Every message, newest first.
-    pub(crate) fn list(&self) -> Vec<Arc<StoredMessage>> {
-        self.lock().messages.iter().rev().cloned().collect()
+    /// The messages `scope` sees, newest first.
+    pub(crate) fn list(&self, scope: Scope) -> Vec<Arc<StoredMessage>> {
+        let store = self.lock();
+        store
+            .messages
+            .iter()
+            .rev()
+            .filter(|m| scope.sees(m))
+            .cloned()
+            .collect()
     }
 
-    /// The bytes held now.
-    pub(crate) fn bytes(&self) -> usize {
+    /// The bytes held now, by every message.
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
         self.lock().bytes
     }
 
-    /// The message with this id, if it is still kept.
-    pub(crate) fn get(&self, id: u64) -> Option<Arc<StoredMessage>> {
+    /// The message with this id, if it is still kept and `scope` sees it.
+    pub(crate) fn get(&self, id: u64, scope: Scope) -> Option<Arc<StoredMessage>> {
         let store = self.lock();
         // Ids grow with the position, so a binary search finds it.
         let index = store.messages.binary_search_by_key(&id, |m| m.id).ok()?;
-        store.messages.get(index).cloned()
+        store.messages.get(index).filter(|m| scope.sees(m)).cloned()
     }
 
-    /// Deletes every message; returns how many there were. The Maildir is left alone.
-    pub(crate) fn clear(&self) -> usize {
+    /// Deletes the messages `scope` sees; returns how many. The Maildir is left alone.
+    pub(crate) fn clear(&self, scope: Scope) -> usize {
         let removed = {
             let mut store = self.lock();
-            let n = store.messages.len();
-            *store = Store::default();
-            n
+            let before = store.messages.len();
+            store.messages.retain(|m| !scope.sees(m));
+            store.bytes = store.messages.iter().map(|m| m.cost()).sum();
+            before - store.messages.len()
         };
-        let _ = self.events.send(MailboxEvent::Cleared);
+        let _ = self.events.send(MailboxEvent::Cleared(scope));
         removed
     }
 
@@ -296,46 +347,58 @@ mod tests {
         let mailbox = Mailbox::new(3, 1 << 20, None);
         for i in 0..5 {
             mailbox
-                .store(message(&format!("m{i}")), None)
+                .store(message(&format!("m{i}")), None, None)
                 .await
                 .expect("stored");
         }
         let subjects: Vec<_> = mailbox
-            .list()
+            .list(Scope::Everyone)
             .iter()
             .map(|m| m.subject.clone().unwrap_or_default())
             .collect();
         assert_eq!(subjects, ["m4", "m3", "m2"]);
-        assert!(mailbox.get(1).is_none());
+        assert!(mailbox.get(1, Scope::Everyone).is_none());
         assert_eq!(
-            mailbox.get(4).and_then(|m| m.subject.clone()).as_deref(),
+            mailbox
+                .get(4, Scope::Everyone)
+                .and_then(|m| m.subject.clone())
+                .as_deref(),
             Some("m3")
         );
     }
 
     #[tokio::test]
     async fn byte_cap_drops_the_oldest_and_refuses_what_cannot_fit() {
-        let one = Mailbox::new(100, 1, None).store(message("x"), None).await;
+        let one = Mailbox::new(100, 1, None)
+            .store(message("x"), None, None)
+            .await;
         assert!(matches!(one, Err(StoreError::TooLarge { .. })));
         let cost = StoredMessage {
             id: 0,
             received: SystemTime::now(),
             peer: None,
             subject: Some("aaaa".into()),
+            owner: None,
             message: message("aaaa"),
         }
         .cost();
         let mailbox = Mailbox::new(100, cost * 2 + cost / 2, None);
         let mut events = mailbox.subscribe();
         for body in ["aaaa", "bbbb", "cccc"] {
-            mailbox.store(message(body), None).await.expect("stored");
+            mailbox
+                .store(message(body), None, None)
+                .await
+                .expect("stored");
             assert!(mailbox.bytes() <= cost * 2 + cost / 2);
         }
-        assert_eq!(mailbox.list().len(), 2);
+        assert_eq!(mailbox.list(Scope::Everyone).len(), 2);
         assert_eq!(mailbox.bytes(), cost * 2);
         assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored(m)) if m.id == 1));
-        assert_eq!(mailbox.clear(), 2);
-        assert_eq!((mailbox.list().len(), mailbox.bytes()), (0, 0));
+        assert_eq!(mailbox.clear(Scope::Everyone), 2);
+        assert_eq!(
+            (mailbox.list(Scope::Everyone).len(), mailbox.bytes()),
+            (0, 0)
+        );
     }
 
     #[tokio::test]
@@ -347,7 +410,10 @@ mod tests {
             1 << 20,
             Some(Maildir::open(dir.clone(), "h/x").expect("open")),
         );
-        let stored = mailbox.store(message("hello"), None).await.expect("stored");
+        let stored = mailbox
+            .store(message("hello"), None, None)
+            .await
+            .expect("stored");
         let new: Vec<_> = std::fs::read_dir(dir.join("new"))
             .expect("new/")
             .map(|e| e.expect("entry").path())
@@ -357,5 +423,73 @@ mod tests {
         assert!(new[0].to_string_lossy().ends_with(".h_x"));
         assert_eq!(std::fs::read_dir(dir.join("tmp")).expect("tmp/").count(), 0);
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn visitor(n: u8) -> VisitorId {
+        VisitorId::parse(&format!("{n:02x}").repeat(16)).expect("valid id")
+    }
+
+    #[tokio::test]
+    async fn each_visitor_sees_gets_and_clears_only_their_own() {
+        let mailbox = Mailbox::new(10, 1 << 20, None);
+        let (a, b) = (visitor(1), visitor(2));
+        for (body, owner) in [
+            ("a1", Some(a)),
+            ("b1", Some(b)),
+            ("x", None),
+            ("a2", Some(a)),
+        ] {
+            mailbox
+                .store(message(body), None, owner)
+                .await
+                .expect("stored");
+        }
+        let subjects = |scope| -> Vec<String> {
+            mailbox
+                .list(scope)
+                .iter()
+                .map(|m| m.subject.clone().unwrap_or_default())
+                .collect()
+        };
+        assert_eq!(subjects(Scope::Visitor(a)), ["a2", "a1"]);
+        assert_eq!(subjects(Scope::Visitor(b)), ["b1"]);
+        assert_eq!(subjects(Scope::Nobody), Vec::<String>::new());
+        assert_eq!(subjects(Scope::Everyone), ["a2", "x", "b1", "a1"]);
+        assert!(mailbox.get(2, Scope::Visitor(a)).is_none(), "b's message");
+        assert!(mailbox.get(2, Scope::Visitor(b)).is_some());
+        assert!(
+            mailbox.get(3, Scope::Visitor(a)).is_none(),
+            "nobody's message"
+        );
+
+        let mut events = mailbox.subscribe();
+        let bytes_before = mailbox.bytes();
+        assert_eq!(mailbox.clear(Scope::Visitor(a)), 2);
+        assert_eq!(subjects(Scope::Everyone), ["x", "b1"]);
+        assert!(mailbox.bytes() < bytes_before);
+        assert_eq!(
+            mailbox.bytes(),
+            mailbox
+                .list(Scope::Everyone)
+                .iter()
+                .map(|m| m.cost())
+                .sum::<usize>()
+        );
+        assert!(matches!(
+            events.try_recv(),
+            Ok(MailboxEvent::Cleared(Scope::Visitor(v))) if v == a
+        ));
+        assert_eq!(mailbox.clear(Scope::Nobody), 0);
+    }
+
+    #[test]
+    fn a_clear_concerns_listeners_whose_view_it_touched() {
+        let (a, b) = (visitor(1), visitor(2));
+        assert!(Scope::Visitor(a).overlaps(Scope::Visitor(a)));
+        assert!(!Scope::Visitor(a).overlaps(Scope::Visitor(b)));
+        assert!(Scope::Visitor(a).overlaps(Scope::Everyone));
+        assert!(Scope::Everyone.overlaps(Scope::Visitor(b)));
+        assert!(!Scope::Nobody.overlaps(Scope::Everyone));
+        assert!(!Scope::Everyone.overlaps(Scope::Nobody));
     }
 }

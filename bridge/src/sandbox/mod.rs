@@ -11,7 +11,9 @@
 //! - `connection.rs`: one client, driving a `ServerSession` (reads, pauses, STARTTLS,
 //!   timeouts).
 //! - `cert.rs`: the STARTTLS certificate, loaded or generated at start.
-//! - `mailbox.rs`: the capped in-memory store, the Maildir writer, live events.
+//! - `mailbox.rs`: the capped in-memory store, the Maildir writer, live events, and
+//!   whose messages a request sees.
+//! - `owners.rs`: which visitor's relay session is behind each sandbox connection.
 //! - `api.rs`: `/api/messages`, `/api/events` and `/api/sandbox`.
 //!
 //! [`Sandbox::start`] binds the port and spawns the accept loop; [`Sandbox::api`] is the
@@ -22,6 +24,7 @@ mod cert;
 mod config;
 mod connection;
 mod mailbox;
+mod owners;
 
 use std::hash::{BuildHasher, Hasher};
 use std::io;
@@ -42,6 +45,7 @@ pub use config::{RejectRecipient, SandboxConfig};
 use crate::shutdown::Shutdown;
 use connection::Context;
 use mailbox::{Mailbox, Maildir};
+pub(crate) use owners::{Owners, Registration};
 
 /// Clients served at once; more get `421` at once (as Postfix does when it is full).
 const MAX_CONNECTIONS: usize = 64;
@@ -83,6 +87,8 @@ pub(crate) struct Sandbox {
 struct Inner {
     config: SandboxConfig,
     mailbox: Arc<Mailbox>,
+    /// Which visitor is behind each connection from the bridge's own sessions.
+    owners: Arc<Owners>,
     /// Where the server listens; `None` when it is off or not started.
     listening: Option<SocketAddr>,
     /// Whether STARTTLS is offered.
@@ -105,6 +111,7 @@ impl Sandbox {
         Self {
             inner: Arc::new(Inner {
                 mailbox: Arc::new(Mailbox::new(config.max_messages, config.max_bytes, maildir)),
+                owners: Arc::default(),
                 config: config.clone(),
                 listening,
                 starttls,
@@ -163,6 +170,7 @@ impl Sandbox {
         );
         let context = Context {
             mailbox: Arc::clone(&sandbox.inner.mailbox),
+            owners: Arc::clone(&sandbox.inner.owners),
             tls: Some(tls),
             hostname: Arc::from(config.hostname.as_str()),
         };
@@ -176,9 +184,15 @@ impl Sandbox {
         self.inner.listening
     }
 
-    /// The routes of the mailbox API, ready to merge.
-    pub(crate) fn api(&self, shutdown: Shutdown) -> Router {
-        api::router(self.clone(), shutdown)
+    /// Where relay sessions to the sandbox say which visitor they belong to.
+    pub(crate) fn owners(&self) -> Arc<Owners> {
+        Arc::clone(&self.inner.owners)
+    }
+
+    /// The routes of the mailbox API, ready to merge. With `per_visitor` (the `public`
+    /// profile) each request sees only its visitor's messages.
+    pub(crate) fn api(&self, shutdown: Shutdown, per_visitor: bool) -> Router {
+        api::router(self.clone(), shutdown, per_visitor)
     }
 }
 

@@ -18,6 +18,8 @@ pub struct MailboxProps {
     pub mailbox: Result<Rc<Vec<MessageSummary>>, String>,
     /// The messages are the simulator's, kept in this page.
     pub simulated: bool,
+    /// The bridge shows each browser only its own mail (public profile).
+    pub per_visitor: bool,
     /// The opened message, if any.
     pub message: Option<MessageView>,
     /// The language.
@@ -80,6 +82,13 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
                     <button id="mailbox-refresh" type="button" onclick={props.on_refresh.reform(|_: MouseEvent| ())}>{ ui.refresh }</button>
                 }
             </summary>
+            if props.per_visitor && !props.simulated {
+                <p id="mailbox-scope" class="muted">{ i18n::pick(
+                    lang,
+                    "Only mail sent from this browser is shown here; other visitors cannot see it.",
+                    "这里只显示从本浏览器发出的邮件，其他访客看不到。",
+                ) }</p>
+            }
             { body }
             { view_message(props) }
         </details>

@@ -622,7 +622,9 @@ impl ServerSession {
         }
         self.messages += 1;
         let queue_id = format!("{:08X}{:04X}", self.connection_tag as u32, self.messages);
-        self.write(queued(&queue_id));
+        // Delivered before the 250: the shell stores the message first, so a client that
+        // has read `250 queued` finds its message in the mailbox.
+        let reply = queued(&queue_id);
         self.output
             .push_back(ServerOutput::Delivered(Box::new(ReceivedMessage {
                 helo: self.helo.clone().unwrap_or_default(),
@@ -634,6 +636,7 @@ impl ServerSession {
                 queue_id,
                 findings,
             })));
+        self.write(reply);
     }
 }
 

@@ -396,3 +396,22 @@ fn shell_closings_are_421_with_the_hostname() {
         assert!(line.ends_with("\r\n"));
     }
 }
+
+#[test]
+fn the_message_is_handed_over_before_the_250_is_written() {
+    let mut s = connected();
+    s.handle_input(b"EHLO me\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
+    let _ = drain(&mut s);
+    s.handle_input(b"Subject: x\r\n\r\nhi\r\n.\r\n");
+    let mut order = Vec::new();
+    while let Some(out) = s.poll_output() {
+        order.push(match out {
+            ServerOutput::Write(bytes) => String::from_utf8_lossy(&bytes)[..3].to_owned(),
+            ServerOutput::Delivered(_) => "delivered".to_owned(),
+            other => format!("{other:?}"),
+        });
+    }
+    // The shell stores what it is handed before it writes the reply: a client that read
+    // `250` finds its message in the mailbox.
+    assert_eq!(order, ["delivered", "250"]);
+}

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use anyhow::{Context, ensure};
 use e2e::browser::{Browser, StaticServer, poll_until, texts, within};
-use e2e::sandbox::{get_json, start_sandbox};
+use e2e::sandbox::{get_json, start_public_sandbox, start_sandbox};
 use e2e::{postfix_addr, start_bridge, start_bridge_with};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
@@ -234,14 +234,7 @@ async fn teach(browser: &Browser, page: &str, postfix: std::net::SocketAddr) -> 
     assert_eq!(command.prop("value").await?.as_deref(), Some(""));
 
     // A multi-line paste goes out line by line, each after the reply to the one before.
-    client
-        .execute(
-            "const data = new DataTransfer();
-             data.setData('text/plain', arguments[0]);
-             const input = document.getElementById('command');
-             input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
-            vec![serde_json::json!("RCPT TO:<bob@example.org>\nRSET\nNOOP\n")],
-        )
+    paste(client, "RCPT TO:<bob@example.org>\nRSET\nNOOP\n")
         .await
         .context("pasting three lines")?;
     poll_until("the pasted lines to be answered", STEP, || async {
@@ -429,15 +422,8 @@ async fn sandbox_lesson() -> anyhow::Result<()> {
 /// checked off, and the message shows up in the mailbox panel.
 async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> anyhow::Result<()> {
     let client = browser.client();
-    open_app(client, page).await?;
-    select(client, "#lang", "en").await?;
     // The page opens connected to the bridge's sandbox, and says so.
-    wait_for_line(
-        client,
-        r#".line.server[data-code="220"]"#,
-        "the sandbox's greeting without pressing Connect",
-    )
-    .await?;
+    open_on_the_sandbox(client, page).await?;
     let notes = texts(client, "#transcript .line.note .text").await?;
     let target = smtp.to_string();
     ensure!(
@@ -509,20 +495,14 @@ async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> an
     );
 
     // The message, pasted: each command waits for its reply, the body lines flow.
-    client
-        .execute(
-            "const data = new DataTransfer();
-             data.setData('text/plain', arguments[0]);
-             document.getElementById('command').dispatchEvent(
-                 new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
-            vec![serde_json::json!(
-                "MAIL FROM:<demo@example.org>\nRCPT TO:<friend@example.org>\nDATA\n\
+    paste(
+        client,
+        "MAIL FROM:<demo@example.org>\nRCPT TO:<friend@example.org>\nDATA\n\
                  Subject: Hello from the browser test\nFrom: demo@example.org\n\
-                 To: friend@example.org\n\nHi!\n.\n"
-            )],
-        )
-        .await
-        .context("pasting the message")?;
+                 To: friend@example.org\n\nHi!\n.\n",
+    )
+    .await
+    .context("pasting the message")?;
     wait_step(client, 7).await?;
     for step in 3..=7 {
         wait_step(client, step).await?;
@@ -550,6 +530,80 @@ async fn lesson(browser: &Browser, page: &str, smtp: std::net::SocketAddr) -> an
         "the lesson says it is complete"
     );
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_bridge_shows_each_browser_only_its_own_mail() -> anyhow::Result<()> {
+    within(BUDGET * 2, public_mailboxes()).await
+}
+
+/// Two browsers on one public bridge, each sending a message from the terminal to the
+/// sandbox: each mailbox panel says it is private and lists only its own browser's mail,
+/// and A's still does after B's message arrived and A reloaded the page.
+async fn public_mailboxes() -> anyhow::Result<()> {
+    let sandbox = start_public_sandbox().await;
+    let page = format!("http://{}/", sandbox.http);
+    Browser::run("browser-public-mailbox-a", async |a| {
+        let a = a.client();
+        mail_from_the_terminal(a, &page, "Mail from browser A").await?;
+        Browser::run("browser-public-mailbox-b", async |b| {
+            let b = b.client();
+            open_app(b, &page).await?;
+            select(b, "#lang", "en").await?;
+            wait_text(b, "#mailbox", "No mail yet").await?;
+            mail_from_the_terminal(b, &page, "Mail from browser B").await
+        })
+        .await?;
+        // A reload fetches the list afresh: the cookie keeps A's mailbox, and only A's.
+        open_app(a, &page).await?;
+        let subjects = poll_until("browser A's mailbox after a reload", STEP, || async {
+            let subjects = texts(a, "#mailbox-list .subject").await?;
+            Ok((!subjects.is_empty()).then_some(subjects))
+        })
+        .await?;
+        ensure!(
+            subjects == ["Mail from browser A"],
+            "browser A lists only its own mail: {subjects:?}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Opens the page (which connects to the sandbox by itself), sends a message typed as a
+/// paste of the whole session, and waits until the mailbox panel lists it as the only
+/// message, under the note that the mailbox is this browser's own.
+async fn mail_from_the_terminal(client: &Client, page: &str, subject: &str) -> anyhow::Result<()> {
+    if client.current_url().await?.as_str() == page {
+        wait_for_line(
+            client,
+            r#".line.server[data-code="220"]"#,
+            "the sandbox's greeting",
+        )
+        .await?;
+    } else {
+        open_on_the_sandbox(client, page).await?;
+    }
+    paste(
+        client,
+        &format!(
+            "EHLO browser\nMAIL FROM:<me@example.org>\nRCPT TO:<you@example.org>\nDATA\n\
+             Subject: {subject}\nFrom: me@example.org\nTo: you@example.org\n\nHello.\n.\n"
+        ),
+    )
+    .await
+    .context("pasting the session")?;
+    let note = wait_text(client, "#mailbox-scope", "Only mail sent from this browser").await?;
+    ensure!(note.contains("other visitors cannot see it"), "{note:?}");
+    poll_until(
+        "the message as the only one in the mailbox",
+        STEP,
+        || async {
+            let subjects = texts(client, "#mailbox-list .subject").await?;
+            Ok((subjects == [subject]).then_some(()))
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -606,20 +660,16 @@ async fn postfix_lesson_steps(
             .map(|d| d.as_nanos())
             .unwrap_or_default()
     );
-    client
-        .execute(
-            "const data = new DataTransfer();
-             data.setData('text/plain', arguments[0]);
-             document.getElementById('command').dispatchEvent(
-                 new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
-            vec![serde_json::json!(format!(
-                "MAIL FROM:<learner@example.org>\nRCPT TO:<alice@postfix.test>\nDATA\n\
+    paste(
+        client,
+        &format!(
+            "MAIL FROM:<learner@example.org>\nRCPT TO:<alice@postfix.test>\nDATA\n\
                  Subject: {subject}\nFrom: learner@example.org\nTo: alice@postfix.test\n\n\
                  Sent by the lesson.\n.\n"
-            ))],
-        )
-        .await
-        .context("pasting the message")?;
+        ),
+    )
+    .await
+    .context("pasting the message")?;
     for step in 3..=7 {
         wait_step(client, step).await?;
     }
@@ -817,20 +867,14 @@ async fn simulate(browser: &Browser, page: &str) -> anyhow::Result<()> {
         "235 for the demo account",
     )
     .await?;
-    client
-        .execute(
-            "const data = new DataTransfer();
-             data.setData('text/plain', arguments[0]);
-             document.getElementById('command').dispatchEvent(
-                 new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
-            vec![serde_json::json!(
-                "MAIL FROM:<demo@example.org>\nRCPT TO:<friend@example.org>\nDATA\n\
+    paste(
+        client,
+        "MAIL FROM:<demo@example.org>\nRCPT TO:<friend@example.org>\nDATA\n\
                  Subject: Hello from the simulator\nFrom: demo@example.org\n\
-                 To: friend@example.org\n\nHi from the simulator!\n.\n"
-            )],
-        )
-        .await
-        .context("pasting the message")?;
+                 To: friend@example.org\n\nHi from the simulator!\n.\n",
+    )
+    .await
+    .context("pasting the message")?;
     poll_until("the message in the page's own mailbox", STEP, || async {
         let subjects = texts(client, "#mailbox-list .subject").await?;
         Ok(subjects
@@ -927,6 +971,20 @@ async fn open_message(client: &Client, subject: &str, body: &str) -> anyhow::Res
 
 /// The page opens connected to the bridge's sandbox: waits for its greeting and the
 /// notice, then disconnects, so the test can connect elsewhere with the form.
+/// Pastes `text` into the command line, as Ctrl+V would: the page sends it line by line.
+async fn paste(client: &Client, text: &str) -> anyhow::Result<()> {
+    client
+        .execute(
+            "const data = new DataTransfer();
+             data.setData('text/plain', arguments[0]);
+             document.getElementById('command').dispatchEvent(
+                 new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+            vec![serde_json::json!(text)],
+        )
+        .await?;
+    Ok(())
+}
+
 /// Opens the page and waits until the app has mounted (its command line exists).
 async fn open_app(client: &Client, page: &str) -> anyhow::Result<()> {
     client
@@ -939,6 +997,20 @@ async fn open_app(client: &Client, page: &str) -> anyhow::Result<()> {
         .for_element(Locator::Css("#command"))
         .await
         .with_context(|| format!("the app did not mount at {page} (is dist/ built?)"))?;
+    Ok(())
+}
+
+/// Opens the page in English and waits for the greeting of the sandbox it connects to by
+/// itself, without anyone pressing Connect.
+async fn open_on_the_sandbox(client: &Client, page: &str) -> anyhow::Result<()> {
+    open_app(client, page).await?;
+    select(client, "#lang", "en").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="220"]"#,
+        "the sandbox's greeting without pressing Connect",
+    )
+    .await?;
     Ok(())
 }
 

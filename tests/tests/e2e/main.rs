@@ -8,3 +8,4 @@ mod browser;
 mod sandbox;
 mod security;
 mod tls;
+mod visitors;

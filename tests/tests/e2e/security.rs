@@ -10,7 +10,7 @@ use bridge::policy::{PolicyConfig, Profile};
 use bridge::sandbox::SandboxConfig;
 use e2e::security::{
     Ehlo, FakeSmtp, RecordingConnector, ScriptedResolver, hooks, open_with_headers, raw_request,
-    refused_status, rss_kib, start_bridge_at,
+    refused_status, roomy_public_policy, rss_kib, start_bridge_at,
 };
 use e2e::{Session, connect_to, fetch_metrics, line, lines, metric, open_session};
 use protocol::wire::{ClientMsg, ConnectRequest, ErrorCode, ServerMsg, TlsMode};
@@ -50,14 +50,7 @@ fn no_sandbox() -> Box<SandboxConfig> {
 /// A public bridge for `addr` with generous rates (tests that are not about rates open
 /// many sessions), no sandbox, and `tune` applied.
 fn public(addr: SocketAddr, tune: impl FnOnce(&mut PolicyConfig)) -> Config {
-    let mut policy = PolicyConfig {
-        profile: Profile::Public,
-        max_sessions_per_ip: Some(100),
-        new_sessions_per_ip: Some(10_000),
-        new_session_burst: Some(1_000),
-        sessions_per_destination: Some(1_000),
-        ..PolicyConfig::default()
-    };
+    let mut policy = roomy_public_policy();
     tune(&mut policy);
     Config {
         allowed_origins: vec![format!("http://{addr}")],

@@ -1,0 +1,308 @@
+//! The sandbox mailbox of a `public` bridge belongs to its visitors: each browser (its
+//! visitor cookie) lists, opens, deletes and hears about only the mail its own sessions
+//! sent; mail that reached the sandbox any other way is nobody's. A `local` bridge shows
+//! the whole mailbox and sets no cookie.
+//!
+//! Visitors here are HTTP and WebSocket clients that keep the cookie the way a browser
+//! does; the browser test `public_mailbox_per_browser` does the same with two Chromiums.
+
+use std::net::SocketAddr;
+
+use bridge::sandbox::SandboxConfig;
+use e2e::sandbox::{
+    RawSmtp, SandboxBridge, get_json, http_with, set_cookies, start_public_sandbox,
+};
+use e2e::security::open_with_headers;
+use e2e::{BridgeHandle, WAIT, connect_to, lines};
+use protocol::wire::ServerMsg;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+/// The cookie's name, as the bridge sets it.
+const COOKIE: &str = "smtp_playground_visitor";
+
+/// A public bridge with its sandbox; checks that `/api/sandbox` says the mailbox is per
+/// visitor.
+async fn public_sandbox() -> (SocketAddr, SocketAddr, BridgeHandle) {
+    let SandboxBridge { http, smtp, handle } = start_public_sandbox().await;
+    let about = get_json(http, "/api/sandbox").await;
+    assert_eq!(about["mailbox_scope"], "visitor", "{about}");
+    (http, smtp, handle)
+}
+
+/// The `name=value` part of the visitor cookie a response set, after checking its
+/// attributes.
+fn visitor_cookie(head: &str) -> String {
+    let cookies = set_cookies(head);
+    let cookie = cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("{COOKIE}=")))
+        .unwrap_or_else(|| panic!("no visitor cookie set in {head}"));
+    for attribute in ["Path=/", "HttpOnly", "SameSite=Lax", "Max-Age="] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    // The allowed origin is plain http, where a browser would drop a Secure cookie.
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    let pair = cookie.split(';').next().expect("name=value").to_owned();
+    assert_eq!(
+        pair.len(),
+        COOKIE.len() + 1 + 32,
+        "a 128-bit hex id: {pair}"
+    );
+    pair
+}
+
+/// A browser as the bridge sees it: its cookie.
+struct Visitor {
+    cookie: String,
+}
+
+impl Visitor {
+    /// A new visitor: the first page request gets a cookie.
+    async fn arrive(bridge: SocketAddr) -> Self {
+        let (status, head, _) = http_with(bridge, "GET", "/api/sandbox", &[]).await;
+        assert_eq!(status, 200, "{head}");
+        Self {
+            cookie: visitor_cookie(&head),
+        }
+    }
+
+    async fn request(&self, bridge: SocketAddr, method: &str, path: &str) -> (u16, Value) {
+        let (status, head, body) =
+            http_with(bridge, method, path, &[("Cookie", &self.cookie)]).await;
+        assert!(
+            set_cookies(&head).is_empty(),
+            "a known visitor gets no new cookie: {head}"
+        );
+        let json = serde_json::from_slice(&body)
+            .unwrap_or_else(|err| panic!("{method} {path}: not JSON ({err}): {head}"));
+        (status, json)
+    }
+
+    /// The subjects in this visitor's mailbox, newest first, and the list itself.
+    async fn mailbox(&self, bridge: SocketAddr) -> (Vec<String>, Value) {
+        let (status, list) = self.request(bridge, "GET", "/api/messages").await;
+        assert_eq!(status, 200, "{list}");
+        let subjects = list["messages"]
+            .as_array()
+            .expect("a messages list")
+            .iter()
+            .map(|m| m["subject"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        (subjects, list)
+    }
+
+    /// Sends one message to the sandbox through a bridge session, as the page does, and
+    /// returns the queue id from the 250 reply.
+    async fn send_mail(&self, bridge: SocketAddr, smtp: SocketAddr, subject: &str) -> String {
+        let origin = format!("http://{bridge}");
+        let mut s = open_with_headers(bridge, &[("Origin", &origin), ("Cookie", &self.cookie)])
+            .await
+            .expect("the bridge accepts its own origin");
+        s.send(&connect_to(smtp)).await;
+        assert!(
+            matches!(s.recv().await, ServerMsg::Connected { .. }),
+            "connected"
+        );
+        assert!(s.recv_line().await.starts_with("220 "), "greeting");
+        assert!(s.command("EHLO visitor").await.last().is_some());
+        assert_eq!(
+            s.command("MAIL FROM:<me@example.org>").await,
+            ["250 2.1.0 Ok"]
+        );
+        assert_eq!(
+            s.command("RCPT TO:<you@example.org>").await,
+            ["250 2.1.5 Ok"]
+        );
+        let go = s.command("DATA").await;
+        assert!(go[0].starts_with("354 "), "{go:?}");
+        s.send(&lines(&[&format!("Subject: {subject}"), "", "Hello."]))
+            .await;
+        let queued = s.command(".").await;
+        assert!(queued[0].starts_with("250 "), "{queued:?}");
+        assert!(s.command("QUIT").await[0].starts_with("221 "));
+        queued[0].rsplit(' ').next().expect("queue id").to_owned()
+    }
+}
+
+/// Reads Server-Sent Events from `/api/events` as `cookie`'s visitor.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// Opens the stream and waits for its response head, so later events reach it.
+    async fn open(bridge: SocketAddr, cookie: &str) -> Self {
+        let mut tcp = TcpStream::connect(bridge).await.expect("connect");
+        // HTTP/1.0: the body is the raw event stream, without chunked framing.
+        let request =
+            format!("GET /api/events HTTP/1.0\r\nHost: {bridge}\r\nCookie: {cookie}\r\n\r\n");
+        tcp.write_all(request.as_bytes()).await.expect("request");
+        let mut reader = BufReader::new(tcp);
+        let mut status = String::new();
+        timeout(WAIT, reader.read_line(&mut status))
+            .await
+            .expect("the events response starts within the wait")
+            .expect("read");
+        assert!(status.contains(" 200 "), "{status}");
+        loop {
+            let mut header = String::new();
+            timeout(WAIT, reader.read_line(&mut header))
+                .await
+                .expect("headers within the wait")
+                .expect("read");
+            if header.trim().is_empty() {
+                break;
+            }
+        }
+        Self { reader }
+    }
+
+    /// The next event other than keep-alive comments: its name and data.
+    async fn next(&mut self) -> (String, String) {
+        let (mut event, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            let n = timeout(WAIT, self.reader.read_line(&mut line))
+                .await
+                .expect("an event within the wait")
+                .expect("read");
+            assert!(n > 0, "the event stream ended");
+            let line = line.trim_end();
+            if let Some(name) = line.strip_prefix("event:") {
+                event = name.trim().to_owned();
+            } else if let Some(value) = line.strip_prefix("data:") {
+                data = value.trim().to_owned();
+            } else if line.is_empty() && !event.is_empty() {
+                return (event, data);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_mailbox_shows_each_visitor_only_their_own_mail() {
+    let (bridge, smtp, handle) = public_sandbox().await;
+    let (a, b) = (Visitor::arrive(bridge).await, Visitor::arrive(bridge).await);
+    assert_ne!(a.cookie, b.cookie, "every browser gets its own id");
+
+    // Mail straight to the sandbox port, not through a bridge session, is nobody's.
+    let (mut direct, greeting) = RawSmtp::connect(smtp).await;
+    assert_eq!(greeting, 220);
+    assert_eq!(direct.command("EHLO direct").await.0, 250);
+    assert_eq!(direct.command("MAIL FROM:<x@example.org>").await.0, 250);
+    assert_eq!(direct.command("RCPT TO:<y@example.org>").await.0, 250);
+    assert_eq!(direct.command("DATA").await.0, 354);
+    direct.send(b"Subject: Nobody's\r\n\r\nHi\r\n.\r\n").await;
+    assert_eq!(direct.reply().await.0, 250);
+
+    let a_queue = a.send_mail(bridge, smtp, "For A only").await;
+    b.send_mail(bridge, smtp, "For B only").await;
+    a.send_mail(bridge, smtp, "A again").await;
+
+    // Right after the 250: the sandbox stores a message before it answers.
+    let (a_subjects, a_list) = a.mailbox(bridge).await;
+    assert_eq!(a_subjects, ["A again", "For A only"], "{a_list}");
+    assert_eq!(a_list["count"], 2);
+    assert_eq!(a_list["messages"][1]["queue_id"], a_queue.as_str());
+    let (b_subjects, b_list) = b.mailbox(bridge).await;
+    assert_eq!(b_subjects, ["For B only"], "{b_list}");
+
+    // Another visitor's message is "not found", like one that never existed.
+    let b_id = b_list["messages"][0]["id"].as_u64().expect("an id");
+    for path in [
+        format!("/api/messages/{b_id}"),
+        format!("/api/messages/{b_id}/raw"),
+    ] {
+        let (status, refusal) = a.request(bridge, "GET", &path).await;
+        assert_eq!(status, 404, "{path}: {refusal}");
+        assert!(
+            refusal["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("another browser")),
+            "{refusal}"
+        );
+    }
+    let (status, own) = b
+        .request(bridge, "GET", &format!("/api/messages/{b_id}"))
+        .await;
+    assert_eq!(status, 200, "{own}");
+    assert_eq!(own["raw"], "Subject: For B only\r\n\r\nHello.\r\n");
+
+    // A request without a cookie, or with a forged one, is a new visitor with no mail.
+    for cookie in [
+        None,
+        Some(format!("{COOKIE}=zzzz")),
+        Some(format!("{COOKIE}={}", "0".repeat(32))),
+    ] {
+        let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
+        let (status, head, body) = http_with(bridge, "GET", "/api/messages", &headers).await;
+        assert_eq!(status, 200, "{head}");
+        let list: Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(list["count"], 0, "{cookie:?}: {list}");
+        if cookie.as_deref().is_none_or(|c| c.ends_with("zzzz")) {
+            let _ = visitor_cookie(&head);
+        }
+    }
+
+    // Live updates: A hears of A's next message, not of B's sent just before.
+    let mut a_events = Events::open(bridge, &a.cookie).await;
+    b.send_mail(bridge, smtp, "B second").await;
+    a.send_mail(bridge, smtp, "A third").await;
+    let (event, data) = a_events.next().await;
+    assert_eq!(event, "message");
+    let summary: Value = serde_json::from_str(&data).expect("JSON data");
+    assert_eq!(
+        summary["subject"], "A third",
+        "B's message was not announced to A"
+    );
+
+    // Deleting is per visitor too, and A hears nothing of B's delete.
+    let (status, deleted) = b.request(bridge, "DELETE", "/api/messages").await;
+    assert_eq!((status, deleted["deleted"].as_u64()), (200, Some(2)));
+    assert_eq!(b.mailbox(bridge).await.0, Vec::<String>::new());
+    assert_eq!(
+        a.mailbox(bridge).await.0,
+        ["A third", "A again", "For A only"]
+    );
+    a.send_mail(bridge, smtp, "A fourth").await;
+    let (event, data) = a_events.next().await;
+    assert_eq!(event, "message", "not `cleared`: {data}");
+    let (status, deleted) = a.request(bridge, "DELETE", "/api/messages").await;
+    assert_eq!((status, deleted["deleted"].as_u64()), (200, Some(4)));
+    assert_eq!(a_events.next().await.0, "cleared");
+    handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_bridge_sets_no_cookie_and_shows_the_whole_mailbox() {
+    let sandbox = e2e::sandbox::start_sandbox(SandboxConfig::default()).await;
+    let (status, head, body) = http_with(sandbox.http, "GET", "/api/sandbox", &[]).await;
+    assert_eq!(status, 200);
+    assert!(set_cookies(&head).is_empty(), "{head}");
+    let about: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(about["mailbox_scope"], "all");
+
+    // One message through a bridge session, one straight to the port: both are listed,
+    // and a request with some other browser's cookie sees them too.
+    let local = Visitor {
+        cookie: format!("{COOKIE}={}", "ab".repeat(16)),
+    };
+    local
+        .send_mail(sandbox.http, sandbox.smtp, "Through the bridge")
+        .await;
+    let (mut direct, _) = RawSmtp::connect(sandbox.smtp).await;
+    assert_eq!(direct.command("EHLO direct").await.0, 250);
+    assert_eq!(direct.command("MAIL FROM:<x@example.org>").await.0, 250);
+    assert_eq!(direct.command("RCPT TO:<y@example.org>").await.0, 250);
+    assert_eq!(direct.command("DATA").await.0, 354);
+    direct.send(b"Subject: Straight\r\n\r\nHi\r\n.\r\n").await;
+    assert_eq!(direct.reply().await.0, 250);
+    assert_eq!(
+        local.mailbox(sandbox.http).await.0,
+        ["Straight", "Through the bridge"]
+    );
+    sandbox.handle.stop().await;
+}
