@@ -8,74 +8,138 @@ use yew::prelude::*;
 
 /// A box of the diagram: the phase, its label, and its top-left corner.
 const NODES: [(Phase, &str, i32, i32); 9] = [
-    (Phase::Greeting, "220?", 4, 24),
-    (Phase::Hello, "HELO", 74, 24),
-    (Phase::Ready, "SMTP", 144, 24),
-    (Phase::Mail, "MAIL", 214, 24),
-    (Phase::Rcpt, "RCPT", 284, 24),
-    (Phase::Data, "DATA", 354, 24),
-    (Phase::TlsHandshake, "TLS", 74, 84),
-    (Phase::AuthChallenge, "AUTH", 144, 84),
-    (Phase::Closed, "QUIT", 354, 84),
+    (Phase::Greeting, "220?", 4, 30),
+    (Phase::Hello, "HELO", 80, 30),
+    (Phase::Ready, "SMTP", 156, 30),
+    (Phase::Mail, "MAIL", 232, 30),
+    (Phase::Rcpt, "RCPT", 308, 30),
+    (Phase::Data, "DATA", 384, 30),
+    (Phase::TlsHandshake, "TLS", 80, 96),
+    (Phase::AuthChallenge, "AUTH", 194, 96),
+    (Phase::Closed, "QUIT", 384, 96),
 ];
 
-/// The arrows: from, to, and the label on the arrow.
-const EDGES: [(Phase, Phase, &str); 11] = [
-    (Phase::Greeting, Phase::Hello, "220"),
-    (Phase::Hello, Phase::Ready, "EHLO"),
-    (Phase::Ready, Phase::Mail, "MAIL"),
-    (Phase::Mail, Phase::Rcpt, "RCPT"),
-    (Phase::Rcpt, Phase::Data, "354"),
-    (Phase::Data, Phase::Ready, "."),
-    (Phase::Ready, Phase::TlsHandshake, "STARTTLS"),
-    (Phase::TlsHandshake, Phase::Hello, ""),
-    (Phase::Ready, Phase::AuthChallenge, "334"),
-    (Phase::AuthChallenge, Phase::Ready, "235"),
-    (Phase::Rcpt, Phase::Closed, "QUIT"),
+/// Which way a label runs from its anchor point (SVG `text-anchor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// An arrow: from, to, its SVG path, its label and where the label goes. Placed by hand so
+/// no label touches a box, a line or another label (the test below checks the boxes).
+struct Edge {
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the test checks that the path joins these boxes")
+    )]
+    from: Phase,
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the test checks that the path joins these boxes")
+    )]
+    to: Phase,
+    path: &'static str,
+    label: &'static str,
+    x: i32,
+    y: i32,
+    anchor: Anchor,
+}
+
+const fn edge(
+    (from, to): (Phase, Phase),
+    path: &'static str,
+    label: &'static str,
+    (x, y, anchor): (i32, i32, Anchor),
+) -> Edge {
+    Edge {
+        from,
+        to,
+        path,
+        label,
+        x,
+        y,
+        anchor,
+    }
+}
+
+const EDGES: [Edge; 11] = [
+    edge(
+        (Phase::Greeting, Phase::Hello),
+        "M52,42 L80,42",
+        "220",
+        (66, 38, Anchor::Middle),
+    ),
+    edge(
+        (Phase::Hello, Phase::Ready),
+        "M128,42 L156,42",
+        "EHLO",
+        (142, 38, Anchor::Middle),
+    ),
+    edge(
+        (Phase::Ready, Phase::Mail),
+        "M204,42 L232,42",
+        "MAIL",
+        (218, 38, Anchor::Middle),
+    ),
+    edge(
+        (Phase::Mail, Phase::Rcpt),
+        "M280,42 L308,42",
+        "RCPT",
+        (294, 38, Anchor::Middle),
+    ),
+    edge(
+        (Phase::Rcpt, Phase::Data),
+        "M356,42 L384,42",
+        "354",
+        (370, 38, Anchor::Middle),
+    ),
+    // Back over the top: the message is done, the next one starts at MAIL.
+    edge(
+        (Phase::Data, Phase::Ready),
+        "M408,30 C408,6 186,6 186,30",
+        ".",
+        (297, 10, Anchor::Middle),
+    ),
+    edge(
+        (Phase::Ready, Phase::TlsHandshake),
+        "M164,54 L120,96",
+        "STARTTLS",
+        (138, 72, Anchor::End),
+    ),
+    edge(
+        (Phase::TlsHandshake, Phase::Hello),
+        "M92,96 L92,54",
+        "",
+        (0, 0, Anchor::Start),
+    ),
+    edge(
+        (Phase::Ready, Phase::AuthChallenge),
+        "M176,54 L206,96",
+        "334",
+        (188, 82, Anchor::End),
+    ),
+    edge(
+        (Phase::AuthChallenge, Phase::Ready),
+        "M226,96 L196,54",
+        "235",
+        (214, 72, Anchor::Start),
+    ),
+    edge(
+        (Phase::Rcpt, Phase::Closed),
+        "M344,54 L396,96",
+        "QUIT",
+        (360, 84, Anchor::End),
+    ),
 ];
 
-const W: i32 = 56;
-const H: i32 = 26;
+const W: i32 = 48;
+const H: i32 = 24;
 
-fn node(phase: Phase) -> Option<(i32, i32)> {
-    NODES
-        .iter()
-        .find(|(p, ..)| *p == phase)
-        .map(|(_, _, x, y)| (*x, *y))
-}
-
-/// The SVG path of the arrow between two boxes and where its label goes: straight from
-/// side to side on a row, over the top when going back on a row (DATA → SMTP), straight
-/// from bottom to top between rows.
-fn edge(from: Phase, to: Phase) -> Option<(String, i32, i32)> {
-    let (fx, fy) = node(from)?;
-    let (tx, ty) = node(to)?;
-    Some(if fy == ty && tx > fx {
-        let y = fy + H / 2;
-        (
-            format!("M{},{y} L{tx},{y}", fx + W),
-            (fx + W + tx) / 2 - 8,
-            y - 4,
-        )
-    } else if fy == ty {
-        let (x1, x2) = (fx + W / 2, tx + W / 2 + 8);
-        (
-            format!("M{x1},{fy} C{x1},{} {x2},{} {x2},{ty}", fy - 22, ty - 22),
-            (x1 + x2) / 2,
-            fy - 14,
-        )
-    } else {
-        // Down on the left of the box's middle, back up on the right.
-        let shift = if fy < ty { -8 } else { 8 };
-        let (x1, x2) = (fx + W / 2 + shift, tx + W / 2 + shift);
-        let (y1, y2) = if fy < ty { (fy + H, ty) } else { (fy, ty + H) };
-        (
-            format!("M{x1},{y1} L{x2},{y2}"),
-            x1.max(x2) + 3,
-            (y1 + y2) / 2 + 3,
-        )
-    })
-}
+/// The drawing's size (the SVG `viewBox`).
+const VIEW_W: i32 = 436;
+const VIEW_H: i32 = 124;
 
 /// Props of [`StateDiagram`].
 #[derive(Debug, Properties, PartialEq)]
@@ -96,20 +160,24 @@ pub fn StateDiagram(props: &StateDiagramProps) -> Html {
     html! {
         <details id="state-diagram" class="panel diagram" open=true>
             <summary><h2>{ title }</h2></summary>
-            <svg viewBox="0 0 420 118" role="img" aria-label={title}>
+            <svg viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img" aria-label={title}>
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M0,0 L8,4 L0,8 z" class="arrowhead" />
                     </marker>
                 </defs>
-                { for EDGES.iter().filter_map(|(from, to, label)| {
-                    let (path, x, y) = edge(*from, *to)?;
-                    Some(html! {
+                { for EDGES.iter().map(|e| {
+                    let anchor = match e.anchor {
+                        Anchor::Start => "start",
+                        Anchor::Middle => "middle",
+                        Anchor::End => "end",
+                    };
+                    html! {
                         <g class="edge">
-                            <path d={path} marker-end="url(#arrowhead)" />
-                            <text x={x.to_string()} y={y.to_string()}>{ *label }</text>
+                            <path d={e.path} marker-end="url(#arrowhead)" />
+                            <text x={e.x.to_string()} y={e.y.to_string()} text-anchor={anchor}>{ e.label }</text>
                         </g>
-                    })
+                    }
                 }) }
                 { for NODES.iter().map(|(phase, label, x, y)| {
                     let current = props.phase == Some(*phase);
@@ -129,8 +197,53 @@ pub fn StateDiagram(props: &StateDiagramProps) -> Html {
 mod tests {
     use super::*;
 
+    /// A rectangle: left, top, right, bottom.
+    type Rect = (f32, f32, f32, f32);
+
+    fn overlap(a: Rect, b: Rect) -> bool {
+        a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+    }
+
+    fn node_rect(phase: Phase) -> Rect {
+        let (_, _, x, y) = NODES
+            .iter()
+            .find(|(p, ..)| *p == phase)
+            .unwrap_or_else(|| panic!("{phase:?} has a box"));
+        (*x as f32, *y as f32, (x + W) as f32, (y + H) as f32)
+    }
+
+    /// Where a label's glyphs go: 9 px monospace (style.css) is about 5.4 px a character
+    /// and 7 px above the baseline.
+    fn label_rect(e: &Edge) -> Rect {
+        let width = 5.4 * e.label.chars().count() as f32;
+        let left = match e.anchor {
+            Anchor::Start => e.x as f32,
+            Anchor::Middle => e.x as f32 - width / 2.0,
+            Anchor::End => e.x as f32 - width,
+        };
+        (left, e.y as f32 - 7.0, left + width, e.y as f32 + 2.0)
+    }
+
+    /// The end points of a path: its first `M` and its last pair of numbers.
+    fn ends(path: &str) -> ((f32, f32), (f32, f32)) {
+        let numbers: Vec<f32> = path
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().expect("a number"))
+            .collect();
+        let n = numbers.len();
+        ((numbers[0], numbers[1]), (numbers[n - 2], numbers[n - 1]))
+    }
+
+    fn on_edge_of(point: (f32, f32), rect: Rect) -> bool {
+        let within = |v: f32, lo: f32, hi: f32| (lo..=hi).contains(&v);
+        let (x, y) = point;
+        ((x == rect.0 || x == rect.2) && within(y, rect.1, rect.3))
+            || ((y == rect.1 || y == rect.3) && within(x, rect.0, rect.2))
+    }
+
     #[test]
-    fn every_phase_has_a_box_and_every_arrow_two_ends() {
+    fn every_phase_has_a_box_and_every_arrow_joins_its_two_boxes() {
         for phase in [
             Phase::Greeting,
             Phase::Hello,
@@ -142,21 +255,51 @@ mod tests {
             Phase::TlsHandshake,
             Phase::Closed,
         ] {
-            assert!(node(phase).is_some(), "{phase:?}");
+            let _ = node_rect(phase);
         }
-        for (from, to, _) in EDGES {
-            let (path, x, y) = edge(from, to).expect("both ends exist");
-            assert!(path.starts_with('M'), "{path}");
+        for e in &EDGES {
+            let (start, end) = ends(e.path);
             assert!(
-                (0..420).contains(&x) && (0..118).contains(&y),
-                "{from:?} → {to:?}"
+                on_edge_of(start, node_rect(e.from)),
+                "{} starts on {:?}",
+                e.path,
+                e.from
+            );
+            assert!(
+                on_edge_of(end, node_rect(e.to)),
+                "{} ends on {:?}",
+                e.path,
+                e.to
             );
         }
-        // Boxes do not overlap.
-        for (i, a) in NODES.iter().enumerate() {
-            for b in &NODES[i + 1..] {
-                let apart = (a.2 - b.2).abs() >= W || (a.3 - b.3).abs() >= H;
-                assert!(apart, "{:?} and {:?} overlap", a.0, b.0);
+    }
+
+    #[test]
+    fn nothing_overlaps_and_everything_is_inside_the_drawing() {
+        let view = (0.0, 0.0, VIEW_W as f32, VIEW_H as f32);
+        let inside = |r: Rect| r.0 >= view.0 && r.1 >= view.1 && r.2 <= view.2 && r.3 <= view.3;
+        let boxes: Vec<(Phase, Rect)> = NODES.iter().map(|n| (n.0, node_rect(n.0))).collect();
+        for (i, (a, ra)) in boxes.iter().enumerate() {
+            assert!(inside(*ra), "{a:?} is inside");
+            for (b, rb) in &boxes[i + 1..] {
+                assert!(!overlap(*ra, *rb), "{a:?} and {b:?} overlap");
+            }
+        }
+        let labels: Vec<(&str, Rect)> = EDGES
+            .iter()
+            .filter(|e| !e.label.is_empty())
+            .map(|e| (e.label, label_rect(e)))
+            .collect();
+        for (i, (a, ra)) in labels.iter().enumerate() {
+            assert!(inside(*ra), "label {a:?} is inside");
+            for (phase, rb) in &boxes {
+                assert!(
+                    !overlap(*ra, *rb),
+                    "label {a:?} covers the box of {phase:?}"
+                );
+            }
+            for (b, rb) in &labels[i + 1..] {
+                assert!(!overlap(*ra, *rb), "labels {a:?} and {b:?} overlap");
             }
         }
     }
