@@ -8,7 +8,7 @@
 //!    handshake (`tls.rs`); a failure is reported as an `error`, then `closed`.
 //! 2. **Relay.** One loop in the session's task waits on whichever comes first: server
 //!    bytes, a browser message, the reply deadline, or shutdown.
-//!    - server to browser: bytes are framed into lines by [`LineFramer`]; each line becomes
+//!    - server to browser: bytes are framed into lines by [`TextFramer`]; each line becomes
 //!      one `line` message stamped with the milliseconds since the connection opened and,
 //!      for reply lines, since the command they answer was written (`latency_ms`). Replies
 //!      are assembled with [`ReplyAssembler`] and fed to a [`ClientSession`], which knows
@@ -54,7 +54,7 @@ use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use protocol::command::{CommandLine, Verb};
 use protocol::dot::{DataLine, unstuff_line};
 use protocol::limits::{SERVER_LINE_MAX, TEXT_LINE};
-use protocol::line::{LineFramer, check_outgoing_line};
+use protocol::line::{TextFramer, check_outgoing_line};
 use protocol::reply::{ReplyAssembler, ReplyError};
 use protocol::session::{ClientSession, Expect, Phase};
 use protocol::wire::{
@@ -596,7 +596,7 @@ struct Conversation {
     started: Instant,
     /// What the server owes, and whether it advertised PIPELINING (from `protocol`).
     session: ClientSession,
-    framer: LineFramer,
+    framer: TextFramer,
     replies: ReplyAssembler,
     /// When each reply the server owes was asked for, oldest first; in step with
     /// `session.pending()`.
@@ -666,7 +666,7 @@ impl Conversation {
         Self {
             started: opened.started,
             session,
-            framer: LineFramer::new(SERVER_LINE_MAX),
+            framer: TextFramer::new(SERVER_LINE_MAX),
             replies: ReplyAssembler::with_max_lines(policy.max_reply_lines),
             // The greeting is owed since the connection was made.
             asked_at: VecDeque::from([opened.started]),
@@ -925,7 +925,7 @@ enum Event<E> {
 /// only while the read runs: an idle session holds no read buffer.
 fn read_into<'a>(
     server: &'a mut BoxIo,
-    framer: &'a mut LineFramer,
+    framer: &'a mut TextFramer,
 ) -> impl Future<Output = std::io::Result<usize>> + 'a {
     std::future::poll_fn(move |cx| {
         let mut chunk = [std::mem::MaybeUninit::<u8>::uninit(); READ_CHUNK];
@@ -1061,8 +1061,7 @@ where
         match event {
             Event::Tick => {}
             Event::Server(Ok(0)) => {
-                if let Some(tail) = conv.framer.finish() {
-                    let text = String::from_utf8_lossy(&tail).into_owned();
+                if let Some(text) = conv.framer.finish() {
                     let (line, _, _) = conv.server_line(text);
                     if outbox.send(line).await.is_err() {
                         return End::BrowserGone;
@@ -1278,7 +1277,10 @@ enum Lines {
 async fn server_lines(conv: &mut Conversation, outbox: &Outbox<'_>) -> Lines {
     while let Some(framed) = conv.framer.next_line() {
         let (message, starttls, too_large) = match framed {
-            Ok(line) => conv.server_line(line.to_text()),
+            Ok(line) => {
+                let text = line.text.to_owned();
+                conv.server_line(text)
+            }
             Err(err) => (
                 error(
                     ErrorCode::ServerLineTooLong,
@@ -1308,13 +1310,12 @@ async fn upgrade(
     outbox: &Outbox<'_>,
     tls_timeout: Duration,
 ) -> Result<BoxIo, End> {
-    let ahead = conv.framer.take_buffered();
-    if !ahead.is_empty() {
+    let ahead = conv.framer.discard_buffered();
+    if ahead > 0 {
         let message = format!(
-            "the server sent {} bytes after its 220 to STARTTLS, before TLS began; the bridge \
-             discarded them unread, as RFC 3207 section 4.2 requires (plaintext there may be \
-             an injection by a man in the middle)",
-            ahead.len()
+            "the server sent {ahead} bytes after its 220 to STARTTLS, before TLS began; the \
+             bridge discarded them unread, as RFC 3207 section 4.2 requires (plaintext there \
+             may be an injection by a man in the middle)"
         );
         if outbox
             .send(error(ErrorCode::PlaintextDiscarded, message))

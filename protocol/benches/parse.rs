@@ -19,7 +19,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use protocol::annotate::Direction;
 use protocol::command::Command;
 use protocol::limits;
-use protocol::line::LineFramer;
+use protocol::line::{LineFramer, TextFramer};
 use protocol::reply::ReplyAssembler;
 use protocol::transcript;
 use smtp_proto::Request;
@@ -111,18 +111,18 @@ fn ehlo_stream() -> Vec<u8> {
     stream(&[reply.trim_end().to_owned()])
 }
 
-/// Our reading of a server byte stream: framing with borrowed lines
-/// ([`LineFramer::next_line_ref`]), then reply assembly. Returns the number of replies so
-/// the work cannot be optimised away.
+/// Our reading of a server byte stream, the bridge's: [`TextFramer`] frames the text of each
+/// line, [`ReplyAssembler`] joins lines into replies. Returns the number of replies so the
+/// work cannot be optimised away.
 fn replies_ours(stream: &[u8]) -> usize {
-    let mut framer = LineFramer::new(limits::SERVER_LINE_MAX);
+    let mut framer = TextFramer::new(limits::SERVER_LINE_MAX);
     let mut assembler = ReplyAssembler::default();
     let mut count = 0;
     for chunk in stream.chunks(READ_SIZE) {
         framer.push(chunk);
-        while let Some(line) = framer.next_line_ref() {
+        while let Some(line) = framer.next_line() {
             let Ok(line) = line else { continue };
-            if let Ok(Some(reply)) = assembler.push(&line.text()) {
+            if let Ok(Some(reply)) = assembler.push(line.text) {
                 black_box(&reply);
                 count += 1;
             }
@@ -131,19 +131,41 @@ fn replies_ours(stream: &[u8]) -> usize {
     count
 }
 
-/// The same with owned lines ([`LineFramer::next_line`] and [`Line::to_text`]), the way the
-/// bridge forwards each server line: one more allocation and copy per line.
-///
-/// [`Line::to_text`]: protocol::line::Line::to_text
+/// The same plus the copy the bridge makes of every line for the browser's `line` message
+/// (`ServerMsg::Line` owns its text): one allocation per line that smtp-proto, which only
+/// returns whole replies, does not make.
 fn replies_ours_owned(stream: &[u8]) -> usize {
-    let mut framer = LineFramer::new(limits::SERVER_LINE_MAX);
+    let mut framer = TextFramer::new(limits::SERVER_LINE_MAX);
     let mut assembler = ReplyAssembler::default();
     let mut count = 0;
     for chunk in stream.chunks(READ_SIZE) {
         framer.push(chunk);
         while let Some(line) = framer.next_line() {
             let Ok(line) = line else { continue };
-            if let Ok(Some(reply)) = assembler.push(&line.to_text()) {
+            let text = line.text.to_owned();
+            if let Ok(Some(reply)) = assembler.push(&text) {
+                black_box(&reply);
+                count += 1;
+            }
+            black_box(text);
+        }
+    }
+    count
+}
+
+/// The byte framer instead: [`LineFramer::next_line_ref`] and [`LineRef::text`], which
+/// checks the UTF-8 of each line on its own: `ours` before `TextFramer` existed.
+///
+/// [`LineRef::text`]: protocol::line::LineRef::text
+fn replies_ours_bytes(stream: &[u8]) -> usize {
+    let mut framer = LineFramer::new(limits::SERVER_LINE_MAX);
+    let mut assembler = ReplyAssembler::default();
+    let mut count = 0;
+    for chunk in stream.chunks(READ_SIZE) {
+        framer.push(chunk);
+        while let Some(line) = framer.next_line_ref() {
+            let Ok(line) = line else { continue };
+            if let Ok(Some(reply)) = assembler.push(&line.text()) {
                 black_box(&reply);
                 count += 1;
             }
@@ -210,6 +232,7 @@ fn replies(c: &mut Criterion) {
     let mut group = c.benchmark_group("replies");
     for (name, input) in &inputs {
         assert_eq!(replies_ours(input), replies_ours_owned(input));
+        assert_eq!(replies_ours(input), replies_ours_bytes(input));
         assert_eq!(
             replies_ours(input),
             replies_smtp_proto(input),
@@ -221,6 +244,9 @@ fn replies(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("ours-owned", name), input, |b, input| {
             b.iter(|| replies_ours_owned(input));
+        });
+        group.bench_with_input(BenchmarkId::new("ours-bytes", name), input, |b, input| {
+            b.iter(|| replies_ours_bytes(input));
         });
         group.bench_with_input(BenchmarkId::new("smtp-proto", name), input, |b, input| {
             b.iter(|| replies_smtp_proto(input));

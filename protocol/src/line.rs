@@ -7,6 +7,7 @@
 //! end, so one bad line never wedges the stream or grows the buffer without bound.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use thiserror::Error;
 
 /// How a framed line was terminated.
@@ -219,6 +220,231 @@ impl LineFramer {
             self.buf.drain(..consumed);
             self.start = 0;
             self.scanned -= consumed;
+        }
+    }
+}
+
+/// One complete line of text from [`TextFramer::next_line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLine<'a> {
+    /// The line, terminator removed. Invalid UTF-8 is replaced as [`Line::to_text`] does.
+    pub text: &'a str,
+    /// What terminated it.
+    pub ending: LineEnding,
+}
+
+/// A [`LineFramer`] that returns text: the same lines, the same [`LineError`]s at the same
+/// places, and `TextLine::text` equal to [`Line::to_text`], for readers that want every line
+/// as `&str` (a server's replies, which the bridge forwards line by line and assembles).
+///
+/// The difference is where UTF-8 is checked. `Line::to_text` validates each line on its own,
+/// and `str::from_utf8` checks a word at a time only in aligned runs of two words or more,
+/// so short reply lines are checked mostly byte by byte. `TextFramer` validates all the
+/// complete lines of a [`push`](Self::push) with one call and keeps them as a `String`; a
+/// line is then a slice of it, and the reply assembler copies from it without another
+/// check. Where the text differs from the bytes (invalid UTF-8 replaced, an over-long
+/// unfinished line dropped), a mark beside the text keeps the byte counts that limits and
+/// [`discard_buffered`](Self::discard_buffered) need.
+#[derive(Debug, Clone)]
+pub struct TextFramer {
+    /// Complete lines not yet returned, each with its terminator.
+    text: String,
+    /// Index in `text` where the next line starts.
+    pos: usize,
+    /// The bytes of the last line, whose LF has not arrived yet.
+    partial: Vec<u8>,
+    /// Where `text` does not tell the whole story, by index in `text`, in order.
+    marks: VecDeque<(usize, Mark)>,
+    /// The longest accepted line, terminator included.
+    limit: usize,
+    /// Set after an overflow: skip bytes up to and including the next LF.
+    discarding: bool,
+}
+
+/// What happened at an index of [`TextFramer`]'s text that the text cannot show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// An unfinished line reached the limit here: [`LineFramer`]'s overflow. `dropped`
+    /// counts its bytes, thrown away.
+    Overflow { dropped: usize },
+    /// The line starting here had invalid UTF-8, so its text is `grown_by` bytes longer than
+    /// what the peer sent; limits and counts use the bytes sent.
+    Replaced { grown_by: usize },
+}
+
+impl TextFramer {
+    /// A framer that accepts lines up to `limit` octets, CRLF included.
+    ///
+    /// # Panics
+    ///
+    /// If `limit` is smaller than 2, which could not hold even an empty line.
+    pub fn new(limit: usize) -> Self {
+        assert!(limit >= 2, "a line limit must leave room for CRLF");
+        Self {
+            text: String::new(),
+            pos: 0,
+            partial: Vec::new(),
+            marks: VecDeque::new(),
+            limit,
+            discarding: false,
+        }
+    }
+
+    /// Appends bytes read from the stream; call [`next_line`](Self::next_line) until it
+    /// returns `None` after every push.
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        self.compact();
+        if self.discarding {
+            let lf = find_lf(bytes);
+            let skipped = lf.map_or(bytes.len(), |lf| lf + 1);
+            // Until its error is returned, `LineFramer` still holds the over-long line, so
+            // `discard_buffered` counts these bytes.
+            if let Some((_, Mark::Overflow { dropped })) = self.marks.back_mut() {
+                *dropped += skipped;
+            }
+            if lf.is_none() {
+                return;
+            }
+            bytes = &bytes[skipped..];
+            self.discarding = false;
+        }
+        // Lines are short, so the last LF is near the end.
+        let Some(last_lf) = bytes.iter().rposition(|&b| b == b'\n') else {
+            self.partial.extend_from_slice(bytes);
+            self.check_overflow();
+            return;
+        };
+        let (mut complete, tail) = bytes.split_at(last_lf + 1);
+        if !self.partial.is_empty() {
+            let first_end = find_lf(complete).map_or(complete.len(), |lf| lf + 1);
+            let (head, rest) = complete.split_at(first_end);
+            let mut line = std::mem::take(&mut self.partial);
+            line.extend_from_slice(head);
+            self.append(&line);
+            line.clear();
+            self.partial = line;
+            complete = rest;
+        }
+        self.append(complete);
+        self.partial.extend_from_slice(tail);
+        self.check_overflow();
+    }
+
+    /// The next complete line, `None` when more bytes are needed.
+    #[inline]
+    pub fn next_line(&mut self) -> Option<Result<TextLine<'_>, LineError>> {
+        let start = self.pos;
+        let mut grown_by = 0;
+        if let Some(&(at, mark)) = self.marks.front()
+            && at == start
+        {
+            self.marks.pop_front();
+            match mark {
+                Mark::Overflow { .. } => {
+                    return Some(Err(LineError::TooLong { limit: self.limit }));
+                }
+                Mark::Replaced { grown_by: by } => grown_by = by,
+            }
+        }
+        let bytes = self.text.as_bytes();
+        // `text` holds complete lines only: no LF means no line.
+        let lf = start + find_lf(&bytes[start..])?;
+        self.pos = lf + 1;
+        let (end, ending) = if lf > start && bytes[lf - 1] == b'\r' {
+            (lf - 1, LineEnding::CrLf)
+        } else {
+            (lf, LineEnding::BareLf)
+        };
+        Some(if end - start - grown_by + 2 > self.limit {
+            Err(LineError::TooLong { limit: self.limit })
+        } else {
+            Ok(TextLine {
+                text: &self.text[start..end],
+                ending,
+            })
+        })
+    }
+
+    /// The text of what is left when the stream ends (normally an unterminated last line),
+    /// so that nothing the peer sent is silently lost; see [`LineFramer::finish`]. `None`
+    /// when the stream ended on a line boundary.
+    pub fn finish(&mut self) -> Option<String> {
+        let mut rest = self.text.split_off(self.pos);
+        rest.push_str(&lossy_text(&self.partial));
+        self.clear();
+        (!rest.is_empty()).then_some(rest)
+    }
+
+    /// Drops the lines not yet returned and the unfinished line, and says how many bytes
+    /// the peer sent in them: [`LineFramer::take_buffered`] for a stream that changes hands
+    /// and whose rest must not be read (plaintext after a 220 to STARTTLS, RFC 3207 4.2).
+    pub fn discard_buffered(&mut self) -> usize {
+        let (mut dropped, mut grown) = (0, 0);
+        for (_, mark) in &self.marks {
+            match *mark {
+                Mark::Overflow { dropped: bytes } => dropped += bytes,
+                Mark::Replaced { grown_by } => grown += grown_by,
+            }
+        }
+        let sent = self.text.len() - self.pos - grown + self.partial.len() + dropped;
+        self.clear();
+        sent
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.pos = 0;
+        self.partial.clear();
+        self.marks.clear();
+        self.discarding = false;
+    }
+
+    /// Adds complete lines (`lines` ends in LF) to the text: one UTF-8 check for all of
+    /// them, and a line-by-line lossy conversion only when that check fails.
+    fn append(&mut self, lines: &[u8]) {
+        match std::str::from_utf8(lines) {
+            Ok(text) => self.text.push_str(text),
+            Err(_) => {
+                for line in lines.split_inclusive(|&b| b == b'\n') {
+                    let text = lossy_text(line);
+                    if text.len() > line.len() {
+                        let grown_by = text.len() - line.len();
+                        self.marks
+                            .push_back((self.text.len(), Mark::Replaced { grown_by }));
+                    }
+                    self.text.push_str(&text);
+                }
+            }
+        }
+    }
+
+    /// [`LineFramer`]'s overflow rule: an unfinished line of `limit` bytes cannot become a
+    /// valid line, so it is dropped, reported after the lines before it, and skipped to its
+    /// end.
+    fn check_overflow(&mut self) {
+        if self.partial.len() >= self.limit {
+            let dropped = self.partial.len();
+            self.partial.clear();
+            self.discarding = true;
+            self.marks
+                .push_back((self.text.len(), Mark::Overflow { dropped }));
+        }
+    }
+
+    /// Forgets the returned lines: all of them when everything was read, the usual case
+    /// between two reads, or the prefix once it dominates, as [`LineFramer`] does.
+    fn compact(&mut self) {
+        let consumed = self.pos;
+        if consumed == self.text.len() {
+            self.text.clear();
+        } else if consumed > 4096 && consumed * 2 > self.text.len() {
+            self.text.drain(..consumed);
+        } else {
+            return;
+        }
+        self.pos = 0;
+        for (at, _) in &mut self.marks {
+            *at -= consumed;
         }
     }
 }
@@ -445,6 +671,173 @@ mod tests {
         }
         assert!(owned.next_line().is_none());
         assert_eq!(texts, ["220 a", "\u{fffd}\u{fffd}", "bare", "last"]);
+    }
+
+    type Framed = Vec<Result<(String, LineEnding), LineError>>;
+
+    /// What a [`LineFramer`] returns for `input` pushed in `chunk`-byte pieces, with the
+    /// text of `finish` at the end.
+    fn by_line_framer(input: &[u8], chunk: usize, limit: usize) -> (Framed, Option<String>) {
+        let mut framer = LineFramer::new(limit);
+        let mut out = Vec::new();
+        for piece in input.chunks(chunk) {
+            framer.push(piece);
+            out.extend(lines(&mut framer));
+        }
+        let tail = framer.finish().map(|tail| lossy_text(&tail).into_owned());
+        (out, tail)
+    }
+
+    /// The same from a [`TextFramer`].
+    fn by_text_framer(input: &[u8], chunk: usize, limit: usize) -> (Framed, Option<String>) {
+        let mut framer = TextFramer::new(limit);
+        let mut out = Vec::new();
+        for piece in input.chunks(chunk) {
+            framer.push(piece);
+            while let Some(line) = framer.next_line() {
+                out.push(line.map(|line| (line.text.to_owned(), line.ending)));
+            }
+        }
+        (out, framer.finish())
+    }
+
+    #[test]
+    fn text_framer_returns_what_line_framer_returns_whatever_the_chunks() {
+        let long = [b"x".repeat(25), b"tail\r\nnext\r\n".to_vec()].concat();
+        let inputs: [&[u8]; 7] = [
+            b"220 mx ESMTP\r\n250-mx\r\n250 OK\r\n",
+            b"a\nb\r\n\n\r\n\r\r\n",
+            b"12345678\r\n123456789\r\nok\r\n1234567",
+            &long,
+            b"220 \xff\xfe\r\n250 \xe2\x82\r\n250 ok\r\n\xf0\x9f\x98",
+            b"\xff\xff\xff\xff\xff\xff\xff\xff\r\n\xff\xff\xff\xff\xff\xff\xff\xff\xff\r\nok\n",
+            "250 caf\u{e9} \u{1f600}\r\n".as_bytes(),
+        ];
+        for input in inputs {
+            for limit in [10, 512] {
+                for chunk in 1..=input.len() {
+                    assert_eq!(
+                        by_text_framer(input, chunk, limit),
+                        by_line_framer(input, chunk, limit),
+                        "{:?} in {chunk}-byte pieces, limit {limit}",
+                        String::from_utf8_lossy(input)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_framer_measures_invalid_utf8_by_the_bytes_sent() {
+        // Eight bytes and CRLF fit a limit of 10; their text is 24 bytes long.
+        let input =
+            b"\xff\xff\xff\xff\xff\xff\xff\xff\r\n\xff\xff\xff\xff\xff\xff\xff\xff\xff\r\nok\r\n";
+        let (lines, tail) = by_text_framer(input, input.len(), 10);
+        assert_eq!(
+            lines,
+            vec![
+                Ok(("\u{fffd}".repeat(8), LineEnding::CrLf)),
+                Err(LineError::TooLong { limit: 10 }),
+                Ok(("ok".into(), LineEnding::CrLf)),
+            ]
+        );
+        assert_eq!(tail, None);
+    }
+
+    #[test]
+    fn text_framer_reports_an_overflow_after_the_lines_before_it() {
+        let (lines, tail) = by_text_framer(b"ok\r\nxxxxxxxxxxxxxxxxxxxxxxxx\r\nnext\r\nend", 4, 10);
+        assert_eq!(
+            lines,
+            vec![
+                Ok(("ok".into(), LineEnding::CrLf)),
+                Err(LineError::TooLong { limit: 10 }),
+                Ok(("next".into(), LineEnding::CrLf)),
+            ]
+        );
+        assert_eq!(tail.as_deref(), Some("end"));
+    }
+
+    #[test]
+    fn discarded_bytes_are_counted_as_the_peer_sent_them() {
+        let cases: [(&[u8], usize); 3] = [
+            (b"220 go\r\n250 \xff\xff\r\nxyz", 11),
+            (b"220 go\r\nyyyyyyyyyyyy", 12),
+            (b"220 go\r\n", 0),
+        ];
+        for (input, sent) in cases {
+            let mut text = TextFramer::new(10);
+            let mut bytes = LineFramer::new(10);
+            text.push(input);
+            bytes.push(input);
+            assert_eq!(
+                text.next_line(),
+                Some(Ok(TextLine {
+                    text: "220 go",
+                    ending: LineEnding::CrLf
+                }))
+            );
+            assert!(bytes.next_line().is_some());
+            assert_eq!(text.discard_buffered(), sent, "{input:?}");
+            assert_eq!(bytes.take_buffered().len(), sent, "{input:?}");
+            // Nothing is left, not even the skipping of an over-long line.
+            text.push(b"250 ok\r\n");
+            assert_eq!(
+                text.next_line(),
+                Some(Ok(TextLine {
+                    text: "250 ok",
+                    ending: LineEnding::CrLf
+                }))
+            );
+            assert_eq!(text.next_line(), None);
+        }
+    }
+
+    #[test]
+    fn unread_lines_survive_compaction_with_their_marks() {
+        // Lines with invalid UTF-8 that fit the limit only as bytes, runs of `z` that end
+        // as fitting lines, over-long lines or overflows; one line in ten is left unread
+        // for a while, so the returned prefix is compacted away under the waiting marks.
+        let mut text = TextFramer::new(8);
+        let mut bytes = LineFramer::new(8);
+        let (mut from_text, mut from_bytes) = (Vec::new(), Vec::new());
+        for i in 0..2000 {
+            let mut input = format!("\r\n{i}").into_bytes();
+            input.extend_from_slice(b"\xff\r\n");
+            input.extend_from_slice(&b"z".repeat(i % 20));
+            text.push(&input);
+            bytes.push(&input);
+            for _ in 0..if i % 10 == 0 { 1 } else { 2 } {
+                from_text.push(text.next_line().map(|l| l.map(|l| l.text.to_owned())));
+                from_bytes.push(bytes.next_line().map(|l| l.map(|l| l.to_text())));
+            }
+            assert!(text.text.len() < 8192, "compacted");
+        }
+        while let Some(line) = text.next_line() {
+            from_text.push(Some(line.map(|l| l.text.to_owned())));
+        }
+        while let Some(line) = bytes.next_line() {
+            from_bytes.push(Some(line.map(|l| l.to_text())));
+        }
+        assert_eq!(from_text, from_bytes);
+        assert!(from_text.contains(&Some(Ok("1999\u{fffd}".to_owned()))));
+        assert!(from_text.contains(&Some(Err(LineError::TooLong { limit: 8 }))));
+    }
+
+    #[test]
+    fn text_framer_keeps_its_buffers_small_on_long_streams() {
+        let mut framer = TextFramer::new(1000);
+        let mut count = 0;
+        for _ in 0..10_000 {
+            framer.push(b"250-a reply line\r\n250-and half of ");
+            framer.push(b"another\r\n");
+            while let Some(line) = framer.next_line() {
+                assert!(line.expect("short lines").text.starts_with("250-"));
+                count += 1;
+            }
+        }
+        assert_eq!(count, 20_000);
+        assert!(framer.text.capacity() < 1024 && framer.partial.capacity() < 1024);
     }
 
     #[test]

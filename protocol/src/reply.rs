@@ -94,36 +94,42 @@ impl<'a> ReplyLine<'a> {
     /// # Errors
     ///
     /// [`ReplyLineError`] when the line does not have the `NNN[ -]text` shape.
+    #[inline]
     pub fn parse(line: &'a str) -> Result<Self, ReplyLineError> {
         let bytes = line.as_bytes();
-        if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
-            return Err(ReplyLineError::MissingCode);
-        }
-        let code = bytes[..3]
-            .iter()
-            .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
-        let code = ReplyCode(code);
-        // The first three bytes are ASCII digits, so index 3 is a char boundary.
-        let rest = &line[3..];
-        let mut chars = rest.chars();
-        match chars.next() {
-            None => Ok(Self {
-                code,
-                is_last: true,
-                text: "",
-            }),
-            Some(' ') => Ok(Self {
-                code,
-                is_last: true,
-                text: chars.as_str(),
-            }),
-            Some('-') => Ok(Self {
-                code,
-                is_last: false,
-                text: chars.as_str(),
-            }),
-            Some(found) => Err(ReplyLineError::BadSeparator { found }),
-        }
+        let code = match bytes {
+            [a, b, c, ..] if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() => {
+                ReplyCode(
+                    u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'),
+                )
+            }
+            _ => return Err(ReplyLineError::MissingCode),
+        };
+        // The separator is read as a byte: the code is three ASCII bytes, so when the fourth
+        // is ASCII too the text starts at a char boundary right after it.
+        let is_last = match bytes.get(3) {
+            None => {
+                return Ok(Self {
+                    code,
+                    is_last: true,
+                    text: "",
+                });
+            }
+            Some(b' ') => true,
+            Some(b'-') => false,
+            Some(_) => {
+                let found = line[3..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                return Err(ReplyLineError::BadSeparator { found });
+            }
+        };
+        Ok(Self {
+            code,
+            is_last,
+            text: &line[4..],
+        })
     }
 }
 

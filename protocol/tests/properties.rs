@@ -3,8 +3,9 @@
 use proptest::prelude::*;
 use protocol::command::Command;
 use protocol::dot::{DataReceiver, DataStatus, stuff_message};
-use protocol::line::LineFramer;
-use protocol::reply::{Reply, ReplyAssembler, ReplyCode};
+use protocol::limits;
+use protocol::line::{LineEnding, LineError, LineFramer, TextFramer};
+use protocol::reply::{Reply, ReplyAssembler, ReplyCode, ReplyError, ReplyLine, ReplyLineError};
 use protocol::transcript;
 use protocol::wire::{ClientMsg, ConnectRequest, ServerMsg, TlsMode};
 
@@ -18,6 +19,157 @@ fn message() -> impl Strategy<Value = Vec<u8>> {
         }
         out
     })
+}
+
+/// Server bytes that stress framing and reply assembly: codes and separators, CR and LF
+/// alone and together, invalid UTF-8, multi-byte characters and runs longer than a limit.
+fn server_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let token = prop_oneof![
+        Just(b"250-".to_vec()),
+        Just(b"250 ".to_vec()),
+        Just(b"550 ".to_vec()),
+        Just(b"25".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just("é".as_bytes().to_vec()),
+        Just(b"\xff".to_vec()),
+        Just(b"\xe2\x82".to_vec()),
+        "[ -~]{0,12}".prop_map(String::into_bytes),
+        (1usize..60).prop_map(|n| vec![b'x'; n]),
+        prop::collection::vec(any::<u8>(), 0..6),
+    ];
+    prop::collection::vec(token, 0..60).prop_map(|tokens| tokens.concat())
+}
+
+/// One thing a framer returned, and what the reply assembler made of the line.
+type Read = (
+    Result<(String, LineEnding), LineError>,
+    Option<Result<Option<Reply>, ReplyError>>,
+);
+
+/// How a test reads a stream: piece sizes, how many lines to read after each piece (`None`:
+/// all of them), and after which returned line to drop what is buffered, as the bridge does
+/// after a 220 to STARTTLS.
+#[derive(Debug, Clone)]
+struct Schedule {
+    pieces: Vec<usize>,
+    reads: Vec<Option<usize>>,
+    discard_after: Option<usize>,
+}
+
+fn schedule() -> impl Strategy<Value = Schedule> {
+    (
+        prop::collection::vec(1usize..50, 1..8),
+        prop::collection::vec(prop::option::of(1usize..4), 1..8),
+        prop::option::of(1usize..40),
+    )
+        .prop_map(|(pieces, reads, discard_after)| Schedule {
+            pieces,
+            reads,
+            discard_after,
+        })
+}
+
+/// The two ways of reading server lines, behind one interface for [`read_stream`].
+trait Framing {
+    fn push(&mut self, bytes: &[u8]);
+    fn next(&mut self) -> Option<Result<(String, LineEnding), LineError>>;
+    fn discard(&mut self) -> usize;
+    fn finish(&mut self) -> Option<String>;
+}
+
+impl Framing for LineFramer {
+    fn push(&mut self, bytes: &[u8]) {
+        LineFramer::push(self, bytes);
+    }
+    fn next(&mut self) -> Option<Result<(String, LineEnding), LineError>> {
+        self.next_line()
+            .map(|line| line.map(|line| (line.to_text(), line.ending)))
+    }
+    fn discard(&mut self) -> usize {
+        self.take_buffered().len()
+    }
+    fn finish(&mut self) -> Option<String> {
+        LineFramer::finish(self).map(|tail| String::from_utf8_lossy(&tail).into_owned())
+    }
+}
+
+impl Framing for TextFramer {
+    fn push(&mut self, bytes: &[u8]) {
+        TextFramer::push(self, bytes);
+    }
+    fn next(&mut self) -> Option<Result<(String, LineEnding), LineError>> {
+        self.next_line()
+            .map(|line| line.map(|line| (line.text.to_owned(), line.ending)))
+    }
+    fn discard(&mut self) -> usize {
+        self.discard_buffered()
+    }
+    fn finish(&mut self) -> Option<String> {
+        TextFramer::finish(self)
+    }
+}
+
+/// Everything `framing` returns for `input` read by `schedule`, each line also pushed into
+/// a reply assembler; the counts of discarded bytes; and what `finish` leaves after the last
+/// line.
+fn read_stream(
+    framing: &mut dyn Framing,
+    input: &[u8],
+    schedule: &Schedule,
+) -> (Vec<Read>, Vec<usize>, Option<String>) {
+    let mut assembler = ReplyAssembler::default();
+    let (mut reads, mut discarded) = (Vec::new(), Vec::new());
+    let mut read_one = |framing: &mut dyn Framing, reads: &mut Vec<Read>| {
+        let item = framing.next()?;
+        let reply = item.as_ref().ok().map(|(text, _)| assembler.push(text));
+        reads.push((item, reply));
+        Some(())
+    };
+    let mut rest = input;
+    for (piece, reads_now) in schedule
+        .pieces
+        .iter()
+        .cycle()
+        .zip(schedule.reads.iter().cycle())
+    {
+        if rest.is_empty() {
+            break;
+        }
+        let (piece, tail) = rest.split_at((*piece).min(rest.len()));
+        rest = tail;
+        framing.push(piece);
+        for _ in 0..reads_now.unwrap_or(usize::MAX) {
+            if read_one(framing, &mut reads).is_none() {
+                break;
+            }
+            if schedule.discard_after == Some(reads.len()) {
+                discarded.push(framing.discard());
+                break;
+            }
+        }
+    }
+    while read_one(framing, &mut reads).is_some() {}
+    (reads, discarded, framing.finish())
+}
+
+/// `ReplyLine::parse` as it was written first, on chars: the reference for the byte version.
+fn reference_parse(line: &str) -> Result<(u16, bool, &str), ReplyLineError> {
+    let bytes = line.as_bytes();
+    if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
+        return Err(ReplyLineError::MissingCode);
+    }
+    let code = bytes[..3]
+        .iter()
+        .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
+    let mut chars = line[3..].chars();
+    match chars.next() {
+        None => Ok((code, true, "")),
+        Some(' ') => Ok((code, true, chars.as_str())),
+        Some('-') => Ok((code, false, chars.as_str())),
+        Some(found) => Err(ReplyLineError::BadSeparator { found }),
+    }
 }
 
 proptest! {
@@ -105,5 +257,19 @@ proptest! {
         }
         let msg = ServerMsg::Line { text, at_ms, latency_ms: Some(at_ms / 2), encrypted: at_ms % 2 == 0 };
         prop_assert_eq!(ServerMsg::from_json(&msg.to_json()).expect("round trip"), msg);
+    }
+    #[test]
+    fn text_framer_reads_what_line_framer_reads(input in server_bytes(), schedule in schedule(), small in 4usize..40, use_small in any::<bool>()) {
+        let limit = if use_small { small } else { limits::SERVER_LINE_MAX };
+        let bytes = read_stream(&mut LineFramer::new(limit), &input, &schedule);
+        let text = read_stream(&mut TextFramer::new(limit), &input, &schedule);
+        prop_assert_eq!(text, bytes);
+    }
+
+    #[test]
+    fn reply_line_parse_matches_the_reference(code in "[0-9]{0,3}|[0-9]{2}[a-z]", rest in "[ a0é\r-]{0,6}") {
+        let line = format!("{code}{rest}");
+        let parsed = ReplyLine::parse(&line).map(|l| (l.code.get(), l.is_last, l.text));
+        prop_assert_eq!(parsed, reference_parse(&line));
     }
 }
