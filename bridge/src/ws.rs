@@ -27,9 +27,10 @@ use crate::{AppState, http, origin, relay};
 /// Read buffer per connection, allocated for each session, and also the most tungstenite
 /// reads in one system call. Larger messages, up to the message limit, still fit (the
 /// buffer grows while one is read), but a 64 KiB batch of DATA lines then takes one read
-/// per 4 KiB. Measured (bench/README.md, "relay"): 2 KiB saves 2 KiB per idle session
-/// but costs a fifth of the DATA throughput; 8 KiB gives a fifth more for 4 KiB more.
-const READ_BUFFER: usize = 4 * 1024;
+/// per 2 KiB. Measured (bench/README.md, "relay"): 2 KiB instead of 4 saves 2 KiB per idle
+/// session, which the 8 KiB target needs; the extra reads cost less than decoding `lines`
+/// without serde's intermediate copy saved (`protocol::wire_client`).
+const READ_BUFFER: usize = 2 * 1024;
 
 /// Write buffer per connection: replies are small; the messages waiting for the browser
 /// are written into it, then flushed once (`relay::write_batch`).

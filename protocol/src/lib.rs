@@ -50,4 +50,5 @@ pub mod server;
 pub mod session;
 pub mod transcript;
 pub mod wire;
+mod wire_client;
 mod wire_decode;

@@ -346,13 +346,14 @@ pub enum WireError {
 }
 
 impl ClientMsg {
-    /// Decodes one JSON text frame.
+    /// Decodes one JSON text frame (without serde's intermediate copy; see
+    /// `wire_client.rs`).
     ///
     /// # Errors
     ///
     /// [`WireError`] when the text is not JSON or not a known message.
     pub fn from_json(text: &str) -> Result<Self, WireError> {
-        Ok(serde_json::from_str(text)?)
+        crate::wire_client::client_msg(text)
     }
 
     /// Encodes the message as one JSON text frame.
