@@ -67,10 +67,20 @@ async fn main() -> anyhow::Result<()> {
     if let Command::Annotate(args) = cli.command {
         return annotate(&args);
     }
+    // Lines go to a writer thread through a queue (blocking when it is full, so no line is
+    // lost), into a buffer flushed whenever the queue runs empty. The guard flushes the rest
+    // when `main` returns.
+    let (log_writer, _log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("log-writer")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| {
             EnvFilter::new(format!("{}=info,bridge=info", env!("CARGO_CRATE_NAME")))
         }))
+        // Colour codes only for a person at a terminal, not in log files.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(log_writer)
         .init();
     match cli.command {
         Command::Serve(args) => serve(*args).await,
