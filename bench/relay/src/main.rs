@@ -183,12 +183,13 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("round {}, {}", round + 1, path.name()))?;
             eprintln!(
-                "round {} {:>10}: rtt p50 {:.1} µs p99 {:.1} µs (cpu {:.1} µs), DATA {:.0} MB/s (cpu {:.2} ms/MB), idle {:?} KiB, {:.0} sessions/s (cpu {:.0} µs)",
+                "round {} {:>10}: rtt p50 {:.1} µs p99 {:.1} µs (cpu {:.1} µs, {:.0} % kernel), DATA {:.0} MB/s (cpu {:.2} ms/MB), idle {:?} KiB, {:.0} sessions/s (cpu {:.0} µs, {:.0} % kernel)",
                 round + 1,
                 path.name(),
                 sample.rt_p50_us,
                 sample.rt_p99_us,
                 sample.rt_cpu_us,
+                sample.rt_kernel_percent,
                 sample.data_mb_s,
                 sample.data_cpu_ms_per_mb,
                 sample
@@ -197,7 +198,8 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
                     .map(|kib| (kib * 10.0).round() / 10.0)
                     .collect::<Vec<_>>(),
                 sample.sessions_per_s,
-                sample.session_cpu_us
+                sample.session_cpu_us,
+                sample.session_kernel_percent
             );
             results.samples[report::index(path)].push(sample);
         }
@@ -251,6 +253,8 @@ async fn measure_path(
         idle_kib,
         sessions_per_s: rate.per_s,
         session_cpu_us: rate.cpu_us,
+        rt_kernel_percent: rt.kernel_percent,
+        session_kernel_percent: rate.kernel_percent,
     })
 }
 

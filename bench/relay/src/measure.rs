@@ -11,7 +11,7 @@ use tokio::time::{Instant, sleep, timeout};
 
 use crate::body::Body;
 use crate::client::{Buffers, Path, Session, Target};
-use crate::procs::{Proc, free_port};
+use crate::procs::{Proc, Ticks, free_port};
 
 /// How long opening all the idle sessions, or all the sessions of the rate test, may take.
 const PHASE_WAIT: Duration = Duration::from_secs(180);
@@ -110,6 +110,11 @@ impl Setup {
         self.relay.as_ref().unwrap_or(&self.echo).cpu_ns()
     }
 
+    /// The same process's CPU time split into user and kernel ticks.
+    fn cpu_ticks(&self) -> io::Result<Ticks> {
+        self.relay.as_ref().unwrap_or(&self.echo).cpu_ticks()
+    }
+
     /// Resident memory of the process that holds the sessions: the relay, or the echo
     /// server for direct TCP.
     fn rss_kib(&self) -> io::Result<u64> {
@@ -141,6 +146,8 @@ pub(crate) struct RoundTrip {
     pub(crate) p50_us: f64,
     pub(crate) p99_us: f64,
     pub(crate) cpu_us: f64,
+    /// Percent of that CPU time spent in the kernel.
+    pub(crate) kernel_percent: f64,
 }
 
 /// `count` serial NOOP -> 250 round trips on one session.
@@ -150,6 +157,7 @@ pub(crate) async fn round_trip(setup: &Setup, count: usize) -> io::Result<RoundT
         expect_ok(&session.command("NOOP").await?)?;
     }
     let mut nanos = Vec::with_capacity(count);
+    let ticks_before = setup.cpu_ticks()?;
     let cpu_before = setup.cpu_ns()?;
     for _ in 0..count {
         let start = Instant::now();
@@ -158,6 +166,7 @@ pub(crate) async fn round_trip(setup: &Setup, count: usize) -> io::Result<RoundT
         expect_ok(&reply)?;
     }
     let cpu = setup.cpu_ns()?.saturating_sub(cpu_before);
+    let kernel_percent = ticks_before.kernel_percent_until(setup.cpu_ticks()?);
     session.quit().await?;
     nanos.sort_unstable();
     if nanos.is_empty() {
@@ -177,6 +186,7 @@ pub(crate) async fn round_trip(setup: &Setup, count: usize) -> io::Result<RoundT
         p50_us: at(0.50),
         p99_us: at(0.99),
         cpu_us: per(cpu, count) / 1000.0,
+        kernel_percent,
     })
 }
 
@@ -245,6 +255,8 @@ pub(crate) async fn idle_memory(setup: &Setup, count: usize) -> io::Result<f64> 
 pub(crate) struct Rate {
     pub(crate) per_s: f64,
     pub(crate) cpu_us: f64,
+    /// Percent of that CPU time spent in the kernel.
+    pub(crate) kernel_percent: f64,
 }
 
 /// Opens `count` sessions that each got their greeting, a few at a time.
@@ -265,6 +277,7 @@ pub(crate) async fn session_rate(
     concurrency: usize,
 ) -> io::Result<Rate> {
     let target = setup.target;
+    let ticks_before = setup.cpu_ticks()?;
     let cpu_before = setup.cpu_ns()?;
     let start = Instant::now();
     let all = futures_util::stream::iter(0..count)
@@ -277,8 +290,10 @@ pub(crate) async fn session_rate(
     #[allow(clippy::cast_precision_loss)]
     let per_s = count as f64 / start.elapsed().as_secs_f64();
     let cpu = setup.cpu_ns()?.saturating_sub(cpu_before);
+    let kernel_percent = ticks_before.kernel_percent_until(setup.cpu_ticks()?);
     Ok(Rate {
         per_s,
         cpu_us: per(cpu, count) / 1000.0,
+        kernel_percent,
     })
 }

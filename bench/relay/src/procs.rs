@@ -106,6 +106,11 @@ impl Proc {
         cpu_ns(self.pid)
     }
 
+    /// User and kernel CPU time so far, in clock ticks.
+    pub(crate) fn cpu_ticks(&self) -> io::Result<Ticks> {
+        cpu_ticks(self.pid)
+    }
+
     /// Kills the process and waits for it to go.
     pub(crate) async fn stop(mut self) -> io::Result<()> {
         self.child.start_kill()?;
@@ -145,6 +150,54 @@ pub(crate) fn cpu_ns(pid: u32) -> io::Result<u64> {
     Ok(total)
 }
 
+/// CPU time in clock ticks (`USER_HZ`, 10 ms here): coarse, but the only per-process
+/// split between user space and the kernel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Ticks {
+    pub(crate) user: u64,
+    pub(crate) kernel: u64,
+}
+
+impl Ticks {
+    /// The share of the CPU time between `self` (earlier) and `later` spent in the kernel,
+    /// in percent; NaN when no tick passed.
+    pub(crate) fn kernel_percent_until(self, later: Self) -> f64 {
+        let user = later.user.saturating_sub(self.user);
+        let kernel = later.kernel.saturating_sub(self.kernel);
+        // Tick counts of one benchmark phase are far below f64's exact range.
+        #[allow(clippy::cast_precision_loss)]
+        let percent = 100.0 * kernel as f64 / (user + kernel) as f64;
+        percent
+    }
+}
+
+/// User and kernel CPU time of process `pid`, all threads: fields 14 and 15 (`utime`,
+/// `stime`) of `/proc/PID/task/*/stat`, counted after the `)` that ends the thread name.
+pub(crate) fn cpu_ticks(pid: u32) -> io::Result<Ticks> {
+    let mut total = Ticks::default();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let path = task?.path().join("stat");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let fields: Vec<u64> = text
+            .rsplit_once(')')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let [user, kernel] = fields[..] else {
+            return Err(io::Error::other(format!("unexpected {}", path.display())));
+        };
+        total.user += user;
+        total.kernel += kernel;
+    }
+    Ok(total)
+}
+
 /// A loopback port nobody listens on right now (the process started next takes it).
 pub(crate) fn free_port() -> io::Result<SocketAddr> {
     StdListener::bind("127.0.0.1:0")?.local_addr()
@@ -153,6 +206,31 @@ pub(crate) fn free_port() -> io::Result<SocketAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kernel_share_follows_the_ticks() {
+        let before = Ticks {
+            user: 10,
+            kernel: 5,
+        };
+        let later = Ticks {
+            user: 40,
+            kernel: 95,
+        };
+        assert!((before.kernel_percent_until(later) - 75.0).abs() < 1e-9);
+        assert!(before.kernel_percent_until(before).is_nan());
+        let ours = cpu_ticks(std::process::id()).expect("stat");
+        let mut x = 0u64;
+        for i in 0..50_000_000u64 {
+            x = x.wrapping_mul(31).wrapping_add(i);
+        }
+        std::hint::black_box(x);
+        let after = cpu_ticks(std::process::id()).expect("stat");
+        assert!(
+            after.user > ours.user,
+            "a busy loop counts as user time: {ours:?} {after:?}"
+        );
+    }
 
     #[test]
     fn reads_our_own_rss() {

@@ -18,6 +18,10 @@ pub(crate) struct Sample {
     pub(crate) idle_kib: Vec<f64>,
     pub(crate) sessions_per_s: f64,
     pub(crate) session_cpu_us: f64,
+    /// Percent of the round trips' CPU time spent in the kernel.
+    pub(crate) rt_kernel_percent: f64,
+    /// Percent of the sessions' CPU time spent in the kernel.
+    pub(crate) session_kernel_percent: f64,
 }
 
 /// What a row is compared with.
@@ -121,6 +125,18 @@ impl Results {
             Row {
                 label: "relay CPU per session (µs)".into(),
                 medians: self.medians(|s| s.session_cpu_us),
+                goal: Goal::None,
+                unit_decimals: 0,
+            },
+            Row {
+                label: "relay CPU in the kernel, round trips (%)".into(),
+                medians: self.medians(|s| s.rt_kernel_percent),
+                goal: Goal::None,
+                unit_decimals: 0,
+            },
+            Row {
+                label: "relay CPU in the kernel, sessions (%)".into(),
+                medians: self.medians(|s| s.session_kernel_percent),
                 goal: Goal::None,
                 unit_decimals: 0,
             },
