@@ -235,6 +235,57 @@ async fn dns_rebinding_and_mixed_answers() {
     handle.stop().await;
 }
 
+/// A name with an A and an AAAA answer, served only over IPv6: the bridge tries the A
+/// address, is refused, and relays over IPv6 to the second answer (the sandbox on `::1`).
+#[tokio::test]
+async fn a_dual_stack_name_falls_through_to_its_ipv6_address() {
+    let resolver = ScriptedResolver::new(vec![vec![ip("127.0.0.1"), ip("::1")]]);
+    let connector = RecordingConnector::new(None);
+    let (bridge, handle) = start_bridge_at(
+        |_| {
+            let mut config = local(|_| {});
+            config.sandbox = Box::new(SandboxConfig {
+                listen: "[::1]:0".parse().expect("addr"),
+                ..SandboxConfig::default()
+            });
+            config
+        },
+        hooks(resolver.clone(), connector.clone()),
+    )
+    .await;
+    let about = e2e::sandbox::get_json(bridge, "/api/sandbox").await;
+    let v6: SocketAddr = about["listen"]
+        .as_str()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("the sandbox listens on ::1: {about}"));
+    assert!(v6.is_ipv6(), "{v6}");
+    let mut s = session(bridge).await;
+    s.send(&connect("dual.test", v6.port())).await;
+    match s.recv().await {
+        ServerMsg::Connected { peer, host, .. } => {
+            assert_eq!(peer, v6.to_string(), "the IPv6 answer was used");
+            assert_eq!(host, "dual.test");
+        }
+        other => panic!("expected connected, got {other:?}"),
+    }
+    assert!(
+        s.recv_line().await.starts_with("220 "),
+        "greeting over IPv6"
+    );
+    assert_eq!(
+        s.command("EHLO me").await.last().map(|l| &l[..4]),
+        Some("250 ")
+    );
+    assert_eq!(resolver.calls(), 1);
+    assert_eq!(
+        connector.attempts(),
+        vec![SocketAddr::from(([127, 0, 0, 1], v6.port())), v6],
+        "A first, then AAAA"
+    );
+    drop(s);
+    handle.stop().await;
+}
+
 #[tokio::test]
 async fn local_profile_reaches_loopback_but_never_the_bridge_itself() {
     let fake = FakeSmtp::start(Ehlo::Normal).await;
