@@ -1,5 +1,6 @@
-//! Server bytes: `LineFramer` (owned and borrowed lines), `ReplyLine`, `ReplyAssembler`,
-//! `Reply::to_wire` and the EHLO capability readers on arbitrary bytes in arbitrary chunks.
+//! Server bytes: `LineFramer` (owned and borrowed lines), `TextFramer` (the bridge's, held
+//! to `LineFramer` line for line), `ReplyLine`, `ReplyAssembler`, `Reply::to_wire` and the
+//! EHLO capability readers on arbitrary bytes in arbitrary chunks.
 //!
 //! Input: control bytes (chunk sizes), then the byte stream a server might send.
 #![no_main]
@@ -7,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use protocol::extension::{Capabilities, Extension};
 use protocol::limits;
-use protocol::line::LineFramer;
+use protocol::line::{LineFramer, TextFramer};
 use protocol::reply::{Reply, ReplyAssembler, ReplyLine};
 use protocol_fuzz::{chunks, split_control};
 
@@ -15,15 +16,24 @@ use protocol_fuzz::{chunks, split_control};
 fn read(stream: &[u8], sizes: &[u8]) -> Vec<Reply> {
     let mut owned = LineFramer::new(limits::SERVER_LINE_MAX);
     let mut borrowed = LineFramer::new(limits::SERVER_LINE_MAX);
+    let mut text_framer = TextFramer::new(limits::SERVER_LINE_MAX);
     let mut assembler = ReplyAssembler::default();
     let mut replies = Vec::new();
     for chunk in chunks(stream, sizes) {
         owned.push(chunk);
         borrowed.push(chunk);
+        text_framer.push(chunk);
         loop {
             let a = owned.next_line();
             let b = borrowed.next_line_ref().map(|r| r.map(|l| l.to_line()));
             assert_eq!(a, b, "owned and borrowed framing differ");
+            let c = text_framer
+                .next_line()
+                .map(|r| r.map(|l| (l.text.to_owned(), l.ending)));
+            let expected = a
+                .clone()
+                .map(|r| r.map(|l| (l.to_text(), l.ending)));
+            assert_eq!(c, expected, "TextFramer differs from LineFramer");
             let Some(Ok(line)) = a else {
                 if a.is_none() {
                     break;
@@ -43,7 +53,12 @@ fn read(stream: &[u8], sizes: &[u8]) -> Vec<Reply> {
         }
         assert!(owned.buffered() < limits::SERVER_LINE_MAX);
     }
-    assert_eq!(owned.finish(), borrowed.finish());
+    let rest = owned.finish();
+    assert_eq!(
+        text_framer.finish(),
+        rest.as_deref().map(|b| String::from_utf8_lossy(b).into_owned())
+    );
+    assert_eq!(rest, borrowed.finish());
     replies
 }
 

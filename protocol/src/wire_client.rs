@@ -5,8 +5,15 @@
 //! `lines` batch is allocated twice and freed once, which was the largest user-space cost
 //! of relaying a pasted message. Here the message is read into one flat struct of every
 //! field (serde reads a plain struct without the copy), and the variant is picked from
-//! `type` afterwards. Unknown fields are ignored, as everywhere in the wire format; the
-//! round-trip tests in `wire.rs` and the property tests keep this in step with the derive.
+//! `type` afterwards.
+//!
+//! The flat reading is stricter than the derive in two ways: a key may not repeat, and a
+//! field must have its type even where the message's `type` does not use it (the derive
+//! ignores such fields). A message it cannot read therefore goes to the derive, which
+//! decides; valid messages from the page never take that path. So the result is always
+//! the derive's, with one intended difference: the derive also reads a message written as
+//! a JSON array, and the wire format is JSON objects only. A test and the `wire` fuzz
+//! target hold the two together.
 
 use std::fmt;
 
@@ -26,9 +33,19 @@ struct Flat {
     text: Option<Text>,
     host: Option<String>,
     port: Option<u16>,
+    // `null` is not "absent" for these two: the derive refuses it, so this reading does.
+    #[serde(default, deserialize_with = "present")]
     tls: Option<TlsMode>,
+    #[serde(default, deserialize_with = "present")]
     insecure: Option<bool>,
     token: Option<String>,
+}
+
+/// A field that, when present, holds a `T` (not `null`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 /// `text`: one string (`line`) or a list of them (`lines`).
@@ -71,7 +88,24 @@ fn missing(field: &str) -> WireError {
 
 /// Decodes one `ClientMsg` JSON text frame.
 pub(crate) fn client_msg(text: &str) -> Result<ClientMsg, WireError> {
-    let flat: Flat = serde_json::from_str(text)?;
+    // serde reads a struct from an array too (fields in order); messages are objects.
+    if !text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
+        return Err(WireError::Shape("a message is a JSON object".into()));
+    }
+    match serde_json::from_str::<Flat>(text) {
+        Ok(flat) => from_flat(flat),
+        // Not JSON, a repeated key, or a field of the wrong type that this message's `type`
+        // may not even use: the derive decides (see the module documentation).
+        Err(_) => Ok(serde_json::from_str::<ClientMsg>(text)?),
+    }
+}
+
+/// The message of a well-formed flat reading. Every error here is one the derive makes
+/// too: a missing or unknown `type`, a missing field, `text` of the wrong shape.
+fn from_flat(flat: Flat) -> Result<ClientMsg, WireError> {
     let kind = flat.kind.ok_or_else(|| missing("type"))?;
     Ok(match kind.as_str() {
         "connect" => ClientMsg::Connect(ConnectRequest {
@@ -143,12 +177,30 @@ mod tests {
             r#"{"type":7}"#,
             r#"{"text":"no type"}"#,
             r#"["type","line"]"#,
+            r#"{"type":"line","text":"a","text":"b"}"#,
+            r#"{"type":"line","text":"a","host":"x","host":"y"}"#,
+            r#"{"type":"line","text":"a","port":"not a port"}"#,
+            r#"{"type":"close","text":5}"#,
+            r#"{"type":"connect","host":"mx","port":25,"tls":null}"#,
+            r#"{"type":"connect","host":"mx","port":25,"insecure":null}"#,
+            r#"{"type":"line","text":"a","tls":null}"#,
+            r#"{"type":"close","type":"line","text":"a"}"#,
+            r#" {"type":"close"}"#,
             r#"{"type":"line","text":"x""#,
             "",
         ] {
             let ours = client_msg(text).ok();
             assert_eq!(ours, derived(text), "{text}");
         }
+    }
+
+    #[test]
+    fn arrays_are_not_messages() {
+        // serde's derive reads `["close"]` as `close` (a tagged enum in sequence form); the
+        // wire format is JSON objects, and this decoder keeps to it.
+        assert_eq!(derived(r#"["close"]"#), Some(ClientMsg::Close));
+        assert!(client_msg(r#"["close"]"#).is_err());
+        assert!(client_msg(r#"["line","EHLO me"]"#).is_err());
     }
 
     #[test]
