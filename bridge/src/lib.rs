@@ -13,7 +13,7 @@
 //! - `assets.rs`: the browser app, embedded in the binary or read from a folder.
 //! - `ws.rs`: the `/ws` endpoint: origin check, then WebSocket upgrade.
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
-//! - `relay.rs`: one session, WebSocket messages to and from one SMTP connection.
+//! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
 //! - `outbox.rs`: a session's queue of messages for the browser.
 //! - `upstream.rs`: resolving and connecting to the SMTP server, with deadlines.
 //! - `tls.rs`: implicit TLS and STARTTLS upgrades (rustls), certificate facts.

@@ -1,8 +1,8 @@
 //! The queue of encoded messages from a session's server side to its browser writer.
 //!
-//! Both ends run in the session's one task (joined, see `relay.rs`), so a tokio channel,
-//! built for tasks on different threads, costs more than it gives: about 1.3 KiB per
-//! session, allocated up front. This queue is a `VecDeque` behind a mutex that nobody
+//! Both ends run in the session's one task (joined, see `relay/converse.rs`), so a tokio
+//! channel, built for tasks on different threads, costs more than it gives: about 1.3 KiB
+//! per session, allocated up front. This queue is a `VecDeque` behind a mutex that nobody
 //! contends, with one waker for each end; it allocates only when messages are queued.
 //! Like a bounded channel, it makes the server side wait when [`CAPACITY`] messages are
 //! waiting (backpressure), and fails once the writer has given up.

@@ -33,7 +33,7 @@ use crate::{AppState, http, origin, relay};
 const READ_BUFFER: usize = 2 * 1024;
 
 /// Write buffer per connection: replies are small; the messages waiting for the browser
-/// are written into it, then flushed once (`relay::write_batch`).
+/// are written into it, then flushed once (`write_batch` in `relay/to_browser.rs`).
 const WRITE_BUFFER: usize = 4 * 1024;
 
 /// Upper bound of queued outgoing bytes before writes push back (256 KiB, SECURITY.md).

@@ -1,0 +1,118 @@
+//! One session: a WebSocket from the browser on one side, one SMTP connection on the other.
+//!
+//! A session has two phases: the **handshake**, in which the first useful message must be
+//! `connect`, and the **relay**, one loop in the session's task that moves lines both ways
+//! until either side ends. Nothing here logs a line's text: AUTH answers and message
+//! bodies never reach a log.
+//!
+//! # Layout
+//!
+//! - `session.rs`: [`run`], one session from its admission to the WebSocket close.
+//! - `handshake.rs`: waiting for `connect`, and tokens.
+//! - `open.rs`: connecting to the server, with TLS from the first byte for implicit TLS.
+//! - `conversation.rs`: what the server owes, which queued lines may go, the caps of
+//!   `SECURITY.md`, byte counters and deadlines.
+//! - `converse.rs`: the relay loop: server bytes, browser messages, deadlines, pings.
+//! - `server.rs`: server bytes into lines for the browser, and the goodbye `QUIT`.
+//! - `starttls.rs`: the upgrade after the server's 220 to STARTTLS.
+//! - `from_browser.rs`: what a WebSocket message from the browser means.
+//! - `to_browser.rs`: messages for the browser, queued and written in batches.
+//!
+//! The functions are generic over the WebSocket's `Sink`/`Stream` halves and over the
+//! server stream, so the tests (`tests/`) drive them with channels and in-memory pipes.
+
+mod conversation;
+mod converse;
+mod from_browser;
+mod handshake;
+mod open;
+mod server;
+mod session;
+mod starttls;
+#[cfg(test)]
+mod tests;
+mod to_browser;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::metrics::Metrics;
+use crate::policy::Policy;
+use crate::policy::limits::{Gate, Permit, Refusal};
+use crate::sandbox::Owners;
+use crate::shutdown::Shutdown;
+use crate::visitor::VisitorId;
+use crate::{AppState, Hooks};
+
+pub(crate) use session::run;
+
+/// Close codes (RFC 6455 7.4.1).
+const CLOSE_NORMAL: u16 = 1000;
+const CLOSE_GOING_AWAY: u16 = 1001;
+const CLOSE_POLICY: u16 = 1008;
+const CLOSE_TOO_BIG: u16 = 1009;
+
+/// `closed` reasons given in more than one file.
+const SHUTTING_DOWN: &str = "the bridge is shutting down";
+const CLOSED_BY_YOU: &str = "closed by you";
+
+/// A trait object for the server stream: plain TCP, TLS over TCP, or a test pipe. STARTTLS
+/// replaces one with another in the middle of a session.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+type BoxIo = Box<dyn Io>;
+
+/// What a session needs from the app.
+#[derive(Debug, Clone)]
+pub(crate) struct Context {
+    /// Fires when the bridge shuts down.
+    pub(crate) shutdown: Shutdown,
+    /// Where sessions, bytes, TLS sessions and errors are counted.
+    pub(crate) metrics: Arc<Metrics>,
+    /// Whether `insecure` in `connect` is honoured (`--unsafe-allow-insecure-tls`).
+    pub(crate) allow_insecure: bool,
+    /// How long the server may take to answer.
+    pub(crate) reply_timeout: Duration,
+    /// Target rules, limits, token, probe mode.
+    pub(crate) policy: Arc<Policy>,
+    /// Admission state (destinations, bad tokens).
+    pub(crate) gate: Arc<Gate>,
+    /// Resolver and connector.
+    pub(crate) hooks: Hooks,
+    /// Where a session to the sandbox files its connection under its visitor.
+    pub(crate) owners: Arc<Owners>,
+}
+
+/// Who opened a session, as decided before the upgrade.
+#[derive(Debug)]
+pub(crate) struct Visitor {
+    /// The client's address (behind a trusted proxy, from `X-Forwarded-For`).
+    pub(crate) client: std::net::IpAddr,
+    /// The page's origin, for the logs.
+    pub(crate) origin: String,
+    /// A valid bearer token came with the upgrade request.
+    pub(crate) token_ok: bool,
+    /// The session's place, or why there is none.
+    pub(crate) admission: Result<Permit, Refusal>,
+    /// The visitor whose sandbox mailbox gets the mail this session sends (`public`
+    /// profile; `None` in `local`, where there is one mailbox for all).
+    pub(crate) mailbox: Option<VisitorId>,
+}
+
+impl Context {
+    /// The context for a session of this app.
+    pub(crate) fn new(state: &AppState) -> Self {
+        Self {
+            shutdown: state.shutdown.clone(),
+            metrics: Arc::clone(&state.metrics),
+            allow_insecure: state.config.unsafe_allow_insecure_tls,
+            reply_timeout: state.config.reply_timeout(),
+            policy: Arc::clone(&state.policy),
+            gate: Arc::clone(&state.gate),
+            hooks: state.hooks.clone(),
+            owners: Arc::clone(&state.owners),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Opening the connection once `connect` has arrived: the bridge resolves and connects
+//! (`upstream.rs`) and, for implicit TLS, runs the TLS handshake (`tls.rs`); a failure is
+//! reported as an `error`, then `closed`.
+
+use std::time::Duration;
+
+use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode};
+use tokio::time::{Instant, timeout};
+use tracing::warn;
+
+use super::to_browser::error;
+use super::{BoxIo, Context};
+use crate::policy::target::Exception;
+use crate::sandbox::Registration;
+use crate::visitor::VisitorId;
+use crate::{tls, upstream};
+
+/// A connection ready for the relay.
+pub(super) struct Opened {
+    pub(super) io: BoxIo,
+    pub(super) peer: std::net::SocketAddr,
+    /// For implicit TLS: what was agreed.
+    pub(super) tls: Option<TlsInfo>,
+    /// When the TCP connection was made.
+    pub(super) started: Instant,
+    /// The target-rule exception that let it through (sandbox, allowed target).
+    pub(super) exception: Option<Exception>,
+    /// For a session to the sandbox with a visitor: files its connection under it.
+    pub(super) registration: Option<Registration>,
+}
+
+impl Opened {
+    /// The stream and the registration alone: the rest is dropped now rather than kept in
+    /// the session's future for as long as the relay runs.
+    pub(super) fn into_parts(self) -> (BoxIo, Option<Registration>) {
+        (self.io, self.registration)
+    }
+}
+
+/// Connects as requested, with TLS from the first byte for implicit TLS. A connection to
+/// the sandbox is registered under `mailbox` before a byte is sent. The error is the
+/// message for the browser.
+pub(super) async fn open(
+    request: &ConnectRequest,
+    context: &Context,
+    mailbox: Option<VisitorId>,
+) -> Result<Opened, ServerMsg> {
+    if request.insecure && !context.allow_insecure {
+        return Err(error(
+            ErrorCode::InsecureNotAllowed,
+            "this bridge does not accept insecure TLS (certificates that fail verification); \
+             its operator can allow it with --unsafe-allow-insecure-tls, for test servers only",
+        ));
+    }
+    let policy = &context.policy;
+    let targets = upstream::Targets {
+        rules: &policy.targets,
+        hooks: &context.hooks,
+        gate: &context.gate,
+        metrics: &context.metrics,
+        connect_timeout: policy.connect_timeout,
+    };
+    let up = upstream::connect(request, targets)
+        .await
+        .map_err(|err| error(err.code(), err.to_string()))?;
+    let started = Instant::now();
+    let registration = match (up.exception, mailbox) {
+        (Some(Exception::Sandbox), Some(visitor)) => match up.stream.local_addr() {
+            Ok(local) => Some(context.owners.register(local, visitor)),
+            Err(cause) => {
+                // Then the sandbox files the mail under nobody: lost to the page, not
+                // shown to anyone else.
+                warn!(%cause, "no local address for the sandbox connection");
+                None
+            }
+        },
+        _ => None,
+    };
+    if request.tls != TlsMode::Implicit {
+        return Ok(Opened {
+            io: Box::new(up.stream),
+            peer: up.peer,
+            tls: None,
+            started,
+            exception: up.exception,
+            registration,
+        });
+    }
+    let handshake = tls::handshake(
+        up.stream,
+        &request.host,
+        request.insecure,
+        TlsMode::Implicit,
+        started,
+    );
+    let (stream, info) = timeout(policy.tls_timeout, handshake)
+        .await
+        .map_err(|_| tls_too_slow(policy.tls_timeout))?
+        .map_err(|err| error(err.code(), err.to_string()))?;
+    Ok(Opened {
+        io: Box::new(stream),
+        peer: up.peer,
+        tls: Some(info),
+        started,
+        exception: up.exception,
+        registration,
+    })
+}
+
+pub(super) fn tls_too_slow(limit: Duration) -> ServerMsg {
+    error(
+        ErrorCode::TlsHandshakeFailed,
+        format!(
+            "the TLS handshake took longer than {} ms, the most this bridge waits",
+            limit.as_millis()
+        ),
+    )
+}
