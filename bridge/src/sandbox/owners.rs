@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -66,8 +67,8 @@ impl Owners {
         local: SocketAddr,
         visitor: VisitorId,
     ) -> Registration {
-        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        static SERIAL: AtomicU64 = AtomicU64::new(1);
+        let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
         let local = canonical(local);
         let now = Instant::now();
         let mut entries = self.lock();

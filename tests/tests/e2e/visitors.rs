@@ -127,6 +127,20 @@ impl Visitor {
     }
 }
 
+/// Sends one message straight to the sandbox's SMTP port, not through the bridge.
+async fn send_straight(smtp: SocketAddr, subject: &str) {
+    let (mut direct, greeting) = RawSmtp::connect(smtp).await;
+    assert_eq!(greeting, 220);
+    assert_eq!(direct.command("EHLO direct").await.0, 250);
+    assert_eq!(direct.command("MAIL FROM:<x@example.org>").await.0, 250);
+    assert_eq!(direct.command("RCPT TO:<y@example.org>").await.0, 250);
+    assert_eq!(direct.command("DATA").await.0, 354);
+    direct
+        .send(format!("Subject: {subject}\r\n\r\nHi\r\n.\r\n").as_bytes())
+        .await;
+    assert_eq!(direct.reply().await.0, 250);
+}
+
 /// Reads Server-Sent Events from `/api/events` as `cookie`'s visitor.
 struct Events {
     reader: BufReader<TcpStream>,
@@ -189,14 +203,7 @@ async fn a_public_mailbox_shows_each_visitor_only_their_own_mail() {
     assert_ne!(a.cookie, b.cookie, "every browser gets its own id");
 
     // Mail straight to the sandbox port, not through a bridge session, is nobody's.
-    let (mut direct, greeting) = RawSmtp::connect(smtp).await;
-    assert_eq!(greeting, 220);
-    assert_eq!(direct.command("EHLO direct").await.0, 250);
-    assert_eq!(direct.command("MAIL FROM:<x@example.org>").await.0, 250);
-    assert_eq!(direct.command("RCPT TO:<y@example.org>").await.0, 250);
-    assert_eq!(direct.command("DATA").await.0, 354);
-    direct.send(b"Subject: Nobody's\r\n\r\nHi\r\n.\r\n").await;
-    assert_eq!(direct.reply().await.0, 250);
+    send_straight(smtp, "Nobody's").await;
 
     let a_queue = a.send_mail(bridge, smtp, "For A only").await;
     b.send_mail(bridge, smtp, "For B only").await;
@@ -293,13 +300,7 @@ async fn a_local_bridge_sets_no_cookie_and_shows_the_whole_mailbox() {
     local
         .send_mail(sandbox.http, sandbox.smtp, "Through the bridge")
         .await;
-    let (mut direct, _) = RawSmtp::connect(sandbox.smtp).await;
-    assert_eq!(direct.command("EHLO direct").await.0, 250);
-    assert_eq!(direct.command("MAIL FROM:<x@example.org>").await.0, 250);
-    assert_eq!(direct.command("RCPT TO:<y@example.org>").await.0, 250);
-    assert_eq!(direct.command("DATA").await.0, 354);
-    direct.send(b"Subject: Straight\r\n\r\nHi\r\n.\r\n").await;
-    assert_eq!(direct.reply().await.0, 250);
+    send_straight(sandbox.smtp, "Straight").await;
     assert_eq!(
         local.mailbox(sandbox.http).await.0,
         ["Straight", "Through the bridge"]
