@@ -30,7 +30,8 @@
 //!   simulator.
 //! - [`session`]: the client session state machine: phases, pending replies, and what a
 //!   line will most likely get before it is sent.
-//! - [`transcript`]: reads swaks, `C:`/`S:`, smtplib debug and raw telnet transcripts.
+//! - [`transcript`]: reads swaks, `C:`/`S:`, smtplib debug, openssl s_client, smtp-source,
+//!   server-only and raw telnet transcripts, classifying the notes around them.
 //! - [`wire`]: the JSON messages between the browser and the bridge; the only serde types.
 
 pub mod annotate;

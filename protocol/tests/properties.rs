@@ -172,6 +172,99 @@ fn reference_parse(line: &str) -> Result<(u16, bool, &str), ReplyLineError> {
     }
 }
 
+/// Text made of the pieces transcripts are made of: tool markers, reply codes, message
+/// ends, s_client blocks, Python literals, CR and LF in odd places.
+fn transcript_text() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        Just("\n"),
+        Just("\r\n"),
+        Just("\r"),
+        Just("250-"),
+        Just("250 "),
+        Just("334 "),
+        Just("354 "),
+        Just("221 "),
+        Just("."),
+        Just("BDAT 5"),
+        Just("BDAT 0 LAST"),
+        Just("STARTTLS"),
+        Just("send: b'"),
+        Just("reply: b'"),
+        Just("\\r\\n"),
+        Just("\\x"),
+        Just("'"),
+        Just("---"),
+        Just("CONNECTED(00000003)"),
+        Just("New, TLSv1.3, Cipher is X"),
+        Just("RENEGOTIATING"),
+        Just("=== "),
+        Just(" -> "),
+        Just("<-  "),
+        Just("<~* "),
+        Just("C: "),
+        Just("S:"),
+        Just("smtp-source: > "),
+        Just("smtp-source: < "),
+        Just("Traceback (most recent call last):"),
+        Just("  File"),
+        Just("$ "),
+        Just("⇒ "),
+        Just("é"),
+        Just("http://x"),
+        Just(" "),
+    ];
+    prop::collection::vec(token, 0..80).prop_map(|tokens| tokens.concat())
+}
+
+/// Every reader keeps every input line: the source lines run 1, 2, ... N in order (a line
+/// may yield several), notes and only notes carry a kind, and a line's text comes from its
+/// input line (smtplib decodes Python literals, so only its notes are checked).
+fn check_every_line_kept(text: &str) -> Result<(), TestCaseError> {
+    let inputs: Vec<&str> = if text.is_empty() {
+        Vec::new()
+    } else {
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        body.split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect()
+    };
+    let (detected, _) = transcript::read(text);
+    prop_assert!(transcript::Format::ALL.contains(&detected));
+    for format in transcript::Format::ALL {
+        let lines = format.read(text);
+        let mut numbers: Vec<usize> = lines.iter().map(|l| l.source_line).collect();
+        prop_assert!(
+            numbers.windows(2).all(|w| w[0] <= w[1]),
+            "{:?} out of order",
+            format
+        );
+        numbers.dedup();
+        prop_assert_eq!(
+            numbers,
+            (1..=inputs.len()).collect::<Vec<_>>(),
+            "{:?}",
+            format
+        );
+        for line in &lines {
+            prop_assert_eq!(
+                line.note.is_some(),
+                line.direction == protocol::annotate::Direction::Note
+            );
+            let input = inputs[line.source_line - 1];
+            if format != transcript::Format::Smtplib || line.note.is_some() {
+                prop_assert!(
+                    input.contains(line.text.as_str()),
+                    "{:?}: {:?} not in {:?}",
+                    format,
+                    line.text,
+                    input
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn base64_agrees_with_the_base64_crate(bytes in prop::collection::vec(any::<u8>(), 0..64), text in "[A-Za-z0-9+/=]{0,12}") {
@@ -242,6 +335,16 @@ proptest! {
     fn transcripts_never_panic(text in "(\\PC{0,80}\n){0,20}") {
         let (_, lines) = transcript::annotate(&text, protocol::lang::Lang::ZhCn);
         prop_assert!(lines.len() <= text.lines().count() * 2 + 1);
+    }
+
+    #[test]
+    fn any_text_reads_and_keeps_every_line(text in any::<String>()) {
+        check_every_line_kept(&text)?;
+    }
+
+    #[test]
+    fn tool_like_text_reads_and_keeps_every_line(text in transcript_text()) {
+        check_every_line_kept(&text)?;
     }
 
     #[test]

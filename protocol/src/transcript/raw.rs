@@ -1,0 +1,267 @@
+//! Raw telnet and nc logs, like the tutorial's: nothing marks who sent a line, so the reader
+//! follows the conversation the way the server did.
+//!
+//! A line shaped like a reply (`250 ok`, `250-x`) is the server's, except inside message
+//! text: after a final `354` every line up to the lone `.` is the client's, and after a typed
+//! `BDAT n` so are the lines that make up its n octets (CRLF counted). After a `334` the
+//! next line is the client's answer whatever it looks like (base64, `*`, or a placeholder such
+//! as `【这里输入你的163邮箱账户的BASE64编码】`). A line that is not a command, comes right after
+//! a reply's final line and before the user typed anything, and plainly continues the
+//! server's text (a URL, an indented line) is the server's wrapped text: 163.com's
+//! `554 DT:SPM ...` is followed by `please see http://mail.163.com/help/help_spam_16.htm`.
+//! Tool chatter (telnet's `Trying`, `Escape character is '^]'.`), shell prompts, and
+//! anything before the server's first line or after the connection closed are notes.
+//!
+//! [`Conversation`] holds that state so the openssl s_client reader can use it for the SMTP
+//! lines between its certificate blocks.
+
+use super::notes::{NoteKind, NoteReader, classify, is_shell_prompt};
+use super::smtp_line::{bdat_size, final_code, is_reply_line, starts_with_command};
+use super::{TranscriptLine, input_lines};
+
+/// Reads a raw telnet or nc log.
+pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
+    let lines = input_lines(text);
+    let mut conversation = Conversation::new(false);
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, &(n, line)) in lines.iter().enumerate() {
+        let next = next_non_blank(&lines[i + 1..]);
+        out.push(conversation.line(n, line, next));
+    }
+    out
+}
+
+/// The text of the first non-blank line of `lines`.
+pub(super) fn next_non_blank<'a>(lines: &[(usize, &'a str)]) -> Option<&'a str> {
+    lines
+        .iter()
+        .map(|&(_, text)| text)
+        .find(|text| !text.trim().is_empty())
+}
+
+/// Where the conversation is, as far as telling the sides apart needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Waiting for commands and replies.
+    Commands,
+    /// After a final 354: message text until the lone `.`.
+    Data,
+    /// After `BDAT n`: this many octets of chunk data still to come.
+    Bdat(u64),
+    /// After a final 334: the next line answers it.
+    AuthAnswer,
+}
+
+/// The state of an unmarked SMTP conversation, one line at a time.
+#[derive(Debug)]
+pub(super) struct Conversation {
+    notes: NoteReader,
+    tls: bool,
+    started: bool,
+    closed: bool,
+    mode: Mode,
+    /// The last line was a reply's final line (or its wrapped text), nothing typed since.
+    after_reply: bool,
+}
+
+impl Conversation {
+    /// A conversation whose SMTP lines are marked `tls` or not.
+    pub(super) fn new(tls: bool) -> Self {
+        Conversation {
+            notes: NoteReader::default(),
+            tls,
+            started: false,
+            closed: false,
+            mode: Mode::Commands,
+            after_reply: false,
+        }
+    }
+
+    /// Whether the server has spoken and the connection is still open.
+    pub(super) fn is_open(&self) -> bool {
+        self.started && !self.closed
+    }
+
+    /// A note line of the tool, classified in order with the others.
+    pub(super) fn note(&mut self, n: usize, text: &str) -> TranscriptLine {
+        let kind = self.notes.kind(text);
+        if kind == NoteKind::Closed {
+            self.closed = true;
+        }
+        TranscriptLine::note(text, kind, n)
+    }
+
+    /// Reads the next line; `next` is the next non-blank line, if any.
+    pub(super) fn line(&mut self, n: usize, text: &str, next: Option<&str>) -> TranscriptLine {
+        if self.is_open() {
+            match self.mode {
+                Mode::Data => {
+                    if text == "." {
+                        self.mode = Mode::Commands;
+                    }
+                    return self.client(n, text);
+                }
+                Mode::Bdat(left) => {
+                    let octets = u64::try_from(text.len()).unwrap_or(u64::MAX);
+                    let left = left.saturating_sub(octets.saturating_add(2));
+                    self.mode = if left == 0 {
+                        Mode::Commands
+                    } else {
+                        Mode::Bdat(left)
+                    };
+                    return self.client(n, text);
+                }
+                Mode::AuthAnswer | Mode::Commands => {}
+            }
+        }
+        if is_reply_line(text) {
+            return self.server_reply(n, text);
+        }
+        if text.trim().is_empty() && self.mode != Mode::AuthAnswer {
+            return self.note(n, text);
+        }
+        if !self.is_open() {
+            // Before the greeting only a command is the user's; after the close, nothing is.
+            if !self.closed && starts_with_command(text) {
+                return self.client(n, text);
+            }
+            return self.note(n, text);
+        }
+        if self.mode == Mode::AuthAnswer {
+            self.mode = Mode::Commands;
+            return self.client(n, text);
+        }
+        if is_tool_chatter(text) {
+            if is_shell_prompt(text) {
+                self.closed = true;
+            }
+            return self.note(n, text);
+        }
+        if self.after_reply && is_wrapped_reply_text(text, next) {
+            return TranscriptLine::server(text, self.tls, n);
+        }
+        if let Some(size) = bdat_size(text).filter(|&size| size > 0) {
+            self.mode = Mode::Bdat(size);
+        }
+        self.client(n, text)
+    }
+
+    fn client(&mut self, n: usize, text: &str) -> TranscriptLine {
+        self.after_reply = false;
+        TranscriptLine::client(text, self.tls, n)
+    }
+
+    fn server_reply(&mut self, n: usize, text: &str) -> TranscriptLine {
+        self.started = true;
+        self.closed = false;
+        self.mode = Mode::Commands;
+        self.after_reply = false;
+        if let Some(code) = final_code(text) {
+            self.after_reply = true;
+            match code {
+                354 => self.mode = Mode::Data,
+                334 => self.mode = Mode::AuthAnswer,
+                221 => self.closed = true,
+                _ => {}
+            }
+        }
+        TranscriptLine::server(text, self.tls, n)
+    }
+}
+
+/// Lines a terminal tool prints in the middle of a session: telnet's escape hints and
+/// prompt, connection remarks, errors, shell prompts after the tool exited.
+fn is_tool_chatter(text: &str) -> bool {
+    let trimmed = text.trim();
+    trimmed.starts_with("Escape character is")
+        || trimmed.starts_with("telnet>")
+        || trimmed == "^]"
+        || trimmed == "^C"
+        || is_shell_prompt(text)
+        || classify(text) != NoteKind::Other
+}
+
+/// Whether a line after a reply's final line is the server's text wrapped onto a new line:
+/// not a command, not answered by a reply (the user typed nothing that got one), and plainly
+/// prose: a URL or an indented continuation.
+fn is_wrapped_reply_text(text: &str, next: Option<&str>) -> bool {
+    if starts_with_command(text) || next.is_some_and(is_reply_line) {
+        return false;
+    }
+    text.contains("://") || text.contains("www.") || text.starts_with([' ', '\t'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::summary;
+    use super::*;
+
+    #[test]
+    fn the_tutorial_telnet_log() {
+        let text = "faner@MBP-FAN:~|⇒  telnet smtp.163.com 25\nTrying 220.181.12.11...\nConnected to smtp.163.com.\nEscape character is '^]'.\n220 163.com Anti-spam GT for Coremail System (163com[20141201])\nhelo fan2\n250 OK\nauth login\n334 dXNlcm5hbWU6\n【这里输入你的163邮箱账户的BASE64编码】\n334 UGFzc3dvcmQ6\n【这里输入你的163邮箱密码的BASE64编码】\n235 Authentication successful\ndata\n354 End data with <CR><LF>.<CR><LF>\nsubject:<test>\n250 looks like a reply but is text\n\n.\n554 DT:SPM 163 smtp7,C8CowADHbYxxxx\nplease see http://mail.163.com/help/help_spam_16.htm\nquit\n221 Bye\nConnection closed by foreign host.\nfaner@MBP-FAN:~|⇒  \n";
+        assert_eq!(
+            summary(&read(text)),
+            [
+                ('N', "faner@MBP-FAN:~|⇒  telnet smtp.163.com 25"),
+                ('N', "Trying 220.181.12.11..."),
+                ('N', "Connected to smtp.163.com."),
+                ('N', "Escape character is '^]'."),
+                (
+                    'S',
+                    "220 163.com Anti-spam GT for Coremail System (163com[20141201])"
+                ),
+                ('C', "helo fan2"),
+                ('S', "250 OK"),
+                ('C', "auth login"),
+                ('S', "334 dXNlcm5hbWU6"),
+                ('C', "【这里输入你的163邮箱账户的BASE64编码】"),
+                ('S', "334 UGFzc3dvcmQ6"),
+                ('C', "【这里输入你的163邮箱密码的BASE64编码】"),
+                ('S', "235 Authentication successful"),
+                ('C', "data"),
+                ('S', "354 End data with <CR><LF>.<CR><LF>"),
+                ('C', "subject:<test>"),
+                ('C', "250 looks like a reply but is text"),
+                ('C', ""),
+                ('C', "."),
+                ('S', "554 DT:SPM 163 smtp7,C8CowADHbYxxxx"),
+                ('S', "please see http://mail.163.com/help/help_spam_16.htm"),
+                ('C', "quit"),
+                ('S', "221 Bye"),
+                ('N', "Connection closed by foreign host."),
+                ('N', "faner@MBP-FAN:~|⇒  "),
+            ]
+        );
+    }
+
+    #[test]
+    fn bdat_chunks_are_client_data() {
+        let text = "220 hi\nBDAT 9\n250 x\n250 y\n250 ok 9 octets\nBDAT 3 LAST\n.\n250 done\n";
+        assert_eq!(
+            summary(&read(text)),
+            [
+                ('S', "220 hi"),
+                ('C', "BDAT 9"),
+                ('C', "250 x"),
+                ('C', "250 y"),
+                ('S', "250 ok 9 octets"),
+                ('C', "BDAT 3 LAST"),
+                ('C', "."),
+                ('S', "250 done"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_typed_line_the_server_answers_is_the_clients() {
+        let text = "220 hi\nsee http://example.com\n500 5.5.2 Error: command not recognized\n";
+        assert_eq!(
+            summary(&read(text)),
+            [
+                ('S', "220 hi"),
+                ('C', "see http://example.com"),
+                ('S', "500 5.5.2 Error: command not recognized"),
+            ]
+        );
+    }
+}
