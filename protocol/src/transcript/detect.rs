@@ -1,8 +1,9 @@
 //! Which tool wrote a transcript, from the text alone.
 //!
 //! The first line that only one tool writes decides: swaks's arrows and `===` remarks,
-//! `C:`/`S:`, smtplib's `send:`/`reply:`/`connect:`, `smtp-source:`, s_client's
-//! `CONNECTED(...)` or a typed `openssl s_client` command. Shell prompts, blank lines and
+//! `C:`/`S:`, smtplib's `send:`/`reply:`/`connect:`, `smtp-source:` (after the program's
+//! path and `-c`'s counter, too), s_client's `CONNECTED(...)` and certificate checks or a
+//! typed `openssl s_client` command. Shell prompts, blank lines and
 //! tool chatter before it are skipped. A bare reply line first means an unmarked log: raw
 //! telnet/nc, or server-only when no line in it is the client's. Message text comes after
 //! the lines that decide, so a body quoting another format does not mislead the guess.
@@ -48,10 +49,17 @@ fn marker(line: &str) -> Option<Format> {
     {
         return Some(Format::Smtplib);
     }
-    if line.starts_with("smtp-source: ") {
+    if line.contains("smtp-source: ") {
         return Some(Format::SmtpSource);
     }
-    if line.starts_with("CONNECTED(")
+    if [
+        "CONNECTED(",
+        "depth=",
+        "verify error:",
+        "Can't use SSL_get_servername",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
         || line == "CONNECTION ESTABLISHED"
         || is_shell_prompt(line) && line.contains("s_client")
     {
@@ -88,7 +96,12 @@ mod tests {
             ("S: 220 x\nC: EHLO y\n", Format::ClientServer),
             ("connect: ('127.0.0.1', 25)\n", Format::Smtplib),
             ("05:01:02.123456 send: 'ehlo x\\r\\n'\n", Format::Smtplib),
-            ("smtp-source: < 220 x\n", Format::SmtpSource),
+            ("smtp-source: <<< 220 x\n", Format::SmtpSource),
+            ("1\r/usr/sbin/smtp-source: <<< 220 x\n", Format::SmtpSource),
+            (
+                "Can't use SSL_get_servername\ndepth=0 CN = x\n",
+                Format::SClient,
+            ),
             ("CONNECTED(00000003)\ndepth=0 CN = x\n", Format::SClient),
             (
                 "$ openssl s_client -quiet -connect 127.0.0.1:465\n220 x\n",

@@ -9,6 +9,8 @@
 //! reader from the text itself. One file per reader; `detect.rs` guesses the format,
 //! `notes.rs` classifies notes, `smtp_line.rs` knows the shape of unmarked SMTP lines.
 
+#[cfg(test)]
+mod captured;
 mod client_server;
 mod detect;
 mod notes;

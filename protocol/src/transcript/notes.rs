@@ -23,7 +23,8 @@ pub enum NoteKind {
     /// `...:error:...:SSL routines:...` lines.
     TlsFailed,
     /// The connection closed: `=== Connection closed with remote host.`, `Connection closed
-    /// by foreign host.`, s_client's `closed`.
+    /// by foreign host.`, s_client's `closed` (the server closed) and `DONE` (s_client
+    /// closed).
     Closed,
     /// The tool gave up waiting for the server: `*** Timeout waiting for response`, "no
     /// reply within 30 s".
@@ -139,6 +140,9 @@ pub(super) fn classify(line: &str) -> NoteKind {
     if is_python_exception(line) {
         return exception_kind(line);
     }
+    if line.starts_with("fatal: ") || line.contains(": fatal: ") {
+        return NoteKind::ClientError;
+    }
     NoteKind::Other
 }
 
@@ -163,7 +167,7 @@ fn swaks_remark(rest: &str, lower: &str) -> NoteKind {
 fn swaks_error(lower: &str) -> NoteKind {
     if lower.contains("timeout") || lower.contains("timed out") {
         NoteKind::Timeout
-    } else if lower.contains("tls") && lower.contains("fail") {
+    } else if lower.contains("tls") && lower.contains("fail") || lower.contains("starttls") {
         NoteKind::TlsFailed
     } else if lower.contains("closed connection") || lower.contains("connection closed") {
         NoteKind::Closed
@@ -172,10 +176,12 @@ fn swaks_error(lower: &str) -> NoteKind {
     }
 }
 
-/// "no reply within 30 s", "Timeout waiting for response", "timed out".
+/// "no reply within 30 s", "Timeout (2 secs) waiting for server response", "timed out".
 fn is_timeout(lower: &str) -> bool {
     lower.contains("no reply within")
         || lower.contains("no response within")
+        || lower.contains("timeout waiting for")
+        || lower.contains("waiting for server response")
         || lower.contains("timed out")
 }
 
@@ -217,12 +223,13 @@ fn s_client_line(line: &str) -> Option<NoteKind> {
         NoteKind::Connected
     } else if (line.starts_with("New, ") || line.starts_with("Reused, "))
         && line.contains("Cipher is")
+        && !line.contains("(NONE)")
         || line == "CONNECTION ESTABLISHED"
     {
         NoteKind::TlsStarted
     } else if line == "RENEGOTIATING" || line == "KEYUPDATE" {
         NoteKind::Renegotiating
-    } else if line == "closed" {
+    } else if line == "closed" || line == "DONE" {
         NoteKind::Closed
     } else if line.starts_with("read:errno=") || line.starts_with("write:errno=") {
         NoteKind::ClientError
@@ -429,7 +436,7 @@ mod tests {
                 TlsFailed,
                 Other,
                 Closed,
-                Other
+                Closed
             ]
         );
     }

@@ -9,15 +9,18 @@
 //! a reply's final line and before the user typed anything, and plainly continues the
 //! server's text (a URL, an indented line) is the server's wrapped text: 163.com's
 //! `554 DT:SPM ...` is followed by `please see http://mail.163.com/help/help_spam_16.htm`.
-//! Tool chatter (telnet's `Trying`, `Escape character is '^]'.`), shell prompts, and
-//! anything before the server's first line or after the connection closed are notes.
+//! An empty line among commands is the user pressing Enter when it sits between typed
+//! commands or the server answers it with an error; otherwise it is layout, a note. Tool
+//! chatter (telnet's `Trying`, `Escape character is '^]'.`), shell prompts, and anything
+//! before the server's first line or after the connection closed are notes.
 //!
 //! [`Conversation`] holds that state so the openssl s_client reader can use it for the SMTP
 //! lines between its certificate blocks.
 
 use super::notes::{NoteKind, NoteReader, classify, is_shell_prompt};
-use super::smtp_line::{bdat_size, final_code, is_reply_line, starts_with_command};
+use super::smtp_line::{bdat_size, final_code, is_reply_line, starts_with_command, verb};
 use super::{TranscriptLine, input_lines};
+use crate::command::Verb;
 
 /// Reads a raw telnet or nc log.
 pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
@@ -62,6 +65,10 @@ pub(super) struct Conversation {
     mode: Mode,
     /// The last line was a reply's final line (or its wrapped text), nothing typed since.
     after_reply: bool,
+    /// The last SMTP line was the client's.
+    after_client: bool,
+    /// The last SMTP line was the client's `DATA`.
+    after_data: bool,
 }
 
 impl Conversation {
@@ -74,7 +81,19 @@ impl Conversation {
             closed: false,
             mode: Mode::Commands,
             after_reply: false,
+            after_client: false,
+            after_data: false,
         }
+    }
+
+    /// Marks the SMTP lines from now on as inside TLS or not.
+    pub(super) fn set_tls(&mut self, tls: bool) {
+        self.tls = tls;
+    }
+
+    /// Whether the next line belongs to message text or an AUTH answer, where any shape goes.
+    pub(super) fn in_client_text(&self) -> bool {
+        self.is_open() && self.mode != Mode::Commands
     }
 
     /// Whether the server has spoken and the connection is still open.
@@ -118,6 +137,9 @@ impl Conversation {
             return self.server_reply(n, text);
         }
         if text.trim().is_empty() && self.mode != Mode::AuthAnswer {
+            if self.is_open() && self.is_typed_empty_line(next) {
+                return self.client(n, text);
+            }
             return self.note(n, text);
         }
         if !self.is_open() {
@@ -146,8 +168,21 @@ impl Conversation {
         self.client(n, text)
     }
 
+    /// Whether an empty line in command position was sent (the user pressed Enter, and
+    /// Postfix answers `500 5.5.2 Error: bad syntax`) rather than left for readability: it
+    /// comes among typed commands or right after a typed `DATA` (where it is the message's
+    /// first line once the 354 comes), or the server's next line is an error.
+    fn is_typed_empty_line(&self, next: Option<&str>) -> bool {
+        let next_is_reply = next.is_some_and(is_reply_line);
+        self.after_data
+            || (self.after_client && !next_is_reply)
+            || (self.after_reply && next.is_some_and(|l| is_reply_line(l) && l.starts_with('5')))
+    }
+
     fn client(&mut self, n: usize, text: &str) -> TranscriptLine {
         self.after_reply = false;
+        self.after_client = true;
+        self.after_data = self.mode == Mode::Commands && verb(text) == Some(Verb::Data);
         TranscriptLine::client(text, self.tls, n)
     }
 
@@ -156,6 +191,8 @@ impl Conversation {
         self.closed = false;
         self.mode = Mode::Commands;
         self.after_reply = false;
+        self.after_client = false;
+        self.after_data = false;
         if let Some(code) = final_code(text) {
             self.after_reply = true;
             match code {

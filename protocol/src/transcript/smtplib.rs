@@ -29,7 +29,13 @@ pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
             None
         };
         let Some((direction, decoded)) = parsed else {
-            out.push(TranscriptLine::note(raw, notes.kind(line), n));
+            // Traceback frames are told apart by their indentation: keep it.
+            let stamped = strip_timestamp(raw) != raw;
+            out.push(TranscriptLine::note(
+                raw,
+                notes.kind(if stamped { line } else { raw }),
+                n,
+            ));
             continue;
         };
         let body = decoded

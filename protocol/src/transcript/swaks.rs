@@ -3,35 +3,63 @@
 //!
 //! swaks pads its markers to three columns (`<-  220 ...`, ` -> EHLO`), so the text starts
 //! after the marker and its padding; a message line swaks sent empty is ` -> ` with nothing
-//! after it.
+//! after it. Two marked lines are swaks's own words, so they are notes: `<** Timeout (2 secs)
+//! waiting for server response` (an error marker without a reply), and ` -> 11 lines sent`,
+//! what `--suppress-data` prints instead of the message, recognised by coming right before
+//! the server's answer, where a real message would have ended with `.`.
 
 use super::notes::NoteReader;
+use super::smtp_line::is_reply_line;
 use super::{TranscriptLine, input_lines};
 
 /// Reads swaks output.
 pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
+    let lines = input_lines(text);
     let mut notes = NoteReader::default();
-    input_lines(text)
-        .into_iter()
-        .map(|(n, raw)| {
-            let trimmed = raw.trim_start();
-            let (marker, rest) = trimmed.split_at(trimmed.find(' ').unwrap_or(trimmed.len()));
-            let rest = rest.strip_prefix(' ').unwrap_or(rest);
-            // Reply markers are two columns plus padding: `<-  220`, `<** 550`.
-            let reply = if marker.len() == 2 {
-                rest.strip_prefix(' ').unwrap_or(rest)
-            } else {
-                rest
-            };
-            match marker {
-                "->" => TranscriptLine::client(rest, false, n),
-                "~>" => TranscriptLine::client(rest, true, n),
-                "<-" | "<**" => TranscriptLine::server(reply, false, n),
-                "<~" | "<~*" => TranscriptLine::server(reply, true, n),
-                _ => TranscriptLine::note(trimmed, notes.kind(trimmed), n),
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, &(n, raw)) in lines.iter().enumerate() {
+        let trimmed = raw.trim_start();
+        let (marker, rest) = split_marker(trimmed);
+        let next_is_reply = lines.get(i + 1).is_some_and(|&(_, next)| {
+            matches!(
+                split_marker(next.trim_start()).0,
+                "<-" | "<~" | "<**" | "<~*"
+            )
+        });
+        let line = match marker {
+            "->" | "~>" if next_is_reply && is_suppressed_data(rest) => {
+                TranscriptLine::note(trimmed, notes.kind(trimmed), n)
             }
-        })
-        .collect()
+            "->" => TranscriptLine::client(rest, false, n),
+            "~>" => TranscriptLine::client(rest, true, n),
+            "<-" | "<~" => TranscriptLine::server(rest, marker == "<~", n),
+            "<**" | "<~*" if is_reply_line(rest) => {
+                TranscriptLine::server(rest, marker == "<~*", n)
+            }
+            _ => TranscriptLine::note(trimmed, notes.kind(trimmed), n),
+        };
+        out.push(line);
+    }
+    out
+}
+
+/// Splits a trimmed line into swaks's marker and the text after its padding.
+fn split_marker(trimmed: &str) -> (&str, &str) {
+    let (marker, rest) = trimmed.split_at(trimmed.find(' ').unwrap_or(trimmed.len()));
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    // Reply markers are two columns plus padding: `<-  220`, `<** 550`.
+    let rest = if marker.len() == 2 && marker.starts_with('<') {
+        rest.strip_prefix(' ').unwrap_or(rest)
+    } else {
+        rest
+    };
+    (marker, rest)
+}
+
+/// `11 lines sent`: `--suppress-data` in place of the message.
+fn is_suppressed_data(text: &str) -> bool {
+    text.strip_suffix(" lines sent")
+        .is_some_and(|count| !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -73,5 +101,21 @@ mod tests {
         let tls: Vec<bool> = lines.iter().map(|l| l.tls).collect();
         assert_eq!(&tls[8..14], [false, true, true, true, true, false]);
         assert_eq!(lines[2].source_line, 3);
+    }
+
+    #[test]
+    fn swaks_own_words_are_notes() {
+        let text = "<-  354 go ahead\n -> 11 lines sent\n<-  250 ok\n<** Timeout (2 secs) waiting for server response\n -> 3 lines sent\n -> .\n";
+        assert_eq!(
+            summary(&read(text)),
+            [
+                ('S', "354 go ahead"),
+                ('N', "-> 11 lines sent"),
+                ('S', "250 ok"),
+                ('N', "<** Timeout (2 secs) waiting for server response"),
+                ('C', "3 lines sent"),
+                ('C', "."),
+            ]
+        );
     }
 }
