@@ -11,10 +11,10 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoteKind {
     /// The tool is opening the connection: swaks `=== Trying`, telnet `Trying ...`, smtplib
-    /// `connect: ('127.0.0.1', 25)`.
+    /// `connect: ('127.0.0.1', 25)` and its `connect: b'<greeting text>'`.
     Connecting,
     /// The TCP connection is up: `=== Connected to`, `Connected to ...`, s_client
-    /// `CONNECTED(00000003)`, nc's `... succeeded!`.
+    /// `CONNECTED(00000003)`, nc's `... succeeded!`, telnet's `Escape character is '^]'.`.
     Connected,
     /// The TLS handshake completed: swaks `=== TLS started with cipher ...`, s_client's
     /// `New, TLSv1.3, Cipher is ...` summary.
@@ -23,7 +23,7 @@ pub enum NoteKind {
     /// `...:error:...:SSL routines:...` lines.
     TlsFailed,
     /// The connection closed: `=== Connection closed with remote host.`, `Connection closed
-    /// by foreign host.`, s_client's `closed` (the server closed) and `DONE` (s_client
+    /// by foreign host.`, a listing's `# connection closed by the server`, s_client's `closed` (the server closed) and `DONE` (s_client
     /// closed).
     Closed,
     /// The tool gave up waiting for the server: `*** Timeout waiting for response`, "no
@@ -118,6 +118,11 @@ fn exception_kind(line: &str) -> NoteKind {
 /// Classifies one note line by its text alone.
 pub(super) fn classify(line: &str) -> NoteKind {
     let line = line.trim();
+    // A comment in a listing (`# connection closed by the server`) says what it says.
+    let line = line
+        .strip_prefix("# ")
+        .unwrap_or(line)
+        .trim_start_matches('(');
     let lower = line.to_ascii_lowercase();
     if let Some(rest) = line.strip_prefix("===") {
         return swaks_remark(rest.trim_start(), &lower);
@@ -169,8 +174,6 @@ fn swaks_error(lower: &str) -> NoteKind {
         NoteKind::Timeout
     } else if lower.contains("tls") && lower.contains("fail") || lower.contains("starttls") {
         NoteKind::TlsFailed
-    } else if lower.contains("closed connection") || lower.contains("connection closed") {
-        NoteKind::Closed
     } else {
         NoteKind::ClientError
     }
@@ -192,17 +195,18 @@ fn is_tls_error(line: &str) -> bool {
 
 /// What telnet, nc and ncat print around a connection.
 fn connection_chatter(line: &str, lower: &str) -> Option<NoteKind> {
-    let kind = if line.starts_with("Trying ")
-        || line.starts_with("connect: (")
-        || line.starts_with("connect: to (")
-    {
+    let kind = if line.starts_with("Trying ") || line.starts_with("connect: ") {
         NoteKind::Connecting
+    } else if line.starts_with("TLS started") {
+        NoteKind::TlsStarted
     } else if line.starts_with("Connected to ")
+        || line.starts_with("Escape character is")
         || line.starts_with("Ncat: Connected to")
         || (line.starts_with("Connection to ") && lower.ends_with("succeeded!"))
     {
         NoteKind::Connected
-    } else if line.starts_with("Connection closed") || line.starts_with("Ncat: Connection closed") {
+    } else if lower.starts_with("connection closed") || line.starts_with("Ncat: Connection closed")
+    {
         NoteKind::Closed
     } else if line.starts_with("telnet: ")
         || line.starts_with("nc: ")
@@ -274,10 +278,25 @@ pub(super) fn is_shell_prompt(line: &str) -> bool {
                 && matches!(line.as_bytes().get(i + 1), None | Some(b' '))
         })
         .map(|(i, _)| i);
-    end.is_some_and(|end| {
-        let head = &line[..end];
-        head.contains('@') && (!head.contains(' ') || head.starts_with('[')) && head.len() < 80
-    })
+    end.is_some_and(|end| is_user_at_host(&line[..end]))
+}
+
+/// `user@host`, `user@host:~/dir`, `[user@host dir]`: the part of a prompt before `$`.
+fn is_user_at_host(head: &str) -> bool {
+    let head = head
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(head);
+    let Some((user, rest)) = head.split_once('@') else {
+        return false;
+    };
+    let host = rest.split([':', ' ']).next().unwrap_or_default();
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    };
+    name(user) && name(host) && head.len() < 80
 }
 
 #[cfg(test)]
@@ -327,7 +346,7 @@ mod tests {
                 Connected,
                 TlsStarted,
                 TlsFailed,
-                Closed,
+                ClientError,
                 Timeout,
                 ClientError,
                 Closed
@@ -352,7 +371,7 @@ mod tests {
             [
                 Connecting,
                 Connected,
-                Other,
+                Connected,
                 Closed,
                 ClientError,
                 Connected,
@@ -372,6 +391,8 @@ mod tests {
             "EHLO x",
             "250 ok",
             "【这里输入你的163邮箱账户的BASE64编码】",
+            "from:<alice@163.test>",
+            "MAIL FROM:<a@b> SIZE=10",
         ] {
             assert!(!is_shell_prompt(not_prompt), "{not_prompt}");
         }
