@@ -2,8 +2,9 @@
 //!
 //! The first line that only one tool writes decides: swaks's arrows and `===` remarks,
 //! `C:`/`S:`, smtplib's `send:`/`reply:`/`connect:`, `smtp-source:` (after the program's
-//! path and `-c`'s counter, too), s_client's `CONNECTED(...)` and certificate checks or a
-//! typed `openssl s_client` command. Shell prompts, blank lines and
+//! path and `-c`'s counter, too), s_client's `CONNECTED(...)`, certificate checks, `---`
+//! separators and session blocks (a paste may start after the certificate) or a typed
+//! `openssl s_client` command. Shell prompts, blank lines and
 //! tool chatter before it are skipped. A bare reply line first means an unmarked log: raw
 //! telnet/nc, or server-only when no line in it is the client's. Message text comes after
 //! the lines that decide, so a body quoting another format does not mislead the guess.
@@ -57,10 +58,13 @@ fn marker(line: &str) -> Option<Format> {
         "depth=",
         "verify error:",
         "Can't use SSL_get_servername",
+        "Post-Handshake New Session Ticket",
+        "SSL-Session:",
+        "Certificate chain",
     ]
     .iter()
     .any(|p| line.starts_with(p))
-        || line == "CONNECTION ESTABLISHED"
+        || ["CONNECTION ESTABLISHED", "---", "read R BLOCK"].contains(&line)
         || is_shell_prompt(line) && line.contains("s_client")
     {
         return Some(Format::SClient);
@@ -103,6 +107,10 @@ mod tests {
                 Format::SClient,
             ),
             ("CONNECTED(00000003)\ndepth=0 CN = x\n", Format::SClient),
+            (
+                "---\n250 CHUNKING\n---\nPost-Handshake New Session Ticket arrived:\n",
+                Format::SClient,
+            ),
             (
                 "$ openssl s_client -quiet -connect 127.0.0.1:465\n220 x\n",
                 Format::SClient,
