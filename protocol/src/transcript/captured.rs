@@ -1,14 +1,16 @@
 //! The readers against real logs: every `NAME.txt` in `tests/data/readers/` (made by
 //! `capture.sh` there) is read and compared line by line with `NAME.expect`: the detected
 //! format, then per line its source line, direction (`C`, `S`, with `~` inside TLS, or
-//! `N:kind` for a note) and text, tab-separated. Adding a capture adds a test;
+//! `N:kind` for a note) and text, tab-separated; each is also annotated in both languages,
+//! keeping every line that is not a blank note. Adding a capture adds a test;
 //! `UPDATE_READER_EXPECTATIONS=1` rewrites the expectations, to be reviewed by eye.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{TranscriptLine, read};
+use super::{TranscriptLine, annotate, read};
 use crate::annotate::Direction;
+use crate::lang::Lang;
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/readers")
@@ -53,6 +55,15 @@ fn captured_logs_read_as_expected() {
     let mut failures = Vec::new();
     for path in paths {
         let text = fs::read_to_string(&path).expect("capture is UTF-8");
+        for lang in [Lang::En, Lang::ZhCn] {
+            let (_, annotated) = annotate(&text, lang);
+            let shown = read(&text)
+                .1
+                .iter()
+                .filter(|l| l.direction != Direction::Note || !l.text.trim().is_empty())
+                .count();
+            assert!(annotated.len() >= shown, "{}: lines lost", path.display());
+        }
         let actual = expectation(&text);
         let expect_path = path.with_extension("expect");
         if update {
