@@ -77,6 +77,7 @@ wanted swaks_pipeline_suppressed && terminal swaks_pipeline_suppressed shell_onl
 wanted telnet_deliver && terminal telnet_deliver telnet_deliver telnet "${PLAIN%:*}" "${PLAIN#*:}"
 wanted telnet_errors && terminal telnet_errors telnet_errors telnet "${PLAIN%:*}" "${PLAIN#*:}"
 wanted telnet_bdat && terminal telnet_bdat telnet_bdat telnet "${PLAIN%:*}" "${PLAIN#*:}"
+wanted telnet_escape && terminal telnet_escape telnet_escape telnet "${PLAIN%:*}" "${PLAIN#*:}"
 wanted nc_pipelined && terminal nc_pipelined nc_pipelined nc -C -v "${PLAIN%:*}" "${PLAIN#*:}"
 wanted nc_paste_crlf && terminal nc_paste_crlf nc_paste_crlf nc -C -v "${PLAIN%:*}" "${PLAIN#*:}"
 wanted nc_server_only && terminal nc_server_only shell_only \
