@@ -173,9 +173,8 @@ impl Conversation {
     /// comes among typed commands or right after a typed `DATA` (where it is the message's
     /// first line once the 354 comes), or the server's next line is an error.
     fn is_typed_empty_line(&self, next: Option<&str>) -> bool {
-        let next_is_reply = next.is_some_and(is_reply_line);
         self.after_data
-            || (self.after_client && !next_is_reply)
+            || (self.after_client && next.is_some_and(|l| !is_reply_line(l)))
             || (self.after_reply && next.is_some_and(|l| is_reply_line(l) && l.starts_with('5')))
     }
 
@@ -285,6 +284,28 @@ mod tests {
                 ('C', "BDAT 3 LAST"),
                 ('C', "."),
                 ('S', "250 done"),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_lines_typed_or_for_layout() {
+        let text = "220 hi\n\n500 bad syntax\nEHLO a\n\nNOOP\n\n250 x\n250 y\n\nQUIT\n\n";
+        assert_eq!(
+            summary(&read(text)),
+            [
+                ('S', "220 hi"),
+                ('C', ""),
+                ('S', "500 bad syntax"),
+                ('C', "EHLO a"),
+                ('C', ""),
+                ('C', "NOOP"),
+                ('N', ""),
+                ('S', "250 x"),
+                ('S', "250 y"),
+                ('N', ""),
+                ('C', "QUIT"),
+                ('N', ""),
             ]
         );
     }
