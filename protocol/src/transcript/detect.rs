@@ -37,7 +37,9 @@ pub(super) fn detect(text: &str) -> Format {
 
 /// The format a line's marker belongs to, if it has one.
 fn marker(line: &str) -> Option<Format> {
-    const SWAKS: [&str; 8] = ["=== ", "*** ", "-> ", "<- ", "~> ", "<~ ", "<** ", "<~* "];
+    const SWAKS: [&str; 10] = [
+        "=== ", "*** ", "-> ", "<- ", "~> ", "<~ ", "<** ", "<~* ", "**> ", "*~> ",
+    ];
     if SWAKS.iter().any(|p| line.starts_with(p)) || line == "->" || line == "~>" {
         return Some(Format::Swaks);
     }

@@ -1,5 +1,7 @@
 //! swaks output: ` -> ` a line sent, `<-  ` a line received, `~>` / `<~` the same inside
-//! TLS, `<**` / `<~*` a reply swaks counts as an error, `===` remarks and `***` errors.
+//! TLS, `<**` / `<~*` a reply swaks counts as an error, `**>` / `*~>` a line it sent in
+//! error, `===` remarks and `***` errors. Its raw dumps (`  >`, `<  `) repeat lines already
+//! shown, so they are notes.
 //!
 //! swaks pads its markers to three columns (`<-  220 ...`, ` -> EHLO`), so the text starts
 //! after the marker and its padding; a message line swaks sent empty is ` -> ` with nothing
@@ -30,8 +32,8 @@ pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
             "->" | "~>" if next_is_reply && is_suppressed_data(rest) => {
                 TranscriptLine::note(trimmed, notes.kind(trimmed), n)
             }
-            "->" => TranscriptLine::client(rest, false, n),
-            "~>" => TranscriptLine::client(rest, true, n),
+            "->" | "**>" => TranscriptLine::client(rest, false, n),
+            "~>" | "*~>" => TranscriptLine::client(rest, true, n),
             "<-" | "<~" => TranscriptLine::server(rest, marker == "<~", n),
             "<**" | "<~*" if is_reply_line(rest) => {
                 TranscriptLine::server(rest, marker == "<~*", n)
@@ -105,10 +107,13 @@ mod tests {
 
     #[test]
     fn swaks_own_words_are_notes() {
-        let text = "<-  354 go ahead\n -> 11 lines sent\n<-  250 ok\n<** Timeout (2 secs) waiting for server response\n -> 3 lines sent\n -> .\n";
+        let text = "**> RSET\n*~> QUIT\n<  250 dump\n<-  354 go ahead\n -> 11 lines sent\n<-  250 ok\n<** Timeout (2 secs) waiting for server response\n -> 3 lines sent\n -> .\n";
         assert_eq!(
             summary(&read(text)),
             [
+                ('C', "RSET"),
+                ('C', "QUIT"),
+                ('N', "<  250 dump"),
                 ('S', "354 go ahead"),
                 ('N', "-> 11 lines sent"),
                 ('S', "250 ok"),
