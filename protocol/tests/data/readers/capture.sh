@@ -63,6 +63,8 @@ wanted swaks_unknown_user && terminal swaks_unknown_user shell_only \
     swaks --to nobody@postfix.test --from bob@example.com --server "$PLAIN"
 wanted swaks_no_starttls && terminal swaks_no_starttls shell_only \
     swaks --to alice@postfix.test --server "$PLAIN" -tls
+wanted swaks_tls_verify_failed && terminal swaks_tls_verify_failed shell_only \
+    swaks --to alice@postfix.test --server "$SUBMISSION" -tls --tls-verify
 wanted swaks_refused && terminal swaks_refused shell_only \
     swaks --to alice@postfix.test --server 127.0.0.1:1
 wanted swaks_timeout && terminal swaks_timeout shell_only \
