@@ -2,7 +2,9 @@
 //! `capture.sh` there) is read and compared line by line with `NAME.expect`: the detected
 //! format, then per line its source line, direction (`C`, `S`, with `~` inside TLS, or
 //! `N:kind` for a note) and text, tab-separated; each is also annotated in both languages,
-//! keeping every line that is not a blank note. Adding a capture adds a test;
+//! keeping every line that is not a blank note, and read again with CRLF line ends and
+//! after blank lines and other shell prompts, which must not change the SMTP lines. Adding
+//! a capture adds a test;
 //! `UPDATE_READER_EXPECTATIONS=1` rewrites the expectations, to be reviewed by eye.
 
 use std::fs;
@@ -42,6 +44,37 @@ fn expectation(text: &str) -> String {
     out
 }
 
+/// The SMTP lines of a reading, with their TLS flags.
+fn smtp_lines(lines: &[TranscriptLine]) -> Vec<(Direction, &str, bool)> {
+    lines
+        .iter()
+        .filter(|l| l.direction != Direction::Note)
+        .map(|l| (l.direction, l.text.as_str(), l.tls))
+        .collect()
+}
+
+/// The same log pasted differently reads the same: with CRLF line ends, after blank lines,
+/// after a shell prompt of another style.
+fn check_variants(path: &Path, text: &str) {
+    let (format, lines) = read(text);
+    let crlf = text.replace('\n', "\r\n");
+    for variant in [
+        crlf,
+        format!("\n\n{text}"),
+        format!("user@host:~$ \n{text}"),
+        format!("faner@MBP-FAN:~|⇒  \n\n{text}"),
+    ] {
+        let (variant_format, variant_lines) = read(&variant);
+        assert_eq!(variant_format, format, "{}: {variant:.40?}", path.display());
+        assert_eq!(
+            smtp_lines(&variant_lines),
+            smtp_lines(&lines),
+            "{}: {variant:.40?}",
+            path.display()
+        );
+    }
+}
+
 #[test]
 fn captured_logs_read_as_expected() {
     let mut paths: Vec<PathBuf> = fs::read_dir(data_dir())
@@ -64,6 +97,7 @@ fn captured_logs_read_as_expected() {
                 .count();
             assert!(annotated.len() >= shown, "{}: lines lost", path.display());
         }
+        check_variants(&path, &text);
         let actual = expectation(&text);
         let expect_path = path.with_extension("expect");
         if update {
