@@ -4,9 +4,8 @@
 //! Every input line yields at least one [`TranscriptLine`]; lines that fit no pattern become
 //! notes, so nothing is dropped. [`Format::detect`] picks the reader from the text itself.
 
-use crate::annotate::{AnnotatedLine, Annotator, Direction};
+use crate::annotate::{AnnotatedLine, Direction, ReplayLine, replay};
 use crate::lang::Lang;
-use crate::session::Phase;
 
 /// One line of a conversation read from a transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,32 +82,28 @@ pub fn read(text: &str) -> (Format, Vec<TranscriptLine>) {
 /// switches to TLS after an accepted STARTTLS gets a note for the handshake first.
 pub fn annotate(text: &str, lang: Lang) -> (Format, Vec<(TranscriptLine, AnnotatedLine)>) {
     let (format, lines) = read(text);
-    let mut annotator = Annotator::new(lang);
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        if line.tls
-            && !annotator.session().is_tls()
-            && annotator.session().phase() == Phase::TlsHandshake
-        {
-            let note = annotator.tls_established("TLS");
-            out.push((
-                TranscriptLine {
-                    direction: Direction::Note,
-                    text: note.text.clone(),
-                    tls: true,
-                    source_line: line.source_line,
-                },
-                note,
-            ));
-        }
-        let annotated = match line.direction {
-            Direction::Client => annotator.client_line(&line.text),
-            Direction::Server => annotator.server_line(&line.text),
-            Direction::Note => annotator.note(&line.text),
-        };
-        out.push((line, annotated));
-    }
-    (format, out)
+    let replay_lines: Vec<ReplayLine<'_>> = lines
+        .iter()
+        .map(|l| ReplayLine {
+            direction: l.direction,
+            text: &l.text,
+            tls: l.tls,
+            tls_started: false,
+        })
+        .collect();
+    let annotated = replay(&replay_lines, lang)
+        .into_iter()
+        .map(|(i, a)| {
+            let mut source = lines[i].clone();
+            if a.direction == Direction::Note && source.direction != Direction::Note {
+                // A note the replay added (a TLS handshake the tool did not print).
+                source.direction = Direction::Note;
+                source.text = a.text.clone();
+            }
+            (source, a)
+        })
+        .collect();
+    (format, annotated)
 }
 
 fn line(direction: Direction, text: &str, tls: bool, source_line: usize) -> TranscriptLine {

@@ -13,6 +13,7 @@ use crate::session::{ClientSession, Expect, Received};
 pub(super) fn malformed(err: &ReplyError, lang: Lang) -> Annotation {
     let detail = err.to_string();
     Annotation {
+        id: "malformed-reply",
         severity: Severity::Warning,
         title: tx!(lang, "Not a valid reply line", "不是有效的回复行"),
         explanation: tr!(
@@ -31,6 +32,8 @@ pub(super) fn annotate(
     received: &Received,
     reply: &Reply,
     session: &ClientSession,
+    _answered_line: Option<&str>,
+    _cancelled: bool,
     lang: Lang,
 ) -> Annotation {
     let code = reply.code.get();
@@ -43,6 +46,11 @@ pub(super) fn annotate(
         ReplyClass::PermanentNegative | ReplyClass::Undefined => Severity::Error,
     };
     let specific = specific(received, code, &text, session, lang);
+    let id = if specific.is_some() {
+        "legacy"
+    } else {
+        "generic"
+    };
     let (title, mut explanation, next_steps) = match specific {
         Some(s) => (s.title, s.explanation, s.next),
         None => (
@@ -67,6 +75,7 @@ pub(super) fn annotate(
     }
     let title = format!("{code} · {title}");
     Annotation {
+        id,
         severity,
         title,
         explanation,
