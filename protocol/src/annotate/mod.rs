@@ -8,6 +8,8 @@
 //! `334 dXNlcm5hbWU6` says it asks for the username.
 
 mod codes;
+#[allow(dead_code)]
+mod explain_reply;
 mod reply;
 mod sent;
 
