@@ -1046,8 +1046,8 @@ fn base(id: &str) -> (Text, Text, &'static str) {
         "rate-limited" => (
             t!("Too much, too fast (rate limited)", "发送过快（被限速）"),
             t!(
-                "The server limits how many connections, messages or recipients it takes from you in a period. Slow down; a real mail server's queue retries later by itself.",
-                "服务器限制了你在一段时间内的连接数、邮件数或收件人数。请放慢速度；真正的邮件服务器的队列会自动稍后重试。"
+                "The server limits how many connections, messages or recipients it takes from you in a period. Send less, more slowly; a real mail server's queue spreads its retries by itself.",
+                "服务器限制了你在一段时间内的连接数、邮件数或收件人数。请少发、慢发；真正的邮件服务器的队列会自动分散重试。"
             ),
             "RFC 5321 4.5.4.1",
         ),
@@ -1240,6 +1240,10 @@ const NEXT_STARTTLS: Text = t!(
     "STARTTLS —— 先加密连接"
 );
 const NEXT_LATER: Text = t!("Wait, then try the same again", "稍等片刻，再原样重试");
+const NEXT_RESEND: Text = t!(
+    "MAIL FROM:<...> — send a corrected message",
+    "MAIL FROM:<...> —— 修改邮件后重新发送"
+);
 const NEXT_RECONNECT: Text = t!("Connect again (later)", "（稍后）重新连接");
 
 /// Explains a complete reply; see the module documentation.
@@ -1269,8 +1273,35 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
         "generic" => {
             let meaning = codes::meaning(code);
             title = meaning.title.get(lang).to_owned();
-            explanation = meaning.explanation.get(lang).to_owned();
             reference = meaning.reference;
+            // The code's textbook meaning can name the wrong moment (554 "at connect"):
+            // after a command, say what was refused and quote the server.
+            let refused = match f.stage {
+                Stage::Rcpt => Some(t!(
+                    "The server refuses this recipient; other recipients are not affected.",
+                    "服务器拒绝了这个收件人；其他收件人不受影响。"
+                )),
+                Stage::Mail => Some(t!(
+                    "The server refuses this sender.",
+                    "服务器拒绝了这个发件人。"
+                )),
+                Stage::Ehlo | Stage::Helo => Some(t!(
+                    "The server refuses your greeting.",
+                    "服务器拒绝了你的问候。"
+                )),
+                _ => None,
+            };
+            explanation = match refused {
+                Some(r) if code >= 400 => {
+                    let r = r.get(lang);
+                    tr!(
+                        lang,
+                        "{r} It gives no reason this playground recognises: '{text}'.",
+                        "{r}它给出的理由本工具无法识别：“{text}”。"
+                    )
+                }
+                _ => meaning.explanation.get(lang).to_owned(),
+            };
         }
         "greeting" => {
             explanation = tr!(
@@ -1569,6 +1600,21 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
             "RCPT TO:<someone-else@example.com> — check the spelling or try another address",
             "RCPT TO:<someone-else@example.com> —— 检查拼写或换一个地址"
         )),
+        "server-error" if code >= 500 => next.push(t!(
+            "Tell the server's administrator the time and this reply",
+            "把时间和这条回复告诉服务器管理员"
+        )),
+        "content-rejected" => {
+            if f.text.to_ascii_lowercase().contains("dt:sum") {
+                extra.push(tx!(
+                    lang,
+                    "DT:SUM is 163.com's code for a From: header that differs from the envelope sender (MAIL FROM).",
+                    "DT:SUM 是 163 邮箱的代码，表示 From: 邮件头与信封发件人（MAIL FROM）不一致。"
+                ));
+            }
+            next.push(NEXT_RESEND);
+        }
+        "message-rejected" | "transaction-failed" => next.push(NEXT_RESEND),
         "mailbox-unavailable-temp"
         | "greylisted"
         | "rate-limited"
@@ -1599,6 +1645,10 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                 )),
                 (None, None) => {}
             }
+            next.push(t!(
+                "MAIL FROM:<...> — send a smaller message",
+                "MAIL FROM:<...> —— 发送一封更小的邮件"
+            ));
         }
         "spam-rejected" => {
             let low = f.text.to_ascii_lowercase();
@@ -1608,14 +1658,15 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
             {
                 extra.push(tx!(
                     lang,
-                    "DT:SPM is the code of 163.com/126.com: their filter took the message for spam. The classic cause is a message without Subject:, From: and To: headers, or a From: that differs from the address you logged in with (MAIL FROM). The 163 help page the reply links to lists the codes.",
-                    "DT:SPM 是 163/126 邮箱的代码：其过滤器把这封邮件当成了垃圾邮件。典型原因是邮件缺少 Subject:、From:、To: 邮件头，或 From: 与你登录的地址（MAIL FROM）不一致。回复中链接的 163 帮助页面列出了各个代码。"
+                    "DT:SPM is this verdict in the codes of 163.com and 126.com. The classic cause is a message without Subject:, From: and To: headers, or a From: that differs from the address you logged in with (MAIL FROM). The 163 help page the reply links to lists the codes.",
+                    "DT:SPM 是 163/126 邮箱表示这一判定的代码。典型原因是邮件缺少 Subject:、From:、To: 邮件头，或 From: 与你登录的地址（MAIL FROM）不一致。回复中链接的 163 帮助页面列出了各个代码。"
                 ));
                 next.push(t!(
                     "MAIL FROM:<...> — send again with Subject:, From: (your login address) and To: headers",
                     "MAIL FROM:<...> —— 带上 Subject:、From:（你的登录地址）和 To: 邮件头重新发送"
                 ));
             } else {
+                next.push(NEXT_RESEND);
                 extra.push(tx!(
                     lang,
                     "Filters score the content and the sending address: a message without Subject:, From: and To: headers, or sent from a home IP address, scores badly.",
@@ -1757,7 +1808,7 @@ fn queue_id(text: &str) -> Option<&str> {
     };
     let rest = text[start..].trim_start_matches([' ', ':']);
     let id = rest
-        .split(|c: char| c.is_whitespace() || c == ')' || c == ',')
+        .split(|c: char| c.is_whitespace() || c == ')')
         .next()
         .unwrap_or_default();
     (!id.is_empty()).then_some(id)
