@@ -249,6 +249,31 @@ const NETEASE: &[(&str, &str)] = &[
     ("rp:drc", "rate-limited"),
 ];
 
+/// Refusals of the client itself (its address or HELO name), whatever command they answer.
+const CLIENT_WORDS: &[&str] = &[
+    "client host rejected",
+    "helo command rejected",
+    "reverse hostname",
+    "reverse dns",
+    "ptr record",
+];
+
+const SYNTAX_WORDS: &[&str] = &[
+    "syntax",
+    "invalid",
+    "malformed",
+    "bad ",
+    "must contain",
+    "must have",
+    "expected",
+    "requires domain",
+    "no parameters",
+    "takes no arguments",
+    "too many values",
+    "not enough value",
+    "missing",
+];
+
 const SIZE_WORDS: &[&str] = &[
     "too big",
     "too large",
@@ -660,25 +685,13 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     if w.any(&["not implemented", "disabled", "not supported"]) || matches!(code, 502 | 504) {
         return "not-implemented";
     }
+    if w.any(CLIENT_WORDS) && !w.any(SYNTAX_WORDS) {
+        return "generic";
+    }
     if f.stage == Mail && !matches!(code, 500 | 501 | 553 | 555) {
         return stage_fallback(f);
     }
-    if w.any(&[
-        "syntax",
-        "invalid",
-        "malformed",
-        "bad ",
-        "must contain",
-        "must have",
-        "expected",
-        "requires domain",
-        "no parameters",
-        "takes no arguments",
-        "too many values",
-        "not enough value",
-        "missing",
-    ]) || matches!(code, 500 | 501 | 555)
-    {
+    if w.any(SYNTAX_WORDS) || matches!(code, 500 | 501 | 555) {
         return if end { "message-rejected" } else { "syntax" };
     }
     stage_fallback(f)
@@ -1276,7 +1289,12 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
             reference = meaning.reference;
             // The code's textbook meaning can name the wrong moment (554 "at connect"):
             // after a command, say what was refused and quote the server.
+            let client = Words::new(f.text).any(CLIENT_WORDS);
             let refused = match f.stage {
+                _ if client => Some(t!(
+                    "The server refuses your client itself: its IP address has no proper name (reverse DNS), or its HELO name is not acceptable.",
+                    "服务器拒绝的是你的客户端本身：它的 IP 地址没有正确的反向解析名称，或它的 HELO 名称不被接受。"
+                )),
                 Stage::Rcpt => Some(t!(
                     "The server refuses this recipient; other recipients are not affected.",
                     "服务器拒绝了这个收件人；其他收件人不受影响。"
@@ -1394,6 +1412,14 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                 reference,
                 vec![hint, tx!(lang, "* — cancel the login", "* —— 取消登录")],
             );
+        }
+        "quit-ok" if f.stage != Stage::Quit => {
+            explanation = tx!(
+                lang,
+                "The server closes the connection without waiting for QUIT: it gave up on this session.",
+                "服务器没有等你 QUIT 就关闭了连接：它放弃了这个会话。"
+            );
+            next.push(NEXT_RECONNECT);
         }
         "auth-ok" => next.push(NEXT_MAIL),
         "mail-ok" => next.push(NEXT_RCPT),
@@ -1769,6 +1795,7 @@ fn finish(
     }
     let severity = match (id, code / 100) {
         ("auth-cancelled", _) => Severity::Info,
+        ("quit-ok", _) if f.stage != Stage::Quit => Severity::Warning,
         (_, 2) => Severity::Success,
         (_, 3) => Severity::Info,
         (_, 4) => Severity::Warning,

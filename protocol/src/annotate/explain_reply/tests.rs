@@ -1378,6 +1378,60 @@ const ROWS: &[Row] = &[
         "421-4.7.0 [203.0.113.5      15] Our system has detected an unusual rate of\n421-4.7.0 unsolicited mail originating from your IP address. To protect our\n421-4.7.0 users from spam, mail sent from your IP address has been temporarily\n421 4.7.0 rate limited.",
         "rate-limited",
     ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@example.com>",
+        "450 4.3.0 Error: command failed",
+        "mailbox-unavailable-temp",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@example.com>",
+        "550 5.7.1 <unknown[203.0.113.5]>: Client host rejected: cannot find your reverse hostname, [203.0.113.5]",
+        "generic",
+    ),
+    (
+        Mail,
+        "MAIL FROM:<a@example.com>",
+        "450 4.7.1 <localhost>: Helo command rejected: Host not found",
+        "generic",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@nx.example>",
+        "550 5.1.2 <bob@nx.example>: Recipient address rejected: Domain not found",
+        "unknown-user",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@example.com>",
+        "550 5.1.1 <bob@example.com>: Recipient address rejected: undeliverable address: host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown",
+        "unknown-user",
+    ),
+    (
+        UnknownCommand,
+        "GET / HTTP/1.1",
+        "221 2.7.0 Error: I can break rules, too. Goodbye.",
+        "quit-ok",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@example.net>",
+        "550 5.7.1 Relaying denied. Proper authentication required.",
+        "relay-denied",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@example.com>",
+        "451 4.3.5 Server configuration error",
+        "server-error",
+    ),
+    (
+        AuthAnswer,
+        "c2VjcmV0",
+        "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+        "auth-failed",
+    ),
 ];
 
 fn parse(wire: &str) -> Reply {
@@ -1784,6 +1838,26 @@ fn a_refused_recipient_is_never_explained_as_a_refused_connection() {
     );
     assert!(!e.explanation.contains("connect"), "{}", e.explanation);
     assert!(e.explanation.contains("recipient") && e.explanation.contains("Access denied"));
+}
+
+#[test]
+fn a_refused_client_is_not_a_refused_recipient() {
+    let e = explain_row(
+        Rcpt,
+        "RCPT TO:<bob@example.com>",
+        "550 5.7.1 <unknown[203.0.113.5]>: Client host rejected: cannot find your reverse hostname, [203.0.113.5]",
+        Ctx::default(),
+        Lang::En,
+    );
+    assert!(e.explanation.contains("reverse DNS") && !e.explanation.contains("this recipient"));
+    let e = explain_row(
+        UnknownCommand,
+        "GET / HTTP/1.1",
+        "221 2.7.0 Error: I can break rules, too. Goodbye.",
+        Ctx::default(),
+        Lang::En,
+    );
+    assert_eq!(e.severity, Severity::Warning);
 }
 
 #[test]
