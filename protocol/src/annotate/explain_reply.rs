@@ -142,11 +142,12 @@ pub(crate) const IDS: &[&str] = &[
     "nonstandard",
 ];
 
-/// The codes RFC 5321 and the extensions it works with (1985 ETRN, 3207, 4954, 7504)
-/// define. Anything else is `nonstandard`.
+/// The codes RFC 5321 and the extensions it works with (3207, 4954, 7504) define, plus
+/// ETRN's 253 (RFC 1985). Anything else is `nonstandard`, ETRN's 458 and 459 included:
+/// RFC 5321 does not list them.
 const DEFINED: &[u16] = &[
-    211, 214, 220, 221, 235, 250, 251, 252, 253, 334, 354, 421, 432, 450, 451, 452, 454, 455, 458,
-    459, 500, 501, 502, 503, 504, 521, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
+    211, 214, 220, 221, 235, 250, 251, 252, 253, 334, 354, 421, 432, 450, 451, 452, 454, 455, 500,
+    501, 502, 503, 504, 521, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
 ];
 
 /// The lower-cased reply text, with the checks the classifier needs.
@@ -202,11 +203,13 @@ pub(crate) fn classify(f: &ReplyFacts<'_>) -> &'static str {
 fn positive(f: &ReplyFacts<'_>) -> &'static str {
     use Stage::*;
     match (f.stage, f.code) {
-        (_, 235) => "auth-ok",
-        (_, 334) => "auth-challenge",
-        (_, 354) => "data-go",
+        (Auth | AuthAnswer, 235) => "auth-ok",
+        (Auth | AuthAnswer, 334) => "auth-challenge",
+        (Data, 354) => "data-go",
         (_, 211 | 214) => "help",
-        (_, 221) => "quit-ok",
+        (Quit | Nothing, 221) => "quit-ok",
+        // Postfix hangs up on HTTP with "221 2.7.0 Error: I can break rules, too".
+        (_, 221) if f.text.to_ascii_lowercase().contains("error") => "quit-ok",
         (Greeting | Nothing, 220) => "greeting",
         (StartTls, 220) => "starttls-ready",
         (Ehlo | Helo, 250) => "hello",
@@ -482,6 +485,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
         "command too long",
         "line length",
         "too long line",
+        "ridiculously long",
     ]) {
         return "line-too-long";
     }
@@ -680,7 +684,13 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
         "command not understood",
     ]) || (matches!(f.stage, UnknownCommand | Ehlo) && matches!(code, 500 | 502))
     {
-        return "unknown-command";
+        // "Not recognized" means something else for a verb every server knows.
+        return match f.stage {
+            UnknownCommand | Nothing | Greeting | Ehlo | Helo => "unknown-command",
+            Auth | AuthAnswer => "auth-not-available",
+            Vrfy | Expn | Etrn | Help | Bdat | StartTls => "not-implemented",
+            _ => "syntax",
+        };
     }
     if w.any(&["not implemented", "disabled", "not supported"]) || matches!(code, 502 | 504) {
         return "not-implemented";

@@ -1432,6 +1432,52 @@ const ROWS: &[Row] = &[
         "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
         "auth-failed",
     ),
+    // A verb every server knows, "not recognized": the line could not be parsed.
+    (Mail, "MAIL", "500 unrecognized command", "syntax"),
+    // An optional verb the server does not do.
+    (
+        Help,
+        "HELP",
+        "500 5.5.2 Error: command not recognized",
+        "not-implemented",
+    ),
+    (
+        Auth,
+        "auth login",
+        "500 Error: command 'AUTH' not recognized",
+        "auth-not-available",
+    ),
+    (
+        Etrn,
+        "ETRN example.org",
+        "459 <example.org>: service unavailable",
+        "nonstandard",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<aaaa@exim.test>",
+        "501 <aaaa@exim.test>: address is ridiculously long: aaaa...",
+        "line-too-long",
+    ),
+    // Replies that make no sense where they are (a transcript out of step): only the code.
+    (
+        Ehlo,
+        "ehlo client.example",
+        "334 PDE4Mzc3MTEyMjQuMTExMzY4N0Bwb3N0Zml4LnRlc3Q+",
+        "generic",
+    ),
+    (
+        Rcpt,
+        "rcpt TO:<bob@postfix.test>",
+        "354 End data with <CR><LF>.<CR><LF>",
+        "generic",
+    ),
+    (
+        UnknownCommand,
+        "Subject: via smtps",
+        "221 2.0.0 Bye",
+        "generic",
+    ),
 ];
 
 fn parse(wire: &str) -> Reply {
