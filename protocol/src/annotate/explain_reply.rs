@@ -321,7 +321,10 @@ const RATE_WORDS: &[&str] = &[
 ];
 const BLOCK_WORDS: &[&str] = &[
     "blocked using",
-    " listed",
+    "listed at",
+    "listed on",
+    "listed by",
+    "is listed",
     "blacklist",
     "blocklist",
     "block list",
@@ -514,7 +517,11 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     ]) {
         return "too-many-errors";
     }
-    if w.any(&["timeout", "timed out", "time out"]) {
+    // The server's own idle timer; a timeout it met elsewhere (a lookup, a recipient
+    // check) is its own problem, below.
+    if w.any(&["timeout", "timed out", "time out"])
+        && (code == 421 || w.any(&["timeout exceeded", "error: timeout", "command timeout"]))
+    {
         return "timeout";
     }
     if f.stage == StartTls {
@@ -542,6 +549,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
         "data error",
         "describe error",
         "error: (",
+        "timed out",
     ]) {
         return "server-error";
     }
@@ -549,6 +557,9 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     // The message and the mailbox.
     if enhanced_is(f, 3, Some(4)) || enhanced_is(f, 2, Some(3)) {
         return "size-exceeded";
+    }
+    if w.any(&["sending quota", "daily user sending"]) {
+        return "rate-limited";
     }
     if enhanced_is(f, 2, Some(2)) || w.any(QUOTA_WORDS) {
         return "mailbox-full";
@@ -637,6 +648,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
                 "8-bit",
                 "content",
                 "attachment",
+                "inappropriate",
             ]))
     {
         return "content-rejected";

@@ -1478,6 +1478,30 @@ const ROWS: &[Row] = &[
         "221 2.0.0 Bye",
         "generic",
     ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@example.com>",
+        "550 5.1.1 Recipient not listed in public Name & Address Book",
+        "unknown-user",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<bob@example.com>",
+        "451 4.4.1 <bob@example.com>: Recipient address rejected: unverified address: connect to mx.example.com[192.0.2.1]:25: Connection timed out",
+        "server-error",
+    ),
+    (
+        Mail,
+        "MAIL FROM:<alice@gmail.com>",
+        "550 5.4.5 Daily user sending quota exceeded. a1sm123456pgb.12 - gsmtp",
+        "rate-limited",
+    ),
+    (
+        Data,
+        "DATA",
+        "451 4.4.2 mail.example.com Error: timeout exceeded",
+        "timeout",
+    ),
 ];
 
 fn parse(wire: &str) -> Reply {
