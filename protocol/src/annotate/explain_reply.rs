@@ -1776,6 +1776,34 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
     finish(f, id, lang, title, explanation, reference, next)
 }
 
+/// One line on the reply's enhanced status code that fits the reply: the registry's text
+/// for a failure, but for a success only its subject, since the text of x.7.0 ("often:
+/// authentication required first") reads wrongly under `235 2.7.0 Authentication
+/// successful`. `None` without an enhanced code.
+pub(crate) fn enhanced_note(f: &ReplyFacts<'_>, lang: Lang) -> Option<String> {
+    let e = f.enhanced?;
+    let subject = e.subject_meaning().get(lang);
+    let class = u16::from(e.class);
+    let first = f.code / 100;
+    let code = f.code;
+    Some(if class != first {
+        tr!(
+            lang,
+            "{e}: its first digit does not match the reply code {code}; the reply code counts.",
+            "{e}：它的第一位数字与回复码 {code} 不一致；以回复码为准。"
+        )
+    } else if class == 2 {
+        tr!(
+            lang,
+            "{e}: success, about {subject}.",
+            "{e}：成功，涉及{subject}。"
+        )
+    } else {
+        let meaning = e.meaning().map_or(subject, |m| m.get(lang));
+        tr!(lang, "{e}: {meaning}.", "{e}：{meaning}。")
+    })
+}
+
 /// Adds what every reply gets from its class: the temporary/permanent sentence, the
 /// "message (not) accepted" title after the final dot, and the severity.
 fn finish(

@@ -2003,3 +2003,22 @@ fn positive_details() {
         e.explanation
     );
 }
+
+#[test]
+fn the_enhanced_code_of_a_success_is_not_read_as_a_failure() {
+    let reply = parse("235 2.7.0 Authentication successful");
+    let f = facts(AuthAnswer, "c2VjcmV0", &reply);
+    let note = enhanced_note(&f, Lang::En).expect("an enhanced code");
+    assert_eq!(note, "2.7.0: success, about security or policy.");
+    assert!(!note.contains("required"));
+    let zh = enhanced_note(&f, Lang::ZhCn).expect("an enhanced code");
+    assert_eq!(zh, "2.7.0：成功，涉及安全或策略。");
+    let reply = parse("550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown");
+    let f = facts(Rcpt, "RCPT TO:<bob@example.com>", &reply);
+    assert!(enhanced_note(&f, Lang::En).is_some_and(|n| n.contains("does not exist")));
+    let reply = parse("250 5.1.1 odd");
+    let f = facts(Rcpt, "RCPT TO:<bob@example.com>", &reply);
+    assert!(enhanced_note(&f, Lang::En).is_some_and(|n| n.contains("does not match")));
+    let reply = parse("250 Ok");
+    assert!(enhanced_note(&facts(Rcpt, "", &reply), Lang::En).is_none());
+}
