@@ -69,7 +69,8 @@ pub(crate) struct ReplyFacts<'a> {
 /// A reply explained: one id of the taxonomy and its text in one language.
 #[derive(Debug)]
 pub(crate) struct Explained {
-    /// One id of /work/spec.md section 1, or "generic" when nothing specific is known.
+    /// One id of the shared explanation-id taxonomy (issue 11), or "generic" when nothing
+    /// specific is known.
     pub id: &'static str,
     pub severity: Severity,
     pub title: String,
