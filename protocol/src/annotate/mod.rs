@@ -9,6 +9,7 @@
 
 mod codes;
 mod envelope;
+mod explain_reply;
 mod message;
 mod outcome;
 mod replay;
@@ -336,17 +337,17 @@ impl Annotator {
                     && self.session.pending().next()
                         == Some(&Expect::Command(crate::command::Verb::Ehlo));
                 self.reply_lines = 0;
+                let message_octets = self.session.message_octets();
                 let received = self.session.handle_reply(&complete);
                 answers = Some(received.answered.as_str());
                 let answered_line = self.answered(&received, &complete);
-                let mut annotation = reply::annotate(
-                    &received,
-                    &complete,
-                    &self.session,
-                    answered_line.as_deref(),
-                    self.cancelled,
-                    lang,
-                );
+                let pairing = reply::Pairing {
+                    line: answered_line.as_deref(),
+                    cancel: self.cancelled,
+                    message_octets,
+                };
+                let mut annotation =
+                    reply::annotate(&received, &complete, &self.session, &pairing, lang);
                 if was_ehlo && complete.code.get() == 250 {
                     let ext = Extension::parse(complete.last_line());
                     annotation.explanation = format!(
