@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `DIR` defaults to `protocol/tests/corpus`; `--verbose` lists every problem found. Given a
-//! transcript file (`NAME.txt`) instead, prints how each of its lines is annotated.
+//! transcript file (`NAME.txt`) instead, prints how each of its lines is annotated (in
+//! Chinese after `--verbose`).
 
 #[path = "../tests/score/mod.rs"]
 mod score;
@@ -21,7 +22,8 @@ fn main() {
         match arg.as_str() {
             "--verbose" | "-v" => verbose = true,
             other if other.ends_with(".txt") => {
-                show(&PathBuf::from(other));
+                let lang = if verbose { Lang::ZhCn } else { Lang::En };
+                show(&PathBuf::from(other), lang);
                 return;
             }
             other => dir = PathBuf::from(other),
@@ -46,7 +48,7 @@ fn main() {
 }
 
 /// Prints each line of one transcript with its kind, pairing, explanation id and warnings.
-fn show(path: &std::path::Path) {
+fn show(path: &std::path::Path, lang: Lang) {
     let text = match std::fs::read(path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(err) => {
@@ -54,7 +56,7 @@ fn show(path: &std::path::Path) {
             std::process::exit(2);
         }
     };
-    let (format, lines) = protocol::transcript::annotate(&text, Lang::En);
+    let (format, lines) = protocol::transcript::annotate(&text, lang);
     println!("format: {format:?}");
     for (source, line) in lines {
         let findings: Vec<String> = line
@@ -64,7 +66,7 @@ fn show(path: &std::path::Path) {
             .map(|f| format!("{}:{}", f.severity.as_str(), f.id))
             .collect();
         println!(
-            "{:>4} {:6} {:18} {:14} {:22} {:?} | {} {}",
+            "{:>4} {:6} {:18} {:14} {:22} {:?} | {} | {} {}",
             source.source_line,
             line.direction.as_str(),
             line.kind.as_str(),
@@ -72,6 +74,7 @@ fn show(path: &std::path::Path) {
             line.annotation.id,
             line.text,
             line.annotation.title,
+            line.annotation.explanation.replace('\n', " / "),
             findings.join(" ")
         );
     }

@@ -350,13 +350,13 @@ impl Annotator {
                     reply::annotate(&received, &complete, &self.session, &pairing, lang);
                 if was_ehlo && complete.code.get() == 250 {
                     let ext = Extension::parse(complete.last_line());
-                    annotation.explanation = format!(
-                        "{}\n{} ({}): {}",
-                        annotation.explanation,
-                        ext.keyword(),
-                        ext.reference(),
-                        ext.explanation().get(lang)
-                    );
+                    let (keyword, reference) = (ext.keyword(), ext.reference());
+                    let meaning = ext.explanation().get(lang);
+                    annotation.explanation.push_str(&tr!(
+                        lang,
+                        "\n{keyword} ({reference}): {meaning}",
+                        "\n{keyword}（{reference}）：{meaning}"
+                    ));
                 }
                 annotation
             }

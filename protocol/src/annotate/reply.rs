@@ -68,7 +68,11 @@ pub(super) fn annotate(
     };
     let explained = explain(&facts, lang);
     let mut explanation = explained.explanation;
-    if let Some(note) = enhanced_note(&facts, lang) {
+    // `2.0.0` says no more than the 2 of the code.
+    let plain_success = received
+        .enhanced
+        .is_some_and(|e| e.class == 2 && e.subject == 0 && e.detail == 0);
+    if let Some(note) = enhanced_note(&facts, lang).filter(|_| !plain_success) {
         explanation.push('\n');
         explanation.push_str(&note);
     }
