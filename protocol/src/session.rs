@@ -469,7 +469,7 @@ impl ClientSession {
         let first = reply.first_line();
         let enhanced = EnhancedCode::parse_prefix(first).map(|(code, _)| code);
         let (owed, skipped, inferred) = self.match_reply(reply);
-        let unsolicited = owed.is_none() && !inferred;
+        let unsolicited = owed.is_none() && !inferred && skipped.is_empty();
         let Owed {
             expect: answered,
             line,
@@ -579,6 +579,16 @@ impl ClientSession {
             // is the server closing; anything else is read from its content.
             let inferred = !matches!(reply.code.get(), 421) && self.lines_sent == 0;
             return (None, Vec::new(), inferred);
+        }
+        let only_greeting = self.pending.len() == 1 && self.phase == Phase::Greeting;
+        if only_greeting && !fit::can_greet(reply) {
+            // A log that starts later than the connection (the tutorial's snippet starts
+            // at `354`): the greeting is not in it, and this reply answers something the
+            // log does not show either.
+            self.pending.clear();
+            self.phase = Phase::Hello;
+            self.partial = true;
+            return (None, vec![Expect::Greeting], self.lines_sent == 0);
         }
         let skip = fit::first_fitting(self.pending.iter().map(|o| &o.expect), reply).unwrap_or(0);
         let skipped: Vec<Expect> = self.pending.drain(..skip).map(|o| o.expect).collect();

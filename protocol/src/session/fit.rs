@@ -146,11 +146,36 @@ where
     Some(0)
 }
 
+/// Whether `reply` can be a greeting: 220, or the 421 / 554 of a server that refuses.
+pub(super) fn can_greet(reply: &Reply) -> bool {
+    fits(&Expect::Greeting, &Shape::of(reply)) != Fit::No
+}
+
 /// What a reply most likely answers when nothing in the transcript says (a log of the
 /// server's lines only): read from its code, enhanced code and words.
 pub(super) fn infer(reply: &Reply, phase: Phase) -> Expect {
     let s = Shape::of(reply);
     let lower = reply.text().to_ascii_lowercase();
+    // A bare 250 says only "done": the phase says what most likely came next.
+    let plain = s.code == 250 && s.subject.is_none_or(|sub| sub == (0, 0)) && !s.queued;
+    if plain && !s.multiline && s.subject == Some((0, 0)) {
+        // A server with enhanced codes says 2.1.0 to MAIL and 2.1.5 to RCPT; its 2.0.0
+        // inside a transaction ends it (Postfix's RSET).
+        return match phase {
+            Phase::Mail | Phase::Rcpt => Expect::Command(Verb::Rset),
+            Phase::Data => Expect::EndOfData,
+            _ => Expect::Nothing,
+        };
+    }
+    if plain && !s.multiline {
+        return match phase {
+            Phase::Greeting | Phase::Hello => Expect::Command(Verb::Helo),
+            Phase::Ready => Expect::Command(Verb::Mail),
+            Phase::Mail | Phase::Rcpt => Expect::Command(Verb::Rcpt),
+            Phase::Data => Expect::EndOfData,
+            _ => Expect::Nothing,
+        };
+    }
     match s.code {
         220 if phase == Phase::Greeting => Expect::Greeting,
         220 => Expect::Command(Verb::StartTls),
@@ -168,6 +193,12 @@ pub(super) fn infer(reply: &Reply, phase: Phase) -> Expect {
         }
         _ if matches!(s.subject, Some((2, _))) && s.code >= 450 => Expect::Command(Verb::Rcpt),
         _ if lower.contains("spam") || lower.contains("dt:spm") => Expect::EndOfData,
+        _ if lower.contains("authentication") || lower.contains("auth ") => {
+            Expect::Command(Verb::Auth)
+        }
+        500 | 502 if lower.contains("not recognized") || lower.contains("unrecognized") => {
+            Expect::Unknown
+        }
         _ => Expect::Nothing,
     }
 }
