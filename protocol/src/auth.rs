@@ -143,9 +143,15 @@ pub fn redact_client_line(
 ) -> Option<String> {
     if auth_answer {
         // A LOGIN username may stay visible; a password, a PLAIN answer (which holds the
-        // password) or anything undecodable may not.
+        // password) or an undecodable single word (a password typed in clear) may not.
+        // `*` (cancel) and text that cannot be a credential (a placeholder with spaces or
+        // non-ASCII, a command typed at the wrong moment) stay visible.
+        let trimmed = line.trim();
         let is_username = !expecting_password && decode(line).is_ok_and(|b| !b.contains(&0));
-        return (!is_username).then(|| REDACTED.to_owned());
+        let not_a_secret = trimmed == "*"
+            || trimmed.is_empty()
+            || (decode(trimmed).is_err() && (!trimmed.is_ascii() || trimmed.contains(' ')));
+        return (!is_username && !not_a_secret).then(|| REDACTED.to_owned());
     }
     let mut words = line.split_ascii_whitespace();
     let verb = words.next()?;

@@ -205,7 +205,9 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
     if path.is_null() {
         return;
     }
-    if at.is_none() {
+    // RFC 5321 4.1.1.3: `RCPT TO:<Postmaster>` is the one address without a domain, and
+    // every server must accept it.
+    if at.is_none() && !path.address.eq_ignore_ascii_case("postmaster") {
         push(
             Severity::Warning,
             "address-without-domain",

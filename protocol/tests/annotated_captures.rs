@@ -163,7 +163,7 @@ fn delivery_and_refusal_read_differently() {
     );
     let unknown = titles("postfix/unknown_recipient.swaks.txt");
     assert!(
-        unknown.contains(&"550 · Recipient refused".to_owned()),
+        unknown.contains(&"550 · No such recipient".to_owned()),
         "{unknown:?}"
     );
     let errors = titles("postfix/errors.smtplib.txt");

@@ -8,15 +8,23 @@
 //! `334 dXNlcm5hbWU6` says it asks for the username.
 
 mod codes;
+mod envelope;
+mod explain_reply;
+mod message;
+mod outcome;
+mod replay;
 mod reply;
 mod sent;
+
+pub use replay::{ReplayLine, replay};
 
 use crate::auth;
 use crate::extension::Extension;
 use crate::finding::{Finding, Severity};
 use crate::lang::Lang;
-use crate::reply::{ReplyAssembler, ReplyLine};
-use crate::session::{ClientSession, Expect, Phase, Sent};
+use crate::reply::{Reply, ReplyAssembler, ReplyLine};
+use crate::session::{ClientSession, Expect, Received, Sent};
+use std::collections::VecDeque;
 
 /// Formats text in the requested language; the format strings capture variables in scope.
 macro_rules! tr {
@@ -45,6 +53,10 @@ pub(crate) use tx;
 /// The explanation of one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Annotation {
+    /// Which explanation this is: for a reply, one of the stable ids of the reply
+    /// explanations (`rcpt-ok`, `relay-denied`, `generic` ...); for other lines, what kind
+    /// of line it is (`command`, `body`, `note` ...).
+    pub id: &'static str,
     /// How the line went: a success, a refusal, a warning, or just information.
     pub severity: Severity,
     /// One line saying what happened.
@@ -105,18 +117,86 @@ impl Direction {
     }
 }
 
+/// What a line is in the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// An SMTP command (known or unknown verb).
+    Command,
+    /// A line answering a 334 challenge.
+    AuthAnswer,
+    /// Message text between 354 and the final dot, as sent (dot-stuffed).
+    Body,
+    /// The lone `.` that ends the message.
+    EndOfData,
+    /// Octets inside a BDAT chunk.
+    BdatData,
+    /// The last line of a reply: the one that completes it.
+    Reply,
+    /// A line of a multi-line reply before its last (`250-...`).
+    ReplyContinuation,
+    /// Not SMTP: a tool's remark, TLS started, connection closed.
+    Note,
+}
+
+impl LineKind {
+    /// The kind's name in JSON: `command`, `auth-answer`, `body`, `end-of-data`,
+    /// `bdat-data`, `reply`, `reply-continuation`, `note`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Command => "command",
+            LineKind::AuthAnswer => "auth-answer",
+            LineKind::Body => "body",
+            LineKind::EndOfData => "end-of-data",
+            LineKind::BdatData => "bdat-data",
+            LineKind::Reply => "reply",
+            LineKind::ReplyContinuation => "reply-continuation",
+            LineKind::Note => "note",
+        }
+    }
+}
+
 /// One annotated line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnnotatedLine {
     /// Who sent it.
     pub direction: Direction,
+    /// What it is in the conversation.
+    pub kind: LineKind,
     /// The line as it may be shown: secrets (AUTH answers) replaced by `********`.
     pub text: String,
     /// The reply code, for server lines that have one.
     pub code: Option<u16>,
+    /// For the last line of a reply: what it answers (`greeting`, `RCPT`, `end-of-data`,
+    /// `auth-answer`, `unknown-command`, `none`; see [`Expect::as_str`]).
+    pub answers: Option<&'static str>,
     /// The explanation.
     pub annotation: Annotation,
 }
+
+/// A new explanation for a client line annotated earlier, now that its reply is known
+/// (observed outcomes win over predictions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// Which client line: 0 for the first line passed to [`Annotator::client_line`].
+    pub client_line: usize,
+    /// Its explanation in the light of the reply.
+    pub annotation: Annotation,
+}
+
+/// A client line that still waits for its reply, kept to explain it again when the reply
+/// comes.
+#[derive(Debug, Clone)]
+struct Awaiting {
+    index: usize,
+    /// The line as shown (secrets masked).
+    shown: String,
+    sent: Sent,
+    findings: Vec<Finding>,
+}
+
+/// How many unanswered client lines are remembered for revision: a server that never
+/// answers must not grow the page's memory.
+const AWAITING_CAP: usize = 256;
 
 /// Annotates a conversation line by line; see the module documentation.
 #[derive(Debug, Clone)]
@@ -126,6 +206,12 @@ pub struct Annotator {
     lang: Lang,
     /// Lines of the reply being assembled, to annotate EHLO continuation lines.
     reply_lines: usize,
+    /// Client lines waiting for their replies, oldest first.
+    awaiting: VecDeque<Awaiting>,
+    /// Revisions not yet taken by [`Annotator::take_revisions`].
+    revisions: Vec<Revision>,
+    /// The last AUTH answer was `*`.
+    cancelled: bool,
 }
 
 impl Annotator {
@@ -136,6 +222,9 @@ impl Annotator {
             replies: ReplyAssembler::default(),
             lang,
             reply_lines: 0,
+            awaiting: VecDeque::new(),
+            revisions: Vec::new(),
+            cancelled: false,
         }
     }
 
@@ -154,23 +243,72 @@ impl Annotator {
         self.lang = lang;
     }
 
+    /// The transcript does not show the server's greeting (see
+    /// [`ClientSession::handle_greeting_not_shown`]).
+    pub fn greeting_not_shown(&mut self) {
+        self.session.handle_greeting_not_shown();
+    }
+
+    /// The client sends its message before DATA's 354 arrives, which a transcript shows
+    /// will come (see [`ClientSession::handle_data_assumed`]).
+    pub fn data_assumed(&mut self) {
+        self.session.handle_data_assumed();
+    }
+
+    /// Client lines whose explanation changed since the last call, because their reply
+    /// arrived and contradicted a prediction.
+    pub fn take_revisions(&mut self) -> Vec<Revision> {
+        std::mem::take(&mut self.revisions)
+    }
+
     /// Annotates a line the client sent, and records it in the session.
     pub fn client_line(&mut self, line: &str) -> AnnotatedLine {
+        let index = self.session.lines_sent();
         let findings = self.session.predict(line);
         let expecting_password = self.session.auth_prompt() == Some(&auth::Prompt::Password);
-        let auth_answer =
-            self.session.phase() == Phase::AuthChallenge && self.session.pending().next().is_none();
+        let auth_answer = self.session.expects_auth_answer();
+        let before = self.session.header_state();
+        let owed_before = self.session.pending().count();
         let sent = self.session.handle_sent(line);
-        let shown = if matches!(sent, Sent::BodyLine { .. } | Sent::EndOfData) {
-            None
-        } else {
-            auth::redact_client_line(line, auth_answer, expecting_password)
+        let kind = match sent {
+            Sent::Command { .. } => LineKind::Command,
+            Sent::AuthAnswer { .. } => LineKind::AuthAnswer,
+            Sent::BodyLine { .. } => LineKind::Body,
+            Sent::EndOfData => LineKind::EndOfData,
+            Sent::BdatData { .. } => LineKind::BdatData,
         };
-        let annotation = sent::annotate(&sent, line, &findings, self.lang);
+        if let Sent::AuthAnswer { cancel, .. } = sent {
+            self.cancelled = cancel;
+        }
+        let shown = match kind {
+            LineKind::Command | LineKind::AuthAnswer => {
+                auth::redact_client_line(line, auth_answer, expecting_password)
+            }
+            _ => None,
+        }
+        .unwrap_or_else(|| line.to_owned());
+        let context = sent::Context {
+            session: &self.session,
+            header_before: before,
+        };
+        let annotation = sent::annotate(&sent, line, &findings, &context, self.lang);
+        if self.session.pending().count() > owed_before {
+            if self.awaiting.len() == AWAITING_CAP {
+                self.awaiting.pop_front();
+            }
+            self.awaiting.push_back(Awaiting {
+                index,
+                shown: shown.clone(),
+                sent,
+                findings,
+            });
+        }
         AnnotatedLine {
             direction: Direction::Client,
-            text: shown.unwrap_or_else(|| line.to_owned()),
+            kind,
+            text: shown,
             code: None,
+            answers: None,
             annotation,
         }
     }
@@ -181,6 +319,8 @@ impl Annotator {
         let lang = self.lang;
         let parsed = ReplyLine::parse(line);
         let code = parsed.as_ref().ok().map(|l| l.code.get());
+        let mut kind = LineKind::Reply;
+        let mut answers = None;
         let annotation = match self.replies.push(line) {
             Err(err) => {
                 self.reply_lines = 0;
@@ -188,6 +328,7 @@ impl Annotator {
             }
             Ok(None) => {
                 self.reply_lines += 1;
+                kind = LineKind::ReplyContinuation;
                 let text = parsed.map(|l| l.text).unwrap_or_default();
                 self.continuation(text, self.reply_lines == 1)
             }
@@ -196,27 +337,61 @@ impl Annotator {
                     && self.session.pending().next()
                         == Some(&Expect::Command(crate::command::Verb::Ehlo));
                 self.reply_lines = 0;
+                let message_octets = self.session.message_octets();
                 let received = self.session.handle_reply(&complete);
-                let mut annotation = reply::annotate(&received, &complete, &self.session, lang);
+                answers = Some(received.answered.as_str());
+                let answered_line = self.answered(&received, &complete);
+                let pairing = reply::Pairing {
+                    line: answered_line.as_deref(),
+                    cancel: self.cancelled,
+                    message_octets,
+                };
+                let mut annotation =
+                    reply::annotate(&received, &complete, &self.session, &pairing, lang);
                 if was_ehlo && complete.code.get() == 250 {
                     let ext = Extension::parse(complete.last_line());
-                    annotation.explanation = format!(
-                        "{}\n{} ({}): {}",
-                        annotation.explanation,
-                        ext.keyword(),
-                        ext.reference(),
-                        ext.explanation().get(lang)
-                    );
+                    let (keyword, reference) = (ext.keyword(), ext.reference());
+                    let meaning = ext.explanation().get(lang);
+                    annotation.explanation.push_str(&tr!(
+                        lang,
+                        "\n{keyword} ({reference}): {meaning}",
+                        "\n{keyword}（{reference}）：{meaning}"
+                    ));
                 }
                 annotation
             }
         };
         AnnotatedLine {
             direction: Direction::Server,
+            kind,
             text: line.to_owned(),
             code,
+            answers,
             annotation,
         }
+    }
+
+    /// Takes the client lines a complete reply settles off the waiting list: the one it
+    /// answers, which may now be explained again, and those before it whose replies are
+    /// missing. Returns the answered line as shown.
+    fn answered(&mut self, received: &Received, reply: &Reply) -> Option<String> {
+        let index = received.line?;
+        while self.awaiting.front().is_some_and(|a| a.index < index) {
+            self.awaiting.pop_front();
+        }
+        let entry = self
+            .awaiting
+            .front()
+            .filter(|a| a.index == index)
+            .cloned()?;
+        self.awaiting.pop_front();
+        if let Some(annotation) = outcome::revise(&entry, reply, &self.session, self.lang) {
+            self.revisions.push(Revision {
+                client_line: index,
+                annotation,
+            });
+        }
+        Some(entry.shown)
     }
 
     fn continuation(&self, text: &str, first: bool) -> Annotation {
@@ -225,6 +400,7 @@ impl Annotator {
             self.session.pending().next() == Some(&Expect::Command(crate::command::Verb::Ehlo));
         if answering_ehlo && first {
             return Annotation {
+                id: "ehlo-name",
                 severity: Severity::Info,
                 title: tx!(
                     lang,
@@ -245,6 +421,7 @@ impl Annotator {
             let ext = Extension::parse(text);
             let keyword = ext.keyword();
             return Annotation {
+                id: "extension",
                 severity: Severity::Info,
                 title: tr!(lang, "Extension {keyword}", "扩展 {keyword}"),
                 explanation: ext.explanation().get(lang).to_owned(),
@@ -254,6 +431,7 @@ impl Annotator {
             };
         }
         Annotation {
+            id: "reply-continues",
             severity: Severity::Info,
             title: tx!(lang, "Reply continues", "回复未完"),
             explanation: tx!(
@@ -277,11 +455,10 @@ impl Annotator {
     pub fn tls_established(&mut self, detail: &str) -> AnnotatedLine {
         self.session.handle_tls_established();
         let lang = self.lang;
-        AnnotatedLine {
-            direction: Direction::Note,
-            text: detail.to_owned(),
-            code: None,
-            annotation: Annotation {
+        note_line(
+            detail,
+            Annotation {
+                id: "tls-started",
                 severity: Severity::Success,
                 title: tx!(lang, "TLS is on", "TLS 已开启"),
                 explanation: tx!(
@@ -293,18 +470,17 @@ impl Annotator {
                 next_steps: vec![tx!(lang, "EHLO your.name", "EHLO 你的主机名")],
                 findings: Vec::new(),
             },
-        }
+        )
     }
 
     /// Annotates a remark that is neither client nor server (a transcript's comment, the
     /// tool's own messages).
     pub fn note(&mut self, text: &str) -> AnnotatedLine {
         let lang = self.lang;
-        AnnotatedLine {
-            direction: Direction::Note,
-            text: text.to_owned(),
-            code: None,
-            annotation: Annotation {
+        note_line(
+            text,
+            Annotation {
+                id: "note",
                 severity: Severity::Info,
                 title: tx!(lang, "Note", "备注"),
                 explanation: String::new(),
@@ -312,7 +488,7 @@ impl Annotator {
                 next_steps: Vec::new(),
                 findings: Vec::new(),
             },
-        }
+        )
     }
 
     /// Records that the connection closed.
@@ -320,8 +496,20 @@ impl Annotator {
         self.session.handle_closed();
         let lang = self.lang;
         let mut line = self.note(reason);
+        line.annotation.id = "closed";
         line.annotation.title = tx!(lang, "Connection closed", "连接已关闭");
         line
+    }
+}
+
+fn note_line(text: &str, annotation: Annotation) -> AnnotatedLine {
+    AnnotatedLine {
+        direction: Direction::Note,
+        kind: LineKind::Note,
+        text: text.to_owned(),
+        code: None,
+        answers: None,
+        annotation,
     }
 }
 

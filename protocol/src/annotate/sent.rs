@@ -1,37 +1,80 @@
-//! Annotations of lines the client sent.
+//! Annotations of lines the client sent: commands by their verb and arguments, AUTH
+//! answers, message text (see `message.rs`) and BDAT chunk data.
 
-use super::{Annotation, Note, tr, tx};
+use super::{Annotation, Note, envelope, message, tr, tx};
 use crate::auth::Prompt;
 use crate::command::Verb;
 use crate::finding::{Finding, Severity};
 use crate::lang::Lang;
-use crate::session::Sent;
+use crate::session::{ClientSession, HeaderState, Sent};
+
+/// What a client line is judged against besides itself.
+pub(super) struct Context<'a> {
+    /// The session after the line was recorded.
+    pub session: &'a ClientSession,
+    /// Where the message stood before this line (for message text).
+    pub header_before: HeaderState,
+}
 
 /// Explains a client line. `findings` are the predictions made before it was sent.
-pub(super) fn annotate(sent: &Sent, line: &str, findings: &[Finding], lang: Lang) -> Annotation {
-    let (title, explanation, expect, reference) = match sent {
-        Sent::Command { verb } => command(*verb, line, lang),
+pub(super) fn annotate(
+    sent: &Sent,
+    line: &str,
+    findings: &[Finding],
+    context: &Context<'_>,
+    lang: Lang,
+) -> Annotation {
+    let (id, (title, mut explanation, expect, reference)) = match sent {
+        Sent::Command { verb } => ("command", command(*verb, line, lang)),
         Sent::AuthAnswer {
             prompt,
             shown,
             cancel,
-        } => auth_answer(prompt, shown.as_deref(), *cancel, lang),
-        Sent::BodyLine { number } => body_line(line, *number, lang),
+        } => (
+            "auth-answer",
+            auth_answer(prompt, shown.as_deref(), *cancel, line, lang),
+        ),
+        Sent::BodyLine { number } => (
+            "body",
+            message::body_line(line, *number, context.header_before, lang),
+        ),
+        Sent::BdatData { remaining } => ("bdat-data", bdat_data(*remaining, lang)),
         Sent::EndOfData => (
-            tx!(lang, "End of message", "邮件结束"),
-            tx!(
-                lang,
-                "A line with a single dot ends the message (the <CRLF>.<CRLF> of RFC 5321). The server now decides whether to accept it.",
-                "只含一个点号的行表示邮件结束（即 RFC 5321 中的 <CRLF>.<CRLF>）。服务器现在决定是否接受这封邮件。"
+            "end-of-data",
+            (
+                tx!(lang, "End of message", "邮件结束"),
+                tx!(
+                    lang,
+                    "A line with a single dot ends the message (the <CRLF>.<CRLF> of RFC 5321). The server now decides whether to accept it.",
+                    "只含一个点号的行表示邮件结束（即 RFC 5321 中的 <CRLF>.<CRLF>）。服务器现在决定是否接受这封邮件。"
+                ),
+                Some(tx!(
+                    lang,
+                    "250 (accepted) or 4xx/5xx (refused)",
+                    "250（已接受）或 4xx/5xx（被拒收）"
+                )),
+                "RFC 5321 4.1.1.4",
             ),
-            Some(tx!(
-                lang,
-                "250 (queued) or 5xx (rejected)",
-                "250（已入队）或 5xx（被拒收）"
-            )),
-            "RFC 5321 4.1.1.4",
         ),
     };
+    if let Sent::Command {
+        verb: Some(verb @ (Verb::Mail | Verb::Rcpt)),
+    } = sent
+    {
+        envelope::explain(*verb, line, &mut explanation, lang);
+    }
+    if let Sent::Command {
+        verb: Some(Verb::Auth),
+    } = sent
+        && !context.session.is_tls()
+        && line.split_whitespace().nth(1).is_some()
+    {
+        explanation.push_str(&tx!(
+            lang,
+            "\nThis connection is not encrypted: base64 is not encryption, so anyone on the path can read the password. Use STARTTLS first, or port 465 (RFC 8314).",
+            "\n此连接没有加密：base64 不是加密，路径上的任何人都能读出密码。请先 STARTTLS，或使用 465 端口（RFC 8314）。"
+        ));
+    }
     // Most severe first, in order of position within a severity (no general sort: it
     // would be linked into the browser bundle for a handful of items).
     let notes: Vec<Note> = [
@@ -49,6 +92,7 @@ pub(super) fn annotate(sent: &Sent, line: &str, findings: &[Finding], lang: Lang
         .map(|e| vec![tr!(lang, "Expect: {e}", "预期回复：{e}")])
         .unwrap_or_default();
     Annotation {
+        id,
         severity,
         title,
         explanation,
@@ -269,19 +313,26 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
     (title, explanation, Some(expect.to_owned()), reference)
 }
 
-fn auth_answer(prompt: &Prompt, shown: Option<&str>, cancel: bool, lang: Lang) -> Parts {
+fn auth_answer(
+    prompt: &Prompt,
+    shown: Option<&str>,
+    cancel: bool,
+    line: &str,
+    lang: Lang,
+) -> Parts {
     if cancel {
         return (
             tx!(lang, "Cancel the login", "取消登录"),
             tx!(
                 lang,
-                "A single * ends the AUTH exchange.",
-                "单独一个 * 表示结束认证交互。"
+                "A single * ends the AUTH exchange; the server confirms with 501 and the session goes on, not logged in.",
+                "单独一个 * 表示结束认证交互；服务器会回复 501 确认，会话继续，但未登录。"
             ),
             Some("501".into()),
             "RFC 4954 4",
         );
     }
+    let plain = crate::auth::decode_plain(line.trim()).ok();
     match (prompt, shown) {
         (Prompt::Username, Some(user)) => (
             tx!(lang, "Username, in base64", "用户名（base64 编码）"),
@@ -307,12 +358,35 @@ fn auth_answer(prompt: &Prompt, shown: Option<&str>, cancel: bool, lang: Lang) -
             Some("235 / 535".into()),
             "RFC 4954 4",
         ),
-        _ => (
+        (Prompt::Text(challenge), _) if challenge.starts_with('<') && challenge.ends_with('>') => (
+            tx!(lang, "CRAM-MD5 answer (hidden)", "CRAM-MD5 回答（已隐藏）"),
             tx!(
                 lang,
-                "Answer to the AUTH challenge (hidden)",
-                "认证质询的回答（已隐藏）"
+                "The answer is the username, a space, and 32 hex digits: the HMAC-MD5 of the server's challenge keyed with the password. The password itself never travels, but the server must store it in a usable form.",
+                "回答由用户名、一个空格和 32 位十六进制数组成：以密码为密钥对服务器质询计算的 HMAC-MD5。密码本身不会传输，但服务器必须以可用的形式保存它。"
             ),
+            Some("235 / 535".into()),
+            "RFC 2195 2",
+        ),
+        _ if plain.is_some() => {
+            let user = plain.map(|p| p.authcid).unwrap_or_default();
+            (
+                tx!(
+                    lang,
+                    "AUTH PLAIN credentials (hidden)",
+                    "AUTH PLAIN 凭据（已隐藏）"
+                ),
+                tr!(
+                    lang,
+                    "Base64 of \\0username\\0password: the username is '{user}', the password is hidden.",
+                    "\\0用户名\\0密码 的 base64 编码：用户名是“{user}”，密码已隐藏。"
+                ),
+                Some("235 / 535".into()),
+                "RFC 4616 2",
+            )
+        }
+        _ => (
+            tx!(lang, "Answer to the AUTH challenge", "对认证质询的回答"),
             tx!(
                 lang,
                 "One base64 line answering the server's 334.",
@@ -324,68 +398,15 @@ fn auth_answer(prompt: &Prompt, shown: Option<&str>, cancel: bool, lang: Lang) -
     }
 }
 
-fn body_line(line: &str, number: usize, lang: Lang) -> Parts {
-    let header = line
-        .split_once(':')
-        .filter(|(name, _)| !name.is_empty() && !name.contains(' '))
-        .map(|(name, _)| name.to_owned());
-    let (title, explanation) = if line.is_empty() {
-        (
-            tx!(lang, "Empty line: end of the headers", "空行：邮件头结束"),
-            tx!(
-                lang,
-                "The first empty line separates the headers from the body.",
-                "第一个空行把邮件头和正文分开。"
-            ),
-        )
-    } else if let Some(name) = header.filter(|_| number <= 20) {
-        let what = match name.to_ascii_lowercase().as_str() {
-            "subject" => tx!(
-                lang,
-                "the subject line the recipient sees",
-                "收件人看到的邮件主题"
-            ),
-            "from" => tx!(
-                lang,
-                "the author shown to the recipient",
-                "显示给收件人的发件人"
-            ),
-            "to" => tx!(
-                lang,
-                "the recipients shown in the message (the envelope decides delivery)",
-                "邮件中显示的收件人（实际投递由信封决定）"
-            ),
-            "cc" => tx!(lang, "the visible copy recipients", "可见的抄送人"),
-            "date" => tx!(lang, "when the message was written", "邮件的撰写时间"),
-            "message-id" => tx!(lang, "the message's unique identifier", "邮件的唯一标识"),
-            _ => tx!(lang, "a header field", "一个邮件头字段"),
-        };
-        (
-            tr!(lang, "Header {name}:", "邮件头 {name}:"),
-            tr!(lang, "This header gives {what}.", "这个邮件头表示{what}。"),
-        )
-    } else if line.starts_with("..") {
-        (
-            tx!(lang, "Text line (dot-stuffed)", "正文行（点号已转义）"),
-            tx!(
-                lang,
-                "The server removes the first dot, so the message keeps one.",
-                "服务器会去掉第一个点号，邮件中保留一个。"
-            ),
-        )
-    } else {
-        (
-            tr!(
-                lang,
-                "Message text, line {number}",
-                "邮件正文，第 {number} 行"
-            ),
-            tx!(
-                lang,
-                "Part of the message. End the message with a line holding a single dot.",
-                "邮件内容的一部分。用只含一个点号的行结束邮件。"
-            ),
-        )
-    };
-    (title, explanation, None, "RFC 5322")
+fn bdat_data(remaining: u64, lang: Lang) -> Parts {
+    (
+        tx!(lang, "BDAT chunk data", "BDAT 数据块内容"),
+        tr!(
+            lang,
+            "Part of the chunk announced by BDAT: the server counts octets and reads this as data whatever it looks like, so a '.' or a command here is just text. {remaining} octets of the chunk still to come.",
+            "这是 BDAT 宣告的数据块的一部分：服务器按字节计数，无论内容看起来像什么都当作数据，所以这里的“.”或命令只是文本。该数据块还剩 {remaining} 个字节。"
+        ),
+        None,
+        "RFC 3030 2",
+    )
 }

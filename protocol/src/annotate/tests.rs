@@ -70,7 +70,7 @@ fn the_tutorial_is_explained_step_by_step() {
             .any(|n| n.id == "message-without-headers"),
         "the tutorial's missing headers are flagged before the 554"
     );
-    assert_eq!(title(18), "554 · Message rejected as spam");
+    assert_eq!(title(18), "554 · Message not accepted: rejected as spam");
     assert_eq!(out[18].annotation.severity, Severity::Error);
     assert_eq!(title(20), "221 · Goodbye");
     assert_eq!(out[0].code, Some(220));

@@ -1,4 +1,5 @@
 use super::*;
+use crate::finding::Severity;
 use crate::reply::ReplyAssembler;
 
 /// Feeds server lines (one reply, possibly multi-line) into the session.
@@ -318,4 +319,178 @@ fn pipelining_groups_end_at_commands_that_need_their_reply() {
     );
     reply(&mut plain, &["250 2.1.0 Ok"]);
     assert!(plain.may_send_now());
+}
+
+// ---- staying in sync with real transcripts -----------------------------------------------
+
+#[test]
+fn a_transcript_without_its_greeting_pairs_each_reply_with_its_own_command() {
+    // smtplib's usual log: the greeting came before set_debuglevel.
+    let mut s = ClientSession::default();
+    s.handle_sent("ehlo client.test");
+    let r = reply(&mut s, POSTFIX_EHLO);
+    assert_eq!(r.answered, Expect::Command(Verb::Ehlo));
+    assert_eq!(r.skipped, [Expect::Greeting]);
+    s.handle_sent("mail FROM:<a@b.example>");
+    assert_eq!(
+        reply(&mut s, &["250 2.1.0 Ok"]).answered,
+        Expect::Command(Verb::Mail)
+    );
+    s.handle_sent("rcpt TO:<bob@postfix.test>");
+    let r = reply(&mut s, &["250 2.1.5 Ok"]);
+    assert_eq!((r.answered, r.line), (Expect::Command(Verb::Rcpt), Some(2)));
+}
+
+#[test]
+fn a_reply_that_only_a_later_command_gets_skips_the_missing_ones() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    s.handle_sent("RCPT TO:<bob@postfix.test>");
+    s.handle_sent("DATA");
+    // The log lost the replies to MAIL and RCPT: the 354 still answers DATA.
+    let r = reply(&mut s, &["354 End data with <CR><LF>.<CR><LF>"]);
+    assert_eq!(r.answered, Expect::Command(Verb::Data));
+    assert_eq!(
+        r.skipped,
+        [Expect::Command(Verb::Mail), Expect::Command(Verb::Rcpt)]
+    );
+    assert!(s.in_body());
+}
+
+#[test]
+fn a_server_only_log_is_read_from_the_replies_themselves() {
+    let mut s = ClientSession::default();
+    reply(&mut s, &["220 mx.example ESMTP"]);
+    let r = reply(
+        &mut s,
+        &["250-mx.example", "250-PIPELINING", "250 SIZE 1000"],
+    );
+    assert_eq!(
+        (r.answered, r.inferred),
+        (Expect::Command(Verb::Ehlo), true)
+    );
+    assert_eq!(
+        reply(&mut s, &["250 2.1.0 Ok"]).answered,
+        Expect::Command(Verb::Mail)
+    );
+    assert_eq!(
+        reply(
+            &mut s,
+            &["550 5.1.1 <x@mx.example>: Recipient address rejected: User unknown"]
+        )
+        .answered,
+        Expect::Command(Verb::Rcpt)
+    );
+    assert_eq!(
+        reply(&mut s, &["250 2.0.0 Ok: queued as 4XyZ"]).answered,
+        Expect::EndOfData
+    );
+}
+
+#[test]
+fn any_354_opens_the_message_even_for_a_line_we_did_not_read_as_data() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    s.handle_sent("RCPT TO:<bob@postfix.test>");
+    reply(&mut s, &["250 2.1.5 Ok"]);
+    // Postfix reads " DATA" as DATA.
+    assert_eq!(s.handle_sent(" DATA"), Sent::Command { verb: None });
+    reply(&mut s, &["354 End data with <CR><LF>.<CR><LF>"]);
+    assert!(s.in_body());
+    assert_eq!(s.handle_sent("RSET"), Sent::BodyLine { number: 1 });
+}
+
+#[test]
+fn correct_pipelining_is_not_a_sequence_error() {
+    let s = {
+        let mut s = ehlo_session(POSTFIX_EHLO);
+        s.handle_sent("MAIL FROM:<a@b.example>");
+        s
+    };
+    assert!(ids(&s, "RCPT TO:<bob@postfix.test>").is_empty());
+    let mut s = s;
+    s.handle_sent("RCPT TO:<bob@postfix.test>");
+    assert!(ids(&s, "DATA").is_empty());
+    s.handle_sent("DATA");
+    assert_eq!(
+        ids(&s, "Subject: hi"),
+        ["unknown-verb", "pipelining-not-last"]
+    );
+}
+
+#[test]
+fn a_noop_in_the_middle_of_a_batch_is_the_real_pipelining_mistake() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("NOOP");
+    assert_eq!(ids(&s, "MAIL FROM:<a@b.example>"), ["pipelining-not-last"]);
+    let mut plain = ehlo_session(&["250-mx.example", "250 SIZE 1000"]);
+    plain.handle_sent("MAIL FROM:<a@b.example>");
+    assert_eq!(ids(&plain, "RCPT TO:<c@d.example>"), ["wait-for-reply"]);
+}
+
+#[test]
+fn bdat_chunks_are_counted_in_octets_whatever_they_look_like() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    s.handle_sent("RCPT TO:<bob@postfix.test>");
+    reply(&mut s, &["250 2.1.5 Ok"]);
+    // "Subject: x" + CRLF + "." + CRLF + "QUIT" + CRLF = 12 + 3 + 6 octets.
+    s.handle_sent("BDAT 21 LAST");
+    assert!(ids(&s, ".").is_empty());
+    assert_eq!(s.handle_sent("Subject: x"), Sent::BdatData { remaining: 9 });
+    assert_eq!(s.handle_sent("."), Sent::BdatData { remaining: 6 });
+    assert_eq!(s.handle_sent("QUIT"), Sent::BdatData { remaining: 0 });
+    let r = reply(&mut s, &["250 2.0.0 Ok: queued as 1234"]);
+    assert_eq!(r.answered, Expect::EndOfData);
+    assert_eq!(
+        s.handle_sent("QUIT"),
+        Sent::Command {
+            verb: Some(Verb::Quit)
+        }
+    );
+}
+
+#[test]
+fn message_text_is_judged_by_what_it_is() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    for (line, answer) in [
+        ("MAIL FROM:<a@b.example>", "250 2.1.0 Ok"),
+        ("RCPT TO:<postmaster>", "250 2.1.5 Ok"),
+        ("DATA", "354 go ahead"),
+    ] {
+        assert!(ids(&s, line).is_empty(), "{line}");
+        s.handle_sent(line);
+        reply(&mut s, &[answer]);
+    }
+    assert_eq!(
+        ids(&s, "QUIT"),
+        ["command-in-message", "body-without-headers"]
+    );
+    s.handle_sent("Subject: hi");
+    assert_eq!(s.header_state(), HeaderState::Headers);
+    assert!(
+        ids(&s, "..stuffed").is_empty(),
+        "a dot-stuffed line is right"
+    );
+    assert_eq!(ids(&s, ".lost"), ["leading-dot"]);
+    s.handle_sent("");
+    assert_eq!(s.header_state(), HeaderState::Body);
+    s.handle_sent("");
+    assert_eq!(s.header_state(), HeaderState::Body);
+    let final_dot: Vec<_> = s.predict(".").into_iter().map(|f| f.severity).collect();
+    assert!(
+        final_dot.iter().all(|&sev| sev < Severity::Warning),
+        "{final_dot:?}"
+    );
+}
+
+#[test]
+fn a_command_typed_during_an_auth_exchange_is_caught() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("AUTH LOGIN");
+    reply(&mut s, &["334 VXNlcm5hbWU6"]);
+    assert_eq!(ids(&s, "MAIL FROM:<a@b.example>"), ["command-during-auth"]);
+    assert!(ids(&s, "*").is_empty());
 }

@@ -25,9 +25,8 @@ mod swaks;
 
 pub use notes::NoteKind;
 
-use crate::annotate::{AnnotatedLine, Annotator, Direction};
+use crate::annotate::{AnnotatedLine, Direction, ReplayLine, replay};
 use crate::lang::Lang;
-use crate::session::Phase;
 
 /// One line of a conversation read from a transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,35 +159,39 @@ fn input_lines(text: &str) -> Vec<(usize, &str)> {
         .collect()
 }
 
-/// Reads a transcript and annotates every line of it in order. A swaks transcript that
-/// switches to TLS after an accepted STARTTLS gets a note for the handshake first. Blank
-/// note lines are left out: they explain nothing.
+/// Reads a transcript and annotates every line of it in order (see
+/// [`replay`](crate::annotate::replay)): a transcript that switches to TLS after an accepted
+/// STARTTLS gets a note for the handshake if the tool did not print one. Blank note lines
+/// are left out: they explain nothing.
 pub fn annotate(text: &str, lang: Lang) -> (Format, Vec<(TranscriptLine, AnnotatedLine)>) {
     let (format, lines) = read(text);
-    let mut annotator = Annotator::new(lang);
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        if line.direction == Direction::Note && line.text.trim().is_empty() {
-            continue;
-        }
-        if line.tls
-            && !annotator.session().is_tls()
-            && annotator.session().phase() == Phase::TlsHandshake
-        {
-            let note = annotator.tls_established("TLS");
-            out.push((
-                TranscriptLine::note(&note.text, NoteKind::TlsStarted, line.source_line),
-                note,
-            ));
-        }
-        let annotated = match line.direction {
-            Direction::Client => annotator.client_line(&line.text),
-            Direction::Server => annotator.server_line(&line.text),
-            Direction::Note => annotator.note(&line.text),
-        };
-        out.push((line, annotated));
-    }
-    (format, out)
+    let kept: Vec<&TranscriptLine> = lines
+        .iter()
+        .filter(|l| l.direction != Direction::Note || !l.text.trim().is_empty())
+        .collect();
+    let replay_lines: Vec<ReplayLine<'_>> = kept
+        .iter()
+        .map(|l| ReplayLine {
+            direction: l.direction,
+            text: &l.text,
+            tls: l.tls,
+            tls_started: l.note == Some(NoteKind::TlsStarted),
+        })
+        .collect();
+    let annotated = replay(&replay_lines, lang)
+        .into_iter()
+        .filter_map(|(i, a)| {
+            let mut source = (*kept.get(i)?).clone();
+            if a.direction == Direction::Note && source.direction != Direction::Note {
+                // A note the replay added (a TLS handshake the tool did not print).
+                source.direction = Direction::Note;
+                source.text = a.text.clone();
+                source.note = Some(NoteKind::TlsStarted);
+            }
+            Some((source, a))
+        })
+        .collect();
+    (format, annotated)
 }
 
 #[cfg(test)]

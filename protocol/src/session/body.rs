@@ -1,0 +1,81 @@
+//! What the message typed after `354` looks like so far: its header block, the blank line
+//! that ends it, and which of the headers the tutorial asks for are there.
+
+/// Where the message being typed stands (RFC 5322 2.1: header fields, then an empty line,
+/// then the body).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HeaderState {
+    /// Nothing typed yet.
+    #[default]
+    Start,
+    /// Inside the header block.
+    Headers,
+    /// After the first empty line: every line is body text, an empty one a paragraph break.
+    Body,
+    /// The first line was not a header field: the message has no header block.
+    NoHeaders,
+}
+
+/// The header block of the message typed so far; the tutorial's "begin with subject:,
+/// from:, to:" advice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct BodyHeaders {
+    state: HeaderState,
+    pub(super) from: bool,
+    pub(super) to: bool,
+    pub(super) subject: bool,
+    pub(super) date: bool,
+}
+
+impl BodyHeaders {
+    pub(super) fn state(&self) -> HeaderState {
+        self.state
+    }
+
+    /// Records one line of message text (already unstuffed).
+    pub(super) fn observe(&mut self, line: &[u8]) {
+        let in_header = matches!(self.state, HeaderState::Start | HeaderState::Headers);
+        if !in_header {
+            return;
+        }
+        if line.is_empty() {
+            self.state = if self.state == HeaderState::Start {
+                HeaderState::NoHeaders
+            } else {
+                HeaderState::Body
+            };
+            return;
+        }
+        let folded = line.starts_with(b" ") || line.starts_with(b"\t");
+        let text = String::from_utf8_lossy(line);
+        let continues = folded && self.state == HeaderState::Headers;
+        if !(looks_like_header(&text) || continues) {
+            self.state = if self.state == HeaderState::Start {
+                HeaderState::NoHeaders
+            } else {
+                HeaderState::Body
+            };
+            return;
+        }
+        self.state = HeaderState::Headers;
+        let name = text
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "from" => self.from = true,
+            "to" => self.to = true,
+            "subject" => self.subject = true,
+            "date" => self.date = true,
+            _ => {}
+        }
+    }
+}
+
+/// Whether a line has the `Name: value` shape of a header field (RFC 5322 2.2).
+pub(crate) fn looks_like_header(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(name, _)| {
+        !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+    })
+}
