@@ -16,7 +16,7 @@ pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
             } else if let Some(rest) = trimmed.strip_prefix("S:") {
                 TranscriptLine::server(rest.strip_prefix(' ').unwrap_or(rest), false, n)
             } else {
-                TranscriptLine::note(trimmed, notes.kind(trimmed), n)
+                TranscriptLine::note(raw, notes.kind(trimmed), n)
             }
         })
         .collect()

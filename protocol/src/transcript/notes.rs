@@ -145,7 +145,12 @@ pub(super) fn classify(line: &str) -> NoteKind {
     if is_python_exception(line) {
         return exception_kind(line);
     }
-    if line.starts_with("fatal: ") || line.contains(": fatal: ") {
+    // A program's own complaint: `smtp-source: fatal: ...`, `...: warning: recipient
+    // rejected: ...`.
+    if ["fatal: ", "warning: ", "error: "]
+        .iter()
+        .any(|p| line.starts_with(p) || line.contains(&format!(": {p}")))
+    {
         return NoteKind::ClientError;
     }
     NoteKind::Other

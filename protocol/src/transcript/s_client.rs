@@ -7,11 +7,11 @@
 //! A block runs from such a line until a line that is a reply or a command; all of it is
 //! notes. What is between blocks is an unmarked conversation: the terminal echoes what the
 //! user typed between the server's replies, so the raw reader's rules apply
-//! ([`Conversation`]). Every SMTP line s_client shows travelled inside TLS.
+//! ([`Conversation`]). The SMTP lines s_client shows travelled inside TLS, but one.
 //!
 //! With `-starttls smtp` s_client reads the greeting, sends EHLO and STARTTLS itself and
 //! prints none of that, except the last line of the EHLO reply (`250 CHUNKING`) after the
-//! handshake: that line is s_client's leftover, a note, not a reply to anything shown.
+//! handshake: that line is the server's, but it came before TLS started.
 //!
 //! s_client takes a typed line starting with `R` as "renegotiate", `K`/`k` as "update keys"
 //! and `Q` as "quit" (unless run with `-ign_eof`, `-quiet` or `-nocommands`): the line is
@@ -63,11 +63,12 @@ pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
         }
         if handshake_seen && !smtp_seen && !line.trim().is_empty() {
             smtp_seen = true;
+            let leftover = final_code(line) == Some(250);
+            conversation.set_tls(!leftover);
+            let read = conversation.line(n, line, next);
             conversation.set_tls(true);
-            if final_code(line) == Some(250) {
-                out.push(TranscriptLine::note(line, NoteKind::Other, n));
-                continue;
-            }
+            out.push(read);
+            continue;
         }
         out.push(conversation.line(n, line, next));
     }
@@ -127,7 +128,7 @@ mod tests {
                 ('N', "---"),
                 ('N', "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384"),
                 ('N', "---"),
-                ('N', "250 CHUNKING"),
+                ('S', "250 CHUNKING"),
                 ('N', "---"),
                 ('N', "Post-Handshake New Session Ticket arrived:"),
                 ('N', ""),
@@ -142,6 +143,7 @@ mod tests {
             ]
         );
         assert_eq!(lines[2].note, Some(NoteKind::TlsStarted));
+        assert!(!lines[4].tls);
         assert!(lines[10].tls && lines[11].tls);
     }
 

@@ -4,7 +4,8 @@
 //!
 //! The prefix is the name the program was started by (`/usr/sbin/smtp-source:` too), and
 //! with `-c` the running count, ended by a bare CR, can stand before it on the same line.
-//! Verbose lines that are neither (`name_mask: all`, `fatal: ...`) are notes.
+//! Verbose lines that are neither (`name_mask: all`, `fatal: ...`, `warning: recipient
+//! rejected: ...`) are notes.
 
 use super::notes::NoteReader;
 use super::smtp_line::starts_with_command;

@@ -30,7 +30,7 @@ pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
         });
         let line = match marker {
             "->" | "~>" if next_is_reply && is_suppressed_data(rest) => {
-                TranscriptLine::note(trimmed, notes.kind(trimmed), n)
+                TranscriptLine::note(raw, notes.kind(trimmed), n)
             }
             "->" | "**>" => TranscriptLine::client(rest, false, n),
             "~>" | "*~>" => TranscriptLine::client(rest, true, n),
@@ -38,7 +38,7 @@ pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
             "<**" | "<~*" if is_reply_line(rest) => {
                 TranscriptLine::server(rest, marker == "<~*", n)
             }
-            _ => TranscriptLine::note(trimmed, notes.kind(trimmed), n),
+            _ => TranscriptLine::note(raw, notes.kind(trimmed), n),
         };
         out.push(line);
     }
@@ -115,7 +115,7 @@ mod tests {
                 ('C', "QUIT"),
                 ('N', "<  250 dump"),
                 ('S', "354 go ahead"),
-                ('N', "-> 11 lines sent"),
+                ('N', " -> 11 lines sent"),
                 ('S', "250 ok"),
                 ('N', "<** Timeout (2 secs) waiting for server response"),
                 ('C', "3 lines sent"),
