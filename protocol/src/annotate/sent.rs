@@ -88,11 +88,11 @@ pub(super) fn annotate(
     .map(|f| {
         let mut note = Note::from_finding(f, lang);
         // A finding about part of the line names that part.
-        if f.span.start > 0 || f.span.end < line.len() {
-            if let Some(part) = line.get(f.span.clone()).filter(|p| !p.trim().is_empty()) {
-                let (part, text) = (part.trim(), &note.text);
-                note.text = tr!(lang, "{part}: {text}", "{part}：{text}");
-            }
+        if (f.span.start > 0 || f.span.end < line.len())
+            && let Some(part) = line.get(f.span.clone()).filter(|p| !p.trim().is_empty())
+        {
+            let (part, text) = (part.trim(), &note.text);
+            note.text = tr!(lang, "{part}: {text}", "{part}：{text}");
         }
         note
     })
