@@ -22,7 +22,7 @@ use crate::auth;
 use crate::extension::Extension;
 use crate::finding::{Finding, Severity};
 use crate::lang::Lang;
-use crate::reply::{Reply, ReplyAssembler, ReplyLine};
+use crate::reply::{Reply, ReplyAssembler, ReplyError, ReplyLine};
 use crate::session::{ClientSession, Expect, Received, Sent};
 use std::collections::VecDeque;
 
@@ -321,7 +321,16 @@ impl Annotator {
         let code = parsed.as_ref().ok().map(|l| l.code.get());
         let mut kind = LineKind::Reply;
         let mut answers = None;
-        let annotation = match self.replies.push(line) {
+        let mut pushed = self.replies.push(line);
+        let mut unfinished = false;
+        if let Err(ReplyError::CodeChanged { .. }) = pushed {
+            // The reply before never sent its last line; this line starts a new one (a
+            // 354 must not be lost because the reply before it was broken).
+            unfinished = true;
+            self.reply_lines = 0;
+            pushed = self.replies.push(line);
+        }
+        let mut annotation = match pushed {
             Err(err) => {
                 self.reply_lines = 0;
                 reply::malformed(&err, lang)
@@ -361,6 +370,13 @@ impl Annotator {
                 annotation
             }
         };
+        if unfinished {
+            annotation.explanation.push_str(&tx!(
+                lang,
+                "\nThe reply before this line never ended: its last line (a space after the code) is missing, so it is dropped and this line starts a new reply.",
+                "\n这一行之前的回复没有结束：缺少它的最后一行（回复码后面是空格），所以它被丢弃，这一行开始一个新的回复。"
+            ));
+        }
         AnnotatedLine {
             direction: Direction::Server,
             kind,

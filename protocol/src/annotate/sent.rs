@@ -85,7 +85,17 @@ pub(super) fn annotate(
     ]
     .into_iter()
     .flat_map(|severity| findings.iter().filter(move |f| f.severity == severity))
-    .map(|f| Note::from_finding(f, lang))
+    .map(|f| {
+        let mut note = Note::from_finding(f, lang);
+        // A finding about part of the line names that part.
+        if (f.span.start > 0 || f.span.end < line.len())
+            && let Some(part) = line.get(f.span.clone()).filter(|p| !p.trim().is_empty())
+        {
+            let (part, text) = (part.trim(), &note.text);
+            note.text = tr!(lang, "{part}: {text}", "{part}：{text}");
+        }
+        note
+    })
     .collect();
     let severity = notes.first().map_or(Severity::Info, |n| n.severity);
     let next_steps = expect

@@ -177,7 +177,7 @@ pub(super) fn infer(reply: &Reply, phase: Phase) -> Expect {
         };
     }
     match s.code {
-        220 if phase == Phase::Greeting => Expect::Greeting,
+        220 if matches!(phase, Phase::Greeting | Phase::Hello) => Expect::Greeting,
         220 => Expect::Command(Verb::StartTls),
         354 => Expect::Command(Verb::Data),
         334 | 235 | 535 | 534 | 538 => Expect::Command(Verb::Auth),

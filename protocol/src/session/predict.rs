@@ -153,8 +153,9 @@ impl ClientSession {
         if self.partial || projected.blocking.is_some() {
             // What came before is unknown, or the previous command's outcome decides: a
             // sequence prediction would be a guess.
-            if verb == Verb::Mail {
-                self.predict_mail(command, &mut push);
+            if matches!(verb, Verb::Mail | Verb::Rcpt) {
+                let own = self.predict_mail(command, &mut push);
+                out.extend(own);
             }
             return;
         }
@@ -230,7 +231,10 @@ impl ClientSession {
                 ),
                 "RFC 3030 2",
             ),
-            Verb::Mail => self.predict_mail(command, &mut push),
+            Verb::Mail | Verb::Rcpt => {
+                let own = self.predict_mail(command, &mut push);
+                out.extend(own);
+            }
             _ => {}
         }
     }
@@ -318,13 +322,16 @@ impl ClientSession {
         }
     }
 
+    /// Predictions for MAIL FROM and RCPT TO parameters. Pushes findings about the whole
+    /// line; returns those about one parameter.
     fn predict_mail(
         &self,
         command: &Command<'_>,
         push: &mut impl FnMut(Severity, &'static str, Text, &'static str),
-    ) {
+    ) -> Vec<Finding> {
+        let mut own = Vec::new();
         let Args::Envelope { path, params } = &command.args else {
-            return;
+            return own;
         };
         if self.hello == Some(Verb::Helo) && !params.is_empty() {
             push(
@@ -338,10 +345,11 @@ impl ClientSession {
             );
         }
         let Some(caps) = &self.capabilities else {
-            return;
+            return own;
         };
         let has_param = |name: &str| params.iter().any(|p| p.keyword.eq_ignore_ascii_case(name));
-        if let Some(limit) = caps.size_limit()
+        let is_mail = command.line.verb == Some(Verb::Mail);
+        if let Some(limit) = caps.size_limit().filter(|_| is_mail)
             && let Some(size) = params
                 .iter()
                 .find(|p| p.keyword.eq_ignore_ascii_case("SIZE"))
@@ -358,23 +366,27 @@ impl ClientSession {
                 "RFC 1870 6",
             );
         }
-        for (param, keyword) in [
-            ("SIZE", "SIZE"),
-            ("SMTPUTF8", "SMTPUTF8"),
-            ("REQUIRETLS", "REQUIRETLS"),
-            ("RET", "DSN"),
-            ("ENVID", "DSN"),
-        ] {
-            if has_param(param) && !caps.has(keyword) {
-                push(
-                    Severity::Warning,
-                    "param-not-advertised",
-                    t!(
-                        "This parameter belongs to an extension the server did not advertise; expect 555 (parameter not recognized).",
-                        "该参数所属的扩展服务器没有声明；预计会得到 555（参数无法识别）。"
+        for param in params {
+            let extension = match param.keyword.to_ascii_uppercase().as_str() {
+                "SIZE" => "SIZE",
+                "SMTPUTF8" => "SMTPUTF8",
+                "REQUIRETLS" => "REQUIRETLS",
+                "RET" | "ENVID" | "NOTIFY" | "ORCPT" => "DSN",
+                "AUTH" => "AUTH",
+                _ => continue,
+            };
+            if !caps.has(extension) {
+                // About one parameter: its span lets the explanation name it.
+                own.push(Finding {
+                    severity: Severity::Warning,
+                    id: "param-not-advertised",
+                    span: param.span.clone(),
+                    explanation: t!(
+                        "This parameter belongs to an extension the server did not advertise in its EHLO reply; expect 555 (parameter not recognized).",
+                        "该参数所属的扩展没有出现在服务器的 EHLO 回复中；预计会得到 555（参数无法识别）。"
                     ),
-                    "RFC 5321 4.1.1.11",
-                );
+                    reference: "RFC 5321 4.1.1.11",
+                });
             }
         }
         let body_8bit = params.iter().any(|p| {
@@ -394,7 +406,8 @@ impl ClientSession {
                 "RFC 6152 3",
             );
         }
-        if path.as_ref().is_some_and(|p| p.is_utf8())
+        if is_mail
+            && path.as_ref().is_some_and(|p| p.is_utf8())
             && !(caps.has("SMTPUTF8") && has_param("SMTPUTF8"))
         {
             push(
@@ -407,6 +420,7 @@ impl ClientSession {
                 "RFC 6531 3.4",
             );
         }
+        own
     }
 
     fn predict_auth_answer(&self, line: &str, out: &mut Vec<Finding>) {
