@@ -24,6 +24,9 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Swaks => "swaks",
         Format::ClientServer => "C: / S:",
         Format::Smtplib => "Python smtplib",
+        Format::SClient => "openssl s_client",
+        Format::SmtpSource => "smtp-source",
+        Format::ServerOnly => "server lines only",
         Format::Raw => "telnet / raw",
     }
 }
