@@ -1,25 +1,52 @@
 //! Output of `smtp-playground annotate`: a transcript with every line explained, as text for
-//! a terminal or as JSON (one object per line) for programs.
+//! a terminal or as NDJSON for programs, each followed by a summary of the session.
 //!
-//! The annotations themselves come from `protocol::transcript::annotate`; this module only
-//! lays them out.
+//! The annotations come from `protocol::transcript::annotate` and the summary from
+//! `protocol::annotate::summarize`; this module only lays them out. Text is wrapped to the
+//! terminal's width ([`wrap`]), and an explanation already printed (the same id and text:
+//! body lines, a second EHLO's extensions) is folded into one "as above" line.
+
+mod summary;
+mod wrap;
+
+pub use summary::summarize;
 
 use protocol::annotate::{AnnotatedLine, Direction};
 use protocol::finding::Severity;
+use protocol::lang::Lang;
 use protocol::transcript::TranscriptLine;
 use serde_json::json;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// ANSI colours, or nothing when the output is not a terminal.
+/// The width text output wraps at when neither `--width` nor `COLUMNS` says otherwise.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// Where explanation text starts, under the line it explains.
+const INDENT: usize = 8;
+/// Where the following lines of a wrapped paragraph start: a hanging indent, so each
+/// paragraph's first line stands out.
+const HANGING: usize = INDENT + 2;
+
+/// How the text output looks: ANSI colours or not, and the width it wraps at.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     color: bool,
+    width: usize,
 }
 
 impl Style {
-    /// Colours on or off.
+    /// Colours on or off, wrapping at [`DEFAULT_WIDTH`].
     pub fn new(color: bool) -> Self {
-        Self { color }
+        Self {
+            color,
+            width: DEFAULT_WIDTH,
+        }
+    }
+
+    /// Wraps explanations at `width` columns.
+    pub fn with_width(self, width: usize) -> Self {
+        Self { width, ..self }
     }
 
     fn paint(self, code: &str, text: &str) -> String {
@@ -41,6 +68,17 @@ impl Style {
     }
 }
 
+/// The width to wrap at: `--width` if given, else the `COLUMNS` environment variable when
+/// it holds a number, else [`DEFAULT_WIDTH`].
+pub fn terminal_width(flag: Option<usize>, columns: Option<&str>) -> usize {
+    flag.or_else(|| {
+        columns
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+    })
+    .unwrap_or(DEFAULT_WIDTH)
+}
+
 fn marker(severity: Severity) -> &'static str {
     match severity {
         Severity::Info => "·",
@@ -50,9 +88,20 @@ fn marker(severity: Severity) -> &'static str {
     }
 }
 
-/// Renders annotated lines for reading in a terminal.
-pub fn render_text(lines: &[(TranscriptLine, AnnotatedLine)], style: Style) -> String {
+/// Appends `text` wrapped under a line, each output line painted as a whole by `paint`.
+fn push_wrapped(out: &mut String, text: &str, width: usize, paint: impl Fn(&str) -> String) {
+    for line in wrap::wrap(text, width, INDENT, HANGING) {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        let _ = writeln!(out, "{:indent$}{}", "", paint(body));
+    }
+}
+
+/// Renders annotated lines for reading in a terminal, then the session's summary.
+pub fn render_text(lines: &[(TranscriptLine, AnnotatedLine)], lang: Lang, style: Style) -> String {
     let mut out = String::new();
+    // Explanations printed so far, by id and text, with the next steps printed with them.
+    let mut printed: HashMap<(&str, &str), &[String]> = HashMap::new();
     for (source, line) in lines {
         let arrow = match line.direction {
             Direction::Client => style.paint("1;34", "C →"),
@@ -65,99 +114,105 @@ pub fn render_text(lines: &[(TranscriptLine, AnnotatedLine)], style: Style) -> S
         if line.direction == Direction::Note && a.explanation.is_empty() {
             continue;
         }
-        let title = format!("{} {}", marker(a.severity), a.title);
-        let reference = if a.reference.is_empty() {
-            String::new()
+        let key = (a.id, a.explanation.as_str());
+        let earlier = if a.explanation.is_empty() {
+            None
         } else {
-            style.paint("2", &format!("  [{}]", a.reference))
+            printed.get(&key).copied()
         };
-        let _ = writeln!(
-            out,
-            "      {}{reference}",
-            style.severity(a.severity, &title)
-        );
-        for paragraph in a.explanation.lines().filter(|p| !p.is_empty()) {
-            let _ = writeln!(out, "        {paragraph}");
+        if earlier.is_some() {
+            let title = a.title.as_str();
+            let folded = match lang {
+                Lang::En => format!("{} (as above: {title})", marker(a.severity)),
+                Lang::ZhCn => format!("{} （同上：{title}）", marker(a.severity)),
+            };
+            let _ = writeln!(out, "      {}", style.severity(a.severity, &folded));
+        } else {
+            let title = format!("{} {}", marker(a.severity), a.title);
+            let reference = if a.reference.is_empty() {
+                String::new()
+            } else {
+                style.paint("2", &format!("  [{}]", a.reference))
+            };
+            let _ = writeln!(
+                out,
+                "      {}{reference}",
+                style.severity(a.severity, &title)
+            );
+            for paragraph in a.explanation.lines().filter(|p| !p.trim().is_empty()) {
+                push_wrapped(&mut out, paragraph, style.width, str::to_owned);
+            }
         }
         for note in &a.findings {
             let text = format!("{} {}", marker(note.severity), note.text);
-            let _ = writeln!(out, "        {}", style.severity(note.severity, &text));
+            push_wrapped(&mut out, &text, style.width, |l| {
+                style.severity(note.severity, l)
+            });
         }
-        for step in &a.next_steps {
-            let _ = writeln!(out, "        {} {step}", style.paint("2", "→"));
+        if earlier != Some(a.next_steps.as_slice()) {
+            for step in &a.next_steps {
+                push_wrapped(&mut out, &format!("→ {step}"), style.width, |l| {
+                    match l.strip_prefix('→') {
+                        Some(rest) => format!("{}{rest}", style.paint("2", "→")),
+                        None => l.to_owned(),
+                    }
+                });
+            }
+        }
+        if !a.explanation.is_empty() {
+            printed.entry(key).or_insert(a.next_steps.as_slice());
         }
     }
+    out.push('\n');
+    out.push_str(&summary::text(&summarize(lines), lang, style));
     out
 }
 
-/// Renders annotated lines as a JSON array, one object per line.
-pub fn render_json(lines: &[(TranscriptLine, AnnotatedLine)]) -> String {
-    let items: Vec<serde_json::Value> = lines
-        .iter()
-        .map(|(source, line)| {
-            let a = &line.annotation;
-            json!({
-                "line": source.source_line,
-                "direction": line.direction.as_str(),
-                "text": line.text,
-                "code": line.code,
-                "tls": source.tls,
-                "severity": a.severity.as_str(),
-                "title": a.title,
-                "explanation": a.explanation,
-                "reference": a.reference,
-                "next_steps": a.next_steps,
-                "findings": a.findings.iter().map(|n| json!({
-                    "id": n.id,
-                    "severity": n.severity.as_str(),
-                    "text": n.text,
-                    "reference": n.reference,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    serde_json::to_string_pretty(&items).expect("JSON values always serialize")
+/// Renders annotated lines as NDJSON: one JSON object per transcript line
+/// (`"type":"line"`), then one `"type":"summary"` object, each on a line of its own
+/// ending with a newline.
+pub fn render_json(lines: &[(TranscriptLine, AnnotatedLine)], lang: Lang) -> String {
+    let mut out = String::new();
+    for (source, line) in lines {
+        let a = &line.annotation;
+        let value = json!({
+            "line": source.source_line,
+            "direction": line.direction.as_str(),
+            "kind": line.kind.as_str(),
+            "text": line.text,
+            "code": line.code,
+            "answers": line.answers,
+            "tls": source.tls,
+            "id": a.id,
+            "severity": a.severity.as_str(),
+            "title": a.title,
+            "explanation": a.explanation,
+            "reference": a.reference,
+            "next_steps": a.next_steps,
+            "findings": a.findings.iter().map(|n| json!({
+                "id": n.id,
+                "severity": n.severity.as_str(),
+                "text": n.text,
+                "reference": n.reference,
+            })).collect::<Vec<_>>(),
+        });
+        out.push_str(&typed("line", &value));
+        out.push('\n');
+    }
+    out.push_str(&typed("summary", &summary::json(&summarize(lines), lang)));
+    out.push('\n');
+    out
+}
+
+/// An object as one line of JSON with `"type"` first, where a reader (and `head`) sees it
+/// (serde_json's objects otherwise order their keys alphabetically).
+fn typed(kind: &str, object: &serde_json::Value) -> String {
+    let text = object.to_string();
+    match text.strip_prefix('{') {
+        Some("}") | None => json!({ "type": kind }).to_string(),
+        Some(rest) => format!("{{\"type\":{},{rest}", json!(kind)),
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use protocol::lang::Lang;
-    use protocol::transcript;
-
-    const TELNET: &str = "Trying 127.0.0.1...\n220 mx ESMTP\nhelo fan2\n250 OK\nrcpt to:<a@b.example>\n503 5.5.1 Error: need MAIL command\nbogus line from nowhere\n";
-
-    #[test]
-    fn json_has_one_object_per_line_with_the_documented_fields() {
-        let (_, lines) = transcript::annotate(TELNET, Lang::En);
-        let value: serde_json::Value =
-            serde_json::from_str(&render_json(&lines)).expect("valid JSON");
-        let items = value.as_array().expect("array");
-        assert_eq!(items.len(), 7);
-        assert_eq!(items[0]["direction"], "note");
-        assert_eq!(items[1]["direction"], "server");
-        assert_eq!(items[1]["code"], 220);
-        assert_eq!(items[2]["direction"], "client");
-        assert!(items[2]["code"].is_null());
-        assert_eq!(items[4]["severity"], "error");
-        assert_eq!(items[4]["findings"][0]["id"], "rcpt-before-mail");
-        assert_eq!(items[5]["title"], "503 · Bad sequence of commands");
-        for item in items {
-            for key in ["direction", "text", "severity", "title", "explanation"] {
-                assert!(item.get(key).is_some(), "{key} missing in {item}");
-            }
-        }
-    }
-
-    #[test]
-    fn text_output_is_plain_without_a_terminal_and_chinese_on_request() {
-        let (_, lines) = transcript::annotate(TELNET, Lang::ZhCn);
-        let text = render_text(&lines, Style::new(false));
-        assert!(!text.contains('\x1b'));
-        assert!(text.contains("S ← 220 mx ESMTP"));
-        assert!(text.contains("服务器就绪"));
-        assert!(text.contains("✗ 503 · 命令顺序错误"));
-        let colored = render_text(&lines, Style::new(true));
-        assert!(colored.contains("\x1b[31m"));
-    }
-}
+mod tests;
