@@ -36,9 +36,15 @@ struct AnnotateArgs {
     #[arg(long, default_value = "en", value_parser = ["en", "zh-CN", "zh"])]
     lang: String,
 
-    /// Output format: `text` for reading, `json` (one object per line) for programs.
+    /// Output format: `text` for reading; `json` for programs: NDJSON, one object per
+    /// transcript line (`"type":"line"`), then one `"type":"summary"` object.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     format: String,
+
+    /// Wrap the explanations of text output at N columns [default: $COLUMNS, else 100].
+    /// Transcript lines are never wrapped.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    width: Option<u16>,
 
     /// The transcript file, or `-` for standard input.
     file: PathBuf,
@@ -197,14 +203,20 @@ fn annotate(args: &AnnotateArgs) -> anyhow::Result<()> {
     let lang = protocol::lang::Lang::from_tag(&args.lang);
     let (_, lines) = protocol::transcript::annotate(&text, lang);
     let rendered = if args.format == "json" {
-        bridge::annotate_output::render_json(&lines)
+        bridge::annotate_output::render_json(&lines, lang)
     } else {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        bridge::annotate_output::render_text(&lines, bridge::annotate_output::Style::new(color))
+        let columns = std::env::var("COLUMNS").ok();
+        let width = bridge::annotate_output::terminal_width(
+            args.width.map(usize::from),
+            columns.as_deref(),
+        );
+        let style = bridge::annotate_output::Style::new(color).with_width(width);
+        bridge::annotate_output::render_text(&lines, lang, style)
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
-    match writeln!(stdout, "{rendered}") {
+    match stdout.write_all(rendered.as_bytes()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("could not write the output"),
     }

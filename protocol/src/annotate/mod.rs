@@ -15,8 +15,10 @@ mod outcome;
 mod replay;
 mod reply;
 mod sent;
+mod summary;
 
 pub use replay::{ReplayLine, replay};
+pub use summary::{AuthOutcome, Ending, MessageOutcome, Summary, Tls, summarize};
 
 use crate::auth;
 use crate::extension::Extension;
