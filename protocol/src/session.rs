@@ -580,6 +580,11 @@ impl ClientSession {
             let inferred = !matches!(reply.code.get(), 421) && self.lines_sent == 0;
             return (None, Vec::new(), inferred);
         }
+        if fit::is_idle_timeout(reply) {
+            // The server hung up on an idle client: it answers nothing, even when the log
+            // prints it after the client's next command.
+            return (None, Vec::new(), false);
+        }
         let only_greeting = self.pending.len() == 1 && self.phase == Phase::Greeting;
         if only_greeting && !fit::can_greet(reply) {
             // A log that starts later than the connection (the tutorial's snippet starts

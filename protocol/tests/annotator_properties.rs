@@ -3,7 +3,7 @@
 //! message text, BDAT chunks and AUTH answers in any order.
 
 use proptest::prelude::*;
-use protocol::annotate::{Annotator, Direction, LineKind, ReplayLine, replay};
+use protocol::annotate::{Annotator, Direction, LineKind, NoteEvent, ReplayLine, replay};
 use protocol::lang::Lang;
 
 fn line() -> impl Strategy<Value = (bool, String)> {
@@ -79,7 +79,7 @@ proptest! {
                 direction: if *is_client { Direction::Client } else { Direction::Server },
                 text,
                 tls: false,
-                tls_started: false,
+                note: NoteEvent::Other,
             })
             .collect();
         let out = replay(&input, Lang::En);

@@ -187,6 +187,10 @@ fn at_end(f: &ReplyFacts<'_>) -> bool {
 /// The id of a reply: the server's words first, then the enhanced code, then the code and
 /// what it answers.
 pub(crate) fn classify(f: &ReplyFacts<'_>) -> &'static str {
+    if f.stage == Stage::Etrn && matches!(f.code, 458 | 459) {
+        // RFC 1985's own refusals ("unable to queue", "node not allowed").
+        return "generic";
+    }
     if !DEFINED.contains(&f.code) {
         return "nonstandard";
     }
@@ -207,7 +211,7 @@ fn positive(f: &ReplyFacts<'_>) -> &'static str {
         (Auth | AuthAnswer, 235) => "auth-ok",
         (Auth | AuthAnswer, 334) => "auth-challenge",
         (Data, 354) => "data-go",
-        (_, 211 | 214) => "help",
+        (_, 211 | 214) | (Help, 250) => "help",
         (Quit | Nothing, 221) => "quit-ok",
         // Postfix hangs up on HTTP with "221 2.7.0 Error: I can break rules, too".
         (_, 221) if f.text.to_ascii_lowercase().contains("error") => "quit-ok",
@@ -399,6 +403,22 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     }
     if let Some((_, id)) = NETEASE.iter().find(|(key, _)| w.low.contains(key)) {
         return id;
+    }
+    // Exim reads unknown parameters as part of the address.
+    if w.any(&["may not follow <"]) {
+        return "param-unrecognized";
+    }
+    if w.any(&["address is ridiculously long", "address too long"]) {
+        return "syntax";
+    }
+    // Postfix's submission port without a login: `reject` after
+    // `permit_sasl_authenticated` says only "Access denied".
+    if f.stage == Rcpt
+        && !f.authenticated
+        && enhanced_is(f, 7, Some(1))
+        && w.any(&["recipient address rejected: access denied"])
+    {
+        return "auth-required";
     }
     if w.any(&["mi:spf", "mi:dma"]) {
         return if end {

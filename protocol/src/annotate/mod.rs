@@ -11,12 +11,14 @@ mod codes;
 mod envelope;
 mod explain_reply;
 mod message;
+mod notes;
 mod outcome;
 mod replay;
 mod reply;
 mod sent;
 mod summary;
 
+pub use notes::NoteEvent;
 pub use replay::{ReplayLine, replay};
 pub use summary::{AuthOutcome, Ending, MessageOutcome, Summary, Tls, summarize};
 
@@ -214,6 +216,8 @@ pub struct Annotator {
     revisions: Vec<Revision>,
     /// The last AUTH answer was `*`.
     cancelled: bool,
+    /// The line before was the last line of a reply (for the server's wrapped text).
+    after_reply: bool,
 }
 
 impl Annotator {
@@ -227,6 +231,7 @@ impl Annotator {
             awaiting: VecDeque::new(),
             revisions: Vec::new(),
             cancelled: false,
+            after_reply: false,
         }
     }
 
@@ -265,6 +270,7 @@ impl Annotator {
 
     /// Annotates a line the client sent, and records it in the session.
     pub fn client_line(&mut self, line: &str) -> AnnotatedLine {
+        self.after_reply = false;
         let index = self.session.lines_sent();
         let findings = self.session.predict(line);
         let expecting_password = self.session.auth_prompt() == Some(&auth::Prompt::Password);
@@ -332,7 +338,14 @@ impl Annotator {
             self.reply_lines = 0;
             pushed = self.replies.push(line);
         }
+        let wrapped = matches!(pushed, Err(ReplyError::Line(_)))
+            && self.after_reply
+            && !line.trim().is_empty();
         let mut annotation = match pushed {
+            Err(_) if wrapped => {
+                kind = LineKind::ReplyContinuation;
+                wrapped_text(lang)
+            }
             Err(err) => {
                 self.reply_lines = 0;
                 reply::malformed(&err, lang)
@@ -372,6 +385,7 @@ impl Annotator {
                 annotation
             }
         };
+        self.after_reply = kind == LineKind::Reply || wrapped;
         if unfinished {
             annotation.explanation.push_str(&tx!(
                 lang,
@@ -509,6 +523,24 @@ impl Annotator {
         )
     }
 
+    /// Annotates a tool's remark by what it says happened, and records that in the
+    /// session: a closed connection, a message sent but not shown.
+    pub fn note_event(&mut self, text: &str, event: NoteEvent) -> AnnotatedLine {
+        let lang = self.lang;
+        match event {
+            NoteEvent::Closed | NoteEvent::TlsFailed => self.session.handle_closed(),
+            NoteEvent::MessageNotShown if self.session.in_body() => {
+                self.client_line(".");
+            }
+            _ => {}
+        }
+        let mut annotation = notes::annotation(event, lang);
+        if event == NoteEvent::NotSent {
+            annotation.title = notes::not_sent_title(text, lang);
+        }
+        note_line(text, annotation)
+    }
+
     /// Records that the connection closed.
     pub fn closed(&mut self, reason: &str) -> AnnotatedLine {
         self.session.handle_closed();
@@ -517,6 +549,23 @@ impl Annotator {
         line.annotation.id = "closed";
         line.annotation.title = tx!(lang, "Connection closed", "连接已关闭");
         line
+    }
+}
+
+/// A server line without a code right after a complete reply: the reply's text, wrapped.
+fn wrapped_text(lang: Lang) -> Annotation {
+    Annotation {
+        id: "wrapped-text",
+        severity: Severity::Info,
+        title: tx!(lang, "The reply's text, continued", "回复的文字（续）"),
+        explanation: tx!(
+            lang,
+            "This line has no reply code: it is the rest of the reply above, broken onto a new line by the terminal or the log.",
+            "这一行没有回复码：它是上面那条回复的剩余文字，被终端或日志折到了新的一行。"
+        ),
+        reference: "RFC 5321 4.2".into(),
+        next_steps: Vec::new(),
+        findings: Vec::new(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! reply into account (observed outcomes win) and the beginning of the session can be
 //! recognised as missing.
 
-use super::{AnnotatedLine, Annotator, Direction};
+use super::{AnnotatedLine, Annotator, Direction, NoteEvent};
 use crate::command::Verb;
 use crate::lang::Lang;
 use crate::session::{ClientSession, Expect, Phase};
@@ -17,8 +17,8 @@ pub struct ReplayLine<'a> {
     pub text: &'a str,
     /// The transcript shows it travelled inside TLS.
     pub tls: bool,
-    /// For a note: it says the TLS handshake finished.
-    pub tls_started: bool,
+    /// For a note: what it says happened.
+    pub note: NoteEvent,
 }
 
 /// Annotates every line of a transcript in order. Returns one annotated line per input
@@ -36,10 +36,10 @@ pub fn replay(lines: &[ReplayLine<'_>], lang: Lang) -> Vec<(usize, AnnotatedLine
     for (i, line) in lines.iter().enumerate() {
         let handshaking = annotator.session().phase() == Phase::TlsHandshake;
         let annotated = match line.direction {
-            Direction::Note if line.tls_started && handshaking => {
+            Direction::Note if line.note == NoteEvent::TlsStarted && handshaking => {
                 annotator.tls_established(line.text)
             }
-            Direction::Note => annotator.note(line.text),
+            Direction::Note => annotator.note_event(line.text, line.note),
             Direction::Client | Direction::Server => {
                 if handshaking {
                     // The handshake happened between STARTTLS's 220 and this line; the

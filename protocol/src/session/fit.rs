@@ -146,6 +146,15 @@ where
     Some(0)
 }
 
+/// A 421 that says the server timed out waiting for the client.
+pub(super) fn is_idle_timeout(reply: &Reply) -> bool {
+    let lower = reply.text().to_ascii_lowercase();
+    reply.code.get() == 421
+        && ["timeout", "timed out", "idle"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
 /// Whether `reply` can be a greeting: 220, or the 421 / 554 of a server that refuses.
 pub(super) fn can_greet(reply: &Reply) -> bool {
     fits(&Expect::Greeting, &Shape::of(reply)) != Fit::No
@@ -167,6 +176,11 @@ pub(super) fn infer(reply: &Reply, phase: Phase) -> Expect {
             _ => Expect::Nothing,
         };
     }
+    if plain && !s.multiline && known_extension(reply.last_line()) {
+        // The last line of an EHLO reply whose other lines the log left out (s_client
+        // -starttls prints only `250 CHUNKING`).
+        return Expect::Command(Verb::Ehlo);
+    }
     if plain && !s.multiline {
         return match phase {
             Phase::Greeting | Phase::Hello => Expect::Command(Verb::Helo),
@@ -177,6 +191,10 @@ pub(super) fn infer(reply: &Reply, phase: Phase) -> Expect {
         };
     }
     match s.code {
+        334 | 235 | 535 if phase == Phase::AuthChallenge => Expect::AuthAnswer {
+            mechanism: String::new(),
+        },
+        _ if phase == Phase::Data && s.code >= 400 => Expect::EndOfData,
         220 if matches!(phase, Phase::Greeting | Phase::Hello) => Expect::Greeting,
         220 => Expect::Command(Verb::StartTls),
         354 => Expect::Command(Verb::Data),
@@ -201,4 +219,12 @@ pub(super) fn infer(reply: &Reply, phase: Phase) -> Expect {
         }
         _ => Expect::Nothing,
     }
+}
+
+/// Whether a reply line's text is an EHLO keyword this crate knows.
+fn known_extension(text: &str) -> bool {
+    !matches!(
+        crate::extension::Extension::parse(text),
+        crate::extension::Extension::Unknown { .. }
+    )
 }

@@ -25,7 +25,7 @@ mod swaks;
 
 pub use notes::NoteKind;
 
-use crate::annotate::{AnnotatedLine, Direction, ReplayLine, replay};
+use crate::annotate::{AnnotatedLine, Direction, NoteEvent, ReplayLine, replay};
 use crate::lang::Lang;
 
 /// One line of a conversation read from a transcript.
@@ -175,7 +175,7 @@ pub fn annotate(text: &str, lang: Lang) -> (Format, Vec<(TranscriptLine, Annotat
             direction: l.direction,
             text: &l.text,
             tls: l.tls,
-            tls_started: l.note == Some(NoteKind::TlsStarted),
+            note: l.note.map_or(NoteEvent::Other, |kind| kind.event(&l.text)),
         })
         .collect();
     let annotated = replay(&replay_lines, lang)

@@ -7,6 +7,8 @@
 //! except for Python tracebacks, whose indented frames only make sense inside one: that is
 //! what [`NoteReader`] remembers.
 
+use crate::annotate::NoteEvent;
+
 /// What a note says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoteKind {
@@ -41,6 +43,29 @@ pub enum NoteKind {
 }
 
 impl NoteKind {
+    /// What a note of this kind, with this text, means to the session being annotated.
+    pub fn event(self, text: &str) -> NoteEvent {
+        match self {
+            NoteKind::Connecting => NoteEvent::Connecting,
+            NoteKind::Connected => NoteEvent::Connected,
+            NoteKind::TlsStarted => NoteEvent::TlsStarted,
+            NoteKind::TlsFailed => NoteEvent::TlsFailed,
+            NoteKind::Closed => NoteEvent::Closed,
+            NoteKind::Timeout => NoteEvent::Timeout,
+            NoteKind::ClientError => NoteEvent::ClientError,
+            // s_client's own answer, or the typed line it answered instead of sending.
+            NoteKind::Renegotiating => {
+                if matches!(text.trim(), "RENEGOTIATING" | "KEYUPDATE" | "DONE") {
+                    NoteEvent::Other
+                } else {
+                    NoteEvent::NotSent
+                }
+            }
+            NoteKind::Other if super::swaks::is_lines_sent(text) => NoteEvent::MessageNotShown,
+            NoteKind::Other => NoteEvent::Other,
+        }
+    }
+
     /// Every kind, in declaration order.
     pub const ALL: [NoteKind; 9] = [
         NoteKind::Connecting,

@@ -58,7 +58,7 @@ pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
             continue;
         }
         if is_swallowed(line, next) {
-            out.push(TranscriptLine::note(line, NoteKind::Other, n));
+            out.push(TranscriptLine::note(line, NoteKind::Renegotiating, n));
             continue;
         }
         if handshake_seen && !smtp_seen && !line.trim().is_empty() {

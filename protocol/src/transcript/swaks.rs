@@ -58,6 +58,13 @@ fn split_marker(trimmed: &str) -> (&str, &str) {
     (marker, rest)
 }
 
+/// A whole note ` -> 11 lines sent`: what swaks prints in place of the message.
+pub(super) fn is_lines_sent(note: &str) -> bool {
+    note.trim_start()
+        .strip_prefix("->")
+        .is_some_and(|rest| is_suppressed_data(rest.trim()))
+}
+
 /// `11 lines sent`: `--suppress-data` in place of the message.
 fn is_suppressed_data(text: &str) -> bool {
     text.strip_suffix(" lines sent")

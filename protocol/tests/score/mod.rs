@@ -35,6 +35,8 @@ pub(crate) struct Label {
     pub(crate) allowed: Vec<String>,
     /// For a client line that owes a reply: the labelled reason of that reply.
     pub(crate) answered_reason: Option<String>,
+    /// Typed but never sent (s_client kept it for itself): the reader must make it a note.
+    pub(crate) not_sent: bool,
 }
 
 impl Label {
@@ -48,6 +50,7 @@ impl Label {
             reason: None,
             allowed: Vec::new(),
             answered_reason: None,
+            not_sent: false,
         }
     }
 }
@@ -176,6 +179,7 @@ fn load_case(root: &Path, labels_path: &Path) -> Result<Case, String> {
                 })
                 .unwrap_or_default(),
             answered_reason: None,
+            not_sent: l.get("not_sent").and_then(Value::as_bool).unwrap_or(false),
         })
         .collect();
     let mut labels: Vec<Label> = labels;
@@ -292,7 +296,7 @@ fn score_case(case: &Case, lang: Lang, tally: &mut Tally) {
     // Greedy alignment in order: each label takes the next unused line with the same
     // direction and text, looking a few lines ahead; what is skipped was invented.
     let mut next = 0;
-    for label in &case.labels {
+    for label in case.labels.iter().filter(|l| !l.not_sent) {
         tally.lines += 1;
         if label.kind == "reply" {
             tally.replies += 1;
