@@ -486,6 +486,10 @@ impl ClientSession {
         }
         let ok = reply.code.class() == ReplyClass::PositiveCompletion;
         let mut prompt = None;
+        // The client already sent its message (it talked ahead): replies to the commands
+        // before DATA do not move the phase back.
+        let held = (self.data_assumed && answered != Expect::Command(Verb::Data))
+            .then_some((self.phase, self.body_octets));
         match &answered {
             Expect::Greeting => {
                 self.phase = if code == 220 {
@@ -552,6 +556,10 @@ impl ClientSession {
                 self.phase = Phase::Closed;
             }
             _ => {}
+        }
+        if let Some((phase, octets)) = held {
+            self.phase = phase;
+            self.body_octets = octets;
         }
         if code == 421 {
             // "Service not available, closing transmission channel" (RFC 5321 3.8).

@@ -494,3 +494,30 @@ fn a_command_typed_during_an_auth_exchange_is_caught() {
     assert_eq!(ids(&s, "MAIL FROM:<a@b.example>"), ["command-during-auth"]);
     assert!(ids(&s, "*").is_empty());
 }
+
+#[test]
+fn a_message_sent_before_its_354_stays_a_message_when_the_earlier_replies_arrive() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    for line in ["MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>", "DATA"] {
+        s.handle_sent(line);
+    }
+    // A transcript shows the 354 will come: the client's next lines are the message.
+    s.handle_data_assumed();
+    assert_eq!(
+        s.handle_sent("Subject: early"),
+        Sent::BodyLine { number: 1 }
+    );
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    reply(&mut s, &["250 2.1.5 Ok"]);
+    assert!(
+        s.in_body(),
+        "replies to MAIL and RCPT do not close the message"
+    );
+    reply(&mut s, &["354 End data with <CR><LF>.<CR><LF>"]);
+    assert_eq!(s.handle_sent("text"), Sent::BodyLine { number: 2 });
+    assert_eq!(s.handle_sent("."), Sent::EndOfData);
+    assert_eq!(
+        reply(&mut s, &["250 2.0.0 Ok: queued as 1"]).answered,
+        Expect::EndOfData
+    );
+}
