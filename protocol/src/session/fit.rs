@@ -217,6 +217,8 @@ pub(super) fn infer(reply: &Reply, phase: Phase) -> Expect {
         500 | 502 if lower.contains("not recognized") || lower.contains("unrecognized") => {
             Expect::Unknown
         }
+        // After an accepted MAIL FROM the next command is almost always RCPT TO.
+        _ if phase == Phase::Mail && s.code >= 400 => Expect::Command(Verb::Rcpt),
         _ => Expect::Nothing,
     }
 }
