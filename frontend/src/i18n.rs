@@ -444,7 +444,7 @@ pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
         ),
         ErrorCode::ProbeMode => (
             "This public bridge does not relay DATA or BDAT to that server (probe mode).",
-            "此公共桥接服务不会向该服务器转发 DATA 或 BDAT（探测模式）。",
+            "此公共桥接服务不会向该服务器中继 DATA 或 BDAT（探测模式）。",
         ),
         ErrorCode::TokenRequired => ("This bridge requires a token.", "此桥接服务需要令牌。"),
         ErrorCode::TokenInvalid => ("The bridge token is wrong.", "桥接服务令牌错误。"),
