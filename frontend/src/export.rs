@@ -42,6 +42,7 @@ pub fn json(transcript: &Transcript, lang: Lang) -> String {
                 at_ms,
                 encrypted,
                 annotation,
+                ..
             } => {
                 let a = annotation.get(lang);
                 json!({

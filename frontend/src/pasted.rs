@@ -59,6 +59,7 @@ fn entry(
     match en.direction {
         Direction::Client => EntryKind::Client {
             text: en.text,
+            line: None,
             at_ms: None,
             encrypted: line.tls,
             annotation,

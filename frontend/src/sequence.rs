@@ -237,6 +237,7 @@ mod tests {
         server(&mut t, "220 mx ESMTP");
         t.push(EntryKind::Client {
             text: "EHLO <me>".into(),
+            line: None,
             at_ms: Some(5),
             encrypted: false,
             annotation: Annotators::default().client_line("EHLO me").annotation,

@@ -1055,6 +1055,7 @@ impl State {
         self.lesson.sent(&text, self.session().in_body());
         let Annotated {
             text: shown,
+            client_line,
             annotation,
         } = self.annotators.client_line(&text);
         // A line with a secret in it (an AUTH answer) never goes into the history.
@@ -1064,6 +1065,7 @@ impl State {
         self.last_sent_at = at_ms.or(self.last_sent_at);
         self.push(EntryKind::Client {
             text: shown,
+            line: client_line,
             at_ms,
             encrypted,
             annotation,
@@ -1091,6 +1093,10 @@ impl State {
         let encrypted = encrypted || self.encrypted();
         let ends_message = self.session().pending().next() == Some(&Expect::EndOfData);
         let Annotated { annotation, .. } = self.annotators.server_line(&text);
+        // The reply may contradict what was predicted for the lines it answers.
+        for revised in self.annotators.take_revisions() {
+            Rc::make_mut(&mut self.transcript).revise(revised);
+        }
         if let Some(reply) = reply.filter(|r| r.is_last) {
             let delivered = ends_message && reply.code == 250;
             if delivered {
@@ -1532,6 +1538,23 @@ mod tests {
             panic!("the 503 is last");
         };
         assert_eq!(annotation.en.severity, Severity::Error);
+    }
+
+    #[test]
+    fn a_warning_the_server_contradicts_is_withdrawn_from_the_transcript() {
+        let severity = |state: &State| match kinds(state).into_iter().rev().find(
+            |k| matches!(k, EntryKind::Client { text, .. } if text == "RCPT TO:<x@y.example>"),
+        ) {
+            Some(EntryKind::Client { annotation, .. }) => {
+                (annotation.en.severity, annotation.zh.severity)
+            }
+            _ => panic!("the RCPT is in the transcript"),
+        };
+        let state = reduce(ready(), [sent("RCPT TO:<x@y.example>")]);
+        assert_eq!(severity(&state), (Severity::Error, Severity::Error));
+        // A lenient server accepts RCPT before MAIL: the prediction is withdrawn.
+        let state = reduce(state, [line(S1, "250 2.1.5 Ok")]);
+        assert_eq!(severity(&state), (Severity::Info, Severity::Info));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use protocol::annotate::{AnnotatedLine, Annotation, Annotator};
+use protocol::annotate::{AnnotatedLine, Annotation, Annotator, Revision};
 use protocol::finding::{Finding, Severity};
 use protocol::lang::Lang;
 use protocol::reply::{ReplyClass, ReplyLine};
@@ -69,6 +69,8 @@ impl From<&Finding> for Warning {
 pub struct Annotators {
     en: Annotator,
     zh: Annotator,
+    /// How many client lines were fed: the index the next one gets.
+    client_lines: usize,
 }
 
 impl Default for Annotators {
@@ -76,6 +78,7 @@ impl Default for Annotators {
         Self {
             en: Annotator::new(Lang::En),
             zh: Annotator::new(Lang::ZhCn),
+            client_lines: 0,
         }
     }
 }
@@ -85,6 +88,9 @@ impl Default for Annotators {
 pub struct Annotated {
     /// The text to show; secrets replaced by `********`.
     pub text: String,
+    /// For a client line, which one it is in this session (0 for the first), so a later
+    /// [`Revised`] explanation can find it.
+    pub client_line: Option<usize>,
     /// The explanation.
     pub annotation: Bilingual<Annotation>,
 }
@@ -92,11 +98,22 @@ pub struct Annotated {
 fn pair(en: AnnotatedLine, zh: AnnotatedLine) -> Annotated {
     Annotated {
         text: en.text,
+        client_line: None,
         annotation: Bilingual {
             en: en.annotation,
             zh: zh.annotation,
         },
     }
+}
+
+/// A client line explained again in both languages, now that its reply is known and
+/// contradicted a prediction (observed outcomes win).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revised {
+    /// Which client line of the session: [`Annotated::client_line`].
+    pub client_line: usize,
+    /// Its new explanation.
+    pub annotation: Bilingual<Annotation>,
 }
 
 impl Annotators {
@@ -107,7 +124,32 @@ impl Annotators {
 
     /// Records and explains a line the user sent.
     pub fn client_line(&mut self, line: &str) -> Annotated {
-        pair(self.en.client_line(line), self.zh.client_line(line))
+        let index = self.client_lines;
+        self.client_lines += 1;
+        Annotated {
+            client_line: Some(index),
+            ..pair(self.en.client_line(line), self.zh.client_line(line))
+        }
+    }
+
+    /// The client lines whose explanation changed since the last call, because a reply
+    /// (fed with [`Annotators::server_line`]) contradicted what was predicted for them.
+    pub fn take_revisions(&mut self) -> Vec<Revised> {
+        let en = self.en.take_revisions();
+        let zh = self.zh.take_revisions();
+        // Both annotators follow the same session, so they revise the same lines in the
+        // same order; a line only one of them revised would be a bug, and is left alone.
+        en.into_iter()
+            .zip(zh)
+            .filter(|(en, zh)| en.client_line == zh.client_line)
+            .map(|(en, zh): (Revision, Revision)| Revised {
+                client_line: en.client_line,
+                annotation: Bilingual {
+                    en: en.annotation,
+                    zh: zh.annotation,
+                },
+            })
+            .collect()
     }
 
     /// Records and explains a line the server sent.
@@ -181,6 +223,10 @@ pub enum EntryKind {
     Client {
         /// The line as shown (secrets masked).
         text: String,
+        /// Which line the user sent in this session (0 for the first, as
+        /// [`Annotated::client_line`]), to find it again when its reply revises its
+        /// explanation; `None` in a pasted transcript, which is explained whole.
+        line: Option<usize>,
         /// Milliseconds since connecting, as measured by the page.
         at_ms: Option<u64>,
         /// Sent inside TLS.
@@ -266,6 +312,33 @@ impl Transcript {
     pub fn clear(&mut self) {
         self.entries.clear();
     }
+
+    /// Replaces the explanation of the client line `revised` is about, keeping its id.
+    /// Returns whether it was found: a line already dropped (the cap, Ctrl+L) is not.
+    ///
+    /// Searched newest first, and only back to the first line with a lower index: the
+    /// session's lines come in order after those of earlier sessions (whose indices
+    /// started again at 0), so a line of an earlier session is never taken for it.
+    pub fn revise(&mut self, revised: Revised) -> bool {
+        for entry in self.entries.iter_mut().rev() {
+            let EntryKind::Client {
+                line: Some(line), ..
+            } = entry.kind
+            else {
+                continue;
+            };
+            if line < revised.client_line {
+                break;
+            }
+            if line == revised.client_line {
+                if let EntryKind::Client { annotation, .. } = &mut Rc::make_mut(entry).kind {
+                    *annotation = revised.annotation;
+                }
+                return true;
+            }
+        }
+        false
+    }
 }
 
 #[cfg(test)]
@@ -288,6 +361,191 @@ mod tests {
         );
         assert!(warnings[0].text.zh.contains("MAIL FROM"));
         assert!(annotators.warnings("MAIL FROM:<a@b.example>").is_empty());
+    }
+
+    /// Greets and answers EHLO (with PIPELINING), as a server would.
+    fn after_ehlo(annotators: &mut Annotators, transcript: &mut Transcript) {
+        annotators.server_line("220 mx ESMTP");
+        client(annotators, transcript, "EHLO me");
+        annotators.server_line("250-mx");
+        annotators.server_line("250 PIPELINING");
+        assert!(annotators.take_revisions().is_empty());
+    }
+
+    /// Sends `line` and shows it, as the page does.
+    fn client(annotators: &mut Annotators, transcript: &mut Transcript, line: &str) {
+        let annotated = annotators.client_line(line);
+        transcript.push(EntryKind::Client {
+            text: annotated.text,
+            line: annotated.client_line,
+            at_ms: None,
+            encrypted: false,
+            annotation: annotated.annotation,
+        });
+    }
+
+    fn client_annotations(transcript: &Transcript) -> Vec<(String, Bilingual<Annotation>)> {
+        transcript
+            .iter()
+            .filter_map(|entry| match &entry.kind {
+                EntryKind::Client {
+                    text, annotation, ..
+                } => Some((text.clone(), annotation.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn finding(annotation: &Annotation, id: &str) -> Option<Severity> {
+        annotation
+            .findings
+            .iter()
+            .find(|note| note.id == id)
+            .map(|note| note.severity)
+    }
+
+    #[test]
+    fn client_lines_are_numbered_from_zero() {
+        let mut annotators = Annotators::default();
+        annotators.server_line("220 mx ESMTP");
+        assert_eq!(annotators.client_line("EHLO me").client_line, Some(0));
+        assert_eq!(annotators.server_line("250 mx").client_line, None);
+        assert_eq!(annotators.client_line("NOOP").client_line, Some(1));
+    }
+
+    #[test]
+    fn a_predicted_warning_is_withdrawn_when_the_server_says_250() {
+        let mut annotators = Annotators::default();
+        let mut transcript = Transcript::default();
+        after_ehlo(&mut annotators, &mut transcript);
+        // RCPT before MAIL: predicted to get 503, in both languages.
+        client(
+            &mut annotators,
+            &mut transcript,
+            "RCPT TO:<bob@example.org>",
+        );
+        let (_, before) = client_annotations(&transcript).pop().expect("the RCPT");
+        assert!(before.en.severity >= Severity::Warning, "{before:?}");
+        assert!(before.zh.severity >= Severity::Warning);
+        assert!(finding(&before.en, "rcpt-before-mail").is_some_and(|s| s >= Severity::Warning));
+        let id = transcript.last_id();
+
+        // This server accepted it after all.
+        annotators.server_line("250 2.1.5 Ok");
+        let revisions = annotators.take_revisions();
+        assert_eq!(
+            revisions.iter().map(|r| r.client_line).collect::<Vec<_>>(),
+            [1],
+            "the RCPT (the second client line) is explained again"
+        );
+        for revised in revisions {
+            assert!(transcript.revise(revised));
+        }
+        assert!(annotators.take_revisions().is_empty(), "taken once");
+
+        let (text, after) = client_annotations(&transcript).pop().expect("the RCPT");
+        assert_eq!(text, "RCPT TO:<bob@example.org>");
+        assert_eq!(
+            transcript.last_id(),
+            id,
+            "the entry keeps its id (its list key)"
+        );
+        for (lang, annotation) in [("en", &after.en), ("zh", &after.zh)] {
+            assert!(
+                annotation.severity < Severity::Warning,
+                "{lang}: no warning left once the server accepted it: {annotation:?}"
+            );
+            assert_eq!(
+                finding(annotation, "rcpt-before-mail"),
+                Some(Severity::Info),
+                "{lang}: the rule stays, as information: {annotation:?}"
+            );
+        }
+        assert!(after.en.findings.iter().any(|n| n.text.contains("250")));
+        assert!(after.zh.findings.iter().any(|n| n.text.contains("250")));
+        // The EHLO before it is untouched.
+        let (_, ehlo) = client_annotations(&transcript).swap_remove(0);
+        assert_eq!(ehlo.en.severity, Severity::Info);
+    }
+
+    #[test]
+    fn a_prediction_the_reply_confirms_stays() {
+        let mut annotators = Annotators::default();
+        let mut transcript = Transcript::default();
+        after_ehlo(&mut annotators, &mut transcript);
+        client(
+            &mut annotators,
+            &mut transcript,
+            "RCPT TO:<bob@example.org>",
+        );
+        let before = client_annotations(&transcript);
+        annotators.server_line("503 5.5.1 Error: need MAIL command");
+        assert!(annotators.take_revisions().is_empty());
+        assert_eq!(client_annotations(&transcript), before);
+    }
+
+    #[test]
+    fn a_revision_finds_its_line_or_nothing() {
+        let annotation = |title: &str| {
+            let mut en = Annotators::default().client_line("NOOP").annotation.en;
+            en.title = title.to_owned();
+            Bilingual {
+                en: en.clone(),
+                zh: en,
+            }
+        };
+        let entry = |line: Option<usize>| EntryKind::Client {
+            text: "NOOP".into(),
+            line,
+            at_ms: None,
+            encrypted: false,
+            annotation: annotation("old"),
+        };
+        let titles = |t: &Transcript| {
+            t.iter()
+                .filter_map(|e| match &e.kind {
+                    EntryKind::Client { annotation, .. } => Some(annotation.en.title.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        let revised = |client_line: usize| Revised {
+            client_line,
+            annotation: annotation("new"),
+        };
+        let mut transcript = Transcript::default();
+        // An earlier session's lines 0..=2, a pasted line, then this session's 0 and 1.
+        for line in [Some(0), Some(1), Some(2), None, Some(0), Some(1)] {
+            transcript.push(entry(line));
+        }
+        assert!(transcript.revise(revised(1)));
+        assert_eq!(
+            titles(&transcript),
+            ["old", "old", "old", "old", "old", "new"]
+        );
+        // Line 2 is the earlier session's, never this one's.
+        assert!(!transcript.revise(revised(2)));
+        assert_eq!(
+            titles(&transcript),
+            ["old", "old", "old", "old", "old", "new"]
+        );
+
+        // After Ctrl+L the cleared lines cannot be revised; later ones can.
+        transcript.clear();
+        assert!(!transcript.revise(revised(0)));
+        transcript.push(entry(Some(2)));
+        assert!(!transcript.revise(revised(1)));
+        assert!(transcript.revise(revised(2)));
+        assert_eq!(titles(&transcript), ["new"]);
+
+        // A line dropped at the cap is not found either.
+        let mut transcript = Transcript::default();
+        for line in 0..TRANSCRIPT_CAP + 1 {
+            transcript.push(entry(Some(line)));
+        }
+        assert!(!transcript.revise(revised(0)));
+        assert!(transcript.revise(revised(1)));
+        assert!(transcript.revise(revised(TRANSCRIPT_CAP)));
     }
 
     #[test]

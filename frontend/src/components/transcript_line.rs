@@ -48,6 +48,7 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
             at_ms,
             encrypted,
             annotation,
+            ..
         } => {
             let meta = meta(*at_ms, None, *encrypted, lang);
             let arrow = if *encrypted { "⇒" } else { "→" };
