@@ -4,6 +4,7 @@
 //! Every wait here is bounded by [`WAIT`]; a helper that cannot do its job panics with a
 //! message saying what is missing, so a test never hangs or passes without its server.
 
+pub mod aiosmtpd;
 pub mod browser;
 pub mod sandbox;
 pub mod security;

@@ -11,8 +11,13 @@
 //! export, the paste view), which also takes the screenshots (desktop and phone width,
 //! dark and light) and prints the time from navigation to an interactive terminal; the
 //! lesson against the sandbox the page connects to by itself, ending in the mailbox and
-//! its message view; STARTTLS; and, with the bridge stopped and the page served by a
-//! plain static file server, the offline simulator completing the same session.
+//! its message view; STARTTLS; with the bridge stopped and the page served by a plain
+//! static file server, the offline simulator completing the same session; and the page's
+//! trust cases: correct lines that get no warning (HELO then AUTH LOGIN, the postmaster,
+//! a dot-stuffed line), a pipelined paste, QUIT typed inside the message (caught before it
+//! is sent), and the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
+//! (`e2e::aiosmtpd`), with screenshots of the last two in English and Chinese at desktop
+//! and phone width.
 //!
 //! The bridge these tests start runs its sandbox, so the page opens connected to it; the
 //! tests that use Postfix disconnect first ([`leave_the_sandbox`]).
@@ -20,6 +25,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, ensure};
+use e2e::aiosmtpd::{Aiosmtpd, DT_SPM};
 use e2e::browser::{Browser, StaticServer, poll_until, texts, within};
 use e2e::sandbox::{get_json, start_public_sandbox, start_sandbox};
 use e2e::{postfix_addr, start_bridge, start_bridge_with};
@@ -937,6 +943,533 @@ async fn simulate(browser: &Browser, page: &str) -> anyhow::Result<()> {
         "the AUTH secret is masked in the diagram too"
     );
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_does_not_cry_wolf_on_correct_lines() -> anyhow::Result<()> {
+    within(BUDGET, correct_lines()).await
+}
+
+async fn correct_lines() -> anyhow::Result<()> {
+    let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
+    Browser::run("browser-correct-lines", async |browser| {
+        correct_lines_steps(browser.client(), &format!("http://{}/", sandbox.http)).await
+    })
+    .await?;
+    // The dot-stuffed line was stored with its extra dot removed.
+    let list = e2e::sandbox::wait_for_messages(sandbox.http, 1).await;
+    let id = list[0]["id"].as_u64().context("the message's id")?;
+    let raw = String::from_utf8(e2e::sandbox::raw_message(sandbox.http, id).await)?;
+    ensure!(
+        raw.contains("\r\n.x\r\n") && !raw.contains("..x"),
+        "the sandbox stored `..x` as `.x`: {raw:?}"
+    );
+    Ok(())
+}
+
+/// The tutorial's correct lines, typed against the sandbox: each goes out on the first
+/// Enter (no warning to confirm) and keeps an explanation without a warning: HELO then
+/// AUTH LOGIN (answered 334), `RCPT TO:<postmaster>`, and a dot-stuffed body line.
+async fn correct_lines_steps(client: &Client, page: &str) -> anyhow::Result<()> {
+    open_on_the_sandbox(client, page).await?;
+
+    // HELO, then AUTH LOGIN as the 163.com tutorial does: not predicted to fail.
+    send_typed(client, "HELO me").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="250"]"#,
+        1,
+        "the 250 to HELO",
+    )
+    .await?;
+    send_typed(client, "AUTH LOGIN").await?;
+    let prompt = wait_for_line(client, r#".line.server[data-code="334"]"#, "the 334").await?;
+    ensure!(prompt.starts_with("334 "), "{prompt:?}");
+    let auth = last_line(client, ".line.client").await?;
+    ensure!(
+        auth.text == "AUTH LOGIN" && auth.severity == "info",
+        "AUTH LOGIN after HELO carries no warning: {auth:?}"
+    );
+    ensure!(
+        auth.findings
+            .iter()
+            .all(|(id, severity)| severity == "info" || id != "auth-after-helo"),
+        "that EHLO would have been stricter is information only: {auth:?}"
+    );
+    // demo / demo, in base64.
+    send_typed(client, "ZGVtbw==").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="334"]"#,
+        2,
+        "the password prompt",
+    )
+    .await?;
+    send_typed(client, "ZGVtbw==").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="235"]"#,
+        "235 after AUTH LOGIN",
+    )
+    .await?;
+
+    // The postmaster needs no domain (RFC 5321 4.5.1): no warning, and the server agrees.
+    send_typed(client, "MAIL FROM:<demo@example.org>").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="250"]"#,
+        2,
+        "the 250 to MAIL",
+    )
+    .await?;
+    send_typed(client, "RCPT TO:<postmaster>").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="250"]"#,
+        3,
+        "the 250 to RCPT",
+    )
+    .await?;
+    let rcpt = last_line(client, ".line.client").await?;
+    ensure!(
+        rcpt.text == "RCPT TO:<postmaster>" && rcpt.severity == "info",
+        "RCPT TO:<postmaster> carries no warning: {rcpt:?}"
+    );
+    let reply = last_line(client, ".line.server").await?;
+    ensure!(
+        reply.text.starts_with("250") && reply.severity == "success",
+        "the sandbox accepted the postmaster: {reply:?}"
+    );
+
+    // A line starting with a dot, correctly stuffed: explained as such, not warned about.
+    send_typed(client, "DATA").await?;
+    wait_for_line(client, r#".line.server[data-code="354"]"#, "the 354").await?;
+    for line in ["Subject: dots", "From: demo@example.org", "", "..x"] {
+        send_typed(client, line).await?;
+    }
+    let stuffed = last_line(client, ".line.client").await?;
+    ensure!(
+        stuffed.text == "..x"
+            && stuffed.severity == "info"
+            && stuffed.title.contains("Dot-stuffed")
+            && stuffed.explain.contains("stored as")
+            && !stuffed.explain.to_lowercase().contains("two dots"),
+        "`..x` is explained as a dot-stuffed line, with no 'type two dots' warning: {stuffed:?}"
+    );
+    send_typed(client, ".").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="250"]"#,
+        4,
+        "the 250 to the final dot",
+    )
+    .await?;
+    let accepted = last_line(client, ".line.server").await?;
+    ensure!(
+        accepted.title.contains("Message accepted"),
+        "the reply to the final dot says the message was accepted: {accepted:?}"
+    );
+    let warned = texts(
+        client,
+        r#"#transcript .line.client[data-severity="warning"] .text, #transcript .line.client[data-severity="error"] .text"#,
+    )
+    .await?;
+    ensure!(
+        warned.is_empty(),
+        "no client line carries a warning: {warned:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pipelined_paste_passes_and_a_command_inside_the_message_is_caught() -> anyhow::Result<()>
+{
+    within(BUDGET, message_mode()).await
+}
+
+async fn message_mode() -> anyhow::Result<()> {
+    let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
+    Browser::run("browser-message-mode", async |browser| {
+        message_mode_steps(browser, &format!("http://{}/", sandbox.http)).await
+    })
+    .await
+}
+
+/// MAIL, RCPT and DATA pasted at once to the sandbox (which offers PIPELINING) go out
+/// without a warning; then QUIT typed inside the message is held back with a warning
+/// (sending it anyway makes it message text, marked so), and the final dot still ends the
+/// message.
+async fn message_mode_steps(browser: &Browser, page: &str) -> anyhow::Result<()> {
+    let client = browser.client();
+    open_on_the_sandbox(client, page).await?;
+    send_typed(client, "EHLO me").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="250"][data-last="true"]"#,
+        "the last line of the EHLO reply",
+    )
+    .await?;
+    let keywords = texts(client, "#capabilities td.kw").await?;
+    ensure!(
+        keywords.iter().any(|k| k == "PIPELINING"),
+        "the sandbox offers PIPELINING: {keywords:?}"
+    );
+
+    paste(
+        client,
+        "MAIL FROM:<me@example.org>\nRCPT TO:<you@example.org>\nDATA\n",
+    )
+    .await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="354"]"#,
+        "the 354 to the pasted DATA",
+    )
+    .await?;
+    let sent = texts(client, "#transcript .line.client .text").await?;
+    ensure!(
+        sent == [
+            "EHLO me",
+            "MAIL FROM:<me@example.org>",
+            "RCPT TO:<you@example.org>",
+            "DATA"
+        ],
+        "the pasted lines all went out, none held back by a warning: {sent:?}"
+    );
+    for finding in ["rcpt-before-mail", "data-before-rcpt", "wait-for-reply"] {
+        let found = client
+            .find_all(Locator::Css(&format!(r#"[data-finding="{finding}"]"#)))
+            .await?;
+        ensure!(
+            found.is_empty(),
+            "no {finding} finding on a correct pipelined batch"
+        );
+    }
+    let warned = texts(
+        client,
+        r#"#transcript .line.client[data-severity="warning"] .text, #transcript .line.client[data-severity="error"] .text"#,
+    )
+    .await?;
+    ensure!(
+        warned.is_empty(),
+        "no pasted line carries a warning: {warned:?}"
+    );
+
+    // QUIT inside the message: the first Enter warns and sends nothing.
+    send_typed(client, "Subject: caught").await?;
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("QUIT{}", char::from(Key::Enter)))
+        .await?;
+    let warning = wait_text(client, "#warning", "still inside the message").await?;
+    ensure!(
+        !client
+            .find_all(Locator::Css(
+                r#"#warning [data-finding="command-in-message"]"#
+            ))
+            .await?
+            .is_empty(),
+        "the warning names the finding: {warning:?}"
+    );
+    ensure!(
+        warning.contains("would become message text")
+            && warning.contains("Enter again")
+            && warning.contains("single dot"),
+        "the warning says what QUIT would become, how to end the message and how to send \
+         it anyway: {warning:?}"
+    );
+    assert_eq!(
+        texts(client, "#transcript .line.client .text")
+            .await?
+            .last()
+            .map(String::as_str),
+        Some("Subject: caught"),
+        "QUIT was not sent on the first Enter"
+    );
+    assert_eq!(text_of(client, "#prompt").await?, "DATA>");
+    screenshots(
+        browser,
+        "browser-command-in-message",
+        "#warning",
+        "仍在邮件内容中",
+    )
+    .await?;
+
+    // Sent anyway, it is message text, and marked as such; the server does not answer it.
+    let command = client.find(Locator::Css("#command")).await?;
+    assert_eq!(command.prop("value").await?.as_deref(), Some("QUIT"));
+    command
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await?;
+    poll_until("QUIT to go out on the second Enter", STEP, || async {
+        let sent = texts(client, "#transcript .line.client .text").await?;
+        Ok((sent.last().map(String::as_str) == Some("QUIT")).then_some(()))
+    })
+    .await?;
+    let quit = last_line(client, ".line.client").await?;
+    ensure!(
+        quit.severity == "warning"
+            && quit.title.contains("Message text")
+            && quit
+                .findings
+                .iter()
+                .any(|(id, _)| id == "command-in-message"),
+        "QUIT sent inside the message is message text, with the warning kept: {quit:?}"
+    );
+    send_typed(client, ".").await?;
+    wait_count(
+        client,
+        r#".line.server[data-code="250"][data-last="true"]"#,
+        4,
+        "the 250 to the final dot",
+    )
+    .await?;
+    let accepted = last_line(client, ".line.server").await?;
+    ensure!(
+        accepted.title.contains("Message accepted"),
+        "the final dot ended the message: {accepted:?}"
+    );
+    ensure!(
+        client
+            .find_all(Locator::Css(r#".line.server[data-code="221"]"#))
+            .await?
+            .is_empty(),
+        "the QUIT inside the message did not end the session"
+    );
+    send_typed(client, "QUIT").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="221"]"#,
+        "the 221 to the real QUIT",
+    )
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tutorials_554_spam_refusal_is_explained() -> anyhow::Result<()> {
+    within(BUDGET, spam_refusal()).await
+}
+
+async fn spam_refusal() -> anyhow::Result<()> {
+    // A real aiosmtpd answering the tutorial's 554 DT:SPM, slow to answer MAIL.
+    let server = Aiosmtpd::start(DT_SPM, MAIL_DELAY)?;
+    let (bridge, _bridge_handle) = start_bridge().await;
+    Browser::run("browser-spam-refusal", async |browser| {
+        spam_refusal_steps(browser, &format!("http://{bridge}/"), server.addr).await
+    })
+    .await
+}
+
+/// How long the aiosmtpd of [`spam_refusal`] waits before answering MAIL: long enough for
+/// RCPT and DATA to be typed while MAIL is still in flight.
+const MAIL_DELAY: Duration = Duration::from_secs(3);
+
+/// The tutorial's message without headers, sent to a server that refuses it as 163.com
+/// did: the 554 is explained as a spam verdict, and says the message was not accepted, in
+/// both languages. On the way, MAIL, RCPT and DATA typed without waiting for the replies
+/// (the server offers PIPELINING) are sent without a warning.
+async fn spam_refusal_steps(
+    browser: &Browser,
+    page: &str,
+    smtp: std::net::SocketAddr,
+) -> anyhow::Result<()> {
+    let client = browser.client();
+    open_app(client, page).await?;
+    connect_in_english(client, smtp).await?;
+    send_typed(client, "EHLO fan2").await?;
+    wait_for_line(
+        client,
+        r#".line.server[data-code="250"][data-last="true"]"#,
+        "the last line of the EHLO reply",
+    )
+    .await?;
+
+    // Pipelined by hand: RCPT and DATA go out before MAIL is answered, without warnings.
+    for line in [
+        "MAIL FROM:<phunxm@163.com>",
+        "RCPT TO:<2306328146@qq.com>",
+        "DATA",
+    ] {
+        send_typed(client, line).await?;
+    }
+    wait_for_line(client, r#".line.server[data-code="354"]"#, "the 354").await?;
+    let lines = texts(client, "#transcript .line .text").await?;
+    let tail: Vec<&str> = lines
+        .iter()
+        .rev()
+        .take(6)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    ensure!(
+        tail[..3]
+            == [
+                "MAIL FROM:<phunxm@163.com>",
+                "RCPT TO:<2306328146@qq.com>",
+                "DATA"
+            ]
+            && tail[3..]
+                .iter()
+                .all(|t| t.starts_with("250 ") || t.starts_with("354 ")),
+        "the three commands went out before the first reply came (the test needs them \
+         pipelined): {tail:?}"
+    );
+
+    // The tutorial's body, with no headers, then the final dot.
+    paste(client, "hello\nworld\n.\n").await?;
+    wait_for_line(client, r#".line.server[data-code="554"]"#, "the 554 DT:SPM").await?;
+    let refusal = last_line(client, ".line.server").await?;
+    ensure!(
+        refusal.text == DT_SPM && refusal.severity == "error",
+        "the refusal is shown as an error: {refusal:?}"
+    );
+    ensure!(
+        refusal.title.contains("Message not accepted") && refusal.title.contains("spam"),
+        "the title says the message was not accepted, as spam: {refusal:?}"
+    );
+    ensure!(
+        refusal.explain.contains("DT:SPM") && refusal.explain.contains("Subject:"),
+        "the explanation names the verdict and its classic cause: {refusal:?}"
+    );
+    let dot = last_line(client, ".line.client").await?;
+    ensure!(
+        dot.text == ".",
+        "the final dot is the last line sent: {dot:?}"
+    );
+    // Expanded, for the screenshots.
+    client
+        .find(Locator::Css(
+            r#"#transcript .line.server[data-code="554"] summary"#,
+        ))
+        .await?
+        .click()
+        .await?;
+    screenshots(
+        browser,
+        "browser-spam-refusal",
+        r#"#transcript .line.server[data-code="554"] .title"#,
+        "邮件未被接受",
+    )
+    .await?;
+    let zh = {
+        select(client, "#lang", "zh-CN").await?;
+        let zh = last_line(client, ".line.server").await?;
+        select(client, "#lang", "en").await?;
+        zh
+    };
+    ensure!(
+        zh.title.contains("垃圾邮件") && zh.explain.contains("DT:SPM"),
+        "the Chinese explanation says spam too: {zh:?}"
+    );
+    send_typed(client, "QUIT").await?;
+    wait_for_line(client, r#".line.server[data-code="221"]"#, "the 221").await?;
+    Ok(())
+}
+
+/// Screenshots `name-{desktop,phone}-{en,zh}` of the page as it is, and checks that
+/// `css` reads `zh_needle` in Chinese; returns to English at desktop size.
+async fn screenshots(
+    browser: &Browser,
+    name: &str,
+    css: &str,
+    zh_needle: &str,
+) -> anyhow::Result<()> {
+    let client = browser.client();
+    browser.screenshot(&format!("{name}-desktop-en")).await?;
+    select(client, "#lang", "zh-CN").await?;
+    wait_text(client, css, zh_needle).await?;
+    browser.screenshot(&format!("{name}-desktop-zh")).await?;
+    client.set_window_size(390, 844).await?;
+    browser.screenshot(&format!("{name}-phone-zh")).await?;
+    select(client, "#lang", "en").await?;
+    browser.screenshot(&format!("{name}-phone-en")).await?;
+    client.set_window_size(1200, 800).await?;
+    Ok(())
+}
+
+/// Types `line` and Enter in the command line and waits until it went out on that first
+/// Enter: one more client line in the transcript, the command line empty again. A warning
+/// panel (the page asking to confirm) fails at once.
+async fn send_typed(client: &Client, line: &str) -> anyhow::Result<()> {
+    let before = texts(client, "#transcript .line.client").await?.len();
+    let command = client.find(Locator::Css("#command")).await?;
+    command
+        .send_keys(&format!("{line}{}", char::from(Key::Enter)))
+        .await
+        .with_context(|| format!("typing {line:?}"))?;
+    poll_until(
+        &format!("{line:?} to go out on the first Enter"),
+        STEP,
+        || async {
+            let warning = texts(client, "#warning").await?;
+            ensure!(
+                warning.is_empty(),
+                "the page held {line:?} back with a warning: {warning:?}"
+            );
+            let sent = texts(client, "#transcript .line.client").await?.len();
+            let value = command.prop("value").await?;
+            Ok((sent > before && value.as_deref() == Some("")).then_some(()))
+        },
+    )
+    .await
+}
+
+/// A transcript line as the page shows it.
+#[derive(Debug)]
+struct Shown {
+    text: String,
+    /// `data-severity`: info, success, warning, error.
+    severity: String,
+    title: String,
+    /// The findings: (id, severity).
+    findings: Vec<(String, String)>,
+    /// The details (shown on expand), as text.
+    explain: String,
+}
+
+/// The last transcript line matching `css` (inside `#transcript`).
+async fn last_line(client: &Client, css: &str) -> anyhow::Result<Shown> {
+    let value = client
+        .execute(
+            "const all = document.querySelectorAll('#transcript ' + arguments[0]);
+             const line = all[all.length - 1];
+             if (!line) return null;
+             const text = (css) => { const e = line.querySelector(css); return e ? e.textContent.trim() : ''; };
+             return {
+                 text: text('.text'),
+                 severity: line.dataset.severity || '',
+                 title: text('.title'),
+                 findings: Array.from(line.querySelectorAll('.findings li'),
+                     li => [li.dataset.finding, li.className]),
+                 explain: text('.explain'),
+             };",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .with_context(|| format!("reading the last {css}"))?;
+    ensure!(!value.is_null(), "no transcript line matches {css}");
+    let field = |name: &str| value[name].as_str().unwrap_or_default().to_owned();
+    let findings = value["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| {
+                    (
+                        f[0].as_str().unwrap_or_default().to_owned(),
+                        f[1].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Shown {
+        text: field("text"),
+        severity: field("severity"),
+        title: field("title"),
+        findings,
+        explain: field("explain"),
+    })
 }
 
 /// Clicks the mailbox message whose subject is `subject` and checks the message view:
