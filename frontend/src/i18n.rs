@@ -45,6 +45,11 @@ pub struct Ui {
     pub warning_title: &'static str,
     /// How to go on after a warning.
     pub warning_hint: &'static str,
+    /// Heading of the warning for a command typed inside the message (it would not fail:
+    /// it would become message text).
+    pub in_message_title: &'static str,
+    /// How to go on after that warning.
+    pub in_message_hint: &'static str,
     /// Label of the input.
     pub command_label: &'static str,
     /// Keyboard help under the prompt.
@@ -165,6 +170,8 @@ pub const EN: Ui = Ui {
     empty_hint: "Choose a server above and press Connect. The server's greeting appears here; then type SMTP commands such as",
     warning_title: "This line will probably fail",
     warning_hint: "Press Enter again (or Send anyway) to send it as it is: the server's real answer is part of the lesson. Or change the line.",
+    in_message_title: "This line would become message text",
+    in_message_hint: "Press Enter again (or Send anyway) to send it as message text. Or type a single dot to end the message first.",
     command_label: "SMTP command",
     keys_hint: "Enter send · ↑↓ history · Tab complete · Ctrl+L clear · Esc cancel",
     reference: "Reference",
@@ -252,6 +259,8 @@ pub const ZH: Ui = Ui {
     empty_hint: "在上方选择服务器并点击“连接”。服务器的欢迎信息会显示在这里；然后输入 SMTP 命令，例如",
     warning_title: "这一行很可能会失败",
     warning_hint: "再按一次回车（或点击“仍然发送”）即可原样发送：服务器真实的回复也是学习的一部分。也可以修改这一行。",
+    in_message_title: "这一行会成为邮件正文",
+    in_message_hint: "再按一次回车（或点击“仍然发送”）即可作为邮件正文发送。也可以先输入只含一个点号的行结束邮件。",
     command_label: "SMTP 命令",
     keys_hint: "回车 发送 · ↑↓ 历史 · Tab 补全 · Ctrl+L 清屏 · Esc 取消",
     reference: "参考",
@@ -671,6 +680,7 @@ mod tests {
     fn both_languages_differ_where_it_matters() {
         assert_ne!(EN.connect, ZH.connect);
         assert_ne!(EN.warning_title, ZH.warning_title);
+        assert_ne!(EN.in_message_title, ZH.in_message_title);
         assert_eq!(tls_label(Lang::ZhCn, TlsMode::Starttls), "STARTTLS");
     }
 }

@@ -72,9 +72,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let input = use_node_ref();
     let ui = i18n::ui(props.lang);
 
+    // The newest line stays in view, also when a warning below the log takes its room.
+    let below = (props.warnings.len(), props.live_warnings.is_empty());
     {
         let log = log.clone();
-        use_effect_with(props.transcript.last_id(), move |_| {
+        use_effect_with((props.transcript.last_id(), below), move |_| {
             if let Some(log) = log.cast::<Element>() {
                 log.set_scroll_top(log.scroll_height());
             }
@@ -150,6 +152,13 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         .live_warnings
         .first()
         .filter(|_| props.warnings.is_empty());
+    // A command typed inside the message would not fail: it would become message text.
+    let in_message = props.warnings.iter().all(|w| w.id == "command-in-message");
+    let (warning_title, warning_hint) = if in_message {
+        (ui.in_message_title, ui.in_message_hint)
+    } else {
+        (ui.warning_title, ui.warning_hint)
+    };
 
     html! {
         <section class="terminal" aria-label={ui.command_label} {onclick}>
@@ -167,7 +176,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             </div>
             if !props.warnings.is_empty() {
                 <div id="warning" class="warning" role="alert">
-                    <p class="warning-title">{ format!("⚠ {}", ui.warning_title) }</p>
+                    <p class="warning-title">{ format!("⚠ {warning_title}") }</p>
                     <ul>
                         { for props.warnings.iter().map(|w| html! {
                             <li class={w.severity.as_str()} data-finding={w.id}>
@@ -177,7 +186,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                         }) }
                     </ul>
                     <p class="warning-hint">
-                        { ui.warning_hint }{ " " }
+                        { warning_hint }{ " " }
                         <button id="send-anyway" type="button" onclick={send_anyway}>{ ui.send_anyway }</button>
                     </p>
                 </div>
