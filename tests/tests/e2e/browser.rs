@@ -1192,6 +1192,7 @@ async fn message_mode_steps(browser: &Browser, page: &str) -> anyhow::Result<()>
         "browser-command-in-message",
         "#warning",
         "仍在邮件内容中",
+        false,
     )
     .await?;
 
@@ -1337,7 +1338,7 @@ async fn spam_refusal_steps(
         dot.text == ".",
         "the final dot is the last line sent: {dot:?}"
     );
-    // Expanded, for the screenshots.
+    // Expanded, for the screenshots (scrolled to: a click does not scroll the log).
     client
         .find(Locator::Css(
             r#"#transcript .line.server[data-code="554"] summary"#,
@@ -1350,6 +1351,7 @@ async fn spam_refusal_steps(
         "browser-spam-refusal",
         r#"#transcript .line.server[data-code="554"] .title"#,
         "邮件未被接受",
+        true,
     )
     .await?;
     let zh = {
@@ -1367,23 +1369,37 @@ async fn spam_refusal_steps(
     Ok(())
 }
 
-/// Screenshots `name-{desktop,phone}-{en,zh}` of the page as it is, and checks that
-/// `css` reads `zh_needle` in Chinese; returns to English at desktop size.
+/// Screenshots `name-{desktop,phone}-{en,zh}` of the page as it is (with the log
+/// scrolled to its end first when `to_end`), and checks that `css` reads `zh_needle` in
+/// Chinese; returns to English at desktop size.
 async fn screenshots(
     browser: &Browser,
     name: &str,
     css: &str,
     zh_needle: &str,
+    to_end: bool,
 ) -> anyhow::Result<()> {
     let client = browser.client();
-    browser.screenshot(&format!("{name}-desktop-en")).await?;
+    let shot = async |suffix: &str| {
+        if to_end {
+            client
+                .execute(
+                    "const log = document.getElementById('transcript');
+                     log.scrollTop = log.scrollHeight;",
+                    vec![],
+                )
+                .await?;
+        }
+        browser.screenshot(&format!("{name}-{suffix}")).await
+    };
+    shot("desktop-en").await?;
     select(client, "#lang", "zh-CN").await?;
     wait_text(client, css, zh_needle).await?;
-    browser.screenshot(&format!("{name}-desktop-zh")).await?;
+    shot("desktop-zh").await?;
     client.set_window_size(390, 844).await?;
-    browser.screenshot(&format!("{name}-phone-zh")).await?;
+    shot("phone-zh").await?;
     select(client, "#lang", "en").await?;
-    browser.screenshot(&format!("{name}-phone-en")).await?;
+    shot("phone-en").await?;
     client.set_window_size(1200, 800).await?;
     Ok(())
 }
