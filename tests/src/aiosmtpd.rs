@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail, ensure};
 
-/// The reply 163.com gave to the tutorial's message (`../shared/seed`): spam, refused.
+/// The reply 163.com gave to the tutorial's message without headers: spam, refused.
 pub const DT_SPM: &str = "554 DT:SPM 163 smtp13,EcCowACn10fou+hW+JiyAg--.";
 
 /// How long aiosmtpd may take to start and print its port.
