@@ -16,7 +16,7 @@ source "$SMTP_PLAYGROUND_ROOT/scripts/lib/timing.sh"
 TRUNK_VERSION="0.21.14"
 # exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
 # wasm-opt comes from npm (tools/package.json) instead.
-APT_PACKAGES=(chromium chromium-driver postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl)
+APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl)
 
 cd "$SMTP_PLAYGROUND_ROOT"
 
