@@ -12,14 +12,23 @@ use yew::platform::spawn_local;
 use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
 
 async fn get(path: &str) -> Result<String, String> {
-    let response = Request::get(path)
-        .send()
-        .await
-        .map_err(|err| err.to_string())?;
+    let response = Request::get(path).send().await.map_err(describe)?;
     if !response.ok() {
         return Err(format!("{path}: HTTP {}", response.status()));
     }
-    response.text().await.map_err(|err| err.to_string())
+    response.text().await.map_err(describe)
+}
+
+/// The error in words. Not `to_string()`: gloo-net's `Error` has a `serde_json` variant
+/// (for `json()`, which the page never calls) whose `Display` would link `serde_json`'s
+/// error messages into the bundle.
+fn describe(err: gloo_net::Error) -> String {
+    match err {
+        gloo_net::Error::JsError(err) => err.to_string(),
+        gloo_net::Error::GlooError(text) => text,
+        #[allow(unreachable_patterns)]
+        _ => "the response could not be read".to_owned(),
+    }
 }
 
 /// Fetches `/api/sandbox`: the sandbox, or why there is no bridge API here.
