@@ -151,6 +151,15 @@ const DEFINED: &[u16] = &[
     501, 502, 503, 504, 521, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
 ];
 
+/// A list of keywords as one string, each followed by '|': `words!["a", "b"]` is `"a|b|"`.
+/// One string per list rather than a slice of `&str`: in the WebAssembly bundle the slice's
+/// pointers cost more than the words. No keyword contains '|'.
+macro_rules! words {
+    ($($word:literal),+ $(,)?) => {
+        concat!($($word, "|"),+)
+    };
+}
+
 /// The lower-cased reply text, with the checks the classifier needs.
 struct Words {
     low: String,
@@ -164,8 +173,9 @@ impl Words {
         }
     }
 
-    fn any(&self, words: &[&str]) -> bool {
-        words.iter().any(|w| self.low.contains(w))
+    /// Whether the text contains any of `words`, a [`words!`] list.
+    fn any(&self, words: &str) -> bool {
+        words.split_terminator('|').any(|w| self.low.contains(w))
     }
 }
 
@@ -254,7 +264,7 @@ const NETEASE: &[(&str, &str)] = &[
 ];
 
 /// Refusals of the client itself (its address or HELO name), whatever command they answer.
-const CLIENT_WORDS: &[&str] = &[
+const CLIENT_WORDS: &str = words![
     "client host rejected",
     "helo command rejected",
     "reverse hostname",
@@ -262,7 +272,7 @@ const CLIENT_WORDS: &[&str] = &[
     "ptr record",
 ];
 
-const SYNTAX_WORDS: &[&str] = &[
+const SYNTAX_WORDS: &str = words![
     "syntax",
     "invalid",
     "malformed",
@@ -278,7 +288,7 @@ const SYNTAX_WORDS: &[&str] = &[
     "missing",
 ];
 
-const SIZE_WORDS: &[&str] = &[
+const SIZE_WORDS: &str = words![
     "too big",
     "too large",
     "size exceed",
@@ -291,7 +301,7 @@ const SIZE_WORDS: &[&str] = &[
     "message is too long",
     "exceeds the maximum",
 ];
-const QUOTA_WORDS: &[&str] = &[
+const QUOTA_WORDS: &str = words![
     "quota",
     "mailbox full",
     "mailbox is full",
@@ -301,7 +311,7 @@ const QUOTA_WORDS: &[&str] = &[
     "out of storage",
     "disk full",
 ];
-const RATE_WORDS: &[&str] = &[
+const RATE_WORDS: &str = words![
     "rate limit",
     "ratelimit",
     "rate-limit",
@@ -320,7 +330,7 @@ const RATE_WORDS: &[&str] = &[
     "too much load",
     "sending limit",
 ];
-const BLOCK_WORDS: &[&str] = &[
+const BLOCK_WORDS: &str = words![
     "blocked using",
     "listed at",
     "listed on",
@@ -338,7 +348,7 @@ const BLOCK_WORDS: &[&str] = &[
     "banned sending ip",
     "reputation",
 ];
-const USER_WORDS: &[&str] = &[
+const USER_WORDS: &str = words![
     "user unknown",
     "unknown user",
     "no such user",
@@ -361,7 +371,7 @@ const USER_WORDS: &[&str] = &[
     "account disabled",
     "mailbox disabled",
 ];
-const SEQUENCE_WORDS: &[&str] = &[
+const SEQUENCE_WORDS: &str = words![
     "need mail",
     "need rcpt",
     "send helo",
@@ -394,13 +404,13 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     let auth_stage = matches!(f.stage, Auth | AuthAnswer);
 
     // The AUTH exchange: what the server says about the login itself.
-    if (f.cancel && !temp) || (f.stage == AuthAnswer && w.any(&["cancel", "abort"])) {
+    if (f.cancel && !temp) || (f.stage == AuthAnswer && w.any(words!["cancel", "abort"])) {
         return "auth-cancelled";
     }
     if let Some((_, id)) = NETEASE.iter().find(|(key, _)| w.low.contains(key)) {
         return id;
     }
-    if w.any(&["mi:spf", "mi:dma"]) {
+    if w.any(words!["mi:spf", "mi:dma"]) {
         return if end {
             "content-rejected"
         } else {
@@ -408,7 +418,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
         };
     }
     if code == 538
-        || w.any(&[
+        || w.any(words![
             "encryption required",
             "must issue a starttls",
             "starttls first",
@@ -422,7 +432,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     {
         return "tls-required";
     }
-    if w.any(&[
+    if w.any(words![
         "base64",
         "cannot decode",
         "can't decode",
@@ -430,10 +440,10 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     ]) {
         return "auth-bad-base64";
     }
-    if w.any(&["already authenticated", "already logged in"]) {
+    if w.any(words!["already authenticated", "already logged in"]) {
         return "auth-already";
     }
-    if w.any(&[
+    if w.any(words![
         "invalid mechanism",
         "unrecognized authentication",
         "unsupported authentication",
@@ -447,15 +457,15 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     }
     if code == 534
         || enhanced_is(f, 7, Some(9))
-        || w.any(&["too weak", "application-specific password"])
+        || w.any(words!["too weak", "application-specific password"])
     {
         return "auth-too-weak";
     }
     if auth_stage {
-        if w.any(&["not enabled", "not available", "not offered"]) {
+        if w.any(words!["not enabled", "not available", "not offered"]) {
             return "auth-not-available";
         }
-        if temp && (code == 454 || enhanced_is(f, 7, Some(0)) || w.any(&["temporar"])) {
+        if temp && (code == 454 || enhanced_is(f, 7, Some(0)) || w.any(words!["temporar"])) {
             return "auth-temp-failure";
         }
     }
@@ -463,7 +473,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
         return "auth-failed";
     }
     if auth_stage {
-        if w.any(&[
+        if w.any(words![
             "authentication failed",
             "credentials",
             "password",
@@ -481,10 +491,10 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     }
 
     // The session as a whole.
-    if w.any(&["synchroniz", "synchronis", "pipelining"]) {
+    if w.any(words!["synchroniz", "synchronis", "pipelining"]) {
         return "sync-error";
     }
-    if w.any(&[
+    if w.any(words![
         "line too long",
         "command too long",
         "line length",
@@ -493,7 +503,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     ]) {
         return "line-too-long";
     }
-    if w.any(&[
+    if w.any(words![
         "bare <lf>",
         "bare lf",
         "bare linefeed",
@@ -503,7 +513,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     ]) {
         return "bare-lf-rejected";
     }
-    if w.any(&[
+    if w.any(words![
         "too many errors",
         "bad commands",
         "too many unrecognized",
@@ -520,8 +530,13 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     }
     // The server's own idle timer; a timeout it met elsewhere (a lookup, a recipient
     // check) is its own problem, below.
-    if w.any(&["timeout", "timed out", "time out"])
-        && (code == 421 || w.any(&["timeout exceeded", "error: timeout", "command timeout"]))
+    if w.any(words!["timeout", "timed out", "time out"])
+        && (code == 421
+            || w.any(words![
+                "timeout exceeded",
+                "error: timeout",
+                "command timeout"
+            ]))
     {
         return "timeout";
     }
@@ -529,11 +544,11 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
         if temp && code != 421 {
             return "tls-not-available";
         }
-        if !w.any(&["syntax"]) {
+        if !w.any(words!["syntax"]) {
             return "starttls-refused";
         }
     }
-    if w.any(&[
+    if w.any(words![
         "traceback",
         "exception",
         "internal error",
@@ -559,7 +574,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     if enhanced_is(f, 3, Some(4)) || enhanced_is(f, 2, Some(3)) {
         return "size-exceeded";
     }
-    if w.any(&["sending quota", "daily user sending"]) {
+    if w.any(words!["sending quota", "daily user sending"]) {
         return "rate-limited";
     }
     if enhanced_is(f, 2, Some(2)) || w.any(QUOTA_WORDS) {
@@ -568,14 +583,18 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     if w.any(SIZE_WORDS) {
         return "size-exceeded";
     }
-    if w.any(&["greylist", "graylist", "grey-list", "gray-list"]) {
+    if w.any(words!["greylist", "graylist", "grey-list", "gray-list"]) {
         return "greylisted";
     }
     if w.any(RATE_WORDS) {
         return "rate-limited";
     }
     if enhanced_is(f, 5, Some(3))
-        || w.any(&["too many recipients", "too much recipient", "too many rcpt"])
+        || w.any(words![
+            "too many recipients",
+            "too much recipient",
+            "too many rcpt"
+        ])
     {
         return if enhanced_is(f, 7, None) {
             "rate-limited"
@@ -586,26 +605,26 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     if w.any(BLOCK_WORDS) {
         return "blocklisted";
     }
-    if w.any(&["spam", "unsolicited", "junk mail"]) {
+    if w.any(words!["spam", "unsolicited", "junk mail"]) {
         return "spam-rejected";
     }
     if temp
         && matches!(f.stage, Mail | Rcpt | Data | EndOfData | Bdat)
         && (enhanced_is(f, 7, Some(1)) || enhanced_is(f, 2, Some(0)))
-        && w.any(&["try again", "retry", "try later", "deferred"])
+        && w.any(words!["try again", "retry", "try later", "deferred"])
     {
         return "greylisted";
     }
-    if w.any(&["virus", "malware", "infected"]) {
+    if w.any(words!["virus", "malware", "infected"]) {
         return "content-rejected";
     }
 
     // The envelope.
-    if w.any(&["relay", "non-accepted domain"]) {
+    if w.any(words!["relay", "non-accepted domain"]) {
         return "relay-denied";
     }
     if code == 530
-        || w.any(&[
+        || w.any(words![
             "authentication required",
             "authentication is required",
             "auth required",
@@ -622,20 +641,24 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
         return "auth-required";
     }
     if enhanced_is(f, 6, Some(7))
-        || w.any(&["must declare smtputf8", "unicode address", "strict ascii"])
+        || w.any(words![
+            "must declare smtputf8",
+            "unicode address",
+            "strict ascii"
+        ])
     {
         return "smtputf8-required";
     }
-    if w.any(&["smtputf8"]) && !w.any(&["syntax", "argument"]) {
+    if w.any(words!["smtputf8"]) && !w.any(words!["syntax", "argument"]) {
         return "param-unrecognized";
     }
-    if w.any(&["no valid recipient"]) {
+    if w.any(words!["no valid recipient"]) {
         return "data-no-recipients";
     }
     if end
         && (enhanced_is(f, 6, None)
             || enhanced_is(f, 7, None)
-            || w.any(&[
+            || w.any(words![
                 "dmarc",
                 "spf",
                 "dkim",
@@ -664,21 +687,25 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     if w.any(SEQUENCE_WORDS) {
         return "bad-sequence";
     }
-    if w.any(&["no service", "not accepting", "service not available"]) && f.stage == Greeting
-        || w.any(&["no smtp service", "does not accept mail"])
+    if w.any(words![
+        "no service",
+        "not accepting",
+        "service not available"
+    ]) && f.stage == Greeting
+        || w.any(words!["no smtp service", "does not accept mail"])
     {
         return "no-service";
     }
-    if w.any(&["transaction failed"]) && !w.any(&[":", ";"]) {
+    if w.any(words!["transaction failed"]) && !w.any(words![":", ";"]) {
         return "transaction-failed";
     }
 
     // The command line itself.
-    if w.any(&["fully-qualified", "fully qualified"]) {
+    if w.any(words!["fully-qualified", "fully qualified"]) {
         return "syntax";
     }
-    let param = w.any(&["parameter", "option", "extension"])
-        && w.any(&[
+    let param = w.any(words!["parameter", "option", "extension"])
+        && w.any(words![
             "not recognized",
             "unrecognized",
             "unsupported",
@@ -686,10 +713,10 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
             "not implemented",
             "unknown",
         ]);
-    if param || (code == 555 && !w.any(&["syntax"])) {
+    if param || (code == 555 && !w.any(words!["syntax"])) {
         return "param-unrecognized";
     }
-    if w.any(&[
+    if w.any(words![
         "not recognized",
         "unrecognized",
         "unrecognised",
@@ -705,7 +732,7 @@ fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
             _ => "syntax",
         };
     }
-    if w.any(&["not implemented", "disabled", "not supported"]) || matches!(code, 502 | 504) {
+    if w.any(words!["not implemented", "disabled", "not supported"]) || matches!(code, 502 | 504) {
         return "not-implemented";
     }
     if w.any(CLIENT_WORDS) && !w.any(SYNTAX_WORDS) {
