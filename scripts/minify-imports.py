@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Shortens the names of the functions the WebAssembly module imports from its JavaScript glue.
+"""Shortens the names between the WebAssembly module and its JavaScript glue.
 
 wasm-bindgen names every import after the JavaScript it calls plus a hash
 (`__wbg_addEventListener_847fd86b8c33ec43`); the names appear twice, in the module's import
 section and as keys of the glue's import object, and with their hashes they barely compress
 (about 5 KB of the gzipped app). This renames each one to a short name (`a`, `b`, ... `ba`)
-in both files. A name is renamed only when it appears exactly once in the glue, as a key
-(`name:`), so anything unexpected leaves the files as they were for that name; the module's
-exports are never touched.
+in both files. An import is renamed only when its name appears exactly once in the glue, as
+a key (`name:`), so anything unexpected leaves that name as it was.
+
+The glue's own exports (`__wbindgen_malloc`, the closure trampolines ...) are renamed the
+same way wherever the glue names them as a property (`.name`); `memory`, `main` and any
+name the glue does not use that way keep theirs.
 
 Usage: minify-imports.py APP.wasm APP.js
 """
@@ -130,9 +133,55 @@ def main():
         out += to_leb(len(encoded)) + encoded + desc
 
     wasm = wasm[:at] + bytes([2]) + to_leb(len(out)) + bytes(out) + wasm[start + size :]
+
+    # The export section, after the import section.
+    at = 8
+    while at < len(wasm):
+        section = wasm[at]
+        size, start = leb(wasm, at + 1)
+        if section == 7:
+            break
+        at = start + size
+    else:
+        sys.exit("no export section")
+    count, pos = leb(wasm, start)
+    exports = []
+    for _ in range(count):
+        length, pos = leb(wasm, pos)
+        field = wasm[pos : pos + length].decode("utf-8")
+        pos += length
+        end = pos + 1
+        _, end = leb(wasm, end)
+        exports.append((field, wasm[pos:end]))
+        pos = end
+    if pos != start + size:
+        sys.exit("the export section did not parse to its end")
+    taken = {field for field, _ in exports}
+    exported = 0
+    out = bytearray(to_leb(count))
+    for field, desc in exports:
+        token = re.compile(r"(?<![\w$])" + re.escape(field) + r"(?![\w$])")
+        as_property = re.compile(r"(?<=\.)" + re.escape(field) + r"(?![\w$])")
+        uses = len(token.findall(js))
+        if field.startswith(("__wbindgen_", "__externref_", "wasm_bindgen__")) and uses and (
+            uses == len(as_property.findall(js))
+        ):
+            new = next(names)
+            while new in taken:
+                new = next(names)
+            js = as_property.sub(new, js)
+            field = new
+            exported += 1
+        encoded = field.encode("utf-8")
+        out += to_leb(len(encoded)) + encoded + desc
+    wasm = wasm[:at] + bytes([7]) + to_leb(len(out)) + bytes(out) + wasm[start + size :]
+
     open(wasm_path, "wb").write(wasm)
     open(js_path, "w", encoding="utf-8").write(js)
-    print(f"minify-imports: {renamed} of {count} import names shortened")
+    print(
+        f"minify-imports: {renamed} of {len(entries)} import names and "
+        f"{exported} of {count} export names shortened"
+    )
 
 
 if __name__ == "__main__":
