@@ -45,30 +45,56 @@ trunk build --release --minify
 echo "build-frontend: dist/ built in $((SECONDS - start)) s"
 
 # Trunk minifies the HTML and CSS but not wasm-bindgen's JavaScript glue; terser does (about
-# 60% smaller), and the Subresource Integrity hash Trunk wrote into index.html is replaced.
+# 60% smaller), and the Subresource Integrity hashes Trunk wrote into index.html are replaced.
 command -v openssl >/dev/null || fail "openssl is not installed (run scripts/setup.sh)"
 [[ -x "$repo/tools/node_modules/.bin/terser" ]] ||
     fail "terser is not installed in tools/ (run scripts/setup.sh, or: npm ci --prefix tools)"
 sri() { echo "sha384-$(openssl dgst -sha384 -binary "$1" | base64 -w0)"; }
-for js in dist/*.js; do
-    before="$(sri "$js")"
-    grep -qF "$before" dist/index.html || fail "index.html has no integrity hash for $js"
-    terser "$js" --module --compress --mangle --output "$js.min"
-    mv "$js.min" "$js"
-    after="$(sri "$js")"
-    python3 - "$before" "$after" <<'PY'
+# Replaces the integrity hash $2 of file $1 in index.html by $3.
+rehash() {
+    python3 - "$2" "$3" <<'PY'
 import sys
 path = "dist/index.html"
 html = open(path, encoding="utf-8").read()
 open(path, "w", encoding="utf-8").write(html.replace(sys.argv[1], sys.argv[2]))
 PY
-    grep -qF "$after" dist/index.html || fail "could not update the integrity hash of $js"
-done
-
+    grep -qF "$3" dist/index.html || fail "could not update the integrity hash of $1"
+}
 shopt -s nullglob
+js_files=(dist/*.js)
 wasm_files=(dist/*.wasm)
+[[ ${#js_files[@]} -eq 1 ]] || fail "expected one .js file in dist/, found ${#js_files[@]}"
 [[ ${#wasm_files[@]} -eq 1 ]] || fail "expected one .wasm file in dist/, found ${#wasm_files[@]}"
+js="${js_files[0]}"
 wasm="${wasm_files[0]}"
+js_before="$(sri "$js")"
+wasm_before="$(sri "$wasm")"
+grep -qF "$js_before" dist/index.html || fail "index.html has no integrity hash for $js"
+grep -qF "$wasm_before" dist/index.html || fail "index.html has no integrity hash for $wasm"
+terser "$js" --module --compress --mangle --output "$js.min"
+mv "$js.min" "$js"
+# wasm-bindgen names each import after what it calls plus a hash, in the module and again in
+# the glue; short names save about 5 KB gzipped (scripts/minify-imports.py).
+python3 scripts/minify-imports.py "$wasm" "$js"
+rehash "$js" "$js_before" "$(sri "$js")"
+rehash "$wasm" "$wasm_before" "$(sri "$wasm")"
+# The renamed module must still link against its glue: instantiate it in Node, where it
+# links and then stops at the missing `window` (a LinkError means a name went wrong).
+command -v node >/dev/null || fail "node is not installed (run scripts/setup.sh)"
+node --input-type=module - "$repo/$js" "$repo/$wasm" <<'JS' ||
+import { readFileSync } from "node:fs";
+const [js, wasm] = process.argv.slice(2);
+const glue = await import(js);
+try {
+    glue.initSync({ module: readFileSync(wasm) });
+} catch (err) {
+    if (err instanceof WebAssembly.LinkError) {
+        console.error(String(err));
+        process.exit(1);
+    }
+}
+JS
+    fail "$wasm does not link against $js"
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "$wasm" "$raw" "$gz"

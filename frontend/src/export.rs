@@ -3,9 +3,9 @@
 //! as shown, so AUTH secrets stay masked (the swaks command has placeholders for them).
 
 use protocol::command::{Args, Command, Verb};
+use protocol::json::Json;
 use protocol::lang::Lang;
 use protocol::wire::TlsMode;
-use serde_json::{Value, json};
 
 use crate::i18n;
 use crate::state::Notice;
@@ -32,9 +32,20 @@ pub fn text(transcript: &Transcript, lang: Lang) -> String {
     out
 }
 
-/// A JSON array, one object per line, with the annotation's title in `lang`.
+/// A JSON array, one object per line, with the annotation's title in `lang`. The members
+/// are in alphabetical order, as `serde_json` wrote them before the page dropped it.
 pub fn json(transcript: &Transcript, lang: Lang) -> String {
-    let lines: Vec<Value> = transcript
+    let string = |s: &str| Json::String(s.to_owned());
+    let number = |n: Option<u64>| n.map_or(Json::Null, Json::number);
+    let object = |members: Vec<(&str, Json)>| {
+        Json::Object(
+            members
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        )
+    };
+    let lines: Vec<Json> = transcript
         .iter()
         .map(|entry| match &entry.kind {
             EntryKind::Client {
@@ -45,15 +56,15 @@ pub fn json(transcript: &Transcript, lang: Lang) -> String {
                 ..
             } => {
                 let a = annotation.get(lang);
-                json!({
-                    "direction": "client",
-                    "text": text,
-                    "at_ms": at_ms,
-                    "encrypted": encrypted,
-                    "severity": a.severity.as_str(),
-                    "title": a.title,
-                    "reference": a.reference,
-                })
+                object(vec![
+                    ("at_ms", number(*at_ms)),
+                    ("direction", string("client")),
+                    ("encrypted", Json::Bool(*encrypted)),
+                    ("reference", string(&a.reference)),
+                    ("severity", string(a.severity.as_str())),
+                    ("text", string(text)),
+                    ("title", string(&a.title)),
+                ])
             }
             EntryKind::Server {
                 text,
@@ -64,27 +75,26 @@ pub fn json(transcript: &Transcript, lang: Lang) -> String {
                 annotation,
             } => {
                 let a = annotation.get(lang);
-                json!({
-                    "direction": "server",
-                    "text": text,
-                    "code": reply.map(|r| r.code),
-                    "at_ms": at_ms,
-                    "latency_ms": latency_ms,
-                    "encrypted": encrypted,
-                    "severity": a.severity.as_str(),
-                    "title": a.title,
-                    "reference": a.reference,
-                })
+                object(vec![
+                    ("at_ms", number(*at_ms)),
+                    ("code", number(reply.map(|r| u64::from(r.code)))),
+                    ("direction", string("server")),
+                    ("encrypted", Json::Bool(*encrypted)),
+                    ("latency_ms", number(*latency_ms)),
+                    ("reference", string(&a.reference)),
+                    ("severity", string(a.severity.as_str())),
+                    ("text", string(text)),
+                    ("title", string(&a.title)),
+                ])
             }
-            EntryKind::Note { tone, notice, .. } => json!({
-                "direction": "note",
-                "text": i18n::notice(lang, notice),
-                "error": *tone == crate::transcript::Tone::Error,
-            }),
+            EntryKind::Note { tone, notice, .. } => object(vec![
+                ("direction", string("note")),
+                ("error", Json::Bool(*tone == crate::transcript::Tone::Error)),
+                ("text", string(&i18n::notice(lang, notice))),
+            ]),
         })
         .collect();
-    // Serialising plain JSON values cannot fail; fall back to an empty array regardless.
-    serde_json::to_string_pretty(&lines).unwrap_or_else(|_| "[]".to_owned())
+    Json::Array(lines).to_pretty()
 }
 
 /// A swaks command that replays the last session of the transcript: server, TLS, EHLO
@@ -294,11 +304,77 @@ mod tests {
         assert!(!command.contains("AGFsaWNl"));
     }
 
+    /// The export as it was written with `serde_json::json!`, which the page no longer links.
+    fn json_with_serde(transcript: &Transcript, lang: Lang) -> String {
+        use serde_json::{Value, json};
+        let lines: Vec<Value> = transcript
+            .iter()
+            .map(|entry| match &entry.kind {
+                EntryKind::Client {
+                    text,
+                    at_ms,
+                    encrypted,
+                    annotation,
+                } => {
+                    let a = annotation.get(lang);
+                    json!({
+                        "direction": "client",
+                        "text": text,
+                        "at_ms": at_ms,
+                        "encrypted": encrypted,
+                        "severity": a.severity.as_str(),
+                        "title": a.title,
+                        "reference": a.reference,
+                    })
+                }
+                EntryKind::Server {
+                    text,
+                    reply,
+                    at_ms,
+                    latency_ms,
+                    encrypted,
+                    annotation,
+                } => {
+                    let a = annotation.get(lang);
+                    json!({
+                        "direction": "server",
+                        "text": text,
+                        "code": reply.map(|r| r.code),
+                        "at_ms": at_ms,
+                        "latency_ms": latency_ms,
+                        "encrypted": encrypted,
+                        "severity": a.severity.as_str(),
+                        "title": a.title,
+                        "reference": a.reference,
+                    })
+                }
+                EntryKind::Note { tone, notice, .. } => json!({
+                    "direction": "note",
+                    "text": i18n::notice(lang, notice),
+                    "error": *tone == crate::transcript::Tone::Error,
+                }),
+            })
+            .collect();
+        serde_json::to_string_pretty(&lines).expect("serializes")
+    }
+
+    #[test]
+    fn json_is_written_as_serde_json_wrote_it() {
+        let state = session();
+        for lang in [Lang::En, Lang::ZhCn] {
+            assert_eq!(
+                json(&state.transcript, lang),
+                json_with_serde(&state.transcript, lang)
+            );
+        }
+        assert_eq!(json(&Transcript::default(), Lang::En), "[]");
+    }
+
     #[test]
     fn json_has_one_object_per_line_with_codes_and_latency() {
         let state = session();
         let out = json(&state.transcript, Lang::ZhCn);
-        let value: Value = serde_json::from_str(&out).expect("valid JSON");
+        let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
         let lines = value.as_array().expect("an array");
         assert_eq!(lines.len(), 5);
         assert_eq!(lines[4]["code"], 235);

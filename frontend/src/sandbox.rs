@@ -3,7 +3,7 @@
 //! mailbox (`GET /api/messages`, `GET /api/messages/{id}`). Parsing is lenient: a missing
 //! field becomes a default, so a newer bridge with more fields still works.
 
-use serde_json::Value;
+use protocol::json::Json as Value;
 
 /// How to reach the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -66,7 +66,7 @@ pub struct MessageDetail {
 pub struct ApiError(pub String);
 
 fn parse(text: &str) -> Result<Value, ApiError> {
-    serde_json::from_str(text).map_err(|err| ApiError(err.to_string()))
+    protocol::json::parse(text).map_err(|err| ApiError(err.to_string()))
 }
 
 fn string(value: &Value) -> String {
@@ -87,7 +87,7 @@ pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
         demo: demo["user"]
             .as_str()
             .map(|user| (user.to_owned(), string(&demo["password"]))),
-        per_visitor: value["mailbox_scope"] == "visitor",
+        per_visitor: value["mailbox_scope"].as_str() == Some("visitor"),
     })
 }
 

@@ -1021,7 +1021,7 @@ impl State {
         let mut bytes = BATCH_OVERHEAD;
         for line in &self.queue {
             // Each line as it will be encoded: quoted, escaped, followed by a comma.
-            let encoded = serde_json::to_string(line).map_or(usize::MAX, |json| json.len() + 1);
+            let encoded = protocol::json::string(line).len() + 1;
             if !batch.is_empty() && bytes.saturating_add(encoded) > BATCH_BYTES {
                 break;
             }

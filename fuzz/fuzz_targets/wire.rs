@@ -1,6 +1,8 @@
 //! The browser/bridge JSON contract: whatever `ClientMsg::from_json` or
-//! `ServerMsg::from_json` accepts encodes again and decodes to the same message, and the
-//! hand-written `ClientMsg` decoder accepts exactly what serde's derive accepts.
+//! `ServerMsg::from_json` accepts encodes again and decodes to the same message, the
+//! hand-written `ClientMsg` decoder accepts exactly what serde's derive accepts, its
+//! hand-written encoder writes what the derive writes, and the page's JSON reader
+//! (`protocol::json`) reads every text `serde_json` reads.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,8 +21,12 @@ fuzz_target!(|data: &[u8]| {
     } else {
         assert_eq!(ours, derived, "{text}");
     }
+    if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+        assert!(protocol::json::parse(text).is_ok(), "{text}");
+    }
     if let Ok(msg) = ClientMsg::from_json(text) {
         let json = msg.to_json();
+        assert_eq!(Some(&json), serde_json::to_string(&msg).ok().as_ref());
         let again = ClientMsg::from_json(&json).expect("an encoded message decodes");
         assert_eq!(again, msg, "{json}");
     }

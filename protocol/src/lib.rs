@@ -24,6 +24,7 @@
 //! - [`dot`]: dot-stuffing and the `<CRLF>.<CRLF>` end of DATA, both directions.
 //! - [`enhanced`]: RFC 3463 enhanced status codes (`5.1.1`) and what each means.
 //! - [`extension`]: EHLO capabilities, each with its RFC and an explanation.
+//! - [`json`]: the small JSON reader and writer the browser uses instead of `serde_json`.
 //! - [`lang`]: English and Simplified Chinese text for every explanation.
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
 //! - [`server`]: the server role of the same rules, sans-IO: the sandbox and the offline
@@ -42,6 +43,7 @@ pub mod dot;
 pub mod enhanced;
 pub mod extension;
 pub mod finding;
+pub mod json;
 pub mod lang;
 pub mod limits;
 pub mod line;

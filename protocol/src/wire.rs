@@ -337,12 +337,19 @@ impl ErrorCode {
 /// A message that could not be decoded.
 #[derive(Debug, Error)]
 pub enum WireError {
-    /// Not JSON, or JSON of the wrong shape.
+    /// Not JSON, or JSON of the wrong shape (the parser's words: a `String`, so that the
+    /// browser, which parses with [`crate::json`], links none of `serde_json`'s errors).
     #[error("not a valid message: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(String),
     /// Valid JSON, but not a message this version knows.
     #[error("not a valid message: {0}")]
     Shape(String),
+}
+
+impl From<serde_json::Error> for WireError {
+    fn from(err: serde_json::Error) -> Self {
+        WireError::Json(err.to_string())
+    }
 }
 
 impl ClientMsg {
@@ -356,9 +363,67 @@ impl ClientMsg {
         crate::wire_client::client_msg(text)
     }
 
-    /// Encodes the message as one JSON text frame.
+    /// Encodes the message as one JSON text frame, exactly as the serde derive would (a
+    /// test holds the two together), but without serde's code in the browser bundle.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("wire messages hold only strings, numbers and enums")
+        use crate::json::write_string;
+        let mut out = String::from("{\"type\":");
+        let field = |out: &mut String, name: &str| {
+            out.push_str(",\"");
+            out.push_str(name);
+            out.push_str("\":");
+        };
+        match self {
+            ClientMsg::Connect(request) => {
+                out.push_str("\"connect\"");
+                field(&mut out, "host");
+                write_string(&mut out, &request.host);
+                field(&mut out, "port");
+                out.push_str(&request.port.to_string());
+                field(&mut out, "tls");
+                write_string(&mut out, request.tls.as_str());
+                if request.insecure {
+                    field(&mut out, "insecure");
+                    out.push_str("true");
+                }
+            }
+            ClientMsg::Line { text } => {
+                out.push_str("\"line\"");
+                field(&mut out, "text");
+                write_string(&mut out, text);
+            }
+            ClientMsg::Lines { text } => {
+                out.push_str("\"lines\"");
+                field(&mut out, "text");
+                out.push('[');
+                for (i, line) in text.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(&mut out, line);
+                }
+                out.push(']');
+            }
+            ClientMsg::Close => out.push_str("\"close\""),
+            ClientMsg::Auth { token } => {
+                out.push_str("\"auth\"");
+                field(&mut out, "token");
+                write_string(&mut out, token);
+            }
+        }
+        out.push('}');
+        out
+    }
+}
+
+impl TlsMode {
+    /// The mode as it appears in JSON: `none`, `starttls` or `implicit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::None => "none",
+            TlsMode::Starttls => "starttls",
+            TlsMode::Implicit => "implicit",
+        }
     }
 }
 
@@ -382,6 +447,46 @@ impl ServerMsg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_messages_are_encoded_as_the_derive_encodes_them() {
+        let connect = |tls, insecure| {
+            ClientMsg::Connect(ConnectRequest {
+                host: "mx.\"example\"".into(),
+                port: 465,
+                tls,
+                insecure,
+            })
+        };
+        for msg in [
+            connect(TlsMode::None, false),
+            connect(TlsMode::Starttls, false),
+            connect(TlsMode::Implicit, true),
+            ClientMsg::Line {
+                text: "EHLO \u{1} é 中\\".into(),
+            },
+            ClientMsg::Lines { text: Vec::new() },
+            ClientMsg::Lines {
+                text: vec!["a".into(), String::new(), ".".into()],
+            },
+            ClientMsg::Close,
+            ClientMsg::Auth {
+                token: "t\tok".into(),
+            },
+        ] {
+            assert_eq!(
+                msg.to_json(),
+                serde_json::to_string(&msg).expect("serializes")
+            );
+            assert_eq!(ClientMsg::from_json(&msg.to_json()).expect("decodes"), msg);
+        }
+        for mode in [TlsMode::None, TlsMode::Starttls, TlsMode::Implicit] {
+            assert_eq!(
+                serde_json::to_string(&mode).expect("serializes"),
+                format!("\"{}\"", mode.as_str())
+            );
+        }
+    }
 
     #[test]
     fn decodes_the_documented_client_messages() {

@@ -2,50 +2,46 @@
 //!
 //! serde's derive for an internally tagged enum buffers every message into an intermediate
 //! `Content` tree and generates a large visitor; in the WebAssembly bundle that came to
-//! about a tenth of the app's code. Decoding through `serde_json::Value`, which the page
-//! links anyway, does the same job in a fraction of the size. The derive is kept for
-//! encoding, and the round-trip tests in `wire.rs` keep the two in step.
+//! about a tenth of the app's code. Decoding through the small [`crate::json`] reader does
+//! the same job in a fraction of the size, and keeps `serde_json` out of the page. The
+//! derive is kept for encoding, and the round-trip tests in `wire.rs` keep the two in step.
 
-use crate::wire::{ErrorCode, ServerMsg, TlsInfo, TlsMode, WireError};
-use serde_json::{Map, Value};
+use crate::json::{self, Json};
+use crate::wire::{CertificateSummary, ErrorCode, ServerMsg, TlsInfo, TlsMode, WireError};
+
+fn shape(message: String) -> WireError {
+    WireError::Shape(message)
+}
 
 /// Decodes one `ServerMsg` JSON text frame.
 pub(crate) fn server_msg(text: &str) -> Result<ServerMsg, WireError> {
-    let Value::Object(mut fields) = serde_json::from_str::<Value>(text)? else {
-        return Err(WireError::Shape("a message must be a JSON object".into()));
-    };
-    let kind = match fields.remove("type") {
-        Some(Value::String(kind)) => kind,
-        _ => return Err(WireError::Shape("missing field `type`".into())),
+    let mut fields = json::parse(text).map_err(|err| WireError::Json(err.to_string()))?;
+    if !matches!(fields, Json::Object(_)) {
+        return Err(shape("a message must be a JSON object".into()));
+    }
+    let kind = match fields.take("type") {
+        Some(Json::String(kind)) => kind,
+        _ => return Err(shape("missing field `type`".into())),
     };
     Ok(match kind.as_str() {
         "connected" => ServerMsg::Connected {
             version: number(&fields, "version")?
                 .try_into()
-                .map_err(|_| WireError::Shape("`version` is out of range".into()))?,
+                .map_err(|_| shape("`version` is out of range".into()))?,
             host: string(&mut fields, "host")?,
             port: number(&fields, "port")?
                 .try_into()
-                .map_err(|_| WireError::Shape("`port` is out of range".into()))?,
+                .map_err(|_| shape("`port` is out of range".into()))?,
             peer: string(&mut fields, "peer")?,
-            tls: match fields.get("tls").and_then(Value::as_str) {
-                None | Some("none") => TlsMode::None,
-                Some("starttls") => TlsMode::Starttls,
-                Some("implicit") => TlsMode::Implicit,
-                Some(other) => return Err(WireError::Shape(format!("unknown TLS mode `{other}`"))),
-            },
+            tls: mode(&fields["tls"])?.unwrap_or(TlsMode::None),
         },
         "line" => ServerMsg::Line {
             text: string(&mut fields, "text")?,
             at_ms: optional_number(&fields, "at_ms")?.unwrap_or(0),
             latency_ms: optional_number(&fields, "latency_ms")?,
-            encrypted: match fields.get("encrypted") {
-                None | Some(Value::Null) => false,
-                Some(Value::Bool(b)) => *b,
-                Some(_) => return Err(WireError::Shape("`encrypted` must be a boolean".into())),
-            },
+            encrypted: optional_bool(&fields, "encrypted")?.unwrap_or(false),
         },
-        "tls" => ServerMsg::Tls(serde_json::from_value::<TlsInfo>(Value::Object(fields))?),
+        "tls" => ServerMsg::Tls(tls_info(&mut fields)?),
         "error" => ServerMsg::Error {
             code: ErrorCode::from_name(&string(&mut fields, "code")?),
             message: string(&mut fields, "message")?,
@@ -54,31 +50,101 @@ pub(crate) fn server_msg(text: &str) -> Result<ServerMsg, WireError> {
             reason: string(&mut fields, "reason")?,
         },
         other => {
-            return Err(WireError::Shape(format!("unknown message type `{other}`")));
+            return Err(shape(format!("unknown message type `{other}`")));
         }
     })
 }
 
-fn string(fields: &mut Map<String, Value>, name: &str) -> Result<String, WireError> {
-    match fields.remove(name) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(WireError::Shape(format!("`{name}` must be a string"))),
-        None => Err(WireError::Shape(format!("missing field `{name}`"))),
+/// The `tls` message's fields, with the defaults of the derive's `#[serde(default)]`.
+fn tls_info(fields: &mut Json) -> Result<TlsInfo, WireError> {
+    let certificates = match fields.take("certificates") {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(list)) => list
+            .into_iter()
+            .map(|mut c| {
+                Ok(CertificateSummary {
+                    subject: string(&mut c, "subject")?,
+                    issuer: string(&mut c, "issuer")?,
+                    sans: strings(&mut c, "sans")?,
+                    not_before: string(&mut c, "not_before")?,
+                    not_after: string(&mut c, "not_after")?,
+                    serial: optional_string(&mut c, "serial")?.unwrap_or_default(),
+                })
+            })
+            .collect::<Result<_, WireError>>()?,
+        Some(_) => return Err(shape("`certificates` must be a list".into())),
+    };
+    Ok(TlsInfo {
+        mode: mode(&fields["mode"])?.ok_or_else(|| shape("missing field `mode`".into()))?,
+        version: string(fields, "version")?,
+        cipher: string(fields, "cipher")?,
+        alpn: optional_string(fields, "alpn")?,
+        server_name: string(fields, "server_name")?,
+        verified: optional_bool(fields, "verified")?
+            .ok_or_else(|| shape("missing field `verified`".into()))?,
+        verify_error: optional_string(fields, "verify_error")?,
+        insecure: optional_bool(fields, "insecure")?.unwrap_or(false),
+        certificates,
+        at_ms: optional_number(fields, "at_ms")?.unwrap_or(0),
+    })
+}
+
+fn mode(value: &Json) -> Result<Option<TlsMode>, WireError> {
+    Ok(match value {
+        Json::Null => None,
+        Json::String(s) if s == "none" => Some(TlsMode::None),
+        Json::String(s) if s == "starttls" => Some(TlsMode::Starttls),
+        Json::String(s) if s == "implicit" => Some(TlsMode::Implicit),
+        Json::String(other) => return Err(shape(format!("unknown TLS mode `{other}`"))),
+        _ => return Err(shape("a TLS mode must be a string".into())),
+    })
+}
+
+fn optional_string(fields: &mut Json, name: &str) -> Result<Option<String>, WireError> {
+    match fields.take(name) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s)),
+        Some(_) => Err(shape(format!("`{name}` must be a string"))),
     }
 }
 
-fn number(fields: &Map<String, Value>, name: &str) -> Result<u64, WireError> {
-    optional_number(fields, name)?
-        .ok_or_else(|| WireError::Shape(format!("missing field `{name}`")))
+fn string(fields: &mut Json, name: &str) -> Result<String, WireError> {
+    optional_string(fields, name)?.ok_or_else(|| shape(format!("missing field `{name}`")))
 }
 
-fn optional_number(fields: &Map<String, Value>, name: &str) -> Result<Option<u64>, WireError> {
-    match fields.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => value
+fn strings(fields: &mut Json, name: &str) -> Result<Vec<String>, WireError> {
+    match fields.take(name) {
+        None | Some(Json::Null) => Ok(Vec::new()),
+        Some(Json::Array(list)) => list
+            .into_iter()
+            .map(|item| match item {
+                Json::String(s) => Ok(s),
+                _ => Err(shape(format!("`{name}` must hold strings"))),
+            })
+            .collect(),
+        Some(_) => Err(shape(format!("`{name}` must be a list"))),
+    }
+}
+
+fn optional_bool(fields: &Json, name: &str) -> Result<Option<bool>, WireError> {
+    match &fields[name] {
+        Json::Null => Ok(None),
+        Json::Bool(b) => Ok(Some(*b)),
+        _ => Err(shape(format!("`{name}` must be a boolean"))),
+    }
+}
+
+fn number(fields: &Json, name: &str) -> Result<u64, WireError> {
+    optional_number(fields, name)?.ok_or_else(|| shape(format!("missing field `{name}`")))
+}
+
+fn optional_number(fields: &Json, name: &str) -> Result<Option<u64>, WireError> {
+    match &fields[name] {
+        Json::Null => Ok(None),
+        value => value
             .as_u64()
             .map(Some)
-            .ok_or_else(|| WireError::Shape(format!("`{name}` must be a whole number"))),
+            .ok_or_else(|| shape(format!("`{name}` must be a whole number"))),
     }
 }
 
