@@ -5,6 +5,7 @@
 //! message saying what is missing, so a test never hangs or passes without its server.
 
 pub mod browser;
+pub mod raw_smtp;
 pub mod sandbox;
 pub mod security;
 

@@ -225,6 +225,20 @@ where
                         quit(&mut server, conv).await;
                         return End::Closed("the server's reply was too large".to_owned());
                     }
+                    Lines::ProbeData => {
+                        let message = "the server answered 354 and now waits for message text, \
+                                       which this public bridge in probe mode does not send; \
+                                       the connection was closed without it, so the server \
+                                       discards the message"
+                            .to_owned();
+                        let _ = outbox.send(error(ErrorCode::ProbeMode, message)).await;
+                        // No QUIT: inside DATA it would be message text.
+                        let _ = timeout(QUIT_WAIT, server.shutdown()).await;
+                        return End::Limit(
+                            "probe mode: the server asked for message text".to_owned(),
+                            CLOSE_POLICY,
+                        );
+                    }
                     Lines::StartTls => {
                         server = match Box::pin(upgrade(server, conv, outbox, timing.tls)).await {
                             Ok(upgraded) => upgraded,

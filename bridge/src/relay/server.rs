@@ -12,7 +12,7 @@ use tokio::io::{AsyncWriteExt, ReadBuf};
 use tokio::time::timeout;
 
 use super::BoxIo;
-use super::conversation::Conversation;
+use super::conversation::{Conversation, Stop};
 use super::to_browser::{Outbox, error};
 
 /// Bytes read from the server at a time. SMTP replies are short; small reads keep each
@@ -47,12 +47,14 @@ pub(super) enum Lines {
     StartTls,
     /// The reply went over the size caps.
     TooLarge,
+    /// A `354` in probe mode: the session ends before another byte is written.
+    ProbeData,
 }
 
 /// Sends every complete line the framer holds to the browser.
 pub(super) async fn server_lines(conv: &mut Conversation, outbox: &Outbox<'_>) -> Lines {
     while let Some(framed) = conv.framer.next_line() {
-        let (message, starttls, too_large) = match framed {
+        let (message, starttls, stop) = match framed {
             Ok(line) => {
                 let text = line.text.to_owned();
                 conv.server_line(text)
@@ -63,14 +65,17 @@ pub(super) async fn server_lines(conv: &mut Conversation, outbox: &Outbox<'_>) -
                     format!("the server sent a {err}; the bridge skipped it"),
                 ),
                 false,
-                false,
+                None,
             ),
         };
-        if too_large {
+        if stop == Some(Stop::TooLarge) {
             return Lines::TooLarge;
         }
         if outbox.send(message).await.is_err() {
             return Lines::BrowserGone;
+        }
+        if stop == Some(Stop::ProbeData) {
+            return Lines::ProbeData;
         }
         if starttls {
             return Lines::StartTls;

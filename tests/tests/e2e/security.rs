@@ -977,3 +977,59 @@ async fn forwarded_for_counts_only_behind_a_trusted_proxy() {
         handle.stop().await;
     }
 }
+
+/// Issue 12, finding 1, against the real Postfix: white space Postfix skips (leading,
+/// trailing, vertical tab, form feed) no longer hides DATA from probe mode or RCPT from
+/// the recipient cap, and a refused MAIL inside the transaction does not reset the count.
+#[tokio::test]
+async fn probe_mode_and_the_recipient_cap_hold_against_spaced_verbs_at_postfix() {
+    let postfix = e2e::postfix_addr();
+    let resolver = ScriptedResolver::new(vec![vec![ip(PUBLIC_IP)]]);
+    let connector = RecordingConnector::new(Some(postfix));
+    let (bridge, handle) = start_bridge_at(
+        |addr| public(addr, |_| {}),
+        hooks(resolver, connector.clone()),
+    )
+    .await;
+    let mut s = session(bridge).await;
+    s.send(&connect("mx.example.org", 25)).await;
+    assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
+    let greeting = s.recv_line().await;
+    assert!(greeting.starts_with("220 postfix.test"), "{greeting}");
+    let ehlo = s.command("EHLO probe.example").await;
+    assert!(
+        ehlo.last().is_some_and(|l| l.starts_with("250 ")),
+        "{ehlo:?}"
+    );
+    let mail = s.command("MAIL FROM:<a@example.org>").await;
+    assert_eq!(mail, vec!["250 2.1.0 Ok"]);
+    // The public cap is 5; Postfix reads each of these as RCPT.
+    for rcpt in [
+        " RCPT TO:<alice@postfix.test>",
+        "\tRCPT TO:<bob@postfix.test>",
+        "\x0bRCPT TO:<postmaster@postfix.test>",
+        "RCPT\x0bTO:<alice@postfix.test>",
+        "\x0cRCPT TO:<bob@postfix.test>\x0c",
+    ] {
+        assert_eq!(s.command(rcpt).await, vec!["250 2.1.5 Ok"], "{rcpt:?}");
+    }
+    s.send(&line(" RCPT TO:<alice@postfix.test>")).await;
+    assert_eq!(s.recv_error().await.0, ErrorCode::RecipientLimit);
+    let nested = s.command("MAIL FROM:<b@example.org>").await;
+    assert_eq!(nested, vec!["503 5.5.1 Error: nested MAIL command"]);
+    s.send(&line("RCPT TO:<alice@postfix.test>")).await;
+    assert_eq!(s.recv_error().await.0, ErrorCode::RecipientLimit);
+    for data in [" DATA", "\tDATA", "\x0bDATA", "DATA\x0b", "DATA\x0c"] {
+        s.send(&lines(&[data, "Subject: spam", "", "RSET hidden", "."]))
+            .await;
+        let (code, message) = s.recv_error().await;
+        assert_eq!(code, ErrorCode::ProbeMode, "{data:?}: {message}");
+    }
+    // Postfix is not inside DATA: NOOP is a command, answered.
+    assert_eq!(s.command("NOOP").await, vec!["250 2.0.0 Ok"]);
+    assert_eq!(
+        connector.attempts(),
+        vec![SocketAddr::new(ip(PUBLIC_IP), 25)]
+    );
+    handle.stop().await;
+}

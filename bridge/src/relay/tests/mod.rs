@@ -2,6 +2,7 @@
 //! in-memory pipes or loopback listeners. This file is the harness the others share.
 
 mod converse;
+mod probe;
 mod session;
 mod starttls;
 
@@ -177,7 +178,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
             ping: context.policy.ping_interval,
             tls: context.policy.tls_timeout,
         };
-        relay(
+        let ended = relay(
             opened.io,
             conversation,
             &mut sink,
@@ -188,7 +189,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
         )
         .await;
         let frame = CloseFrame {
-            code: CLOSE_NORMAL,
+            code: ended.code,
             reason: "session over".into(),
         };
         let _ = sink.send(Message::Close(Some(frame))).await;
