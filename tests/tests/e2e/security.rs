@@ -1033,3 +1033,56 @@ async fn probe_mode_and_the_recipient_cap_hold_against_spaced_verbs_at_postfix()
     );
     handle.stop().await;
 }
+
+/// Issue 12, finding 2: only the sandbox's exact address is the sandbox. Other loopback
+/// addresses at its port, `::1` and mapped loopback are the denied table's; and the
+/// sandbox's port is not open to every host.
+#[tokio::test]
+async fn only_the_exact_sandbox_address_is_the_sandbox() {
+    let resolver = ScriptedResolver::new(vec![vec![ip(PUBLIC_IP)]]);
+    let connector = RecordingConnector::new(None);
+    let (bridge, handle) = start_bridge_at(
+        |addr| {
+            let mut config = public(addr, |_| {});
+            config.sandbox = Box::new(SandboxConfig::default());
+            config
+        },
+        hooks(resolver, connector.clone()),
+    )
+    .await;
+    let sandbox = e2e::sandbox::get_json(bridge, "/api/sandbox").await;
+    let listen: SocketAddr = sandbox["listen"]
+        .as_str()
+        .expect("the sandbox listens")
+        .parse()
+        .expect("an address");
+    let port = listen.port();
+    for host in [
+        "127.0.0.2",
+        "127.1.2.3",
+        "::1",
+        "::ffff:127.0.0.2",
+        "mx.example.org",
+    ] {
+        let mut s = session(bridge).await;
+        s.send(&connect(host, port)).await;
+        let message = refused(&mut s, ErrorCode::TargetDenied, POLICY).await;
+        assert!(!message.is_empty(), "{host}");
+    }
+    assert_eq!(
+        connector.attempts(),
+        Vec::<SocketAddr>::new(),
+        "no connection tried"
+    );
+    // The exact address still is the sandbox, DATA and all.
+    let mut s = session(bridge).await;
+    s.send(&connect_to(listen)).await;
+    assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
+    let _greeting = s.recv_line().await;
+    let _ = s.command("EHLO me").await;
+    let _ = s.command("MAIL FROM:<a@example.org>").await;
+    let _ = s.command("RCPT TO:<b@example.org>").await;
+    let reply = s.command("DATA").await;
+    assert!(reply[0].starts_with("354"), "{reply:?}");
+    handle.stop().await;
+}
