@@ -52,14 +52,16 @@ pub(super) struct Conversation {
     /// For a STARTTLS upgrade: the name to verify and whether failures are accepted.
     pub(super) host: String,
     pub(super) insecure: bool,
-    /// The last time the server sent something or a command was written.
+    /// The last time the server completed a reply or a command was written: the reply
+    /// deadline counts from here, not from the last byte.
     pub(super) last_activity: Instant,
     pub(super) reply_timeout: Duration,
     /// Probe mode: DATA and BDAT are refused.
     pub(super) probe: bool,
     /// The absolute end of the session.
     pub(super) expires: Instant,
-    /// The last message from the browser or byte from the server (idle timeout).
+    /// The last message from the browser or complete line from the server (idle
+    /// timeout).
     pub(super) last_seen: Instant,
     pub(super) idle_timeout: Duration,
     /// Message text sent so far, and the cap.
@@ -376,6 +378,7 @@ impl Conversation {
             };
             return (message, false, Some(Stop::ProbeData));
         }
+        self.last_seen = Instant::now();
         let latency_ms = self
             .asked_at
             .front()
@@ -394,6 +397,7 @@ impl Conversation {
             too_large = true;
         }
         if let Ok(Some(reply)) = pushed {
+            self.last_activity = self.last_seen;
             let mark = self.asked_at.front().map(|asked| asked.rcpt_sent);
             let received = self.session.handle_reply(&reply);
             self.transaction_check(&received.answered, reply.code.get(), mark);

@@ -7,13 +7,12 @@ use std::task::Poll;
 use std::time::Duration;
 
 use protocol::line::TextFramer;
-use protocol::wire::ErrorCode;
 use tokio::io::{AsyncWriteExt, ReadBuf};
 use tokio::time::timeout;
 
 use super::BoxIo;
 use super::conversation::{Conversation, Stop};
-use super::to_browser::{Outbox, error};
+use super::to_browser::Outbox;
 
 /// Bytes read from the server at a time. SMTP replies are short; small reads keep each
 /// reply's lines flowing to the browser as they arrive, and keep idle sessions small.
@@ -49,6 +48,8 @@ pub(super) enum Lines {
     TooLarge,
     /// A `354` in probe mode: the session ends before another byte is written.
     ProbeData,
+    /// A line over the limit (the framer's error text): the session ends.
+    LineTooLong(String),
 }
 
 /// Sends every complete line the framer holds to the browser.
@@ -59,14 +60,9 @@ pub(super) async fn server_lines(conv: &mut Conversation, outbox: &Outbox<'_>) -
                 let text = line.text.to_owned();
                 conv.server_line(text)
             }
-            Err(err) => (
-                error(
-                    ErrorCode::ServerLineTooLong,
-                    format!("the server sent a {err}; the bridge skipped it"),
-                ),
-                false,
-                None,
-            ),
+            // An over-long line ends the session: skipping it would let a server send one
+            // endless line, every byte of it read, until the session's absolute limit.
+            Err(err) => return Lines::LineTooLong(err.to_string()),
         };
         if stop == Some(Stop::TooLarge) {
             return Lines::TooLarge;

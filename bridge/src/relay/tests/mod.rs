@@ -2,6 +2,7 @@
 //! in-memory pipes or loopback listeners. This file is the harness the others share.
 
 mod converse;
+mod malicious_server;
 mod probe;
 mod session;
 mod starttls;
