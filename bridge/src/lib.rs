@@ -13,6 +13,7 @@
 //! - `assets.rs`: the browser app, embedded in the binary or read from a folder.
 //! - `ws.rs`: the `/ws` endpoint: origin check, then WebSocket upgrade.
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
+//! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
 //! - `outbox.rs`: a session's queue of messages for the browser.
 //! - `upstream.rs`: resolving and connecting to the SMTP server, with deadlines.
@@ -30,6 +31,7 @@
 pub mod annotate_output;
 mod assets;
 mod config;
+mod host_guard;
 mod http;
 mod metrics;
 mod origin;
@@ -121,6 +123,13 @@ fn router(
 ) -> Router {
     let per_visitor = policy.profile == policy::Profile::Public;
     let secure_cookie = visitor::secure_cookie(&config.allowed_origins);
+    let metrics = Arc::new(metrics::Metrics::default());
+    let host_rule = Arc::new(host_guard::HostRule {
+        allowed_hosts: policy.allowed_hosts.clone(),
+        allowed_origins: config.allowed_origins.clone(),
+        public: per_visitor,
+        metrics: Arc::clone(&metrics),
+    });
     let sandbox_api = sandbox.api(shutdown.clone(), per_visitor);
     let state = AppState {
         owners: sandbox.owners(),
@@ -128,7 +137,7 @@ fn router(
         config: Arc::new(config),
         shutdown,
         next_session: Arc::new(AtomicU64::new(1)),
-        metrics: Arc::new(metrics::Metrics::default()),
+        metrics,
         gate: policy::limits::Gate::new(policy.gate.clone()),
         policy: Arc::new(policy),
         hooks,
@@ -140,13 +149,17 @@ fn router(
         .fallback(get(assets::handle))
         .with_state(state)
         .merge(sandbox_api);
-    if per_visitor {
+    let router = if per_visitor {
         router.layer(axum::middleware::from_fn(move |request, next| {
             visitor::layer(secure_cookie, request, next)
         }))
     } else {
         router
-    }
+    };
+    // Outermost: a request under a foreign Host reaches no handler and gets no cookie.
+    router.layer(axum::middleware::from_fn(move |request, next| {
+        host_guard::layer(Arc::clone(&host_rule), request, next)
+    }))
 }
 
 /// `GET /healthz`: the process serves HTTP. Load balancers and `docker` health checks poll it.

@@ -1086,3 +1086,78 @@ async fn only_the_exact_sandbox_address_is_the_sandbox() {
     assert!(reply[0].starts_with("354"), "{reply:?}");
     handle.stop().await;
 }
+
+/// The status line of `METHOD path` with this `Host` header.
+async fn status_with_host(bridge: SocketAddr, method: &str, path: &str, host: &str) -> String {
+    let head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    raw_request(bridge, &head)
+        .await
+        .unwrap_or_else(|| panic!("{method} {path} with Host {host} got no answer"))
+}
+
+/// Issue 12, finding 5: DNS rebinding against a local bridge. A page at `evil.example`
+/// that re-points its name at 127.0.0.1 reaches the bridge with `Host: evil.example`; no
+/// route may answer it, not only `/ws`. `/healthz` says only "ok" and stays open to
+/// health checks under any name.
+#[tokio::test]
+async fn every_route_checks_the_host_header() {
+    let (bridge, handle) = start_bridge_at(
+        |_| Config {
+            sandbox: Box::new(SandboxConfig::default()),
+            ..local(|_| {})
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let port = bridge.port();
+    let routes = [
+        ("GET", "/"),
+        ("GET", "/index.html"),
+        ("GET", "/metrics"),
+        ("GET", "/api/messages"),
+        ("GET", "/api/messages/1"),
+        ("GET", "/api/messages/1/raw"),
+        ("GET", "/api/events"),
+        ("GET", "/api/sandbox"),
+        ("DELETE", "/api/messages"),
+    ];
+    for (method, path) in routes {
+        for host in [format!("evil.example:{port}"), "evil.example".to_owned()] {
+            let status = status_with_host(bridge, method, path, &host).await;
+            assert!(
+                status.starts_with("HTTP/1.1 403"),
+                "{method} {path} {host}: {status}"
+            );
+        }
+        let own = status_with_host(bridge, method, path, &format!("127.0.0.1:{port}")).await;
+        assert!(!own.starts_with("HTTP/1.1 403"), "{method} {path}: {own}");
+        let named = status_with_host(bridge, method, path, &format!("localhost:{port}")).await;
+        assert!(
+            !named.starts_with("HTTP/1.1 403"),
+            "{method} {path}: {named}"
+        );
+    }
+    let health = status_with_host(bridge, "GET", "/healthz", "evil.example").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    handle.stop().await;
+}
+
+/// The public profile: only the hosts of `--allow-origin` (or `--allow-host`) on any route.
+#[tokio::test]
+async fn a_public_bridge_answers_only_its_own_host_names() {
+    let (bridge, handle) = start_bridge_at(
+        |addr| Config {
+            sandbox: Box::new(SandboxConfig::default()),
+            ..public(addr, |_| {})
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    for path in ["/", "/api/messages", "/api/sandbox"] {
+        let status = status_with_host(bridge, "GET", path, "other.example").await;
+        assert!(status.starts_with("HTTP/1.1 403"), "{path}: {status}");
+        let status = status_with_host(bridge, "GET", path, &bridge.to_string()).await;
+        assert!(!status.starts_with("HTTP/1.1 403"), "{path}: {status}");
+    }
+    handle.stop().await;
+}
