@@ -18,6 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::warn;
 
+use crate::log_text::Untrusted;
 use crate::metrics::Metrics;
 use crate::origin;
 
@@ -56,7 +57,12 @@ pub(crate) async fn layer(rule: Arc<HostRule>, request: Request, next: Next) -> 
         Err(refusal) => {
             rule.metrics.refused("host");
             // Debug formatting escapes what the client sent (control characters, quotes).
-            warn!(host = ?host, path = ?request.uri().path(), "{refusal}");
+            warn!(
+                host = ?host,
+                path = ?request.uri().path(),
+                "{}",
+                Untrusted(&refusal.to_string())
+            );
             (StatusCode::FORBIDDEN, refusal.to_string()).into_response()
         }
     }

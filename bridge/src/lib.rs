@@ -14,6 +14,7 @@
 //! - `ws.rs`: the `/ws` endpoint: origin check, then WebSocket upgrade.
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
 //! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
+//! - `log_text.rs`: text from outside, escaped for the logs.
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
 //! - `outbox.rs`: a session's queue of messages for the browser.
 //! - `upstream.rs`: resolving and connecting to the SMTP server, with deadlines.
@@ -33,6 +34,7 @@ mod assets;
 mod config;
 mod host_guard;
 mod http;
+mod log_text;
 mod metrics;
 mod origin;
 mod outbox;

@@ -27,6 +27,7 @@ use super::{
     BoxIo, CLOSE_GOING_AWAY, CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, Context, SHUTTING_DOWN,
     Visitor,
 };
+use crate::log_text::{Untrusted, escaped};
 use crate::metrics::Metrics;
 use crate::policy::limits::Refusal;
 use crate::sandbox::Registration;
@@ -77,7 +78,7 @@ async fn run_session<W, R, E>(
     let metrics = &context.metrics;
     let mut shutdown = context.shutdown.clone();
     let started = Instant::now();
-    debug!(origin = %visitor.origin, "session opened");
+    debug!(origin = %Untrusted(&visitor.origin), "session opened");
     let (outcome, code) = match &visitor.admission {
         Err(refusal) => {
             let code = match refusal {
@@ -225,7 +226,7 @@ where
             (Some(reason), code)
         }
         Handshake::Refuse(code, message) => {
-            warn!(code = ?code, "session refused: {message}");
+            warn!(code = ?code, "session refused: {}", Untrusted(&message));
             let _ = send(to_browser, error(code, message), metrics).await;
             let close = if code == ErrorCode::MessageTooLarge {
                 CLOSE_TOO_BIG
@@ -253,7 +254,7 @@ where
 {
     let metrics = &context.metrics;
     info!(
-        host = %request.host,
+        host = %Untrusted(&request.host),
         port = request.port,
         peer = %opened.peer,
         exception = ?opened.exception,
@@ -298,11 +299,25 @@ where
             code: ErrorCode::TargetDenied | ErrorCode::RateLimited,
             message,
         } => {
-            warn!(host = %request.host, port = request.port, reason = %message, "target refused");
+            warn!(
+                host = %Untrusted(&request.host),
+                port = request.port,
+                reason = %Untrusted(message),
+                "target refused"
+            );
             CLOSE_POLICY
         }
         _ => {
-            info!(host = %request.host, port = request.port, cause = ?failure, "connect failed");
+            let cause = match &failure {
+                ServerMsg::Error { code, message } => format!("{code:?}: {}", escaped(message)),
+                other => escaped(&format!("{other:?}")),
+            };
+            info!(
+                host = %Untrusted(&request.host),
+                port = request.port,
+                %cause,
+                "connect failed"
+            );
             CLOSE_NORMAL
         }
     };

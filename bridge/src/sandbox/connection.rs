@@ -19,6 +19,7 @@ use tracing::{debug, info, warn};
 
 use super::mailbox::Mailbox;
 use super::owners::Owners;
+use crate::log_text::Untrusted;
 use crate::shutdown::Shutdown;
 
 /// How much is read from the client at once.
@@ -179,7 +180,7 @@ impl Shell<'_> {
             Ok(stored) => info!(
                 id = stored.id,
                 queue_id,
-                from = %stored.message.mail_from,
+                from = %Untrusted(&stored.message.mail_from),
                 recipients = stored.message.rcpt_to.len(),
                 bytes = stored.message.data.len(),
                 "sandbox accepted a message"

@@ -1161,3 +1161,38 @@ async fn a_public_bridge_answers_only_its_own_host_names() {
     }
     handle.stop().await;
 }
+
+/// Issue 12, finding 6: text a visitor chooses reaches the logs escaped, so it can neither
+/// forge a log line nor send terminal escape sequences to whoever reads the log.
+#[tokio::test]
+async fn untrusted_text_is_escaped_in_the_logs() {
+    let capture = e2e::security::global_log_capture();
+    let forged = "2026-12-03T05:00:00.000000Z  WARN bridge: forged-by-a-visitor";
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    let mut s = session(bridge).await;
+    s.send(&connect(
+        &format!("mx.example.org\n{forged}\u{1b}[2J\u{202e}"),
+        25,
+    ))
+    .await;
+    let (code, _) = s.recv_error().await;
+    assert_ne!(code, ErrorCode::Unknown);
+    let _ = s.recv_closed().await;
+    handle.stop().await;
+    let logs = capture.text();
+    assert!(
+        logs.contains("forged-by-a-visitor"),
+        "the host was logged: {logs}"
+    );
+    for line in logs.lines() {
+        assert!(!line.starts_with(forged), "a forged line: {line:?}");
+    }
+    assert!(
+        !logs.contains('\u{1b}'),
+        "an escape sequence reached the logs"
+    );
+    assert!(
+        !logs.contains('\u{202e}'),
+        "a bidi override reached the logs"
+    );
+}
