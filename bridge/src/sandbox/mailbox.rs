@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use protocol::server::ReceivedMessage;
+use ring::rand::{SecureRandom, SystemRandom};
 use tokio::sync::broadcast;
 use tracing::{info, warn};
 
@@ -181,7 +182,7 @@ impl Mailbox {
     ) -> Result<Arc<StoredMessage>, StoreError> {
         let subject = subject_of(&message.data);
         let stored = Arc::new(StoredMessage {
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            id: self.fresh_id(),
             received: SystemTime::now(),
             peer,
             subject,
@@ -222,6 +223,27 @@ impl Mailbox {
         Ok(stored)
     }
 
+    /// A random id no kept message has: 53 bits (exact in any JSON reader), so ids cannot
+    /// be walked one by one. Should the system's random source fail, the sequence of
+    /// `next_id` keeps the mailbox working (scopes still decide who sees what).
+    fn fresh_id(&self) -> u64 {
+        const ID_BITS: u64 = (1 << 53) - 1;
+        const TRIES: usize = 8;
+        let random = SystemRandom::new();
+        for _ in 0..TRIES {
+            let mut bytes = [0u8; 8];
+            if random.fill(&mut bytes).is_err() {
+                break;
+            }
+            let id = u64::from_le_bytes(bytes) & ID_BITS;
+            if id != 0 && !self.lock().messages.iter().any(|m| m.id == id) {
+                return id;
+            }
+        }
+        warn!("the system random source failed; this message gets a sequential id");
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
     /// The messages `scope` sees, newest first.
     pub(crate) fn list(&self, scope: Scope) -> Vec<Arc<StoredMessage>> {
         let store = self.lock();
@@ -243,9 +265,13 @@ impl Mailbox {
     /// The message with this id, if it is still kept and `scope` sees it.
     pub(crate) fn get(&self, id: u64, scope: Scope) -> Option<Arc<StoredMessage>> {
         let store = self.lock();
-        // Ids grow with the position, so a binary search finds it.
-        let index = store.messages.binary_search_by_key(&id, |m| m.id).ok()?;
-        store.messages.get(index).filter(|m| scope.sees(m)).cloned()
+        // Ids are random; the mailbox holds at most `max_messages`, so a scan is cheap.
+        store
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .filter(|m| scope.sees(m))
+            .cloned()
     }
 
     /// Deletes the messages `scope` sees; returns how many. The Maildir is left alone.
@@ -342,14 +368,41 @@ mod tests {
         }
     }
 
+    /// Issue 12, finding 12: message ids are random, not a global sequence one could
+    /// walk (`/api/messages/1`, `/2` ...).
+    #[tokio::test]
+    async fn message_ids_are_unguessable() {
+        let mailbox = Mailbox::new(100, 1 << 20, None);
+        let mut ids = Vec::new();
+        for _ in 0..20 {
+            let stored = mailbox
+                .store(message("body"), None, None)
+                .await
+                .expect("stored");
+            ids.push(stored.id);
+        }
+        for pair in ids.windows(2) {
+            assert!(pair[1] != pair[0] + 1 && pair[1] != pair[0], "{ids:?}");
+        }
+        assert!(ids.iter().all(|id| *id > 1 << 20), "{ids:?}");
+        for id in &ids {
+            assert_eq!(mailbox.get(*id, Scope::Everyone).map(|m| m.id), Some(*id));
+        }
+        let listed: Vec<u64> = mailbox.list(Scope::Everyone).iter().map(|m| m.id).collect();
+        let newest_first: Vec<u64> = ids.iter().rev().copied().collect();
+        assert_eq!(listed, newest_first);
+    }
+
     #[tokio::test]
     async fn count_cap_keeps_the_newest() {
         let mailbox = Mailbox::new(3, 1 << 20, None);
+        let mut ids = Vec::new();
         for i in 0..5 {
-            mailbox
+            let stored = mailbox
                 .store(message(&format!("m{i}")), None, None)
                 .await
                 .expect("stored");
+            ids.push(stored.id);
         }
         let subjects: Vec<_> = mailbox
             .list(Scope::Everyone)
@@ -357,10 +410,10 @@ mod tests {
             .map(|m| m.subject.clone().unwrap_or_default())
             .collect();
         assert_eq!(subjects, ["m4", "m3", "m2"]);
-        assert!(mailbox.get(1, Scope::Everyone).is_none());
+        assert!(mailbox.get(ids[0], Scope::Everyone).is_none());
         assert_eq!(
             mailbox
-                .get(4, Scope::Everyone)
+                .get(ids[3], Scope::Everyone)
                 .and_then(|m| m.subject.clone())
                 .as_deref(),
             Some("m3")
@@ -393,7 +446,7 @@ mod tests {
         }
         assert_eq!(mailbox.list(Scope::Everyone).len(), 2);
         assert_eq!(mailbox.bytes(), cost * 2);
-        assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored(m)) if m.id == 1));
+        assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored(_))));
         assert_eq!(mailbox.clear(Scope::Everyone), 2);
         assert_eq!(
             (mailbox.list(Scope::Everyone).len(), mailbox.bytes()),
@@ -433,16 +486,18 @@ mod tests {
     async fn each_visitor_sees_gets_and_clears_only_their_own() {
         let mailbox = Mailbox::new(10, 1 << 20, None);
         let (a, b) = (visitor(1), visitor(2));
+        let mut ids = vec![0];
         for (body, owner) in [
             ("a1", Some(a)),
             ("b1", Some(b)),
             ("x", None),
             ("a2", Some(a)),
         ] {
-            mailbox
+            let stored = mailbox
                 .store(message(body), None, owner)
                 .await
                 .expect("stored");
+            ids.push(stored.id);
         }
         let subjects = |scope| -> Vec<String> {
             mailbox
@@ -455,10 +510,13 @@ mod tests {
         assert_eq!(subjects(Scope::Visitor(b)), ["b1"]);
         assert_eq!(subjects(Scope::Nobody), Vec::<String>::new());
         assert_eq!(subjects(Scope::Everyone), ["a2", "x", "b1", "a1"]);
-        assert!(mailbox.get(2, Scope::Visitor(a)).is_none(), "b's message");
-        assert!(mailbox.get(2, Scope::Visitor(b)).is_some());
         assert!(
-            mailbox.get(3, Scope::Visitor(a)).is_none(),
+            mailbox.get(ids[2], Scope::Visitor(a)).is_none(),
+            "b's message"
+        );
+        assert!(mailbox.get(ids[2], Scope::Visitor(b)).is_some());
+        assert!(
+            mailbox.get(ids[3], Scope::Visitor(a)).is_none(),
             "nobody's message"
         );
 
