@@ -14,6 +14,7 @@
 //! - `ws.rs`: the `/ws` endpoint: origin check, then WebSocket upgrade.
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
 //! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
+//! - `headers.rs`: the security headers of every response (no framing, no sniffing).
 //! - `log_text.rs`: text from outside, escaped for the logs.
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
 //! - `outbox.rs`: a session's queue of messages for the browser.
@@ -32,6 +33,7 @@
 pub mod annotate_output;
 mod assets;
 mod config;
+mod headers;
 mod host_guard;
 mod http;
 mod log_text;
@@ -159,9 +161,11 @@ fn router(
         router
     };
     // Outermost: a request under a foreign Host reaches no handler and gets no cookie.
-    router.layer(axum::middleware::from_fn(move |request, next| {
-        host_guard::layer(Arc::clone(&host_rule), request, next)
-    }))
+    router
+        .layer(axum::middleware::from_fn(move |request, next| {
+            host_guard::layer(Arc::clone(&host_rule), request, next)
+        }))
+        .layer(axum::middleware::map_response(headers::add))
 }
 
 /// `GET /healthz`: the process serves HTTP. Load balancers and `docker` health checks poll it.
@@ -170,9 +174,21 @@ async fn healthz() -> &'static str {
 }
 
 /// `GET /metrics`: sessions, bytes, TLS sessions and errors, in Prometheus text format.
+/// A public bridge answers only this machine or the token's holder ([`metrics_allowed`]).
 async fn metrics_text(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> impl axum::response::IntoResponse {
+    request: axum::http::request::Parts,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !metrics_allowed(&state, &request) {
+        state.metrics.refused("metrics");
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            "refused: a public bridge shows /metrics only on its own machine (not through the \
+             reverse proxy) or with its bearer token",
+        )
+            .into_response();
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -180,6 +196,37 @@ async fn metrics_text(
         )],
         state.metrics.render(),
     )
+        .into_response()
+}
+
+/// Whether `/metrics` may answer: always in the local profile; in the public one, a valid
+/// bearer token, or a request from loopback that did not come through a proxy (no
+/// `X-Forwarded-For`: behind nginx every request comes from loopback, with that header).
+fn metrics_allowed(state: &AppState, request: &axum::http::request::Parts) -> bool {
+    if state.policy.profile != policy::Profile::Public {
+        return true;
+    }
+    let header = |name| {
+        request
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+    };
+    if let Some(offered) = header(axum::http::header::AUTHORIZATION).and_then(policy::token::bearer)
+    {
+        return state
+            .policy
+            .token
+            .as_ref()
+            .is_some_and(|token| token.matches(offered));
+    }
+    let local =
+        http::peer(&request.extensions).is_some_and(|peer| peer.ip().to_canonical().is_loopback());
+    local
+        && header(axum::http::header::HeaderName::from_static(
+            "x-forwarded-for",
+        ))
+        .is_none()
 }
 
 /// Serves the bridge on `listener` until `shutdown` completes, then tells open sessions
@@ -213,8 +260,7 @@ pub async fn serve_with(
     let mut policy = config.policy.resolve();
     policy::check_listen(policy.profile, own, "--listen").map_err(invalid)?;
     if !config.sandbox.disabled {
-        policy::check_listen(policy.profile, config.sandbox.listen, "--sandbox-listen")
-            .map_err(invalid)?;
+        policy::check_sandbox_listen(policy.profile, config.sandbox.listen).map_err(invalid)?;
     }
     if policy.profile == policy::Profile::Public && config.allowed_origins.is_empty() {
         return Err(invalid(policy::StartRefusal::PublicWithoutOrigin));

@@ -288,6 +288,16 @@ impl PolicyConfig {
 /// Why the bridge refuses to start with these settings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StartRefusal {
+    /// The public profile with the sandbox on every interface.
+    #[error(
+        "the public profile keeps the sandbox SMTP server on loopback, but --sandbox-listen \
+         {addr} listens on every interface: the sandbox accepts mail from anyone who reaches \
+         it. Use --sandbox-listen 127.0.0.1:PORT; visitors reach it through the bridge"
+    )]
+    PublicSandboxEverywhere {
+        /// What was asked for.
+        addr: std::net::SocketAddr,
+    },
     /// The local profile on a non-loopback address.
     #[error(
         "the local profile only listens on loopback (127.0.0.1 or ::1), but {what} {addr} was asked \
@@ -306,6 +316,23 @@ pub enum StartRefusal {
          --allow-origin https://playground.example.org; see SECURITY.md"
     )]
     PublicWithoutOrigin,
+}
+
+/// Checks the sandbox's listening address against the profile: besides the rule of
+/// [`check_listen`], the public profile refuses an unspecified address (`0.0.0.0`, `::`).
+///
+/// # Errors
+///
+/// [`StartRefusal::LocalNotLoopback`], [`StartRefusal::PublicSandboxEverywhere`].
+pub fn check_sandbox_listen(
+    profile: Profile,
+    addr: std::net::SocketAddr,
+) -> Result<(), StartRefusal> {
+    check_listen(profile, addr, "--sandbox-listen")?;
+    if profile == Profile::Public && addr.ip().is_unspecified() {
+        return Err(StartRefusal::PublicSandboxEverywhere { addr });
+    }
+    Ok(())
 }
 
 /// Checks a listening address against the profile (the sandbox's too).

@@ -1196,3 +1196,90 @@ async fn untrusted_text_is_escaped_in_the_logs() {
         "a bidi override reached the logs"
     );
 }
+
+/// The status line and headers of `GET path` with extra header lines.
+async fn get_head(bridge: SocketAddr, path: &str, extra: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {bridge}\r\n{extra}Connection: close\r\n\r\n");
+    let mut tcp = tokio::net::TcpStream::connect(bridge)
+        .await
+        .expect("connect");
+    tcp.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    timeout(e2e::WAIT, tcp.read_to_end(&mut answer))
+        .await
+        .expect("the bridge answers within the wait")
+        .expect("readable");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
+}
+
+/// Issue 12, small items: a public bridge's `/metrics` is for the machine it runs on (no
+/// `X-Forwarded-For`: not through the reverse proxy) or for the token's holder.
+#[tokio::test]
+async fn public_metrics_are_local_or_behind_the_token() {
+    const TOKEN: &str = "correct-horse-battery-staple";
+    let (bridge, handle) = start_bridge_at(
+        |addr| {
+            public(addr, |p| {
+                p.token = Some(bridge::policy::token::Secret::parse(TOKEN).expect("token"));
+            })
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let proxied = "X-Forwarded-For: 203.0.113.9\r\n";
+    let head = get_head(bridge, "/metrics", proxied).await;
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    let head = get_head(
+        bridge,
+        "/metrics",
+        "Authorization: Bearer wrong-token-wrong\r\n",
+    )
+    .await;
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    let head = get_head(bridge, "/metrics", "").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let bearer = format!("{proxied}Authorization: Bearer {TOKEN}\r\n");
+    let head = get_head(bridge, "/metrics", &bearer).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    handle.stop().await;
+}
+
+/// Issue 12, small items: the page may not be framed (clickjacking), and says so in both
+/// the CSP and the older header.
+#[tokio::test]
+async fn pages_forbid_framing() {
+    let (bridge, handle) = start_bridge_at(|_| local(|_| {}), bridge::Hooks::default()).await;
+    for path in ["/", "/api/sandbox"] {
+        let head = get_head(bridge, path, "").await.to_ascii_lowercase();
+        assert!(head.contains("frame-ancestors 'none'"), "{path}: {head}");
+        assert!(head.contains("x-frame-options: deny"), "{path}: {head}");
+        assert!(
+            head.contains("x-content-type-options: nosniff"),
+            "{path}: {head}"
+        );
+    }
+    handle.stop().await;
+}
+
+/// Issue 12, small items: the public profile refuses a sandbox on every interface.
+#[tokio::test]
+async fn public_profile_refuses_a_sandbox_on_every_interface() {
+    for unspecified in ["0.0.0.0:0", "[::]:0"] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut config = public(addr, |_| {});
+        config.sandbox = Box::new(SandboxConfig {
+            listen: unspecified.parse().expect("addr"),
+            ..SandboxConfig::default()
+        });
+        let served = timeout(e2e::WAIT, bridge::serve(listener, config, async {})).await;
+        let err = served
+            .expect("refused or stopped within the wait")
+            .expect_err("a public sandbox on every interface is refused");
+        assert!(err.to_string().contains("--sandbox-listen"), "{err}");
+    }
+}
