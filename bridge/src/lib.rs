@@ -288,6 +288,7 @@ pub async fn serve_with(
         "security profile"
     );
     let header_timeout = policy.header_timeout;
+    let connections = policy::connections::Connections::new(policy.connections.clone());
     let trigger = Arc::new(trigger);
     let on_signal = {
         let trigger = Arc::clone(&trigger);
@@ -299,7 +300,15 @@ pub async fn serve_with(
     };
     tokio::spawn(on_signal);
     let app = router(config, policy, signal.clone(), sandbox, hooks);
-    http::serve(listener, app, header_timeout, signal, SESSION_DRAIN).await;
+    http::serve(
+        listener,
+        app,
+        header_timeout,
+        connections,
+        signal.clone(),
+        SESSION_DRAIN,
+    )
+    .await;
     if tokio::time::timeout(SESSION_DRAIN, trigger.sessions_ended())
         .await
         .is_err()

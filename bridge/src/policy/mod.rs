@@ -13,6 +13,7 @@
 
 pub mod cidr;
 pub mod client;
+pub mod connections;
 pub mod host;
 pub mod limits;
 pub mod resolve;
@@ -22,6 +23,7 @@ pub mod token;
 use std::time::Duration;
 
 use cidr::Cidr;
+use connections::ConnectionLimits;
 use limits::GateLimits;
 use target::{AllowedTarget, DEFAULT_PORTS, TargetRules};
 use token::Secret;
@@ -97,6 +99,17 @@ pub struct PolicyConfig {
     /// Sessions the bridge holds at once. Default: 200.
     #[arg(long, value_name = "N")]
     pub max_sessions: Option<u32>,
+
+    /// HTTP connections one client address (IPv6: its /64) may hold open before their
+    /// requests are read; more are closed at accept. A `--trust-proxy` peer is not
+    /// counted. Default: public 32, local unlimited.
+    #[arg(long, value_name = "N")]
+    pub max_connections_per_ip: Option<u32>,
+
+    /// HTTP connections open at once before their requests are read (WebSockets count
+    /// under --max-sessions once upgraded); more are closed at accept. Default: 1024.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<u32>,
 
     /// New sessions per client per --rate-window-ms. Default: public 10, local unlimited.
     #[arg(long, value_name = "N")]
@@ -206,6 +219,8 @@ pub struct Policy {
     pub max_reply_bytes: usize,
     /// HTTP header read timeout.
     pub header_timeout: Duration,
+    /// Connections at accept, per client and in total.
+    pub connections: ConnectionLimits,
     /// TCP connect timeout.
     pub connect_timeout: Duration,
     /// TLS handshake timeout.
@@ -276,6 +291,11 @@ impl PolicyConfig {
             max_reply_lines: self.max_reply_lines.unwrap_or(100).max(1),
             max_reply_bytes: self.max_reply_bytes.unwrap_or(64 * 1024).max(512),
             header_timeout: ms(self.header_timeout_ms, 10_000),
+            connections: ConnectionLimits {
+                per_ip: pick(self.max_connections_per_ip, 32).map(|n| n.max(1)),
+                total: self.max_connections.unwrap_or(1024).max(1),
+                exempt: self.trust_proxy.clone(),
+            },
             connect_timeout: ms(self.connect_timeout_ms, 10_000),
             tls_timeout: ms(self.tls_timeout_ms, 30_000),
             idle_timeout: ms(self.idle_timeout_ms, 300_000),

@@ -1283,3 +1283,88 @@ async fn public_profile_refuses_a_sandbox_on_every_interface() {
         assert!(err.to_string().contains("--sandbox-listen"), "{err}");
     }
 }
+
+/// A connection that sent nothing yet; the bridge has accepted it (or dropped it).
+async fn idle_connection(bridge: SocketAddr) -> tokio::net::TcpStream {
+    tokio::net::TcpStream::connect(bridge)
+        .await
+        .expect("connect")
+}
+
+/// Issue 12, finding 3: connections are capped at accept, per address and in total, before
+/// any byte is parsed; a connection over a cap is closed at once.
+#[tokio::test]
+async fn connections_are_capped_at_accept() {
+    let (bridge, handle) = start_bridge_at(
+        |_| {
+            local(|p| {
+                p.max_connections_per_ip = Some(3);
+                p.header_timeout_ms = Some(60_000);
+            })
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let held: Vec<_> = [(); 3].iter().map(|()| idle_connection(bridge)).collect();
+    let held = futures_util::future::join_all(held).await;
+    let healthz = format!("GET /healthz HTTP/1.1\r\nHost: {bridge}\r\nConnection: close\r\n\r\n");
+    assert_eq!(
+        raw_request(bridge, &healthz).await,
+        None,
+        "a fourth connection from the same address is closed unanswered"
+    );
+    drop(held);
+    // The bridge notices the closed connections in its own time: ask again, bounded.
+    let mut answered = None;
+    for _ in 0..50 {
+        answered = raw_request(bridge, &healthz).await;
+        if answered.is_some() {
+            break;
+        }
+        sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(answered.as_deref(), Some("HTTP/1.1 200 OK"), "served again");
+    handle.stop().await;
+
+    // The total, with loopback a trusted proxy (whose peers are not counted per address).
+    let (bridge, handle) = start_bridge_at(
+        |_| {
+            local(|p| {
+                p.max_connections = Some(4);
+                p.trust_proxy = vec!["127.0.0.1".parse().expect("cidr")];
+                p.header_timeout_ms = Some(60_000);
+            })
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let held: Vec<_> = [(); 4].iter().map(|()| idle_connection(bridge)).collect();
+    let _held = futures_util::future::join_all(held).await;
+    let healthz = format!("GET /healthz HTTP/1.1\r\nHost: {bridge}\r\nConnection: close\r\n\r\n");
+    assert_eq!(raw_request(bridge, &healthz).await, None, "over the total");
+    handle.stop().await;
+}
+
+/// Issue 12, finding 3: request headers are read into a small buffer; a client that sends
+/// more without ending them gets 431 at once, not after the header timeout.
+#[tokio::test]
+async fn oversized_request_headers_are_refused_at_once() {
+    let (bridge, handle) = start_bridge_at(
+        |_| local(|p| p.header_timeout_ms = Some(60_000)),
+        bridge::Hooks::default(),
+    )
+    .await;
+    let mut head = format!("GET /ws HTTP/1.1\r\nHost: {bridge}\r\n");
+    // A few long headers: far below hyper's count limit, far above a few KB.
+    for i in 0..3 {
+        head.push_str(&format!("X-Filler-{i}: {}\r\n", "y".repeat(40_000)));
+    }
+    let status = raw_request(bridge, &head).await;
+    assert!(
+        status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("HTTP/1.1 431")),
+        "{status:?}"
+    );
+    handle.stop().await;
+}
