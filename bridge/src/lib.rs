@@ -134,7 +134,7 @@ fn router(
         public: per_visitor,
         metrics: Arc::clone(&metrics),
     });
-    let sandbox_api = sandbox.api(shutdown.clone(), per_visitor);
+    let sandbox_api = sandbox.api(shutdown.clone(), per_visitor, policy.trust_proxy.clone());
     let state = AppState {
         owners: sandbox.owners(),
         assets: Arc::new(Assets::new(config.frontend_dir.clone())),

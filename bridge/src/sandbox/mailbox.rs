@@ -67,8 +67,14 @@ impl StoredMessage {
 /// What happened to the mailbox, for live listeners.
 #[derive(Debug, Clone)]
 pub(crate) enum MailboxEvent {
-    /// A message was stored.
-    Stored(Arc<StoredMessage>),
+    /// A message was stored: its id and owner, not the message, so a listener that
+    /// never reads pins no mail in memory.
+    Stored {
+        /// The message's id.
+        id: u64,
+        /// Whose it is.
+        owner: Option<VisitorId>,
+    },
     /// Messages were deleted: every one, or one visitor's.
     Cleared(Scope),
 }
@@ -87,9 +93,14 @@ pub(crate) enum Scope {
 impl Scope {
     /// Whether `message` is visible in this scope.
     pub(crate) fn sees(self, message: &StoredMessage) -> bool {
+        self.sees_owner(message.owner)
+    }
+
+    /// Whether a message of `owner` is visible in this scope.
+    pub(crate) fn sees_owner(self, owner: Option<VisitorId>) -> bool {
         match self {
             Self::Everyone => true,
-            Self::Visitor(visitor) => message.owner == Some(visitor),
+            Self::Visitor(visitor) => owner == Some(visitor),
             Self::Nobody => false,
         }
     }
@@ -219,7 +230,10 @@ impl Mailbox {
             warn!(%cause, dir = %maildir.root.display(), "could not write the message to the Maildir");
         }
         // Nobody listening is fine.
-        let _ = self.events.send(MailboxEvent::Stored(Arc::clone(&stored)));
+        let _ = self.events.send(MailboxEvent::Stored {
+            id: stored.id,
+            owner: stored.owner,
+        });
         Ok(stored)
     }
 
@@ -370,6 +384,27 @@ mod tests {
 
     /// Issue 12, finding 12: message ids are random, not a global sequence one could
     /// walk (`/api/messages/1`, `/2` ...).
+    /// Issue 12, finding 4: a listener that never reads pins no message: events name
+    /// messages, they do not hold them.
+    #[tokio::test]
+    async fn events_do_not_keep_dropped_messages_alive() {
+        let mailbox = Mailbox::new(1, 1 << 20, None);
+        let _stalled = mailbox.subscribe();
+        let first = mailbox
+            .store(message("first"), None, None)
+            .await
+            .expect("stored");
+        mailbox
+            .store(message("second"), None, None)
+            .await
+            .expect("stored");
+        assert_eq!(
+            Arc::strong_count(&first),
+            1,
+            "the dropped message is held by this test alone"
+        );
+    }
+
     #[tokio::test]
     async fn message_ids_are_unguessable() {
         let mailbox = Mailbox::new(100, 1 << 20, None);
@@ -446,7 +481,7 @@ mod tests {
         }
         assert_eq!(mailbox.list(Scope::Everyone).len(), 2);
         assert_eq!(mailbox.bytes(), cost * 2);
-        assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored(_))));
+        assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored { .. })));
         assert_eq!(mailbox.clear(Scope::Everyone), 2);
         assert_eq!(
             (mailbox.list(Scope::Everyone).len(), mailbox.bytes()),

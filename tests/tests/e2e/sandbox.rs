@@ -594,7 +594,10 @@ async fn events_announce_new_messages_and_delete_clears() {
             .expect("a data line"),
     )
     .expect("JSON data");
-    assert_eq!(data["subject"], "live");
+    // Issue 12, finding 4: an event names the message; the page fetches what it shows.
+    let listed = messages(sandbox.http).await;
+    assert_eq!(data, serde_json::json!({ "id": listed[0]["id"] }), "{data}");
+    assert_eq!(listed[0]["subject"], "live");
 
     let (status, _, body) = http(sandbox.http, "DELETE", "/api/messages").await;
     assert_eq!(status, 200);
@@ -602,5 +605,64 @@ async fn events_announce_new_messages_and_delete_clears() {
     assert_eq!(deleted["deleted"], 1);
     assert!(messages(sandbox.http).await.is_empty());
     drop(events);
+    sandbox.handle.stop().await;
+}
+
+/// Opens `/api/events` and returns the status code and the open connection.
+async fn listen(http: std::net::SocketAddr) -> (u16, BufReader<tokio::net::TcpStream>) {
+    let stream = tokio::net::TcpStream::connect(http).await.expect("connect");
+    let mut events = BufReader::new(stream);
+    events
+        .get_mut()
+        .write_all(format!("GET /api/events HTTP/1.0\r\nHost: {http}\r\n\r\n").as_bytes())
+        .await
+        .expect("request");
+    let mut status = String::new();
+    timeout(WAIT, events.read_line(&mut status))
+        .await
+        .expect("a status within the wait")
+        .expect("read");
+    let code = status
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {status:?}"));
+    (code, events)
+}
+
+/// Issue 12, finding 4: event listeners are capped per client and in total (429 beyond),
+/// so 20,000 of them can no longer take every file descriptor.
+#[tokio::test]
+async fn event_listeners_are_capped_per_client_and_in_total() {
+    let sandbox = start_sandbox(SandboxConfig {
+        max_listeners_per_client: 2,
+        max_listeners: 3,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let (first, _a) = listen(sandbox.http).await;
+    let (second, _b) = listen(sandbox.http).await;
+    assert_eq!((first, second), (200, 200));
+    let (third, _c) = listen(sandbox.http).await;
+    assert_eq!(third, 429, "a third listener from one client");
+    let (status, _, _) = http(sandbox.http, "GET", "/healthz").await;
+    assert_eq!(status, 200, "the bridge still serves");
+    sandbox.handle.stop().await;
+
+    let sandbox = start_sandbox(SandboxConfig {
+        max_listeners_per_client: 100,
+        max_listeners: 3,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let (status, events) = listen(sandbox.http).await;
+        assert_eq!(status, 200);
+        held.push(events);
+    }
+    let (fourth, _d) = listen(sandbox.http).await;
+    assert_eq!(fourth, 429, "over the total");
+    drop(held);
     sandbox.handle.stop().await;
 }

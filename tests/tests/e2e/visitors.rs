@@ -260,9 +260,15 @@ async fn a_public_mailbox_shows_each_visitor_only_their_own_mail() {
     a.send_mail(bridge, smtp, "A third").await;
     let (event, data) = a_events.next().await;
     assert_eq!(event, "message");
-    let summary: Value = serde_json::from_str(&data).expect("JSON data");
+    // The event names the message (issue 12, finding 4); A fetches it.
+    let announced: Value = serde_json::from_str(&data).expect("JSON data");
+    let id = announced["id"].as_u64().expect("an id");
+    let (status, message) = a
+        .request(bridge, "GET", &format!("/api/messages/{id}"))
+        .await;
+    assert_eq!(status, 200, "{message}");
     assert_eq!(
-        summary["subject"], "A third",
+        message["subject"], "A third",
         "B's message was not announced to A"
     );
 
