@@ -60,6 +60,20 @@ impl RawSmtp {
         (client, greeting)
     }
 
+    /// A client on a stream already connected; reads the greeting.
+    ///
+    /// # Panics
+    ///
+    /// As [`reply`](Self::reply).
+    pub async fn from_stream(stream: TcpStream) -> Self {
+        let mut client = Self {
+            stream: BufReader::new(stream),
+        };
+        let greeting = client.reply().await;
+        assert_eq!(greeting.code, 220, "{greeting:?}");
+        client
+    }
+
     /// Writes `line` and CRLF, whatever the line holds.
     ///
     /// # Panics

@@ -8,6 +8,7 @@ use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode};
 use tokio::time::{Instant, timeout};
 use tracing::warn;
 
+use super::registered::Registered;
 use super::to_browser::error;
 use super::{BoxIo, Context};
 use crate::policy::target::Exception;
@@ -30,10 +31,14 @@ pub(super) struct Opened {
 }
 
 impl Opened {
-    /// The stream and the registration alone: the rest is dropped now rather than kept in
-    /// the session's future for as long as the relay runs.
-    pub(super) fn into_parts(self) -> (BoxIo, Option<Registration>) {
-        (self.io, self.registration)
+    /// The stream alone, carrying the registration if there is one (`registered.rs`):
+    /// the rest is dropped now rather than kept in the session's future for as long as
+    /// the relay runs.
+    pub(super) fn into_io(self) -> BoxIo {
+        match self.registration {
+            Some(registration) => Box::new(Registered::new(self.io, registration)),
+            None => self.io,
+        }
     }
 }
 

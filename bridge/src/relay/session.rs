@@ -30,7 +30,6 @@ use super::{
 use crate::log_text::{Untrusted, escaped};
 use crate::metrics::Metrics;
 use crate::policy::limits::Refusal;
-use crate::sandbox::Registration;
 use crate::shutdown::Shutdown;
 use crate::visitor::VisitorId;
 
@@ -155,10 +154,10 @@ struct Admitted {
 /// A connection, told to the browser and ready for [`relay`]: only what the relay needs, so
 /// nothing else of the connect step stays in the session's future while it relays.
 struct Relaying {
+    /// The stream; for the sandbox it carries the registration that files this
+    /// session's mail under its visitor (`registered.rs`).
     io: BoxIo,
     conversation: Conversation,
-    /// Held until the relay ends: the sandbox files this session's mail under its visitor.
-    registration: Option<Registration>,
 }
 
 /// After the handshake: connect and relay. Returns the `closed` reason still to send, if
@@ -180,9 +179,6 @@ where
     let metrics = &context.metrics;
     match handshake {
         Handshake::Connect(request) => {
-            // Held until the relay ends: the sandbox files this session's mail under its
-            // visitor.
-            let registration;
             // Everything of the connect step lives inside this block, so none of it stays
             // in the session's future while the relay runs (only the relay itself does).
             let end = {
@@ -198,7 +194,6 @@ where
                 let Some(ready) = ready else {
                     return (None, CLOSE_NORMAL);
                 };
-                registration = ready.registration;
                 let timing = Timing {
                     ping: context.policy.ping_interval,
                     tls: context.policy.tls_timeout,
@@ -214,7 +209,6 @@ where
                 )
             }
             .await;
-            drop(registration);
             (None, end.code)
         }
         Handshake::End(reason) => {
@@ -275,12 +269,8 @@ where
     conversation.probe =
         context.policy.probe_mode && opened.exception.is_none() && !admitted.token_ok;
     conversation.expires = admitted.started + context.policy.session_timeout;
-    let (io, registration) = opened.into_parts();
-    Some(Relaying {
-        io,
-        conversation,
-        registration,
-    })
+    let io = opened.into_io();
+    Some(Relaying { io, conversation })
 }
 
 /// Tells the browser why no connection was made; returns what [`session`] returns.

@@ -313,3 +313,47 @@ async fn a_local_bridge_sets_no_cookie_and_shows_the_whole_mailbox() {
     );
     sandbox.handle.stop().await;
 }
+
+/// Issue 12, finding 8: after a visitor's session ended, a local process that binds the
+/// session's freed source port and sends mail to the sandbox does not get it filed under
+/// that visitor.
+#[tokio::test]
+async fn mail_from_a_reused_source_port_is_not_filed_under_the_old_visitor() {
+    let (bridge, smtp, handle) = public_sandbox().await;
+    let a = Visitor::arrive(bridge).await;
+    a.send_mail(bridge, smtp, "From A").await;
+    let (subjects, list) = a.mailbox(bridge).await;
+    assert_eq!(subjects, ["From A"]);
+    let peer: SocketAddr = list["messages"][0]["peer"]
+        .as_str()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the message names its peer: {list}"));
+    e2e::expect_no_active_sessions(bridge).await;
+    // Bind the freed port (bounded retries: the bridge closes its socket in its own time).
+    let mut stream = None;
+    for _ in 0..100 {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket.set_reuseaddr(true).expect("reuseaddr");
+        if socket.bind(peer).is_ok()
+            && let Ok(connected) = socket.connect(smtp).await
+        {
+            stream = Some(connected);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let stream = stream.unwrap_or_else(|| panic!("could not reuse {peer}"));
+    let mut direct = e2e::raw_smtp::RawSmtp::from_stream(stream).await;
+    for (line, code) in [
+        ("EHLO bystander", 250),
+        ("MAIL FROM:<x@example.org>", 250),
+        ("RCPT TO:<y@example.org>", 250),
+        ("DATA", 354),
+        ("Subject: Not A's\r\n\r\nHi\r\n.", 250),
+    ] {
+        assert_eq!(direct.command(line).await.code, code, "{line}");
+    }
+    let (subjects, _) = a.mailbox(bridge).await;
+    assert_eq!(subjects, ["From A"], "the bystander's mail is nobody's");
+    handle.stop().await;
+}
