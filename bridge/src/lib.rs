@@ -87,6 +87,8 @@ struct AppState {
     hooks: Hooks,
     /// Where sessions to the sandbox register their visitor (`public` profile).
     owners: Arc<sandbox::Owners>,
+    /// Sessions to the sandbox per client (`--sandbox-sessions-per-client`).
+    sandbox_places: Option<Arc<policy::connections::Connections>>,
 }
 
 /// The network operations of sessions, replaceable for tests (DNS rebinding, counting
@@ -143,6 +145,13 @@ fn router(
         next_session: Arc::new(AtomicU64::new(1)),
         metrics,
         gate: policy::limits::Gate::new(policy.gate.clone()),
+        sandbox_places: policy.sandbox_per_client.map(|per_client| {
+            policy::connections::Connections::new(policy::connections::ConnectionLimits {
+                per_ip: Some(per_client),
+                total: u32::MAX,
+                exempt: Vec::new(),
+            })
+        }),
         policy: Arc::new(policy),
         hooks,
     };

@@ -69,6 +69,7 @@ pub fn roomy_public_policy() -> PolicyConfig {
     PolicyConfig {
         profile: Profile::Public,
         max_sessions_per_ip: Some(100),
+        sandbox_sessions_per_client: Some(100),
         new_sessions_per_ip: Some(10_000),
         new_session_burst: Some(1_000),
         sessions_per_destination: Some(1_000),

@@ -100,6 +100,12 @@ pub struct PolicyConfig {
     #[arg(long, value_name = "N")]
     pub max_sessions: Option<u32>,
 
+    /// Sessions to the embedded sandbox one client address (IPv6: its /64) may hold, so
+    /// a few clients cannot take all of the sandbox's connections. Default: public 2,
+    /// local unlimited.
+    #[arg(long, value_name = "N")]
+    pub sandbox_sessions_per_client: Option<u32>,
+
     /// HTTP connections one client address (IPv6: its /64) may hold open before their
     /// requests are read; more are closed at accept. A `--trust-proxy` peer is not
     /// counted. Default: public 32, local unlimited.
@@ -221,6 +227,8 @@ pub struct Policy {
     pub header_timeout: Duration,
     /// Connections at accept, per client and in total.
     pub connections: ConnectionLimits,
+    /// Sessions to the sandbox per client.
+    pub sandbox_per_client: Option<u32>,
     /// TCP connect timeout.
     pub connect_timeout: Duration,
     /// TLS handshake timeout.
@@ -291,6 +299,7 @@ impl PolicyConfig {
             max_reply_lines: self.max_reply_lines.unwrap_or(100).max(1),
             max_reply_bytes: self.max_reply_bytes.unwrap_or(64 * 1024).max(512),
             header_timeout: ms(self.header_timeout_ms, 10_000),
+            sandbox_per_client: pick(self.sandbox_sessions_per_client, 2).map(|n| n.max(1)),
             connections: ConnectionLimits {
                 per_ip: pick(self.max_connections_per_ip, 32).map(|n| n.max(1)),
                 total: self.max_connections.unwrap_or(1024).max(1),

@@ -86,6 +86,8 @@ pub(crate) struct Context {
     pub(crate) hooks: Hooks,
     /// Where a session to the sandbox files its connection under its visitor.
     pub(crate) owners: Arc<Owners>,
+    /// Sessions to the sandbox per client, when capped.
+    pub(crate) sandbox_places: Option<Arc<crate::policy::connections::Connections>>,
 }
 
 /// Who opened a session, as decided before the upgrade.
@@ -116,6 +118,7 @@ impl Context {
             gate: Arc::clone(&state.gate),
             hooks: state.hooks.clone(),
             owners: Arc::clone(&state.owners),
+            sandbox_places: state.sandbox_places.clone(),
         }
     }
 }

@@ -14,20 +14,28 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::BoxIo;
+use crate::policy::connections::ConnectionPermit;
 use crate::sandbox::Registration;
 
-/// The stream, and the registration that ends first when both are dropped.
+/// The stream, and the registration that ends first when both are dropped, and the
+/// session's place among its client's sandbox sessions (issue 12, finding 9).
 pub(super) struct Registered {
     /// Declared first: dropped before `io`.
-    _registration: Registration,
+    _registration: Option<Registration>,
+    _place: Option<ConnectionPermit>,
     io: BoxIo,
 }
 
 impl Registered {
-    /// `io` filed under `registration` until both are dropped.
-    pub(super) fn new(io: BoxIo, registration: Registration) -> Self {
+    /// `io` filed under `registration` and holding `place` until all are dropped.
+    pub(super) fn new(
+        io: BoxIo,
+        registration: Option<Registration>,
+        place: Option<ConnectionPermit>,
+    ) -> Self {
         Self {
             _registration: registration,
+            _place: place,
             io,
         }
     }

@@ -107,6 +107,7 @@ async fn run_session<W, R, E>(
                 token_ok,
                 started,
                 mailbox: visitor.mailbox,
+                client: visitor.client,
             };
             session(
                 handshake,
@@ -143,6 +144,8 @@ async fn run_session<W, R, E>(
 
 /// What a session holds once the handshake is over.
 struct Admitted {
+    /// The client's address (sandbox sessions are capped per client).
+    client: std::net::IpAddr,
     /// A valid token came with the upgrade or the `connect` message.
     token_ok: bool,
     /// When the WebSocket session began.
@@ -182,7 +185,8 @@ where
             // Everything of the connect step lives inside this block, so none of it stays
             // in the session's future while the relay runs (only the relay itself does).
             let end = {
-                let opened = Box::pin(open(&request, context, admitted.mailbox)).await;
+                let opened =
+                    Box::pin(open(&request, context, admitted.mailbox, admitted.client)).await;
                 let ready = match opened {
                     Ok(opened) => {
                         Box::pin(announce(opened, &request, to_browser, context, &admitted)).await

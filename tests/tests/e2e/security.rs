@@ -1368,3 +1368,39 @@ async fn oversized_request_headers_are_refused_at_once() {
     );
     handle.stop().await;
 }
+
+/// Issue 12, finding 9: one client cannot take the sandbox's connections: sessions to the
+/// sandbox are capped per client (IPv6 by /64) below the sandbox's total.
+#[tokio::test]
+async fn sandbox_sessions_are_capped_per_client() {
+    let (bridge, handle) = start_bridge_at(
+        |addr| {
+            let mut config = public(addr, |p| p.sandbox_sessions_per_client = Some(2));
+            config.sandbox = Box::new(SandboxConfig::default());
+            config
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let sandbox = e2e::sandbox::get_json(bridge, "/api/sandbox").await;
+    let listen: SocketAddr = sandbox["listen"]
+        .as_str()
+        .expect("the sandbox listens")
+        .parse()
+        .expect("an address");
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut s = session(bridge).await;
+        s.send(&connect_to(listen)).await;
+        assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
+        assert!(s.recv_line().await.starts_with("220 "));
+        held.push(s);
+    }
+    let mut third = session(bridge).await;
+    third.send(&connect_to(listen)).await;
+    let (code, message) = third.recv_error().await;
+    assert_eq!(code, ErrorCode::RateLimited, "{message}");
+    assert!(message.contains("sandbox"), "{message}");
+    drop(held);
+    handle.stop().await;
+}

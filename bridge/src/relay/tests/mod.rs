@@ -136,6 +136,7 @@ fn test_context(shutdown: Shutdown) -> Context {
         policy: Arc::new(policy),
         hooks: Hooks::default(),
         owners: Arc::default(),
+        sandbox_places: None,
     }
 }
 
@@ -171,6 +172,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
             started: Instant::now(),
             exception: None,
             registration: None,
+            sandbox_place: None,
         };
         let mut conversation = Conversation::new(&request, &opened, &context);
         conversation.probe = probe;
