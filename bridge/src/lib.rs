@@ -16,6 +16,7 @@
 //! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
 //! - `headers.rs`: the security headers of every response (no framing, no sniffing).
 //! - `log_text.rs`: text from outside, escaped for the logs.
+//! - [`logging`]: the log filter (`RUST_LOG`, dependencies clamped).
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
 //! - `outbox.rs`: a session's queue of messages for the browser.
 //! - `upstream.rs`: resolving and connecting to the SMTP server, with deadlines.
@@ -37,6 +38,7 @@ mod headers;
 mod host_guard;
 mod http;
 mod log_text;
+pub mod logging;
 mod metrics;
 mod origin;
 mod outbox;

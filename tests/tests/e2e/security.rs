@@ -1404,3 +1404,59 @@ async fn sandbox_sessions_are_capped_per_client() {
     drop(held);
     handle.stop().await;
 }
+
+/// Lowercase hex of `text`, as frame dumps show payloads.
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Issue 12, finding 7: at `RUST_LOG=trace` neither the bridge nor its dependencies (which
+/// log HTTP headers and WebSocket frames) write the token, an AUTH answer, or a message's
+/// subject or body.
+#[tokio::test]
+async fn secrets_stay_out_of_the_logs_at_trace() {
+    const TOKEN: &str = "trace-token-0123456789abcdef";
+    let capture = e2e::security::global_log_capture();
+    let password = "Tr4ce-Passw0rd";
+    let answer = protocol::auth::encode_plain("", "carol", password);
+    let subject = "Subject: trace-secret-subject";
+    let body = "trace-secret-body-line";
+    let fake = FakeSmtp::start(Ehlo::Normal).await;
+    let (bridge, handle) = start_bridge_at(
+        |_| {
+            local(|p| {
+                p.token = Some(bridge::policy::token::Secret::parse(TOKEN).expect("token"));
+            })
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let origin = own_origin(bridge);
+    let bearer = format!("Bearer {TOKEN}");
+    let mut s = open_with_headers(bridge, &[("Origin", &origin), ("Authorization", &bearer)])
+        .await
+        .expect("a valid token");
+    connected(&mut s, &connect_to(fake.addr)).await;
+    let _ = s.command("EHLO me").await;
+    assert_eq!(s.command("AUTH PLAIN").await, vec!["334 "]);
+    let ok = s.command(&answer).await;
+    assert!(ok[0].starts_with("235"), "{ok:?}");
+    let _ = s.command("MAIL FROM:<a@example.org>").await;
+    let _ = s.command("RCPT TO:<b@example.org>").await;
+    assert_eq!(s.command("DATA").await, vec!["354 go ahead"]);
+    s.send(&lines(&[subject, "", body])).await;
+    let _ = s.command(".").await;
+    s.send(&ClientMsg::Close).await;
+    let _ = s.recv_closed().await;
+    handle.stop().await;
+    assert!(fake.lines().contains(&answer), "the answer was relayed");
+    let logs = capture.text();
+    assert!(logs.contains("session closed"), "the bridge logged");
+    for secret in [TOKEN, answer.as_str(), password, subject, body] {
+        assert!(!logs.contains(secret), "{secret:?} is in the logs");
+        assert!(
+            !logs.contains(&hex(secret)),
+            "{secret:?} is in the logs as hex"
+        );
+    }
+}
