@@ -101,6 +101,8 @@ pub struct Hooks {
     pub resolver: Arc<dyn Resolve>,
     /// Opens connections to checked addresses.
     pub connector: Arc<dyn Connect>,
+    /// Lists this machine's interface addresses (refused as targets in `public`).
+    pub interfaces: Arc<dyn policy::resolve::Interfaces>,
 }
 
 impl Default for Hooks {
@@ -108,6 +110,7 @@ impl Default for Hooks {
         Self {
             resolver: Arc::new(SystemResolver),
             connector: Arc::new(TcpConnector),
+            interfaces: Arc::new(policy::resolve::SystemInterfaces),
         }
     }
 }
@@ -290,6 +293,11 @@ pub async fn serve_with(
         .await
         .map_err(std::io::Error::other)?;
     policy.targets.own = vec![own];
+    if policy.profile == policy::Profile::Public {
+        // Read once at start: an address added later is still refused by the denied
+        // table if it is private; a new public one needs a restart to be known.
+        policy.targets.interfaces = hooks.interfaces.addresses();
+    }
     policy.targets.sandbox = sandbox.listening();
     info!(
         profile = ?policy.profile,

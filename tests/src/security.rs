@@ -156,6 +156,7 @@ pub fn hooks(resolver: Arc<ScriptedResolver>, connector: Arc<RecordingConnector>
     Hooks {
         resolver,
         connector,
+        ..Hooks::default()
     }
 }
 

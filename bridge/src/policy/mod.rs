@@ -266,6 +266,7 @@ impl PolicyConfig {
                 allowed: self.allow_targets.clone(),
                 own: Vec::new(),
                 sandbox: None,
+                interfaces: Vec::new(),
             },
             gate: GateLimits {
                 per_ip: pick(self.max_sessions_per_ip, 3),

@@ -244,6 +244,10 @@ pub struct TargetRules {
     pub own: Vec<SocketAddr>,
     /// Where the embedded sandbox listens, if it runs.
     pub sandbox: Option<SocketAddr>,
+    /// The addresses of this machine's network interfaces (filled in at start in the
+    /// public profile): any port there is this machine, whose own mail server may trust
+    /// its own address for relaying.
+    pub interfaces: Vec<IpAddr>,
 }
 
 /// Why a target was refused before any connection.
@@ -360,6 +364,25 @@ impl TargetRules {
         }
         if parsed.allowed {
             return Ok(Some(Exception::Allowed));
+        }
+        if self.public
+            && let Some(addr) = addrs.iter().find(|addr| {
+                self.interfaces
+                    .iter()
+                    .any(|own| own.to_canonical() == addr.ip())
+            })
+        {
+            return Err(TargetError::Denied(format!(
+                "the bridge does not connect to {}: it is an address of this machine, whose \
+                 own mail server may trust it for relaying{}; its operator can allow this \
+                 target with --allow-target {}",
+                addr.ip(),
+                mixed.replace("{ADDR}", &addr.ip().to_string()),
+                AllowedTarget {
+                    host: parsed.host.clone(),
+                    port: parsed.port
+                }
+            )));
         }
         for addr in &addrs {
             let verdict = if self.public && !self.allow_private {
@@ -593,6 +616,26 @@ mod tests {
             allowing.check_addresses(&parsed, &[ip("10.0.0.5")]),
             Ok(Some(Exception::Allowed))
         );
+    }
+
+    /// Issue 12, finding 11: the machine's own interface addresses, public or not, are
+    /// refused in the public profile (a local MTA trusts its own address for relaying).
+    #[test]
+    fn the_machines_own_addresses_are_refused() {
+        let rules = TargetRules {
+            interfaces: vec![ip("192.0.43.8"), ip("2a00:1450::5")],
+            ..public()
+        };
+        for own in ["192.0.43.8", "2a00:1450::5", "::ffff:192.0.43.8"] {
+            let parsed = rules.parse(own, 25).expect("syntax and port");
+            let verdict = rules.check_addresses(&parsed, &[ip(own)]);
+            assert!(
+                matches!(&verdict, Err(TargetError::Denied(why)) if why.contains("this machine")),
+                "{own}: {verdict:?}"
+            );
+        }
+        let parsed = rules.parse("mx.example.org", 25).expect("ok");
+        assert_eq!(rules.check_addresses(&parsed, &[ip("8.8.8.8")]), Ok(None));
     }
 
     /// Issue 12, finding 2: only the exact configured address is the sandbox.

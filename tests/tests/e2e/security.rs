@@ -1460,3 +1460,32 @@ async fn secrets_stay_out_of_the_logs_at_trace() {
         );
     }
 }
+
+/// This machine's interface addresses as the test says.
+#[derive(Debug)]
+struct ScriptedInterfaces(Vec<IpAddr>);
+
+impl bridge::policy::resolve::Interfaces for ScriptedInterfaces {
+    fn addresses(&self) -> Vec<IpAddr> {
+        self.0.clone()
+    }
+}
+
+/// Issue 12, finding 11: on a machine with a public address, that address (by name or
+/// literally) is refused in the public profile before any connection.
+#[tokio::test]
+async fn the_machines_own_public_address_is_refused() {
+    let resolver = ScriptedResolver::new(vec![vec![ip(PUBLIC_IP)]]);
+    let connector = RecordingConnector::new(None);
+    let mut hooks = hooks(resolver, connector.clone());
+    hooks.interfaces = std::sync::Arc::new(ScriptedInterfaces(vec![ip(PUBLIC_IP)]));
+    let (bridge, handle) = start_bridge_at(|addr| public(addr, |_| {}), hooks).await;
+    for host in ["mx.example.org", PUBLIC_IP] {
+        let mut s = session(bridge).await;
+        s.send(&connect(host, 25)).await;
+        let message = refused(&mut s, ErrorCode::TargetDenied, POLICY).await;
+        assert!(message.contains("this machine"), "{host}: {message}");
+    }
+    assert_eq!(connector.attempts(), Vec::<SocketAddr>::new());
+    handle.stop().await;
+}
