@@ -168,8 +168,9 @@ fn router(
         .with_state(state)
         .merge(sandbox_api);
     let router = if per_visitor {
+        let key = visitor::VisitorKey::random().map(Arc::new);
         router.layer(axum::middleware::from_fn(move |request, next| {
-            visitor::layer(secure_cookie, request, next)
+            visitor::layer(secure_cookie, key.clone(), request, next)
         }))
     } else {
         router

@@ -48,8 +48,8 @@ fn visitor_cookie(head: &str) -> String {
     let pair = cookie.split(';').next().expect("name=value").to_owned();
     assert_eq!(
         pair.len(),
-        COOKIE.len() + 1 + 32,
-        "a 128-bit hex id: {pair}"
+        COOKIE.len() + 1 + 32 + 1 + 64,
+        "a 128-bit hex id and its HMAC-SHA256: {pair}"
     );
     pair
 }
@@ -355,5 +355,30 @@ async fn mail_from_a_reused_source_port_is_not_filed_under_the_old_visitor() {
     }
     let (subjects, _) = a.mailbox(bridge).await;
     assert_eq!(subjects, ["From A"], "the bystander's mail is nobody's");
+    handle.stop().await;
+}
+
+/// Issue 12, small items: a visitor id the client chose is not accepted, however
+/// well-formed (cookie tossing from a sibling site would otherwise fix a victim's id):
+/// the bridge issues a new one. Its own cookie is accepted back.
+#[tokio::test]
+async fn a_visitor_id_the_client_chose_is_replaced() {
+    let (bridge, _smtp, handle) = public_sandbox().await;
+    for chosen in [
+        "0".repeat(32),
+        "00112233445566778899aabbccddeeff".to_owned(),
+    ] {
+        let cookie = format!("{COOKIE}={chosen}");
+        let (status, head, _) =
+            http_with(bridge, "GET", "/api/messages", &[("Cookie", &cookie)]).await;
+        assert_eq!(status, 200, "{head}");
+        let issued = visitor_cookie(&head);
+        assert_ne!(issued, cookie, "a new id");
+    }
+    let a = Visitor::arrive(bridge).await;
+    let (status, head, _) =
+        http_with(bridge, "GET", "/api/messages", &[("Cookie", &a.cookie)]).await;
+    assert_eq!(status, 200, "{head}");
+    assert!(set_cookies(&head).is_empty(), "its own id is kept: {head}");
     handle.stop().await;
 }
