@@ -666,3 +666,63 @@ async fn event_listeners_are_capped_per_client_and_in_total() {
     drop(held);
     sandbox.handle.stop().await;
 }
+
+/// Issue 12, finding 4, the figure: 400 listeners from 100 loopback addresses: the caps
+/// admit 256, the rest get 429, resident memory grows by less than 64 MB, and `/healthz`
+/// and the mailbox keep answering.
+#[tokio::test]
+async fn an_event_listener_flood_stays_under_64_mb() {
+    let sandbox = start_sandbox(SandboxConfig::default()).await;
+    let before = e2e::security::rss_kib();
+    let mut held = Vec::new();
+    let (mut admitted, mut refused) = (0, 0);
+    for address in 0..100u8 {
+        for _ in 0..4 {
+            let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+            socket
+                .bind(std::net::SocketAddr::from(([127, 0, 10, address + 1], 0)))
+                .expect("bind a loopback source address");
+            let stream = timeout(WAIT, socket.connect(sandbox.http))
+                .await
+                .expect("connect within the wait")
+                .expect("the bridge accepts the connection");
+            let mut events = BufReader::new(stream);
+            events
+                .get_mut()
+                .write_all(
+                    format!("GET /api/events HTTP/1.0\r\nHost: {}\r\n\r\n", sandbox.http)
+                        .as_bytes(),
+                )
+                .await
+                .expect("request");
+            let mut status = String::new();
+            timeout(WAIT, events.read_line(&mut status))
+                .await
+                .expect("a status within the wait")
+                .expect("read");
+            if status.contains(" 200 ") {
+                admitted += 1;
+            } else if status.contains(" 429 ") {
+                refused += 1;
+            }
+            held.push(events);
+        }
+    }
+    let (status, _, _) = http(sandbox.http, "GET", "/healthz").await;
+    assert_eq!(status, 200, "the bridge still serves");
+    send_raw(sandbox.smtp, b"Subject: during the flood\r\n\r\nhi\r\n").await;
+    assert_eq!(wait_for_messages(sandbox.http, 1).await.len(), 1);
+    let after = e2e::security::rss_kib();
+    println!(
+        "event-listener flood: {admitted} admitted, {refused} refused (429), RSS {before} KiB \
+         -> {after} KiB (+{} KiB)",
+        after.saturating_sub(before)
+    );
+    assert_eq!((admitted, refused), (256, 144));
+    assert!(
+        after.saturating_sub(before) < 64 * 1024,
+        "{before} -> {after}"
+    );
+    drop(held);
+    sandbox.handle.stop().await;
+}
