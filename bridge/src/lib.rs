@@ -325,7 +325,8 @@ pub async fn serve_with(
         app,
         header_timeout,
         connections,
-        signal.clone(),
+        // Moved, not cloned: the sessions' end is known when every holder is gone.
+        signal,
         SESSION_DRAIN,
     )
     .await;
