@@ -7,9 +7,8 @@
 //! - `X-Content-Type-Options: nosniff`: a mailbox message served as text stays text.
 //! - `Referrer-Policy: no-referrer`: the bridge's URLs (message ids) stay on the bridge.
 //!
-//! The policy does not restrict scripts yet: the page's loader is an inline module that
-//! Trunk writes, and its subresources carry SRI hashes; a `script-src` with that script's
-//! hash is the next step (SECURITY.md).
+//! An HTML page's own response carries a fuller policy with `script-src` (`csp.rs`); this
+//! middleware keeps a header a handler set.
 
 use axum::http::HeaderValue;
 use axum::http::header::{

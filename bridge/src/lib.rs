@@ -14,7 +14,8 @@
 //! - `ws.rs`: the `/ws` endpoint: origin check, then WebSocket upgrade.
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
 //! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
-//! - `headers.rs`: the security headers of every response (no framing, no sniffing).
+//! - `headers.rs`: the security headers of every response (no framing, no sniffing);
+//!   `csp.rs`: the page's script policy, with its inline loader's hash.
 //! - `log_text.rs`: text from outside, escaped for the logs.
 //! - [`logging`]: the log filter (`RUST_LOG`, dependencies clamped).
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
@@ -34,6 +35,7 @@
 pub mod annotate_output;
 mod assets;
 mod config;
+mod csp;
 mod headers;
 mod host_guard;
 mod http;

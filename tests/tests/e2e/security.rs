@@ -1552,3 +1552,41 @@ async fn a_header_flood_stays_under_64_mb() {
     drop(held);
     handle.stop().await;
 }
+
+/// Issue 12, small items: the page's CSP lets only the bridge's own files and the page's
+/// own inline loader (by its hash) run scripts.
+#[tokio::test]
+async fn the_page_runs_only_its_own_scripts() {
+    let dir = std::env::temp_dir().join(format!("e2e-csp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch dir");
+    let loader = "import init from '/app.js';\nawait init();";
+    std::fs::write(
+        dir.join("index.html"),
+        format!("<!doctype html><script type=module>{loader}</script><p>app</p>"),
+    )
+    .expect("write index.html");
+    let (bridge, handle) = start_bridge_at(
+        |_| Config {
+            frontend_dir: Some(dir.clone()),
+            ..local(|_| {})
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let head = get_head(bridge, "/", "").await;
+    let csp = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-security-policy")
+                .then(|| value.trim().to_owned())
+        })
+        .unwrap_or_else(|| panic!("no CSP in {head}"));
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let _ = std::fs::remove_dir_all(&dir);
+    handle.stop().await;
+}
