@@ -111,7 +111,11 @@ fn file_response(path: &str, bytes: Cow<'static, [u8]>) -> Response {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let content_type = HeaderValue::from_str(mime.as_ref())
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    (
+    // A page gets the script policy with its own inline scripts' hashes (`csp.rs`).
+    let policy = (mime.essence_str() == "text/html")
+        .then(|| HeaderValue::from_str(&crate::csp::page_policy(&bytes)).ok())
+        .flatten();
+    let mut response = (
         [
             (header::CONTENT_TYPE, content_type),
             (
@@ -121,7 +125,13 @@ fn file_response(path: &str, bytes: Cow<'static, [u8]>) -> Response {
         ],
         bytes,
     )
-        .into_response()
+        .into_response();
+    if let Some(policy) = policy {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
 }
 
 /// Shown when the binary was built without the frontend and no `--frontend-dir` was given.

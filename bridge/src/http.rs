@@ -4,7 +4,10 @@
 //! - a **header read timeout** (`--header-timeout-ms`): a client that sends its request
 //!   headers byte by byte (slowloris) is cut off instead of holding a connection forever;
 //! - the **peer address** of each connection, which the `/ws` handler needs for the
-//!   per-client limits (as [`axum::extract::ConnectInfo`]).
+//!   per-client limits (as [`axum::extract::ConnectInfo`]);
+//! - **caps at accept** (`policy/connections.rs`): a connection over the per-client or
+//!   total cap is closed before one byte is read, and request headers are read into at
+//!   most [`MAX_HEADER_BUFFER`] bytes (431 beyond), so half-sent requests cost little.
 //!
 //! On shutdown it stops accepting, asks open HTTP connections to finish their request and
 //! close, and returns; upgraded WebSockets are not HTTP connections any more and are ended
@@ -24,14 +27,20 @@ use tokio::sync::watch;
 use tower::ServiceExt as _;
 use tracing::{debug, error};
 
+use crate::policy::connections::Connections;
 use crate::shutdown::Shutdown;
 
+/// The most bytes of one request's head hyper buffers (its minimum): an upgrade request
+/// needs a few KB; hyper's default (about 400 KB) let each half-sent request hold that.
+pub(crate) const MAX_HEADER_BUFFER: usize = 8 * 1024;
+
 /// Serves `router` on `listener` until `stop` fires; waits up to `drain` for open HTTP
-/// requests to finish.
+/// requests to finish. `caps` limits the connections at accept.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     header_timeout: Duration,
+    caps: std::sync::Arc<Connections>,
     mut stop: Shutdown,
     drain: Duration,
 ) {
@@ -48,6 +57,12 @@ pub(crate) async fn serve(
                 }
             },
             () = stop.wait() => break,
+        };
+        // Before anything is read: over a cap, the connection is closed unanswered.
+        let Some(permit) = caps.admit(peer.ip()) else {
+            debug!(%peer, "connection cap reached; closed at accept");
+            drop(tcp);
+            continue;
         };
         // Each reply line is its own small WebSocket frame; without TCP_NODELAY, Nagle's
         // algorithm holds the second one until the browser's delayed ACK (~40 ms) arrives.
@@ -67,7 +82,8 @@ pub(crate) async fn serve(
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout);
+                .header_read_timeout(header_timeout)
+                .max_buf_size(MAX_HEADER_BUFFER);
             let connection = builder
                 .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service))
                 .with_upgrades();
@@ -83,6 +99,7 @@ pub(crate) async fn serve(
                     let _ = tokio::time::timeout(drain, connection).await;
                 }
             }
+            drop(permit);
             drop(alive);
         });
     }

@@ -13,6 +13,11 @@
 //! - `assets.rs`: the browser app, embedded in the binary or read from a folder.
 //! - `ws.rs`: the `/ws` endpoint: origin check, then WebSocket upgrade.
 //! - `origin.rs`: which pages may open sessions (cross-site WebSocket hijacking guard).
+//! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
+//! - `headers.rs`: the security headers of every response (no framing, no sniffing);
+//!   `csp.rs`: the page's script policy, with its inline loader's hash.
+//! - `log_text.rs`: text from outside, escaped for the logs.
+//! - [`logging`]: the log filter (`RUST_LOG`, dependencies clamped).
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
 //! - `outbox.rs`: a session's queue of messages for the browser.
 //! - `upstream.rs`: resolving and connecting to the SMTP server, with deadlines.
@@ -30,7 +35,12 @@
 pub mod annotate_output;
 mod assets;
 mod config;
+mod csp;
+mod headers;
+mod host_guard;
 mod http;
+mod log_text;
+pub mod logging;
 mod metrics;
 mod origin;
 mod outbox;
@@ -81,6 +91,8 @@ struct AppState {
     hooks: Hooks,
     /// Where sessions to the sandbox register their visitor (`public` profile).
     owners: Arc<sandbox::Owners>,
+    /// Sessions to the sandbox per client (`--sandbox-sessions-per-client`).
+    sandbox_places: Option<Arc<policy::connections::Connections>>,
 }
 
 /// The network operations of sessions, replaceable for tests (DNS rebinding, counting
@@ -91,6 +103,8 @@ pub struct Hooks {
     pub resolver: Arc<dyn Resolve>,
     /// Opens connections to checked addresses.
     pub connector: Arc<dyn Connect>,
+    /// Lists this machine's interface addresses (refused as targets in `public`).
+    pub interfaces: Arc<dyn policy::resolve::Interfaces>,
 }
 
 impl Default for Hooks {
@@ -98,6 +112,7 @@ impl Default for Hooks {
         Self {
             resolver: Arc::new(SystemResolver),
             connector: Arc::new(TcpConnector),
+            interfaces: Arc::new(policy::resolve::SystemInterfaces),
         }
     }
 }
@@ -121,15 +136,29 @@ fn router(
 ) -> Router {
     let per_visitor = policy.profile == policy::Profile::Public;
     let secure_cookie = visitor::secure_cookie(&config.allowed_origins);
-    let sandbox_api = sandbox.api(shutdown.clone(), per_visitor);
+    let metrics = Arc::new(metrics::Metrics::default());
+    let host_rule = Arc::new(host_guard::HostRule {
+        allowed_hosts: policy.allowed_hosts.clone(),
+        allowed_origins: config.allowed_origins.clone(),
+        public: per_visitor,
+        metrics: Arc::clone(&metrics),
+    });
+    let sandbox_api = sandbox.api(shutdown.clone(), per_visitor, policy.trust_proxy.clone());
     let state = AppState {
         owners: sandbox.owners(),
         assets: Arc::new(Assets::new(config.frontend_dir.clone())),
         config: Arc::new(config),
         shutdown,
         next_session: Arc::new(AtomicU64::new(1)),
-        metrics: Arc::new(metrics::Metrics::default()),
+        metrics,
         gate: policy::limits::Gate::new(policy.gate.clone()),
+        sandbox_places: policy.sandbox_per_client.map(|per_client| {
+            policy::connections::Connections::new(policy::connections::ConnectionLimits {
+                per_ip: Some(per_client),
+                total: u32::MAX,
+                exempt: Vec::new(),
+            })
+        }),
         policy: Arc::new(policy),
         hooks,
     };
@@ -140,13 +169,20 @@ fn router(
         .fallback(get(assets::handle))
         .with_state(state)
         .merge(sandbox_api);
-    if per_visitor {
+    let router = if per_visitor {
+        let key = visitor::VisitorKey::random().map(Arc::new);
         router.layer(axum::middleware::from_fn(move |request, next| {
-            visitor::layer(secure_cookie, request, next)
+            visitor::layer(secure_cookie, key.clone(), request, next)
         }))
     } else {
         router
-    }
+    };
+    // Outermost: a request under a foreign Host reaches no handler and gets no cookie.
+    router
+        .layer(axum::middleware::from_fn(move |request, next| {
+            host_guard::layer(Arc::clone(&host_rule), request, next)
+        }))
+        .layer(axum::middleware::map_response(headers::add))
 }
 
 /// `GET /healthz`: the process serves HTTP. Load balancers and `docker` health checks poll it.
@@ -155,9 +191,21 @@ async fn healthz() -> &'static str {
 }
 
 /// `GET /metrics`: sessions, bytes, TLS sessions and errors, in Prometheus text format.
+/// A public bridge answers only this machine or the token's holder ([`metrics_allowed`]).
 async fn metrics_text(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> impl axum::response::IntoResponse {
+    request: axum::http::request::Parts,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !metrics_allowed(&state, &request) {
+        state.metrics.refused("metrics");
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            "refused: a public bridge shows /metrics only on its own machine (not through the \
+             reverse proxy) or with its bearer token",
+        )
+            .into_response();
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -165,6 +213,37 @@ async fn metrics_text(
         )],
         state.metrics.render(),
     )
+        .into_response()
+}
+
+/// Whether `/metrics` may answer: always in the local profile; in the public one, a valid
+/// bearer token, or a request from loopback that did not come through a proxy (no
+/// `X-Forwarded-For`: behind nginx every request comes from loopback, with that header).
+fn metrics_allowed(state: &AppState, request: &axum::http::request::Parts) -> bool {
+    if state.policy.profile != policy::Profile::Public {
+        return true;
+    }
+    let header = |name| {
+        request
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+    };
+    if let Some(offered) = header(axum::http::header::AUTHORIZATION).and_then(policy::token::bearer)
+    {
+        return state
+            .policy
+            .token
+            .as_ref()
+            .is_some_and(|token| token.matches(offered));
+    }
+    let local =
+        http::peer(&request.extensions).is_some_and(|peer| peer.ip().to_canonical().is_loopback());
+    local
+        && header(axum::http::header::HeaderName::from_static(
+            "x-forwarded-for",
+        ))
+        .is_none()
 }
 
 /// Serves the bridge on `listener` until `shutdown` completes, then tells open sessions
@@ -198,8 +277,7 @@ pub async fn serve_with(
     let mut policy = config.policy.resolve();
     policy::check_listen(policy.profile, own, "--listen").map_err(invalid)?;
     if !config.sandbox.disabled {
-        policy::check_listen(policy.profile, config.sandbox.listen, "--sandbox-listen")
-            .map_err(invalid)?;
+        policy::check_sandbox_listen(policy.profile, config.sandbox.listen).map_err(invalid)?;
     }
     if policy.profile == policy::Profile::Public && config.allowed_origins.is_empty() {
         return Err(invalid(policy::StartRefusal::PublicWithoutOrigin));
@@ -218,6 +296,11 @@ pub async fn serve_with(
         .await
         .map_err(std::io::Error::other)?;
     policy.targets.own = vec![own];
+    if policy.profile == policy::Profile::Public {
+        // Read once at start: an address added later is still refused by the denied
+        // table if it is private; a new public one needs a restart to be known.
+        policy.targets.interfaces = hooks.interfaces.addresses();
+    }
     policy.targets.sandbox = sandbox.listening();
     info!(
         profile = ?policy.profile,
@@ -227,6 +310,7 @@ pub async fn serve_with(
         "security profile"
     );
     let header_timeout = policy.header_timeout;
+    let connections = policy::connections::Connections::new(policy.connections.clone());
     let trigger = Arc::new(trigger);
     let on_signal = {
         let trigger = Arc::clone(&trigger);
@@ -238,7 +322,16 @@ pub async fn serve_with(
     };
     tokio::spawn(on_signal);
     let app = router(config, policy, signal.clone(), sandbox, hooks);
-    http::serve(listener, app, header_timeout, signal, SESSION_DRAIN).await;
+    http::serve(
+        listener,
+        app,
+        header_timeout,
+        connections,
+        // Moved, not cloned: the sessions' end is known when every holder is gone.
+        signal,
+        SESSION_DRAIN,
+    )
+    .await;
     if tokio::time::timeout(SESSION_DRAIN, trigger.sessions_ended())
         .await
         .is_err()

@@ -12,6 +12,9 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tracing::{error, info};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer as _;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// Learn and debug SMTP from your browser.
 #[derive(Debug, Parser)]
@@ -80,13 +83,17 @@ async fn main() -> anyhow::Result<()> {
         .lossy(false)
         .thread_name("log-writer")
         .finish(std::io::BufWriter::new(std::io::stderr()));
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-            EnvFilter::new(format!("{}=info,bridge=info", env!("CARGO_CRATE_NAME")))
-        }))
-        // Colour codes only for a person at a terminal, not in log files.
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(log_writer)
+    let spec = std::env::var(EnvFilter::DEFAULT_ENV)
+        .unwrap_or_else(|_| format!("{}=info,bridge=info", env!("CARGO_CRATE_NAME")));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                // Colour codes only for a person at a terminal, not in log files.
+                .with_ansi(std::io::stderr().is_terminal())
+                .with_writer(log_writer)
+                // RUST_LOG, with the dependencies clamped (SECURITY.md: no secrets).
+                .with_filter(bridge::logging::filter(&spec)),
+        )
         .init();
     match cli.command {
         Command::Serve(args) => serve(*args).await,

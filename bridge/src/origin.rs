@@ -68,6 +68,17 @@ pub(crate) enum Refusal {
         /// The `Host` header.
         host: String,
     },
+    /// A local bridge reached under a name that could have been re-pointed at this
+    /// machine (DNS rebinding), on any route.
+    #[error(
+        "refused: the bridge was reached under the name {host}, which is not an IP address or \
+         localhost (a DNS rebinding guard); if you trust it, start the bridge with \
+         --allow-host {host}"
+    )]
+    RebindableHost {
+        /// The `Host` header.
+        host: String,
+    },
     /// Same origin, but under a name that could have been re-pointed at this machine.
     #[error(
         "refused: the bridge was reached under the name {host}, which is not an IP address or \
@@ -183,6 +194,35 @@ pub(crate) fn check_host(
         Ok(())
     } else {
         Err(Refusal::ForeignHost {
+            host: text.to_owned(),
+        })
+    }
+}
+
+/// The `Host` rule of every route: the host allow list (`--allow-host`, or in the public
+/// profile the hosts of `--allow-origin`); without one (the local profile), an IP address
+/// or `localhost`, so that a page whose own name was re-pointed at 127.0.0.1 (DNS
+/// rebinding) reads nothing from the bridge.
+///
+/// # Errors
+///
+/// [`Refusal::ForeignHost`], [`Refusal::RebindableHost`] or [`Refusal::BadHost`].
+pub(crate) fn check_route_host(
+    host: Option<&str>,
+    allowed_hosts: &[String],
+    allowed_origins: &[String],
+    public: bool,
+) -> Result<(), Refusal> {
+    check_host(host, allowed_hosts, allowed_origins, public)?;
+    if !allowed_hosts.is_empty() || public {
+        return Ok(());
+    }
+    let text = host.ok_or(Refusal::BadHost)?;
+    let (name, _) = split_authority(text, 0).ok_or(Refusal::BadHost)?;
+    if is_local_or_ip(&name) {
+        Ok(())
+    } else {
+        Err(Refusal::RebindableHost {
             host: text.to_owned(),
         })
     }

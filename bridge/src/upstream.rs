@@ -14,6 +14,7 @@
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use protocol::wire::{ConnectRequest, ErrorCode};
@@ -23,6 +24,7 @@ use tokio::time::{Instant, timeout, timeout_at};
 
 use crate::Hooks;
 use crate::metrics::Metrics;
+use crate::policy::connections::{ConnectionPermit, Connections};
 use crate::policy::host::Host;
 use crate::policy::limits::Gate;
 use crate::policy::target::{Exception, TargetError, TargetRules};
@@ -40,6 +42,17 @@ pub(crate) struct Upstream {
     /// Which exception of the target rules let it through (the sandbox, an allowed
     /// target), for probe mode.
     pub(crate) exception: Option<Exception>,
+    /// For a session to the sandbox: its place among the client's sandbox sessions.
+    pub(crate) sandbox_place: Option<ConnectionPermit>,
+}
+
+/// The sandbox sessions per client (`--sandbox-sessions-per-client`) and who asks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SandboxPlaces<'a> {
+    /// The open sandbox sessions, by client.
+    pub(crate) places: &'a Arc<Connections>,
+    /// The client's address.
+    pub(crate) client: IpAddr,
 }
 
 /// What connecting needs from the bridge.
@@ -50,6 +63,8 @@ pub(crate) struct Targets<'a> {
     pub(crate) gate: &'a Gate,
     pub(crate) metrics: &'a Metrics,
     pub(crate) connect_timeout: Duration,
+    /// Where a session to the sandbox takes its place (`None`: no cap).
+    pub(crate) sandbox: Option<SandboxPlaces<'a>>,
 }
 
 /// Why no connection was made.
@@ -175,6 +190,19 @@ pub(crate) async fn connect(
             .destination(*first)
             .map_err(|refusal| ConnectError::RateLimited(refusal.to_string()))?;
     }
+    // The sandbox serves a fixed number of connections: one client may hold only a few.
+    let sandbox_place = match (exception, targets.sandbox) {
+        (Some(Exception::Sandbox), Some(sandbox)) => {
+            Some(sandbox.places.admit(sandbox.client).ok_or_else(|| {
+                ConnectError::RateLimited(
+                    "you already have as many sessions to the sandbox as this bridge allows \
+                     one address; close one first"
+                        .to_owned(),
+                )
+            })?)
+        }
+        _ => None,
+    };
 
     let deadline = Instant::now() + targets.connect_timeout;
     let mut last_failure = None;
@@ -190,6 +218,7 @@ pub(crate) async fn connect(
                     stream,
                     peer: addr,
                     exception,
+                    sandbox_place,
                 });
             }
             Ok(Err(cause)) => last_failure = Some((addr, cause)),
@@ -253,6 +282,7 @@ mod tests {
                 gate: &gate,
                 metrics: &metrics,
                 connect_timeout: Duration::from_secs(10),
+                sandbox: None,
             },
         )
         .await

@@ -9,6 +9,12 @@
 //! origin is `https`. The id is a bearer secret for one sandbox mailbox and nothing else:
 //! guessing one takes 2^128 tries, and the mailbox holds only practice mail.
 //!
+//! The cookie carries the id and its HMAC-SHA256 under a [`VisitorKey`] drawn at start
+//! (`id.tag`), and only ids this bridge signed are accepted (issue 12): a client cannot
+//! choose its id, so a cookie tossed in from a sibling site cannot fix a victim's id to one
+//! the attacker knows. A restart draws a new key; the mailbox is in memory and gone then
+//! anyway.
+//!
 //! Only the `public` profile uses visitors; in `local` the whole mailbox is yours and no
 //! cookie is set. [`layer`] is the middleware; handlers read the id from the request's
 //! extensions with [`VisitorId::of`].
@@ -20,6 +26,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use tracing::error;
 
@@ -63,8 +70,8 @@ impl VisitorId {
         Some(Self(bytes))
     }
 
-    /// The id in the `Cookie` headers, if one is there and well-formed.
-    pub(crate) fn from_cookies(headers: &HeaderMap) -> Option<Self> {
+    /// The id in the `Cookie` headers, if one is there, well-formed and signed by `key`.
+    pub(crate) fn from_cookies(headers: &HeaderMap, key: &VisitorKey) -> Option<Self> {
         headers
             .get_all(COOKIE)
             .iter()
@@ -72,7 +79,7 @@ impl VisitorId {
             .flat_map(|value| value.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(name, _)| *name == COOKIE_NAME)
-            .and_then(|(_, value)| Self::parse(value.trim()))
+            .and_then(|(_, value)| key.read(value.trim()))
     }
 
     /// The id [`layer`] attached to this request; `None` in the `local` profile.
@@ -80,15 +87,56 @@ impl VisitorId {
         extensions.get::<Self>().copied()
     }
 
-    /// The `Set-Cookie` value that keeps this id in the browser.
-    pub(crate) fn set_cookie(self, secure: bool) -> HeaderValue {
+    /// The `Set-Cookie` value that keeps this id, signed by `key`, in the browser.
+    pub(crate) fn set_cookie(self, key: &VisitorKey, secure: bool) -> HeaderValue {
         let secure = if secure { "; Secure" } else { "" };
         let value = format!(
-            "{COOKIE_NAME}={self}; Path=/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; \
-             SameSite=Lax{secure}"
+            "{COOKIE_NAME}={}; Path=/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; \
+             SameSite=Lax{secure}",
+            key.cookie_value(self)
         );
         // Only hex digits, ASCII and punctuation: always a valid header value.
         HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+/// The key that signs visitor ids: random per process; see the module documentation.
+#[derive(Debug)]
+pub(crate) struct VisitorKey(hmac::Key);
+
+impl VisitorKey {
+    /// A fresh key from the system's secure random source; `None` when it fails (then
+    /// visitors get no id and see no mailbox, never someone else's).
+    pub(crate) fn random() -> Option<Self> {
+        match hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new()) {
+            Ok(key) => Some(Self(key)),
+            Err(_) => {
+                error!("the system random source failed; visitors get no mailbox");
+                None
+            }
+        }
+    }
+
+    /// `id.tag`: the id and its HMAC in lowercase hex.
+    fn cookie_value(&self, id: VisitorId) -> String {
+        let tag = hmac::sign(&self.0, &id.0);
+        let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        format!("{id}.{hex}")
+    }
+
+    /// The id of a cookie value this key signed; `None` for anything else.
+    fn read(&self, value: &str) -> Option<VisitorId> {
+        let (id, tag) = value.split_once('.')?;
+        let id = VisitorId::parse(id)?;
+        if tag.len() % 2 != 0 {
+            return None;
+        }
+        let tag: Option<Vec<u8>> = tag
+            .as_bytes()
+            .chunks_exact(2)
+            .map(|pair| Some(hex_digit(pair[0])? << 4 | hex_digit(pair[1])?))
+            .collect();
+        hmac::verify(&self.0, &id.0, &tag?).ok().map(|()| id)
     }
 }
 
@@ -127,10 +175,18 @@ pub(crate) fn secure_cookie(allowed_origins: &[String]) -> bool {
             .all(|origin| origin.to_ascii_lowercase().starts_with("https://"))
 }
 
-/// Middleware for the `public` profile: gives the request the visitor id of its cookie, or
-/// a new one which the response then sets.
-pub(crate) async fn layer(secure: bool, mut request: Request, next: Next) -> Response {
-    let known = VisitorId::from_cookies(request.headers());
+/// Middleware for the `public` profile: gives the request the visitor id of its cookie
+/// (if `key` signed it), or a new one which the response then sets.
+pub(crate) async fn layer(
+    secure: bool,
+    key: Option<std::sync::Arc<VisitorKey>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let Some(key) = key else {
+        return next.run(request).await;
+    };
+    let known = VisitorId::from_cookies(request.headers(), &key);
     let (id, new) = match known {
         Some(id) => (Some(id), false),
         None => (VisitorId::random(), true),
@@ -142,7 +198,7 @@ pub(crate) async fn layer(secure: bool, mut request: Request, next: Next) -> Res
     if let (Some(id), true) = (id, new) {
         response
             .headers_mut()
-            .append(SET_COOKIE, id.set_cookie(secure));
+            .append(SET_COOKIE, id.set_cookie(&key, secure));
     }
     response
 }
@@ -176,17 +232,23 @@ mod tests {
         }
     }
 
+    fn key() -> VisitorKey {
+        VisitorKey::random().expect("the system has a random source")
+    }
+
     #[test]
     fn cookie_is_found_among_others_and_in_any_cookie_header() {
+        let key = key();
         let id = "00112233445566778899aabbccddeeff";
+        let value = key.cookie_value(VisitorId::parse(id).expect("an id"));
         let mut headers = HeaderMap::new();
         headers.append(COOKIE, HeaderValue::from_static("theme=dark"));
         headers.append(
             COOKIE,
-            HeaderValue::from_str(&format!("a=1; {COOKIE_NAME}={id} ; b=2")).expect("value"),
+            HeaderValue::from_str(&format!("a=1; {COOKIE_NAME}={value} ; b=2")).expect("value"),
         );
         assert_eq!(
-            VisitorId::from_cookies(&headers).map(|v| v.to_string()),
+            VisitorId::from_cookies(&headers, &key).map(|v| v.to_string()),
             Some(id.to_owned())
         );
         let mut other = HeaderMap::new();
@@ -196,19 +258,37 @@ mod tests {
                 "smtp_playground_visitor_old=00112233445566778899aabbccddeeff",
             ),
         );
-        assert_eq!(VisitorId::from_cookies(&other), None, "a longer name");
+        assert_eq!(VisitorId::from_cookies(&other, &key), None, "a longer name");
         let mut broken = HeaderMap::new();
         broken.append(
             COOKIE,
             HeaderValue::from_str(&format!("{COOKIE_NAME}=xyz")).expect("value"),
         );
-        assert_eq!(VisitorId::from_cookies(&broken), None);
+        assert_eq!(VisitorId::from_cookies(&broken, &key), None);
+    }
+
+    /// Issue 12: only ids this key signed are read back; a chosen id, a tag of another
+    /// key or a changed tag are not.
+    #[test]
+    fn only_signed_ids_are_accepted() {
+        let (key, other) = (key(), key());
+        let id = VisitorId([0x42; 16]);
+        let signed = key.cookie_value(id);
+        assert_eq!(key.read(&signed), Some(id));
+        assert_eq!(key.read(&id.to_string()), None, "unsigned");
+        assert_eq!(key.read(&other.cookie_value(id)), None, "another key");
+        let mut changed = signed.clone();
+        changed.pop();
+        changed.push(if signed.ends_with('0') { '1' } else { '0' });
+        assert_eq!(key.read(&changed), None, "a changed tag");
+        assert_eq!(key.read(&format!("{id}.")), None, "no tag");
     }
 
     #[test]
     fn set_cookie_is_http_only_lax_and_secure_only_when_asked() {
         let id = VisitorId([0xab; 16]);
-        let plain = id.set_cookie(false);
+        let key = key();
+        let plain = id.set_cookie(&key, false);
         let plain = plain.to_str().expect("ascii");
         assert!(
             plain.starts_with("smtp_playground_visitor=abababab"),
@@ -219,7 +299,7 @@ mod tests {
         }
         assert!(!plain.contains("Secure"), "{plain}");
         assert!(
-            id.set_cookie(true)
+            id.set_cookie(&key, true)
                 .to_str()
                 .expect("ascii")
                 .ends_with("; Secure")

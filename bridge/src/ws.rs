@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tracing::{Instrument, info_span, warn};
 
+use crate::log_text::Untrusted;
 use crate::policy::{Profile, client, token};
 use crate::visitor::VisitorId;
 use crate::{AppState, http, origin, relay};
@@ -84,7 +85,13 @@ pub(crate) async fn handle(
     });
     if let Err(refusal) = allowed {
         state.metrics.refused("origin");
-        warn!(%client, origin = ?origin_header, host = ?text(header::HOST), "{refusal}");
+        warn!(
+            %client,
+            origin = ?origin_header,
+            host = ?text(header::HOST),
+            "{}",
+            Untrusted(&refusal.to_string())
+        );
         return (StatusCode::FORBIDDEN, refusal.to_string()).into_response();
     }
     let mut token_ok = false;

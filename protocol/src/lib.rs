@@ -29,6 +29,8 @@
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
 //! - [`server`]: the server role of the same rules, sans-IO: the sandbox and the offline
 //!   simulator.
+//! - [`server_reading`]: which command a real server reads in a line (leading and
+//!   trailing white space, vertical tab and form feed included): what a line will *do*.
 //! - [`session`]: the client session state machine: phases, pending replies, and what a
 //!   line will most likely get before it is sent.
 //! - [`transcript`]: reads swaks, `C:`/`S:`, smtplib debug, openssl s_client, smtp-source,
@@ -50,6 +52,7 @@ pub mod line;
 pub mod path;
 pub mod reply;
 pub mod server;
+pub mod server_reading;
 pub mod session;
 pub mod transcript;
 pub mod wire;

@@ -69,6 +69,7 @@ pub fn roomy_public_policy() -> PolicyConfig {
     PolicyConfig {
         profile: Profile::Public,
         max_sessions_per_ip: Some(100),
+        sandbox_sessions_per_client: Some(100),
         new_sessions_per_ip: Some(10_000),
         new_session_burst: Some(1_000),
         sessions_per_destination: Some(1_000),
@@ -155,6 +156,7 @@ pub fn hooks(resolver: Arc<ScriptedResolver>, connector: Arc<RecordingConnector>
     Hooks {
         resolver,
         connector,
+        ..Hooks::default()
     }
 }
 
@@ -419,24 +421,31 @@ impl io::Write for LogCapture {
     }
 }
 
-/// Installs (once per process) a TRACE-level subscriber for every thread that writes into
-/// memory, and returns its capture.
+/// Installs (once per process), for every thread, the bridge's own log filter at
+/// `RUST_LOG=trace` writing into memory, with the `log` crate's records too (as the
+/// binary does: dependencies such as tungstenite log through `log`), and returns its
+/// capture.
 ///
 /// # Panics
 ///
 /// If another global subscriber was installed first.
 pub fn global_log_capture() -> LogCapture {
+    use tracing_subscriber::util::SubscriberInitExt as _;
     static CAPTURE: std::sync::OnceLock<LogCapture> = std::sync::OnceLock::new();
     CAPTURE
         .get_or_init(|| {
+            use tracing_subscriber::Layer as _;
+            use tracing_subscriber::layer::SubscriberExt as _;
             let capture = LogCapture::default();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_writer(capture.clone())
-                .with_ansi(false)
-                .finish();
-            tracing::subscriber::set_global_default(subscriber)
-                .expect("no other global subscriber in the test binary");
+            tracing_subscriber::registry()
+                .with(
+                    tracing_subscriber::fmt::layer()
+                        .with_writer(capture.clone())
+                        .with_ansi(false)
+                        .with_filter(bridge::logging::filter("trace")),
+                )
+                .try_init()
+                .expect("no other global subscriber or logger in the test binary");
             capture
         })
         .clone()

@@ -13,6 +13,7 @@
 
 pub mod cidr;
 pub mod client;
+pub mod connections;
 pub mod host;
 pub mod limits;
 pub mod resolve;
@@ -22,6 +23,7 @@ pub mod token;
 use std::time::Duration;
 
 use cidr::Cidr;
+use connections::ConnectionLimits;
 use limits::GateLimits;
 use target::{AllowedTarget, DEFAULT_PORTS, TargetRules};
 use token::Secret;
@@ -97,6 +99,23 @@ pub struct PolicyConfig {
     /// Sessions the bridge holds at once. Default: 200.
     #[arg(long, value_name = "N")]
     pub max_sessions: Option<u32>,
+
+    /// Sessions to the embedded sandbox one client address (IPv6: its /64) may hold, so
+    /// a few clients cannot take all of the sandbox's connections. Default: public 2,
+    /// local unlimited.
+    #[arg(long, value_name = "N")]
+    pub sandbox_sessions_per_client: Option<u32>,
+
+    /// HTTP connections one client address (IPv6: its /64) may hold open before their
+    /// requests are read; more are closed at accept. A `--trust-proxy` peer is not
+    /// counted. Default: public 32, local unlimited.
+    #[arg(long, value_name = "N")]
+    pub max_connections_per_ip: Option<u32>,
+
+    /// HTTP connections open at once before their requests are read (WebSockets count
+    /// under --max-sessions once upgraded); more are closed at accept. Default: 1024.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<u32>,
 
     /// New sessions per client per --rate-window-ms. Default: public 10, local unlimited.
     #[arg(long, value_name = "N")]
@@ -206,6 +225,10 @@ pub struct Policy {
     pub max_reply_bytes: usize,
     /// HTTP header read timeout.
     pub header_timeout: Duration,
+    /// Connections at accept, per client and in total.
+    pub connections: ConnectionLimits,
+    /// Sessions to the sandbox per client.
+    pub sandbox_per_client: Option<u32>,
     /// TCP connect timeout.
     pub connect_timeout: Duration,
     /// TLS handshake timeout.
@@ -243,6 +266,7 @@ impl PolicyConfig {
                 allowed: self.allow_targets.clone(),
                 own: Vec::new(),
                 sandbox: None,
+                interfaces: Vec::new(),
             },
             gate: GateLimits {
                 per_ip: pick(self.max_sessions_per_ip, 3),
@@ -276,6 +300,12 @@ impl PolicyConfig {
             max_reply_lines: self.max_reply_lines.unwrap_or(100).max(1),
             max_reply_bytes: self.max_reply_bytes.unwrap_or(64 * 1024).max(512),
             header_timeout: ms(self.header_timeout_ms, 10_000),
+            sandbox_per_client: pick(self.sandbox_sessions_per_client, 2).map(|n| n.max(1)),
+            connections: ConnectionLimits {
+                per_ip: pick(self.max_connections_per_ip, 32).map(|n| n.max(1)),
+                total: self.max_connections.unwrap_or(1024).max(1),
+                exempt: self.trust_proxy.clone(),
+            },
             connect_timeout: ms(self.connect_timeout_ms, 10_000),
             tls_timeout: ms(self.tls_timeout_ms, 30_000),
             idle_timeout: ms(self.idle_timeout_ms, 300_000),
@@ -288,6 +318,16 @@ impl PolicyConfig {
 /// Why the bridge refuses to start with these settings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StartRefusal {
+    /// The public profile with the sandbox on every interface.
+    #[error(
+        "the public profile keeps the sandbox SMTP server on loopback, but --sandbox-listen \
+         {addr} listens on every interface: the sandbox accepts mail from anyone who reaches \
+         it. Use --sandbox-listen 127.0.0.1:PORT; visitors reach it through the bridge"
+    )]
+    PublicSandboxEverywhere {
+        /// What was asked for.
+        addr: std::net::SocketAddr,
+    },
     /// The local profile on a non-loopback address.
     #[error(
         "the local profile only listens on loopback (127.0.0.1 or ::1), but {what} {addr} was asked \
@@ -306,6 +346,23 @@ pub enum StartRefusal {
          --allow-origin https://playground.example.org; see SECURITY.md"
     )]
     PublicWithoutOrigin,
+}
+
+/// Checks the sandbox's listening address against the profile: besides the rule of
+/// [`check_listen`], the public profile refuses an unspecified address (`0.0.0.0`, `::`).
+///
+/// # Errors
+///
+/// [`StartRefusal::LocalNotLoopback`], [`StartRefusal::PublicSandboxEverywhere`].
+pub fn check_sandbox_listen(
+    profile: Profile,
+    addr: std::net::SocketAddr,
+) -> Result<(), StartRefusal> {
+    check_listen(profile, addr, "--sandbox-listen")?;
+    if profile == Profile::Public && addr.ip().is_unspecified() {
+        return Err(StartRefusal::PublicSandboxEverywhere { addr });
+    }
+    Ok(())
 }
 
 /// Checks a listening address against the profile (the sandbox's too).

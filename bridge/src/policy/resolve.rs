@@ -21,6 +21,29 @@ pub trait Connect: Send + Sync + Debug {
     fn connect(&self, addr: SocketAddr) -> BoxFuture<'_, io::Result<TcpStream>>;
 }
 
+/// Lists the addresses of this machine's network interfaces.
+pub trait Interfaces: Send + Sync + Debug {
+    /// Every interface address (IPv4 and IPv6).
+    fn addresses(&self) -> Vec<IpAddr>;
+}
+
+/// The operating system's interface list (netlink on Linux). A failure lists nothing and
+/// says so in the log: the denied table still refuses private and loopback addresses.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemInterfaces;
+
+impl Interfaces for SystemInterfaces {
+    fn addresses(&self) -> Vec<IpAddr> {
+        match local_ip_address::list_afinet_netifas() {
+            Ok(list) => list.into_iter().map(|(_, ip)| ip.to_canonical()).collect(),
+            Err(cause) => {
+                tracing::warn!(%cause, "could not list this machine's interface addresses");
+                Vec::new()
+            }
+        }
+    }
+}
+
 /// The operating system's resolver (`getaddrinfo`), asked for a name only after it passed
 /// the strict syntax check, so its numeric IPv4 spellings never reach it.
 #[derive(Debug, Default, Clone, Copy)]

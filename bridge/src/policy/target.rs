@@ -244,6 +244,10 @@ pub struct TargetRules {
     pub own: Vec<SocketAddr>,
     /// Where the embedded sandbox listens, if it runs.
     pub sandbox: Option<SocketAddr>,
+    /// The addresses of this machine's network interfaces (filled in at start in the
+    /// public profile): any port there is this machine, whose own mail server may trust
+    /// its own address for relaying.
+    pub interfaces: Vec<IpAddr>,
 }
 
 /// Why a target was refused before any connection.
@@ -302,9 +306,10 @@ impl TargetRules {
             .allowed
             .iter()
             .any(|entry| entry.host == host && entry.port == port);
-        let sandbox_port = self.sandbox.is_some_and(|addr| addr.port() == port);
-        if self.public && !allowed && !sandbox_port && !self.any_port && !self.ports.contains(&port)
-        {
+        // The sandbox's port is open only at the sandbox's own address, as an IP literal
+        // (what `/api/sandbox` gives the page): never to other hosts.
+        let sandbox = matches!(&host, Host::Ip(ip) if self.is_sandbox(SocketAddr::new(*ip, port)));
+        if self.public && !allowed && !sandbox && !self.any_port && !self.ports.contains(&port) {
             return Err(TargetError::Denied(format!(
                 "port {port} is not an SMTP port this bridge connects to (it allows {}); \
                  its operator can allow this target with --allow-target {}",
@@ -360,6 +365,25 @@ impl TargetRules {
         if parsed.allowed {
             return Ok(Some(Exception::Allowed));
         }
+        if self.public
+            && let Some(addr) = addrs.iter().find(|addr| {
+                self.interfaces
+                    .iter()
+                    .any(|own| own.to_canonical() == addr.ip())
+            })
+        {
+            return Err(TargetError::Denied(format!(
+                "the bridge does not connect to {}: it is an address of this machine, whose \
+                 own mail server may trust it for relaying{}; its operator can allow this \
+                 target with --allow-target {}",
+                addr.ip(),
+                mixed.replace("{ADDR}", &addr.ip().to_string()),
+                AllowedTarget {
+                    host: parsed.host.clone(),
+                    port: parsed.port
+                }
+            )));
+        }
         for addr in &addrs {
             let verdict = if self.public && !self.allow_private {
                 classify_public(addr.ip())
@@ -398,12 +422,15 @@ impl TargetRules {
         })
     }
 
+    /// Whether `addr` is exactly where the sandbox listens. Not "any loopback address at
+    /// its port": 127.0.0.2, `::1` or `::ffff:127.1.2.3` may be other servers on this
+    /// machine, and the sandbox's exception (DATA without a token, no destination limit)
+    /// must not reach them. `::ffff:127.0.0.1` is 127.0.0.1, the same listener. A sandbox
+    /// on an unspecified address (`0.0.0.0`, refused in the public profile) matches nothing.
     fn is_sandbox(&self, addr: SocketAddr) -> bool {
         self.sandbox.is_some_and(|sandbox| {
-            sandbox.port() == addr.port()
-                && (sandbox.ip() == addr.ip()
-                    || ((sandbox.ip().is_unspecified() || sandbox.ip().is_loopback())
-                        && addr.ip().is_loopback()))
+            SocketAddr::new(sandbox.ip().to_canonical(), sandbox.port())
+                == SocketAddr::new(addr.ip().to_canonical(), addr.port())
         })
     }
 }
@@ -589,6 +616,77 @@ mod tests {
             allowing.check_addresses(&parsed, &[ip("10.0.0.5")]),
             Ok(Some(Exception::Allowed))
         );
+    }
+
+    /// Issue 12, finding 11: the machine's own interface addresses, public or not, are
+    /// refused in the public profile (a local MTA trusts its own address for relaying).
+    #[test]
+    fn the_machines_own_addresses_are_refused() {
+        let rules = TargetRules {
+            interfaces: vec![ip("192.0.43.8"), ip("2a00:1450::5")],
+            ..public()
+        };
+        for own in ["192.0.43.8", "2a00:1450::5", "::ffff:192.0.43.8"] {
+            let parsed = rules.parse(own, 25).expect("syntax and port");
+            let verdict = rules.check_addresses(&parsed, &[ip(own)]);
+            assert!(
+                matches!(&verdict, Err(TargetError::Denied(why)) if why.contains("this machine")),
+                "{own}: {verdict:?}"
+            );
+        }
+        let parsed = rules.parse("mx.example.org", 25).expect("ok");
+        assert_eq!(rules.check_addresses(&parsed, &[ip("8.8.8.8")]), Ok(None));
+    }
+
+    /// Issue 12, finding 2: only the exact configured address is the sandbox.
+    #[test]
+    fn only_the_exact_sandbox_address_is_the_sandbox() {
+        let rules = TargetRules {
+            sandbox: Some("127.0.0.1:2526".parse().expect("addr")),
+            ..public()
+        };
+        let sandbox = rules
+            .parse("127.0.0.1", 2526)
+            .expect("the sandbox's own address");
+        assert_eq!(
+            rules.check_addresses(&sandbox, &[ip("127.0.0.1")]),
+            Ok(Some(Exception::Sandbox))
+        );
+        // The same socket address spelt as IPv4-mapped IPv6 is the same listener.
+        let mapped = rules
+            .parse("::ffff:127.0.0.1", 2526)
+            .expect("the same address");
+        assert_eq!(
+            rules.check_addresses(&mapped, &[ip("::ffff:127.0.0.1")]),
+            Ok(Some(Exception::Sandbox))
+        );
+        for other in ["127.0.0.2", "127.1.2.3", "::1", "::ffff:127.0.0.2"] {
+            let verdict = rules
+                .parse(other, 2526)
+                .and_then(|parsed| rules.check_addresses(&parsed, &[ip(other)]));
+            assert!(
+                matches!(verdict, Err(TargetError::Denied(_))),
+                "{other}: {verdict:?}"
+            );
+        }
+        // A name that resolves to loopback is not the sandbox either.
+        let parsed = rules.parse("localhost", 2526);
+        assert!(matches!(parsed, Err(TargetError::Denied(_))), "{parsed:?}");
+    }
+
+    #[test]
+    fn the_sandbox_port_is_not_open_to_every_host() {
+        let rules = TargetRules {
+            sandbox: Some("127.0.0.1:2526".parse().expect("addr")),
+            ..public()
+        };
+        for host in ["mx.example.org", "8.8.8.8", "2001:4860::8888"] {
+            let parsed = rules.parse(host, 2526);
+            assert!(
+                matches!(&parsed, Err(TargetError::Denied(why)) if why.contains("port 2526")),
+                "{host}: {parsed:?}"
+            );
+        }
     }
 
     proptest::proptest! {

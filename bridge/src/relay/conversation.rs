@@ -6,18 +6,25 @@
 //! pasted block or a message body is sent as fast as the server allows, and never faster.
 //!
 //! Security (`SECURITY.md`): each line is admitted by [`Conversation::admit_line`]: probe
-//! mode (no DATA or BDAT), the recipient cap and the DATA byte cap, using `protocol`'s
-//! `ClientSession` and `CommandLine` to know what the line is. The reply caps, the byte
-//! counters and the deadlines ([`Conversation::check_at`]) live here too.
+//! mode (SMTP commands only, no DATA or BDAT), the recipient cap and the DATA byte cap.
+//! What a line *is* comes from `protocol`'s [`ServerReading`], the verb as the most lenient
+//! real server reads it (Postfix takes `" DATA"` and `"DATA\x0b"` as DATA), and the
+//! `ClientSession` is told the line in that reading, so what it expects is what the server
+//! does. The recipient count starts again only when the server *accepts* a new
+//! transaction (a 2xx to MAIL, RSET, EHLO or HELO, or the end of a message), never because
+//! a line looked like one. In probe mode a `354` ends the session before another byte is
+//! written, whatever the bridge thought it had sent. The reply caps, the byte counters and
+//! the deadlines ([`Conversation::check_at`]) live here too.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use protocol::command::{CommandLine, Verb};
+use protocol::command::Verb;
 use protocol::dot::{DataLine, unstuff_line};
 use protocol::limits::SERVER_LINE_MAX;
 use protocol::line::TextFramer;
-use protocol::reply::{ReplyAssembler, ReplyError};
+use protocol::reply::{ReplyAssembler, ReplyError, ReplyLine};
+use protocol::server_reading::ServerReading;
 use protocol::session::{ClientSession, Expect, Phase};
 use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg};
 use tokio::time::Instant;
@@ -34,9 +41,9 @@ pub(super) struct Conversation {
     pub(super) session: ClientSession,
     pub(super) framer: TextFramer,
     pub(super) replies: ReplyAssembler,
-    /// When each reply the server owes was asked for, oldest first; in step with
-    /// `session.pending()`.
-    pub(super) asked_at: VecDeque<Instant>,
+    /// When each reply the server owes was asked for, and how many RCPT lines had been
+    /// sent before it, oldest first; in step with `session.pending()`.
+    pub(super) asked_at: VecDeque<Asked>,
     /// Lines from the browser not yet written, and their total size.
     queue: VecDeque<String>,
     pub(super) queued_bytes: usize,
@@ -45,21 +52,25 @@ pub(super) struct Conversation {
     /// For a STARTTLS upgrade: the name to verify and whether failures are accepted.
     pub(super) host: String,
     pub(super) insecure: bool,
-    /// The last time the server sent something or a command was written.
+    /// The last time the server completed a reply or a command was written: the reply
+    /// deadline counts from here, not from the last byte.
     pub(super) last_activity: Instant,
     pub(super) reply_timeout: Duration,
     /// Probe mode: DATA and BDAT are refused.
     pub(super) probe: bool,
     /// The absolute end of the session.
     pub(super) expires: Instant,
-    /// The last message from the browser or byte from the server (idle timeout).
+    /// The last message from the browser or complete line from the server (idle
+    /// timeout).
     pub(super) last_seen: Instant,
     pub(super) idle_timeout: Duration,
     /// Message text sent so far, and the cap.
     pub(super) data_bytes: u64,
     max_data: u64,
-    /// RCPT commands sent in this transaction, and the cap.
-    recipients: u32,
+    /// RCPT commands sent in the whole session, and that count when the server last
+    /// accepted the start of a transaction: the difference is what the cap limits.
+    rcpt_sent: u64,
+    rcpt_at_transaction: u64,
     max_recipients: u32,
     /// The reply being received: lines and bytes, and the caps.
     reply_lines: usize,
@@ -71,6 +82,22 @@ pub(super) struct Conversation {
     /// Bytes to and from the server, for the log.
     pub(super) sent_bytes: u64,
     pub(super) received_bytes: u64,
+}
+
+/// A reply the server owes: when it was asked for, and the RCPT count at that moment.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Asked {
+    pub(super) at: Instant,
+    rcpt_sent: u64,
+}
+
+/// Why a server line ends the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stop {
+    /// The reply went over the line or byte cap.
+    TooLarge,
+    /// A `354` in probe mode: the server waits for message text the bridge must not send.
+    ProbeData,
 }
 
 /// What [`Conversation::admit_line`] decided.
@@ -105,7 +132,10 @@ impl Conversation {
             framer: TextFramer::new(SERVER_LINE_MAX),
             replies: ReplyAssembler::with_max_lines(policy.max_reply_lines),
             // The greeting is owed since the connection was made.
-            asked_at: VecDeque::from([opened.started]),
+            asked_at: VecDeque::from([Asked {
+                at: opened.started,
+                rcpt_sent: 0,
+            }]),
             queue: VecDeque::new(),
             queued_bytes: 0,
             encrypted: opened.tls.is_some(),
@@ -119,7 +149,8 @@ impl Conversation {
             idle_timeout: policy.idle_timeout,
             data_bytes: 0,
             max_data: policy.max_data,
-            recipients: 0,
+            rcpt_sent: 0,
+            rcpt_at_transaction: 0,
             max_recipients: policy.max_recipients,
             reply_lines: 0,
             reply_bytes: 0,
@@ -131,13 +162,13 @@ impl Conversation {
         }
     }
 
-    /// Decides whether a line may go to the server now, from what `protocol` says it is:
-    /// message text counts against the DATA cap; in probe mode DATA and BDAT are refused;
-    /// RCPT counts against the recipient cap. AUTH answers pass untouched (and unread).
+    /// Decides whether a line may go to the server now, from what the server will read
+    /// in it: message text counts against the DATA cap; in probe mode only SMTP commands
+    /// go, and DATA and BDAT are refused; RCPT counts against the recipient cap. AUTH
+    /// answers pass untouched (and unread).
     fn admit_line(&mut self, line: &str) -> Verdict {
         if self.session.in_body() {
             if matches!(unstuff_line(line.as_bytes()), DataLine::End) {
-                self.recipients = 0;
                 return Verdict::Send;
             }
             self.data_bytes = self
@@ -156,12 +187,16 @@ impl Conversation {
             }
             return Verdict::Send;
         }
-        let auth_answer =
-            self.session.phase() == Phase::AuthChallenge && self.session.pending().next().is_none();
-        if auth_answer {
+        if self.answers_auth() {
             return Verdict::Send;
         }
-        match CommandLine::parse(line).verb {
+        match ServerReading::of(line).verb {
+            None if self.probe => Verdict::Refuse(error(
+                ErrorCode::ProbeMode,
+                "the line was not sent: this public bridge runs in probe mode, which relays \
+                 SMTP commands only (EHLO, STARTTLS, AUTH, MAIL, RCPT, RSET, NOOP, QUIT ...), \
+                 and this line does not start with one",
+            )),
             Some(verb @ (Verb::Data | Verb::Bdat)) if self.probe => Verdict::Refuse(error(
                 ErrorCode::ProbeMode,
                 format!(
@@ -171,23 +206,30 @@ impl Conversation {
                     if verb == Verb::Data { "DATA" } else { "BDAT" }
                 ),
             )),
-            Some(Verb::Rcpt) if self.recipients >= self.max_recipients => Verdict::Refuse(error(
-                ErrorCode::RecipientLimit,
-                format!(
-                    "RCPT was not sent: this bridge allows {} recipients per message",
-                    self.max_recipients
-                ),
-            )),
-            Some(Verb::Rcpt) => {
-                self.recipients += 1;
-                Verdict::Send
+            Some(Verb::Rcpt)
+                if self.rcpt_sent - self.rcpt_at_transaction >= u64::from(self.max_recipients) =>
+            {
+                Verdict::Refuse(error(
+                    ErrorCode::RecipientLimit,
+                    format!(
+                        "RCPT was not sent: this bridge allows {} recipients per message (a new \
+                     message starts when the server accepts MAIL after RSET or the end of \
+                     the last one)",
+                        self.max_recipients
+                    ),
+                ))
             }
-            Some(Verb::Mail | Verb::Rset | Verb::Ehlo | Verb::Helo) => {
-                self.recipients = 0;
+            Some(Verb::Rcpt) => {
+                self.rcpt_sent += 1;
                 Verdict::Send
             }
             _ => Verdict::Send,
         }
+    }
+
+    /// Whether the next line answers an AUTH challenge (and so is no command).
+    fn answers_auth(&self) -> bool {
+        self.session.phase() == Phase::AuthChallenge && self.session.pending().next().is_none()
     }
 
     fn owed(&self) -> usize {
@@ -269,9 +311,12 @@ impl Conversation {
                 }
             }
             let before = self.owed();
-            self.session.handle_sent(&line);
+            self.record_sent(&line);
             if self.owed() > before {
-                self.asked_at.push_back(Instant::now());
+                self.asked_at.push_back(Asked {
+                    at: Instant::now(),
+                    rcpt_sent: self.rcpt_sent,
+                });
             }
             out.extend_from_slice(line.as_bytes());
             out.extend_from_slice(b"\r\n");
@@ -283,11 +328,61 @@ impl Conversation {
         }
     }
 
-    /// One line from the server: the message for the browser, and whether it was the 220
-    /// that accepts STARTTLS.
-    /// The third value says the reply went over the line or byte cap.
-    pub(super) fn server_line(&mut self, text: String) -> (ServerMsg, bool, bool) {
-        let latency_ms = self.asked_at.front().map(|asked| millis(asked.elapsed()));
+    /// Tells the `ClientSession` about a line as the server reads it: `" DATA"` is DATA
+    /// there, so the session must expect a 354 and then message text. Message text and
+    /// AUTH answers are passed as they are.
+    fn record_sent(&mut self, line: &str) {
+        let as_command = !self.session.in_body() && !self.answers_auth();
+        match as_command
+            .then(|| ServerReading::of(line).canonical(line))
+            .flatten()
+        {
+            Some(canonical) => self.session.handle_sent(&canonical),
+            None => self.session.handle_sent(line),
+        };
+    }
+
+    /// A complete reply answered `answered`, asked for when `rcpt_sent` RCPTs had been
+    /// sent: if the server accepted a new transaction there, the recipients counted
+    /// from then on are the new transaction's.
+    fn transaction_check(&mut self, answered: &Expect, code: u16, rcpt_sent: Option<u64>) {
+        let accepted = (200..300).contains(&code);
+        let new_transaction = match answered {
+            Expect::Command(Verb::Mail | Verb::Rset | Verb::Ehlo | Verb::Helo) => accepted,
+            // Accepted or refused, the message is over (RFC 5321 4.1.1.4).
+            Expect::EndOfData => true,
+            _ => code == 421,
+        };
+        if let (true, Some(mark)) = (new_transaction, rcpt_sent) {
+            self.rcpt_at_transaction = self.rcpt_at_transaction.max(mark);
+        }
+    }
+
+    /// TLS is up after STARTTLS: the server forgets everything (RFC 3207 4.2), the
+    /// transaction included, and owes nothing.
+    pub(super) fn tls_established(&mut self) {
+        self.session.handle_tls_established();
+        self.asked_at.clear();
+        self.rcpt_at_transaction = self.rcpt_sent;
+    }
+
+    /// One line from the server: the message for the browser, whether it was the 220
+    /// that accepts STARTTLS, and whether it ends the session.
+    pub(super) fn server_line(&mut self, text: String) -> (ServerMsg, bool, Option<Stop>) {
+        if self.probe && ReplyLine::parse(&text).is_ok_and(|line| line.code.get() == 354) {
+            let message = ServerMsg::Line {
+                text,
+                at_ms: millis(self.started.elapsed()),
+                latency_ms: None,
+                encrypted: self.encrypted,
+            };
+            return (message, false, Some(Stop::ProbeData));
+        }
+        self.last_seen = Instant::now();
+        let latency_ms = self
+            .asked_at
+            .front()
+            .map(|asked| millis(asked.at.elapsed()));
         let mut starttls = false;
         self.reply_lines += 1;
         self.reply_bytes += text.len() + 2;
@@ -302,7 +397,10 @@ impl Conversation {
             too_large = true;
         }
         if let Ok(Some(reply)) = pushed {
+            self.last_activity = self.last_seen;
+            let mark = self.asked_at.front().map(|asked| asked.rcpt_sent);
             let received = self.session.handle_reply(&reply);
+            self.transaction_check(&received.answered, reply.code.get(), mark);
             starttls =
                 received.answered == Expect::Command(Verb::StartTls) && reply.code.get() == 220;
             let owed = self.owed();
@@ -316,7 +414,7 @@ impl Conversation {
             latency_ms,
             encrypted: self.encrypted,
         };
-        (message, starttls, too_large)
+        (message, starttls, too_large.then_some(Stop::TooLarge))
     }
 
     /// Why the server's hang-up ended the session, in the words of where it happened.

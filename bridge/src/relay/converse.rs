@@ -210,8 +210,9 @@ where
             Event::Server(Ok(read)) => {
                 metrics.received(read);
                 conv.received_bytes += u64::try_from(read).unwrap_or(u64::MAX);
-                conv.last_activity = Instant::now();
-                conv.last_seen = conv.last_activity;
+                // Bytes are not progress: the deadlines move on complete lines and replies
+                // (`Conversation::server_line`), so a server that dribbles or never ends a
+                // line still meets the reply and idle timeouts.
                 match server_lines(conv, outbox).await {
                     Lines::Done => {}
                     Lines::BrowserGone => return End::BrowserGone,
@@ -224,6 +225,31 @@ where
                         let _ = outbox.send(error(ErrorCode::ReplyTooLarge, message)).await;
                         quit(&mut server, conv).await;
                         return End::Closed("the server's reply was too large".to_owned());
+                    }
+                    Lines::LineTooLong(err) => {
+                        let message = format!(
+                            "the server sent a {err}, more than this bridge relays; the \
+                             connection was closed"
+                        );
+                        let _ = outbox
+                            .send(error(ErrorCode::ServerLineTooLong, message))
+                            .await;
+                        quit(&mut server, conv).await;
+                        return End::Closed("the server sent an over-long line".to_owned());
+                    }
+                    Lines::ProbeData => {
+                        let message = "the server answered 354 and now waits for message text, \
+                                       which this public bridge in probe mode does not send; \
+                                       the connection was closed without it, so the server \
+                                       discards the message"
+                            .to_owned();
+                        let _ = outbox.send(error(ErrorCode::ProbeMode, message)).await;
+                        // No QUIT: inside DATA it would be message text.
+                        let _ = timeout(QUIT_WAIT, server.shutdown()).await;
+                        return End::Limit(
+                            "probe mode: the server asked for message text".to_owned(),
+                            CLOSE_POLICY,
+                        );
                     }
                     Lines::StartTls => {
                         server = match Box::pin(upgrade(server, conv, outbox, timing.tls)).await {

@@ -10,6 +10,8 @@
 //! - `session.rs`: [`run`], one session from its admission to the WebSocket close.
 //! - `handshake.rs`: waiting for `connect`, and tokens.
 //! - `open.rs`: connecting to the server, with TLS from the first byte for implicit TLS.
+//! - `registered.rs`: a sandbox stream that carries its visitor's registration, ended
+//!   before the socket closes.
 //! - `conversation.rs`: what the server owes, which queued lines may go, the caps of
 //!   `SECURITY.md`, byte counters and deadlines.
 //! - `converse.rs`: the relay loop: server bytes, browser messages, deadlines, pings.
@@ -26,6 +28,7 @@ mod converse;
 mod from_browser;
 mod handshake;
 mod open;
+mod registered;
 mod server;
 mod session;
 mod starttls;
@@ -83,6 +86,8 @@ pub(crate) struct Context {
     pub(crate) hooks: Hooks,
     /// Where a session to the sandbox files its connection under its visitor.
     pub(crate) owners: Arc<Owners>,
+    /// Sessions to the sandbox per client, when capped.
+    pub(crate) sandbox_places: Option<Arc<crate::policy::connections::Connections>>,
 }
 
 /// Who opened a session, as decided before the upgrade.
@@ -113,6 +118,7 @@ impl Context {
             gate: Arc::clone(&state.gate),
             hooks: state.hooks.clone(),
             owners: Arc::clone(&state.owners),
+            sandbox_places: state.sandbox_places.clone(),
         }
     }
 }

@@ -8,8 +8,10 @@ use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode};
 use tokio::time::{Instant, timeout};
 use tracing::warn;
 
+use super::registered::Registered;
 use super::to_browser::error;
 use super::{BoxIo, Context};
+use crate::policy::connections::ConnectionPermit;
 use crate::policy::target::Exception;
 use crate::sandbox::Registration;
 use crate::visitor::VisitorId;
@@ -27,13 +29,23 @@ pub(super) struct Opened {
     pub(super) exception: Option<Exception>,
     /// For a session to the sandbox with a visitor: files its connection under it.
     pub(super) registration: Option<Registration>,
+    /// For a session to the sandbox: its place among the client's sandbox sessions.
+    pub(super) sandbox_place: Option<ConnectionPermit>,
 }
 
 impl Opened {
-    /// The stream and the registration alone: the rest is dropped now rather than kept in
-    /// the session's future for as long as the relay runs.
-    pub(super) fn into_parts(self) -> (BoxIo, Option<Registration>) {
-        (self.io, self.registration)
+    /// The stream alone, carrying the registration if there is one (`registered.rs`):
+    /// the rest is dropped now rather than kept in the session's future for as long as
+    /// the relay runs.
+    pub(super) fn into_io(self) -> BoxIo {
+        if self.registration.is_none() && self.sandbox_place.is_none() {
+            return self.io;
+        }
+        Box::new(Registered::new(
+            self.io,
+            self.registration,
+            self.sandbox_place,
+        ))
     }
 }
 
@@ -44,6 +56,7 @@ pub(super) async fn open(
     request: &ConnectRequest,
     context: &Context,
     mailbox: Option<VisitorId>,
+    client: std::net::IpAddr,
 ) -> Result<Opened, ServerMsg> {
     if request.insecure && !context.allow_insecure {
         return Err(error(
@@ -59,6 +72,10 @@ pub(super) async fn open(
         gate: &context.gate,
         metrics: &context.metrics,
         connect_timeout: policy.connect_timeout,
+        sandbox: context
+            .sandbox_places
+            .as_ref()
+            .map(|places| upstream::SandboxPlaces { places, client }),
     };
     let up = upstream::connect(request, targets)
         .await
@@ -84,6 +101,7 @@ pub(super) async fn open(
             started,
             exception: up.exception,
             registration,
+            sandbox_place: up.sandbox_place,
         });
     }
     let handshake = tls::handshake(
@@ -104,6 +122,7 @@ pub(super) async fn open(
         started,
         exception: up.exception,
         registration,
+        sandbox_place: up.sandbox_place,
     })
 }
 

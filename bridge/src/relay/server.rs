@@ -7,13 +7,12 @@ use std::task::Poll;
 use std::time::Duration;
 
 use protocol::line::TextFramer;
-use protocol::wire::ErrorCode;
 use tokio::io::{AsyncWriteExt, ReadBuf};
 use tokio::time::timeout;
 
 use super::BoxIo;
-use super::conversation::Conversation;
-use super::to_browser::{Outbox, error};
+use super::conversation::{Conversation, Stop};
+use super::to_browser::Outbox;
 
 /// Bytes read from the server at a time. SMTP replies are short; small reads keep each
 /// reply's lines flowing to the browser as they arrive, and keep idle sessions small.
@@ -47,30 +46,32 @@ pub(super) enum Lines {
     StartTls,
     /// The reply went over the size caps.
     TooLarge,
+    /// A `354` in probe mode: the session ends before another byte is written.
+    ProbeData,
+    /// A line over the limit (the framer's error text): the session ends.
+    LineTooLong(String),
 }
 
 /// Sends every complete line the framer holds to the browser.
 pub(super) async fn server_lines(conv: &mut Conversation, outbox: &Outbox<'_>) -> Lines {
     while let Some(framed) = conv.framer.next_line() {
-        let (message, starttls, too_large) = match framed {
+        let (message, starttls, stop) = match framed {
             Ok(line) => {
                 let text = line.text.to_owned();
                 conv.server_line(text)
             }
-            Err(err) => (
-                error(
-                    ErrorCode::ServerLineTooLong,
-                    format!("the server sent a {err}; the bridge skipped it"),
-                ),
-                false,
-                false,
-            ),
+            // An over-long line ends the session: skipping it would let a server send one
+            // endless line, every byte of it read, until the session's absolute limit.
+            Err(err) => return Lines::LineTooLong(err.to_string()),
         };
-        if too_large {
+        if stop == Some(Stop::TooLarge) {
             return Lines::TooLarge;
         }
         if outbox.send(message).await.is_err() {
             return Lines::BrowserGone;
+        }
+        if stop == Some(Stop::ProbeData) {
+            return Lines::ProbeData;
         }
         if starttls {
             return Lines::StartTls;

@@ -27,9 +27,9 @@ use super::{
     BoxIo, CLOSE_GOING_AWAY, CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, Context, SHUTTING_DOWN,
     Visitor,
 };
+use crate::log_text::{Untrusted, escaped};
 use crate::metrics::Metrics;
 use crate::policy::limits::Refusal;
-use crate::sandbox::Registration;
 use crate::shutdown::Shutdown;
 use crate::visitor::VisitorId;
 
@@ -77,7 +77,7 @@ async fn run_session<W, R, E>(
     let metrics = &context.metrics;
     let mut shutdown = context.shutdown.clone();
     let started = Instant::now();
-    debug!(origin = %visitor.origin, "session opened");
+    debug!(origin = %Untrusted(&visitor.origin), "session opened");
     let (outcome, code) = match &visitor.admission {
         Err(refusal) => {
             let code = match refusal {
@@ -107,6 +107,7 @@ async fn run_session<W, R, E>(
                 token_ok,
                 started,
                 mailbox: visitor.mailbox,
+                client: visitor.client,
             };
             session(
                 handshake,
@@ -143,6 +144,8 @@ async fn run_session<W, R, E>(
 
 /// What a session holds once the handshake is over.
 struct Admitted {
+    /// The client's address (sandbox sessions are capped per client).
+    client: std::net::IpAddr,
     /// A valid token came with the upgrade or the `connect` message.
     token_ok: bool,
     /// When the WebSocket session began.
@@ -154,10 +157,10 @@ struct Admitted {
 /// A connection, told to the browser and ready for [`relay`]: only what the relay needs, so
 /// nothing else of the connect step stays in the session's future while it relays.
 struct Relaying {
+    /// The stream; for the sandbox it carries the registration that files this
+    /// session's mail under its visitor (`registered.rs`).
     io: BoxIo,
     conversation: Conversation,
-    /// Held until the relay ends: the sandbox files this session's mail under its visitor.
-    registration: Option<Registration>,
 }
 
 /// After the handshake: connect and relay. Returns the `closed` reason still to send, if
@@ -179,13 +182,11 @@ where
     let metrics = &context.metrics;
     match handshake {
         Handshake::Connect(request) => {
-            // Held until the relay ends: the sandbox files this session's mail under its
-            // visitor.
-            let registration;
             // Everything of the connect step lives inside this block, so none of it stays
             // in the session's future while the relay runs (only the relay itself does).
             let end = {
-                let opened = Box::pin(open(&request, context, admitted.mailbox)).await;
+                let opened =
+                    Box::pin(open(&request, context, admitted.mailbox, admitted.client)).await;
                 let ready = match opened {
                     Ok(opened) => {
                         Box::pin(announce(opened, &request, to_browser, context, &admitted)).await
@@ -197,7 +198,6 @@ where
                 let Some(ready) = ready else {
                     return (None, CLOSE_NORMAL);
                 };
-                registration = ready.registration;
                 let timing = Timing {
                     ping: context.policy.ping_interval,
                     tls: context.policy.tls_timeout,
@@ -213,7 +213,6 @@ where
                 )
             }
             .await;
-            drop(registration);
             (None, end.code)
         }
         Handshake::End(reason) => {
@@ -225,7 +224,7 @@ where
             (Some(reason), code)
         }
         Handshake::Refuse(code, message) => {
-            warn!(code = ?code, "session refused: {message}");
+            warn!(code = ?code, "session refused: {}", Untrusted(&message));
             let _ = send(to_browser, error(code, message), metrics).await;
             let close = if code == ErrorCode::MessageTooLarge {
                 CLOSE_TOO_BIG
@@ -253,7 +252,7 @@ where
 {
     let metrics = &context.metrics;
     info!(
-        host = %request.host,
+        host = %Untrusted(&request.host),
         port = request.port,
         peer = %opened.peer,
         exception = ?opened.exception,
@@ -274,12 +273,8 @@ where
     conversation.probe =
         context.policy.probe_mode && opened.exception.is_none() && !admitted.token_ok;
     conversation.expires = admitted.started + context.policy.session_timeout;
-    let (io, registration) = opened.into_parts();
-    Some(Relaying {
-        io,
-        conversation,
-        registration,
-    })
+    let io = opened.into_io();
+    Some(Relaying { io, conversation })
 }
 
 /// Tells the browser why no connection was made; returns what [`session`] returns.
@@ -298,11 +293,25 @@ where
             code: ErrorCode::TargetDenied | ErrorCode::RateLimited,
             message,
         } => {
-            warn!(host = %request.host, port = request.port, reason = %message, "target refused");
+            warn!(
+                host = %Untrusted(&request.host),
+                port = request.port,
+                reason = %Untrusted(message),
+                "target refused"
+            );
             CLOSE_POLICY
         }
         _ => {
-            info!(host = %request.host, port = request.port, cause = ?failure, "connect failed");
+            let cause = match &failure {
+                ServerMsg::Error { code, message } => format!("{code:?}: {}", escaped(message)),
+                other => escaped(&format!("{other:?}")),
+            };
+            info!(
+                host = %Untrusted(&request.host),
+                port = request.port,
+                %cause,
+                "connect failed"
+            );
             CLOSE_NORMAL
         }
     };

@@ -59,8 +59,7 @@ pub(super) async fn upgrade(
     match result {
         Ok((stream, info)) => {
             conv.encrypted = true;
-            conv.session.handle_tls_established();
-            conv.asked_at.clear();
+            conv.tls_established();
             conv.last_activity = Instant::now();
             if outbox.send(ServerMsg::Tls(info)).await.is_err() {
                 return Err(End::BrowserGone);

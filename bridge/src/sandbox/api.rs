@@ -47,11 +47,13 @@
 //! `DELETE /api/messages`: empties the mailbox, or in `public` deletes the visitor's
 //! messages (the Maildir is left alone): `{ "deleted": 3 }`.
 //!
-//! `GET /api/events`: Server-Sent Events (`text/event-stream`). Event `message` with a
-//! SUMMARY as data for each new message; `cleared` (data `{}`) after a delete; `resync`
-//! (data `{}`) when this listener fell behind and should fetch `/api/messages` again. In
-//! `public` a listener hears only of its visitor's messages and deletions.
-//! Comments every 15 s keep proxies from closing the stream; it ends when the bridge stops.
+//! `GET /api/events`: Server-Sent Events (`text/event-stream`). Event `message` with
+//! `{"id": N}` as data for each new message (fetch it from `/api/messages`); `cleared`
+//! (data `{}`) after a delete; `resync` (data `{}`) when this listener fell behind, after
+//! which the stream ends (fetch `/api/messages` again; EventSource reconnects). In
+//! `public` a listener hears only of its visitor's messages and deletions. Comments every
+//! 15 s keep proxies from closing the stream; it ends after 30 minutes and when the bridge
+//! stops. Listeners are capped per client and in total (`listeners.rs`): 429 beyond.
 //!
 //! `GET /api/sandbox`: how to reach the sandbox.
 //! ```json
@@ -66,7 +68,6 @@
 //!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }] }
 //! ```
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -75,18 +76,18 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::Extensions;
 use axum::http::{StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
-use futures_util::Stream;
 use protocol::dot::DataFinding;
 use protocol::server::Rule;
 use serde_json::{Value, json};
-use tokio::sync::broadcast::error::RecvError;
 
-use super::Sandbox;
-use super::mailbox::{MailboxEvent, Scope, StoredMessage};
+use super::listeners::Listeners;
+use super::mailbox::{Scope, StoredMessage};
+use super::{Sandbox, events};
+use crate::policy::cidr::Cidr;
 use crate::shutdown::Shutdown;
 use crate::visitor::VisitorId;
 
@@ -96,6 +97,10 @@ struct ApiState {
     shutdown: Shutdown,
     /// The `public` profile: each visitor sees only their own messages.
     per_visitor: bool,
+    /// `/api/events` listeners open now.
+    listeners: Arc<Listeners>,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trust-proxy`).
+    trust_proxy: Vec<Cidr>,
 }
 
 impl ApiState {
@@ -109,7 +114,14 @@ impl ApiState {
 }
 
 /// The API's routes with their state, ready to merge into the bridge's router.
-pub(super) fn router(sandbox: Sandbox, shutdown: Shutdown, per_visitor: bool) -> Router {
+pub(super) fn router(
+    sandbox: Sandbox,
+    shutdown: Shutdown,
+    per_visitor: bool,
+    trust_proxy: Vec<Cidr>,
+) -> Router {
+    let config = &sandbox.inner.config;
+    let listeners = Listeners::new(config.max_listeners_per_client, config.max_listeners);
     Router::new()
         .route("/api/messages", get(list).delete(clear))
         .route("/api/messages/{id}", get(show))
@@ -120,6 +132,8 @@ pub(super) fn router(sandbox: Sandbox, shutdown: Shutdown, per_visitor: bool) ->
             sandbox,
             shutdown,
             per_visitor,
+            listeners,
+            trust_proxy,
         })
 }
 
@@ -191,41 +205,43 @@ async fn about(State(state): State<ApiState>) -> Json<Value> {
 
 async fn events(
     State(state): State<ApiState>,
+    headers: axum::http::HeaderMap,
     extensions: Extensions,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Response {
+    let peer = crate::http::peer(&extensions).map_or(
+        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        |addr| addr.ip(),
+    );
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    let client = crate::policy::client::client_ip(peer, &forwarded, &state.trust_proxy);
+    let Some(permit) = state.listeners.admit(client) else {
+        let config = &state.sandbox.inner.config;
+        return ApiError(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many live listeners: {} per client and {} in all; close another tab \
+                 or reload later",
+                config.max_listeners_per_client, config.max_listeners
+            ),
+        )
+        .into_response();
+    };
     let receiver = state.sandbox.inner.mailbox.subscribe();
     let scope = state.scope(&extensions);
-    let stream = futures_util::stream::unfold(
-        (receiver, state.shutdown),
-        move |(mut receiver, mut shutdown)| async move {
-            // Events of other visitors are skipped without a word: a listener learns
-            // nothing of them, not even that they happened.
-            let event = loop {
-                tokio::select! {
-                    received = receiver.recv() => match received {
-                        Ok(MailboxEvent::Stored(message)) if scope.sees(&message) => {
-                            break Event::default()
-                                .event("message")
-                                .data(summary(&message).to_string());
-                        }
-                        Ok(MailboxEvent::Cleared(cleared)) if scope.overlaps(cleared) => {
-                            break Event::default().event("cleared").data("{}");
-                        }
-                        Ok(_) => {}
-                        Err(RecvError::Lagged(_)) => {
-                            break Event::default().event("resync").data("{}");
-                        }
-                        Err(RecvError::Closed) => return None,
-                    },
-                    // An open stream would otherwise keep the server's graceful shutdown
-                    // waiting.
-                    () = shutdown.wait() => return None,
-                }
-            };
-            Some((Ok(event), (receiver, shutdown)))
-        },
+    let stream = events::stream(
+        receiver,
+        scope,
+        state.shutdown.clone(),
+        Some(permit),
+        events::LIFETIME,
     );
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
 }
 
 /// The message with the id in the path, if this request's scope sees it, or the error

@@ -125,6 +125,17 @@ pub struct SandboxConfig {
     /// Hang up after the final dot instead of answering it.
     #[arg(id = "sandbox_drop_after_data", long = "sandbox-drop-after-data")]
     pub drop_after_data: bool,
+
+    /// `/api/events` listeners open at once; more get 429.
+    #[arg(id = "sandbox_max_listeners", long = "sandbox-max-listeners", value_name = "N", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_listeners: usize,
+
+    /// `/api/events` listeners one client (the visitor in `public`, else the address,
+    /// IPv6 by /64) may hold; more get 429.
+    #[arg(id = "sandbox_max_listeners_per_client", long = "sandbox-max-listeners-per-client", value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_listeners_per_client: usize,
 }
 
 impl Default for SandboxConfig {
@@ -145,6 +156,8 @@ impl Default for SandboxConfig {
             fail_auth: None,
             greeting_delay_ms: None,
             drop_after_data: false,
+            max_listeners: 256,
+            max_listeners_per_client: 4,
         }
     }
 }

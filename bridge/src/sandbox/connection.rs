@@ -19,6 +19,7 @@ use tracing::{debug, info, warn};
 
 use super::mailbox::Mailbox;
 use super::owners::Owners;
+use crate::log_text::Untrusted;
 use crate::shutdown::Shutdown;
 
 /// How much is read from the client at once.
@@ -76,6 +77,7 @@ pub(crate) async fn run(
         context: &context,
         peer,
         deadline,
+        accepted: std::time::Instant::now(),
     };
     match shell.drive(&mut stream, &mut shutdown).await {
         Next::Done => {}
@@ -109,6 +111,9 @@ struct Shell<'a> {
     context: &'a Context,
     peer: SocketAddr,
     deadline: Instant,
+    /// When the connection was accepted: mail is filed under a session that was alive
+    /// then (`owners.rs`).
+    accepted: std::time::Instant,
 }
 
 impl Shell<'_> {
@@ -169,7 +174,7 @@ impl Shell<'_> {
     async fn deliver(&self, message: protocol::server::ReceivedMessage) {
         let queue_id = message.queue_id.clone();
         // Looked up now, not at accept: the session registers just after its connect returns.
-        let owner = self.context.owners.owner_of(self.peer);
+        let owner = self.context.owners.owner_of(self.peer, self.accepted);
         match self
             .context
             .mailbox
@@ -179,7 +184,7 @@ impl Shell<'_> {
             Ok(stored) => info!(
                 id = stored.id,
                 queue_id,
-                from = %stored.message.mail_from,
+                from = %Untrusted(&stored.message.mail_from),
                 recipients = stored.message.rcpt_to.len(),
                 bytes = stored.message.data.len(),
                 "sandbox accepted a message"

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use protocol::server::ReceivedMessage;
+use ring::rand::{SecureRandom, SystemRandom};
 use tokio::sync::broadcast;
 use tracing::{info, warn};
 
@@ -66,8 +67,14 @@ impl StoredMessage {
 /// What happened to the mailbox, for live listeners.
 #[derive(Debug, Clone)]
 pub(crate) enum MailboxEvent {
-    /// A message was stored.
-    Stored(Arc<StoredMessage>),
+    /// A message was stored: its id and owner, not the message, so a listener that
+    /// never reads pins no mail in memory.
+    Stored {
+        /// The message's id.
+        id: u64,
+        /// Whose it is.
+        owner: Option<VisitorId>,
+    },
     /// Messages were deleted: every one, or one visitor's.
     Cleared(Scope),
 }
@@ -86,9 +93,14 @@ pub(crate) enum Scope {
 impl Scope {
     /// Whether `message` is visible in this scope.
     pub(crate) fn sees(self, message: &StoredMessage) -> bool {
+        self.sees_owner(message.owner)
+    }
+
+    /// Whether a message of `owner` is visible in this scope.
+    pub(crate) fn sees_owner(self, owner: Option<VisitorId>) -> bool {
         match self {
             Self::Everyone => true,
-            Self::Visitor(visitor) => message.owner == Some(visitor),
+            Self::Visitor(visitor) => owner == Some(visitor),
             Self::Nobody => false,
         }
     }
@@ -181,7 +193,7 @@ impl Mailbox {
     ) -> Result<Arc<StoredMessage>, StoreError> {
         let subject = subject_of(&message.data);
         let stored = Arc::new(StoredMessage {
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            id: self.fresh_id(),
             received: SystemTime::now(),
             peer,
             subject,
@@ -218,8 +230,32 @@ impl Mailbox {
             warn!(%cause, dir = %maildir.root.display(), "could not write the message to the Maildir");
         }
         // Nobody listening is fine.
-        let _ = self.events.send(MailboxEvent::Stored(Arc::clone(&stored)));
+        let _ = self.events.send(MailboxEvent::Stored {
+            id: stored.id,
+            owner: stored.owner,
+        });
         Ok(stored)
+    }
+
+    /// A random id no kept message has: 53 bits (exact in any JSON reader), so ids cannot
+    /// be walked one by one. Should the system's random source fail, the sequence of
+    /// `next_id` keeps the mailbox working (scopes still decide who sees what).
+    fn fresh_id(&self) -> u64 {
+        const ID_BITS: u64 = (1 << 53) - 1;
+        const TRIES: usize = 8;
+        let random = SystemRandom::new();
+        for _ in 0..TRIES {
+            let mut bytes = [0u8; 8];
+            if random.fill(&mut bytes).is_err() {
+                break;
+            }
+            let id = u64::from_le_bytes(bytes) & ID_BITS;
+            if id != 0 && !self.lock().messages.iter().any(|m| m.id == id) {
+                return id;
+            }
+        }
+        warn!("the system random source failed; this message gets a sequential id");
+        self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
     /// The messages `scope` sees, newest first.
@@ -243,9 +279,13 @@ impl Mailbox {
     /// The message with this id, if it is still kept and `scope` sees it.
     pub(crate) fn get(&self, id: u64, scope: Scope) -> Option<Arc<StoredMessage>> {
         let store = self.lock();
-        // Ids grow with the position, so a binary search finds it.
-        let index = store.messages.binary_search_by_key(&id, |m| m.id).ok()?;
-        store.messages.get(index).filter(|m| scope.sees(m)).cloned()
+        // Ids are random; the mailbox holds at most `max_messages`, so a scan is cheap.
+        store
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .filter(|m| scope.sees(m))
+            .cloned()
     }
 
     /// Deletes the messages `scope` sees; returns how many. The Maildir is left alone.
@@ -342,14 +382,62 @@ mod tests {
         }
     }
 
+    /// Issue 12, finding 12: message ids are random, not a global sequence one could
+    /// walk (`/api/messages/1`, `/2` ...).
+    /// Issue 12, finding 4: a listener that never reads pins no message: events name
+    /// messages, they do not hold them.
+    #[tokio::test]
+    async fn events_do_not_keep_dropped_messages_alive() {
+        let mailbox = Mailbox::new(1, 1 << 20, None);
+        let _stalled = mailbox.subscribe();
+        let first = mailbox
+            .store(message("first"), None, None)
+            .await
+            .expect("stored");
+        mailbox
+            .store(message("second"), None, None)
+            .await
+            .expect("stored");
+        assert_eq!(
+            Arc::strong_count(&first),
+            1,
+            "the dropped message is held by this test alone"
+        );
+    }
+
+    #[tokio::test]
+    async fn message_ids_are_unguessable() {
+        let mailbox = Mailbox::new(100, 1 << 20, None);
+        let mut ids = Vec::new();
+        for _ in 0..20 {
+            let stored = mailbox
+                .store(message("body"), None, None)
+                .await
+                .expect("stored");
+            ids.push(stored.id);
+        }
+        for pair in ids.windows(2) {
+            assert!(pair[1] != pair[0] + 1 && pair[1] != pair[0], "{ids:?}");
+        }
+        assert!(ids.iter().all(|id| *id > 1 << 20), "{ids:?}");
+        for id in &ids {
+            assert_eq!(mailbox.get(*id, Scope::Everyone).map(|m| m.id), Some(*id));
+        }
+        let listed: Vec<u64> = mailbox.list(Scope::Everyone).iter().map(|m| m.id).collect();
+        let newest_first: Vec<u64> = ids.iter().rev().copied().collect();
+        assert_eq!(listed, newest_first);
+    }
+
     #[tokio::test]
     async fn count_cap_keeps_the_newest() {
         let mailbox = Mailbox::new(3, 1 << 20, None);
+        let mut ids = Vec::new();
         for i in 0..5 {
-            mailbox
+            let stored = mailbox
                 .store(message(&format!("m{i}")), None, None)
                 .await
                 .expect("stored");
+            ids.push(stored.id);
         }
         let subjects: Vec<_> = mailbox
             .list(Scope::Everyone)
@@ -357,10 +445,10 @@ mod tests {
             .map(|m| m.subject.clone().unwrap_or_default())
             .collect();
         assert_eq!(subjects, ["m4", "m3", "m2"]);
-        assert!(mailbox.get(1, Scope::Everyone).is_none());
+        assert!(mailbox.get(ids[0], Scope::Everyone).is_none());
         assert_eq!(
             mailbox
-                .get(4, Scope::Everyone)
+                .get(ids[3], Scope::Everyone)
                 .and_then(|m| m.subject.clone())
                 .as_deref(),
             Some("m3")
@@ -393,7 +481,7 @@ mod tests {
         }
         assert_eq!(mailbox.list(Scope::Everyone).len(), 2);
         assert_eq!(mailbox.bytes(), cost * 2);
-        assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored(m)) if m.id == 1));
+        assert!(matches!(events.try_recv(), Ok(MailboxEvent::Stored { .. })));
         assert_eq!(mailbox.clear(Scope::Everyone), 2);
         assert_eq!(
             (mailbox.list(Scope::Everyone).len(), mailbox.bytes()),
@@ -433,16 +521,18 @@ mod tests {
     async fn each_visitor_sees_gets_and_clears_only_their_own() {
         let mailbox = Mailbox::new(10, 1 << 20, None);
         let (a, b) = (visitor(1), visitor(2));
+        let mut ids = vec![0];
         for (body, owner) in [
             ("a1", Some(a)),
             ("b1", Some(b)),
             ("x", None),
             ("a2", Some(a)),
         ] {
-            mailbox
+            let stored = mailbox
                 .store(message(body), None, owner)
                 .await
                 .expect("stored");
+            ids.push(stored.id);
         }
         let subjects = |scope| -> Vec<String> {
             mailbox
@@ -455,10 +545,13 @@ mod tests {
         assert_eq!(subjects(Scope::Visitor(b)), ["b1"]);
         assert_eq!(subjects(Scope::Nobody), Vec::<String>::new());
         assert_eq!(subjects(Scope::Everyone), ["a2", "x", "b1", "a1"]);
-        assert!(mailbox.get(2, Scope::Visitor(a)).is_none(), "b's message");
-        assert!(mailbox.get(2, Scope::Visitor(b)).is_some());
         assert!(
-            mailbox.get(3, Scope::Visitor(a)).is_none(),
+            mailbox.get(ids[2], Scope::Visitor(a)).is_none(),
+            "b's message"
+        );
+        assert!(mailbox.get(ids[2], Scope::Visitor(b)).is_some());
+        assert!(
+            mailbox.get(ids[3], Scope::Visitor(a)).is_none(),
             "nobody's message"
         );
 

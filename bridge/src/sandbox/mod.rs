@@ -15,6 +15,8 @@
 //!   whose messages a request sees.
 //! - `owners.rs`: which visitor's relay session is behind each sandbox connection.
 //! - `api.rs`: `/api/messages`, `/api/events` and `/api/sandbox`.
+//! - `events.rs`: one `/api/events` listener's stream (ids, not mail; ends on lag, after
+//!   30 minutes, at shutdown); `listeners.rs`: their caps per client and in total.
 //!
 //! [`Sandbox::start`] binds the port and spawns the accept loop; [`Sandbox::api`] is the
 //! router the bridge merges into its own.
@@ -23,6 +25,8 @@ mod api;
 mod cert;
 mod config;
 mod connection;
+mod events;
+mod listeners;
 mod mailbox;
 mod owners;
 
@@ -191,8 +195,13 @@ impl Sandbox {
 
     /// The routes of the mailbox API, ready to merge. With `per_visitor` (the `public`
     /// profile) each request sees only its visitor's messages.
-    pub(crate) fn api(&self, shutdown: Shutdown, per_visitor: bool) -> Router {
-        api::router(self.clone(), shutdown, per_visitor)
+    pub(crate) fn api(
+        &self,
+        shutdown: Shutdown,
+        per_visitor: bool,
+        trust_proxy: Vec<crate::policy::cidr::Cidr>,
+    ) -> Router {
+        api::router(self.clone(), shutdown, per_visitor, trust_proxy)
     }
 }
 

@@ -7,7 +7,10 @@
 //! come a little after the session ended: the browser may close right after the final dot,
 //! while the sandbox has not read it yet. So an entry outlives its session by
 //! [`LINGER`], and is swept after that; a later session from the same local port replaces
-//! it (the kernel does not reuse a port while the old connection exists).
+//! it (the kernel does not reuse a port while the old connection exists). During the
+//! linger the entry answers only for a connection the sandbox accepted *before* the
+//! session ended: a local process that binds the freed port afterwards connects later,
+//! and its mail is nobody's (issue 12, finding 8).
 //!
 //! Memory stays bounded: live sessions are capped by the bridge's limits, and ended ones
 //! are kept for [`LINGER`] only.
@@ -90,10 +93,13 @@ impl Owners {
 
     /// The visitor whose session connects from `peer`, if any (a live session or one that
     /// ended less than [`LINGER`] ago).
-    pub(crate) fn owner_of(&self, peer: SocketAddr) -> Option<VisitorId> {
+    /// `accepted` is when the sandbox accepted the connection: an entry whose session had
+    /// already ended then is not this connection's. (After a session ends, another local
+    /// process may bind its freed source port; that connection is accepted later.)
+    pub(crate) fn owner_of(&self, peer: SocketAddr, accepted: Instant) -> Option<VisitorId> {
         let entry = *self.lock().get(&canonical(peer))?;
         match entry.ended {
-            Some(ended) if ended.elapsed() >= LINGER => None,
+            Some(ended) if ended.elapsed() >= LINGER || ended <= accepted => None,
             _ => Some(entry.visitor),
         }
     }
@@ -131,20 +137,28 @@ mod tests {
     #[test]
     fn a_registered_address_has_its_owner_and_others_have_none() {
         let owners = Arc::new(Owners::default());
+        let accepted = Instant::now();
         let _a = owners.register(addr("127.0.0.1:40000"), visitor(1));
         let _b = owners.register(addr("127.0.0.1:40001"), visitor(2));
-        assert_eq!(owners.owner_of(addr("127.0.0.1:40000")), Some(visitor(1)));
-        assert_eq!(owners.owner_of(addr("127.0.0.1:40001")), Some(visitor(2)));
-        assert_eq!(owners.owner_of(addr("127.0.0.1:40002")), None);
-        assert_eq!(owners.owner_of(addr("127.0.0.2:40000")), None);
+        assert_eq!(
+            owners.owner_of(addr("127.0.0.1:40000"), accepted),
+            Some(visitor(1))
+        );
+        assert_eq!(
+            owners.owner_of(addr("127.0.0.1:40001"), accepted),
+            Some(visitor(2))
+        );
+        assert_eq!(owners.owner_of(addr("127.0.0.1:40002"), accepted), None);
+        assert_eq!(owners.owner_of(addr("127.0.0.2:40000"), accepted), None);
     }
 
     #[test]
     fn mapped_ipv6_and_ipv4_spellings_agree() {
         let owners = Arc::new(Owners::default());
+        let accepted = Instant::now();
         let _a = owners.register(addr("127.0.0.1:40000"), visitor(1));
         assert_eq!(
-            owners.owner_of(addr("[::ffff:127.0.0.1]:40000")),
+            owners.owner_of(addr("[::ffff:127.0.0.1]:40000"), accepted),
             Some(visitor(1))
         );
     }
@@ -152,17 +166,25 @@ mod tests {
     #[test]
     fn the_owner_outlives_the_session_for_lines_still_in_flight() {
         let owners = Arc::new(Owners::default());
+        let accepted = Instant::now();
         drop(owners.register(addr("127.0.0.1:40000"), visitor(1)));
-        assert_eq!(owners.owner_of(addr("127.0.0.1:40000")), Some(visitor(1)));
+        assert_eq!(
+            owners.owner_of(addr("127.0.0.1:40000"), accepted),
+            Some(visitor(1))
+        );
     }
 
     #[test]
     fn a_newer_session_on_the_same_port_is_not_ended_by_the_old_one() {
         let owners = Arc::new(Owners::default());
+        let accepted = Instant::now();
         let old = owners.register(addr("127.0.0.1:40000"), visitor(1));
         let new = owners.register(addr("127.0.0.1:40000"), visitor(2));
         drop(old);
-        assert_eq!(owners.owner_of(addr("127.0.0.1:40000")), Some(visitor(2)));
+        assert_eq!(
+            owners.owner_of(addr("127.0.0.1:40000"), accepted),
+            Some(visitor(2))
+        );
         let entries = owners.lock();
         assert_eq!(
             entries.get(&addr("127.0.0.1:40000")).map(|e| e.ended),
@@ -176,13 +198,42 @@ mod tests {
     #[test]
     fn ended_entries_are_swept_after_their_linger() {
         let owners = Arc::new(Owners::default());
+        let accepted = Instant::now();
         drop(owners.register(addr("127.0.0.1:40000"), visitor(1)));
         // Age the entry past its linger without sleeping.
         if let Some(entry) = owners.lock().get_mut(&addr("127.0.0.1:40000")) {
             entry.ended = Instant::now().checked_sub(LINGER + Duration::from_secs(1));
         }
-        assert_eq!(owners.owner_of(addr("127.0.0.1:40000")), None, "expired");
+        assert_eq!(
+            owners.owner_of(addr("127.0.0.1:40000"), accepted),
+            None,
+            "expired"
+        );
         let _live = owners.register(addr("127.0.0.1:40001"), visitor(2));
         assert_eq!(owners.len(), 1, "the expired entry was swept");
+    }
+
+    /// Issue 12, finding 8: a local process that binds a visitor's freed source port after
+    /// the session ended, within the linger, must not get its mail filed under that
+    /// visitor; the session's own connection, accepted while it ran, still does.
+    #[test]
+    fn a_connection_accepted_after_the_session_ended_has_no_owner() {
+        let owners = Arc::new(Owners::default());
+        let registration = owners.register(addr("127.0.0.1:40000"), visitor(1));
+        let accepted_while_alive = Instant::now();
+        std::thread::sleep(Duration::from_millis(2));
+        drop(registration);
+        std::thread::sleep(Duration::from_millis(2));
+        let accepted_after_the_end = Instant::now();
+        assert_eq!(
+            owners.owner_of(addr("127.0.0.1:40000"), accepted_after_the_end),
+            None,
+            "a bystander on the freed port"
+        );
+        assert_eq!(
+            owners.owner_of(addr("127.0.0.1:40000"), accepted_while_alive),
+            Some(visitor(1)),
+            "the session's own connection, read after the session ended"
+        );
     }
 }

@@ -8,4 +8,5 @@ mod browser;
 mod sandbox;
 mod security;
 mod tls;
+mod verb_differential;
 mod visitors;

@@ -594,7 +594,10 @@ async fn events_announce_new_messages_and_delete_clears() {
             .expect("a data line"),
     )
     .expect("JSON data");
-    assert_eq!(data["subject"], "live");
+    // Issue 12, finding 4: an event names the message; the page fetches what it shows.
+    let listed = messages(sandbox.http).await;
+    assert_eq!(data, serde_json::json!({ "id": listed[0]["id"] }), "{data}");
+    assert_eq!(listed[0]["subject"], "live");
 
     let (status, _, body) = http(sandbox.http, "DELETE", "/api/messages").await;
     assert_eq!(status, 200);
@@ -602,5 +605,124 @@ async fn events_announce_new_messages_and_delete_clears() {
     assert_eq!(deleted["deleted"], 1);
     assert!(messages(sandbox.http).await.is_empty());
     drop(events);
+    sandbox.handle.stop().await;
+}
+
+/// Opens `/api/events` and returns the status code and the open connection.
+async fn listen(http: std::net::SocketAddr) -> (u16, BufReader<tokio::net::TcpStream>) {
+    let stream = tokio::net::TcpStream::connect(http).await.expect("connect");
+    let mut events = BufReader::new(stream);
+    events
+        .get_mut()
+        .write_all(format!("GET /api/events HTTP/1.0\r\nHost: {http}\r\n\r\n").as_bytes())
+        .await
+        .expect("request");
+    let mut status = String::new();
+    timeout(WAIT, events.read_line(&mut status))
+        .await
+        .expect("a status within the wait")
+        .expect("read");
+    let code = status
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {status:?}"));
+    (code, events)
+}
+
+/// Issue 12, finding 4: event listeners are capped per client and in total (429 beyond),
+/// so 20,000 of them can no longer take every file descriptor.
+#[tokio::test]
+async fn event_listeners_are_capped_per_client_and_in_total() {
+    let sandbox = start_sandbox(SandboxConfig {
+        max_listeners_per_client: 2,
+        max_listeners: 3,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let (first, _a) = listen(sandbox.http).await;
+    let (second, _b) = listen(sandbox.http).await;
+    assert_eq!((first, second), (200, 200));
+    let (third, _c) = listen(sandbox.http).await;
+    assert_eq!(third, 429, "a third listener from one client");
+    let (status, _, _) = http(sandbox.http, "GET", "/healthz").await;
+    assert_eq!(status, 200, "the bridge still serves");
+    sandbox.handle.stop().await;
+
+    let sandbox = start_sandbox(SandboxConfig {
+        max_listeners_per_client: 100,
+        max_listeners: 3,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let (status, events) = listen(sandbox.http).await;
+        assert_eq!(status, 200);
+        held.push(events);
+    }
+    let (fourth, _d) = listen(sandbox.http).await;
+    assert_eq!(fourth, 429, "over the total");
+    drop(held);
+    sandbox.handle.stop().await;
+}
+
+/// Issue 12, finding 4, the figure: 400 listeners from 100 loopback addresses: the caps
+/// admit 256, the rest get 429, resident memory grows by less than 64 MB, and `/healthz`
+/// and the mailbox keep answering.
+#[tokio::test]
+async fn an_event_listener_flood_stays_under_64_mb() {
+    let sandbox = start_sandbox(SandboxConfig::default()).await;
+    let before = e2e::security::rss_kib();
+    let mut held = Vec::new();
+    let (mut admitted, mut refused) = (0, 0);
+    for address in 0..100u8 {
+        for _ in 0..4 {
+            let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+            socket
+                .bind(std::net::SocketAddr::from(([127, 0, 10, address + 1], 0)))
+                .expect("bind a loopback source address");
+            let stream = timeout(WAIT, socket.connect(sandbox.http))
+                .await
+                .expect("connect within the wait")
+                .expect("the bridge accepts the connection");
+            let mut events = BufReader::new(stream);
+            events
+                .get_mut()
+                .write_all(
+                    format!("GET /api/events HTTP/1.0\r\nHost: {}\r\n\r\n", sandbox.http)
+                        .as_bytes(),
+                )
+                .await
+                .expect("request");
+            let mut status = String::new();
+            timeout(WAIT, events.read_line(&mut status))
+                .await
+                .expect("a status within the wait")
+                .expect("read");
+            if status.contains(" 200 ") {
+                admitted += 1;
+            } else if status.contains(" 429 ") {
+                refused += 1;
+            }
+            held.push(events);
+        }
+    }
+    let (status, _, _) = http(sandbox.http, "GET", "/healthz").await;
+    assert_eq!(status, 200, "the bridge still serves");
+    send_raw(sandbox.smtp, b"Subject: during the flood\r\n\r\nhi\r\n").await;
+    assert_eq!(wait_for_messages(sandbox.http, 1).await.len(), 1);
+    let after = e2e::security::rss_kib();
+    println!(
+        "event-listener flood: {admitted} admitted, {refused} refused (429), RSS {before} KiB \
+         -> {after} KiB (+{} KiB)",
+        after.saturating_sub(before)
+    );
+    assert_eq!((admitted, refused), (256, 144));
+    assert!(
+        after.saturating_sub(before) < 64 * 1024,
+        "{before} -> {after}"
+    );
+    drop(held);
     sandbox.handle.stop().await;
 }

@@ -48,8 +48,8 @@ fn visitor_cookie(head: &str) -> String {
     let pair = cookie.split(';').next().expect("name=value").to_owned();
     assert_eq!(
         pair.len(),
-        COOKIE.len() + 1 + 32,
-        "a 128-bit hex id: {pair}"
+        COOKIE.len() + 1 + 32 + 1 + 64,
+        "a 128-bit hex id and its HMAC-SHA256: {pair}"
     );
     pair
 }
@@ -260,9 +260,15 @@ async fn a_public_mailbox_shows_each_visitor_only_their_own_mail() {
     a.send_mail(bridge, smtp, "A third").await;
     let (event, data) = a_events.next().await;
     assert_eq!(event, "message");
-    let summary: Value = serde_json::from_str(&data).expect("JSON data");
+    // The event names the message (issue 12, finding 4); A fetches it.
+    let announced: Value = serde_json::from_str(&data).expect("JSON data");
+    let id = announced["id"].as_u64().expect("an id");
+    let (status, message) = a
+        .request(bridge, "GET", &format!("/api/messages/{id}"))
+        .await;
+    assert_eq!(status, 200, "{message}");
     assert_eq!(
-        summary["subject"], "A third",
+        message["subject"], "A third",
         "B's message was not announced to A"
     );
 
@@ -306,4 +312,73 @@ async fn a_local_bridge_sets_no_cookie_and_shows_the_whole_mailbox() {
         ["Straight", "Through the bridge"]
     );
     sandbox.handle.stop().await;
+}
+
+/// Issue 12, finding 8: after a visitor's session ended, a local process that binds the
+/// session's freed source port and sends mail to the sandbox does not get it filed under
+/// that visitor.
+#[tokio::test]
+async fn mail_from_a_reused_source_port_is_not_filed_under_the_old_visitor() {
+    let (bridge, smtp, handle) = public_sandbox().await;
+    let a = Visitor::arrive(bridge).await;
+    a.send_mail(bridge, smtp, "From A").await;
+    let (subjects, list) = a.mailbox(bridge).await;
+    assert_eq!(subjects, ["From A"]);
+    let peer: SocketAddr = list["messages"][0]["peer"]
+        .as_str()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the message names its peer: {list}"));
+    e2e::expect_no_active_sessions(bridge).await;
+    // Bind the freed port (bounded retries: the bridge closes its socket in its own time).
+    let mut stream = None;
+    for _ in 0..100 {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket.set_reuseaddr(true).expect("reuseaddr");
+        if socket.bind(peer).is_ok()
+            && let Ok(connected) = socket.connect(smtp).await
+        {
+            stream = Some(connected);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let stream = stream.unwrap_or_else(|| panic!("could not reuse {peer}"));
+    let mut direct = e2e::raw_smtp::RawSmtp::from_stream(stream).await;
+    for (line, code) in [
+        ("EHLO bystander", 250),
+        ("MAIL FROM:<x@example.org>", 250),
+        ("RCPT TO:<y@example.org>", 250),
+        ("DATA", 354),
+        ("Subject: Not A's\r\n\r\nHi\r\n.", 250),
+    ] {
+        assert_eq!(direct.command(line).await.code, code, "{line}");
+    }
+    let (subjects, _) = a.mailbox(bridge).await;
+    assert_eq!(subjects, ["From A"], "the bystander's mail is nobody's");
+    handle.stop().await;
+}
+
+/// Issue 12, small items: a visitor id the client chose is not accepted, however
+/// well-formed (cookie tossing from a sibling site would otherwise fix a victim's id):
+/// the bridge issues a new one. Its own cookie is accepted back.
+#[tokio::test]
+async fn a_visitor_id_the_client_chose_is_replaced() {
+    let (bridge, _smtp, handle) = public_sandbox().await;
+    for chosen in [
+        "0".repeat(32),
+        "00112233445566778899aabbccddeeff".to_owned(),
+    ] {
+        let cookie = format!("{COOKIE}={chosen}");
+        let (status, head, _) =
+            http_with(bridge, "GET", "/api/messages", &[("Cookie", &cookie)]).await;
+        assert_eq!(status, 200, "{head}");
+        let issued = visitor_cookie(&head);
+        assert_ne!(issued, cookie, "a new id");
+    }
+    let a = Visitor::arrive(bridge).await;
+    let (status, head, _) =
+        http_with(bridge, "GET", "/api/messages", &[("Cookie", &a.cookie)]).await;
+    assert_eq!(status, 200, "{head}");
+    assert!(set_cookies(&head).is_empty(), "its own id is kept: {head}");
+    handle.stop().await;
 }

@@ -101,14 +101,17 @@ async fn bad_and_repeated_messages_are_errors_and_the_session_goes_on() {
 }
 
 #[tokio::test]
-async fn overlong_server_line_is_reported_and_skipped() {
+async fn overlong_server_line_is_reported_and_ends_the_session() {
     let (mut browser, mut server, _task) = relay_session(Shutdown::never());
     let long = format!("250 {}\r\n250 OK\r\n", "x".repeat(SERVER_LINE_MAX));
     server.write_all(long.as_bytes()).await.expect("write");
     let (code, message) = browser.recv_error().await;
     assert_eq!(code, ErrorCode::ServerLineTooLong);
     assert!(message.contains("2048"), "{message}");
-    assert_eq!(browser.recv_line().await, "250 OK");
+    assert_eq!(
+        browser.recv_closed().await,
+        "the server sent an over-long line"
+    );
 }
 
 #[tokio::test]

@@ -2,6 +2,8 @@
 //! in-memory pipes or loopback listeners. This file is the harness the others share.
 
 mod converse;
+mod malicious_server;
+mod probe;
 mod session;
 mod starttls;
 
@@ -134,6 +136,7 @@ fn test_context(shutdown: Shutdown) -> Context {
         policy: Arc::new(policy),
         hooks: Hooks::default(),
         owners: Arc::default(),
+        sandbox_places: None,
     }
 }
 
@@ -169,6 +172,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
             started: Instant::now(),
             exception: None,
             registration: None,
+            sandbox_place: None,
         };
         let mut conversation = Conversation::new(&request, &opened, &context);
         conversation.probe = probe;
@@ -177,7 +181,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
             ping: context.policy.ping_interval,
             tls: context.policy.tls_timeout,
         };
-        relay(
+        let ended = relay(
             opened.io,
             conversation,
             &mut sink,
@@ -188,7 +192,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
         )
         .await;
         let frame = CloseFrame {
-            code: CLOSE_NORMAL,
+            code: ended.code,
             reason: "session over".into(),
         };
         let _ = sink.send(Message::Close(Some(frame))).await;
