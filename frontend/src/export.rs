@@ -315,6 +315,7 @@ mod tests {
                     at_ms,
                     encrypted,
                     annotation,
+                    ..
                 } => {
                     let a = annotation.get(lang);
                     json!({
