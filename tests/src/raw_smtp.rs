@@ -60,6 +60,24 @@ impl RawSmtp {
         (client, greeting)
     }
 
+    /// [`connect`](Self::connect), `None` when the server closes the connection before
+    /// its greeting.
+    ///
+    /// # Panics
+    ///
+    /// As [`connect`](Self::connect), but not on a closed connection.
+    pub async fn try_connect(addr: SocketAddr) -> Option<(Self, RawReply)> {
+        let stream = timeout(WAIT, TcpStream::connect(addr))
+            .await
+            .unwrap_or_else(|_| panic!("connecting to {addr} took longer than the wait"))
+            .unwrap_or_else(|err| panic!("the SMTP server at {addr} is not reachable: {err}"));
+        let mut client = Self {
+            stream: BufReader::new(stream),
+        };
+        let greeting = client.try_reply().await?;
+        Some((client, greeting))
+    }
+
     /// A client on a stream already connected; reads the greeting.
     ///
     /// # Panics
@@ -105,6 +123,28 @@ impl RawSmtp {
     /// If the server closes the connection, sends no reply within [`WAIT`], or a reply of
     /// more than [`MAX_REPLY_LINES`] lines.
     pub async fn reply(&mut self) -> RawReply {
+        self.try_reply()
+            .await
+            .unwrap_or_else(|| panic!("the server closed the connection without a reply"))
+    }
+
+    /// Writes `line` and reads the reply, `None` when the server closes the connection
+    /// instead.
+    ///
+    /// # Panics
+    ///
+    /// As [`try_reply`](Self::try_reply).
+    pub async fn try_command(&mut self, line: &str) -> Option<RawReply> {
+        self.send(line).await;
+        self.try_reply().await
+    }
+
+    /// Reads one complete reply, `None` when the server closes the connection first.
+    ///
+    /// # Panics
+    ///
+    /// If no reply comes within [`WAIT`], or one of more than [`MAX_REPLY_LINES`] lines.
+    pub async fn try_reply(&mut self) -> Option<RawReply> {
         let mut lines = Vec::new();
         for _ in 0..MAX_REPLY_LINES {
             let mut raw = Vec::new();
@@ -112,7 +152,9 @@ impl RawSmtp {
                 .await
                 .unwrap_or_else(|_| panic!("no reply within the wait after {lines:?}"))
                 .expect("the connection is readable");
-            assert!(read > 0, "the server closed the connection after {lines:?}");
+            if read == 0 {
+                return None;
+            }
             let text = String::from_utf8_lossy(&raw)
                 .trim_end_matches(['\r', '\n'])
                 .to_owned();
@@ -126,7 +168,7 @@ impl RawSmtp {
                 } else {
                     ReplyLine::parse(&lines[0]).map_or(0, |line| line.code.get())
                 };
-                return RawReply { code, lines };
+                return Some(RawReply { code, lines });
             }
         }
         panic!("a reply of more than {MAX_REPLY_LINES} lines: {lines:?}");
