@@ -410,7 +410,9 @@ impl ClientSession {
                 cancel,
             };
         }
-        let command = Command::parse(line);
+        // What the server will do with the line: Postfix reads `" DATA"` as DATA.
+        let canonical = server_reading(line);
+        let command = Command::parse(canonical.as_deref().unwrap_or(line));
         let verb = command.line.verb;
         let expect = match (verb, &command.args) {
             (Some(Verb::Bdat), Args::Bdat { last: true, .. }) => Expect::EndOfData,
@@ -633,6 +635,16 @@ impl ClientSession {
             self.phase = Phase::Ready;
         }
     }
+}
+
+/// The line as the server reads it, when that differs from the strict reading: a verb
+/// with white space around it that Postfix and Exim skip (`" DATA"`, `"DATA\x0b"`).
+pub(crate) fn server_reading(line: &str) -> Option<String> {
+    if Command::parse(line).line.verb.is_some() {
+        return None;
+    }
+    let reading = crate::server_reading::ServerReading::of(line);
+    reading.canonical(line).map(std::borrow::Cow::into_owned)
 }
 
 #[cfg(test)]

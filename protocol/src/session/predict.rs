@@ -75,6 +75,20 @@ impl ClientSession {
             self.predict_body_line(line, &mut findings);
         } else if self.expects_auth_answer() {
             self.predict_auth_answer(line, &mut findings);
+        } else if let Some(canonical) = super::server_reading(line) {
+            // Servers differ here: the RFC's syntax has no white space around the verb.
+            findings.push(Finding {
+                severity: Severity::Warning,
+                id: "spaced-verb",
+                span: 0..line.len(),
+                explanation: t!(
+                    "White space or a control character around the verb: Postfix and Exim skip it and run the command, stricter servers answer 500. Type the verb at the start of the line.",
+                    "命令动词前后有空白或控制字符：Postfix 和 Exim 会忽略它并执行命令，更严格的服务器会回复 500。请把命令动词写在行首。"
+                ),
+                reference: "RFC 5321 4.1.1",
+            });
+            let command = Command::parse(&canonical);
+            self.predict_command(&command, &mut findings);
         } else {
             let command = Command::parse(line);
             findings.extend(command.findings.iter().cloned());

@@ -394,8 +394,15 @@ fn any_354_opens_the_message_even_for_a_line_we_did_not_read_as_data() {
     reply(&mut s, &["250 2.1.0 Ok"]);
     s.handle_sent("RCPT TO:<bob@postfix.test>");
     reply(&mut s, &["250 2.1.5 Ok"]);
-    // Postfix reads " DATA" as DATA.
-    assert_eq!(s.handle_sent(" DATA"), Sent::Command { verb: None });
+    // Postfix reads " DATA" as DATA, and so does the session.
+    assert_eq!(ids(&s, " DATA"), ["spaced-verb"]);
+    assert_eq!(
+        s.handle_sent(" DATA"),
+        Sent::Command {
+            verb: Some(Verb::Data)
+        }
+    );
+    assert_eq!(s.pending().last(), Some(&Expect::Command(Verb::Data)));
     reply(&mut s, &["354 End data with <CR><LF>.<CR><LF>"]);
     assert!(s.in_body());
     assert_eq!(s.handle_sent("RSET"), Sent::BodyLine { number: 1 });
