@@ -7,7 +7,7 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 260000 = 260 KB)
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 262000 = 262 KB)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -103,7 +103,7 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # the server's words, in English and Chinese): they added about 40 KB gzipped, of which 30 KB
 # were found elsewhere (no serde_json in the page, tables, shorter import names). The rest is
 # the price of the second language; loading it on demand would win it back.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-260000}"
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-262000}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do
