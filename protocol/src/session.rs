@@ -15,7 +15,7 @@
 //!
 //! The machine cannot lose sync with what it is fed: a transcript may lack the greeting
 //! (smtplib logs), a reply (a server bug), or every client line (a server-only log). Each
-//! reply is matched to the oldest outstanding command it can answer ([`fit`]): a `354`
+//! reply is matched to the oldest outstanding command it can answer (`session/fit.rs`): a `354`
 //! only answers DATA, a `334` only AUTH, a `2.1.5` only RCPT, so a reply that cannot
 //! belong to the oldest command moves the match forward instead of shifting every later
 //! explanation by one.

@@ -160,7 +160,7 @@ fn input_lines(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// Reads a transcript and annotates every line of it in order (see
-/// [`replay`](crate::annotate::replay)): a transcript that switches to TLS after an accepted
+/// [`replay`]): a transcript that switches to TLS after an accepted
 /// STARTTLS gets a note for the handshake if the tool did not print one. Blank note lines
 /// are left out: they explain nothing.
 pub fn annotate(text: &str, lang: Lang) -> (Format, Vec<(TranscriptLine, AnnotatedLine)>) {
