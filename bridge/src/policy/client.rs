@@ -30,6 +30,16 @@ pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[Cidr]) -> IpAd
         .unwrap_or(peer)
 }
 
+/// The key a client is counted under in every cap and rate: its address, or its /64 for
+/// IPv6 (one subscriber usually holds a whole /64, so counting single addresses would let
+/// one machine take every place).
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & (u128::MAX << 64)).into()),
+        v4 => v4,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,10 +9,10 @@
 //! a `--trust-proxy` peer is every client at once, so it counts only toward the total.
 //! IPv6 peers are counted by their /64, as sessions are.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
+use super::caps::{CapPermit, Caps};
 use super::cidr::Cidr;
 
 /// The caps.
@@ -29,89 +29,35 @@ pub struct ConnectionLimits {
 /// The open connections, by client.
 #[derive(Debug)]
 pub struct Connections {
-    limits: ConnectionLimits,
-    state: Mutex<State>,
-}
-
-#[derive(Debug, Default)]
-struct State {
-    total: u32,
-    by_client: HashMap<IpAddr, u32>,
+    caps: Arc<Caps>,
+    exempt: Vec<Cidr>,
 }
 
 /// One admitted connection; dropping it frees its place.
-#[derive(Debug)]
-pub struct ConnectionPermit {
-    connections: Arc<Connections>,
-    /// The per-client key, when the client is counted.
-    key: Option<IpAddr>,
-}
+pub type ConnectionPermit = CapPermit;
 
 impl Connections {
     /// No connections yet, these caps.
     pub fn new(limits: ConnectionLimits) -> Arc<Self> {
+        let per_client = limits.per_ip.map(|cap| cap as usize);
         Arc::new(Self {
-            limits,
-            state: Mutex::default(),
+            caps: Caps::new(per_client, limits.total as usize),
+            exempt: limits.exempt,
         })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A place for a connection from `peer`, or `None` when a cap is reached.
-    pub fn admit(self: &Arc<Self>, peer: IpAddr) -> Option<ConnectionPermit> {
+    pub fn admit(&self, peer: IpAddr) -> Option<ConnectionPermit> {
         let exempt = self
-            .limits
             .exempt
             .iter()
             .any(|net| net.contains(peer.to_canonical()));
-        let key = (!exempt && self.limits.per_ip.is_some()).then(|| key(peer));
-        let mut state = self.lock();
-        if state.total >= self.limits.total {
-            return None;
-        }
-        if let (Some(key), Some(cap)) = (key, self.limits.per_ip) {
-            let count = state.by_client.entry(key).or_default();
-            if *count >= cap {
-                return None;
-            }
-            *count += 1;
-        }
-        state.total += 1;
-        Some(ConnectionPermit {
-            connections: Arc::clone(self),
-            key,
-        })
+        self.caps.admit((!exempt).then_some(peer))
     }
 
     /// Connections open now.
     pub fn open(&self) -> u32 {
-        self.lock().total
-    }
-}
-
-impl Drop for ConnectionPermit {
-    fn drop(&mut self) {
-        let mut state = self.connections.lock();
-        state.total = state.total.saturating_sub(1);
-        if let Some(key) = self.key
-            && let Some(count) = state.by_client.get_mut(&key)
-        {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                state.by_client.remove(&key);
-            }
-        }
-    }
-}
-
-/// The key a client is counted under: its address, or its /64 for IPv6.
-fn key(ip: IpAddr) -> IpAddr {
-    match ip.to_canonical() {
-        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & (u128::MAX << 64)).into()),
-        v4 => v4,
+        u32::try_from(self.caps.held()).unwrap_or(u32::MAX)
     }
 }
 

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::client::client_key;
+
 /// Entries kept before idle ones are pruned.
 const PRUNE_AT: usize = 4096;
 
@@ -123,17 +125,6 @@ impl Drop for Permit {
     }
 }
 
-/// The key a client is counted under: its address, or its /64 for IPv6.
-fn key(ip: IpAddr) -> IpAddr {
-    match ip.to_canonical() {
-        IpAddr::V6(v6) => {
-            let bits = u128::from(v6) & (u128::MAX << 64);
-            IpAddr::V6(bits.into())
-        }
-        v4 => v4,
-    }
-}
-
 impl Gate {
     /// A gate enforcing `limits`.
     pub fn new(limits: GateLimits) -> Arc<Self> {
@@ -161,7 +152,7 @@ impl Gate {
     pub fn banned(&self, ip: IpAddr) -> Option<Duration> {
         let now = Instant::now();
         let state = self.lock();
-        let until = state.clients.get(&key(ip))?.banned_until?;
+        let until = state.clients.get(&client_key(ip))?.banned_until?;
         (until > now).then(|| until - now)
     }
 
@@ -172,7 +163,7 @@ impl Gate {
         let limit = self.limits.bad_tokens.max(1);
         let fresh = self.fresh_client(now);
         let mut state = self.lock();
-        let client = state.clients.entry(key(ip)).or_insert(fresh);
+        let client = state.clients.entry(client_key(ip)).or_insert(fresh);
         client.bad_tokens += 1;
         if client.bad_tokens >= limit {
             client.bad_tokens = 0;
@@ -206,7 +197,7 @@ impl Gate {
         {
             return Err(Refusal::Total(total));
         }
-        let client = state.clients.entry(key(ip)).or_insert(fresh);
+        let client = state.clients.entry(client_key(ip)).or_insert(fresh);
         if let Some(per_ip) = limits.per_ip
             && client.active >= per_ip
         {
@@ -234,7 +225,7 @@ impl Gate {
         state.total += 1;
         Ok(Permit {
             gate: Arc::clone(self),
-            key: key(ip),
+            key: client_key(ip),
         })
     }
 

@@ -11,6 +11,7 @@
 //! - `token.rs`: the bearer token, compared in constant time and never logged.
 //! - `client.rs`: the client's address, from `X-Forwarded-For` only behind a trusted proxy.
 
+pub mod caps;
 pub mod cidr;
 pub mod client;
 pub mod connections;

@@ -8,82 +8,31 @@
 //! gets 429. (Not per visitor: a client without a cookie gets a new visitor id on every
 //! request.)
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use crate::policy::caps::{CapPermit, Caps};
 
 /// The listeners open now, by client.
 #[derive(Debug)]
 pub(super) struct Listeners {
-    per_client: usize,
-    total: usize,
-    state: Mutex<State>,
-}
-
-#[derive(Debug, Default)]
-struct State {
-    total: usize,
-    by_client: HashMap<IpAddr, usize>,
+    caps: Arc<Caps>,
 }
 
 /// One open listener; dropping it frees its place.
-#[derive(Debug)]
-pub(super) struct ListenerPermit {
-    listeners: Arc<Listeners>,
-    key: IpAddr,
-}
+pub(super) type ListenerPermit = CapPermit;
 
 impl Listeners {
     /// No listeners yet, these caps (each at least 1).
     pub(super) fn new(per_client: usize, total: usize) -> Arc<Self> {
         Arc::new(Self {
-            per_client: per_client.max(1),
-            total: total.max(1),
-            state: Mutex::default(),
+            caps: Caps::new(Some(per_client.max(1)), total.max(1)),
         })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A place for a listener of `client`, or `None` when a cap is reached.
-    pub(super) fn admit(self: &Arc<Self>, client: IpAddr) -> Option<ListenerPermit> {
-        let key = key(client);
-        let mut state = self.lock();
-        if state.total >= self.total {
-            return None;
-        }
-        let count = state.by_client.entry(key).or_default();
-        if *count >= self.per_client {
-            return None;
-        }
-        *count += 1;
-        state.total += 1;
-        Some(ListenerPermit {
-            listeners: Arc::clone(self),
-            key,
-        })
-    }
-}
-
-impl Drop for ListenerPermit {
-    fn drop(&mut self) {
-        let mut state = self.listeners.lock();
-        state.total = state.total.saturating_sub(1);
-        if let Some(count) = state.by_client.get_mut(&self.key) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                state.by_client.remove(&self.key);
-            }
-        }
-    }
-}
-
-fn key(ip: IpAddr) -> IpAddr {
-    match ip.to_canonical() {
-        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & (u128::MAX << 64)).into()),
-        v4 => v4,
+    pub(super) fn admit(&self, client: IpAddr) -> Option<ListenerPermit> {
+        self.caps.admit(Some(client))
     }
 }
 
