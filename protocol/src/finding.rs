@@ -46,3 +46,34 @@ pub struct Finding {
     /// Where the rule is written, e.g. `RFC 5321 4.1.2`.
     pub reference: &'static str,
 }
+
+/// Findings about one span of a line, pushed into the caller's list: the checks that
+/// report several rules about the same text name the span once.
+pub(crate) struct SpanFindings<'a> {
+    span: Range<usize>,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> SpanFindings<'a> {
+    /// Findings about `span`, added to `out`.
+    pub(crate) fn new(span: Range<usize>, out: &'a mut Vec<Finding>) -> Self {
+        Self { span, out }
+    }
+
+    /// Adds one finding about the span.
+    pub(crate) fn push(
+        &mut self,
+        severity: Severity,
+        id: &'static str,
+        explanation: Text,
+        reference: &'static str,
+    ) {
+        self.out.push(Finding {
+            severity,
+            id,
+            span: self.span.clone(),
+            explanation,
+            reference,
+        });
+    }
+}

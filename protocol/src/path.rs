@@ -5,7 +5,7 @@
 //! many servers accept it; strict ones answer 501. [`parse_path`] accepts both, and reports
 //! each deviation as a [`Finding`] so the page can say what a strict server will do.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, SpanFindings};
 use crate::lang::t;
 use std::ops::Range;
 
@@ -193,22 +193,14 @@ fn scan(bytes: &[u8], stop_at_close: bool) -> Scan {
 fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
     let span = path.span.clone();
     let at = scan.at;
-    let mut push = |severity, id, explanation, reference| {
-        findings.push(Finding {
-            severity,
-            id,
-            span: span.clone(),
-            explanation,
-            reference,
-        });
-    };
+    let mut found = SpanFindings::new(span, findings);
     if path.is_null() {
         return;
     }
     // RFC 5321 4.1.1.3: `RCPT TO:<Postmaster>` is the one address without a domain, and
     // every server must accept it.
     if at.is_none() && !path.address.eq_ignore_ascii_case("postmaster") {
-        push(
+        found.push(
             Severity::Warning,
             "address-without-domain",
             t!(
@@ -219,7 +211,7 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
         );
     }
     if at.is_some_and(|at| at + 1 == path.address.len()) {
-        push(
+        found.push(
             Severity::Error,
             "empty-domain",
             t!(
@@ -230,7 +222,7 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
         );
     }
     if path.address.len() + 2 > PATH_MAX {
-        push(
+        found.push(
             Severity::Error,
             "path-too-long",
             t!(
@@ -242,7 +234,7 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
     }
     let local_len = at.unwrap_or(path.address.len());
     if local_len > LOCAL_PART_MAX {
-        push(
+        found.push(
             Severity::Error,
             "local-part-too-long",
             t!(
@@ -254,7 +246,7 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
     }
     let domain_len = at.map_or(0, |at| path.address.len() - at - 1);
     if domain_len > DOMAIN_MAX {
-        push(
+        found.push(
             Severity::Error,
             "domain-too-long",
             t!(
@@ -265,7 +257,7 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
         );
     }
     if scan.special && path.bracketed {
-        push(
+        found.push(
             Severity::Error,
             "invalid-address-character",
             t!(
@@ -276,7 +268,7 @@ fn check_address(path: &Path, scan: &Scan, findings: &mut Vec<Finding>) {
         );
     }
     if !scan.ascii {
-        push(
+        found.push(
             Severity::Info,
             "utf8-address",
             t!(

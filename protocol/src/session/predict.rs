@@ -6,7 +6,7 @@ use super::body::looks_like_header;
 use super::{ClientSession, Expect, Phase};
 use crate::auth;
 use crate::command::{Args, Command, Verb};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, SpanFindings};
 use crate::lang::{Text, t};
 use crate::limits;
 
@@ -99,28 +99,20 @@ impl ClientSession {
 
     fn predict_command(&self, command: &Command<'_>, out: &mut Vec<Finding>) {
         let span = 0..command.line.text.len();
-        let mut push = |severity, id, explanation: Text, reference| {
-            out.push(Finding {
-                severity,
-                id,
-                span: span.clone(),
-                explanation,
-                reference,
-            });
-        };
+        let mut found = SpanFindings::new(span, out);
         let projected = self.project();
         if self.phase != Phase::Greeting
             && let Some(blocking) = projected.blocking
         {
             if self.advertises("PIPELINING") {
-                push(
+                found.push(
                     Severity::Warning,
                     "pipelining-not-last",
                     pipelining_not_last(blocking),
                     "RFC 2920 3.1",
                 );
             } else {
-                push(
+                found.push(
                     Severity::Warning,
                     "wait-for-reply",
                     t!(
@@ -135,7 +127,7 @@ impl ClientSession {
             return;
         };
         match self.phase {
-            Phase::Greeting => push(
+            Phase::Greeting => found.push(
                 Severity::Warning,
                 "before-greeting",
                 t!(
@@ -144,7 +136,7 @@ impl ClientSession {
                 ),
                 "RFC 5321 3.1",
             ),
-            Phase::Closed => push(
+            Phase::Closed => found.push(
                 Severity::Error,
                 "session-closed",
                 t!(
@@ -153,7 +145,7 @@ impl ClientSession {
                 ),
                 "RFC 5321 4.1.1.10",
             ),
-            Phase::TlsHandshake => push(
+            Phase::TlsHandshake => found.push(
                 Severity::Error,
                 "during-tls-handshake",
                 t!(
@@ -168,7 +160,7 @@ impl ClientSession {
             // What came before is unknown, or the previous command's outcome decides: a
             // sequence prediction would be a guess.
             if matches!(verb, Verb::Mail | Verb::Rcpt) {
-                let own = self.predict_mail(command, &mut push);
+                let own = self.predict_mail(command, &mut found);
                 out.extend(own);
             }
             return;
@@ -180,7 +172,7 @@ impl ClientSession {
             Verb::Mail | Verb::Rcpt | Verb::Data | Verb::Auth | Verb::Bdat | Verb::StartTls
                 if phase == Phase::Hello =>
             {
-                push(
+                found.push(
                     Severity::Error,
                     "hello-first",
                     t!(
@@ -190,7 +182,7 @@ impl ClientSession {
                     "RFC 5321 4.1.4",
                 );
             }
-            Verb::Mail if in_transaction => push(
+            Verb::Mail if in_transaction => found.push(
                 Severity::Error,
                 "nested-mail",
                 t!(
@@ -199,7 +191,7 @@ impl ClientSession {
                 ),
                 "RFC 5321 4.1.4",
             ),
-            Verb::Rcpt if introduced && !in_transaction => push(
+            Verb::Rcpt if introduced && !in_transaction => found.push(
                 Severity::Error,
                 "rcpt-before-mail",
                 t!(
@@ -208,7 +200,7 @@ impl ClientSession {
                 ),
                 "RFC 5321 4.1.4",
             ),
-            Verb::Data | Verb::Bdat if introduced && phase != Phase::Rcpt => push(
+            Verb::Data | Verb::Bdat if introduced && phase != Phase::Rcpt => found.push(
                 Severity::Error,
                 "data-before-rcpt",
                 t!(
@@ -217,8 +209,8 @@ impl ClientSession {
                 ),
                 "RFC 5321 4.1.4",
             ),
-            Verb::Auth => self.predict_auth(command, &mut push),
-            Verb::StartTls if self.tls => push(
+            Verb::Auth => self.predict_auth(command, &mut found),
+            Verb::StartTls if self.tls => found.push(
                 Severity::Error,
                 "starttls-twice",
                 t!(
@@ -227,7 +219,7 @@ impl ClientSession {
                 ),
                 "RFC 3207 4",
             ),
-            Verb::StartTls if self.capabilities.is_some() && !self.advertises("STARTTLS") => push(
+            Verb::StartTls if self.capabilities.is_some() && !self.advertises("STARTTLS") => found.push(
                 Severity::Warning,
                 "starttls-not-advertised",
                 t!(
@@ -236,7 +228,7 @@ impl ClientSession {
                 ),
                 "RFC 3207 4",
             ),
-            Verb::Bdat if self.capabilities.is_some() && !self.advertises("CHUNKING") => push(
+            Verb::Bdat if self.capabilities.is_some() && !self.advertises("CHUNKING") => found.push(
                 Severity::Warning,
                 "chunking-not-advertised",
                 t!(
@@ -246,20 +238,16 @@ impl ClientSession {
                 "RFC 3030 2",
             ),
             Verb::Mail | Verb::Rcpt => {
-                let own = self.predict_mail(command, &mut push);
+                let own = self.predict_mail(command, &mut found);
                 out.extend(own);
             }
             _ => {}
         }
     }
 
-    fn predict_auth(
-        &self,
-        command: &Command<'_>,
-        push: &mut impl FnMut(Severity, &'static str, Text, &'static str),
-    ) {
+    fn predict_auth(&self, command: &Command<'_>, found: &mut SpanFindings<'_>) {
         if self.authenticated {
-            push(
+            found.push(
                 Severity::Error,
                 "auth-twice",
                 t!(
@@ -271,7 +259,7 @@ impl ClientSession {
             return;
         }
         if matches!(self.phase, Phase::Mail | Phase::Rcpt) {
-            push(
+            found.push(
                 Severity::Error,
                 "auth-in-transaction",
                 t!(
@@ -283,7 +271,7 @@ impl ClientSession {
         }
         let Some(caps) = &self.capabilities else {
             if self.phase == Phase::Ready {
-                push(
+                found.push(
                     Severity::Info,
                     "auth-after-helo",
                     t!(
@@ -298,7 +286,7 @@ impl ClientSession {
         let mechanisms = caps.auth_mechanisms();
         if mechanisms.is_empty() {
             if !self.tls && caps.has("STARTTLS") {
-                push(
+                found.push(
                     Severity::Error,
                     "auth-needs-tls",
                     t!(
@@ -308,7 +296,7 @@ impl ClientSession {
                     "RFC 3207 4, RFC 4954 4",
                 );
             } else {
-                push(
+                found.push(
                     Severity::Error,
                     "auth-not-advertised",
                     t!(
@@ -324,7 +312,7 @@ impl ClientSession {
             && !mechanism.is_empty()
             && !mechanisms.iter().any(|m| m.eq_ignore_ascii_case(mechanism))
         {
-            push(
+            found.push(
                 Severity::Error,
                 "auth-mechanism-not-offered",
                 t!(
@@ -338,17 +326,13 @@ impl ClientSession {
 
     /// Predictions for MAIL FROM and RCPT TO parameters. Pushes findings about the whole
     /// line; returns those about one parameter.
-    fn predict_mail(
-        &self,
-        command: &Command<'_>,
-        push: &mut impl FnMut(Severity, &'static str, Text, &'static str),
-    ) -> Vec<Finding> {
+    fn predict_mail(&self, command: &Command<'_>, found: &mut SpanFindings<'_>) -> Vec<Finding> {
         let mut own = Vec::new();
         let Args::Envelope { path, params } = &command.args else {
             return own;
         };
         if self.hello == Some(Verb::Helo) && !params.is_empty() {
-            push(
+            found.push(
                 Severity::Error,
                 "params-after-helo",
                 t!(
@@ -370,7 +354,7 @@ impl ClientSession {
                 .and_then(|p| p.value.as_deref()?.parse::<u64>().ok())
             && size > limit
         {
-            push(
+            found.push(
                 Severity::Error,
                 "size-over-limit",
                 t!(
@@ -410,7 +394,7 @@ impl ClientSession {
                     .is_some_and(|v| v.eq_ignore_ascii_case("8BITMIME"))
         });
         if body_8bit && !caps.has("8BITMIME") {
-            push(
+            found.push(
                 Severity::Warning,
                 "8bitmime-not-advertised",
                 t!(
@@ -424,7 +408,7 @@ impl ClientSession {
             && path.as_ref().is_some_and(|p| p.is_utf8())
             && !(caps.has("SMTPUTF8") && has_param("SMTPUTF8"))
         {
-            push(
+            found.push(
                 Severity::Error,
                 "utf8-address-without-smtputf8",
                 t!(
@@ -473,18 +457,10 @@ impl ClientSession {
 
     fn predict_body_line(&self, line: &str, out: &mut Vec<Finding>) {
         let span = 0..line.len();
-        let mut push = |severity, id, explanation, reference| {
-            out.push(Finding {
-                severity,
-                id,
-                span: span.clone(),
-                explanation,
-                reference,
-            });
-        };
+        let mut found = SpanFindings::new(span, out);
         if line == "." {
             if !self.body_headers.from || !self.body_headers.subject {
-                push(
+                found.push(
                     Severity::Info,
                     "message-without-headers",
                     t!(
@@ -497,7 +473,7 @@ impl ClientSession {
             return;
         }
         if self.data_assumed && self.body_lines == 0 {
-            push(
+            found.push(
                 Severity::Warning,
                 "pipelining-not-last",
                 pipelining_not_last(Verb::Data),
@@ -505,7 +481,7 @@ impl ClientSession {
             );
         }
         if line.starts_with('.') && !line.starts_with("..") {
-            push(
+            found.push(
                 Severity::Warning,
                 "leading-dot",
                 t!(
@@ -516,7 +492,7 @@ impl ClientSession {
             );
         }
         if line.len() + 2 > limits::TEXT_LINE {
-            push(
+            found.push(
                 Severity::Warning,
                 "text-line-too-long",
                 t!(
@@ -527,7 +503,7 @@ impl ClientSession {
             );
         }
         if !line.is_ascii() && self.capabilities.is_some() && !self.advertises("8BITMIME") {
-            push(
+            found.push(
                 Severity::Info,
                 "eight-bit-text",
                 t!(
@@ -538,7 +514,7 @@ impl ClientSession {
             );
         }
         if is_bare_command(line) {
-            push(
+            found.push(
                 Severity::Warning,
                 "command-in-message",
                 t!(
@@ -549,7 +525,7 @@ impl ClientSession {
             );
         }
         if self.body_lines == 0 && !line.is_empty() && !looks_like_header(line) {
-            push(
+            found.push(
                 Severity::Info,
                 "body-without-headers",
                 t!(
