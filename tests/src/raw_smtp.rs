@@ -49,13 +49,7 @@ impl RawSmtp {
     /// If the server cannot be reached or does not greet within [`WAIT`]: the test needs
     /// it.
     pub async fn connect(addr: SocketAddr) -> (Self, RawReply) {
-        let stream = timeout(WAIT, TcpStream::connect(addr))
-            .await
-            .unwrap_or_else(|_| panic!("connecting to {addr} took longer than the wait"))
-            .unwrap_or_else(|err| panic!("the SMTP server at {addr} is not reachable: {err}"));
-        let mut client = Self {
-            stream: BufReader::new(stream),
-        };
+        let mut client = Self::open(addr).await;
         let greeting = client.reply().await;
         (client, greeting)
     }
@@ -67,15 +61,20 @@ impl RawSmtp {
     ///
     /// As [`connect`](Self::connect), but not on a closed connection.
     pub async fn try_connect(addr: SocketAddr) -> Option<(Self, RawReply)> {
+        let mut client = Self::open(addr).await;
+        let greeting = client.try_reply().await?;
+        Some((client, greeting))
+    }
+
+    /// The TCP connection, before anything is read.
+    async fn open(addr: SocketAddr) -> Self {
         let stream = timeout(WAIT, TcpStream::connect(addr))
             .await
             .unwrap_or_else(|_| panic!("connecting to {addr} took longer than the wait"))
             .unwrap_or_else(|err| panic!("the SMTP server at {addr} is not reachable: {err}"));
-        let mut client = Self {
+        Self {
             stream: BufReader::new(stream),
-        };
-        let greeting = client.try_reply().await?;
-        Some((client, greeting))
+        }
     }
 
     /// A client on a stream already connected; reads the greeting.
