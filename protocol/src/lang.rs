@@ -1,7 +1,10 @@
 //! The languages annotations are written in, and text that exists in each of them.
 //!
-//! Every explanation in this crate is a [`Text`] holding English and Simplified Chinese side
-//! by side, so a missing translation is a compile error rather than a blank in the page.
+//! Every text in the project is written in English and Simplified Chinese side by side, so a
+//! missing translation is a compile error rather than a blank in the page: a fixed text is a
+//! [`Text`] (`t!` inside this crate), and a text with placeholders is made with
+//! [`tr!`](crate::tr) (or [`tx!`](crate::tx) for a fixed one wanted as a `String`). The other
+//! crates use these too, not their own pairs or `match lang`.
 
 use std::fmt;
 
@@ -69,6 +72,33 @@ macro_rules! t {
 }
 pub(crate) use t;
 
+/// Formats text in `lang`: `protocol::tr!(lang, "Connected to {peer}", "已连接到 {peer}")`.
+/// The format strings capture variables in scope. Text with placeholders is made in one
+/// language at a time (unlike [`Text`], which holds both), but both are written side by side,
+/// so a missing translation does not compile.
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $en:literal, $zh:literal $(,)?) => {
+        match $lang {
+            $crate::lang::Lang::En => format!($en),
+            $crate::lang::Lang::ZhCn => format!($zh),
+        }
+    };
+}
+
+/// Like [`tr!`] for text without placeholders, as a `String`: picks the static string,
+/// with no formatting code at the call site (it adds up in the WebAssembly bundle).
+#[macro_export]
+macro_rules! tx {
+    ($lang:expr, $en:literal, $zh:literal $(,)?) => {
+        match $lang {
+            $crate::lang::Lang::En => $en,
+            $crate::lang::Lang::ZhCn => $zh,
+        }
+        .to_owned()
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +113,8 @@ mod tests {
         assert_eq!(Lang::from_tag(""), Lang::En);
         assert_eq!(Lang::ZhCn.to_string(), "zh-CN");
         assert_eq!(t!("a", "甲").get(Lang::ZhCn), "甲");
+        let n = 2;
+        assert_eq!(crate::tr!(Lang::ZhCn, "{n} lines", "{n} 行"), "2 行");
+        assert_eq!(crate::tx!(Lang::En, "a", "甲"), "a");
     }
 }

@@ -30,29 +30,7 @@ use crate::reply::{Reply, ReplyAssembler, ReplyError, ReplyLine};
 use crate::session::{ClientSession, Expect, Received, Sent};
 use std::collections::VecDeque;
 
-/// Formats text in the requested language; the format strings capture variables in scope.
-macro_rules! tr {
-    ($lang:expr, $en:literal, $zh:literal $(,)?) => {
-        match $lang {
-            $crate::lang::Lang::En => format!($en),
-            $crate::lang::Lang::ZhCn => format!($zh),
-        }
-    };
-}
-pub(crate) use tr;
-
-/// Like [`tr!`] for text without placeholders: picks the static string, with no formatting
-/// code at the call site (it adds up in the WebAssembly bundle).
-macro_rules! tx {
-    ($lang:expr, $en:literal, $zh:literal $(,)?) => {
-        match $lang {
-            $crate::lang::Lang::En => $en,
-            $crate::lang::Lang::ZhCn => $zh,
-        }
-        .to_owned()
-    };
-}
-pub(crate) use tx;
+pub(crate) use crate::{tr, tx};
 
 /// The explanation of one line.
 #[derive(Debug, Clone, PartialEq, Eq)]

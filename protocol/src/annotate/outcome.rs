@@ -7,7 +7,7 @@
 //! line's own syntax stay warnings (the RFC still says so), with the note that this server
 //! accepted it.
 
-use super::{Annotation, Awaiting, Note, sent, tx};
+use super::{Annotation, Awaiting, Note, sent, tr, tx};
 use crate::lang::Lang;
 use crate::reply::{Reply, ReplyClass};
 use crate::session::{ClientSession, HeaderState};
@@ -75,10 +75,11 @@ pub(super) fn revise(
 }
 
 fn accepted_anyway(code: u16, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!(" This server accepted it anyway ({code})."),
-        Lang::ZhCn => format!("这台服务器仍然接受了它（{code}）。"),
-    }
+    tr!(
+        lang,
+        " This server accepted it anyway ({code}).",
+        "这台服务器仍然接受了它（{code}）。"
+    )
 }
 
 /// Turns a prediction the reply contradicted into information: the rule it was based on,

@@ -6,7 +6,7 @@
 //! never disagrees with the lines it sums up.
 
 use super::{AnnotatedLine, Direction, LineKind, tr, tx};
-use crate::lang::Lang;
+use crate::lang::{Lang, t};
 
 /// What a session came to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -149,10 +149,7 @@ impl Summary {
 
     /// The heading of the summary.
     pub fn heading(lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => "Summary",
-            Lang::ZhCn => "会话摘要",
-        }
+        t!("Summary", "会话摘要").get(lang)
     }
 
     /// The summary as sentences, one per topic (messages, recipients, TLS, AUTH, errors,
