@@ -50,3 +50,36 @@ impl Config {
         std::time::Duration::from_millis(self.reply_timeout_ms.unwrap_or(300_000).max(1))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+    use std::net::SocketAddr;
+
+    /// Like `serve`'s arguments: flattened next to a `--listen` of the bridge's own.
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn flag_names_are_unique_next_to_the_bridges_own() {
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "x",
+            "--listen",
+            "127.0.0.1:1",
+            "--sandbox-listen",
+            "127.0.0.1:2",
+        ])
+        .expect("both listen flags");
+        assert_eq!(
+            (cli.listen.port(), cli.config.sandbox.listen.port()),
+            (1, 2)
+        );
+    }
+}

@@ -30,7 +30,7 @@ use crate::{AppState, http, origin, relay};
 /// buffer grows while one is read), but a 64 KiB batch of DATA lines then takes one read
 /// per 2 KiB. Measured (bench/README.md, "relay"): 2 KiB instead of 4 saves 2 KiB per idle
 /// session, which the 8 KiB target needs; the extra reads cost less than decoding `lines`
-/// without serde's intermediate copy saved (`protocol::wire_client`).
+/// without serde's intermediate copy saved (`protocol::wire`, `wire/client_decode.rs`).
 const READ_BUFFER: usize = 2 * 1024;
 
 /// Write buffer per connection: replies are small; the messages waiting for the browser

@@ -56,5 +56,3 @@ pub mod server_reading;
 pub mod session;
 pub mod transcript;
 pub mod wire;
-mod wire_client;
-mod wire_decode;

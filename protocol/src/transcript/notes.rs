@@ -61,7 +61,7 @@ impl NoteKind {
                     NoteEvent::NotSent
                 }
             }
-            NoteKind::Other if super::swaks::is_lines_sent(text) => NoteEvent::MessageNotShown,
+            NoteKind::Other if is_lines_sent(text) => NoteEvent::MessageNotShown,
             NoteKind::Other => NoteEvent::Other,
         }
     }
@@ -327,6 +327,20 @@ fn is_user_at_host(head: &str) -> bool {
                 .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
     };
     name(user) && name(host) && head.len() < 80
+}
+
+/// A whole note ` -> 11 lines sent`: what swaks prints in place of the message
+/// (`--suppress-data`).
+fn is_lines_sent(note: &str) -> bool {
+    note.trim_start()
+        .strip_prefix("->")
+        .is_some_and(|rest| is_suppressed_data(rest.trim()))
+}
+
+/// `11 lines sent`: `--suppress-data` in place of the message.
+pub(super) fn is_suppressed_data(text: &str) -> bool {
+    text.strip_suffix(" lines sent")
+        .is_some_and(|count| !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! what `--suppress-data` prints instead of the message, recognised by coming right before
 //! the server's answer, where a real message would have ended with `.`.
 
-use super::notes::NoteReader;
+use super::notes::{NoteReader, is_suppressed_data};
 use super::smtp_line::is_reply_line;
 use super::{TranscriptLine, input_lines};
 
@@ -56,19 +56,6 @@ fn split_marker(trimmed: &str) -> (&str, &str) {
         rest
     };
     (marker, rest)
-}
-
-/// A whole note ` -> 11 lines sent`: what swaks prints in place of the message.
-pub(super) fn is_lines_sent(note: &str) -> bool {
-    note.trim_start()
-        .strip_prefix("->")
-        .is_some_and(|rest| is_suppressed_data(rest.trim()))
-}
-
-/// `11 lines sent`: `--suppress-data` in place of the message.
-fn is_suppressed_data(text: &str) -> bool {
-    text.strip_suffix(" lines sent")
-        .is_some_and(|count| !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

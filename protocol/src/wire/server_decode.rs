@@ -6,8 +6,8 @@
 //! the same job in a fraction of the size, and keeps `serde_json` out of the page. The
 //! derive is kept for encoding, and the round-trip tests in `wire.rs` keep the two in step.
 
+use super::{CertificateSummary, ErrorCode, ServerMsg, TlsInfo, TlsMode, WireError};
 use crate::json::{self, Json};
-use crate::wire::{CertificateSummary, ErrorCode, ServerMsg, TlsInfo, TlsMode, WireError};
 
 fn shape(message: String) -> WireError {
     WireError::Shape(message)

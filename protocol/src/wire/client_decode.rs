@@ -20,7 +20,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
-use crate::wire::{ClientMsg, ConnectRequest, TlsMode, WireError};
+use super::{ClientMsg, ConnectRequest, TlsMode, WireError};
 
 /// The variant names, for the error about an unknown one.
 const KINDS: &str = "`connect`, `line`, `lines`, `close` or `auth`";
