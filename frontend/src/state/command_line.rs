@@ -84,9 +84,9 @@ impl CommandLine {
         self.confirm = Some(text);
     }
 
-    /// `text` went out (from the queue when `queued`); `shown` is how the transcript
-    /// shows it: a line with a secret in it (an AUTH answer) never goes into the history.
-    pub fn sent(&mut self, text: &str, queued: bool, shown: &str) {
+    /// `text` went out (from the queue when `queued`). Only a line the transcript shows
+    /// `as_typed` goes into the history: one with a secret in it (an AUTH answer) never.
+    pub fn sent(&mut self, text: &str, queued: bool, as_typed: bool) {
         if queued {
             self.queue.pop_front();
         } else {
@@ -95,7 +95,7 @@ impl CommandLine {
         if self.confirm.as_deref() == Some(text) {
             self.clear();
         }
-        if shown == text {
+        if as_typed {
             self.history.record(text);
         }
     }

@@ -6,11 +6,9 @@
 use std::rc::Rc;
 
 use protocol::auth::Prompt;
-use protocol::lang::Lang;
 use protocol::session::ClientSession;
 use protocol::wire::{TlsInfo, TlsMode};
 
-use crate::i18n;
 use crate::lesson::Progress;
 use crate::transcript::{Annotated, Annotators, EntryKind, Tone, Transcript, Warning};
 use crate::vocab::Notice;
@@ -104,9 +102,9 @@ impl Conversation {
         });
     }
 
-    /// The user's line `text` went out at `at_ms`; returns it as the transcript shows it
-    /// (an AUTH answer masked).
-    pub fn sent(&mut self, text: &str, at_ms: Option<u64>, encrypted: bool) -> String {
+    /// The user's line `text` went out at `at_ms`. Returns whether the transcript shows
+    /// it as typed: a line with a secret in it (an AUTH answer) is masked.
+    pub fn sent(&mut self, text: &str, at_ms: Option<u64>, encrypted: bool) -> bool {
         let Annotated {
             text: shown,
             client_line,
@@ -115,14 +113,15 @@ impl Conversation {
         } = self.annotators.client_line(text);
         self.lesson.sent(self.annotators.session());
         self.last_sent_at = at_ms.or(self.last_sent_at);
+        let as_typed = shown == text;
         self.push(EntryKind::Client {
-            text: shown.clone(),
+            text: shown,
             line: client_line,
             at_ms,
             encrypted,
             annotation,
         });
-        shown
+        as_typed
     }
 
     /// A server line; `latency_ms` as the bridge measured it, when it did (older bridges
@@ -170,10 +169,8 @@ impl Conversation {
     /// `protocol` explains; implicit TLS was already noted when connecting.
     pub fn tls_started(&mut self, info: Rc<TlsInfo>) {
         let annotation = match info.mode {
-            TlsMode::Starttls => {
-                let summary = i18n::tls_summary(Lang::En, &info);
-                Some(self.annotators.tls_established(&summary).annotation)
-            }
+            // The note's text is the notice, worded when shown; only the explanation is kept.
+            TlsMode::Starttls => Some(self.annotators.tls_established("").annotation),
             TlsMode::Implicit | TlsMode::None => None,
         };
         self.push(EntryKind::Note {

@@ -271,8 +271,8 @@ impl State {
                 queued,
             } => {
                 let encrypted = self.encrypted();
-                let shown = self.conversation.sent(&text, at_ms, encrypted);
-                self.command_line.sent(&text, queued, &shown);
+                let as_typed = self.conversation.sent(&text, at_ms, encrypted);
+                self.command_line.sent(&text, queued, as_typed);
             }
             Action::SendRefused(err) => {
                 self.conversation
