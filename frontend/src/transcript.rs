@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use protocol::annotate::{AnnotatedLine, Annotation, Annotator, LineKind, Revision};
 use protocol::finding::{Finding, Severity};
-use protocol::lang::Lang;
+use protocol::lang::{Lang, Text};
 use protocol::reply::{ReplyClass, ReplyCode};
 use protocol::session::ClientSession;
 
@@ -47,7 +47,7 @@ pub struct Warning {
     /// The stable id, e.g. `rcpt-before-mail`.
     pub id: &'static str,
     /// Why, and what to type instead.
-    pub text: Bilingual<&'static str>,
+    pub text: Text,
     /// The RFC section.
     pub reference: &'static str,
 }
@@ -57,10 +57,7 @@ impl From<&Finding> for Warning {
         Self {
             severity: finding.severity,
             id: finding.id,
-            text: Bilingual {
-                en: finding.explanation.get(Lang::En),
-                zh: finding.explanation.get(Lang::ZhCn),
-            },
+            text: finding.explanation,
             reference: finding.reference,
         }
     }
