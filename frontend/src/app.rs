@@ -27,9 +27,8 @@ use crate::export;
 use crate::i18n;
 use crate::services::{self, api, bridge, browser, simulator};
 use crate::share;
-use crate::state::{
-    Action, BridgeEvent, BridgePresence, ExportKind, SendError, SessionId, State, Submit, View,
-};
+use crate::state::{Action, BridgePresence, State, Submit};
+use crate::vocab::{Backend, BridgeEvent, ExportKind, Phase, SendError, SessionId, Theme, View};
 
 /// The connection of the active session (bridge or simulator), if any.
 type Connection = Rc<RefCell<Option<services::Connection>>>;
@@ -96,14 +95,14 @@ pub fn App() -> Html {
     // socket failed), drop the connection: that ends its task and closes the socket.
     {
         let connection = connection.clone();
-        use_effect_with(state.active, move |active| {
+        use_effect_with(state.connection.active, move |active| {
             if active.is_none() {
                 connection.borrow_mut().take();
             }
         });
     }
-    use_effect_with(state.lang, |lang| browser::apply_lang(*lang));
-    use_effect_with(state.theme, |theme| browser::apply_theme(*theme));
+    use_effect_with(state.prefs.lang, |lang| browser::apply_lang(*lang));
+    use_effect_with(state.prefs.theme, |theme| browser::apply_theme(*theme));
     use_effect_with((), |()| browser::mark_interactive());
     {
         let dispatcher = state.dispatcher();
@@ -134,14 +133,17 @@ pub fn App() -> Html {
             }));
         })
     };
-    let has_sandbox = state.sandbox.as_ref().is_some_and(|s| s.enabled);
+    let has_sandbox = state.mailbox.has_sandbox();
     {
         let refresh = refresh_mailbox.clone();
-        use_effect_with((has_sandbox, state.delivered), move |(has_sandbox, _)| {
-            if *has_sandbox {
-                refresh.emit(());
-            }
-        });
+        use_effect_with(
+            (has_sandbox, state.conversation.delivered),
+            move |(has_sandbox, _)| {
+                if *has_sandbox {
+                    refresh.emit(());
+                }
+            },
+        );
     }
     // Live: the bridge announces each new message on `/api/events`.
     {
@@ -153,10 +155,10 @@ pub fn App() -> Html {
     }
     let on_open_message = {
         let dispatcher = state.dispatcher();
-        let simulate = state.form.simulate;
+        let backend = state.form.backend;
         Callback::from(move |id: u64| {
             dispatcher.dispatch(Action::OpenMessage(id));
-            if !simulate {
+            if backend == Backend::Bridge {
                 let dispatcher = dispatcher.clone();
                 api::fetch_message(
                     id,
@@ -184,8 +186,8 @@ pub fn App() -> Html {
     {
         let key = (
             state.next_queued().map(str::to_owned),
-            state.transcript.last_id(),
-            state.queue.len(),
+            state.conversation.transcript.last_id(),
+            state.command_line.queue.len(),
         );
         let state = state.clone();
         let connection = connection.clone();
@@ -208,7 +210,7 @@ pub fn App() -> Html {
     let on_tls = dispatch.reform(Action::SelectTls);
     let on_preset = dispatch.reform(Action::Preset);
     let on_insecure = dispatch.reform(Action::SetInsecure);
-    let on_simulate = dispatch.reform(Action::SetSimulate);
+    let on_backend = dispatch.reform(Action::SelectBackend);
     let on_input = dispatch.reform(Action::EditDraft);
     let on_paste = dispatch.reform(Action::Paste);
     let on_key = dispatch.reform(|key| match key {
@@ -224,8 +226,8 @@ pub fn App() -> Html {
         let connection = connection.clone();
         let clock = clock.clone();
         Callback::from(move |()| {
-            let simulated = state.form.simulate;
-            let request = if simulated {
+            let backend = state.form.backend;
+            let request = if backend.is_simulator() {
                 // The simulator needs no address; the TLS mode still applies.
                 ConnectRequest {
                     host: simulator::HOSTNAME.to_owned(),
@@ -248,7 +250,7 @@ pub fn App() -> Html {
             state.dispatch(Action::Connect {
                 session,
                 request: request.clone(),
-                simulated,
+                backend,
             });
             let dispatcher = state.dispatcher();
             let clock = clock.clone();
@@ -258,21 +260,18 @@ pub fn App() -> Html {
                 }
                 dispatcher.dispatch(Action::Bridge { session, event });
             });
-            let opened = if simulated {
-                let dispatcher = state.dispatcher();
-                let on_delivered = Callback::from(move |message| {
-                    dispatcher.dispatch(Action::SimulatedDelivery {
-                        message: Box::new(message),
-                        received_at: browser::now_iso(),
+            let opened = match backend {
+                Backend::Simulator => {
+                    let dispatcher = state.dispatcher();
+                    let on_delivered = Callback::from(move |message| {
+                        dispatcher.dispatch(Action::SimulatedDelivery {
+                            message: Box::new(message),
+                            received_at: browser::now_iso(),
+                        });
                     });
-                });
-                Ok(services::Connection::Simulator(simulator::connect(
-                    request,
-                    on_event,
-                    on_delivered,
-                )))
-            } else {
-                bridge::connect(request, on_event).map(services::Connection::Bridge)
+                    Ok(simulator::connect(request, on_event, on_delivered))
+                }
+                Backend::Bridge => bridge::connect(request, on_event),
             };
             match opened {
                 Ok(opened) => {
@@ -294,7 +293,7 @@ pub fn App() -> Html {
     // bridge (the reducer decides when; see `State::auto_connect`).
     {
         let on_connect = on_connect.clone();
-        use_effect_with(state.auto_connect, move |auto| {
+        use_effect_with(state.connection.auto_connect, move |auto| {
             if *auto {
                 on_connect.emit(());
             }
@@ -317,7 +316,7 @@ pub fn App() -> Html {
         let connection = connection.clone();
         let clock = clock.clone();
         Callback::from(move |force: bool| {
-            let text = state.draft.clone();
+            let text = state.command_line.draft.clone();
             send_line(&state, &connection, &clock, text, force, false);
         })
     };
@@ -331,7 +330,7 @@ pub fn App() -> Html {
         })
     };
 
-    let lang = state.lang;
+    let lang = state.prefs.lang;
     let ui = i18n::ui(lang);
     let on_lang = dispatch.reform(|e: Event| {
         Action::SetLang(Lang::from_tag(
@@ -339,19 +338,20 @@ pub fn App() -> Html {
         ))
     });
     let on_theme = dispatch.reform({
-        let theme = state.theme;
+        let theme = state.prefs.theme;
         move |_: MouseEvent| Action::SetTheme(theme.toggled())
     });
     let show = |view: View| dispatch.reform(move |_: MouseEvent| Action::ShowView(view));
     let export =
         |kind: ExportKind| dispatch.reform(move |_: MouseEvent| Action::ShowExport(Some(kind)));
-    let export_content = state.export.map(|kind| match kind {
-        ExportKind::Text => export::text(&state.transcript, lang),
-        ExportKind::Json => export::json(&state.transcript, lang),
-        ExportKind::Swaks => export::swaks(&state.transcript),
-        ExportKind::Link => {
-            browser::link_with_fragment(&share::fragment(&export::text(&state.transcript, lang)))
-        }
+    let export_content = state.prefs.export.map(|kind| match kind {
+        ExportKind::Text => export::text(&state.conversation.transcript, lang),
+        ExportKind::Json => export::json(&state.conversation.transcript, lang),
+        ExportKind::Swaks => export::swaks(&state.conversation.transcript),
+        ExportKind::Link => browser::link_with_fragment(&share::fragment(&export::text(
+            &state.conversation.transcript,
+            lang,
+        ))),
     });
     let on_copy = {
         let content = export_content.clone().unwrap_or_default();
@@ -360,23 +360,23 @@ pub fn App() -> Html {
         })
     };
     let on_close_export = dispatch.reform(|()| Action::ShowExport(None));
-    let theme_label = match state.theme {
-        crate::state::Theme::Dark => ui.theme_light,
-        crate::state::Theme::Light => ui.theme_dark,
+    let theme_label = match state.prefs.theme {
+        Theme::Dark => ui.theme_light,
+        Theme::Light => ui.theme_dark,
     };
-    let terminal_view = state.view == View::Terminal;
-    let demo = if state.form.simulate {
+    let terminal_view = state.prefs.view == View::Terminal;
+    let demo = if state.form.backend.is_simulator() {
         let (user, password) = simulator::DEMO_ACCOUNT;
         Some((user.to_owned(), password.to_owned()))
     } else {
-        state.sandbox.as_ref().and_then(|s| s.demo.clone())
+        state.mailbox.sandbox.as_ref().and_then(|s| s.demo.clone())
     };
 
     html! {
-        <div class={classes!("app", (state.phase != crate::state::Phase::Disconnected).then_some("online"))}>
+        <div class={classes!("app", (state.connection.phase != Phase::Disconnected).then_some("online"))}>
             <header class="top">
                 <h1>{ ui.title }</h1>
-                <Status phase={state.phase.clone()} simulated={state.simulated} {lang} />
+                <Status phase={state.connection.phase.clone()} backend={state.connection.backend} {lang} />
                 <div class="tools">
                     <label class="lang">
                         <span class="sr-only">{ ui.language }</span>
@@ -407,29 +407,29 @@ pub fn App() -> Html {
                 if terminal_view {
                     <ConnectForm
                         values={state.form.clone()}
-                        phase={state.phase.clone()}
+                        phase={state.connection.phase.clone()}
                         {lang}
                         {on_host}
                         {on_port}
                         {on_tls}
                         {on_preset}
                         {on_insecure}
-                        {on_simulate}
-                        no_bridge={state.bridge == BridgePresence::Absent}
+                        {on_backend}
+                        no_bridge={state.mailbox.bridge == BridgePresence::Absent}
                         {on_connect}
                         {on_disconnect}
                     />
                     <div class="workspace">
                         <Terminal
-                            transcript={state.transcript.clone()}
+                            transcript={state.conversation.transcript.clone()}
                             {lang}
                             ready={state.is_connected()}
                             prompt={state.prompt()}
-                            draft={state.draft.clone()}
+                            draft={state.command_line.draft.clone()}
                             warnings={state.warnings()}
                             live_warnings={state.live_warnings()}
-                            candidates={state.candidates.clone()}
-                            queued={state.queue.len()}
+                            candidates={state.command_line.candidates.clone()}
+                            queued={state.command_line.queue.len()}
                             {on_input}
                             {on_submit}
                             {on_key}
@@ -439,22 +439,22 @@ pub fn App() -> Html {
                             if let Some(step) = state.auth_step() {
                                 <AuthHelper {step} {lang} on_line={on_auth_line} />
                             }
-                            if let Some(info) = state.tls.clone() {
+                            if let Some(info) = state.connection.tls.clone() {
                                 <TlsPanel {info} {lang} />
                             }
                             <StateDiagram phase={state.is_connected().then(|| state.session().phase())} {lang} />
-                            <Lesson progress={state.lesson} demo={demo} {lang} {on_example} />
+                            <Lesson progress={state.conversation.lesson} demo={demo} {lang} {on_example} />
                             <Capabilities caps={state.capabilities().cloned()} {lang} />
                             if let Some(mailbox) = state.mailbox_list() {
-                                <Mailbox {mailbox} simulated={state.form.simulate} message={state.message.clone()}
-                                    per_visitor={state.sandbox.as_ref().is_some_and(|s| s.per_visitor)}
+                                <Mailbox {mailbox} simulated={state.form.backend.is_simulator()} message={state.mailbox.message.clone()}
+                                    per_visitor={state.mailbox.sandbox.as_ref().is_some_and(|s| s.per_visitor)}
                                     {lang} on_refresh={refresh_mailbox} on_open={on_open_message} on_close={on_close_message} />
                             }
-                            <Sequence transcript={state.transcript.clone()} {lang} />
+                            <Sequence transcript={state.conversation.transcript.clone()} {lang} />
                         </aside>
                     </div>
                 } else {
-                    <PasteView {lang} shared={state.shared.clone()} />
+                    <PasteView {lang} shared={state.prefs.shared.clone()} />
                 }
             </main>
             <footer class="legend" aria-label="Legend">

@@ -8,8 +8,8 @@ use protocol::lang::Lang;
 use protocol::wire::TlsMode;
 
 use crate::i18n;
-use crate::state::Notice;
 use crate::transcript::{EntryKind, Transcript};
+use crate::vocab::Notice;
 
 /// swaks-style text: `->` sent, `<-` received, `~>` / `<~` inside TLS, `===` notes.
 pub fn text(transcript: &Transcript, lang: Lang) -> String {
@@ -202,7 +202,8 @@ fn shell_quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{Action, BridgeEvent, ConnectForm, SessionId, State};
+    use crate::state::{Action, ConnectForm, State};
+    use crate::vocab::{Backend, BridgeEvent, SessionId};
     use protocol::wire::{ServerMsg, TlsMode};
     use std::rc::Rc;
     use yew::Reducible;
@@ -217,7 +218,7 @@ mod tests {
             Action::Connect {
                 session: s,
                 request: ConnectForm::default().request().expect("valid"),
-                simulated: false,
+                backend: Backend::Bridge,
             },
             msg(ServerMsg::Connected {
                 version: 1,
@@ -254,7 +255,7 @@ mod tests {
     #[test]
     fn text_uses_swaks_arrows_and_masks_secrets() {
         let state = session();
-        let out = text(&state.transcript, Lang::En);
+        let out = text(&state.conversation.transcript, Lang::En);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], "=== Connecting to 127.0.0.1:2525 (no TLS)…");
         assert_eq!(lines[2], "<- 220 mx ESMTP");
@@ -294,7 +295,7 @@ mod tests {
                 queued: false,
             });
         }
-        let command = swaks(&state.transcript);
+        let command = swaks(&state.conversation.transcript);
         assert_eq!(
             command,
             "swaks --server 127.0.0.1:2525 --auth PLAIN --auth-user USER --auth-password PASSWORD \
@@ -364,8 +365,8 @@ mod tests {
         let state = session();
         for lang in [Lang::En, Lang::ZhCn] {
             assert_eq!(
-                json(&state.transcript, lang),
-                json_with_serde(&state.transcript, lang)
+                json(&state.conversation.transcript, lang),
+                json_with_serde(&state.conversation.transcript, lang)
             );
         }
         assert_eq!(json(&Transcript::default(), Lang::En), "[]");
@@ -374,7 +375,7 @@ mod tests {
     #[test]
     fn json_has_one_object_per_line_with_codes_and_latency() {
         let state = session();
-        let out = json(&state.transcript, Lang::ZhCn);
+        let out = json(&state.conversation.transcript, Lang::ZhCn);
         let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
         let lines = value.as_array().expect("an array");
         assert_eq!(lines.len(), 5);

@@ -5,10 +5,10 @@
 //! is one [`Ui`] value, so a string missing in one language is a compile error, and
 //! sentences with values in them are functions that match on the language.
 
-use protocol::lang::Lang;
-use protocol::wire::{ErrorCode, TlsMode};
+use protocol::lang::{Lang, Text};
+use protocol::wire::{ErrorCode, TlsInfo, TlsMode};
 
-use crate::state::{FormError, Notice, SendError};
+use crate::vocab::{FormError, Notice, SendError};
 
 /// The fixed strings of the page in one language.
 #[derive(Debug)]
@@ -372,129 +372,156 @@ pub fn connected_to(lang: Lang, peer: &str, tls: TlsMode) -> String {
 
 /// The marker on everything the simulator does.
 pub fn simulated(lang: Lang) -> &'static str {
-    pick(lang, "SIMULATED", "模拟")
+    Text {
+        en: "SIMULATED",
+        zh: "模拟",
+    }
+    .get(lang)
+}
+
+/// One line about a TLS connection: `TLSv1.3, TLS13_AES_256_GCM_SHA384, certificate
+/// CN=mx verified` (or why it was not).
+pub fn tls_summary(lang: Lang, info: &TlsInfo) -> String {
+    let subject = info
+        .certificates
+        .first()
+        .map_or(info.server_name.as_str(), |c| c.subject.as_str());
+    let (version, cipher) = (&info.version, &info.cipher);
+    let verdict = match (&info.verify_error, info.verified, lang) {
+        (_, true, Lang::En) => "verified".to_owned(),
+        (_, true, Lang::ZhCn) => "已验证".to_owned(),
+        (Some(why), false, Lang::En) => format!("NOT verified: {why}"),
+        (Some(why), false, Lang::ZhCn) => format!("未通过验证：{why}"),
+        (None, false, Lang::En) => "NOT verified".to_owned(),
+        (None, false, Lang::ZhCn) => "未通过验证".to_owned(),
+    };
+    match lang {
+        Lang::En => format!("{version}, {cipher}, certificate {subject} {verdict}"),
+        Lang::ZhCn => format!("{version}，{cipher}，证书 {subject} {verdict}"),
+    }
 }
 
 /// What an error code from the bridge means, as a sentence for a person.
 pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
-    let (en, zh) = match code {
-        ErrorCode::BadMessage => (
-            "The bridge could not understand a message from this page.",
-            "桥接服务无法理解本页面发送的消息。",
-        ),
-        ErrorCode::NotConnected => (
-            "The bridge is not connected to an SMTP server yet.",
-            "桥接服务尚未连接到 SMTP 服务器。",
-        ),
-        ErrorCode::AlreadyConnected => (
-            "This session is already connected; disconnect before connecting again.",
-            "此会话已连接；请先断开再重新连接。",
-        ),
-        ErrorCode::InvalidTarget => (
-            "The bridge does not allow connecting to that host or port.",
-            "桥接服务不允许连接到该主机或端口。",
-        ),
-        ErrorCode::ResolveFailed => (
-            "The host name could not be resolved to an address.",
-            "无法解析该主机名。",
-        ),
-        ErrorCode::ConnectFailed => (
-            "The SMTP server could not be reached or refused the connection.",
-            "无法连接到 SMTP 服务器，或服务器拒绝了连接。",
-        ),
-        ErrorCode::ConnectTimeout => (
-            "The SMTP server did not accept the connection in time.",
-            "SMTP 服务器没有及时接受连接。",
-        ),
-        ErrorCode::TlsUnavailable => (
-            "The bridge cannot use the selected TLS mode.",
-            "桥接服务无法使用所选的 TLS 模式。",
-        ),
-        ErrorCode::InvalidLine => (
-            "The bridge refused the line, so it was not sent.",
-            "桥接服务拒绝了这一行，因此没有发送。",
-        ),
-        ErrorCode::ServerLineTooLong => (
-            "The server sent a line longer than the bridge accepts; it was skipped.",
-            "服务器发送的一行超过了桥接服务允许的长度，已跳过。",
-        ),
-        ErrorCode::UpstreamIo => (
-            "Reading from or writing to the SMTP server failed.",
-            "读写 SMTP 服务器失败。",
-        ),
-        ErrorCode::InsecureNotAllowed => (
-            "This bridge does not allow accepting unverified certificates.",
-            "此桥接服务不允许接受未经验证的证书。",
-        ),
-        ErrorCode::TlsHandshakeFailed => (
-            "The TLS handshake with the server failed.",
-            "与服务器的 TLS 握手失败。",
-        ),
-        ErrorCode::CertificateRejected => (
-            "The server's certificate failed verification, so the connection was not trusted.",
-            "服务器的证书未通过验证，因此连接不可信。",
-        ),
-        ErrorCode::PlaintextDiscarded => (
-            "The server sent unencrypted bytes right after agreeing to STARTTLS; they were discarded (RFC 3207 4.2).",
-            "服务器在同意 STARTTLS 之后立即发送了未加密的数据，这些数据已被丢弃（RFC 3207 4.2）。",
-        ),
-        ErrorCode::ReplyTimeout => ("The server did not answer in time.", "服务器没有及时回复。"),
-        ErrorCode::TargetDenied => (
-            "The bridge's rules do not allow connecting to that target.",
-            "桥接服务的规则不允许连接到该目标。",
-        ),
-        ErrorCode::RateLimited => (
-            "Too many sessions or connections from here or to that server; try again later.",
-            "来自此处或发往该服务器的会话或连接过多，请稍后再试。",
-        ),
-        ErrorCode::TooManySessions => (
-            "The bridge is serving as many sessions as it allows; try again later.",
-            "桥接服务的会话数已达上限，请稍后再试。",
-        ),
-        ErrorCode::ProbeMode => (
-            "This public bridge does not relay DATA or BDAT to that server (probe mode).",
-            "此公共桥接服务不会向该服务器中继 DATA 或 BDAT（探测模式）。",
-        ),
-        ErrorCode::TokenRequired => ("This bridge requires a token.", "此桥接服务需要令牌。"),
-        ErrorCode::TokenInvalid => ("The bridge token is wrong.", "桥接服务令牌错误。"),
-        ErrorCode::DataLimit => (
-            "The message went over the bridge's size limit; the session was closed.",
-            "邮件超过了桥接服务的大小限制，会话已关闭。",
-        ),
-        ErrorCode::RecipientLimit => (
-            "More recipients than the bridge allows in one transaction; the line was not sent.",
-            "收件人数量超过桥接服务在一次事务中允许的数量，这一行没有发送。",
-        ),
-        ErrorCode::ReplyTooLarge => (
-            "The server's reply was too large for the bridge; the session was closed.",
-            "服务器的回复对桥接服务来说太大，会话已关闭。",
-        ),
-        ErrorCode::MessageTooLarge => (
-            "A message from this page was larger than the bridge accepts.",
-            "本页面发送的消息超过了桥接服务允许的大小。",
-        ),
-        ErrorCode::IdleTimeout => (
-            "Nothing happened for too long; the session was closed.",
-            "太长时间没有活动，会话已关闭。",
-        ),
-        ErrorCode::SessionExpired => (
-            "The session reached its maximum duration and was closed.",
-            "会话已达到最长时限并被关闭。",
-        ),
-        ErrorCode::Unknown => (
-            "The bridge reported an error this page does not know about.",
-            "桥接服务报告了一个本页面不认识的错误。",
-        ),
+    let text = match code {
+        ErrorCode::BadMessage => Text {
+            en: "The bridge could not understand a message from this page.",
+            zh: "桥接服务无法理解本页面发送的消息。",
+        },
+        ErrorCode::NotConnected => Text {
+            en: "The bridge is not connected to an SMTP server yet.",
+            zh: "桥接服务尚未连接到 SMTP 服务器。",
+        },
+        ErrorCode::AlreadyConnected => Text {
+            en: "This session is already connected; disconnect before connecting again.",
+            zh: "此会话已连接；请先断开再重新连接。",
+        },
+        ErrorCode::InvalidTarget => Text {
+            en: "The bridge does not allow connecting to that host or port.",
+            zh: "桥接服务不允许连接到该主机或端口。",
+        },
+        ErrorCode::ResolveFailed => Text {
+            en: "The host name could not be resolved to an address.",
+            zh: "无法解析该主机名。",
+        },
+        ErrorCode::ConnectFailed => Text {
+            en: "The SMTP server could not be reached or refused the connection.",
+            zh: "无法连接到 SMTP 服务器，或服务器拒绝了连接。",
+        },
+        ErrorCode::ConnectTimeout => Text {
+            en: "The SMTP server did not accept the connection in time.",
+            zh: "SMTP 服务器没有及时接受连接。",
+        },
+        ErrorCode::TlsUnavailable => Text {
+            en: "The bridge cannot use the selected TLS mode.",
+            zh: "桥接服务无法使用所选的 TLS 模式。",
+        },
+        ErrorCode::InvalidLine => Text {
+            en: "The bridge refused the line, so it was not sent.",
+            zh: "桥接服务拒绝了这一行，因此没有发送。",
+        },
+        ErrorCode::ServerLineTooLong => Text {
+            en: "The server sent a line longer than the bridge accepts; it was skipped.",
+            zh: "服务器发送的一行超过了桥接服务允许的长度，已跳过。",
+        },
+        ErrorCode::UpstreamIo => Text {
+            en: "Reading from or writing to the SMTP server failed.",
+            zh: "读写 SMTP 服务器失败。",
+        },
+        ErrorCode::InsecureNotAllowed => Text {
+            en: "This bridge does not allow accepting unverified certificates.",
+            zh: "此桥接服务不允许接受未经验证的证书。",
+        },
+        ErrorCode::TlsHandshakeFailed => Text {
+            en: "The TLS handshake with the server failed.",
+            zh: "与服务器的 TLS 握手失败。",
+        },
+        ErrorCode::CertificateRejected => Text {
+            en: "The server's certificate failed verification, so the connection was not trusted.",
+            zh: "服务器的证书未通过验证，因此连接不可信。",
+        },
+        ErrorCode::PlaintextDiscarded => Text {
+            en: "The server sent unencrypted bytes right after agreeing to STARTTLS; they were discarded (RFC 3207 4.2).",
+            zh: "服务器在同意 STARTTLS 之后立即发送了未加密的数据，这些数据已被丢弃（RFC 3207 4.2）。",
+        },
+        ErrorCode::ReplyTimeout => Text {
+            en: "The server did not answer in time.",
+            zh: "服务器没有及时回复。",
+        },
+        ErrorCode::TargetDenied => Text {
+            en: "The bridge's rules do not allow connecting to that target.",
+            zh: "桥接服务的规则不允许连接到该目标。",
+        },
+        ErrorCode::RateLimited => Text {
+            en: "Too many sessions or connections from here or to that server; try again later.",
+            zh: "来自此处或发往该服务器的会话或连接过多，请稍后再试。",
+        },
+        ErrorCode::TooManySessions => Text {
+            en: "The bridge is serving as many sessions as it allows; try again later.",
+            zh: "桥接服务的会话数已达上限，请稍后再试。",
+        },
+        ErrorCode::ProbeMode => Text {
+            en: "This public bridge does not relay DATA or BDAT to that server (probe mode).",
+            zh: "此公共桥接服务不会向该服务器中继 DATA 或 BDAT（探测模式）。",
+        },
+        ErrorCode::TokenRequired => Text {
+            en: "This bridge requires a token.",
+            zh: "此桥接服务需要令牌。",
+        },
+        ErrorCode::TokenInvalid => Text {
+            en: "The bridge token is wrong.",
+            zh: "桥接服务令牌错误。",
+        },
+        ErrorCode::DataLimit => Text {
+            en: "The message went over the bridge's size limit; the session was closed.",
+            zh: "邮件超过了桥接服务的大小限制，会话已关闭。",
+        },
+        ErrorCode::RecipientLimit => Text {
+            en: "More recipients than the bridge allows in one transaction; the line was not sent.",
+            zh: "收件人数量超过桥接服务在一次事务中允许的数量，这一行没有发送。",
+        },
+        ErrorCode::ReplyTooLarge => Text {
+            en: "The server's reply was too large for the bridge; the session was closed.",
+            zh: "服务器的回复对桥接服务来说太大，会话已关闭。",
+        },
+        ErrorCode::MessageTooLarge => Text {
+            en: "A message from this page was larger than the bridge accepts.",
+            zh: "本页面发送的消息超过了桥接服务允许的大小。",
+        },
+        ErrorCode::IdleTimeout => Text {
+            en: "Nothing happened for too long; the session was closed.",
+            zh: "太长时间没有活动，会话已关闭。",
+        },
+        ErrorCode::SessionExpired => Text {
+            en: "The session reached its maximum duration and was closed.",
+            zh: "会话已达到最长时限并被关闭。",
+        },
+        ErrorCode::Unknown => Text {
+            en: "The bridge reported an error this page does not know about.",
+            zh: "桥接服务报告了一个本页面不认识的错误。",
+        },
     };
-    pick(lang, en, zh)
-}
-
-/// `en` or `zh`: for the few words a component needs beyond [`Ui`].
-pub fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::ZhCn => zh,
-    }
+    text.get(lang)
 }
 
 fn form_error(lang: Lang, err: &FormError) -> String {
@@ -543,7 +570,12 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             (true, true) => "连接已关闭。".to_owned(),
             (true, false) => format!("连接已关闭：{reason}。"),
         },
-        Notice::Disconnected => pick(lang, "Disconnected.", "已断开。").to_owned(),
+        Notice::Disconnected => Text {
+            en: "Disconnected.",
+            zh: "已断开。",
+        }
+        .get(lang)
+        .to_owned(),
         Notice::FormRejected(err) => {
             let err = form_error(lang, err);
             if zh {
@@ -606,13 +638,14 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
                 )
             }
         }
-        Notice::Simulated => pick(
-            lang,
-            "SIMULATED: this session runs inside the page (protocol::server); nothing goes over the network. Demo account: demo / demo.",
-            "模拟：此会话在页面内运行（protocol::server），不经过网络。演示账号：demo / demo。",
-        )
+        Notice::Simulated => Text {
+            en: "SIMULATED: this session runs inside the page (protocol::server); nothing goes over the network. Demo account: demo / demo.",
+            zh: "模拟：此会话在页面内运行（protocol::server），不经过网络。演示账号：demo / demo。",
+        }
+        .get(lang)
         .to_owned(),
-        Notice::Tls { summary } => {
+        Notice::Tls { info } => {
+            let summary = tls_summary(lang, info);
             if zh {
                 format!("TLS 已建立：{summary}")
             } else {
@@ -682,5 +715,35 @@ mod tests {
         assert_ne!(EN.warning_title, ZH.warning_title);
         assert_ne!(EN.in_message_title, ZH.in_message_title);
         assert_eq!(tls_label(Lang::ZhCn, TlsMode::Starttls), "STARTTLS");
+    }
+
+    #[test]
+    fn the_tls_summary_is_worded_in_each_language() {
+        let mut info = TlsInfo {
+            mode: TlsMode::Starttls,
+            version: "TLSv1.3".into(),
+            cipher: "TLS13_AES_256_GCM_SHA384".into(),
+            alpn: None,
+            server_name: "mx.example".into(),
+            verified: true,
+            verify_error: None,
+            insecure: false,
+            certificates: Vec::new(),
+            at_ms: 0,
+        };
+        assert_eq!(
+            tls_summary(Lang::En, &info),
+            "TLSv1.3, TLS13_AES_256_GCM_SHA384, certificate mx.example verified"
+        );
+        assert_eq!(
+            tls_summary(Lang::ZhCn, &info),
+            "TLSv1.3，TLS13_AES_256_GCM_SHA384，证书 mx.example 已验证"
+        );
+        info.verified = false;
+        info.verify_error = Some("self-signed".into());
+        assert!(tls_summary(Lang::En, &info).ends_with("NOT verified: self-signed"));
+        let notice = Notice::Tls { info: info.into() };
+        assert!(super::notice(Lang::ZhCn, &notice).starts_with("TLS 已建立：TLSv1.3，"));
+        assert!(super::notice(Lang::ZhCn, &notice).ends_with("未通过验证：self-signed"));
     }
 }

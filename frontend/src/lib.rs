@@ -7,9 +7,13 @@
 //!
 //! # Layout
 //!
-//! - [`state`]: the reducer, `Action -> State`, around `protocol`'s session; no DOM.
+//! - [`vocab`]: the words the modules share (a connection's phase and events, notices,
+//!   preferences, presets); it imports no other module of the crate.
+//! - [`state`]: the reducer, `Action -> State`, one part per concern (connect form,
+//!   connection, conversation, command line, mailbox, preferences); no DOM.
 //! - [`transcript`]: the annotated lines (both languages) and the transcript list.
 //! - [`input`]: history, Tab completion and paste splitting for the command line.
+//! - [`lesson`]: the tutorial's steps, checked off by `protocol`'s answers.
 //! - [`export`], [`pasted`]: text/JSON export, and the "paste a transcript" view's model.
 //! - [`sequence`]: the session as an SVG sequence diagram (shown and downloaded).
 //! - [`sandbox`]: the bridge's sandbox and mailbox API, read from its JSON.
@@ -32,3 +36,4 @@ pub mod services;
 pub mod share;
 pub mod state;
 pub mod transcript;
+pub mod vocab;

@@ -6,8 +6,8 @@ use protocol::annotate::{AnnotatedLine, Direction};
 use protocol::lang::Lang;
 use protocol::transcript::{self, Format, TranscriptLine};
 
-use crate::state::Notice;
 use crate::transcript::{Bilingual, EntryKind, ReplyInfo, Tone, Transcript};
+use crate::vocab::Notice;
 
 /// A pasted transcript, annotated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,9 +36,8 @@ pub fn annotate(text: &str) -> Pasted {
     let (format, en) = transcript::annotate(text, Lang::En);
     let (_, zh) = transcript::annotate(text, Lang::ZhCn);
     let mut out = Transcript::default();
-    let mut open_reply = None;
     for ((line, en), (_, zh)) in en.into_iter().zip(zh) {
-        out.push(entry(&line, en, zh, &mut open_reply));
+        out.push(entry(&line, en, zh));
     }
     Pasted {
         format,
@@ -46,12 +45,8 @@ pub fn annotate(text: &str) -> Pasted {
     }
 }
 
-fn entry(
-    line: &TranscriptLine,
-    en: AnnotatedLine,
-    zh: AnnotatedLine,
-    open_reply: &mut Option<u16>,
-) -> EntryKind {
+fn entry(line: &TranscriptLine, en: AnnotatedLine, zh: AnnotatedLine) -> EntryKind {
+    let reply = ReplyInfo::of(&en);
     let annotation = Bilingual {
         en: en.annotation,
         zh: zh.annotation,
@@ -64,18 +59,14 @@ fn entry(
             encrypted: line.tls,
             annotation,
         },
-        Direction::Server => {
-            let reply = ReplyInfo::parse(&en.text, *open_reply);
-            *open_reply = reply.and_then(|r| (!r.is_last).then_some(r.code));
-            EntryKind::Server {
-                text: en.text,
-                reply,
-                at_ms: None,
-                latency_ms: None,
-                encrypted: line.tls,
-                annotation,
-            }
-        }
+        Direction::Server => EntryKind::Server {
+            text: en.text,
+            reply,
+            at_ms: None,
+            latency_ms: None,
+            encrypted: line.tls,
+            annotation,
+        },
         Direction::Note => {
             // A bare remark ("=== Trying ...") has nothing to explain; TLS notes do.
             let explained = !annotation.en.explanation.is_empty();

@@ -8,11 +8,11 @@
 
 use std::fmt::Write as _;
 
-use protocol::lang::Lang;
+use protocol::lang::{Lang, Text};
 use protocol::reply::ReplyClass;
 
-use crate::state::Notice;
 use crate::transcript::{EntryKind, Transcript};
+use crate::vocab::Notice;
 
 const WIDTH: u32 = 640;
 const CLIENT_X: u32 = 90;
@@ -112,10 +112,16 @@ fn cut(text: &str) -> String {
 pub fn svg(transcript: &Transcript, lang: Lang) -> String {
     let rows = rows(transcript, lang);
     let height = TOP + ROW * (rows.len() as u32 + 1);
-    let (client, server) = match lang {
-        Lang::En => ("Client", "Server"),
-        Lang::ZhCn => ("客户端", "服务器"),
-    };
+    let client = Text {
+        en: "Client",
+        zh: "客户端",
+    }
+    .get(lang);
+    let server = Text {
+        en: "Server",
+        zh: "服务器",
+    }
+    .get(lang);
     let mut out = String::new();
     // `write!` to a String cannot fail.
     let _ = write!(
@@ -216,22 +222,20 @@ pub fn data_url(svg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transcript::{Annotators, ReplyInfo, Tone};
+    use crate::transcript::{Annotators, Tone};
 
     fn transcript() -> Transcript {
         let mut annotators = Annotators::default();
         let mut t = Transcript::default();
-        let mut open = None;
         let mut server = |t: &mut Transcript, text: &str| {
-            let reply = ReplyInfo::parse(text, open);
-            open = reply.and_then(|r| (!r.is_last).then_some(r.code));
+            let annotated = annotators.server_line(text);
             t.push(EntryKind::Server {
                 text: text.into(),
-                reply,
+                reply: annotated.reply,
                 at_ms: Some(3),
                 latency_ms: None,
                 encrypted: false,
-                annotation: annotators.server_line(text).annotation,
+                annotation: annotated.annotation,
             });
         };
         server(&mut t, "220 mx ESMTP");

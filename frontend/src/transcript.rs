@@ -8,11 +8,13 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use protocol::annotate::{AnnotatedLine, Annotation, Annotator, Revision};
+use protocol::annotate::{AnnotatedLine, Annotation, Annotator, LineKind, Revision};
 use protocol::finding::{Finding, Severity};
-use protocol::lang::Lang;
-use protocol::reply::{ReplyClass, ReplyLine};
+use protocol::lang::{Lang, Text};
+use protocol::reply::{ReplyClass, ReplyCode};
 use protocol::session::ClientSession;
+
+use crate::vocab::Notice;
 
 /// The most transcript entries kept. Older entries are dropped first, so a session left
 /// running against a chatty server cannot grow the page's memory without bound.
@@ -45,7 +47,7 @@ pub struct Warning {
     /// The stable id, e.g. `rcpt-before-mail`.
     pub id: &'static str,
     /// Why, and what to type instead.
-    pub text: Bilingual<&'static str>,
+    pub text: Text,
     /// The RFC section.
     pub reference: &'static str,
 }
@@ -55,10 +57,7 @@ impl From<&Finding> for Warning {
         Self {
             severity: finding.severity,
             id: finding.id,
-            text: Bilingual {
-                en: finding.explanation.get(Lang::En),
-                zh: finding.explanation.get(Lang::ZhCn),
-            },
+            text: finding.explanation,
             reference: finding.reference,
         }
     }
@@ -91,12 +90,21 @@ pub struct Annotated {
     /// For a client line, which one it is in this session (0 for the first), so a later
     /// [`Revised`] explanation can find it.
     pub client_line: Option<usize>,
+    /// For a server line that is a reply line: its code and where it stands in its reply.
+    pub reply: Option<ReplyInfo>,
+    /// The line completes a reply that accepts a message (a 2xx to the final dot).
+    pub accepts_message: bool,
+    /// For the last line of a reply: what it answers ([`AnnotatedLine::answers`]).
+    pub answers: Option<&'static str>,
     /// The explanation.
     pub annotation: Bilingual<Annotation>,
 }
 
 fn pair(en: AnnotatedLine, zh: AnnotatedLine) -> Annotated {
     Annotated {
+        reply: ReplyInfo::of(&en),
+        accepts_message: en.accepts_message(),
+        answers: en.answers,
         text: en.text,
         client_line: None,
         annotation: Bilingual {
@@ -181,7 +189,8 @@ impl Annotators {
     }
 }
 
-/// What a server line says about its reply, when it parses as one.
+/// What a server line says about its reply, when it is a reply line, as `protocol`'s
+/// annotator read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplyInfo {
     /// The three-digit code, e.g. 250.
@@ -195,14 +204,14 @@ pub struct ReplyInfo {
 }
 
 impl ReplyInfo {
-    /// Parses `text`; `open` is the code of a multi-line reply still waiting for its end.
-    pub fn parse(text: &str, open: Option<u16>) -> Option<Self> {
-        ReplyLine::parse(text).ok().map(|line| Self {
-            code: line.code.get(),
-            class: line.code.class(),
-            // A changed code starts a new reply even if the old one never ended.
-            is_first: open != Some(line.code.get()),
-            is_last: line.is_last,
+    /// The reply facts of an annotated server line; `None` when it has no reply code.
+    pub fn of(line: &AnnotatedLine) -> Option<Self> {
+        let code = ReplyCode::new(line.code?)?;
+        Some(Self {
+            code: code.get(),
+            class: code.class(),
+            is_first: line.starts_reply,
+            is_last: line.kind == LineKind::Reply,
         })
     }
 }
@@ -254,7 +263,7 @@ pub enum EntryKind {
         /// Progress or failure.
         tone: Tone,
         /// What happened; worded by `i18n::notice`.
-        notice: crate::state::Notice,
+        notice: Notice,
         /// An explanation from `protocol`, for the events it knows (TLS, close).
         annotation: Option<Bilingual<Annotation>>,
     },
@@ -554,7 +563,7 @@ mod tests {
         for _ in 0..TRANSCRIPT_CAP + 3 {
             transcript.push(EntryKind::Note {
                 tone: Tone::Info,
-                notice: crate::state::Notice::Disconnected,
+                notice: Notice::Disconnected,
                 annotation: None,
             });
         }
@@ -564,7 +573,7 @@ mod tests {
         assert!(transcript.is_empty());
         transcript.push(EntryKind::Note {
             tone: Tone::Info,
-            notice: crate::state::Notice::Disconnected,
+            notice: Notice::Disconnected,
             annotation: None,
         });
         assert_eq!(transcript.last_id(), Some(TRANSCRIPT_CAP as u64 + 3));

@@ -174,6 +174,17 @@ struct Owed {
     line: Option<usize>,
 }
 
+/// An AUTH exchange in progress (RFC 4954 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AuthExchange {
+    /// The mechanism, upper case (`LOGIN`); empty when the AUTH line is not in the transcript.
+    mechanism: String,
+    /// What the last 334 challenge decodes to.
+    prompt: Prompt,
+    /// The last 334 challenge as sent: base64 text after the code.
+    challenge: String,
+}
+
 /// The client side of a session; see the module documentation.
 #[derive(Debug, Clone)]
 pub struct ClientSession {
@@ -184,8 +195,8 @@ pub struct ClientSession {
     hello: Option<Verb>,
     tls: bool,
     authenticated: bool,
-    /// AUTH exchange in progress: mechanism and the last challenge.
-    auth: Option<(String, Prompt)>,
+    /// AUTH exchange in progress.
+    auth: Option<AuthExchange>,
     recipients: usize,
     body_lines: usize,
     body_octets: u64,
@@ -272,7 +283,15 @@ impl ClientSession {
 
     /// The challenge being answered, during AUTH.
     pub fn auth_prompt(&self) -> Option<&Prompt> {
-        self.auth.as_ref().map(|(_, prompt)| prompt)
+        self.auth.as_ref().map(|exchange| &exchange.prompt)
+    }
+
+    /// The challenge being answered, during AUTH, as the server sent it: the base64 text
+    /// after `334 ` (empty for an empty challenge), for showing next to what it decodes to.
+    pub fn auth_challenge(&self) -> Option<&str> {
+        self.auth
+            .as_ref()
+            .map(|exchange| exchange.challenge.as_str())
     }
 
     /// Whether the next line is message text (after 354).
@@ -293,6 +312,12 @@ impl ClientSession {
     /// Where the message being typed stands: headers, the blank line, the body.
     pub fn header_state(&self) -> HeaderState {
         self.body_headers.state()
+    }
+
+    /// Whether the header block of the message typed so far has a `Subject:` field (the
+    /// tutorial's first header).
+    pub fn message_has_subject(&self) -> bool {
+        self.body_headers.subject
     }
 
     /// Octets of the message sent in this transaction (DATA lines with CRLF, or BDAT
@@ -394,10 +419,10 @@ impl ClientSession {
             return self.handle_body_line(line, index);
         }
         if self.expects_auth_answer() {
-            let (mechanism, prompt) = self
-                .auth
-                .clone()
-                .unwrap_or_else(|| (String::new(), Prompt::Empty));
+            let (mechanism, prompt) = self.auth.as_ref().map_or_else(
+                || (String::new(), Prompt::Empty),
+                |exchange| (exchange.mechanism.clone(), exchange.prompt.clone()),
+            );
             let cancel = line.trim() == "*";
             let shown = (!cancel && prompt == Prompt::Username)
                 .then(|| auth::decode(line).ok())
@@ -421,7 +446,11 @@ impl ClientSession {
         };
         match (verb, &command.args) {
             (Some(Verb::Auth), Args::Auth { mechanism, .. }) => {
-                self.auth = Some((mechanism.to_ascii_uppercase(), Prompt::Empty));
+                self.auth = Some(AuthExchange {
+                    mechanism: mechanism.to_ascii_uppercase(),
+                    prompt: Prompt::Empty,
+                    challenge: String::new(),
+                });
             }
             (
                 Some(Verb::Bdat),
@@ -536,12 +565,15 @@ impl ClientSession {
                 self.bdat_remaining = 0;
             }
             Expect::Command(Verb::Auth) | Expect::AuthAnswer { .. } if code == 334 => {
-                let challenge = auth::decode_prompt(first);
-                prompt = Some(challenge.clone());
-                match &mut self.auth {
-                    Some((_, last)) => *last = challenge,
-                    None => self.auth = Some((String::new(), challenge)),
-                }
+                let decoded = auth::decode_prompt(first);
+                prompt = Some(decoded.clone());
+                let exchange = self.auth.get_or_insert_with(|| AuthExchange {
+                    mechanism: String::new(),
+                    prompt: Prompt::Empty,
+                    challenge: String::new(),
+                });
+                exchange.prompt = decoded;
+                first.trim().clone_into(&mut exchange.challenge);
                 self.phase = Phase::AuthChallenge;
             }
             Expect::Command(Verb::Auth) | Expect::AuthAnswer { .. } => {

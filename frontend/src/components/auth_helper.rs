@@ -5,7 +5,7 @@
 //! shows the password masked (`protocol::auth::redact_client_line`).
 
 use protocol::auth::{self, Prompt};
-use protocol::lang::Lang;
+use protocol::lang::{Lang, Text};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -25,15 +25,22 @@ pub struct AuthHelperProps {
 
 /// What a decoded prompt says, for "The server asks for: …".
 fn prompt_text(prompt: &Prompt, lang: Lang) -> String {
-    let zh = lang == Lang::ZhCn;
     match prompt {
         Prompt::Username => format!("\"Username:\" ({})", i18n::ui(lang).username),
         Prompt::Password => format!("\"Password:\" ({})", i18n::ui(lang).password),
-        Prompt::Empty if zh => "（空）：发送初始响应，例如 AUTH PLAIN 的 base64".to_owned(),
-        Prompt::Empty => "(empty): send the initial response, e.g. PLAIN's base64".to_owned(),
+        Prompt::Empty => Text {
+            en: "(empty): send the initial response, e.g. PLAIN's base64",
+            zh: "（空）：发送初始响应，例如 AUTH PLAIN 的 base64",
+        }
+        .get(lang)
+        .to_owned(),
         Prompt::Text(text) => format!("{text:?}"),
-        Prompt::Undecodable if zh => "（无法解码为文本）".to_owned(),
-        Prompt::Undecodable => "(not decodable as text)".to_owned(),
+        Prompt::Undecodable => Text {
+            en: "(not decodable as text)",
+            zh: "（无法解码为文本）",
+        }
+        .get(lang)
+        .to_owned(),
     }
 }
 

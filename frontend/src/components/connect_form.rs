@@ -1,13 +1,14 @@
 //! The form that picks the SMTP server: host, port, TLS mode, Connect and Disconnect, and
 //! presets for the sandbox and the common ports with a line on what each is for.
 
-use protocol::lang::Lang;
+use protocol::lang::{Lang, Text};
 use protocol::wire::TlsMode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::state::{ConnectForm as FormValues, PRESETS, Phase};
+use crate::state::ConnectForm as FormValues;
+use crate::vocab::{Backend, Phase, Preset};
 
 /// Props of [`ConnectForm`].
 #[derive(Debug, Properties, PartialEq)]
@@ -24,12 +25,12 @@ pub struct ConnectFormProps {
     pub on_port: Callback<String>,
     /// Another TLS mode was chosen.
     pub on_tls: Callback<TlsMode>,
-    /// A preset (index into `PRESETS`) was chosen.
-    pub on_preset: Callback<usize>,
+    /// A preset was chosen.
+    pub on_preset: Callback<Preset>,
     /// The insecure checkbox changed.
     pub on_insecure: Callback<bool>,
-    /// The "Simulate (no bridge)" checkbox changed.
-    pub on_simulate: Callback<bool>,
+    /// The "Simulate (no bridge)" checkbox changed: the simulator when ticked.
+    pub on_backend: Callback<Backend>,
     /// No bridge answered: only the simulator can work.
     pub no_bridge: bool,
     /// Connect was pressed (or Enter in a field).
@@ -51,14 +52,6 @@ fn tls_from_value(value: &str) -> Option<TlsMode> {
         .iter()
         .find(|(_, v)| *v == value)
         .map(|(mode, _)| *mode)
-}
-
-/// The preset the form's values match, to show its description.
-fn matching_preset(values: &FormValues) -> Option<usize> {
-    let port: u16 = values.port.trim().parse().ok()?;
-    PRESETS.iter().position(|p| {
-        p.port == port && p.tls == values.tls && p.host.is_none_or(|h| h == values.host.trim())
-    })
 }
 
 /// See the module documentation.
@@ -94,15 +87,20 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
         cb.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())
     };
     let on_insecure = checkbox(&props.on_insecure);
-    let on_simulate = checkbox(&props.on_simulate);
-    let simulate = props.values.simulate;
+    let on_simulate = props.on_backend.reform(|e: Event| {
+        if e.target_unchecked_into::<HtmlInputElement>().checked() {
+            Backend::Simulator
+        } else {
+            Backend::Bridge
+        }
+    });
+    let simulate = props.values.backend.is_simulator();
     let real = idle && !simulate;
-    let about = matching_preset(&props.values)
-        .and_then(|i| PRESETS.get(i))
-        .map(|p| match props.lang {
-            Lang::En => p.about.0,
-            Lang::ZhCn => p.about.1,
-        });
+    let about = props
+        .values
+        .matching_preset()
+        .map(|p| p.about().get(props.lang));
+    let lang = props.lang;
 
     html! {
         <form class="connect" {onsubmit} aria-label={ui.host}>
@@ -134,13 +132,14 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
                 </label>
             }
             <label class={classes!("field", "simulate", simulate.then_some("on"))}
-                title={i18n::pick(props.lang,
-                    "Run protocol::server inside this page: no bridge, no network, its own mailbox.",
-                    "在页面内运行 protocol::server：无需桥接服务，不经过网络，有自己的邮箱。")}>
+                title={Text {
+                    en: "Run protocol::server inside this page: no bridge, no network, its own mailbox.",
+                    zh: "在页面内运行 protocol::server：无需桥接服务，不经过网络，有自己的邮箱。",
+                }.get(lang)}>
                 <input id="simulate" type="checkbox" checked={simulate} disabled={!idle} onchange={on_simulate} />
-                <span>{ i18n::pick(props.lang, "Simulate (no bridge)", "模拟（无桥接）") }</span>
+                <span>{ Text { en: "Simulate (no bridge)", zh: "模拟（无桥接）" }.get(lang) }</span>
                 if props.no_bridge {
-                    <span id="no-bridge" class="muted">{ i18n::pick(props.lang, " · no bridge here", " · 此处没有桥接服务") }</span>
+                    <span id="no-bridge" class="muted">{ Text { en: " · no bridge here", zh: " · 此处没有桥接服务" }.get(lang) }</span>
                 }
             </label>
             <div class="buttons">
@@ -149,12 +148,12 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
             </div>
             <div class="presets" role="group" aria-label={ui.presets}>
                 <span class="presets-label">{ format!("{}:", ui.presets) }</span>
-                { for PRESETS.iter().enumerate().map(|(i, preset)| {
-                    let on_preset = props.on_preset.reform(move |_: MouseEvent| i);
-                    let title = match props.lang { Lang::En => preset.about.0, Lang::ZhCn => preset.about.1 };
+                { for Preset::ALL.into_iter().map(|preset| {
+                    let on_preset = props.on_preset.reform(move |_: MouseEvent| preset);
+                    let title = preset.about().get(lang);
                     html! {
-                        <button type="button" class="preset" data-port={preset.port.to_string()}
-                            disabled={!real} {title} onclick={on_preset}>{ preset.label }</button>
+                        <button type="button" class="preset" data-port={preset.port().to_string()}
+                            disabled={!real} {title} onclick={on_preset}>{ preset.label() }</button>
                     }
                 }) }
                 if let Some(about) = about {
@@ -175,23 +174,5 @@ mod tests {
         assert_eq!(tls_from_value("starttls"), Some(TlsMode::Starttls));
         assert_eq!(tls_from_value("implicit"), Some(TlsMode::Implicit));
         assert_eq!(tls_from_value("ssl"), None);
-    }
-
-    #[test]
-    fn the_form_names_its_preset() {
-        assert_eq!(matching_preset(&FormValues::default()), Some(0));
-        let submission = FormValues {
-            host: "mx.example".into(),
-            port: "587".into(),
-            tls: TlsMode::Starttls,
-            insecure: false,
-            simulate: false,
-        };
-        assert_eq!(matching_preset(&submission), Some(3));
-        let odd = FormValues {
-            port: "587".into(),
-            ..FormValues::default()
-        };
-        assert_eq!(matching_preset(&odd), None);
     }
 }

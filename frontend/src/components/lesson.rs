@@ -6,7 +6,7 @@ use protocol::lang::Lang;
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::lesson::{Progress, STEPS};
+use crate::lesson::{Progress, STEPS, StepId};
 
 /// Props of [`Lesson`].
 #[derive(Debug, Properties, PartialEq)]
@@ -30,19 +30,20 @@ pub fn Lesson(props: &LessonProps) -> Html {
         <details id="lesson" class="panel lesson" open=true>
             <summary><h2>{ format!("{} ({}/{})", ui.lesson_title, props.progress.count(), STEPS.len()) }</h2></summary>
             <ol>
-                { for STEPS.iter().enumerate().map(|(i, step)| {
-                    let done = props.progress.is_done(i);
+                { for STEPS.iter().map(|step| {
+                    let done = props.progress.is_done(step.id);
+                    let is_current = current == Some(step.id);
                     let example = step.example;
                     let on_example = props.on_example.reform(move |_: MouseEvent| example.to_owned());
                     html! {
-                        <li class={classes!("step", done.then_some("done"), (current == Some(i)).then_some("current"))}
-                            data-step={i.to_string()} data-done={done.to_string()}>
+                        <li class={classes!("step", done.then_some("done"), is_current.then_some("current"))}
+                            data-step={(step.id as usize).to_string()} data-done={done.to_string()}>
                             <span class="check" aria-hidden="true">{ if done { "✓" } else { "○" } }</span>
                             <div>
-                                <strong>{ step.title(props.lang) }</strong>
-                                if current == Some(i) {
-                                    <p>{ step.about(props.lang) }</p>
-                                    if i == 2 && let Some((user, pass)) = &props.demo {
+                                <strong>{ step.title.get(props.lang) }</strong>
+                                if is_current {
+                                    <p>{ step.about.get(props.lang) }</p>
+                                    if step.id == StepId::Auth && let Some((user, pass)) = &props.demo {
                                         <p class="muted">{ format!("{}: {user} / {pass}", ui.lesson_demo) }</p>
                                     }
                                     if !example.is_empty() {

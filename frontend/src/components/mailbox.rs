@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use protocol::lang::Lang;
+use protocol::lang::{Lang, Text};
 use yew::prelude::*;
 
 use crate::i18n;
@@ -65,11 +65,11 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
         },
     };
     let title = if props.simulated {
-        i18n::pick(
-            lang,
-            "Simulator mailbox (in this page)",
-            "模拟邮箱（在本页面内）",
-        )
+        Text {
+            en: "Simulator mailbox (in this page)",
+            zh: "模拟邮箱（在本页面内）",
+        }
+        .get(lang)
     } else {
         ui.mailbox_title
     };
@@ -83,11 +83,7 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
                 }
             </summary>
             if props.per_visitor && !props.simulated {
-                <p id="mailbox-scope" class="muted">{ i18n::pick(
-                    lang,
-                    "Only mail sent from this browser is shown here; other visitors cannot see it.",
-                    "这里只显示从本浏览器发出的邮件，其他访客看不到。",
-                ) }</p>
+                <p id="mailbox-scope" class="muted">{ Text { en: "Only mail sent from this browser is shown here; other visitors cannot see it.", zh: "这里只显示从本浏览器发出的邮件，其他访客看不到。" }.get(lang) }</p>
             }
             { body }
             { view_message(props) }
@@ -129,7 +125,7 @@ fn loaded(lang: Lang, detail: &MessageDetail, close: Html) -> Html {
             </table>
             <pre id="message-body" class="message-body">{ detail.text_body.clone().unwrap_or_default() }</pre>
             <details class="message-raw">
-                <summary>{ i18n::pick(lang, "Raw message, as received", "原始邮件（按接收原样）") }</summary>
+                <summary>{ Text { en: "Raw message, as received", zh: "原始邮件（按接收原样）" }.get(lang) }</summary>
                 <pre id="message-raw">{ detail.raw.clone() }</pre>
             </details>
         </section>

@@ -3,10 +3,9 @@
 
 use std::rc::Rc;
 
-use protocol::lang::Lang;
+use protocol::lang::{Lang, Text};
 use yew::prelude::*;
 
-use crate::i18n;
 use crate::sequence;
 use crate::transcript::Transcript;
 
@@ -26,14 +25,18 @@ pub fn Sequence(props: &SequenceProps) -> Html {
     let url = use_memo((props.transcript.clone(), lang), |(transcript, lang)| {
         sequence::data_url(&sequence::svg(transcript, *lang))
     });
-    let label = i18n::pick(lang, "Sequence diagram", "时序图");
+    let label = Text {
+        en: "Sequence diagram",
+        zh: "时序图",
+    }
+    .get(lang);
     html! {
         <details id="sequence" class="panel sequence">
             <summary>
                 <h2>{ label }</h2>
                 { " " }
                 <a id="sequence-download" class="button" download="smtp-session.svg"
-                    href={(*url).clone()}>{ i18n::pick(lang, "Download .svg", "下载 .svg") }</a>
+                    href={(*url).clone()}>{ Text { en: "Download .svg", zh: "下载 .svg" }.get(lang) }</a>
             </summary>
             // The same document as the download, shown as an image: no markup of the
             // transcript ever enters the page's DOM.

@@ -2,7 +2,7 @@
 //! `protocol::session::Phase`), with the current phase highlighted, so a learner sees
 //! where the conversation is and which commands lead on.
 
-use protocol::lang::Lang;
+use protocol::lang::{Lang, Text};
 use protocol::session::Phase;
 use yew::prelude::*;
 
@@ -153,10 +153,11 @@ pub struct StateDiagramProps {
 /// See the module documentation.
 #[component]
 pub fn StateDiagram(props: &StateDiagramProps) -> Html {
-    let title = match props.lang {
-        Lang::En => "Where the session is",
-        Lang::ZhCn => "会话所处的状态",
-    };
+    let title = Text {
+        en: "Where the session is",
+        zh: "会话所处的状态",
+    }
+    .get(props.lang);
     html! {
         <details id="state-diagram" class="panel diagram" open=true>
             <summary><h2>{ title }</h2></summary>

@@ -5,15 +5,15 @@ use protocol::lang::Lang;
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::state::Phase;
+use crate::vocab::{Backend, Phase};
 
 /// Props of [`Status`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct StatusProps {
     /// Where the connection stands.
     pub phase: Phase,
-    /// The session runs in the in-page simulator.
-    pub simulated: bool,
+    /// Where the session runs (marked when it is the in-page simulator).
+    pub backend: Backend,
     /// The language.
     pub lang: Lang,
 }
@@ -27,7 +27,7 @@ pub fn Status(props: &StatusProps) -> Html {
         Phase::Connecting { target } => ("connecting", i18n::connecting_to(lang, target)),
         Phase::Connected { peer, tls } => ("connected", i18n::connected_to(lang, peer, *tls)),
     };
-    let simulated = props.simulated && props.phase != Phase::Disconnected;
+    let simulated = props.backend.is_simulator() && props.phase != Phase::Disconnected;
     html! {
         <p id="status" class={classes!("status", class, simulated.then_some("simulated"))} role="status">
             <span class="dot" aria-hidden="true"></span>

@@ -180,7 +180,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     <ul>
                         { for props.warnings.iter().map(|w| html! {
                             <li class={w.severity.as_str()} data-finding={w.id}>
-                                { *w.text.get(props.lang) }
+                                { w.text.get(props.lang) }
                                 <span class="ref">{ format!(" ({})", w.reference) }</span>
                             </li>
                         }) }

@@ -2,7 +2,7 @@
 //!
 //! [`connect`] opens the socket at `/ws` on the server that served the page, sends the
 //! `connect` message, and runs one task that forwards queued [`ClientMsg`]s to the socket
-//! and decoded frames to a `Callback<BridgeEvent>`. The returned [`BridgeConnection`] is
+//! and decoded frames to a `Callback<BridgeEvent>`. The returned [`Connection`] is
 //! the only way to talk to that task: dropping it ends the task, and the socket closes
 //! with it (gloo-net's `WebSocket` closes itself when dropped). No closure is leaked.
 
@@ -12,10 +12,11 @@ use gloo_net::websocket::{Message, WebSocketError, futures::WebSocket};
 use protocol::wire::{ClientMsg, ConnectRequest, ServerMsg};
 use thiserror::Error;
 use yew::Callback;
-use yew::platform::pinned::mpsc::{UnboundedSender, unbounded};
+use yew::platform::pinned::mpsc::unbounded;
 use yew::platform::spawn_local;
 
-use crate::state::BridgeEvent;
+use super::Connection;
+use crate::vocab::BridgeEvent;
 
 /// Why the WebSocket could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -33,27 +34,6 @@ pub enum BridgeError {
     },
 }
 
-/// An open connection to the bridge; see the module documentation.
-#[derive(Debug)]
-pub struct BridgeConnection {
-    outgoing: UnboundedSender<ClientMsg>,
-}
-
-impl BridgeConnection {
-    /// Queues a message for the bridge. Returns `false` when the connection has already
-    /// ended, so the caller can say the message was not sent.
-    pub fn send(&self, msg: ClientMsg) -> bool {
-        self.outgoing.send_now(msg).is_ok()
-    }
-
-    /// Asks the bridge to end the session, then closes the socket once that message is
-    /// written.
-    pub fn close(self) {
-        // If the task has already ended, the socket is closed and there is nothing to do.
-        let _ = self.outgoing.send_now(ClientMsg::Close);
-    }
-}
-
 /// Opens the WebSocket to the bridge that served this page and asks it to connect to
 /// `request`. Everything that happens afterwards arrives through `on_event`.
 ///
@@ -64,7 +44,7 @@ impl BridgeConnection {
 pub fn connect(
     request: ConnectRequest,
     on_event: Callback<BridgeEvent>,
-) -> Result<BridgeConnection, BridgeError> {
+) -> Result<Connection, BridgeError> {
     let location = web_sys::window()
         .map(|window| window.location())
         .ok_or(BridgeError::NoLocation)?;
@@ -85,10 +65,10 @@ pub fn connect(
         let mut queue = queue;
         run(&mut socket, &mut queue, &on_event).await;
     });
-    Ok(BridgeConnection { outgoing })
+    Ok(Connection::new(outgoing))
 }
 
-/// Moves messages both ways until the socket closes or the [`BridgeConnection`] is gone.
+/// Moves messages both ways until the socket closes or the [`Connection`] is gone.
 async fn run(
     socket: &mut WebSocket,
     queue: &mut yew::platform::pinned::mpsc::UnboundedReceiver<ClientMsg>,

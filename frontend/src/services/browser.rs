@@ -5,7 +5,7 @@
 
 use protocol::lang::Lang;
 
-use crate::state::Theme;
+use crate::vocab::Theme;
 
 const LANG_KEY: &str = "smtp-playground.lang";
 const THEME_KEY: &str = "smtp-playground.theme";

@@ -8,31 +8,33 @@ pub mod browser;
 pub mod simulator;
 
 use protocol::wire::ClientMsg;
+use yew::platform::pinned::mpsc::UnboundedSender;
 
-/// The active SMTP session, through the bridge or the in-page simulator. Both report
-/// the same `BridgeEvent`s, so the rest of the app does not care which one it is.
+/// The handle of the active SMTP session, through the bridge or the in-page simulator:
+/// both run one task that takes the queued [`ClientMsg`]s and reports the same
+/// `BridgeEvent`s, so the rest of the app does not care which one it is. Dropping the
+/// handle ends the task (and closes the bridge's socket).
 #[derive(Debug)]
-pub enum Connection {
-    /// A WebSocket to the bridge.
-    Bridge(bridge::BridgeConnection),
-    /// The offline simulator.
-    Simulator(simulator::SimulatorConnection),
+pub struct Connection {
+    outgoing: UnboundedSender<ClientMsg>,
 }
 
 impl Connection {
-    /// Queues a message; `false` when the session has already ended.
-    pub fn send(&self, msg: ClientMsg) -> bool {
-        match self {
-            Connection::Bridge(open) => open.send(msg),
-            Connection::Simulator(open) => open.send(msg),
-        }
+    /// The handle of the task reading `outgoing`'s queue.
+    fn new(outgoing: UnboundedSender<ClientMsg>) -> Self {
+        Self { outgoing }
     }
 
-    /// Ends the session politely.
+    /// Queues a message. Returns `false` when the session has already ended, so the
+    /// caller can say the message was not sent.
+    pub fn send(&self, msg: ClientMsg) -> bool {
+        self.outgoing.send_now(msg).is_ok()
+    }
+
+    /// Asks the bridge (or the simulator) to end the session politely; the task closes
+    /// the socket once that message is written.
     pub fn close(self) {
-        match self {
-            Connection::Bridge(open) => open.close(),
-            Connection::Simulator(open) => open.close(),
-        }
+        // If the task has already ended, there is nothing left to close.
+        let _ = self.outgoing.send_now(ClientMsg::Close);
     }
 }

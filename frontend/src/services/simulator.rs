@@ -19,11 +19,11 @@ use protocol::line::LineFramer;
 use protocol::server::{Account, ReceivedMessage, ServerConfig, ServerOutput, ServerSession};
 use protocol::wire::{ClientMsg, ConnectRequest, ServerMsg, TlsInfo, TlsMode, WIRE_VERSION};
 use yew::Callback;
-use yew::platform::pinned::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
+use yew::platform::pinned::mpsc::{UnboundedReceiver, unbounded};
 use yew::platform::spawn_local;
 
-use crate::services::browser;
-use crate::state::BridgeEvent;
+use super::{Connection, browser};
+use crate::vocab::BridgeEvent;
 
 /// The simulated server's name, in its greeting and in the status bar.
 pub const HOSTNAME: &str = "simulator.smtp-playground.test";
@@ -33,25 +33,6 @@ pub const DEMO_ACCOUNT: (&str, &str) = ("demo", "demo");
 
 /// The longest pause a failure rule may impose (the simulator has none by default).
 const MAX_PAUSE_MS: u64 = 30_000;
-
-/// An open simulated connection; see the module documentation.
-#[derive(Debug)]
-pub struct SimulatorConnection {
-    outgoing: UnboundedSender<ClientMsg>,
-}
-
-impl SimulatorConnection {
-    /// Queues a message for the simulated server. Returns `false` when the session has
-    /// already ended.
-    pub fn send(&self, msg: ClientMsg) -> bool {
-        self.outgoing.send_now(msg).is_ok()
-    }
-
-    /// Ends the session, as `close` to the bridge does.
-    pub fn close(self) {
-        let _ = self.outgoing.send_now(ClientMsg::Close);
-    }
-}
 
 /// The simulated server's configuration: the sandbox's defaults, the demo account, and
 /// STARTTLS offered (answered per protocol, then simulated).
@@ -81,13 +62,13 @@ pub fn connect(
     request: ConnectRequest,
     on_event: Callback<BridgeEvent>,
     on_delivered: Callback<ReceivedMessage>,
-) -> SimulatorConnection {
+) -> Connection {
     let (outgoing, queue) = unbounded();
     spawn_local(async move {
         let mut shell = Shell::new(request, on_event, on_delivered);
         shell.run(queue).await;
     });
-    SimulatorConnection { outgoing }
+    Connection::new(outgoing)
 }
 
 /// The shell around the session: what the bridge's relay does, minus the network.

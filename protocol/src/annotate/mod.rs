@@ -151,8 +151,23 @@ pub struct AnnotatedLine {
     /// For the last line of a reply: what it answers (`greeting`, `RCPT`, `end-of-data`,
     /// `auth-answer`, `unknown-command`, `none`; see [`Expect::as_str`]).
     pub answers: Option<&'static str>,
+    /// A server line that opens a reply: a one-line reply, the first line of a multi-line
+    /// one, or a line whose code differs from the unfinished reply before it. `false` for
+    /// the other lines of a reply and for every line that is not a reply.
+    pub starts_reply: bool,
     /// The explanation.
     pub annotation: Annotation,
+}
+
+impl AnnotatedLine {
+    /// Whether this line completes a reply that accepts a message: a 2xx answering the
+    /// final dot of DATA or `BDAT ... LAST`, after which the server has taken
+    /// responsibility for the message (RFC 5321 4.1.1.4, RFC 3030 2).
+    pub fn accepts_message(&self) -> bool {
+        self.kind == LineKind::Reply
+            && self.answers == Some(Expect::EndOfData.as_str())
+            && self.code.is_some_and(|code| (200..300).contains(&code))
+    }
 }
 
 /// A new explanation for a client line annotated earlier, now that its reply is known
@@ -295,6 +310,7 @@ impl Annotator {
             text: shown,
             code: None,
             answers: None,
+            starts_reply: false,
             annotation,
         }
     }
@@ -307,6 +323,7 @@ impl Annotator {
         let code = parsed.as_ref().ok().map(|l| l.code.get());
         let mut kind = LineKind::Reply;
         let mut answers = None;
+        let opens = !self.replies.in_progress();
         let mut pushed = self.replies.push(line);
         let mut unfinished = false;
         if let Err(ReplyError::CodeChanged { .. }) = pushed {
@@ -364,6 +381,7 @@ impl Annotator {
             }
         };
         self.after_reply = kind == LineKind::Reply || wrapped;
+        let starts_reply = (opens || unfinished) && code.is_some() && !wrapped;
         if unfinished {
             annotation.explanation.push_str(&tx!(
                 lang,
@@ -377,6 +395,7 @@ impl Annotator {
             text: line.to_owned(),
             code,
             answers,
+            starts_reply,
             annotation,
         }
     }
@@ -554,6 +573,7 @@ fn note_line(text: &str, annotation: Annotation) -> AnnotatedLine {
         text: text.to_owned(),
         code: None,
         answers: None,
+        starts_reply: false,
         annotation,
     }
 }

@@ -208,3 +208,53 @@ fn implicit_tls_makes_starttls_a_predicted_error() {
     let line = annotator.client_line("STARTTLS");
     assert_eq!(line.annotation.findings[0].id, "starttls-twice");
 }
+
+#[test]
+fn replies_say_where_they_start_and_whether_they_accept_a_message() {
+    let lines: &[(Direction, &str)] = &[
+        (Direction::Server, "220 mx ESMTP"),
+        (Direction::Client, "EHLO me"),
+        (Direction::Server, "250-mx"),
+        (Direction::Server, "250-PIPELINING"),
+        (Direction::Server, "250 SIZE 1000"),
+        (Direction::Client, "MAIL FROM:<a@b.example>"),
+        (Direction::Server, "250 ok"),
+        (Direction::Client, "RCPT TO:<c@d.example>"),
+        (Direction::Server, "250 ok"),
+        (Direction::Client, "DATA"),
+        // A reply that never ends, then one with another code: the second starts anew.
+        (Direction::Server, "250-unfinished"),
+        (Direction::Server, "354 go ahead"),
+        (Direction::Client, "Subject: hi"),
+        (Direction::Client, "."),
+        (Direction::Server, "250 2.0.0 queued"),
+        (Direction::Client, "QUIT"),
+        (Direction::Server, "221 bye"),
+    ];
+    let out = run(Lang::En, lines);
+    let starts: Vec<bool> = out.iter().map(|l| l.starts_reply).collect();
+    assert_eq!(
+        starts,
+        [
+            true, false, true, false, false, false, true, false, true, false, true, true, false,
+            false, true, false, true
+        ]
+    );
+    let accepted: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].accepts_message())
+        .collect();
+    assert_eq!(accepted, [14], "only the 250 to the final dot");
+    // The 250 to MAIL is a success, but accepts no message.
+    assert!(!out[6].accepts_message());
+    let refused = run(
+        Lang::En,
+        &[
+            (Direction::Server, "220 mx"),
+            (Direction::Client, "DATA"),
+            (Direction::Server, "354 go"),
+            (Direction::Client, "."),
+            (Direction::Server, "554 5.7.1 spam"),
+        ],
+    );
+    assert!(refused.iter().all(|l| !l.accepts_message()));
+}

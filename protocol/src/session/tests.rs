@@ -528,3 +528,60 @@ fn a_message_sent_before_its_354_stays_a_message_when_the_earlier_replies_arrive
         Expect::EndOfData
     );
 }
+
+#[test]
+fn the_auth_challenge_is_kept_as_sent_until_the_exchange_ends() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    assert_eq!(s.auth_challenge(), None);
+    s.handle_sent("AUTH LOGIN");
+    assert_eq!(s.auth_challenge(), Some(""), "no challenge yet");
+    assert!(!s.expects_auth_answer(), "the server has not asked yet");
+    reply(&mut s, &["334 VXNlcm5hbWU6"]);
+    assert!(s.expects_auth_answer());
+    assert_eq!(s.auth_challenge(), Some("VXNlcm5hbWU6"));
+    assert_eq!(s.auth_prompt(), Some(&Prompt::Username));
+    s.handle_sent("ZGVtbw==");
+    assert!(
+        !s.expects_auth_answer(),
+        "answered, waiting for the next reply"
+    );
+    reply(&mut s, &["334 UGFzc3dvcmQ6"]);
+    assert_eq!(s.auth_challenge(), Some("UGFzc3dvcmQ6"));
+    s.handle_sent("ZGVtbw==");
+    reply(&mut s, &["235 2.7.0 Authentication successful"]);
+    assert_eq!(s.auth_challenge(), None);
+    assert!(s.is_authenticated());
+}
+
+#[test]
+fn the_subject_header_is_seen_only_in_the_header_block() {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    s.handle_sent("RCPT TO:<c@d.example>");
+    reply(&mut s, &["250 2.1.5 Ok"]);
+    s.handle_sent("DATA");
+    reply(&mut s, &["354 End data with <CR><LF>.<CR><LF>"]);
+    assert!(!s.message_has_subject());
+    s.handle_sent("From: a@b.example");
+    assert!(!s.message_has_subject());
+    s.handle_sent("SUBJECT: hi");
+    assert!(s.message_has_subject(), "header names ignore case");
+    assert_eq!(s.header_state(), HeaderState::Headers);
+    s.handle_sent("");
+    assert_eq!(s.header_state(), HeaderState::Body);
+    assert!(s.message_has_subject());
+
+    // In the body, a line that looks like a header is text.
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    s.handle_sent("RCPT TO:<c@d.example>");
+    s.handle_sent("DATA");
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    reply(&mut s, &["250 2.1.5 Ok"]);
+    reply(&mut s, &["354 go ahead"]);
+    s.handle_sent("");
+    s.handle_sent("Subject: too late");
+    assert_eq!(s.header_state(), HeaderState::NoHeaders);
+    assert!(!s.message_has_subject());
+}

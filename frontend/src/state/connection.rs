@@ -1,0 +1,82 @@
+//! The connection: which session is current, where it runs, how far it got, its TLS, and
+//! whether the page may open one by itself.
+
+use std::rc::Rc;
+
+use protocol::wire::{TlsInfo, TlsMode};
+
+use crate::vocab::{Backend, Phase, SessionId};
+
+/// The connection part of the state; see the module documentation.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    /// The connection's progress.
+    pub phase: Phase,
+    /// The connection whose events are accepted; `None` when there is none.
+    pub active: Option<SessionId>,
+    /// Where the current (or last) session runs.
+    pub backend: Backend,
+    /// The TLS facts of the bridge, when it sent them.
+    pub tls: Option<Rc<TlsInfo>>,
+    /// The app should open a connection now (to the sandbox, or the simulator without a
+    /// bridge); cleared when it does.
+    pub auto_connect: bool,
+    /// The user pressed Disconnect in this page: never connect by ourselves again.
+    user_disconnected: bool,
+    /// The connection uses implicit TLS.
+    implicit_tls: bool,
+}
+
+impl Connection {
+    /// Whether lines can be sent now.
+    pub fn is_connected(&self) -> bool {
+        matches!(self.phase, Phase::Connected { .. })
+    }
+
+    /// Whether the connection is TLS from its first byte (port 465).
+    pub fn is_implicit_tls(&self) -> bool {
+        self.implicit_tls
+    }
+
+    /// Whether the page may open a connection without being asked: not while one is
+    /// open, not after the user disconnected.
+    pub fn may_open_by_itself(&self) -> bool {
+        self.active.is_none() && !self.user_disconnected
+    }
+
+    /// A new connection `session` to `target` is opening on `backend`.
+    pub fn start(&mut self, session: SessionId, target: String, backend: Backend) {
+        self.backend = backend;
+        self.auto_connect = false;
+        self.phase = Phase::Connecting { target };
+        self.active = Some(session);
+        self.implicit_tls = false;
+        self.tls = None;
+    }
+
+    /// The bridge connected to `peer` with `tls`.
+    pub fn connected(&mut self, peer: String, tls: TlsMode) {
+        self.implicit_tls = tls == TlsMode::Implicit;
+        self.phase = Phase::Connected { peer, tls };
+    }
+
+    /// TLS is up; `info` is what the bridge said about it.
+    pub fn tls_started(&mut self, info: Rc<TlsInfo>) {
+        if info.mode == TlsMode::Implicit {
+            self.implicit_tls = true;
+        }
+        self.tls = Some(info);
+    }
+
+    /// The session is over; events of the old one are no longer accepted.
+    pub fn end(&mut self) {
+        self.phase = Phase::Disconnected;
+        self.active = None;
+    }
+
+    /// The user ended the session: the page must not reconnect by itself.
+    pub fn end_by_user(&mut self) {
+        self.user_disconnected = true;
+        self.end();
+    }
+}

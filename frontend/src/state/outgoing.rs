@@ -1,0 +1,133 @@
+//! What may go out now: what Enter on a line does, the warnings to show first, and which
+//! pasted lines follow (one by one, or a message body as one batch).
+
+use protocol::finding::Severity;
+use protocol::limits;
+use protocol::line::check_outgoing_line;
+use protocol::session::Phase as SessionPhase;
+use protocol::wire::ClientMsg;
+
+use super::State;
+use crate::transcript::Warning;
+use crate::vocab::SendError;
+
+/// The largest `lines` message the page sends, in bytes of JSON. A bridge in the public
+/// profile accepts WebSocket messages of at most 4 KiB; this leaves room to spare.
+pub const BATCH_BYTES: usize = 3 * 1024;
+
+/// The JSON around the lines of a `lines` message: `{"type":"lines","text":[` and `]}`.
+const BATCH_OVERHEAD: usize = r#"{"type":"lines","text":[]}"#.len();
+
+/// What pressing Enter on a line leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submit {
+    /// Send this message.
+    Send(ClientMsg),
+    /// Show the warnings first; the next Enter sends.
+    Warn,
+    /// It cannot be sent.
+    Refuse(SendError),
+}
+
+impl State {
+    /// The warnings to show: those of the line the user pressed Enter on, while the
+    /// command line still holds it.
+    pub fn warnings(&self) -> Vec<Warning> {
+        match self.command_line.confirming() {
+            Some(line) if self.is_connected() => self.conversation.warnings(line),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The warnings for the line being typed, as the user types (shown lightly).
+    pub fn live_warnings(&self) -> Vec<Warning> {
+        let draft = &self.command_line.draft;
+        if draft.trim().is_empty() || !self.is_connected() {
+            return Vec::new();
+        }
+        self.conversation.warnings(draft)
+    }
+
+    /// Decides what Enter on `text` does: send it, warn first (unless `force`, or the
+    /// warning for this very line was already shown), or refuse it.
+    pub fn submit(&self, text: &str, force: bool) -> Submit {
+        match self.prepare_line(text) {
+            Err(err) => Submit::Refuse(err),
+            Ok(msg) => {
+                let seen = self.command_line.was_warned(text);
+                if force || seen || self.conversation.warnings(text).is_empty() {
+                    Submit::Send(msg)
+                } else {
+                    Submit::Warn
+                }
+            }
+        }
+    }
+
+    /// The message that sends `text` to the server, if that is possible now. Inside DATA
+    /// the text-line limit applies, otherwise the command-line limit (RFC 5321 4.5.3.1);
+    /// the bridge checks again with the same `protocol` rules.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] when not connected, or when the line contains CR, LF or NUL or is
+    /// too long.
+    pub fn prepare_line(&self, text: &str) -> Result<ClientMsg, SendError> {
+        if !self.is_connected() {
+            return Err(SendError::NotConnected);
+        }
+        check_outgoing_line(text, limits::TEXT_LINE)?;
+        Ok(ClientMsg::Line {
+            text: text.to_owned(),
+        })
+    }
+
+    /// The pasted line to send next, once the server has answered everything sent before
+    /// (inside DATA nothing is answered, so body lines follow each other at once).
+    pub fn next_queued(&self) -> Option<&str> {
+        let session = self.session();
+        let idle = self.is_connected()
+            && !self.command_line.is_confirming()
+            && session.pending().next().is_none()
+            && session.phase() != SessionPhase::TlsHandshake;
+        idle.then(|| self.command_line.queue.front().map(String::as_str))
+            .flatten()
+    }
+
+    /// Queued lines that can go out together in one `lines` message: inside DATA, the
+    /// body lines from the front of the queue through the lone `.`, as long as each may
+    /// be sent without a warning and the message stays within [`BATCH_BYTES`]; a longer
+    /// body goes out in several batches. `None` when the front of the queue is not such a
+    /// batch of at least two lines (it then goes out on its own, as typed lines do).
+    pub fn next_batch(&self) -> Option<Vec<String>> {
+        self.next_queued()?;
+        if !self.session().in_body() {
+            return None;
+        }
+        // Each line is judged as it will be: after the lines before it in the batch.
+        let mut session = self.session().clone();
+        let mut batch = Vec::new();
+        let mut bytes = BATCH_OVERHEAD;
+        for line in &self.command_line.queue {
+            // Each line as it will be encoded: quoted, escaped, followed by a comma.
+            let encoded = protocol::json::string(line).len() + 1;
+            if !batch.is_empty() && bytes.saturating_add(encoded) > BATCH_BYTES {
+                break;
+            }
+            bytes = bytes.saturating_add(encoded);
+            let warned = session
+                .predict(line)
+                .iter()
+                .any(|f| f.severity >= Severity::Warning);
+            if warned || self.prepare_line(line).is_err() {
+                break;
+            }
+            session.handle_sent(line);
+            batch.push(line.clone());
+            if line == "." {
+                break;
+            }
+        }
+        (batch.len() >= 2).then_some(batch)
+    }
+}

@@ -1,0 +1,274 @@
+//! Around the session: the sandbox, connecting by itself, the simulator and its
+//! mailbox, pasted batches, session ids, presets.
+
+use super::*;
+
+#[test]
+fn the_sandbox_address_fills_the_untouched_form_and_the_preset() {
+    let info = SandboxInfo {
+        enabled: true,
+        listen: Some("127.0.0.1:40001".into()),
+        demo: Some(("demo".into(), "demo".into())),
+        per_visitor: false,
+    };
+    let state = reduce(State::default(), [Action::Sandbox(info.clone())]);
+    assert_eq!(state.form.port, "40001");
+    let state = reduce(
+        State::default(),
+        [
+            Action::EditPort("25".into()),
+            Action::Sandbox(info),
+            Action::Preset(Preset::Alternative),
+        ],
+    );
+    assert_eq!(state.form.port, "2525", "a typed form is left alone");
+    let state = reduce(state, [Action::Preset(Preset::Sandbox)]);
+    assert_eq!(
+        (state.form.host.as_str(), state.form.port.as_str()),
+        ("127.0.0.1", "40001")
+    );
+}
+
+fn sandbox_info() -> SandboxInfo {
+    SandboxInfo {
+        enabled: true,
+        listen: Some("127.0.0.1:40001".into()),
+        demo: Some(("demo".into(), "demo".into())),
+        per_visitor: false,
+    }
+}
+
+#[test]
+fn the_page_connects_to_the_sandbox_by_itself_unless_told_otherwise() {
+    let state = reduce(State::default(), [Action::Sandbox(sandbox_info())]);
+    assert!(state.connection.auto_connect);
+    assert_eq!(state.mailbox.bridge, BridgePresence::Present);
+    assert!(
+        note_texts(&state, Tone::Info)
+            .iter()
+            .any(|n| n.contains("127.0.0.1:40001") && n.contains("automatically")),
+        "a notice says so"
+    );
+    let state = reduce(state, [connect(S1)]);
+    assert!(
+        !state.connection.auto_connect,
+        "connecting clears the request"
+    );
+
+    // Not with a shared transcript, not with a typed form, not after Disconnect.
+    let shared = reduce(
+        State::default(),
+        [
+            Action::OpenShared("-> EHLO me".into()),
+            Action::Sandbox(sandbox_info()),
+        ],
+    );
+    assert!(!shared.connection.auto_connect);
+    let typed = reduce(
+        State::default(),
+        [
+            Action::EditHost("mx".into()),
+            Action::Sandbox(sandbox_info()),
+        ],
+    );
+    assert!(!typed.connection.auto_connect);
+    let left = reduce(
+        State::default(),
+        [
+            connect(S1),
+            Action::Disconnect,
+            Action::Sandbox(sandbox_info()),
+        ],
+    );
+    assert!(!left.connection.auto_connect);
+    let disabled = reduce(
+        State::default(),
+        [Action::Sandbox(SandboxInfo {
+            enabled: false,
+            ..sandbox_info()
+        })],
+    );
+    assert!(!disabled.connection.auto_connect);
+}
+
+#[test]
+fn without_a_bridge_the_simulator_takes_over_and_is_marked() {
+    let state = reduce(
+        State::default(),
+        [Action::NoBridge("/api/sandbox: HTTP 404".into())],
+    );
+    assert_eq!(state.mailbox.bridge, BridgePresence::Absent);
+    assert!(state.form.backend.is_simulator() && state.connection.auto_connect);
+    assert!(
+        note_texts(&state, Tone::Info)
+            .iter()
+            .any(|n| n.starts_with("No bridge answered (/api/sandbox: HTTP 404)"))
+    );
+    let state = reduce(
+        state,
+        [Action::Connect {
+            session: S1,
+            request: ConnectForm::default().request().expect("valid"),
+            backend: Backend::Simulator,
+        }],
+    );
+    assert!(state.connection.backend.is_simulator() && !state.connection.auto_connect);
+    assert!(
+        note_texts(&state, Tone::Info)
+            .iter()
+            .any(|n| n.starts_with("SIMULATED")),
+        "the transcript says the session is simulated"
+    );
+    assert_eq!(state.mailbox_list(), Some(Ok(Rc::default())));
+}
+
+#[test]
+fn simulated_deliveries_fill_the_page_mailbox_and_open() {
+    let message = protocol::server::ReceivedMessage {
+        helo: "me".into(),
+        mail_from: "a@b.example".into(),
+        rcpt_to: vec!["c@d.example".into()],
+        data: b"Subject: Hi there\r\nFrom: a@b.example\r\n\r\nHello\r\n".to_vec(),
+        authenticated_as: Some("demo".into()),
+        tls: false,
+        queue_id: "Q1".into(),
+        findings: Vec::new(),
+    };
+    let state = reduce(
+        State::default(),
+        [
+            Action::SelectBackend(Backend::Simulator),
+            Action::SimulatedDelivery {
+                message: Box::new(message),
+                received_at: "2025-05-01T12:00:00.000Z".into(),
+            },
+        ],
+    );
+    let Some(Ok(list)) = state.mailbox_list() else {
+        panic!("a list");
+    };
+    assert_eq!(list[0].subject.as_deref(), Some("Hi there"));
+    assert_eq!(list[0].id, 1);
+    let state = reduce(state, [Action::OpenMessage(1)]);
+    let Some(MessageView::Loaded(detail)) = &state.mailbox.message else {
+        panic!("opened at once: {:?}", state.mailbox.message);
+    };
+    assert_eq!(detail.text_body.as_deref(), Some("Hello\r\n"));
+    assert!(detail.raw.starts_with("Subject: Hi there"));
+    let state = reduce(state, [Action::OpenMessage(9)]);
+    assert!(matches!(
+        state.mailbox.message,
+        Some(MessageView::Failed(_))
+    ));
+    let state = reduce(state, [Action::CloseMessage]);
+    assert_eq!(state.mailbox.message, None);
+}
+
+#[test]
+fn bridge_messages_load_and_late_answers_are_dropped() {
+    let state = reduce(
+        State::default(),
+        [Action::Sandbox(sandbox_info()), Action::OpenMessage(4)],
+    );
+    assert_eq!(state.mailbox.message, Some(MessageView::Loading(4)));
+    let state = reduce(state, [Action::MessageLoaded(Err("HTTP 404".into()))]);
+    assert_eq!(
+        state.mailbox.message,
+        Some(MessageView::Failed("HTTP 404".into()))
+    );
+    let state = reduce(
+        state,
+        [
+            Action::CloseMessage,
+            Action::MessageLoaded(Err("late".into())),
+        ],
+    );
+    assert_eq!(state.mailbox.message, None);
+}
+
+/// A session inside DATA (after 354) with `lines` pasted into the command line.
+fn pasted_in_body(lines: Vec<String>) -> State {
+    reduce(
+        ready(),
+        [
+            sent("MAIL FROM:<a@b.example>"),
+            line(S1, "250 ok"),
+            sent("RCPT TO:<c@d.example>"),
+            line(S1, "250 ok"),
+            sent("DATA"),
+            line(S1, "354 go ahead"),
+            Action::Paste(lines),
+        ],
+    )
+}
+
+#[test]
+fn a_pasted_body_goes_out_as_one_batch_through_the_dot() {
+    let state = pasted_in_body(vec![
+        "Subject: hi".into(),
+        "From: a@b.example".into(),
+        "".into(),
+        "Hello".into(),
+        ".".into(),
+        "QUIT".into(),
+    ]);
+    assert_eq!(
+        state.next_batch(),
+        Some(vec![
+            "Subject: hi".to_owned(),
+            "From: a@b.example".to_owned(),
+            "".to_owned(),
+            "Hello".to_owned(),
+            ".".to_owned(),
+        ])
+    );
+    // A long body goes out in batches that each fit a public bridge's 4 KiB message.
+    let body: Vec<String> = (0..200)
+        .map(|i| format!("line {i}: {}", "x".repeat(70)))
+        .collect();
+    let mut pasted = body.clone();
+    pasted.push(".".into());
+    let state = pasted_in_body(pasted);
+    let batch = state.next_batch().expect("a batch");
+    let json = ClientMsg::Lines {
+        text: batch.clone(),
+    }
+    .to_json();
+    assert!(json.len() <= BATCH_BYTES, "{} bytes", json.len());
+    assert!(
+        batch.len() > 30 && batch.len() < body.len(),
+        "{} lines",
+        batch.len()
+    );
+    assert_eq!(batch[..], body[..batch.len()]);
+    // Outside DATA there is no batch: commands wait for their replies.
+    let state = reduce(ready(), [Action::Paste(vec!["NOOP".into(), "QUIT".into()])]);
+    assert_eq!(state.next_batch(), None);
+    assert_eq!(state.next_queued(), Some("NOOP"));
+}
+
+#[test]
+fn session_ids_advance() {
+    assert_eq!(SessionId(1).next(), SessionId(2));
+    assert_eq!(SessionId(u32::MAX).next(), SessionId(0));
+}
+
+#[test]
+fn the_form_names_its_preset() {
+    assert_eq!(
+        ConnectForm::default().matching_preset(),
+        Some(Preset::Sandbox)
+    );
+    let submission = ConnectForm {
+        host: "mx.example".into(),
+        port: "587".into(),
+        tls: TlsMode::Starttls,
+        ..ConnectForm::default()
+    };
+    assert_eq!(submission.matching_preset(), Some(Preset::Submission));
+    let odd = ConnectForm {
+        port: "587".into(),
+        ..ConnectForm::default()
+    };
+    assert_eq!(odd.matching_preset(), None);
+}

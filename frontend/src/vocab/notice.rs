@@ -1,0 +1,105 @@
+//! The notices of the page and the bridge, kept as data and worded by `i18n::notice` in
+//! the language shown, and the errors some of them carry.
+
+use std::rc::Rc;
+
+use protocol::line::OutgoingLineError;
+use protocol::wire::{ErrorCode, TlsInfo, TlsMode};
+use thiserror::Error;
+
+/// Why the connect form cannot be turned into a target.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FormError {
+    /// The host field is empty.
+    #[error("enter the host name or IP address of an SMTP server")]
+    EmptyHost,
+    /// The host contains a space or control character, so it cannot be a host name.
+    #[error("the host {0:?} contains a space or control character")]
+    BadHost(String),
+    /// The port is not a number from 1 to 65535.
+    #[error("the port {0:?} is not a number from 1 to 65535")]
+    BadPort(String),
+}
+
+/// Why a typed line was not sent.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SendError {
+    /// There is no SMTP connection to send it on.
+    #[error("not connected: connect to a server first")]
+    NotConnected,
+    /// The line breaks a rule every SMTP line must follow.
+    #[error("line not sent: {0}")]
+    Invalid(#[from] OutgoingLineError),
+}
+
+/// A notice of the page or the bridge, kept as data and worded in the language shown
+/// (`i18n::notice`), so switching the language rewords old notices too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The page asked the bridge to connect.
+    Connecting {
+        /// `host:port` as requested.
+        target: String,
+        /// The TLS mode requested.
+        tls: TlsMode,
+    },
+    /// The bridge connected.
+    Connected {
+        /// `host:port` as requested.
+        target: String,
+        /// The address connected to.
+        peer: String,
+        /// The TLS mode in effect.
+        tls: TlsMode,
+    },
+    /// TLS started; what the bridge said about it (worded by `i18n::tls_summary`).
+    Tls {
+        /// Version, cipher and certificate.
+        info: Rc<TlsInfo>,
+    },
+    /// The bridge ended the session.
+    Closed {
+        /// Why, in the bridge's words.
+        reason: String,
+    },
+    /// The user pressed Disconnect.
+    Disconnected,
+    /// The connect form is not valid.
+    FormRejected(FormError),
+    /// A line was not sent.
+    SendRefused(SendError),
+    /// The bridge reported an error.
+    BridgeError {
+        /// What kind.
+        code: ErrorCode,
+        /// The bridge's words.
+        message: String,
+    },
+    /// A frame from the bridge could not be decoded.
+    Undecodable {
+        /// What was wrong.
+        detail: String,
+    },
+    /// The WebSocket ended.
+    SocketClosed {
+        /// The close code and reason, in words.
+        detail: String,
+    },
+    /// The page connected to the bridge's sandbox by itself.
+    AutoConnect {
+        /// `host:port` of the sandbox.
+        target: String,
+    },
+    /// No bridge answered: the terminal runs the in-page simulator.
+    NoBridge {
+        /// Why the bridge's API did not answer.
+        detail: String,
+    },
+    /// The session that starts is simulated in the page.
+    Simulated,
+    /// A remark in a pasted transcript (a tool's message, a shell prompt), shown as is.
+    Remark {
+        /// The text.
+        text: String,
+    },
+}
