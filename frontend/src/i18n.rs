@@ -7,6 +7,7 @@
 
 use protocol::lang::{Lang, Text};
 use protocol::wire::{ErrorCode, TlsInfo, TlsMode};
+use protocol::{tr, tx};
 
 use crate::vocab::{FormError, Notice, SendError};
 
@@ -336,38 +337,45 @@ pub fn ui(lang: Lang) -> &'static Ui {
 
 /// The name of a language in itself, for the language menu.
 pub fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "English",
-        Lang::ZhCn => "简体中文",
+    Text {
+        en: "English",
+        zh: "简体中文",
     }
+    .get(lang)
 }
 
 /// A short description of a TLS mode, e.g. for "Connected to … (STARTTLS)".
 pub fn tls_label(lang: Lang, tls: TlsMode) -> &'static str {
-    match (lang, tls) {
-        (Lang::En, TlsMode::None) => "no TLS",
-        (Lang::ZhCn, TlsMode::None) => "无 TLS",
-        (_, TlsMode::Starttls) => "STARTTLS",
-        (Lang::En, TlsMode::Implicit) => "implicit TLS",
-        (Lang::ZhCn, TlsMode::Implicit) => "隐式 TLS",
-    }
+    let text = match tls {
+        TlsMode::None => Text {
+            en: "no TLS",
+            zh: "无 TLS",
+        },
+        TlsMode::Starttls => Text {
+            en: "STARTTLS",
+            zh: "STARTTLS",
+        },
+        TlsMode::Implicit => Text {
+            en: "implicit TLS",
+            zh: "隐式 TLS",
+        },
+    };
+    text.get(lang)
 }
 
 /// The status line in the header.
 pub fn connecting_to(lang: Lang, target: &str) -> String {
-    match lang {
-        Lang::En => format!("Connecting to {target}…"),
-        Lang::ZhCn => format!("正在连接 {target}…"),
-    }
+    tr!(lang, "Connecting to {target}…", "正在连接 {target}…")
 }
 
 /// The status line in the header.
 pub fn connected_to(lang: Lang, peer: &str, tls: TlsMode) -> String {
     let tls = tls_label(lang, tls);
-    match lang {
-        Lang::En => format!("Connected to {peer} ({tls})"),
-        Lang::ZhCn => format!("已连接到 {peer}（{tls}）"),
-    }
+    tr!(
+        lang,
+        "Connected to {peer} ({tls})",
+        "已连接到 {peer}（{tls}）"
+    )
 }
 
 /// The marker on everything the simulator does.
@@ -387,18 +395,16 @@ pub fn tls_summary(lang: Lang, info: &TlsInfo) -> String {
         .first()
         .map_or(info.server_name.as_str(), |c| c.subject.as_str());
     let (version, cipher) = (&info.version, &info.cipher);
-    let verdict = match (&info.verify_error, info.verified, lang) {
-        (_, true, Lang::En) => "verified".to_owned(),
-        (_, true, Lang::ZhCn) => "已验证".to_owned(),
-        (Some(why), false, Lang::En) => format!("NOT verified: {why}"),
-        (Some(why), false, Lang::ZhCn) => format!("未通过验证：{why}"),
-        (None, false, Lang::En) => "NOT verified".to_owned(),
-        (None, false, Lang::ZhCn) => "未通过验证".to_owned(),
+    let verdict = match (&info.verify_error, info.verified) {
+        (_, true) => tx!(lang, "verified", "已验证"),
+        (Some(why), false) => tr!(lang, "NOT verified: {why}", "未通过验证：{why}"),
+        (None, false) => tx!(lang, "NOT verified", "未通过验证"),
     };
-    match lang {
-        Lang::En => format!("{version}, {cipher}, certificate {subject} {verdict}"),
-        Lang::ZhCn => format!("{version}，{cipher}，证书 {subject} {verdict}"),
-    }
+    tr!(
+        lang,
+        "{version}, {cipher}, certificate {subject} {verdict}",
+        "{version}，{cipher}，证书 {subject} {verdict}"
+    )
 }
 
 /// What an error code from the bridge means, as a sentence for a person.

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use protocol::annotate::{AnnotatedLine, Annotation, Annotator, LineKind, Revision};
 use protocol::finding::{Finding, Severity};
+pub use protocol::lang::Bilingual;
 use protocol::lang::{Lang, Text};
 use protocol::reply::{ReplyClass, ReplyCode};
 use protocol::session::ClientSession;
@@ -19,25 +20,6 @@ use crate::vocab::Notice;
 /// The most transcript entries kept. Older entries are dropped first, so a session left
 /// running against a chatty server cannot grow the page's memory without bound.
 pub const TRANSCRIPT_CAP: usize = 2000;
-
-/// A value in English and in Simplified Chinese.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bilingual<T> {
-    /// English.
-    pub en: T,
-    /// Simplified Chinese.
-    pub zh: T,
-}
-
-impl<T> Bilingual<T> {
-    /// The value in `lang`.
-    pub fn get(&self, lang: Lang) -> &T {
-        match lang {
-            Lang::En => &self.en,
-            Lang::ZhCn => &self.zh,
-        }
-    }
-}
 
 /// A prediction about a line that is about to be sent, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]

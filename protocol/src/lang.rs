@@ -2,7 +2,8 @@
 //!
 //! Every text in the project is written in English and Simplified Chinese side by side, so a
 //! missing translation is a compile error rather than a blank in the page: a fixed text is a
-//! [`Text`] (`t!` inside this crate), and a text with placeholders is made with
+//! [`Text`] (`t!` inside this crate), a value built at run time in both languages is a
+//! [`Bilingual`], and a text with placeholders is made with
 //! [`tr!`](crate::tr) (or [`tx!`](crate::tx) for a fixed one wanted as a `String`). The other
 //! crates use these too, not their own pairs or `match lang`.
 
@@ -64,6 +65,27 @@ impl Text {
     }
 }
 
+/// A value made at run time in every supported language, such as an annotation the page
+/// keeps in both so that switching language needs nothing again. (A fixed text is a
+/// [`Text`], which is `Copy` and hands out `&'static str`.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bilingual<T> {
+    /// English.
+    pub en: T,
+    /// Simplified Chinese.
+    pub zh: T,
+}
+
+impl<T> Bilingual<T> {
+    /// The value in `lang`.
+    pub fn get(&self, lang: Lang) -> &T {
+        match lang {
+            Lang::En => &self.en,
+            Lang::ZhCn => &self.zh,
+        }
+    }
+}
+
 /// Builds a [`Text`]: `t!("English", "中文")`.
 macro_rules! t {
     ($en:expr, $zh:expr $(,)?) => {
@@ -116,5 +138,10 @@ mod tests {
         let n = 2;
         assert_eq!(crate::tr!(Lang::ZhCn, "{n} lines", "{n} 行"), "2 行");
         assert_eq!(crate::tx!(Lang::En, "a", "甲"), "a");
+        let pair = Bilingual {
+            en: vec![1],
+            zh: vec![2],
+        };
+        assert_eq!(pair.get(Lang::ZhCn), &[2]);
     }
 }
