@@ -111,46 +111,55 @@ fn ehlo_stream() -> Vec<u8> {
     stream(&[reply.trim_end().to_owned()])
 }
 
-/// Our reading of a server byte stream, the bridge's: [`TextFramer`] frames the text of each
-/// line, [`ReplyAssembler`] joins lines into replies. Returns the number of replies so the
-/// work cannot be optimised away.
-fn replies_ours(stream: &[u8]) -> usize {
+/// Counts the replies a [`ReplyAssembler`] makes of the lines it is given; the count is what
+/// each reading returns so the work cannot be optimised away.
+#[derive(Default)]
+struct ReplyCounter {
+    assembler: ReplyAssembler,
+    count: usize,
+}
+
+impl ReplyCounter {
+    fn push(&mut self, text: &str) {
+        if let Ok(Some(reply)) = self.assembler.push(text) {
+            black_box(&reply);
+            self.count += 1;
+        }
+    }
+}
+
+/// Hands the text of each line of `stream` to `each`, framed by [`TextFramer`] in reads of
+/// [`READ_SIZE`] as the bridge reads a socket; a line over the limit is skipped.
+fn for_each_text_line(stream: &[u8], mut each: impl FnMut(&str)) {
     let mut framer = TextFramer::new(limits::SERVER_LINE_MAX);
-    let mut assembler = ReplyAssembler::default();
-    let mut count = 0;
     for chunk in stream.chunks(READ_SIZE) {
         framer.push(chunk);
         while let Some(line) = framer.next_line() {
             let Ok(line) = line else { continue };
-            if let Ok(Some(reply)) = assembler.push(line.text) {
-                black_box(&reply);
-                count += 1;
-            }
+            each(line.text);
         }
     }
-    count
+}
+
+/// Our reading of a server byte stream, the bridge's: [`TextFramer`] frames the text of each
+/// line, [`ReplyAssembler`] joins lines into replies. Returns the number of replies.
+fn replies_ours(stream: &[u8]) -> usize {
+    let mut replies = ReplyCounter::default();
+    for_each_text_line(stream, |text| replies.push(text));
+    replies.count
 }
 
 /// The same plus the copy the bridge makes of every line for the browser's `line` message
 /// (`ServerMsg::Line` owns its text): one allocation per line that smtp-proto, which only
 /// returns whole replies, does not make.
 fn replies_ours_owned(stream: &[u8]) -> usize {
-    let mut framer = TextFramer::new(limits::SERVER_LINE_MAX);
-    let mut assembler = ReplyAssembler::default();
-    let mut count = 0;
-    for chunk in stream.chunks(READ_SIZE) {
-        framer.push(chunk);
-        while let Some(line) = framer.next_line() {
-            let Ok(line) = line else { continue };
-            let text = line.text.to_owned();
-            if let Ok(Some(reply)) = assembler.push(&text) {
-                black_box(&reply);
-                count += 1;
-            }
-            black_box(text);
-        }
-    }
-    count
+    let mut replies = ReplyCounter::default();
+    for_each_text_line(stream, |text| {
+        let text = text.to_owned();
+        replies.push(&text);
+        black_box(text);
+    });
+    replies.count
 }
 
 /// The byte framer instead: [`LineFramer::next_line_ref`] and [`LineRef::text`], which
@@ -159,19 +168,15 @@ fn replies_ours_owned(stream: &[u8]) -> usize {
 /// [`LineRef::text`]: protocol::line::LineRef::text
 fn replies_ours_bytes(stream: &[u8]) -> usize {
     let mut framer = LineFramer::new(limits::SERVER_LINE_MAX);
-    let mut assembler = ReplyAssembler::default();
-    let mut count = 0;
+    let mut replies = ReplyCounter::default();
     for chunk in stream.chunks(READ_SIZE) {
         framer.push(chunk);
         while let Some(line) = framer.next_line_ref() {
             let Ok(line) = line else { continue };
-            if let Ok(Some(reply)) = assembler.push(&line.text()) {
-                black_box(&reply);
-                count += 1;
-            }
+            replies.push(&line.text());
         }
     }
-    count
+    replies.count
 }
 
 /// smtp-proto's reading of the same stream.

@@ -38,6 +38,22 @@ const POSTFIX_EHLO: &[&str] = &[
     "250 CHUNKING",
 ];
 
+/// A session past Postfix's EHLO whose MAIL FROM was accepted.
+fn after_mail() -> ClientSession {
+    let mut s = ehlo_session(POSTFIX_EHLO);
+    s.handle_sent("MAIL FROM:<a@b.example>");
+    reply(&mut s, &["250 2.1.0 Ok"]);
+    s
+}
+
+/// [`after_mail`], then one RCPT TO accepted: the next step is DATA or BDAT.
+fn after_rcpt() -> ClientSession {
+    let mut s = after_mail();
+    s.handle_sent("RCPT TO:<bob@postfix.test>");
+    reply(&mut s, &["250 2.1.5 Ok"]);
+    s
+}
+
 #[test]
 fn the_tutorial_session_walks_through_every_phase() {
     let mut s = ClientSession::default();
@@ -146,9 +162,7 @@ fn sequence_errors_are_predicted() {
 
 #[test]
 fn a_refused_rcpt_does_not_open_data() {
-    let mut s = ehlo_session(POSTFIX_EHLO);
-    s.handle_sent("MAIL FROM:<a@b.example>");
-    reply(&mut s, &["250 2.1.0 Ok"]);
+    let mut s = after_mail();
     s.handle_sent("RCPT TO:<nobody@postfix.test>");
     let r = reply(
         &mut s,
@@ -389,11 +403,7 @@ fn a_server_only_log_is_read_from_the_replies_themselves() {
 
 #[test]
 fn any_354_opens_the_message_even_for_a_line_we_did_not_read_as_data() {
-    let mut s = ehlo_session(POSTFIX_EHLO);
-    s.handle_sent("MAIL FROM:<a@b.example>");
-    reply(&mut s, &["250 2.1.0 Ok"]);
-    s.handle_sent("RCPT TO:<bob@postfix.test>");
-    reply(&mut s, &["250 2.1.5 Ok"]);
+    let mut s = after_rcpt();
     // Postfix reads " DATA" as DATA, and so does the session.
     assert_eq!(ids(&s, " DATA"), ["spaced-verb"]);
     assert_eq!(
@@ -438,11 +448,7 @@ fn a_noop_in_the_middle_of_a_batch_is_the_real_pipelining_mistake() {
 
 #[test]
 fn bdat_chunks_are_counted_in_octets_whatever_they_look_like() {
-    let mut s = ehlo_session(POSTFIX_EHLO);
-    s.handle_sent("MAIL FROM:<a@b.example>");
-    reply(&mut s, &["250 2.1.0 Ok"]);
-    s.handle_sent("RCPT TO:<bob@postfix.test>");
-    reply(&mut s, &["250 2.1.5 Ok"]);
+    let mut s = after_rcpt();
     // "Subject: x" + CRLF + "." + CRLF + "QUIT" + CRLF = 12 + 3 + 6 octets.
     s.handle_sent("BDAT 21 LAST");
     assert!(ids(&s, ".").is_empty());

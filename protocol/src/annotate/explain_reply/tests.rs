@@ -1680,6 +1680,129 @@ struct Ctx<'c> {
     octets: Option<u64>,
 }
 
+/// Which text of an explanation a [`Check`] reads.
+#[derive(Clone, Copy, Debug)]
+enum Part {
+    Title,
+    Explanation,
+    Reference,
+    /// The next step at this index; a check on a step that is missing fails.
+    Step(usize),
+    /// Any one of the next steps.
+    AnyStep,
+}
+
+use Part::*;
+
+/// One thing an explanation must say, or must not.
+#[derive(Clone, Copy, Debug)]
+enum Check {
+    IdIs(&'static str),
+    SeverityIs(Severity),
+    Has(Part, &'static str),
+    /// The part does not contain the text, in any letter case.
+    Lacks(Part, &'static str),
+    StartsWith(Part, &'static str),
+    Is(Part, &'static str),
+}
+
+use Check::*;
+
+impl Check {
+    fn holds(self, e: &Explained) -> bool {
+        match self {
+            IdIs(id) => e.id == id,
+            SeverityIs(severity) => e.severity == severity,
+            Has(part, needle) => texts(e, part).iter().any(|t| t.contains(needle)),
+            Lacks(part, needle) => {
+                let needle = needle.to_lowercase();
+                !texts(e, part)
+                    .iter()
+                    .any(|t| t.to_lowercase().contains(&needle))
+            }
+            StartsWith(part, prefix) => texts(e, part).iter().any(|t| t.starts_with(prefix)),
+            Is(part, whole) => texts(e, part).contains(&whole),
+        }
+    }
+}
+
+/// The texts of `part` in `e`: one, or for the next steps as many as there are.
+fn texts(e: &Explained, part: Part) -> Vec<&str> {
+    match part {
+        Title => vec![&e.title],
+        Explanation => vec![&e.explanation],
+        Reference => vec![e.reference],
+        Step(index) => e
+            .next_steps
+            .get(index)
+            .map(String::as_str)
+            .into_iter()
+            .collect(),
+        AnyStep => e.next_steps.iter().map(String::as_str).collect(),
+    }
+}
+
+/// One reply explained in one context and language, and what its explanation must say.
+struct Case<'c> {
+    /// Names the case in a failure.
+    name: &'static str,
+    stage: Stage,
+    command: &'static str,
+    wire: &'c str,
+    ctx: Ctx<'c>,
+    lang: Lang,
+    checks: Vec<Check>,
+}
+
+/// A case explained in English without context; the builder methods below add the rest.
+fn case<'c>(name: &'static str, stage: Stage, command: &'static str, wire: &'c str) -> Case<'c> {
+    Case {
+        name,
+        stage,
+        command,
+        wire,
+        ctx: Ctx::default(),
+        lang: Lang::En,
+        checks: Vec::new(),
+    }
+}
+
+impl<'c> Case<'c> {
+    fn in_chinese(mut self) -> Self {
+        self.lang = Lang::ZhCn;
+        self
+    }
+
+    fn caps(mut self, caps: &'c Capabilities) -> Self {
+        self.ctx.caps = Some(caps);
+        self
+    }
+
+    fn prompt(mut self, prompt: &'c Prompt) -> Self {
+        self.ctx.prompt = Some(prompt);
+        self
+    }
+
+    fn authenticated(mut self) -> Self {
+        self.ctx.authenticated = true;
+        self
+    }
+
+    fn octets(mut self, octets: u64) -> Self {
+        self.ctx.octets = Some(octets);
+        self
+    }
+
+    fn expect<const N: usize>(mut self, checks: [Check; N]) -> Self {
+        self.checks.extend(checks);
+        self
+    }
+
+    fn explain(&self) -> Explained {
+        explain_row(self.stage, self.command, self.wire, self.ctx, self.lang)
+    }
+}
+
 fn explain_row(stage: Stage, command: &str, wire: &str, ctx: Ctx<'_>, lang: Lang) -> Explained {
     let reply = parse(wire);
     let mut f = facts(stage, command, &reply);
@@ -1690,108 +1813,111 @@ fn explain_row(stage: Stage, command: &str, wire: &str, ctx: Ctx<'_>, lang: Lang
     explain(&f, lang)
 }
 
+/// Runs every check of every case, then fails once with each check that did not hold, named
+/// by its case, so one wrong text does not hide the others.
+fn assert_cases(cases: &[Case<'_>]) {
+    let mut failed = Vec::new();
+    for case in cases {
+        assert!(!case.checks.is_empty(), "{}: checks nothing", case.name);
+        let e = case.explain();
+        for check in &case.checks {
+            if !check.holds(&e) {
+                failed.push(format!(
+                    "{} ({:?} {:?}, {:?}): {check:?} does not hold; got {} {:?}, title {:?}, \
+                     explanation {:?}, reference {:?}, next steps {:?}",
+                    case.name,
+                    case.stage,
+                    case.wire,
+                    case.lang,
+                    e.id,
+                    e.severity,
+                    e.title,
+                    e.explanation,
+                    e.reference,
+                    e.next_steps
+                ));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
 #[test]
 fn the_expert_review_cases() {
-    let cases = [
-        (
+    let spam = format!("554 DT:SPM {NETEASE_TAIL}");
+    assert_cases(&[
+        case(
+            "a cancelled AUTH is news, not an error",
             AuthAnswer,
             "*",
             "501 5.7.0 Authentication aborted",
-            "auth-cancelled",
-            Severity::Info,
-        ),
-        (
+        )
+        .expect([IdIs("auth-cancelled"), SeverityIs(Severity::Info)]),
+        case(
+            "an answer that is not base64",
             AuthAnswer,
             "x!",
             "501 5.5.2 Can't decode base64",
-            "auth-bad-base64",
-            Severity::Error,
-        ),
-        (
+        )
+        .expect([IdIs("auth-bad-base64"), SeverityIs(Severity::Error)]),
+        case(
+            "bad base64 reported in a 535",
             AuthAnswer,
             "x!",
             "535 5.7.8 Error: authentication failed: Invalid base64 data in continued response",
-            "auth-bad-base64",
-            Severity::Error,
-        ),
-        (
+        )
+        .expect([IdIs("auth-bad-base64"), SeverityIs(Severity::Error)]),
+        case(
+            "an unknown mechanism reported in a 535",
             Auth,
             "AUTH FOO",
             "535 5.7.8 Error: authentication failed: Invalid authentication mechanism",
-            "auth-mechanism-unknown",
-            Severity::Error,
-        ),
-        (
+        )
+        .expect([IdIs("auth-mechanism-unknown"), SeverityIs(Severity::Error)]),
+        case(
+            "5.3.4 after the dot is the size",
             EndOfData,
             ".",
             "554 5.3.4 message too big",
-            "size-exceeded",
-            Severity::Error,
-        ),
-        (
+        )
+        .expect([IdIs("size-exceeded"), SeverityIs(Severity::Error)]),
+        case(
+            "relaying refused with 554",
             Rcpt,
             "RCPT TO:<a@b.example>",
             "554 5.7.1 <a@b.example>: Relay access denied",
-            "relay-denied",
-            Severity::Error,
-        ),
-        (
+        )
+        .expect([IdIs("relay-denied"), SeverityIs(Severity::Error)]),
+        case(
+            "a server's crash after the dot",
             EndOfData,
             ".",
             "500 Error: (AttributeError) 'NoneType' object has no attribute 'decode'",
-            "server-error",
-            Severity::Error,
-        ),
-        (
+        )
+        .expect([IdIs("server-error"), SeverityIs(Severity::Error)]),
+        case(
+            "a successful login, whose 2.7.0 is not a requirement",
             AuthAnswer,
             "c2VjcmV0",
             "235 2.7.0 Authentication successful",
-            "auth-ok",
-            Severity::Success,
-        ),
-    ];
-    for (stage, command, wire, id, severity) in cases {
-        let e = explain_row(stage, command, wire, Ctx::default(), Lang::En);
-        assert_eq!((e.id, e.severity), (id, severity), "{wire}");
-    }
-    let ok = explain_row(
-        AuthAnswer,
-        "c2VjcmV0",
-        "235 2.7.0 Authentication successful",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(
-        !ok.title.to_lowercase().contains("required"),
-        "{}",
-        ok.title
-    );
-    let spam = explain_row(
-        EndOfData,
-        ".",
-        &format!("554 DT:SPM {NETEASE_TAIL}"),
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(
-        spam.title.starts_with("Message not accepted"),
-        "{}",
-        spam.title
-    );
-    assert!(spam.explanation.contains("Subject:") && spam.explanation.contains("163"));
-    let spam_zh = explain_row(
-        EndOfData,
-        ".",
-        &format!("554 DT:SPM {NETEASE_TAIL}"),
-        Ctx::default(),
-        Lang::ZhCn,
-    );
-    assert!(
-        spam_zh.title.starts_with("邮件未被接受"),
-        "{}",
-        spam_zh.title
-    );
-    assert!(spam_zh.explanation.contains("Subject:"));
+        )
+        .expect([
+            IdIs("auth-ok"),
+            SeverityIs(Severity::Success),
+            Lacks(Title, "required"),
+        ]),
+        case("163.com's spam refusal", EndOfData, ".", &spam).expect([
+            StartsWith(Title, "Message not accepted"),
+            Has(Explanation, "Subject:"),
+            Has(Explanation, "163"),
+        ]),
+        case("163.com's spam refusal", EndOfData, ".", &spam)
+            .in_chinese()
+            .expect([
+                StartsWith(Title, "邮件未被接受"),
+                Has(Explanation, "Subject:"),
+            ]),
+    ]);
 }
 
 #[test]
@@ -1799,210 +1925,146 @@ fn context_changes_the_advice() {
     let mut caps = Capabilities::default();
     caps.extensions
         .push(crate::extension::Extension::parse("SIZE 1000"));
-    // Relaying without AUTH on offer: only local domains.
-    let e = explain_row(
-        Rcpt,
-        "RCPT TO:<a@b.example>",
-        "554 5.7.1 <a@b.example>: Relay access denied",
-        Ctx {
-            caps: Some(&caps),
-            ..Ctx::default()
-        },
-        Lang::En,
-    );
-    assert!(
-        e.explanation.contains("own domains") && e.explanation.contains("587"),
-        "{}",
-        e.explanation
-    );
-    // With AUTH unknown and not logged in: log in.
-    let e = explain_row(
-        Rcpt,
-        "RCPT TO:<a@b.example>",
-        "554 5.7.1 <a@b.example>: Relay access denied",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(
-        e.next_steps.iter().any(|s| s.starts_with("AUTH")),
-        "{:?}",
-        e.next_steps
-    );
-    // Logged in and still refused.
-    let e = explain_row(
-        Rcpt,
-        "RCPT TO:<a@b.example>",
-        "554 5.7.1 <a@b.example>: Relay access denied",
-        Ctx {
-            authenticated: true,
-            ..Ctx::default()
-        },
-        Lang::En,
-    );
-    assert!(e.explanation.contains("logged in"), "{}", e.explanation);
-    // 530 after HELO: EHLO, then AUTH.
-    let e = explain_row(
-        Mail,
-        "MAIL FROM:<a@b.example>",
-        "530 5.7.0 Authentication required",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(
-        e.next_steps[0].starts_with("EHLO") && e.next_steps[1].starts_with("AUTH"),
-        "{:?}",
-        e.next_steps
-    );
-    // TLS required: STARTTLS.
-    let e = explain_row(
-        Mail,
-        "MAIL FROM:<a@b.example>",
-        "530 5.7.0 Must issue a STARTTLS command first",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(e.next_steps[0].starts_with("STARTTLS"));
-    // Size: both numbers.
-    let e = explain_row(
-        EndOfData,
-        ".",
-        "552 5.3.4 Message size exceeds fixed limit",
-        Ctx {
-            caps: Some(&caps),
-            octets: Some(5000),
-            ..Ctx::default()
-        },
-        Lang::En,
-    );
-    assert!(
-        e.explanation.contains("5000") && e.explanation.contains("1000"),
-        "{}",
-        e.explanation
-    );
-    let e = explain_row(
-        EndOfData,
-        ".",
-        "552 5.3.4 Message size exceeds fixed limit",
-        Ctx {
-            caps: Some(&caps),
-            octets: Some(5000),
-            ..Ctx::default()
-        },
-        Lang::ZhCn,
-    );
-    assert!(
-        e.explanation.contains("5000") && e.explanation.contains("1000"),
-        "{}",
-        e.explanation
-    );
+    let relay = "554 5.7.1 <a@b.example>: Relay access denied";
+    let too_big = "552 5.3.4 Message size exceeds fixed limit";
+    assert_cases(&[
+        case(
+            "relaying without AUTH on offer: only local domains",
+            Rcpt,
+            "RCPT TO:<a@b.example>",
+            relay,
+        )
+        .caps(&caps)
+        .expect([Has(Explanation, "own domains"), Has(Explanation, "587")]),
+        case(
+            "relaying with AUTH unknown and not logged in: log in",
+            Rcpt,
+            "RCPT TO:<a@b.example>",
+            relay,
+        )
+        .expect([StartsWith(AnyStep, "AUTH")]),
+        case(
+            "relaying refused though logged in",
+            Rcpt,
+            "RCPT TO:<a@b.example>",
+            relay,
+        )
+        .authenticated()
+        .expect([Has(Explanation, "logged in")]),
+        case(
+            "530 after HELO: EHLO, then AUTH",
+            Mail,
+            "MAIL FROM:<a@b.example>",
+            "530 5.7.0 Authentication required",
+        )
+        .expect([StartsWith(Step(0), "EHLO"), StartsWith(Step(1), "AUTH")]),
+        case(
+            "TLS required: STARTTLS",
+            Mail,
+            "MAIL FROM:<a@b.example>",
+            "530 5.7.0 Must issue a STARTTLS command first",
+        )
+        .expect([StartsWith(Step(0), "STARTTLS")]),
+        case("too big: both numbers", EndOfData, ".", too_big)
+            .caps(&caps)
+            .octets(5000)
+            .expect([Has(Explanation, "5000"), Has(Explanation, "1000")]),
+        case("too big: both numbers", EndOfData, ".", too_big)
+            .caps(&caps)
+            .octets(5000)
+            .in_chinese()
+            .expect([Has(Explanation, "5000"), Has(Explanation, "1000")]),
+    ]);
 }
 
 #[test]
 fn a_refused_recipient_is_never_explained_as_a_refused_connection() {
-    let e = explain_row(
+    assert_cases(&[case(
+        "Postfix's submission port: only \"Access denied\" to a client that did not log in",
         Rcpt,
         "RCPT TO:<bob@example.com>",
         "554 5.7.1 <bob@example.com>: Recipient address rejected: Access denied",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(!e.explanation.contains("connect"), "{}", e.explanation);
-    // Postfix's submission port says only "Access denied" to a client that did not log in.
-    assert_eq!(e.id, "auth-required");
+    )
+    .expect([Lacks(Explanation, "connect"), IdIs("auth-required")])]);
 }
 
 #[test]
 fn a_refused_client_is_not_a_refused_recipient() {
-    let e = explain_row(
-        Rcpt,
-        "RCPT TO:<bob@example.com>",
-        "550 5.7.1 <unknown[203.0.113.5]>: Client host rejected: cannot find your reverse hostname, [203.0.113.5]",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(e.explanation.contains("reverse DNS") && !e.explanation.contains("this recipient"));
-    let e = explain_row(
-        UnknownCommand,
-        "GET / HTTP/1.1",
-        "221 2.7.0 Error: I can break rules, too. Goodbye.",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert_eq!(e.severity, Severity::Warning);
+    assert_cases(&[
+        case(
+            "a client without reverse DNS",
+            Rcpt,
+            "RCPT TO:<bob@example.com>",
+            "550 5.7.1 <unknown[203.0.113.5]>: Client host rejected: cannot find your reverse hostname, [203.0.113.5]",
+        )
+        .expect([Has(Explanation, "reverse DNS"), Lacks(Explanation, "this recipient")]),
+        case(
+            "Postfix hanging up on an HTTP request",
+            UnknownCommand,
+            "GET / HTTP/1.1",
+            "221 2.7.0 Error: I can break rules, too. Goodbye.",
+        )
+        .expect([SeverityIs(Severity::Warning)]),
+    ]);
 }
 
 #[test]
 fn positive_details() {
-    let e = explain_row(
-        Ehlo,
-        "EHLO me",
-        "250-mail.example.com\n250 PIPELINING",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(e.title.contains("1 extension offered"), "{}", e.title);
-    let e = explain_row(
-        Ehlo,
-        "EHLO me",
-        "250-mail.example.com\n250-PIPELINING\n250 SIZE 10",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(e.title.contains("2 extensions offered"), "{}", e.title);
-    let e = explain_row(
-        Ehlo,
-        "EHLO me",
-        "250-mail.example.com\n250-PIPELINING\n250 SIZE 10",
-        Ctx::default(),
-        Lang::ZhCn,
-    );
-    assert!(e.title.contains("2 项扩展"), "{}", e.title);
-    let e = explain_row(
-        Rcpt,
-        "RCPT TO:<postmaster>",
-        "250 2.1.5 Ok",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(e.explanation.contains("RFC 5321 4.5.1") && e.reference == "RFC 5321 4.5.1");
-    let e = explain_row(
-        EndOfData,
-        ".",
-        "250 2.0.0 Ok: queued as 4B3F21C0A2F",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(e.explanation.contains("4B3F21C0A2F"), "{}", e.explanation);
-    let e = explain_row(
-        EndOfData,
-        ".",
-        "250 OK id=1rA2bC-0003xY-Ab",
-        Ctx::default(),
-        Lang::En,
-    );
-    assert!(
-        e.explanation.contains("1rA2bC-0003xY-Ab"),
-        "{}",
-        e.explanation
-    );
     let username = Prompt::Username;
-    let e = explain_row(
-        Auth,
-        "AUTH LOGIN",
-        "334 VXNlcm5hbWU6",
-        Ctx {
-            prompt: Some(&username),
-            ..Ctx::default()
-        },
-        Lang::En,
-    );
-    assert!(e.title.contains("username"), "{}", e.title);
-    let e = explain_row(Nothing, "", "524 Something odd", Ctx::default(), Lang::En);
-    assert!(
-        e.explanation.contains("permanent failure"),
-        "{}",
-        e.explanation
-    );
+    let two_extensions = "250-mail.example.com\n250-PIPELINING\n250 SIZE 10";
+    assert_cases(&[
+        case(
+            "one extension",
+            Ehlo,
+            "EHLO me",
+            "250-mail.example.com\n250 PIPELINING",
+        )
+        .expect([Has(Title, "1 extension offered")]),
+        case("two extensions", Ehlo, "EHLO me", two_extensions)
+            .expect([Has(Title, "2 extensions offered")]),
+        case("two extensions", Ehlo, "EHLO me", two_extensions)
+            .in_chinese()
+            .expect([Has(Title, "2 项扩展")]),
+        case(
+            "postmaster, which every server must accept",
+            Rcpt,
+            "RCPT TO:<postmaster>",
+            "250 2.1.5 Ok",
+        )
+        .expect([
+            Has(Explanation, "RFC 5321 4.5.1"),
+            Is(Reference, "RFC 5321 4.5.1"),
+        ]),
+        case(
+            "Postfix's queue id",
+            EndOfData,
+            ".",
+            "250 2.0.0 Ok: queued as 4B3F21C0A2F",
+        )
+        .expect([Has(Explanation, "4B3F21C0A2F")]),
+        case(
+            "Exim's message id",
+            EndOfData,
+            ".",
+            "250 OK id=1rA2bC-0003xY-Ab",
+        )
+        .expect([Has(Explanation, "1rA2bC-0003xY-Ab")]),
+        case(
+            "the LOGIN username question",
+            Auth,
+            "AUTH LOGIN",
+            "334 VXNlcm5hbWU6",
+        )
+        .prompt(&username)
+        .expect([Has(Title, "username")]),
+        case(
+            "an unknown 5xx code still says permanent",
+            Nothing,
+            "",
+            "524 Something odd",
+        )
+        .expect([Has(Explanation, "permanent failure")]),
+    ]);
 }
 
 #[test]

@@ -247,6 +247,16 @@ def _txt(reply):
 PARAM_WORDS = ("parameter", "unrecognized", "not supported", "not implemented", "disabled", "unknown")
 
 
+def _by_code(c, ids, otherwise="generic"):
+    """The id the code alone gives once the rules that read the text have passed: the one
+    `ids` maps it to, else `syntax` for 500 and 501 (whatever the command), else `otherwise`."""
+    if c in ids:
+        return ids[c]
+    if c in (500, 501):
+        return "syntax"
+    return otherwise
+
+
 def reason_for(reply, rule_fail=None, rule_ok=None):
     """The explanation id of a complete reply, from what it answers, its code and text, and
     the step's intent (rule_fail: the id a refusal of this step means; rule_ok likewise)."""
@@ -298,7 +308,7 @@ def reason_for(reply, rule_fail=None, rule_ok=None):
     if c == 555:
         return "param-unrecognized"
     if answers in ("EHLO", "HELO"):
-        return {250: "hello"}.get(c, "syntax" if c in (500, 501) else ("not-implemented" if c in (502, 504) else "generic"))
+        return _by_code(c, {250: "hello", 502: "not-implemented", 504: "not-implemented"})
     if answers == "MAIL":
         if c == 250:
             return "mail-ok"
@@ -306,13 +316,9 @@ def reason_for(reply, rule_fail=None, rule_ok=None):
             return "size-exceeded"
         if c in (500, 501, 504) and any(w in text for w in PARAM_WORDS):
             return "param-unrecognized"
-        if c in (500, 501):
-            return "syntax"
-        if c == 530:
-            return "auth-required"
         if c == 553 and "5.6.7" in text:
             return "smtputf8-required"
-        return "sender-rejected"
+        return _by_code(c, {530: "auth-required"}, otherwise="sender-rejected")
     if answers == "RCPT":
         if c in (250, 251):
             return "rcpt-ok"
@@ -326,21 +332,13 @@ def reason_for(reply, rule_fail=None, rule_ok=None):
             return "mailbox-full"
         if c in (500, 501, 504) and any(w in text for w in PARAM_WORDS):
             return "param-unrecognized"
-        if c in (500, 501):
-            return "syntax"
-        if c == 530:
-            return "auth-required"
         if c == 550 and ("unknown" in text or "no such" in text or "5.1.1" in text or "unrouteable" in text):
             return "unknown-user"
-        return "generic"
+        return _by_code(c, {530: "auth-required"})
     if answers == "DATA":
-        if c == 354:
-            return "data-go"
         if c == 554 and ("no valid recipients" in text or "recipient" in text):
             return "data-no-recipients"
-        if c in (500, 501):
-            return "syntax"
-        return "generic"
+        return _by_code(c, {354: "data-go"})
     if answers == "end-of-data":
         if c == 250:
             return "message-accepted"
@@ -356,13 +354,7 @@ def reason_for(reply, rule_fail=None, rule_ok=None):
             return "content-rejected"
         return "message-rejected"
     if answers == "BDAT":
-        if c == 250:
-            return "bdat-chunk-ok"
-        if c == 552:
-            return "size-exceeded"
-        if c in (500, 501):
-            return "syntax"
-        return "generic"
+        return _by_code(c, {250: "bdat-chunk-ok", 552: "size-exceeded"})
     if answers in ("AUTH", "auth-answer"):
         if answers == "AUTH" and c in (500, 502) and ("not recognized" in text or "not implemented" in text):
             return "auth-not-available"
@@ -382,27 +374,11 @@ def reason_for(reply, rule_fail=None, rule_ok=None):
             return "auth-bad-base64"
         if c == 501 and ("cancel" in text):
             return "auth-cancelled"
-        if c == 534:
-            return "auth-too-weak"
-        if c == 454:
-            return "auth-temp-failure"
-        if c in (500, 501):
-            return "syntax"
-        if c == 502:
-            return "auth-not-available"
-        if c in (530, 538):
-            return "tls-required"
-        return "generic"
+        return _by_code(c, {534: "auth-too-weak", 454: "auth-temp-failure", 502: "auth-not-available",
+                            530: "tls-required", 538: "tls-required"})
     if answers == "STARTTLS":
-        if c == 220:
-            return "starttls-ready"
-        if c == 454:
-            return "tls-not-available"
-        if c in (500, 501):
-            return "syntax"
-        if c in (502, 554):
-            return "starttls-refused"
-        return "generic"
+        return _by_code(c, {220: "starttls-ready", 454: "tls-not-available", 502: "starttls-refused",
+                            554: "starttls-refused"})
     simple = {("RSET", 250): "rset-ok", ("NOOP", 250): "noop-ok", ("QUIT", 221): "quit-ok",
               ("VRFY", 250): "vrfy-ok", ("VRFY", 251): "vrfy-ok", ("VRFY", 252): "vrfy-cannot-verify",
               ("EXPN", 250): "vrfy-ok", ("EXPN", 252): "vrfy-cannot-verify",
@@ -420,10 +396,6 @@ def reason_for(reply, rule_fail=None, rule_ok=None):
         return "not-implemented"  # a known SMTP command this server does not know
     if answers in ("VRFY", "EXPN") and c in (550, 551, 553):
         return "unknown-user"
-    if c in (500, 501):
-        return "syntax"
-    if c == 502:
-        return "not-implemented"
     if answers == "none" and c in (421, 554):
         return "service-closing"
-    return "generic"
+    return _by_code(c, {502: "not-implemented"})
