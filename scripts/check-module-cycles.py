@@ -14,17 +14,14 @@ declarations (files, `#[path]`, inline modules), then reads in every file:
   - paths written inline that start at `crate`, `$crate`, `super` or `self`
     (`crate::x::f()`, `super::y::Z`).
 
-A path is followed through re-exports (`pub use inner::Thing`, globs included), so an
-edge goes both to the module the path names and to the module that defines the item.
-Each edge A -> B is then lifted to the sibling level: L is the lowest common ancestor of
-A and B, and the edge joins the children of L that contain A and B. An edge between a
-module and one of its ancestors (a child using its parent's items, a parent its child's)
-is not a layering edge and is skipped. Every strongly connected component with more than
-one sibling is reported with the edges that make it, each with where it was written.
-
-Comments, strings and character literals are skipped; macros are read as plain tokens,
-so a path inside a macro call counts. Names brought in by a glob (`use super::*`) and
-then used bare are not seen; nor are paths through a type alias.
+A path is followed through re-exports (`pub use inner::Thing`, globs included): an edge
+goes to the module the path names and to the one defining the item. Each edge A -> B is
+lifted to the sibling level: the children of the lowest common ancestor of A and B that
+contain them. An edge between a module and its ancestor (a child using its parent's items,
+or the reverse) is skipped. Every strongly connected component of more than one sibling is
+reported with its edges and where each was written. Test code (`#[cfg(test)]` modules and
+uses) is left out unless --include-tests. Comments and literals are skipped; macro bodies
+are read as tokens. Names from a glob used bare, and paths through a type alias, are not seen.
 
 Usage:
   scripts/check-module-cycles.py [--root DIR] [CRATE_DIR ...]  check the workspace
@@ -38,12 +35,14 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import os
 import re
 import sys
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 Module = tuple[str, ...]  # the path from the crate root, () for the root itself
 
@@ -123,8 +122,7 @@ def emit_string(text: str, out: list[str], strings: list[str], src: str, start: 
 TOKEN = re.compile(r'r#[A-Za-z_]\w*|[A-Za-z_]\w*|::|"\d+"|\S')
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
     text: str
     line: int
 
@@ -134,9 +132,7 @@ def tokenize(src: str) -> tuple[list[Token], list[str]]:
     newlines = [i for i, c in enumerate(text) if c == "\n"]
     tokens = []
     for m in TOKEN.finditer(text):
-        word = m.group()
-        if word.startswith("r#"):
-            word = word[2:]
+        word = m.group().removeprefix("r#")
         tokens.append(Token(word, bisect.bisect_left(newlines, m.start()) + 1))
     return tokens, strings
 
@@ -170,6 +166,7 @@ class Reference:
     segments: list[str]
     where: str
     text: str
+    test_only: bool = False
 
 
 @dataclass
@@ -405,22 +402,22 @@ class Resolver:
         path names, and the module the item is defined in after re-exports. Empty for a
         path outside the crate."""
         start = self.anchor(module, segments)
-        if start is None:
+        found = self.resolve(module, segments)
+        if start is None or (found is None and segments[0] not in ("crate", "super", "self")):
             return []
-        base, rest = start
-        named = base
+        named, rest = start
         for s in rest:
-            if s in self.crate.children.get(named, ()):
-                named = named + (s,)
-            else:
+            if s not in self.crate.children.get(named, ()):
                 break
-        found = self.walk(base, rest, relative=segments[0] not in ("crate", "super", "self"))
-        out = [named]
-        if found is not None and found[0] not in out:
-            out.append(found[0])
-        if found is None and segments[0] not in ("crate", "super", "self"):
-            return []
-        return out
+            named = named + (s,)
+        return [named] if found is None or found[0] == named else [named, found[0]]
+
+    def resolve(self, module: Module, segments: list[str]) -> tuple[Module, list[str]] | None:
+        """Where `segments`, written in `module`, leads (see `walk`)."""
+        start = self.anchor(module, segments)
+        if start is None:
+            return None
+        return self.walk(*start, relative=segments[0] not in ("crate", "super", "self"))
 
     def anchor(self, module: Module, segments: list[str]) -> tuple[Module, list[str]] | None:
         first = segments[0]
@@ -471,18 +468,11 @@ class Resolver:
         """Where `name`, a binding in `module`, leads: (module, segments left), (None, _)
         for another crate, or None when `module` has no such binding."""
         for use in self.named.get((module, name), []):
-            start = self.anchor(use.module, use.segments)
-            if start is None:
-                return None, []
-            base, rest = start
-            found = self.walk(base, rest, relative=use.segments[0] not in ("crate", "super", "self"))
-            if found is None:
-                return None, []
-            return found
+            return self.resolve(use.module, use.segments) or (None, [])
         if name in self.crate.items.get(module, ()):
             return None
         for use in self.globs.get(module, []):
-            found = self.walk(*self.anchor_or_empty(use), relative=use.segments[0] not in ("crate", "super", "self"))
+            found = self.resolve(use.module, use.segments)
             if found is None or found[1]:
                 continue
             glob_module = found[0]
@@ -493,9 +483,6 @@ class Resolver:
             ):
                 return glob_module, [name]
         return None
-
-    def anchor_or_empty(self, use: UseItem) -> tuple[Module, list[str]]:
-        return self.anchor(use.module, use.segments) or ((), [])
 
 
 # --- cycles ---------------------------------------------------------------------------
@@ -514,16 +501,11 @@ def sibling_edges(crate: Crate, include_tests: bool = False) -> dict[tuple[Modul
     Test code (`#[cfg(test)]` modules and uses) is left out unless `include_tests`."""
     resolver = Resolver(crate)
     raw: list[tuple[Module, Module, str]] = []
-    for use in crate.uses:
+    for use in [*crate.uses, *crate.references]:
         if not include_tests and (use.test_only or crate.is_test(use.module)):
             continue
         for target in resolver.targets(use.module, use.segments):
             raw.append((use.module, target, f"{use.where}: {use.text}"))
-    for ref in crate.references:
-        if not include_tests and crate.is_test(ref.module):
-            continue
-        for target in resolver.targets(ref.module, ref.segments):
-            raw.append((ref.module, target, f"{ref.where}: {ref.text}"))
     edges: dict[tuple[Module, str, str], list[str]] = {}
     for source, target, where in raw:
         common = 0
@@ -696,8 +678,7 @@ SELF_TEST_TREE = {
         const NOT_A_PATH: &str = "crate::c::Shared";
         mod tests { use super::*; use crate::a::f as same; }
     """,
-    # b -> c by an inline path in an expression; c -> a through the root's re-export
-    # chain is not needed: c -> a directly with `super::a::f()`.
+    # b -> c by a path in an expression, c -> a by `super::a::f()`: the cycle a, b, c.
     "demo/src/b.rs": """
         pub struct Thing;
         pub fn g() -> u32 { let x = crate::c::helper(); x }
@@ -746,8 +727,7 @@ def self_test() -> int:
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("\n".join(line.strip() for line in text.splitlines()) + "\n", encoding="utf-8")
-        sink = open("/dev/null", "w", encoding="utf-8")
-        with sink:
+        with open(os.devnull, "w", encoding="utf-8") as sink:
             cycles, problems = check(root, workspace_crates(root), out=sink)
         found = {(c.parent, tuple(c.members)) for c in cycles}
         expected = {
@@ -782,10 +762,10 @@ def self_test() -> int:
             failures.append("a `mod` in a comment was read")
         if ("relay", "inline_mod") not in crate.files:
             failures.append("the inline module was not seen")
-        # Without the back edges there is no cycle, and the exit status says so.
+        # Without the back edges there is no cycle.
         (root / "demo/src/c.rs").write_text("pub struct Shared;\npub fn helper() -> u32 { 1 }\n", encoding="utf-8")
         (root / "demo/src/relay/y.rs").write_text("pub struct FromY;\n", encoding="utf-8")
-        with open("/dev/null", "w", encoding="utf-8") as sink:
+        with open(os.devnull, "w", encoding="utf-8") as sink:
             cycles, _ = check(root, workspace_crates(root), out=sink)
         if cycles:
             failures.append(f"cycles left after removing the back edges: {[c.members for c in cycles]}")
