@@ -27,6 +27,8 @@ use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
+use crate::page::Page;
+
 /// How long chromedriver may take to accept connections after it starts.
 const DRIVER_START: Duration = Duration::from_secs(15);
 
@@ -120,6 +122,11 @@ impl Browser {
     /// The WebDriver session.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The page open in this session, to drive it as a user would.
+    pub fn page(&self) -> Page<'_> {
+        Page::new(&self.client)
     }
 
     /// Saves a screenshot of the page as `target/e2e-artifacts/<name>.png` and returns its
