@@ -12,6 +12,8 @@
 //! `chromium-driver` and `chromium` packages); the `CHROMEDRIVER` and `CHROMIUM` environment
 //! variables override them. A missing binary is an error that says what to install: the
 //! browser tests fail, they never skip.
+//!
+//! Tests drive the page itself through [`crate::page::Page`] (`browser.page()`).
 
 use std::future::Future;
 use std::io::{Read, Write};
@@ -26,8 +28,6 @@ use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
-
-use crate::page::Page;
 
 /// How long chromedriver may take to accept connections after it starts.
 const DRIVER_START: Duration = Duration::from_secs(15);
@@ -122,11 +122,6 @@ impl Browser {
     /// The WebDriver session.
     pub fn client(&self) -> &Client {
         &self.client
-    }
-
-    /// The page open in this session, to drive it as a user would.
-    pub fn page(&self) -> Page<'_> {
-        Page::new(&self.client)
     }
 
     /// Saves a screenshot of the page as `target/e2e-artifacts/<name>.png` and returns its

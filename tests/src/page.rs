@@ -24,7 +24,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
-use crate::browser::{poll_until, texts};
+use crate::browser::{Browser, poll_until, texts};
 
 /// The longest the app may take to mount, or anything the tests wait for to appear.
 pub const STEP: Duration = Duration::from_secs(15);
@@ -54,6 +54,13 @@ pub struct ShownLine {
     pub findings: Vec<(String, String)>,
     /// The details (shown on expand), as text.
     pub explain: String,
+}
+
+impl Browser {
+    /// The page open in this browser, to drive it as a user would.
+    pub fn page(&self) -> Page<'_> {
+        Page::new(self.client())
+    }
 }
 
 impl<'a> Page<'a> {
