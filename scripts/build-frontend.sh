@@ -9,9 +9,14 @@
 # Usage: scripts/build-frontend.sh
 # Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 262000 = 262 KB)
 set -euo pipefail
+# shellcheck source=lib/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# shellcheck source=lib/versions.sh
+source "$SMTP_PLAYGROUND_ROOT/scripts/lib/versions.sh"
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$SMTP_PLAYGROUND_ROOT"
 cd "$repo"
+# The pinned tools before any other copy on PATH.
 export PATH="$HOME/.cargo/bin:$repo/tools/node_modules/.bin:$PATH"
 
 fail() {
@@ -19,26 +24,33 @@ fail() {
     exit 1
 }
 
-# The versions Trunk.toml pins; Trunk refuses others in offline mode, but a missing tool
-# deserves a clearer message than Trunk's.
-wasm_bindgen_version="0.2.130"
-wasm_opt_version="132"
+# The versions scripts/lib/versions.sh names. Trunk runs offline (Trunk.toml) and is told
+# them below, so it refuses any other; a missing tool still deserves a clearer message.
+want_bindgen="$(wasm_bindgen_version)"
+want_wasm_opt="$(wasm_opt_version)"
+[[ -n $want_bindgen ]] || fail "no wasm-bindgen in Cargo.lock"
+[[ -n $want_wasm_opt ]] || fail "no binaryen in tools/package.json"
 
 command -v trunk >/dev/null ||
-    fail "trunk is not installed (run scripts/setup.sh, or: cargo install trunk --version 0.21.14 --locked)"
+    fail "trunk is not installed (run scripts/setup.sh, or: cargo install trunk --version $TRUNK_VERSION --locked)"
 command -v wasm-bindgen >/dev/null ||
-    fail "wasm-bindgen is not installed (run scripts/setup.sh, or: cargo install wasm-bindgen-cli --version $wasm_bindgen_version --locked)"
+    fail "wasm-bindgen is not installed (run scripts/setup.sh, or: cargo install wasm-bindgen-cli --version $want_bindgen)"
 [[ -x "$repo/tools/node_modules/.bin/wasm-opt" ]] ||
     fail "wasm-opt is not installed in tools/ (run scripts/setup.sh, or: npm ci --prefix tools)"
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
     fail "the Rust target wasm32-unknown-unknown is missing (rustup target add wasm32-unknown-unknown)"
 
+found="$(trunk --version | cut -d' ' -f2)"
+[[ "$found" == "$TRUNK_VERSION" ]] ||
+    fail "trunk $found found, $TRUNK_VERSION required (scripts/lib/versions.sh; run scripts/setup.sh)"
 found="$(wasm-bindgen --version | cut -d' ' -f2)"
-[[ "$found" == "$wasm_bindgen_version" ]] ||
-    fail "wasm-bindgen $found found, $wasm_bindgen_version required (it must match Cargo.lock)"
+[[ "$found" == "$want_bindgen" ]] ||
+    fail "wasm-bindgen $found found, $want_bindgen required (it must match Cargo.lock; run scripts/setup.sh)"
 found="$(wasm-opt --version | cut -d' ' -f3)"
-[[ "$found" == "$wasm_opt_version" ]] ||
-    fail "wasm-opt $found found first on PATH, $wasm_opt_version required (tools/node_modules/.bin)"
+[[ "$found" == "$want_wasm_opt" ]] ||
+    fail "wasm-opt $found found first on PATH, $want_wasm_opt required (tools/node_modules/.bin)"
+export TRUNK_TOOLS_WASM_BINDGEN="$want_bindgen"
+export TRUNK_TOOLS_WASM_OPT="version_$want_wasm_opt"
 
 start=$SECONDS
 trunk build --release --minify

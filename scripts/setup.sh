@@ -4,16 +4,18 @@
 # second run takes seconds. Run as root (apt). Each step prints its time.
 #
 # Steps: Rust target and components; Debian packages (Chromium, Postfix, swaks, ...);
-# wasm-bindgen-cli at the version in Cargo.lock; Trunk; the npm tools in tools/ (wasm-opt);
-# a Python venv in .tmp/venv with the test SMTP server aiosmtpd.
+# Node and npm when missing; wasm-bindgen-cli and Trunk at the versions in
+# scripts/lib/versions.sh; the npm tools in tools/ (wasm-opt, terser); a Python venv in
+# .tmp/venv with the test SMTP server aiosmtpd.
 
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 # shellcheck source=lib/timing.sh
 source "$SMTP_PLAYGROUND_ROOT/scripts/lib/timing.sh"
+# shellcheck source=lib/versions.sh
+source "$SMTP_PLAYGROUND_ROOT/scripts/lib/versions.sh"
 
-TRUNK_VERSION="0.21.14"
 # exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
 # wasm-opt comes from npm (tools/package.json) instead.
 APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl)
@@ -50,22 +52,49 @@ step_apt() {
         step_note "skipped: all ${#APT_PACKAGES[@]} packages present"
         return
     fi
-    [[ $EUID -eq 0 ]] || {
-        echo "need root to install: ${missing[*]}" >&2
-        return 1
-    }
     # Postfix without any system configuration: scripts/postfix.sh brings its own.
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    apt_install "${missing[@]}"
+    step_note "installed ${missing[*]}"
+}
+
+# Installs Debian packages; needs root.
+apt_install() {
+    [[ $EUID -eq 0 ]] || {
+        echo "need root to install: $*" >&2
+        return 1
+    }
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq "${missing[@]}"
-    step_note "installed ${missing[*]}"
+    apt-get install -y -qq "$@"
+}
+
+# npm installs the tools in tools/ and Node runs them (and build-frontend.sh's link check).
+# Checked by command rather than by package: a Node installed some other way (nodesource,
+# nvm) is used as it is, if it is recent enough (NODE_MIN_MAJOR in lib/versions.sh).
+step_node() {
+    local missing=() major
+    command -v node >/dev/null || missing+=(nodejs)
+    command -v npm >/dev/null || missing+=(npm)
+    if ((${#missing[@]})); then
+        apt_install "${missing[@]}"
+    fi
+    major="$(node --version | sed 's/^v//; s/\..*//')"
+    [[ $major =~ ^[0-9]+$ ]] && ((major >= NODE_MIN_MAJOR)) || {
+        echo "node $(node --version) is too old: the tools need Node $NODE_MIN_MAJOR or later" >&2
+        return 1
+    }
+    if ((${#missing[@]})); then
+        step_note "installed ${missing[*]}: node $(node --version), npm $(npm --version)"
+    else
+        step_note "skipped: node $(node --version) and npm $(npm --version) present"
+    fi
 }
 
 # The CLI must match the wasm-bindgen crate exactly, or the generated glue will not load.
 step_wasm_bindgen() {
     local want have=""
-    want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/^version = "|"$/, ""); print; exit }' Cargo.lock)"
+    want="$(wasm_bindgen_version)"
     [[ -n $want ]] || {
         echo "no wasm-bindgen in Cargo.lock" >&2
         return 1
@@ -124,6 +153,7 @@ main() {
     run_step "setup: apt packages" step_apt
     run_step "setup: wasm-bindgen-cli" step_wasm_bindgen
     run_step "setup: trunk" step_trunk
+    run_step "setup: node + npm" step_node
     run_step "setup: npm tools" step_npm
     run_step "setup: python venv" step_python
     print_step_summary "setup"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing (scripts/setup.sh), checks formatting and
-# lints, builds the browser app, starts a real Postfix on loopback, and runs every test
-# (unit, data-driven transcripts, bridge, end-to-end in headless Chromium), then the doc
-# tests. Prints each step's time and the total; exits non-zero if any step failed.
+# lints (the fuzz targets too, so they keep compiling), checks that no two sibling modules
+# import each other (scripts/check-module-cycles.py), builds the browser app, starts a real
+# Postfix on loopback, and runs every test (unit, data-driven transcripts, bridge,
+# end-to-end in headless Chromium), then the doc tests. Prints each step's time and the
+# total; exits non-zero if any step failed.
 #
 # After setup, a failing step does not stop the run: the later steps still run, so one
 # run reports everything that is wrong. `.ci/run` calls this script and nothing else.
@@ -33,8 +35,14 @@ main() {
 
     STEP_KEEP_GOING=1
     run_step "rustfmt" cargo fmt --all -- --check
+    run_step "rustfmt (fuzz)" cargo fmt --manifest-path fuzz/Cargo.toml --all -- --check
     run_step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
     run_step "clippy (wasm32)" cargo clippy -p protocol -p frontend --target wasm32-unknown-unknown -- -D warnings
+    # fuzz/ is a workspace of its own (cargo-fuzz wants nightly to build it), so nothing
+    # above compiles it; a type check on stable is enough to keep the targets compiling.
+    run_step "clippy (fuzz targets)" cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
+    run_step "module cycles (self-test)" python3 scripts/check-module-cycles.py --self-test
+    run_step "module cycles" python3 scripts/check-module-cycles.py
     # The bridge embeds dist/ at compile time, so the app is built before the tests.
     run_step "build frontend" bash scripts/build-frontend.sh
 

@@ -30,9 +30,7 @@ fn read(stream: &[u8], sizes: &[u8]) -> Vec<Reply> {
             let c = text_framer
                 .next_line()
                 .map(|r| r.map(|l| (l.text.to_owned(), l.ending)));
-            let expected = a
-                .clone()
-                .map(|r| r.map(|l| (l.to_text(), l.ending)));
+            let expected = a.clone().map(|r| r.map(|l| (l.to_text(), l.ending)));
             assert_eq!(c, expected, "TextFramer differs from LineFramer");
             let Some(Ok(line)) = a else {
                 if a.is_none() {
@@ -56,7 +54,8 @@ fn read(stream: &[u8], sizes: &[u8]) -> Vec<Reply> {
     let rest = owned.finish();
     assert_eq!(
         text_framer.finish(),
-        rest.as_deref().map(|b| String::from_utf8_lossy(b).into_owned())
+        rest.as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
     );
     assert_eq!(rest, borrowed.finish());
     replies

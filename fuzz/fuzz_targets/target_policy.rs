@@ -62,7 +62,11 @@ fn check_host(text: &str) {
         return;
     };
     let shown = host.to_string();
-    assert_eq!(parse_host(&shown).as_ref(), Ok(&host), "{text:?} -> {shown:?}");
+    assert_eq!(
+        parse_host(&shown).as_ref(),
+        Ok(&host),
+        "{text:?} -> {shown:?}"
+    );
     if let Host::Name(name) = &host {
         assert!(name.parse::<Ipv4Addr>().is_err(), "{name}");
         assert!(

@@ -12,6 +12,8 @@
 //! `chromium-driver` and `chromium` packages); the `CHROMEDRIVER` and `CHROMIUM` environment
 //! variables override them. A missing binary is an error that says what to install: the
 //! browser tests fail, they never skip.
+//!
+//! Tests drive the page itself through [`crate::page::Page`] (`browser.page()`).
 
 use std::future::Future;
 use std::io::{Read, Write};

@@ -1,0 +1,84 @@
+//! The whole product in a real browser: the bridge (in this process) serves the built
+//! frontend from `dist/`, headless Chromium loads it, and the user's keystrokes travel
+//! through the WebSocket and the bridge to a real Postfix and back.
+//!
+//! Needs `dist/` built by `scripts/build-frontend.sh` before the bridge is compiled,
+//! chromedriver and Chromium (see `e2e::browser`), and `SMTP_PLAYGROUND_POSTFIX`. Each is
+//! checked with a message that says what is missing. Every test drives the page through
+//! `e2e::page::Page`: type, Enter and wait are written there once.
+//!
+//! The tests, by topic:
+//! - `skeleton`: the walking skeleton's EHLO round trip to Postfix, and a second session;
+//! - `teaching`: the teaching terminal (warnings before sending, annotations in two
+//!   languages, completion, history, multi-line paste, export, the paste view), which also
+//!   takes the screenshots (desktop and phone width, dark and light) and prints the time
+//!   from navigation to an interactive terminal;
+//! - `lesson`: the lesson against the sandbox the page connects to by itself, ending in
+//!   the mailbox and its message view, and against a real Postfix;
+//! - `mailbox`: two browsers on a public bridge, each seeing only its own mail;
+//! - `starttls`: STARTTLS typed by hand;
+//! - `offline`: with the bridge stopped and the page served by a plain static file server,
+//!   the offline simulator completing the same session;
+//! - `trust`: the page's trust cases: correct lines that get no warning (HELO then AUTH
+//!   LOGIN, the postmaster, a dot-stuffed line), a pipelined paste, QUIT typed inside the
+//!   message (caught before it is sent);
+//! - `spam_refusal`: the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
+//!   (`e2e::aiosmtpd`).
+//!
+//! The last two take screenshots in English and Chinese at desktop and phone width
+//! ([`screenshots`]).
+//!
+//! The bridge these tests start runs its sandbox, so the page opens connected to it; the
+//! tests that use Postfix disconnect first (`Page::leave_the_sandbox`).
+
+mod lesson;
+mod mailbox;
+mod offline;
+mod skeleton;
+mod spam_refusal;
+mod starttls;
+mod teaching;
+mod trust;
+
+use std::time::Duration;
+
+use e2e::browser::Browser;
+
+/// The whole test, browser start included, so a hang anywhere fails instead of blocking.
+const BUDGET: Duration = Duration::from_secs(120);
+
+/// Screenshots `name-{desktop,phone}-{en,zh}` of the page as it is (with the log
+/// scrolled to its end first when `to_end`), and checks that `css` reads `zh_needle` in
+/// Chinese; returns to English at desktop size.
+async fn screenshots(
+    browser: &Browser,
+    name: &str,
+    css: &str,
+    zh_needle: &str,
+    to_end: bool,
+) -> anyhow::Result<()> {
+    let client = browser.client();
+    let page = browser.page();
+    let shot = async |suffix: &str| {
+        if to_end {
+            client
+                .execute(
+                    "const log = document.getElementById('transcript');
+                     log.scrollTop = log.scrollHeight;",
+                    vec![],
+                )
+                .await?;
+        }
+        browser.screenshot(&format!("{name}-{suffix}")).await
+    };
+    shot("desktop-en").await?;
+    page.select("#lang", "zh-CN").await?;
+    page.wait_text(css, zh_needle).await?;
+    shot("desktop-zh").await?;
+    client.set_window_size(390, 844).await?;
+    shot("phone-zh").await?;
+    page.select("#lang", "en").await?;
+    shot("phone-en").await?;
+    client.set_window_size(1200, 800).await?;
+    Ok(())
+}
