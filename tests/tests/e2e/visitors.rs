@@ -123,6 +123,10 @@ impl Visitor {
         let queued = s.command(".").await;
         assert!(queued[0].starts_with("250 "), "{queued:?}");
         assert!(s.command("QUIT").await[0].starts_with("221 "));
+        // Wait until the sandbox has hung up: had the bridge closed first, its socket would
+        // sit in TIME_WAIT and the port-reuse test could not bind the freed port for 60 s.
+        let closed = s.recv_closed().await;
+        assert!(closed.contains("server"), "{closed}");
         queued[0].rsplit(' ').next().expect("queue id").to_owned()
     }
 }
