@@ -173,15 +173,11 @@ impl Shape for LineRecord {
         let direction = m
             .one_of("direction", &names, "client, server or note")?
             .map_or(Direction::Note, |i| DIRECTIONS[i]);
-        let code = match m.optional_number("code")? {
-            None => None,
-            Some(n) => Some(u16::try_from(n).map_err(|_| super::wrong("code", "a reply code"))?),
-        };
         Ok(Self {
             direction,
             text: m.string("text")?,
             tls: m.flag("tls")?,
-            code,
+            code: m.optional_u16("code")?,
             line: m.optional_number("line")?,
             at_ms: m.optional_number("at_ms")?,
             latency_ms: m.optional_number("latency_ms")?,

@@ -10,6 +10,7 @@
 //! - [`line`]: the annotated line record, one per transcript line, written by
 //!   `smtp-playground annotate --format json` (as NDJSON) and by the page's JSON export
 //!   (as an array).
+//! - [`summary`]: the session summary record that ends `annotate`'s NDJSON.
 //!
 //! Both sides go through [`crate::json`] rather than serde: the page must not link
 //! `serde_json` (about 9 KB of the gzipped bundle, see `json.rs`), and one code path for
@@ -19,8 +20,10 @@
 
 pub mod line;
 pub mod mailbox;
+pub mod summary;
 
 pub use line::LineRecord;
+pub use summary::SummaryRecord;
 
 use crate::json::{self, Json, JsonError};
 
@@ -157,6 +160,21 @@ impl Members {
     /// A whole number; 0 when absent.
     pub(crate) fn number(&mut self, name: &str) -> Result<u64, ShapeError> {
         Ok(self.optional_number(name)?.unwrap_or_default())
+    }
+
+    /// A number that fits 16 bits, such as a reply code.
+    pub(crate) fn optional_u16(&mut self, name: &str) -> Result<Option<u16>, ShapeError> {
+        self.optional_number(name)?
+            .map(|n| u16::try_from(n).map_err(|_| wrong(name, "a number below 65536")))
+            .transpose()
+    }
+
+    /// The members of the object `name`; none when absent.
+    pub(crate) fn object(&mut self, name: &str) -> Result<Members, ShapeError> {
+        match self.take(name) {
+            Json::Null => Ok(Members(Json::Object(Vec::new()))),
+            value => Members::of(value, name),
+        }
     }
 
     /// A boolean; `false` when absent.
