@@ -505,11 +505,10 @@ fn read_rule(value: Json) -> Result<Rule, ShapeError> {
         },
         Some(1) => Rule::FailAuth {
             probability: match m.take("probability") {
-                Json::Number(n) => n
-                    .parse()
-                    .map_err(|_| super::wrong("probability", "a number"))?,
-                _ => return Err(super::wrong("probability", "a number")),
-            },
+                Json::Number(n) => decimal(&n),
+                _ => None,
+            }
+            .ok_or_else(|| super::wrong("probability", "a number"))?,
         },
         Some(2) => Rule::DelayGreeting {
             ms: m.number("ms")?,
@@ -517,6 +516,48 @@ fn read_rule(value: Json) -> Result<Rule, ShapeError> {
         Some(3) => Rule::DropAfterData,
         _ => return Err(super::wrong("kind", "a rule kind")),
     })
+}
+
+/// A JSON number (already checked by the parser) as an `f64`, without `str::parse`: the
+/// standard float parser's tables and code came to about 20 KB of the gzipped page, which
+/// reads one probability. The digits as a whole number, times or divided by a power of
+/// ten: both are exact, so the one operation rounds correctly, whenever the digits fit 53
+/// bits and the power is at most 10^22; that covers every text of up to 15 digits, such as
+/// `0.3` or `1e-7`. Longer texts may come out one unit in the last place off. `None` past
+/// 19 digits or for exponents that make no probability.
+fn decimal(text: &str) -> Option<f64> {
+    let (digits, exponent) = match text.split_once(['e', 'E']) {
+        Some((digits, exponent)) => (digits, exponent.parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, digits),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut mantissa: u64 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(u64::from(b.wrapping_sub(b'0')))?;
+    }
+    let exponent = exponent.checked_sub(i32::try_from(fraction.len()).ok()?)?;
+    if exponent.unsigned_abs() > 300 {
+        return None;
+    }
+    let mut scale = 1.0_f64;
+    for _ in 0..exponent.unsigned_abs() {
+        scale *= 10.0;
+    }
+    // Exact up to 2^53, the case this function is exact for (see above).
+    let mantissa = mantissa as f64;
+    Some(
+        sign * if exponent < 0 {
+            mantissa / scale
+        } else {
+            mantissa * scale
+        },
+    )
 }
 
 #[cfg(test)]

@@ -306,3 +306,39 @@ fn refusals_and_wrong_shapes_are_errors() {
     assert!(read::<MessageDetail>(r#"{"raw_encoding":"utf-16"}"#).is_err());
     assert!(read::<MessageDetail>(r#"{"findings":[{"kind":"odd","line":1}]}"#).is_err());
 }
+
+#[test]
+fn probabilities_read_as_the_standard_parser_reads_them() {
+    let mut values: Vec<f64> = (0..=1000).map(|k| f64::from(k) / 1000.0).collect();
+    values.extend((1..=1000).map(|k| 1.0 / f64::from(k)));
+    values.extend([1e-7, 2.5e-10, 0.1 + 0.2, 1.0 - f64::EPSILON, 123.0, 1e20]);
+    for value in values {
+        let text = format!("{value:?}");
+        let ours = decimal(&text).expect("a number");
+        let digits = text
+            .split(['e', 'E'])
+            .next()
+            .unwrap_or_default()
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .count();
+        if digits <= 15 {
+            assert_eq!(ours, value, "{text}");
+        } else {
+            // Longer texts: at most one unit in the last place off.
+            assert!(
+                ours.to_bits().abs_diff(value.to_bits()) <= 1,
+                "{text}: {ours:?}"
+            );
+        }
+        let Json::Number(written) = probability_json(value) else {
+            panic!("a number");
+        };
+        assert_eq!(written, text);
+    }
+    for (text, expected) in [("0", 0.0), ("-0.5", -0.5), ("2E-1", 0.2), ("25e-2", 0.25)] {
+        assert_eq!(decimal(text), Some(expected), "{text}");
+    }
+    assert_eq!(decimal("12345678901234567890123"), None);
+    assert_eq!(decimal("1e999"), None);
+}
