@@ -1,9 +1,11 @@
-//! What the bridge's sandbox API says, read from its JSON (`bridge::sandbox::api`): where
-//! the sandbox SMTP server listens and its demo account (`GET /api/sandbox`), and the
-//! mailbox (`GET /api/messages`, `GET /api/messages/{id}`). Parsing is lenient: a missing
-//! field becomes a default, so a newer bridge with more fields still works.
+//! What the page shows of the bridge's sandbox API: where the sandbox SMTP server listens
+//! and its demo account (`GET /api/sandbox`), and the mailbox (`GET /api/messages`,
+//! `GET /api/messages/{id}`). The JSON is decoded by `protocol::records::mailbox::page`,
+//! which reads the part of the bridge's shapes that the panels show; these types are what
+//! the panels take, which the simulator's mailbox fills too.
 
-use protocol::json::Json as Value;
+use protocol::records::mailbox::MailboxScope;
+use protocol::records::mailbox::page;
 
 /// How to reach the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -65,43 +67,37 @@ pub struct MessageDetail {
 #[error("the bridge's answer is not what this page expects: {0}")]
 pub struct ApiError(pub String);
 
-fn parse(text: &str) -> Result<Value, ApiError> {
-    protocol::json::parse(text).map_err(|err| ApiError(err.to_string()))
-}
-
-fn string(value: &Value) -> String {
-    value.as_str().unwrap_or_default().to_owned()
+impl From<protocol::records::ShapeError> for ApiError {
+    fn from(err: protocol::records::ShapeError) -> Self {
+        ApiError(err.to_string())
+    }
 }
 
 /// Reads `GET /api/sandbox`.
 ///
 /// # Errors
 ///
-/// When the text is not JSON.
+/// When the text is not JSON or not the sandbox's shape.
 pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
-    let value = parse(text)?;
-    let demo = &value["demo_account"];
+    let info = page::sandbox(text)?;
     Ok(SandboxInfo {
-        enabled: value["enabled"].as_bool().unwrap_or(false),
-        listen: value["listen"].as_str().map(str::to_owned),
-        demo: demo["user"]
-            .as_str()
-            .map(|user| (user.to_owned(), string(&demo["password"]))),
-        per_visitor: value["mailbox_scope"].as_str() == Some("visitor"),
+        enabled: info.enabled,
+        listen: info.listen,
+        demo: info.demo_account.map(|d| (d.user, d.password)),
+        per_visitor: info.mailbox_scope == MailboxScope::Visitor,
     })
 }
 
-fn summary(m: &Value) -> MessageSummary {
-    MessageSummary {
-        id: m["id"].as_u64().unwrap_or_default(),
-        from: string(&m["from"]),
-        to: m["to"]
-            .as_array()
-            .map(|to| to.iter().map(string).collect())
-            .unwrap_or_default(),
-        subject: m["subject"].as_str().map(str::to_owned),
-        received_at: string(&m["received_at"]),
-        size: m["size"].as_u64().unwrap_or_default(),
+impl From<page::Headline> for MessageSummary {
+    fn from(m: page::Headline) -> Self {
+        MessageSummary {
+            id: m.id,
+            from: m.from,
+            to: m.to,
+            subject: m.subject,
+            received_at: m.received_at,
+            size: m.size,
+        }
     }
 }
 
@@ -109,24 +105,18 @@ fn summary(m: &Value) -> MessageSummary {
 ///
 /// # Errors
 ///
-/// When the text is not JSON, or is the API's `{"error": ...}`.
+/// When the text is not JSON, is the API's `{"error": ...}`, or is not a message.
 pub fn parse_detail(text: &str) -> Result<MessageDetail, ApiError> {
-    let value = parse(text)?;
-    if let Some(error) = value["error"].as_str() {
-        return Err(ApiError(error.to_owned()));
-    }
+    let detail = page::message(text)?;
     Ok(MessageDetail {
-        summary: summary(&value),
-        headers: value["headers"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|h| (string(&h["name"]), string(&h["value"])))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        text_body: value["text_body"].as_str().map(str::to_owned),
-        raw: string(&value["raw"]),
+        summary: detail.headline.into(),
+        headers: detail
+            .headers
+            .into_iter()
+            .map(|h| (h.name, h.value))
+            .collect(),
+        text_body: detail.text_body,
+        raw: detail.raw,
     })
 }
 
@@ -166,11 +156,8 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
 ///
 /// When the text is not JSON or has no `messages` list.
 pub fn parse_messages(text: &str) -> Result<Vec<MessageSummary>, ApiError> {
-    let value = parse(text)?;
-    let list = value["messages"]
-        .as_array()
-        .ok_or_else(|| ApiError("no \"messages\" list".to_owned()))?;
-    Ok(list.iter().map(summary).collect())
+    let list = page::messages(text)?;
+    Ok(list.into_iter().map(MessageSummary::from).collect())
 }
 
 #[cfg(test)]

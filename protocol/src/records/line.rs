@@ -127,10 +127,10 @@ const SEVERITIES: [Severity; 4] = [
     Severity::Error,
 ];
 
-fn severity(m: &mut Members, name: &str) -> Result<Severity, ShapeError> {
+fn severity(m: &mut Members) -> Severity {
     let names = SEVERITIES.map(Severity::as_str);
-    Ok(m.one_of(name, &names, "info, success, warning or error")?
-        .map_or(Severity::Info, |i| SEVERITIES[i]))
+    m.one_of("severity", &names, "info, success, warning or error")
+        .map_or(Severity::Info, |i| SEVERITIES[i])
 }
 
 impl Shape for LineRecord {
@@ -171,34 +171,36 @@ impl Shape for LineRecord {
         let mut m = Members::of(value, "a line")?;
         let names = DIRECTIONS.map(Direction::as_str);
         let direction = m
-            .one_of("direction", &names, "client, server or note")?
+            .one_of("direction", &names, "client, server or note")
             .map_or(Direction::Note, |i| DIRECTIONS[i]);
-        Ok(Self {
+        let record = Self {
             direction,
-            text: m.string("text")?,
-            tls: m.flag("tls")?,
-            code: m.optional_u16("code")?,
-            line: m.optional_number("line")?,
-            at_ms: m.optional_number("at_ms")?,
-            latency_ms: m.optional_number("latency_ms")?,
-            kind: m.optional_string("kind")?,
-            answers: m.optional_string("answers")?,
-            id: m.string("id")?,
-            severity: severity(&mut m, "severity")?,
-            title: m.string("title")?,
-            explanation: m.string("explanation")?,
-            reference: m.string("reference")?,
-            next_steps: m.strings("next_steps")?,
+            text: m.string("text"),
+            tls: m.flag("tls"),
+            code: m.optional_u16("code"),
+            line: m.optional_number("line"),
+            at_ms: m.optional_number("at_ms"),
+            latency_ms: m.optional_number("latency_ms"),
+            kind: m.optional_string("kind"),
+            answers: m.optional_string("answers"),
+            id: m.string("id"),
+            severity: severity(&mut m),
+            title: m.string("title"),
+            explanation: m.string("explanation"),
+            reference: m.string("reference"),
+            next_steps: m.strings("next_steps"),
             findings: m.list("findings", |note| {
                 let mut n = Members::of(note, "a finding")?;
-                Ok(Note {
-                    id: n.string("id")?,
-                    severity: severity(&mut n, "severity")?,
-                    text: n.string("text")?,
-                    reference: n.string("reference")?,
-                })
-            })?,
-        })
+                let note = Note {
+                    id: n.string("id"),
+                    severity: severity(&mut n),
+                    text: n.string("text"),
+                    reference: n.string("reference"),
+                };
+                n.done(note)
+            }),
+        };
+        m.done(record)
     }
 }
 

@@ -13,8 +13,10 @@
 //! GET /api/events          NewMessage    {"id":7}, the data of each `message` event
 //! any refusal (4xx)        ApiError      {"error":"for a person"}
 //! ```
+//!
+//! The page reads only what it shows, through [`page`].
 
-use super::{Members, Object, Shape, ShapeError, optional_string, string, strings, to_usize};
+use super::{Members, Object, Shape, ShapeError, optional_string, string, strings};
 use crate::dot::DataFinding;
 use crate::json::{self, Json};
 use crate::server::Rule;
@@ -65,20 +67,20 @@ impl MessageSummary {
             .with("peer", optional_string(self.peer.as_deref()))
     }
 
-    fn read(m: &mut Members) -> Result<Self, ShapeError> {
-        Ok(Self {
-            id: m.number("id")?,
-            from: m.string("from")?,
-            to: m.strings("to")?,
-            subject: m.optional_string("subject")?,
-            size: m.number("size")?,
-            received_at: m.string("received_at")?,
-            tls: m.flag("tls")?,
-            authenticated_as: m.optional_string("authenticated_as")?,
-            queue_id: m.string("queue_id")?,
-            helo: m.string("helo")?,
-            peer: m.optional_string("peer")?,
-        })
+    fn read(m: &mut Members) -> Self {
+        Self {
+            id: m.number("id"),
+            from: m.string("from"),
+            to: m.strings("to"),
+            subject: m.optional_string("subject"),
+            size: m.number("size"),
+            received_at: m.string("received_at"),
+            tls: m.flag("tls"),
+            authenticated_as: m.optional_string("authenticated_as"),
+            queue_id: m.string("queue_id"),
+            helo: m.string("helo"),
+            peer: m.optional_string("peer"),
+        }
     }
 }
 
@@ -88,7 +90,9 @@ impl Shape for MessageSummary {
     }
 
     fn from_json(value: Json) -> Result<Self, ShapeError> {
-        Self::read(&mut Members::of(value, "a message")?)
+        let mut m = Members::of(value, "a message")?;
+        let summary = Self::read(&mut m);
+        m.done(summary)
     }
 }
 
@@ -125,16 +129,17 @@ impl Shape for MessageList {
     /// The `messages` member is required: without it, the text is not a mailbox list.
     fn from_json(value: Json) -> Result<Self, ShapeError> {
         let mut m = Members::of(value, "the mailbox list")?;
-        if matches!(m.0["messages"], Json::Null) {
-            return Err(super::wrong("messages", "a list"));
+        if m.lacks("messages") {
+            m.fail("messages", "a list");
         }
-        Ok(Self {
-            messages: m.list("messages", MessageSummary::from_json)?,
-            count: m.number("count")?,
-            bytes: m.number("bytes")?,
-            max_messages: m.number("max_messages")?,
-            max_bytes: m.number("max_bytes")?,
-        })
+        let list = Self {
+            messages: m.list("messages", MessageSummary::from_json),
+            count: m.number("count"),
+            bytes: m.number("bytes"),
+            max_messages: m.number("max_messages"),
+            max_bytes: m.number("max_bytes"),
+        };
+        m.done(list)
     }
 }
 
@@ -214,25 +219,29 @@ impl Shape for MessageDetail {
 
     fn from_json(value: Json) -> Result<Self, ShapeError> {
         let mut m = Members::of(value, "a message")?;
-        let raw_encoding = match m.one_of("raw_encoding", &RawEncoding::NAMES, "utf-8 or base64")? {
+        let raw_encoding = match m.one_of("raw_encoding", &RawEncoding::NAMES, "utf-8 or base64") {
             Some(1) => RawEncoding::Base64,
             _ => RawEncoding::Utf8,
         };
-        Ok(Self {
-            summary: MessageSummary::read(&mut m)?,
-            raw: m.string("raw")?,
+        let detail = Self {
+            summary: MessageSummary::read(&mut m),
+            raw: m.string("raw"),
             raw_encoding,
-            headers: m.list("headers", |h| {
-                let mut h = Members::of(h, "a header")?;
-                Ok(Header {
-                    name: h.string("name")?,
-                    value: h.string("value")?,
-                })
-            })?,
-            text_body: m.optional_string("text_body")?,
-            findings: m.list("findings", read_finding)?,
-        })
+            headers: m.list("headers", read_header),
+            text_body: m.optional_string("text_body"),
+            findings: m.list("findings", read_finding),
+        };
+        m.done(detail)
     }
+}
+
+fn read_header(value: Json) -> Result<Header, ShapeError> {
+    let mut h = Members::of(value, "a header")?;
+    let header = Header {
+        name: h.string("name"),
+        value: h.string("value"),
+    };
+    h.done(header)
 }
 
 const FINDING_KINDS: [&str; 4] = ["bare_lf", "smuggling_attempt", "line_too_long", "eight_bit"];
@@ -256,17 +265,21 @@ fn finding(finding: &DataFinding) -> Json {
 
 fn read_finding(value: Json) -> Result<DataFinding, ShapeError> {
     let mut m = Members::of(value, "a finding")?;
-    let line = to_usize(m.number("line")?, "line")?;
-    Ok(match m.one_of("kind", &FINDING_KINDS, "a finding kind")? {
+    let line = m.size("line");
+    let finding = match m.one_of("kind", &FINDING_KINDS, "a finding kind") {
         Some(0) => DataFinding::BareLf { line },
         Some(1) => DataFinding::SmugglingAttempt { line },
         Some(2) => DataFinding::LineTooLong {
             line,
-            length: to_usize(m.number("length")?, "length")?,
+            length: m.size("length"),
         },
         Some(3) => DataFinding::EightBit { line },
-        _ => return Err(super::wrong("kind", "a finding kind")),
-    })
+        _ => {
+            m.fail("kind", "a finding kind");
+            DataFinding::BareLf { line }
+        }
+    };
+    m.done(finding)
 }
 
 /// `DELETE /api/messages`: how many messages were deleted.
@@ -285,9 +298,8 @@ impl Shape for Deleted {
 
     fn from_json(value: Json) -> Result<Self, ShapeError> {
         let mut m = Members::of(value, "the deletion")?;
-        Ok(Self {
-            deleted: m.number("deleted")?,
-        })
+        let deleted = m.number("deleted");
+        m.done(Self { deleted })
     }
 }
 
@@ -305,9 +317,8 @@ impl Shape for NewMessage {
 
     fn from_json(value: Json) -> Result<Self, ShapeError> {
         let mut m = Members::of(value, "the event")?;
-        Ok(Self {
-            id: m.number("id")?,
-        })
+        let id = m.number("id");
+        m.done(Self { id })
     }
 }
 
@@ -325,9 +336,8 @@ impl Shape for ApiError {
 
     fn from_json(value: Json) -> Result<Self, ShapeError> {
         let mut m = Members::of(value, "the error")?;
-        Ok(Self {
-            error: m.string("error")?,
-        })
+        let error = m.string("error");
+        m.done(Self { error })
     }
 }
 
@@ -338,11 +348,16 @@ impl Shape for ApiError {
 ///
 /// When the text is not JSON, is a refusal, or is not `T`.
 pub fn read<T: Shape>(text: &str) -> Result<T, ShapeError> {
+    T::from_json(answer(text)?)
+}
+
+/// An API answer's JSON, unless it is the `{"error": ...}` refusal.
+fn answer(text: &str) -> Result<Json, ShapeError> {
     let value = json::parse(text)?;
     if let Some(error) = value["error"].as_str() {
         return Err(ShapeError::Refused(error.to_owned()));
     }
-    T::from_json(value)
+    Ok(value)
 }
 
 /// The AUTH account the sandbox accepts for lessons.
@@ -352,6 +367,22 @@ pub struct DemoAccount {
     pub user: String,
     /// The password (public: it is a demo).
     pub password: String,
+}
+
+fn read_demo(m: &mut Members) -> Option<DemoAccount> {
+    match m.take("demo_account") {
+        Json::Null => None,
+        demo => {
+            let read = Members::of(demo, "demo_account").and_then(|mut d| {
+                let account = DemoAccount {
+                    user: d.string("user"),
+                    password: d.string("password"),
+                };
+                d.done(account)
+            });
+            m.check(read)
+        }
+    }
 }
 
 /// Who sees which messages.
@@ -428,35 +459,27 @@ impl Shape for SandboxInfo {
 
     fn from_json(value: Json) -> Result<Self, ShapeError> {
         let mut m = Members::of(value, "the sandbox")?;
-        let demo_account = match m.take("demo_account") {
-            Json::Null => None,
-            demo => {
-                let mut d = Members::of(demo, "demo_account")?;
-                Some(DemoAccount {
-                    user: d.string("user")?,
-                    password: d.string("password")?,
-                })
-            }
+        let demo_account = read_demo(&mut m);
+        let mailbox_scope = match m.one_of("mailbox_scope", &MailboxScope::NAMES, "all or visitor")
+        {
+            Some(1) => MailboxScope::Visitor,
+            _ => MailboxScope::All,
         };
-        let mailbox_scope =
-            match m.one_of("mailbox_scope", &MailboxScope::NAMES, "all or visitor")? {
-                Some(1) => MailboxScope::Visitor,
-                _ => MailboxScope::All,
-            };
-        Ok(Self {
-            enabled: m.flag("enabled")?,
-            listen: m.optional_string("listen")?,
-            hostname: m.string("hostname")?,
+        let info = Self {
+            enabled: m.flag("enabled"),
+            listen: m.optional_string("listen"),
+            hostname: m.string("hostname"),
             demo_account,
-            starttls: m.flag("starttls")?,
-            auth_mechanisms: m.strings("auth_mechanisms")?,
-            max_message_size: m.number("max_message_size")?,
-            max_messages: m.number("max_messages")?,
-            max_bytes: m.number("max_bytes")?,
-            maildir: m.flag("maildir")?,
+            starttls: m.flag("starttls"),
+            auth_mechanisms: m.strings("auth_mechanisms"),
+            max_message_size: m.number("max_message_size"),
+            max_messages: m.number("max_messages"),
+            max_bytes: m.number("max_bytes"),
+            maildir: m.flag("maildir"),
             mailbox_scope,
-            rules: m.list("rules", read_rule)?,
-        })
+            rules: m.list("rules", read_rule),
+        };
+        m.done(info)
     }
 }
 
@@ -498,24 +521,31 @@ fn probability_json(p: f64) -> Json {
 
 fn read_rule(value: Json) -> Result<Rule, ShapeError> {
     let mut m = Members::of(value, "a rule")?;
-    Ok(match m.one_of("kind", &RULE_KINDS, "a rule kind")? {
+    let rule = match m.one_of("kind", &RULE_KINDS, "a rule kind") {
         Some(0) => Rule::RejectRecipient {
-            address: m.string("address")?,
-            reply: m.string("reply")?,
+            address: m.string("address"),
+            reply: m.string("reply"),
         },
-        Some(1) => Rule::FailAuth {
-            probability: match m.take("probability") {
+        Some(1) => {
+            let probability = match m.take("probability") {
                 Json::Number(n) => decimal(&n),
                 _ => None,
+            };
+            if probability.is_none() {
+                m.fail("probability", "a number");
             }
-            .ok_or_else(|| super::wrong("probability", "a number"))?,
-        },
-        Some(2) => Rule::DelayGreeting {
-            ms: m.number("ms")?,
-        },
+            Rule::FailAuth {
+                probability: probability.unwrap_or_default(),
+            }
+        }
+        Some(2) => Rule::DelayGreeting { ms: m.number("ms") },
         Some(3) => Rule::DropAfterData,
-        _ => return Err(super::wrong("kind", "a rule kind")),
-    })
+        _ => {
+            m.fail("kind", "a rule kind");
+            Rule::DropAfterData
+        }
+    };
+    m.done(rule)
 }
 
 /// A JSON number (already checked by the parser) as an `f64`, without `str::parse`: the
@@ -559,6 +589,8 @@ fn decimal(text: &str) -> Option<f64> {
         },
     )
 }
+
+pub mod page;
 
 #[cfg(test)]
 mod tests;

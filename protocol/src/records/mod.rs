@@ -37,7 +37,7 @@ pub enum ShapeError {
     #[error("`{name}` must be {expected}")]
     Member {
         /// The member, e.g. `messages` or `rules`.
-        name: String,
+        name: &'static str,
         /// What it must be, e.g. `a list`.
         expected: &'static str,
     },
@@ -109,125 +109,191 @@ pub(crate) fn strings(list: &[String]) -> Json {
 }
 
 /// Reads an object's members by name, each at most once; a missing member reads as
-/// `null`, so as its type's default.
+/// `null`, so as its type's default. A member of the wrong type also reads as the default,
+/// and the first such member is the error [`Members::done`] returns: the decoders read every
+/// member without an early return, which keeps them small in the page's WebAssembly (each
+/// `?` in a struct literal brings code that drops the members read so far).
 #[derive(Debug)]
-pub(crate) struct Members(Json);
+pub(crate) struct Members {
+    value: Json,
+    error: Option<ShapeError>,
+}
 
-fn wrong(name: &str, expected: &'static str) -> ShapeError {
-    ShapeError::Member {
-        name: name.to_owned(),
-        expected,
-    }
+fn wrong(name: &'static str, expected: &'static str) -> ShapeError {
+    ShapeError::Member { name, expected }
 }
 
 impl Members {
     /// The members of `value`, which `what` names in the error when it is not an object.
-    pub(crate) fn of(value: Json, what: &str) -> Result<Self, ShapeError> {
+    pub(crate) fn of(value: Json, what: &'static str) -> Result<Self, ShapeError> {
         match value {
-            Json::Object(_) => Ok(Self(value)),
+            Json::Object(_) => Ok(Self { value, error: None }),
             _ => Err(wrong(what, "an object")),
+        }
+    }
+
+    /// Notes that `name` is not `expected`, unless an earlier member was wrong already.
+    pub(crate) fn fail(&mut self, name: &'static str, expected: &'static str) {
+        self.error.get_or_insert(wrong(name, expected));
+    }
+
+    /// The value of a nested read, or `None` after noting its error.
+    pub(crate) fn check<T>(&mut self, result: Result<T, ShapeError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.error.get_or_insert(err);
+                None
+            }
+        }
+    }
+
+    /// `value` when every member read had the right type, else the first that had not.
+    pub(crate) fn done<T>(self, value: T) -> Result<T, ShapeError> {
+        match self.error {
+            None => Ok(value),
+            Some(err) => Err(err),
         }
     }
 
     /// The member `name`, `null` when absent.
     pub(crate) fn take(&mut self, name: &str) -> Json {
-        self.0.take(name).unwrap_or(Json::Null)
+        self.value.take(name).unwrap_or(Json::Null)
     }
 
-    pub(crate) fn optional_string(&mut self, name: &str) -> Result<Option<String>, ShapeError> {
+    /// Whether the member `name` is absent (or `null`).
+    pub(crate) fn lacks(&self, name: &str) -> bool {
+        matches!(self.value[name], Json::Null)
+    }
+
+    pub(crate) fn optional_string(&mut self, name: &'static str) -> Option<String> {
         match self.take(name) {
-            Json::Null => Ok(None),
-            Json::String(s) => Ok(Some(s)),
-            _ => Err(wrong(name, "a string")),
+            Json::Null => None,
+            Json::String(s) => Some(s),
+            _ => {
+                self.fail(name, "a string");
+                None
+            }
         }
     }
 
     /// A string; `""` when absent.
-    pub(crate) fn string(&mut self, name: &str) -> Result<String, ShapeError> {
-        Ok(self.optional_string(name)?.unwrap_or_default())
+    pub(crate) fn string(&mut self, name: &'static str) -> String {
+        self.optional_string(name).unwrap_or_default()
     }
 
-    pub(crate) fn optional_number(&mut self, name: &str) -> Result<Option<u64>, ShapeError> {
+    pub(crate) fn optional_number(&mut self, name: &'static str) -> Option<u64> {
         match self.take(name) {
-            Json::Null => Ok(None),
-            value => value
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| wrong(name, "a whole number")),
+            Json::Null => None,
+            value => {
+                let number = value.as_u64();
+                if number.is_none() {
+                    self.fail(name, "a whole number");
+                }
+                number
+            }
         }
     }
 
     /// A whole number; 0 when absent.
-    pub(crate) fn number(&mut self, name: &str) -> Result<u64, ShapeError> {
-        Ok(self.optional_number(name)?.unwrap_or_default())
+    pub(crate) fn number(&mut self, name: &'static str) -> u64 {
+        self.optional_number(name).unwrap_or_default()
     }
 
     /// A number that fits 16 bits, such as a reply code.
-    pub(crate) fn optional_u16(&mut self, name: &str) -> Result<Option<u16>, ShapeError> {
-        self.optional_number(name)?
-            .map(|n| u16::try_from(n).map_err(|_| wrong(name, "a number below 65536")))
-            .transpose()
+    pub(crate) fn optional_u16(&mut self, name: &'static str) -> Option<u16> {
+        let number = self.optional_number(name)?;
+        let small = u16::try_from(number).ok();
+        if small.is_none() {
+            self.fail(name, "a number below 65536");
+        }
+        small
     }
 
-    /// The members of the object `name`; none when absent.
-    pub(crate) fn object(&mut self, name: &str) -> Result<Members, ShapeError> {
+    /// A number that fits a `usize` (a line number, a length); 0 when absent.
+    pub(crate) fn size(&mut self, name: &'static str) -> usize {
+        let number = self.number(name);
+        usize::try_from(number).unwrap_or_else(|_| {
+            self.fail(name, "a smaller number");
+            0
+        })
+    }
+
+    /// The members of the object `name`; none when absent. Its errors are its own: pass
+    /// what it reads through [`Members::done`] and [`Members::check`].
+    pub(crate) fn object(&mut self, name: &'static str) -> Members {
         match self.take(name) {
-            Json::Null => Ok(Members(Json::Object(Vec::new()))),
-            value => Members::of(value, name),
+            Json::Null => Self {
+                value: Json::Object(Vec::new()),
+                error: None,
+            },
+            value => Members::of(value, name).unwrap_or_else(|err| Self {
+                value: Json::Object(Vec::new()),
+                error: Some(err),
+            }),
         }
     }
 
     /// A boolean; `false` when absent.
-    pub(crate) fn flag(&mut self, name: &str) -> Result<bool, ShapeError> {
+    pub(crate) fn flag(&mut self, name: &'static str) -> bool {
         match self.take(name) {
-            Json::Null => Ok(false),
-            Json::Bool(b) => Ok(b),
-            _ => Err(wrong(name, "a boolean")),
+            Json::Null => false,
+            Json::Bool(b) => b,
+            _ => {
+                self.fail(name, "a boolean");
+                false
+            }
         }
     }
 
-    /// A list read item by item; empty when absent.
+    /// A list read item by item; empty when absent. Items that cannot be read are left
+    /// out, the first one's error noted.
     pub(crate) fn list<T>(
         &mut self,
-        name: &str,
+        name: &'static str,
         mut item: impl FnMut(Json) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, ShapeError> {
+    ) -> Vec<T> {
         match self.take(name) {
-            Json::Null => Ok(Vec::new()),
-            Json::Array(items) => items.into_iter().map(&mut item).collect(),
-            _ => Err(wrong(name, "a list")),
+            Json::Null => Vec::new(),
+            Json::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for value in items {
+                    if let Some(value) = self.check(item(value)) {
+                        out.push(value);
+                    }
+                }
+                out
+            }
+            _ => {
+                self.fail(name, "a list");
+                Vec::new()
+            }
         }
     }
 
     /// A list of strings; empty when absent.
-    pub(crate) fn strings(&mut self, name: &str) -> Result<Vec<String>, ShapeError> {
+    pub(crate) fn strings(&mut self, name: &'static str) -> Vec<String> {
         self.list(name, |item| match item {
             Json::String(s) => Ok(s),
             _ => Err(wrong(name, "a list of strings")),
         })
     }
 
-    /// A string that must be one of `names`: its index there; `None` when absent.
+    /// A string that must be one of `names`: its index there; `None` when absent or not
+    /// one of them (noted).
     pub(crate) fn one_of(
         &mut self,
-        name: &str,
+        name: &'static str,
         names: &[&str],
         expected: &'static str,
-    ) -> Result<Option<usize>, ShapeError> {
-        match self.optional_string(name)? {
-            None => Ok(None),
-            Some(s) => names
-                .iter()
-                .position(|n| *n == s)
-                .map(Some)
-                .ok_or_else(|| wrong(name, expected)),
+    ) -> Option<usize> {
+        let s = self.optional_string(name)?;
+        let index = names.iter().position(|n| *n == s);
+        if index.is_none() {
+            self.fail(name, expected);
         }
+        index
     }
-}
-
-/// A whole number that must fit a `usize` (a line number, a length).
-pub(crate) fn to_usize(n: u64, name: &str) -> Result<usize, ShapeError> {
-    usize::try_from(n).map_err(|_| wrong(name, "a smaller number"))
 }
 
 #[cfg(test)]

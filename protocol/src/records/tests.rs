@@ -1,30 +1,33 @@
 use super::*;
 
 #[test]
-fn members_read_missing_as_defaults_and_wrong_types_as_errors() {
+fn members_read_missing_as_defaults_and_report_the_first_wrong_type() {
     let value =
-        json::parse(r#"{"s":"x","n":3,"b":true,"l":["a"],"null":null,"bad":1.5}"#).expect("valid");
+        json::parse(r#"{"s":"x","n":3,"b":true,"l":["a"],"null":null,"bad":1.5,"worse":"x"}"#)
+            .expect("valid");
     let mut m = Members::of(value, "test").expect("an object");
-    assert_eq!(m.string("s"), Ok("x".to_owned()));
-    assert_eq!(m.number("n"), Ok(3));
-    assert_eq!(m.flag("b"), Ok(true));
-    assert_eq!(m.strings("l"), Ok(vec!["a".to_owned()]));
-    assert_eq!(m.optional_string("null"), Ok(None));
-    assert_eq!(m.string("missing"), Ok(String::new()));
-    assert_eq!(m.number("missing"), Ok(0));
-    assert_eq!(m.flag("missing"), Ok(false));
-    assert_eq!(m.strings("missing"), Ok(Vec::new()));
+    assert_eq!(m.string("s"), "x");
+    assert_eq!(m.number("n"), 3);
+    assert!(m.flag("b"));
+    assert_eq!(m.strings("l"), ["a"]);
+    assert_eq!(m.optional_string("null"), None);
+    assert_eq!(m.string("missing"), "");
+    assert_eq!(m.number("missing"), 0);
+    assert!(!m.flag("missing"));
+    assert!(m.strings("missing").is_empty());
+    assert_eq!(m.number("bad"), 0, "a wrong type reads as the default");
+    assert!(!m.flag("worse"));
     assert_eq!(
-        m.number("bad"),
+        m.done(()),
         Err(ShapeError::Member {
-            name: "bad".into(),
+            name: "bad",
             expected: "a whole number"
         })
     );
     assert!(Members::of(Json::Array(Vec::new()), "test").is_err());
     assert_eq!(
         ShapeError::Member {
-            name: "rules".into(),
+            name: "rules",
             expected: "a list"
         }
         .to_string(),

@@ -342,3 +342,39 @@ fn probabilities_read_as_the_standard_parser_reads_them() {
     assert_eq!(decimal("12345678901234567890123"), None);
     assert_eq!(decimal("1e999"), None);
 }
+
+#[test]
+fn the_page_reads_exactly_its_part_of_each_shape() {
+    for info in [sandbox(), SandboxInfo::default()] {
+        assert_eq!(
+            page::sandbox(&info.encode()),
+            Ok(page::SandboxReach::from(&info))
+        );
+    }
+    let list = MessageList {
+        messages: vec![summary(), MessageSummary::default()],
+        count: 2,
+        ..MessageList::default()
+    };
+    assert_eq!(
+        page::messages(&list.encode()),
+        Ok(list.messages.iter().map(page::Headline::from).collect())
+    );
+    for detail in [detail(), MessageDetail::default()] {
+        assert_eq!(
+            page::message(&detail.encode()),
+            Ok(page::MessageText::from(&detail))
+        );
+    }
+    // The same refusals and shape errors as the full readers.
+    assert_eq!(
+        page::message(r#"{"error":"no message 9"}"#),
+        Err(ShapeError::Refused("no message 9".into()))
+    );
+    assert!(page::messages(r#"{"count":0}"#).is_err());
+    assert!(page::sandbox("<html>").is_err());
+    assert!(page::sandbox(r#"{"mailbox_scope":"everyone"}"#).is_err());
+    assert!(page::messages(r#"{"messages":[{"to":"a@b"}]}"#).is_err());
+    // What the page does not read may be anything.
+    assert!(page::sandbox(r#"{"enabled":true,"rules":"odd"}"#).is_ok());
+}

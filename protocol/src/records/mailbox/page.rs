@@ -1,0 +1,156 @@
+//! The parts of the mailbox API the page shows, read without the rest: where the sandbox
+//! listens, the list's headlines, a message's text. The full decoders also read the
+//! delivery facts, the sandbox's rules and the findings the page never shows; in the
+//! WebAssembly they came to about 5 KB gzipped, the whole cost of typed decoding. As with
+//! `wire_decode.rs`, tests keep these readers in step with the full shapes: each reads a
+//! full shape's text into exactly the full value's part.
+
+use super::{DemoAccount, Header, MailboxScope, MessageDetail, MessageSummary, SandboxInfo};
+use crate::records::{Members, ShapeError};
+
+/// The part of [`SandboxInfo`] the page uses: how to reach the sandbox and whose mail the
+/// mailbox shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SandboxReach {
+    /// [`SandboxInfo::enabled`].
+    pub enabled: bool,
+    /// [`SandboxInfo::listen`].
+    pub listen: Option<String>,
+    /// [`SandboxInfo::demo_account`].
+    pub demo_account: Option<DemoAccount>,
+    /// [`SandboxInfo::mailbox_scope`].
+    pub mailbox_scope: MailboxScope,
+}
+
+impl From<&SandboxInfo> for SandboxReach {
+    fn from(info: &SandboxInfo) -> Self {
+        Self {
+            enabled: info.enabled,
+            listen: info.listen.clone(),
+            demo_account: info.demo_account.clone(),
+            mailbox_scope: info.mailbox_scope,
+        }
+    }
+}
+
+/// The part of a [`MessageSummary`] a mailbox list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headline {
+    /// [`MessageSummary::id`].
+    pub id: u64,
+    /// [`MessageSummary::from`].
+    pub from: String,
+    /// [`MessageSummary::to`].
+    pub to: Vec<String>,
+    /// [`MessageSummary::subject`].
+    pub subject: Option<String>,
+    /// [`MessageSummary::size`].
+    pub size: u64,
+    /// [`MessageSummary::received_at`].
+    pub received_at: String,
+}
+
+impl From<&MessageSummary> for Headline {
+    fn from(m: &MessageSummary) -> Self {
+        Self {
+            id: m.id,
+            from: m.from.clone(),
+            to: m.to.clone(),
+            subject: m.subject.clone(),
+            size: m.size,
+            received_at: m.received_at.clone(),
+        }
+    }
+}
+
+/// The part of a [`MessageDetail`] the message view shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageText {
+    /// The headline.
+    pub headline: Headline,
+    /// [`MessageDetail::raw`].
+    pub raw: String,
+    /// [`MessageDetail::headers`].
+    pub headers: Vec<Header>,
+    /// [`MessageDetail::text_body`].
+    pub text_body: Option<String>,
+}
+
+impl From<&MessageDetail> for MessageText {
+    fn from(d: &MessageDetail) -> Self {
+        Self {
+            headline: Headline::from(&d.summary),
+            raw: d.raw.clone(),
+            headers: d.headers.clone(),
+            text_body: d.text_body.clone(),
+        }
+    }
+}
+
+/// Reads the page's part of `GET /api/sandbox`.
+///
+/// # Errors
+///
+/// When the text is not JSON, is a refusal, or a member read has the wrong type.
+pub fn sandbox(text: &str) -> Result<SandboxReach, ShapeError> {
+    let mut m = Members::of(super::answer(text)?, "the sandbox")?;
+    let demo_account = super::read_demo(&mut m);
+    let scope = m.one_of("mailbox_scope", &MailboxScope::NAMES, "all or visitor");
+    let reach = SandboxReach {
+        enabled: m.flag("enabled"),
+        listen: m.optional_string("listen"),
+        demo_account,
+        mailbox_scope: if scope == Some(1) {
+            MailboxScope::Visitor
+        } else {
+            MailboxScope::All
+        },
+    };
+    m.done(reach)
+}
+
+fn headline(m: &mut Members) -> Headline {
+    Headline {
+        id: m.number("id"),
+        from: m.string("from"),
+        to: m.strings("to"),
+        subject: m.optional_string("subject"),
+        size: m.number("size"),
+        received_at: m.string("received_at"),
+    }
+}
+
+/// Reads the headlines of `GET /api/messages`, newest first.
+///
+/// # Errors
+///
+/// When the text is not JSON, is a refusal, has no `messages` list, or a member read has
+/// the wrong type.
+pub fn messages(text: &str) -> Result<Vec<Headline>, ShapeError> {
+    let mut m = Members::of(super::answer(text)?, "the mailbox list")?;
+    if m.lacks("messages") {
+        m.fail("messages", "a list");
+    }
+    let list = m.list("messages", |item| {
+        let mut item = Members::of(item, "a message")?;
+        let headline = headline(&mut item);
+        item.done(headline)
+    });
+    m.done(list)
+}
+
+/// Reads the page's part of `GET /api/messages/{id}`.
+///
+/// # Errors
+///
+/// When the text is not JSON, is a refusal, or a member read has the wrong type.
+pub fn message(text: &str) -> Result<MessageText, ShapeError> {
+    let mut m = Members::of(super::answer(text)?, "a message")?;
+    let message = MessageText {
+        headline: headline(&mut m),
+        raw: m.string("raw"),
+        headers: m.list("headers", super::read_header),
+        text_body: m.optional_string("text_body"),
+    };
+    m.done(message)
+}
