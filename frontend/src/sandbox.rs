@@ -30,22 +30,9 @@ impl SandboxInfo {
     }
 }
 
-/// One message in the sandbox's mailbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageSummary {
-    /// The mailbox's id.
-    pub id: u64,
-    /// The envelope sender (`MAIL FROM`); empty for `<>`.
-    pub from: String,
-    /// The envelope recipients.
-    pub to: Vec<String>,
-    /// The Subject header, if any.
-    pub subject: Option<String>,
-    /// When it arrived, RFC 3339.
-    pub received_at: String,
-    /// Size in octets.
-    pub size: u64,
-}
+/// One message in the mailbox list: the headline of the bridge's summary, the one type
+/// the page decodes it into (the simulator's mailbox fills it too).
+pub use protocol::records::mailbox::page::Headline as MessageSummary;
 
 /// One message opened in the mailbox panel: its summary, headers, text body and the raw
 /// text, from `GET /api/messages/{id}` or, in the simulator, read from the bytes the
@@ -88,19 +75,6 @@ pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
     })
 }
 
-impl From<page::Headline> for MessageSummary {
-    fn from(m: page::Headline) -> Self {
-        MessageSummary {
-            id: m.id,
-            from: m.from,
-            to: m.to,
-            subject: m.subject,
-            received_at: m.received_at,
-            size: m.size,
-        }
-    }
-}
-
 /// Reads `GET /api/messages/{id}`.
 ///
 /// # Errors
@@ -109,7 +83,7 @@ impl From<page::Headline> for MessageSummary {
 pub fn parse_detail(text: &str) -> Result<MessageDetail, ApiError> {
     let detail = page::message(text)?;
     Ok(MessageDetail {
-        summary: detail.headline.into(),
+        summary: detail.headline,
         headers: detail
             .headers
             .into_iter()
@@ -156,8 +130,7 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
 ///
 /// When the text is not JSON or has no `messages` list.
 pub fn parse_messages(text: &str) -> Result<Vec<MessageSummary>, ApiError> {
-    let list = page::messages(text)?;
-    Ok(list.into_iter().map(MessageSummary::from).collect())
+    Ok(page::messages(text)?)
 }
 
 #[cfg(test)]

@@ -189,15 +189,11 @@ impl Shape for LineRecord {
             explanation: m.string("explanation"),
             reference: m.string("reference"),
             next_steps: m.strings("next_steps"),
-            findings: m.list("findings", |note| {
-                let mut n = Members::of(note, "a finding")?;
-                let note = Note {
-                    id: n.string("id"),
-                    severity: severity(&mut n),
-                    text: n.string("text"),
-                    reference: n.string("reference"),
-                };
-                n.done(note)
+            findings: m.objects("findings", |n| Note {
+                id: n.string("id"),
+                severity: severity(n),
+                text: n.string("text"),
+                reference: n.string("reference"),
             }),
         };
         m.done(record)

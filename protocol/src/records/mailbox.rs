@@ -133,7 +133,7 @@ impl Shape for MessageList {
             m.fail("messages", "a list");
         }
         let list = Self {
-            messages: m.list("messages", MessageSummary::from_json),
+            messages: m.objects("messages", MessageSummary::read),
             count: m.number("count"),
             bytes: m.number("bytes"),
             max_messages: m.number("max_messages"),
@@ -227,21 +227,19 @@ impl Shape for MessageDetail {
             summary: MessageSummary::read(&mut m),
             raw: m.string("raw"),
             raw_encoding,
-            headers: m.list("headers", read_header),
+            headers: m.objects("headers", read_header),
             text_body: m.optional_string("text_body"),
-            findings: m.list("findings", read_finding),
+            findings: m.objects("findings", read_finding),
         };
         m.done(detail)
     }
 }
 
-fn read_header(value: Json) -> Result<Header, ShapeError> {
-    let mut h = Members::of(value, "a header")?;
-    let header = Header {
+fn read_header(h: &mut Members) -> Header {
+    Header {
         name: h.string("name"),
         value: h.string("value"),
-    };
-    h.done(header)
+    }
 }
 
 const FINDING_KINDS: [&str; 4] = ["bare_lf", "smuggling_attempt", "line_too_long", "eight_bit"];
@@ -263,10 +261,9 @@ fn finding(finding: &DataFinding) -> Json {
     .build()
 }
 
-fn read_finding(value: Json) -> Result<DataFinding, ShapeError> {
-    let mut m = Members::of(value, "a finding")?;
+fn read_finding(m: &mut Members) -> DataFinding {
     let line = m.size("line");
-    let finding = match m.one_of("kind", &FINDING_KINDS, "a finding kind") {
+    match m.one_of("kind", &FINDING_KINDS, "a finding kind") {
         Some(0) => DataFinding::BareLf { line },
         Some(1) => DataFinding::SmugglingAttempt { line },
         Some(2) => DataFinding::LineTooLong {
@@ -278,8 +275,7 @@ fn read_finding(value: Json) -> Result<DataFinding, ShapeError> {
             m.fail("kind", "a finding kind");
             DataFinding::BareLf { line }
         }
-    };
-    m.done(finding)
+    }
 }
 
 /// `DELETE /api/messages`: how many messages were deleted.
@@ -370,19 +366,10 @@ pub struct DemoAccount {
 }
 
 fn read_demo(m: &mut Members) -> Option<DemoAccount> {
-    match m.take("demo_account") {
-        Json::Null => None,
-        demo => {
-            let read = Members::of(demo, "demo_account").and_then(|mut d| {
-                let account = DemoAccount {
-                    user: d.string("user"),
-                    password: d.string("password"),
-                };
-                d.done(account)
-            });
-            m.check(read)
-        }
-    }
+    m.optional_object("demo_account", |d| DemoAccount {
+        user: d.string("user"),
+        password: d.string("password"),
+    })
 }
 
 /// Who sees which messages.
@@ -477,7 +464,7 @@ impl Shape for SandboxInfo {
             max_bytes: m.number("max_bytes"),
             maildir: m.flag("maildir"),
             mailbox_scope,
-            rules: m.list("rules", read_rule),
+            rules: m.objects("rules", read_rule),
         };
         m.done(info)
     }
@@ -519,9 +506,8 @@ fn probability_json(p: f64) -> Json {
     }
 }
 
-fn read_rule(value: Json) -> Result<Rule, ShapeError> {
-    let mut m = Members::of(value, "a rule")?;
-    let rule = match m.one_of("kind", &RULE_KINDS, "a rule kind") {
+fn read_rule(m: &mut Members) -> Rule {
+    match m.one_of("kind", &RULE_KINDS, "a rule kind") {
         Some(0) => Rule::RejectRecipient {
             address: m.string("address"),
             reply: m.string("reply"),
@@ -544,8 +530,7 @@ fn read_rule(value: Json) -> Result<Rule, ShapeError> {
             m.fail("kind", "a rule kind");
             Rule::DropAfterData
         }
-    };
-    m.done(rule)
+    }
 }
 
 /// A JSON number (already checked by the parser) as an `f64`, without `str::parse`: the

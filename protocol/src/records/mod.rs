@@ -137,17 +137,6 @@ impl Members {
         self.error.get_or_insert(wrong(name, expected));
     }
 
-    /// The value of a nested read, or `None` after noting its error.
-    pub(crate) fn check<T>(&mut self, result: Result<T, ShapeError>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(err) => {
-                self.error.get_or_insert(err);
-                None
-            }
-        }
-    }
-
     /// `value` when every member read had the right type, else the first that had not.
     pub(crate) fn done<T>(self, value: T) -> Result<T, ShapeError> {
         match self.error {
@@ -219,19 +208,51 @@ impl Members {
         })
     }
 
-    /// The members of the object `name`; none when absent. Its errors are its own: pass
-    /// what it reads through [`Members::done`] and [`Members::check`].
-    pub(crate) fn object(&mut self, name: &'static str) -> Members {
+    /// Reads the object `name` with `read`; `None` when absent, or (noted) when it is not
+    /// an object.
+    pub(crate) fn optional_object<T>(
+        &mut self,
+        name: &'static str,
+        read: impl FnOnce(&mut Members) -> T,
+    ) -> Option<T> {
         match self.take(name) {
-            Json::Null => Self {
-                value: Json::Object(Vec::new()),
-                error: None,
-            },
-            value => Members::of(value, name).unwrap_or_else(|err| Self {
-                value: Json::Object(Vec::new()),
-                error: Some(err),
-            }),
+            Json::Null => None,
+            value => self.nested(value, name, read),
         }
+    }
+
+    /// Reads the object `name` with `read`, an empty object when absent; the default
+    /// (noted) when it is not an object.
+    pub(crate) fn object<T: Default>(
+        &mut self,
+        name: &'static str,
+        read: impl FnOnce(&mut Members) -> T,
+    ) -> T {
+        let value = match self.take(name) {
+            Json::Null => Json::Object(Vec::new()),
+            value => value,
+        };
+        self.nested(value, name, read).unwrap_or_default()
+    }
+
+    /// `read` over the object `value` (a member or a list item called `name`), its errors
+    /// noted here; `None` (noted) when `value` is not an object.
+    fn nested<T>(
+        &mut self,
+        value: Json,
+        name: &'static str,
+        read: impl FnOnce(&mut Members) -> T,
+    ) -> Option<T> {
+        if !matches!(value, Json::Object(_)) {
+            self.fail(name, "an object");
+            return None;
+        }
+        let mut nested = Members { value, error: None };
+        let read = read(&mut nested);
+        if let Some(err) = nested.error {
+            self.error.get_or_insert(err);
+        }
+        Some(read)
     }
 
     /// A boolean; `false` when absent.
@@ -246,24 +267,11 @@ impl Members {
         }
     }
 
-    /// A list read item by item; empty when absent. Items that cannot be read are left
-    /// out, the first one's error noted.
-    pub(crate) fn list<T>(
-        &mut self,
-        name: &'static str,
-        mut item: impl FnMut(Json) -> Result<T, ShapeError>,
-    ) -> Vec<T> {
+    /// The items of the list `name`; empty when absent, or (noted) when not a list.
+    fn items(&mut self, name: &'static str) -> Vec<Json> {
         match self.take(name) {
             Json::Null => Vec::new(),
-            Json::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for value in items {
-                    if let Some(value) = self.check(item(value)) {
-                        out.push(value);
-                    }
-                }
-                out
-            }
+            Json::Array(items) => items,
             _ => {
                 self.fail(name, "a list");
                 Vec::new()
@@ -271,12 +279,34 @@ impl Members {
         }
     }
 
-    /// A list of strings; empty when absent.
+    /// A list of objects, each read by `read`; empty when absent. An item that is not an
+    /// object is left out, and noted.
+    pub(crate) fn objects<T>(
+        &mut self,
+        name: &'static str,
+        mut read: impl FnMut(&mut Members) -> T,
+    ) -> Vec<T> {
+        let items = self.items(name);
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(value) = self.nested(item, name, &mut read) {
+                out.push(value);
+            }
+        }
+        out
+    }
+
+    /// A list of strings; empty when absent. Other items are left out, and noted.
     pub(crate) fn strings(&mut self, name: &'static str) -> Vec<String> {
-        self.list(name, |item| match item {
-            Json::String(s) => Ok(s),
-            _ => Err(wrong(name, "a list of strings")),
-        })
+        let items = self.items(name);
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Json::String(s) => out.push(s),
+                _ => self.fail(name, "a list of strings"),
+            }
+        }
+        out
     }
 
     /// A string that must be one of `names`: its index there; `None` when absent or not

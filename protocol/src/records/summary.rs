@@ -164,40 +164,50 @@ impl Shape for SummaryRecord {
 
     fn from_json(value: Json) -> Result<Self, ShapeError> {
         let mut m = Members::of(value, "the summary")?;
-        let mut messages = m.object("messages");
-        let mut recipients = m.object("recipients");
-        let mut errors = m.object("errors");
-        let record = Self {
-            sent: messages.number("sent"),
-            accepted: messages.number("accepted"),
-            refused: messages.number("refused"),
-            unanswered: messages.number("unanswered"),
-            replies: messages.list("replies", |reply| {
-                let mut r = Members::of(reply, "a reply")?;
-                let reply = MessageReply {
+        let (sent, accepted, refused, unanswered, replies) = m.object("messages", |n| {
+            (
+                n.number("sent"),
+                n.number("accepted"),
+                n.number("refused"),
+                n.number("unanswered"),
+                n.objects("replies", |r| MessageReply {
                     accepted: r.flag("accepted"),
                     code: r.optional_u16("code"),
                     id: r.string("id"),
                     title: r.string("title"),
-                };
-                r.done(reply)
-            }),
-            recipients_accepted: recipients.number("accepted"),
-            recipients_refused: recipients.number("refused"),
+                }),
+            )
+        });
+        let (recipients_accepted, recipients_refused) = m.object("recipients", |n| {
+            (n.number("accepted"), n.number("refused"))
+        });
+        let (errors, temporary_errors, permanent_errors, error_ids) = m.object("errors", |n| {
+            (
+                n.number("total"),
+                n.number("temporary"),
+                n.number("permanent"),
+                n.strings("ids"),
+            )
+        });
+        let record = Self {
+            sent,
+            accepted,
+            refused,
+            unanswered,
+            replies,
+            recipients_accepted,
+            recipients_refused,
             tls: m.string("tls"),
             auth: m.string("auth"),
-            errors: errors.number("total"),
-            temporary_errors: errors.number("temporary"),
-            permanent_errors: errors.number("permanent"),
-            error_ids: errors.strings("ids"),
+            errors,
+            temporary_errors,
+            permanent_errors,
+            error_ids,
             ending: m.string("ending"),
             ending_id: m.optional_string("ending_id"),
             heading: m.string("heading"),
             text: m.strings("text"),
         };
-        for nested in [messages, recipients, errors] {
-            m.check(nested.done(()));
-        }
         m.done(record)
     }
 }

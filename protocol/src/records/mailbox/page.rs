@@ -33,20 +33,21 @@ impl From<&SandboxInfo> for SandboxReach {
     }
 }
 
-/// The part of a [`MessageSummary`] a mailbox list shows.
+/// The part of a [`MessageSummary`] a mailbox list shows: who wrote to whom, about what,
+/// how much and when.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Headline {
-    /// [`MessageSummary::id`].
+    /// The mailbox's id, for `/api/messages/{id}`.
     pub id: u64,
-    /// [`MessageSummary::from`].
+    /// The envelope sender (`MAIL FROM`); empty for the null sender `<>`.
     pub from: String,
-    /// [`MessageSummary::to`].
+    /// The envelope recipients.
     pub to: Vec<String>,
-    /// [`MessageSummary::subject`].
+    /// The Subject header, if any.
     pub subject: Option<String>,
-    /// [`MessageSummary::size`].
+    /// Octets of the message text.
     pub size: u64,
-    /// [`MessageSummary::received_at`].
+    /// When it arrived, RFC 3339.
     pub received_at: String,
 }
 
@@ -131,11 +132,7 @@ pub fn messages(text: &str) -> Result<Vec<Headline>, ShapeError> {
     if m.lacks("messages") {
         m.fail("messages", "a list");
     }
-    let list = m.list("messages", |item| {
-        let mut item = Members::of(item, "a message")?;
-        let headline = headline(&mut item);
-        item.done(headline)
-    });
+    let list = m.objects("messages", headline);
     m.done(list)
 }
 
@@ -149,7 +146,7 @@ pub fn message(text: &str) -> Result<MessageText, ShapeError> {
     let message = MessageText {
         headline: headline(&mut m),
         raw: m.string("raw"),
-        headers: m.list("headers", super::read_header),
+        headers: m.objects("headers", super::read_header),
         text_body: m.optional_string("text_body"),
     };
     m.done(message)
