@@ -36,18 +36,8 @@ pub use protocol::records::mailbox::page::Headline as MessageSummary;
 
 /// One message opened in the mailbox panel: its summary, headers, text body and the raw
 /// text, from `GET /api/messages/{id}` or, in the simulator, read from the bytes the
-/// simulated server accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageDetail {
-    /// The list entry.
-    pub summary: MessageSummary,
-    /// Header fields in order: name and unfolded value.
-    pub headers: Vec<(String, String)>,
-    /// The text body, if there is one.
-    pub text_body: Option<String>,
-    /// The message as received (base64 when the bridge says it is not UTF-8).
-    pub raw: String,
-}
+/// simulated server accepted. The page's part of the bridge's detail, as decoded.
+pub use protocol::records::mailbox::page::MessageText as MessageDetail;
 
 /// Why an API answer could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,17 +71,7 @@ pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
 ///
 /// When the text is not JSON, is the API's `{"error": ...}`, or is not a message.
 pub fn parse_detail(text: &str) -> Result<MessageDetail, ApiError> {
-    let detail = page::message(text)?;
-    Ok(MessageDetail {
-        summary: detail.headline,
-        headers: detail
-            .headers
-            .into_iter()
-            .map(|h| (h.name, h.value))
-            .collect(),
-        text_body: detail.text_body,
-        raw: detail.raw,
-    })
+    Ok(page::message(text)?)
 }
 
 /// Reads a message's header fields and body from its text, for the simulator's mailbox

@@ -36,34 +36,37 @@ fn describe(err: JsValue) -> String {
     )
 }
 
+/// Fetches `path` and reads its text with `read`. One `async` task for every request
+/// (generic per answer type, the state machine came three times into the page's
+/// WebAssembly).
+fn fetch<T: 'static>(
+    path: String,
+    read: fn(&str) -> Result<T, sandbox::ApiError>,
+    on_done: Callback<Result<T, String>>,
+) {
+    let on_text = Callback::from(move |text: Result<String, String>| {
+        on_done.emit(text.and_then(|text| read(&text).map_err(|err| err.to_string())));
+    });
+    spawn_local(async move { on_text.emit(get(&path).await) });
+}
+
 /// Fetches `/api/sandbox`: the sandbox, or why there is no bridge API here.
 pub fn fetch_sandbox(on_done: Callback<Result<SandboxInfo, String>>) {
-    spawn_local(async move {
-        let result = get("/api/sandbox")
-            .await
-            .and_then(|text| sandbox::parse_info(&text).map_err(|err| err.to_string()));
-        on_done.emit(result);
-    });
+    fetch("/api/sandbox".to_owned(), sandbox::parse_info, on_done);
 }
 
 /// Fetches `/api/messages`.
 pub fn fetch_messages(on_done: Callback<Result<Vec<MessageSummary>, String>>) {
-    spawn_local(async move {
-        let result = get("/api/messages")
-            .await
-            .and_then(|text| sandbox::parse_messages(&text).map_err(|err| err.to_string()));
-        on_done.emit(result);
-    });
+    fetch("/api/messages".to_owned(), sandbox::parse_messages, on_done);
 }
 
 /// Fetches `/api/messages/{id}`.
 pub fn fetch_message(id: u64, on_done: Callback<Result<MessageDetail, String>>) {
-    spawn_local(async move {
-        let result = get(&format!("/api/messages/{id}"))
-            .await
-            .and_then(|text| sandbox::parse_detail(&text).map_err(|err| err.to_string()));
-        on_done.emit(result);
-    });
+    fetch(
+        format!("/api/messages/{id}"),
+        sandbox::parse_detail,
+        on_done,
+    );
 }
 
 /// The mailbox's live updates (`GET /api/events`, Server-Sent Events) while it is alive:

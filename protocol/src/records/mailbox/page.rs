@@ -5,7 +5,7 @@
 //! `wire_decode.rs`, tests keep these readers in step with the full shapes: each reads a
 //! full shape's text into exactly the full value's part.
 
-use super::{DemoAccount, Header, MailboxScope, MessageDetail, MessageSummary, SandboxInfo};
+use super::{DemoAccount, MailboxScope, MessageDetail, MessageSummary, SandboxInfo};
 use crate::records::{Members, ShapeError};
 
 /// The part of [`SandboxInfo`] the page uses: how to reach the sandbox and whose mail the
@@ -67,23 +67,27 @@ impl From<&MessageSummary> for Headline {
 /// The part of a [`MessageDetail`] the message view shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageText {
-    /// The headline.
-    pub headline: Headline,
-    /// [`MessageDetail::raw`].
-    pub raw: String,
-    /// [`MessageDetail::headers`].
-    pub headers: Vec<Header>,
+    /// The list entry's headline.
+    pub summary: Headline,
+    /// The header fields in order: name and unfolded value ([`super::Header`]).
+    pub headers: Vec<(String, String)>,
     /// [`MessageDetail::text_body`].
     pub text_body: Option<String>,
+    /// [`MessageDetail::raw`] (base64 when the bytes were not UTF-8).
+    pub raw: String,
 }
 
 impl From<&MessageDetail> for MessageText {
     fn from(d: &MessageDetail) -> Self {
         Self {
-            headline: Headline::from(&d.summary),
-            raw: d.raw.clone(),
-            headers: d.headers.clone(),
+            summary: Headline::from(&d.summary),
+            headers: d
+                .headers
+                .iter()
+                .map(|h| (h.name.clone(), h.value.clone()))
+                .collect(),
             text_body: d.text_body.clone(),
+            raw: d.raw.clone(),
         }
     }
 }
@@ -144,10 +148,10 @@ pub fn messages(text: &str) -> Result<Vec<Headline>, ShapeError> {
 pub fn message(text: &str) -> Result<MessageText, ShapeError> {
     let mut m = Members::of(super::answer(text)?, "a message")?;
     let message = MessageText {
-        headline: headline(&mut m),
-        raw: m.string("raw"),
-        headers: m.objects("headers", super::read_header),
+        summary: headline(&mut m),
+        headers: m.objects("headers", |h| (h.string("name"), h.string("value"))),
         text_body: m.optional_string("text_body"),
+        raw: m.string("raw"),
     };
     m.done(message)
 }
