@@ -5,16 +5,17 @@
 //! # Layout
 //!
 //! - [`mailbox`]: the bridge's mailbox HTTP API (`/api/messages`, `/api/sandbox`, the
-//!   `/api/events` data, the `{"error": ...}` refusals). The bridge writes it; the page and
-//!   the e2e tests read it.
+//!   `/api/events` data, the `{"error": ...}` refusals). The bridge writes it; the e2e
+//!   tests read it whole, the page reads the part it shows with [`mailbox::page`].
 //! - [`line`]: the annotated line record, one per transcript line, written by
 //!   `smtp-playground annotate --format json` (as NDJSON) and by the page's JSON export
 //!   (as an array).
 //! - [`summary`]: the session summary record that ends `annotate`'s NDJSON.
 //!
 //! Both sides go through [`crate::json`] rather than serde: the page must not link
-//! `serde_json` (about 9 KB of the gzipped bundle, see `json.rs`), and one code path for
-//! both sides is what the round-trip tests check. Decoding is lenient where a newer
+//! `serde_json` (about 9 KB of the gzipped bundle, see `json.rs`), nor even `str::parse`
+//! for floats (about 20 KB, see `mailbox::decimal`), and one code path for both sides is
+//! what the round-trip tests check. Decoding is lenient where a newer
 //! writer may differ (unknown members are ignored, a missing member is its default) and
 //! strict where a reader would otherwise misread (a member of the wrong type is an error).
 

@@ -31,6 +31,8 @@ use e2e::sandbox::{get_json, start_public_sandbox, start_sandbox};
 use e2e::{postfix_addr, start_bridge, start_bridge_with};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use protocol::annotate::Direction;
+use protocol::records::{LineRecord, Shape};
 
 /// The longest the app may take to mount, or a reply to appear in the transcript.
 const STEP: Duration = Duration::from_secs(15);
@@ -287,14 +289,21 @@ async fn teach(browser: &Browser, page: &str, postfix: std::net::SocketAddr) -> 
         );
     }
     click(client, "#export-json").await?;
-    let json: serde_json::Value =
-        serde_json::from_str(&export_value(client).await?).context("the JSON export parses")?;
-    let lines = json.as_array().context("the JSON export is an array")?;
+    // The export is an array of the records `smtp-playground annotate` writes.
+    let json = export_value(client).await?;
+    let lines: Vec<LineRecord> = match protocol::json::parse(&json) {
+        Ok(protocol::json::Json::Array(items)) => items
+            .into_iter()
+            .map(LineRecord::from_json)
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("the JSON export is line records: {json}"))?,
+        other => anyhow::bail!("the JSON export is not an array: {other:?}"),
+    };
     ensure!(
-        lines.iter().any(|l| l["direction"] == "server"
-            && l["code"] == 503
-            && l["title"] == title_en.as_str()),
-        "the JSON export has the annotated 503: {json:#}"
+        lines.iter().any(|l| l.direction == Direction::Server
+            && l.code == Some(503)
+            && l.title == title_en),
+        "the JSON export has the annotated 503: {json}"
     );
     click(client, "#export-swaks").await?;
     let swaks = export_value(client).await?;
@@ -958,7 +967,7 @@ async fn correct_lines() -> anyhow::Result<()> {
     .await?;
     // The dot-stuffed line was stored with its extra dot removed.
     let list = e2e::sandbox::wait_for_messages(sandbox.http, 1).await;
-    let id = list[0]["id"].as_u64().context("the message's id")?;
+    let id = list[0].id;
     let raw = String::from_utf8(e2e::sandbox::raw_message(sandbox.http, id).await)?;
     ensure!(
         raw.contains("\r\n.x\r\n") && !raw.contains("..x"),
