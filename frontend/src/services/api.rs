@@ -36,17 +36,24 @@ fn describe(err: JsValue) -> String {
     )
 }
 
-/// Fetches `path` and reads its text with `read`. One `async` task for every request
-/// (generic per answer type, the state machine came three times into the page's
-/// WebAssembly).
+/// Fetches `path` and reads its text with `read`.
 fn fetch<T: 'static>(
     path: String,
     read: fn(&str) -> Result<T, sandbox::ApiError>,
     on_done: Callback<Result<T, String>>,
 ) {
-    let on_text = Callback::from(move |text: Result<String, String>| {
-        on_done.emit(text.and_then(|text| read(&text).map_err(|err| err.to_string())));
-    });
+    fetch_text(
+        path,
+        Callback::from(move |text: Result<String, String>| {
+            on_done.emit(text.and_then(|text| read(&text).map_err(|err| err.to_string())));
+        }),
+    );
+}
+
+/// Fetches `path` and hands over its text: the one `async` task of every API request
+/// (written inside the generic [`fetch`], its state machine came into the page's
+/// WebAssembly once per answer type).
+fn fetch_text(path: String, on_text: Callback<Result<String, String>>) {
     spawn_local(async move { on_text.emit(get(&path).await) });
 }
 
