@@ -2,13 +2,16 @@
 //! program reads, and as a swaks command line that replays the session. All use the lines
 //! as shown, so AUTH secrets stay masked (the swaks command has placeholders for them).
 
+use protocol::annotate::Direction;
 use protocol::command::{Args, Command, Verb};
+use protocol::finding::Severity;
 use protocol::json::Json;
 use protocol::lang::Lang;
+use protocol::records::{LineRecord, Shape};
 use protocol::wire::TlsMode;
 
 use crate::i18n;
-use crate::transcript::{EntryKind, Transcript};
+use crate::transcript::{EntryKind, Tone, Transcript};
 use crate::vocab::Notice;
 
 /// swaks-style text: `->` sent, `<-` received, `~>` / `<~` inside TLS, `===` notes.
@@ -32,69 +35,60 @@ pub fn text(transcript: &Transcript, lang: Lang) -> String {
     out
 }
 
-/// A JSON array, one object per line, with the annotation's title in `lang`. The members
-/// are in alphabetical order, as `serde_json` wrote them before the page dropped it.
+/// A JSON array of [`LineRecord`]s, one per line, with the explanations in `lang`: the
+/// records `smtp-playground annotate --format json` writes, with the page's times.
 pub fn json(transcript: &Transcript, lang: Lang) -> String {
-    let string = |s: &str| Json::String(s.to_owned());
-    let number = |n: Option<u64>| n.map_or(Json::Null, Json::number);
-    let object = |members: Vec<(&str, Json)>| {
-        Json::Object(
-            members
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
-                .collect(),
-        )
-    };
     let lines: Vec<Json> = transcript
         .iter()
-        .map(|entry| match &entry.kind {
-            EntryKind::Client {
-                text,
-                at_ms,
-                encrypted,
-                annotation,
-                ..
-            } => {
-                let a = annotation.get(lang);
-                object(vec![
-                    ("at_ms", number(*at_ms)),
-                    ("direction", string("client")),
-                    ("encrypted", Json::Bool(*encrypted)),
-                    ("reference", string(&a.reference)),
-                    ("severity", string(a.severity.as_str())),
-                    ("text", string(text)),
-                    ("title", string(&a.title)),
-                ])
-            }
-            EntryKind::Server {
-                text,
-                reply,
-                at_ms,
-                latency_ms,
-                encrypted,
-                annotation,
-            } => {
-                let a = annotation.get(lang);
-                object(vec![
-                    ("at_ms", number(*at_ms)),
-                    ("code", number(reply.map(|r| u64::from(r.code)))),
-                    ("direction", string("server")),
-                    ("encrypted", Json::Bool(*encrypted)),
-                    ("latency_ms", number(*latency_ms)),
-                    ("reference", string(&a.reference)),
-                    ("severity", string(a.severity.as_str())),
-                    ("text", string(text)),
-                    ("title", string(&a.title)),
-                ])
-            }
-            EntryKind::Note { tone, notice, .. } => object(vec![
-                ("direction", string("note")),
-                ("error", Json::Bool(*tone == crate::transcript::Tone::Error)),
-                ("text", string(&i18n::notice(lang, notice))),
-            ]),
-        })
+        .map(|entry| record(&entry.kind, lang).to_json())
         .collect();
     Json::Array(lines).to_pretty()
+}
+
+/// The record of one transcript entry.
+fn record(kind: &EntryKind, lang: Lang) -> LineRecord {
+    match kind {
+        EntryKind::Client {
+            text,
+            at_ms,
+            encrypted,
+            annotation,
+            ..
+        } => LineRecord {
+            at_ms: *at_ms,
+            ..LineRecord::new(Direction::Client, text, *encrypted, annotation.get(lang))
+        },
+        EntryKind::Server {
+            text,
+            reply,
+            at_ms,
+            latency_ms,
+            encrypted,
+            annotation,
+        } => LineRecord {
+            code: reply.map(|r| r.code),
+            at_ms: *at_ms,
+            latency_ms: *latency_ms,
+            ..LineRecord::new(Direction::Server, text, *encrypted, annotation.get(lang))
+        },
+        EntryKind::Note {
+            tone,
+            notice,
+            annotation,
+        } => {
+            let text = i18n::notice(lang, notice);
+            let mut record = match annotation {
+                Some(annotation) => {
+                    LineRecord::new(Direction::Note, &text, false, annotation.get(lang))
+                }
+                None => LineRecord::note(&text, Severity::Info),
+            };
+            if *tone == Tone::Error {
+                record.severity = Severity::Error;
+            }
+            record
+        }
+    }
 }
 
 /// A swaks command that replays the last session of the transcript: server, TLS, EHLO
@@ -305,69 +299,18 @@ mod tests {
         assert!(!command.contains("AGFsaWNl"));
     }
 
-    /// The export as it was written with `serde_json::json!`, which the page no longer links.
-    fn json_with_serde(transcript: &Transcript, lang: Lang) -> String {
-        use serde_json::{Value, json};
-        let lines: Vec<Value> = transcript
-            .iter()
-            .map(|entry| match &entry.kind {
-                EntryKind::Client {
-                    text,
-                    at_ms,
-                    encrypted,
-                    annotation,
-                    ..
-                } => {
-                    let a = annotation.get(lang);
-                    json!({
-                        "direction": "client",
-                        "text": text,
-                        "at_ms": at_ms,
-                        "encrypted": encrypted,
-                        "severity": a.severity.as_str(),
-                        "title": a.title,
-                        "reference": a.reference,
-                    })
-                }
-                EntryKind::Server {
-                    text,
-                    reply,
-                    at_ms,
-                    latency_ms,
-                    encrypted,
-                    annotation,
-                } => {
-                    let a = annotation.get(lang);
-                    json!({
-                        "direction": "server",
-                        "text": text,
-                        "code": reply.map(|r| r.code),
-                        "at_ms": at_ms,
-                        "latency_ms": latency_ms,
-                        "encrypted": encrypted,
-                        "severity": a.severity.as_str(),
-                        "title": a.title,
-                        "reference": a.reference,
-                    })
-                }
-                EntryKind::Note { tone, notice, .. } => json!({
-                    "direction": "note",
-                    "text": i18n::notice(lang, notice),
-                    "error": *tone == crate::transcript::Tone::Error,
-                }),
-            })
-            .collect();
-        serde_json::to_string_pretty(&lines).expect("serializes")
-    }
-
     #[test]
-    fn json_is_written_as_serde_json_wrote_it() {
+    fn json_is_an_array_of_line_records_read_back_whole() {
         let state = session();
         for lang in [Lang::En, Lang::ZhCn] {
-            assert_eq!(
-                json(&state.conversation.transcript, lang),
-                json_with_serde(&state.conversation.transcript, lang)
-            );
+            let out = json(&state.conversation.transcript, lang);
+            let Ok(Json::Array(items)) = protocol::json::parse(&out) else {
+                panic!("an array: {out}");
+            };
+            assert_eq!(items.len(), state.conversation.transcript.iter().count());
+            for (item, entry) in items.into_iter().zip(state.conversation.transcript.iter()) {
+                assert_eq!(LineRecord::from_json(item), Ok(record(&entry.kind, lang)));
+            }
         }
         assert_eq!(json(&Transcript::default(), Lang::En), "[]");
     }
@@ -382,6 +325,11 @@ mod tests {
         assert_eq!(lines[4]["code"], 235);
         assert_eq!(lines[4]["latency_ms"], 5);
         assert_eq!(lines[3]["direction"], "client");
+        assert_eq!(lines[3]["tls"], false);
+        assert_eq!(lines[3]["at_ms"], 10);
+        assert!(lines[3].get("encrypted").is_none(), "one name: tls");
+        assert_eq!(lines[4]["id"], "auth-ok");
+        assert_eq!(lines[0]["severity"], "info");
         assert!(!out.contains("AGFsaWNlAHMzY3JldA=="));
         assert!(
             lines[0]["text"]

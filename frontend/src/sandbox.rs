@@ -1,9 +1,11 @@
-//! What the bridge's sandbox API says, read from its JSON (`bridge::sandbox::api`): where
-//! the sandbox SMTP server listens and its demo account (`GET /api/sandbox`), and the
-//! mailbox (`GET /api/messages`, `GET /api/messages/{id}`). Parsing is lenient: a missing
-//! field becomes a default, so a newer bridge with more fields still works.
+//! What the page shows of the bridge's sandbox API: where the sandbox SMTP server listens
+//! and its demo account (`GET /api/sandbox`), and the mailbox (`GET /api/messages`,
+//! `GET /api/messages/{id}`). The JSON is decoded by `protocol::records::mailbox::page`,
+//! which reads the part of the bridge's shapes that the panels show; these types are what
+//! the panels take, which the simulator's mailbox fills too.
 
-use protocol::json::Json as Value;
+use protocol::records::mailbox::MailboxScope;
+use protocol::records::mailbox::page;
 
 /// How to reach the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,106 +30,48 @@ impl SandboxInfo {
     }
 }
 
-/// One message in the sandbox's mailbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageSummary {
-    /// The mailbox's id.
-    pub id: u64,
-    /// The envelope sender (`MAIL FROM`); empty for `<>`.
-    pub from: String,
-    /// The envelope recipients.
-    pub to: Vec<String>,
-    /// The Subject header, if any.
-    pub subject: Option<String>,
-    /// When it arrived, RFC 3339.
-    pub received_at: String,
-    /// Size in octets.
-    pub size: u64,
-}
+/// One message in the mailbox list: the headline of the bridge's summary, the one type
+/// the page decodes it into (the simulator's mailbox fills it too).
+pub use protocol::records::mailbox::page::Headline as MessageSummary;
 
 /// One message opened in the mailbox panel: its summary, headers, text body and the raw
 /// text, from `GET /api/messages/{id}` or, in the simulator, read from the bytes the
-/// simulated server accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageDetail {
-    /// The list entry.
-    pub summary: MessageSummary,
-    /// Header fields in order: name and unfolded value.
-    pub headers: Vec<(String, String)>,
-    /// The text body, if there is one.
-    pub text_body: Option<String>,
-    /// The message as received (base64 when the bridge says it is not UTF-8).
-    pub raw: String,
-}
+/// simulated server accepted. The page's part of the bridge's detail, as decoded.
+pub use protocol::records::mailbox::page::MessageText as MessageDetail;
 
 /// Why an API answer could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the bridge's answer is not what this page expects: {0}")]
 pub struct ApiError(pub String);
 
-fn parse(text: &str) -> Result<Value, ApiError> {
-    protocol::json::parse(text).map_err(|err| ApiError(err.to_string()))
-}
-
-fn string(value: &Value) -> String {
-    value.as_str().unwrap_or_default().to_owned()
+impl From<protocol::records::ShapeError> for ApiError {
+    fn from(err: protocol::records::ShapeError) -> Self {
+        ApiError(err.to_string())
+    }
 }
 
 /// Reads `GET /api/sandbox`.
 ///
 /// # Errors
 ///
-/// When the text is not JSON.
+/// When the text is not JSON or not the sandbox's shape.
 pub fn parse_info(text: &str) -> Result<SandboxInfo, ApiError> {
-    let value = parse(text)?;
-    let demo = &value["demo_account"];
+    let info = page::sandbox(text)?;
     Ok(SandboxInfo {
-        enabled: value["enabled"].as_bool().unwrap_or(false),
-        listen: value["listen"].as_str().map(str::to_owned),
-        demo: demo["user"]
-            .as_str()
-            .map(|user| (user.to_owned(), string(&demo["password"]))),
-        per_visitor: value["mailbox_scope"].as_str() == Some("visitor"),
+        enabled: info.enabled,
+        listen: info.listen,
+        demo: info.demo_account.map(|d| (d.user, d.password)),
+        per_visitor: info.mailbox_scope == MailboxScope::Visitor,
     })
-}
-
-fn summary(m: &Value) -> MessageSummary {
-    MessageSummary {
-        id: m["id"].as_u64().unwrap_or_default(),
-        from: string(&m["from"]),
-        to: m["to"]
-            .as_array()
-            .map(|to| to.iter().map(string).collect())
-            .unwrap_or_default(),
-        subject: m["subject"].as_str().map(str::to_owned),
-        received_at: string(&m["received_at"]),
-        size: m["size"].as_u64().unwrap_or_default(),
-    }
 }
 
 /// Reads `GET /api/messages/{id}`.
 ///
 /// # Errors
 ///
-/// When the text is not JSON, or is the API's `{"error": ...}`.
+/// When the text is not JSON, is the API's `{"error": ...}`, or is not a message.
 pub fn parse_detail(text: &str) -> Result<MessageDetail, ApiError> {
-    let value = parse(text)?;
-    if let Some(error) = value["error"].as_str() {
-        return Err(ApiError(error.to_owned()));
-    }
-    Ok(MessageDetail {
-        summary: summary(&value),
-        headers: value["headers"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|h| (string(&h["name"]), string(&h["value"])))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        text_body: value["text_body"].as_str().map(str::to_owned),
-        raw: string(&value["raw"]),
-    })
+    Ok(page::message(text)?)
 }
 
 /// Reads a message's header fields and body from its text, for the simulator's mailbox
@@ -166,11 +110,7 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
 ///
 /// When the text is not JSON or has no `messages` list.
 pub fn parse_messages(text: &str) -> Result<Vec<MessageSummary>, ApiError> {
-    let value = parse(text)?;
-    let list = value["messages"]
-        .as_array()
-        .ok_or_else(|| ApiError("no \"messages\" list".to_owned()))?;
-    Ok(list.iter().map(summary).collect())
+    Ok(page::messages(text)?)
 }
 
 #[cfg(test)]

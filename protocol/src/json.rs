@@ -92,6 +92,44 @@ impl Json {
         Json::Number(n.to_string())
     }
 
+    /// The value as JSON on one line, in the layout of `serde_json::to_string`.
+    pub fn to_compact(&self) -> String {
+        let mut out = String::new();
+        self.write_compact(&mut out);
+        out
+    }
+
+    fn write_compact(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => write_string(out, s),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_compact(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (name, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(out, name);
+                    out.push(':');
+                    value.write_compact(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
     /// The value as pretty-printed JSON, two spaces per level, in the layout of
     /// `serde_json::to_string_pretty`.
     pub fn to_pretty(&self) -> String {
@@ -536,6 +574,18 @@ mod tests {
             serde_json::to_string_pretty(&theirs).expect("serializes")
         );
         assert_eq!(Json::Array(Vec::new()).to_pretty(), "[]");
+    }
+
+    #[test]
+    fn compact_output_matches_serde_json() {
+        let text =
+            r#"[{"a":1,"b":"x\n\"y","c":null,"d":true,"e":[],"f":{},"g":[1,{"h":"中"}]},[],-15]"#;
+        let value = parse(text).expect("valid");
+        let theirs: serde_json::Value = serde_json::from_str(text).expect("valid");
+        assert_eq!(
+            value.to_compact(),
+            serde_json::to_string(&theirs).expect("serializes")
+        );
     }
 
     #[test]

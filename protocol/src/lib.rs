@@ -11,6 +11,8 @@
 //! # Layout
 //!
 //! - [`line`]: CRLF framing with length limits. A partial line is not an error.
+//! - [`records`]: the JSON shapes outside `wire`, each one type with its encoder and
+//!   decoder: the mailbox HTTP API and the annotated line record.
 //! - [`reply`]: server replies: the three-digit code, `-` continuation versus final line,
 //!   and assembly of multi-line replies.
 //! - [`annotate`]: a title, explanation, RFC reference, severity and next steps for every
@@ -50,6 +52,7 @@ pub mod lang;
 pub mod limits;
 pub mod line;
 pub mod path;
+pub mod records;
 pub mod reply;
 pub mod server;
 pub mod server_reading;

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use bridge::Config;
 use bridge::sandbox::SandboxConfig;
+use protocol::records::Shape;
+use protocol::records::mailbox::{self, MessageDetail, MessageList, MessageSummary, SandboxInfo};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -72,11 +74,12 @@ pub async fn start_public_sandbox() -> SandboxBridge {
 
 /// The bridge at `http` with its sandbox's address, read from `GET /api/sandbox`.
 async fn with_sandbox_address(http: SocketAddr, handle: BridgeHandle) -> SandboxBridge {
-    let about = get_json(http, "/api/sandbox").await;
-    let smtp = about["listen"]
-        .as_str()
+    let about: SandboxInfo = get_shape(http, "/api/sandbox").await;
+    let smtp = about
+        .listen
+        .as_deref()
         .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("/api/sandbox names no listening address: {about}"));
+        .unwrap_or_else(|| panic!("/api/sandbox names no listening address: {about:?}"));
     SandboxBridge { http, smtp, handle }
 }
 
@@ -152,10 +155,24 @@ pub async fn get_json(bridge: SocketAddr, path: &str) -> Value {
     serde_json::from_slice(&body).unwrap_or_else(|err| panic!("GET {path}: not JSON: {err}"))
 }
 
+/// `GET path`, which must answer 200 with the JSON shape `T`, read as the page reads it
+/// (`protocol::records::mailbox`).
+///
+/// # Panics
+///
+/// On another status or a body that is not `T`.
+pub async fn get_shape<T: Shape>(bridge: SocketAddr, path: &str) -> T {
+    let (status, head, body) = http(bridge, "GET", path).await;
+    assert_eq!(status, 200, "GET {path}: {head}");
+    let text = String::from_utf8_lossy(&body);
+    mailbox::read(&text).unwrap_or_else(|err| panic!("GET {path}: {err}: {text}"))
+}
+
 /// The mailbox list, newest first.
-pub async fn messages(bridge: SocketAddr) -> Vec<Value> {
-    let list = get_json(bridge, "/api/messages").await;
-    list["messages"].as_array().cloned().unwrap_or_default()
+pub async fn messages(bridge: SocketAddr) -> Vec<MessageSummary> {
+    get_shape::<MessageList>(bridge, "/api/messages")
+        .await
+        .messages
 }
 
 /// Waits (bounded) until the mailbox holds at least `n` messages; returns them.
@@ -163,7 +180,7 @@ pub async fn messages(bridge: SocketAddr) -> Vec<Value> {
 /// # Panics
 ///
 /// If they do not arrive within [`WAIT`].
-pub async fn wait_for_messages(bridge: SocketAddr, n: usize) -> Vec<Value> {
+pub async fn wait_for_messages(bridge: SocketAddr, n: usize) -> Vec<MessageSummary> {
     for _ in 0..100 {
         let list = messages(bridge).await;
         if list.len() >= n {
@@ -188,9 +205,9 @@ pub async fn raw_message(bridge: SocketAddr, id: u64) -> Vec<u8> {
             .contains("content-type: message/rfc822"),
         "{head}"
     );
-    let detail = get_json(bridge, &format!("/api/messages/{id}")).await;
-    if detail["raw_encoding"] == "utf-8" {
-        assert_eq!(detail["raw"].as_str().map(str::as_bytes), Some(&body[..]));
+    let detail: MessageDetail = get_shape(bridge, &format!("/api/messages/{id}")).await;
+    if detail.raw_encoding == mailbox::RawEncoding::Utf8 {
+        assert_eq!(detail.raw.as_bytes(), &body[..]);
     }
     body
 }

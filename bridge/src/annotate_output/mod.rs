@@ -2,7 +2,8 @@
 //! a terminal or as NDJSON for programs, each followed by a summary of the session.
 //!
 //! The annotations come from `protocol::transcript::annotate` and the summary from
-//! `protocol::annotate::summarize`; this module only lays them out. Text is wrapped to the
+//! `protocol::annotate::summarize`; this module only lays them out. The JSON objects are
+//! `protocol::records`' `LineRecord` and `SummaryRecord`, documented there. Text is wrapped to the
 //! terminal's width ([`wrap`]), and an explanation already printed (the same id and text:
 //! body lines, a second EHLO's extensions) is folded into one "as above" line.
 
@@ -14,8 +15,8 @@ pub use summary::summarize;
 use protocol::annotate::{AnnotatedLine, Direction};
 use protocol::finding::Severity;
 use protocol::lang::Lang;
+use protocol::records::{LineRecord, Shape, SummaryRecord};
 use protocol::transcript::TranscriptLine;
-use serde_json::json;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -168,49 +169,40 @@ pub fn render_text(lines: &[(TranscriptLine, AnnotatedLine)], lang: Lang, style:
     out
 }
 
-/// Renders annotated lines as NDJSON: one JSON object per transcript line
-/// (`"type":"line"`), then one `"type":"summary"` object, each on a line of its own
-/// ending with a newline.
+/// Renders annotated lines as NDJSON: one [`LineRecord`] per transcript line (with
+/// `"type":"line"` first), then one [`SummaryRecord`] (with `"type":"summary"` first), each
+/// on a line of its own ending with a newline. The page's JSON export writes the same line
+/// records.
 pub fn render_json(lines: &[(TranscriptLine, AnnotatedLine)], lang: Lang) -> String {
     let mut out = String::new();
     for (source, line) in lines {
-        let a = &line.annotation;
-        let value = json!({
-            "line": source.source_line,
-            "direction": line.direction.as_str(),
-            "kind": line.kind.as_str(),
-            "text": line.text,
-            "code": line.code,
-            "answers": line.answers,
-            "tls": source.tls,
-            "id": a.id,
-            "severity": a.severity.as_str(),
-            "title": a.title,
-            "explanation": a.explanation,
-            "reference": a.reference,
-            "next_steps": a.next_steps,
-            "findings": a.findings.iter().map(|n| json!({
-                "id": n.id,
-                "severity": n.severity.as_str(),
-                "text": n.text,
-                "reference": n.reference,
-            })).collect::<Vec<_>>(),
-        });
-        out.push_str(&typed("line", &value));
+        out.push_str(&typed("line", &record(source, line).encode()));
         out.push('\n');
     }
-    out.push_str(&typed("summary", &summary::json(&summarize(lines), lang)));
+    let summary = SummaryRecord::new(&summarize(lines), lang);
+    out.push_str(&typed("summary", &summary.encode()));
     out.push('\n');
     out
 }
 
-/// An object as one line of JSON with `"type"` first, where a reader (and `head`) sees it
-/// (serde_json's objects otherwise order their keys alphabetically).
-fn typed(kind: &str, object: &serde_json::Value) -> String {
-    let text = object.to_string();
-    match text.strip_prefix('{') {
-        Some("}") | None => json!({ "type": kind }).to_string(),
-        Some(rest) => format!("{{\"type\":{},{rest}", json!(kind)),
+/// The record of one line of a transcript read from a file: its source line number, kind
+/// and what it answers, which the page does not know, and no times, which a file has not.
+fn record(source: &TranscriptLine, line: &AnnotatedLine) -> LineRecord {
+    LineRecord {
+        code: line.code,
+        line: Some(source.source_line as u64),
+        kind: Some(line.kind.as_str().to_owned()),
+        answers: line.answers.map(str::to_owned),
+        ..LineRecord::new(line.direction, &line.text, source.tls, &line.annotation)
+    }
+}
+
+/// A one-line JSON object with `"type"` put first, where a reader (and `head`) sees it.
+fn typed(kind: &str, object: &str) -> String {
+    let kind = protocol::json::string(kind);
+    match object.strip_prefix('{') {
+        Some("}") | None => format!("{{\"type\":{kind}}}"),
+        Some(rest) => format!("{{\"type\":{kind},{rest}"),
     }
 }
 

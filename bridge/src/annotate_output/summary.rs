@@ -1,10 +1,9 @@
 //! The summary block at the end of `annotate`'s output, from `protocol::annotate::Summary`.
 
 use super::{Style, wrap};
-use protocol::annotate::{AnnotatedLine, Direction, Ending, Summary, Tls};
+use protocol::annotate::{AnnotatedLine, Direction, Summary, Tls};
 use protocol::lang::Lang;
 use protocol::transcript::TranscriptLine;
-use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 /// The summary of an annotated transcript. A transcript knows one thing its lines do not:
@@ -31,42 +30,4 @@ pub(super) fn text(summary: &Summary, lang: Lang, style: Style) -> String {
         }
     }
     out
-}
-
-/// The summary as the last NDJSON object (without its `type`, which the caller puts first).
-pub(super) fn json(summary: &Summary, lang: Lang) -> Value {
-    let ending_id = match summary.ending {
-        Ending::Closed { id } => Some(id),
-        Ending::Quit | Ending::Neither => None,
-    };
-    json!({
-        "messages": {
-            "sent": summary.messages_sent(),
-            "accepted": summary.messages_accepted(),
-            "refused": summary.messages_refused(),
-            "unanswered": summary.messages_unanswered,
-            "replies": summary.messages.iter().map(|m| json!({
-                "accepted": m.accepted,
-                "code": m.code,
-                "id": m.id,
-                "title": m.title,
-            })).collect::<Vec<_>>(),
-        },
-        "recipients": {
-            "accepted": summary.recipients_accepted,
-            "refused": summary.recipients_refused,
-        },
-        "tls": summary.tls.as_str(),
-        "auth": summary.auth.as_str(),
-        "errors": {
-            "total": summary.errors(),
-            "temporary": summary.temporary_errors,
-            "permanent": summary.permanent_errors,
-            "ids": summary.error_ids,
-        },
-        "ending": summary.ending.as_str(),
-        "ending_id": ending_id,
-        "heading": Summary::heading(lang),
-        "text": summary.describe(lang),
-    })
 }

@@ -1,6 +1,7 @@
 use super::wrap::width;
 use super::*;
 use protocol::transcript;
+use serde_json::json;
 
 const TELNET: &str = "Trying 127.0.0.1...\n220 mx ESMTP\nhelo fan2\n250 OK\nrcpt to:<a@b.example>\n503 5.5.1 Error: need MAIL command\nbogus line from nowhere\n";
 
@@ -37,7 +38,15 @@ fn json_is_one_object_per_line_then_a_summary() {
             "the type comes first: {line}"
         );
     }
-    assert_eq!(typed("x", &json!({})), r#"{"type":"x"}"#);
+    assert_eq!(typed("x", "{}"), r#"{"type":"x"}"#);
+    assert_eq!(typed("x", r#"{"a":1}"#), r#"{"type":"x","a":1}"#);
+    // Each line is the one record the page's export writes too, read back whole.
+    for ((source, line), text) in annotated
+        .iter()
+        .zip(render_json(&annotated, Lang::En).lines())
+    {
+        assert_eq!(LineRecord::decode(text), Ok(record(source, line)), "{text}");
+    }
     let (summary, lines) = items.split_last().expect("objects");
     assert!(lines.iter().all(|i| i["type"] == "line"));
     assert_eq!(summary["type"], "summary");
@@ -64,7 +73,10 @@ fn json_is_one_object_per_line_then_a_summary() {
             "direction",
             "kind",
             "text",
+            "tls",
             "code",
+            "at_ms",
+            "latency_ms",
             "answers",
             "id",
             "severity",

@@ -1,7 +1,8 @@
 //! The mailbox API: what the sandbox received, for the page's mailbox panel and for tests.
 //!
 //! All responses are JSON (`application/json`) unless said otherwise; errors are
-//! `{"error": "<for a person>"}` with a 4xx status.
+//! `{"error": "<for a person>"}` with a 4xx status. Each shape is one type in
+//! `protocol::records::mailbox`, which the page decodes with the same code.
 //!
 //! **Who sees what.** In the `local` profile the whole mailbox is visible to whoever
 //! reaches the bridge. In the `public` profile each visitor (a browser, known by its
@@ -71,7 +72,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::Extensions;
@@ -80,9 +80,11 @@ use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
-use protocol::dot::DataFinding;
-use protocol::server::Rule;
-use serde_json::{Value, json};
+use protocol::records::Shape;
+use protocol::records::mailbox::{
+    ApiError as ErrorBody, Deleted, DemoAccount, Header, MailboxScope, MessageDetail, MessageList,
+    MessageSummary, RawEncoding, SandboxInfo,
+};
 
 use super::listeners::Listeners;
 use super::mailbox::{Scope, StoredMessage};
@@ -137,19 +139,30 @@ pub(super) fn router(
         })
 }
 
-async fn list(State(state): State<ApiState>, extensions: Extensions) -> Json<Value> {
+/// A shape as the body of an `application/json` response.
+fn json(status: StatusCode, body: &impl Shape) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.encode(),
+    )
+        .into_response()
+}
+
+async fn list(State(state): State<ApiState>, extensions: Extensions) -> Response {
     let mailbox = &state.sandbox.inner.mailbox;
     let visible = mailbox.list(state.scope(&extensions));
     let bytes: usize = visible.iter().map(|m| m.cost()).sum();
-    let messages: Vec<Value> = visible.iter().map(|m| summary(m)).collect();
+    let messages: Vec<MessageSummary> = visible.iter().map(|m| summary(m)).collect();
     let (max_messages, max_bytes) = mailbox.caps();
-    Json(json!({
-        "count": messages.len(),
-        "messages": messages,
-        "bytes": bytes,
-        "max_messages": max_messages,
-        "max_bytes": max_bytes,
-    }))
+    let list = MessageList {
+        count: messages.len() as u64,
+        messages,
+        bytes: bytes as u64,
+        max_messages: max_messages as u64,
+        max_bytes: max_bytes as u64,
+    };
+    json(StatusCode::OK, &list)
 }
 
 async fn show(
@@ -158,7 +171,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Response {
     match find(&state, &extensions, &id) {
-        Ok(message) => Json(detail(&message)).into_response(),
+        Ok(message) => json(StatusCode::OK, &detail(&message)),
         Err(refusal) => refusal.into_response(),
     }
 }
@@ -178,29 +191,37 @@ async fn raw(
     }
 }
 
-async fn clear(State(state): State<ApiState>, extensions: Extensions) -> Json<Value> {
+async fn clear(State(state): State<ApiState>, extensions: Extensions) -> Response {
     let scope = state.scope(&extensions);
-    Json(json!({ "deleted": state.sandbox.inner.mailbox.clear(scope) }))
+    let deleted = state.sandbox.inner.mailbox.clear(scope) as u64;
+    json(StatusCode::OK, &Deleted { deleted })
 }
 
-async fn about(State(state): State<ApiState>) -> Json<Value> {
+async fn about(State(state): State<ApiState>) -> Response {
     let inner = &state.sandbox.inner;
     let config = &inner.config;
-    let rules: Vec<Value> = config.rules().iter().map(rule).collect();
-    Json(json!({
-        "enabled": inner.listening.is_some(),
-        "listen": inner.listening.map(|a| a.to_string()),
-        "hostname": config.hostname,
-        "demo_account": { "user": config.demo_user, "password": config.demo_password },
-        "starttls": inner.starttls,
-        "auth_mechanisms": ["PLAIN", "LOGIN"],
-        "max_message_size": config.effective_max_message_size(),
-        "max_messages": config.max_messages,
-        "max_bytes": config.max_bytes,
-        "maildir": inner.mailbox.maildir().is_some(),
-        "mailbox_scope": if state.per_visitor { "visitor" } else { "all" },
-        "rules": rules,
-    }))
+    let info = SandboxInfo {
+        enabled: inner.listening.is_some(),
+        listen: inner.listening.map(|a| a.to_string()),
+        hostname: config.hostname.clone(),
+        demo_account: Some(DemoAccount {
+            user: config.demo_user.clone(),
+            password: config.demo_password.clone(),
+        }),
+        starttls: inner.starttls,
+        auth_mechanisms: vec!["PLAIN".to_owned(), "LOGIN".to_owned()],
+        max_message_size: config.effective_max_message_size() as u64,
+        max_messages: config.max_messages as u64,
+        max_bytes: config.max_bytes as u64,
+        maildir: inner.mailbox.maildir().is_some(),
+        mailbox_scope: if state.per_visitor {
+            MailboxScope::Visitor
+        } else {
+            MailboxScope::All
+        },
+        rules: config.rules(),
+    };
+    json(StatusCode::OK, &info)
 }
 
 async fn events(
@@ -281,40 +302,40 @@ struct ApiError(StatusCode, String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({ "error": self.1 }))).into_response()
+        json(self.0, &ErrorBody { error: self.1 })
     }
 }
 
 /// The list entry of a message.
-fn summary(stored: &StoredMessage) -> Value {
+fn summary(stored: &StoredMessage) -> MessageSummary {
     let m = &stored.message;
-    json!({
-        "id": stored.id,
-        "from": m.mail_from,
-        "to": m.rcpt_to,
-        "subject": stored.subject,
-        "size": m.data.len(),
-        "received_at": rfc3339(stored.received),
-        "tls": m.tls,
-        "authenticated_as": m.authenticated_as,
-        "queue_id": m.queue_id,
-        "helo": m.helo,
-        "peer": stored.peer.map(|p| p.to_string()),
-    })
+    MessageSummary {
+        id: stored.id,
+        from: m.mail_from.clone(),
+        to: m.rcpt_to.clone(),
+        subject: stored.subject.clone(),
+        size: m.data.len() as u64,
+        received_at: rfc3339(stored.received),
+        tls: m.tls,
+        authenticated_as: m.authenticated_as.clone(),
+        queue_id: m.queue_id.clone(),
+        helo: m.helo.clone(),
+        peer: stored.peer.map(|p| p.to_string()),
+    }
 }
 
 /// The full view of a message: the summary, the raw text, headers and text body.
-fn detail(stored: &StoredMessage) -> Value {
+fn detail(stored: &StoredMessage) -> MessageDetail {
     let data = &stored.message.data;
-    let (raw, encoding) = match std::str::from_utf8(data) {
-        Ok(text) => (text.to_owned(), "utf-8"),
+    let (raw, raw_encoding) = match std::str::from_utf8(data) {
+        Ok(text) => (text.to_owned(), RawEncoding::Utf8),
         Err(_) => (
             base64::engine::general_purpose::STANDARD.encode(data),
-            "base64",
+            RawEncoding::Base64,
         ),
     };
     let parsed = mail_parser::MessageParser::new().parse(data.as_slice());
-    let headers: Vec<Value> = parsed
+    let headers: Vec<Header> = parsed
         .as_ref()
         .map(|message| {
             message
@@ -324,7 +345,10 @@ fn detail(stored: &StoredMessage) -> Value {
                     let start = h.offset_start() as usize;
                     let end = (h.offset_end() as usize).min(data.len());
                     let value = data.get(start..end).map(unfold).unwrap_or_default();
-                    json!({ "name": h.name(), "value": value })
+                    Header {
+                        name: h.name().to_owned(),
+                        value,
+                    }
                 })
                 .collect()
         })
@@ -332,16 +356,14 @@ fn detail(stored: &StoredMessage) -> Value {
     let text_body = parsed
         .as_ref()
         .and_then(|message| message.body_text(0).map(|body| body.into_owned()));
-    let findings: Vec<Value> = stored.message.findings.iter().map(finding).collect();
-    let mut value = summary(stored);
-    if let Some(object) = value.as_object_mut() {
-        object.insert("raw".into(), raw.into());
-        object.insert("raw_encoding".into(), encoding.into());
-        object.insert("headers".into(), headers.into());
-        object.insert("text_body".into(), text_body.into());
-        object.insert("findings".into(), findings.into());
+    MessageDetail {
+        summary: summary(stored),
+        raw,
+        raw_encoding,
+        headers,
+        text_body,
+        findings: stored.message.findings.clone(),
     }
-    value
 }
 
 /// A header value as text on one line: folding (CRLF before white space) removed, the
@@ -359,32 +381,6 @@ fn unfold(raw: &[u8]) -> String {
     out.trim().to_owned()
 }
 
-fn finding(finding: &DataFinding) -> Value {
-    match finding {
-        DataFinding::BareLf { line } => json!({ "kind": "bare_lf", "line": line }),
-        DataFinding::SmugglingAttempt { line } => {
-            json!({ "kind": "smuggling_attempt", "line": line })
-        }
-        DataFinding::LineTooLong { line, length } => {
-            json!({ "kind": "line_too_long", "line": line, "length": length })
-        }
-        DataFinding::EightBit { line } => json!({ "kind": "eight_bit", "line": line }),
-    }
-}
-
-fn rule(rule: &Rule) -> Value {
-    match rule {
-        Rule::RejectRecipient { address, reply } => {
-            json!({ "kind": "reject_recipient", "address": address, "reply": reply })
-        }
-        Rule::FailAuth { probability } => {
-            json!({ "kind": "fail_auth", "probability": probability })
-        }
-        Rule::DelayGreeting { ms } => json!({ "kind": "delay_greeting", "ms": ms }),
-        Rule::DropAfterData => json!({ "kind": "drop_after_data" }),
-    }
-}
-
 /// RFC 3339 in UTC with microseconds, e.g. `2025-05-01T12:00:00.123456Z`.
 fn rfc3339(time: std::time::SystemTime) -> String {
     let time = time::OffsetDateTime::from(time);
@@ -397,6 +393,7 @@ fn rfc3339(time: std::time::SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use protocol::dot::DataFinding;
 
     #[test]
     fn header_values_are_unfolded() {
@@ -432,19 +429,24 @@ mod tests {
             },
         };
         let v = detail(&stored);
+        assert_eq!(v.raw, "Subject: Hi\r\nX-Long: one\r\n two\r\n\r\n.dot\r\n");
+        assert_eq!(v.raw_encoding, RawEncoding::Utf8);
         assert_eq!(
-            v["raw"],
-            "Subject: Hi\r\nX-Long: one\r\n two\r\n\r\n.dot\r\n"
+            v.headers[1],
+            Header {
+                name: "X-Long".into(),
+                value: "one two".into()
+            }
         );
-        assert_eq!(v["raw_encoding"], "utf-8");
+        assert_eq!(v.text_body.as_deref(), Some(".dot\r\n"));
+        assert_eq!(v.summary.from, "");
+        assert_eq!(v.summary.authenticated_as.as_deref(), Some("demo"));
+        assert_eq!(v.findings, [DataFinding::BareLf { line: 2 }]);
+        // What goes over HTTP is the shape the page decodes.
         assert_eq!(
-            v["headers"][1],
-            json!({"name": "X-Long", "value": "one two"})
+            protocol::records::mailbox::read::<MessageDetail>(&v.encode()),
+            Ok(v)
         );
-        assert_eq!(v["text_body"], ".dot\r\n");
-        assert_eq!(v["from"], "");
-        assert_eq!(v["authenticated_as"], "demo");
-        assert_eq!(v["findings"][0], json!({"kind": "bare_lf", "line": 2}));
 
         let binary = StoredMessage {
             message: protocol::server::ReceivedMessage {
@@ -454,10 +456,10 @@ mod tests {
             ..stored
         };
         let v = detail(&binary);
-        assert_eq!(v["raw_encoding"], "base64");
+        assert_eq!(v.raw_encoding, RawEncoding::Base64);
         assert_eq!(
             base64::engine::general_purpose::STANDARD
-                .decode(v["raw"].as_str().expect("text"))
+                .decode(&v.raw)
                 .expect("base64"),
             binary.message.data
         );

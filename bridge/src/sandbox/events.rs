@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use axum::response::sse::Event;
 use futures_util::Stream;
-use serde_json::json;
+use protocol::records::Shape;
+use protocol::records::mailbox::NewMessage;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, sleep_until};
 
@@ -65,7 +66,7 @@ pub(super) fn stream(
                     Ok(MailboxEvent::Stored { id, owner }) if scope.sees_owner(owner) => {
                         break Event::default()
                             .event("message")
-                            .data(json!({ "id": id }).to_string());
+                            .data(NewMessage { id }.encode());
                     }
                     Ok(MailboxEvent::Cleared(cleared)) if scope.overlaps(cleared) => {
                         break Event::default().event("cleared").data("{}");

@@ -36,34 +36,44 @@ fn describe(err: JsValue) -> String {
     )
 }
 
+/// Fetches `path` and reads its text with `read`.
+fn fetch<T: 'static>(
+    path: String,
+    read: fn(&str) -> Result<T, sandbox::ApiError>,
+    on_done: Callback<Result<T, String>>,
+) {
+    fetch_text(
+        path,
+        Callback::from(move |text: Result<String, String>| {
+            on_done.emit(text.and_then(|text| read(&text).map_err(|err| err.to_string())));
+        }),
+    );
+}
+
+/// Fetches `path` and hands over its text: the one `async` task of every API request
+/// (written inside the generic [`fetch`], its state machine came into the page's
+/// WebAssembly once per answer type).
+fn fetch_text(path: String, on_text: Callback<Result<String, String>>) {
+    spawn_local(async move { on_text.emit(get(&path).await) });
+}
+
 /// Fetches `/api/sandbox`: the sandbox, or why there is no bridge API here.
 pub fn fetch_sandbox(on_done: Callback<Result<SandboxInfo, String>>) {
-    spawn_local(async move {
-        let result = get("/api/sandbox")
-            .await
-            .and_then(|text| sandbox::parse_info(&text).map_err(|err| err.to_string()));
-        on_done.emit(result);
-    });
+    fetch("/api/sandbox".to_owned(), sandbox::parse_info, on_done);
 }
 
 /// Fetches `/api/messages`.
 pub fn fetch_messages(on_done: Callback<Result<Vec<MessageSummary>, String>>) {
-    spawn_local(async move {
-        let result = get("/api/messages")
-            .await
-            .and_then(|text| sandbox::parse_messages(&text).map_err(|err| err.to_string()));
-        on_done.emit(result);
-    });
+    fetch("/api/messages".to_owned(), sandbox::parse_messages, on_done);
 }
 
 /// Fetches `/api/messages/{id}`.
 pub fn fetch_message(id: u64, on_done: Callback<Result<MessageDetail, String>>) {
-    spawn_local(async move {
-        let result = get(&format!("/api/messages/{id}"))
-            .await
-            .and_then(|text| sandbox::parse_detail(&text).map_err(|err| err.to_string()));
-        on_done.emit(result);
-    });
+    fetch(
+        format!("/api/messages/{id}"),
+        sandbox::parse_detail,
+        on_done,
+    );
 }
 
 /// The mailbox's live updates (`GET /api/events`, Server-Sent Events) while it is alive:

@@ -8,11 +8,14 @@ use std::time::Duration;
 
 use bridge::sandbox::{RejectRecipient, SandboxConfig};
 use e2e::sandbox::{
-    RawSmtp, SandboxBridge, fingerprint, get_json, http, messages, python, raw_message, run_client,
-    scratch_dir, start_sandbox, wait_for_messages,
+    RawSmtp, SandboxBridge, fingerprint, get_shape, http, messages, python, raw_message,
+    run_client, scratch_dir, start_sandbox, wait_for_messages,
 };
 use e2e::{WAIT, postfix_addr};
-use serde_json::Value;
+use protocol::records::Shape;
+use protocol::records::mailbox::{
+    Deleted, MessageDetail, MessageList, MessageSummary, NewMessage, RawEncoding, SandboxInfo,
+};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::time::timeout;
 
@@ -23,10 +26,14 @@ const CLIENT_LIMIT: Duration = Duration::from_secs(30);
 const DEMO_PLAIN: &str = "AGRlbW8AZGVtbw==";
 
 /// Asserts the newest message is `expected`, byte for byte, and returns its summary.
-async fn assert_newest_is(sandbox: &SandboxBridge, count: usize, expected: &[u8]) -> Value {
+async fn assert_newest_is(
+    sandbox: &SandboxBridge,
+    count: usize,
+    expected: &[u8],
+) -> MessageSummary {
     let list = wait_for_messages(sandbox.http, count).await;
     let newest = list[0].clone();
-    let id = newest["id"].as_u64().expect("a numeric id");
+    let id = newest.id;
     let raw = raw_message(sandbox.http, id).await;
     assert!(
         raw == expected,
@@ -36,7 +43,7 @@ async fn assert_newest_is(sandbox: &SandboxBridge, count: usize, expected: &[u8]
         String::from_utf8_lossy(&raw),
         String::from_utf8_lossy(expected)
     );
-    assert_eq!(newest["size"].as_u64(), Some(expected.len() as u64));
+    assert_eq!(newest.size, expected.len() as u64);
     newest
 }
 
@@ -107,12 +114,17 @@ async fn swaks_auth_login_plain_starttls_and_pipelining_arrive_byte_identical() 
         }
         let expected = format!("{text}\r\n");
         let summary = assert_newest_is(&sandbox, n + 1, expected.as_bytes()).await;
-        assert_eq!(summary["tls"], tls, "{name}: {summary}");
-        assert_eq!(summary["authenticated_as"], user, "{name}: {summary}");
-        assert_eq!(summary["from"], "alice@example.org");
-        assert_eq!(summary["to"], serde_json::json!(["bob@example.net"]));
-        assert_eq!(summary["subject"], format!("swaks {name}"));
-        let queue_id = summary["queue_id"].as_str().expect("queue id");
+        assert_eq!(summary.tls, tls, "{name}: {summary:?}");
+        assert_eq!(
+            summary.authenticated_as.as_deref(),
+            Some(user),
+            "{name}: {summary:?}"
+        );
+        assert_eq!(summary.from, "alice@example.org");
+        assert_eq!(summary.to, ["bob@example.net"]);
+        assert_eq!(summary.subject, Some(format!("swaks {name}")));
+        let queue_id = summary.queue_id.as_str();
+        assert!(!queue_id.is_empty(), "{name}: a queue id");
         assert!(
             transcript.contains(queue_id),
             "{name}: {queue_id} in {transcript}"
@@ -157,25 +169,25 @@ async fn python_smtplib_with_starttls_and_auth_arrives_byte_identical() {
     let output = run_client(&python(), &args, CLIENT_LIMIT).await;
     assert!(output.contains("sent"), "{output}");
     let summary = assert_newest_is(&sandbox, 1, text.as_bytes()).await;
-    assert_eq!(summary["tls"], true);
-    assert_eq!(summary["authenticated_as"], "demo");
-    assert_eq!(
-        summary["to"],
-        serde_json::json!(["one@example.net", "two@example.net"])
-    );
-    let detail = get_json(sandbox.http, &format!("/api/messages/{}", summary["id"])).await;
-    assert_eq!(detail["raw_encoding"], "utf-8");
+    assert!(summary.tls);
+    assert_eq!(summary.authenticated_as.as_deref(), Some("demo"));
+    assert_eq!(summary.to, ["one@example.net", "two@example.net"]);
+    let detail: MessageDetail =
+        get_shape(sandbox.http, &format!("/api/messages/{}", summary.id)).await;
+    assert_eq!(detail.raw_encoding, RawEncoding::Utf8);
     assert!(
-        detail["text_body"]
-            .as_str()
+        detail
+            .text_body
+            .as_deref()
             .is_some_and(|b| b.contains("..two dots") && b.contains("你好")),
-        "{detail}"
+        "{detail:?}"
     );
     assert!(
-        detail["headers"].as_array().is_some_and(|h| h
+        detail
+            .headers
             .iter()
-            .any(|h| h["name"] == "Subject" && h["value"] == "smtplib")),
-        "{detail}"
+            .any(|h| h.name == "Subject" && h.value == "smtplib"),
+        "{detail:?}"
     );
     let _ = std::fs::remove_dir_all(dir);
     sandbox.handle.stop().await;
@@ -209,8 +221,8 @@ async fn lettre_with_auth_plain_arrives_byte_identical() {
         .expect("the sandbox accepts the message");
     assert_eq!(response.code().to_string(), "250");
     let summary = assert_newest_is(&sandbox, 1, &expected).await;
-    assert_eq!(summary["authenticated_as"], "demo");
-    assert_eq!(summary["tls"], false);
+    assert_eq!(summary.authenticated_as.as_deref(), Some("demo"));
+    assert!(!summary.tls);
     sandbox.handle.stop().await;
 }
 
@@ -428,9 +440,9 @@ async fn failure_rules_produce_the_configured_replies() {
         ..SandboxConfig::default()
     })
     .await;
-    let about = get_json(sandbox.http, "/api/sandbox").await;
-    assert_eq!(about["rules"].as_array().map(Vec::len), Some(4), "{about}");
-    assert_eq!(about["demo_account"]["user"], "demo");
+    let about: SandboxInfo = get_shape(sandbox.http, "/api/sandbox").await;
+    assert_eq!(about.rules.len(), 4, "{about:?}");
+    assert_eq!(about.demo_account.map(|d| d.user).as_deref(), Some("demo"));
 
     let started = std::time::Instant::now();
     let (mut client, greeting) = RawSmtp::connect(sandbox.smtp).await;
@@ -498,7 +510,7 @@ async fn caps_keep_the_newest_messages_and_bound_the_bytes() {
         .await;
     }
     let list = messages(sandbox.http).await;
-    let subjects: Vec<&str> = list.iter().filter_map(|m| m["subject"].as_str()).collect();
+    let subjects: Vec<&str> = list.iter().filter_map(|m| m.subject.as_deref()).collect();
     assert_eq!(subjects, ["n5", "n4", "n3"]);
     let (status, _, body) = http(sandbox.http, "GET", "/api/messages/1").await;
     assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
@@ -518,19 +530,19 @@ async fn caps_keep_the_newest_messages_and_bound_the_bytes() {
             format!("Subject: b{i}\r\n\r\n{filler}").as_bytes(),
         )
         .await;
-        let list = get_json(sandbox.http, "/api/messages").await;
-        let bytes = list["bytes"].as_u64().expect("bytes");
+        let list: MessageList = get_shape(sandbox.http, "/api/messages").await;
+        let bytes = list.bytes;
         assert!(
             bytes <= max_bytes as u64,
             "{bytes} bytes held, cap {max_bytes}"
         );
     }
     let list = messages(sandbox.http).await;
-    let subjects: Vec<&str> = list.iter().filter_map(|m| m["subject"].as_str()).collect();
+    let subjects: Vec<&str> = list.iter().filter_map(|m| m.subject.as_deref()).collect();
     assert_eq!(subjects, ["b9", "b8"], "two ~3 KB messages fit in 8 KiB");
     // A message larger than the whole mailbox is refused up front (SIZE and 552).
-    let about = get_json(sandbox.http, "/api/sandbox").await;
-    assert_eq!(about["max_message_size"], max_bytes);
+    let about: SandboxInfo = get_shape(sandbox.http, "/api/sandbox").await;
+    assert_eq!(about.max_message_size, max_bytes as u64);
     let (mut client, _) = RawSmtp::connect(sandbox.smtp).await;
     client.command("EHLO x").await;
     let (code, _) = client
@@ -587,22 +599,23 @@ async fn events_announce_new_messages_and_delete_clears() {
         Some("event: message"),
         "{event:?}"
     );
-    let data: Value = serde_json::from_str(
-        event
-            .iter()
-            .find_map(|l| l.strip_prefix("data: "))
-            .expect("a data line"),
-    )
-    .expect("JSON data");
+    let data = event
+        .iter()
+        .find_map(|l| l.strip_prefix("data: "))
+        .expect("a data line");
     // Issue 12, finding 4: an event names the message; the page fetches what it shows.
     let listed = messages(sandbox.http).await;
-    assert_eq!(data, serde_json::json!({ "id": listed[0]["id"] }), "{data}");
-    assert_eq!(listed[0]["subject"], "live");
+    assert_eq!(
+        NewMessage::decode(data),
+        Ok(NewMessage { id: listed[0].id }),
+        "{data}"
+    );
+    assert_eq!(listed[0].subject.as_deref(), Some("live"));
 
     let (status, _, body) = http(sandbox.http, "DELETE", "/api/messages").await;
     assert_eq!(status, 200);
-    let deleted: Value = serde_json::from_slice(&body).expect("JSON");
-    assert_eq!(deleted["deleted"], 1);
+    let deleted = Deleted::decode(&String::from_utf8_lossy(&body)).expect("the deletion");
+    assert_eq!(deleted.deleted, 1);
     assert!(messages(sandbox.http).await.is_empty());
     drop(events);
     sandbox.handle.stop().await;

@@ -8,6 +8,8 @@ use e2e::page::STEP;
 use e2e::{postfix_addr, start_bridge};
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use protocol::annotate::Direction;
+use protocol::records::{LineRecord, Shape};
 
 use super::BUDGET;
 
@@ -214,14 +216,21 @@ async fn teach(browser: &Browser, url: &str, postfix: std::net::SocketAddr) -> a
         );
     }
     page.click("#export-json").await?;
-    let json: serde_json::Value =
-        serde_json::from_str(&page.export_value().await?).context("the JSON export parses")?;
-    let lines = json.as_array().context("the JSON export is an array")?;
+    // The export is an array of the records `smtp-playground annotate` writes.
+    let json = page.export_value().await?;
+    let lines: Vec<LineRecord> = match protocol::json::parse(&json) {
+        Ok(protocol::json::Json::Array(items)) => items
+            .into_iter()
+            .map(LineRecord::from_json)
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("the JSON export is line records: {json}"))?,
+        other => anyhow::bail!("the JSON export is not an array: {other:?}"),
+    };
     ensure!(
-        lines.iter().any(|l| l["direction"] == "server"
-            && l["code"] == 503
-            && l["title"] == title_en.as_str()),
-        "the JSON export has the annotated 503: {json:#}"
+        lines.iter().any(|l| l.direction == Direction::Server
+            && l.code == Some(503)
+            && l.title == title_en),
+        "the JSON export has the annotated 503: {json}"
     );
     page.click("#export-swaks").await?;
     let swaks = page.export_value().await?;

@@ -2,7 +2,7 @@
 //! LOGIN, the postmaster, a dot-stuffed line), a pipelined paste goes out untouched, and
 //! QUIT typed inside the message is caught before it is sent.
 
-use anyhow::{Context, ensure};
+use anyhow::ensure;
 use e2e::browser::{Browser, poll_until, within};
 use e2e::page::{Page, STEP};
 use e2e::sandbox::start_sandbox;
@@ -25,7 +25,7 @@ async fn correct_lines() -> anyhow::Result<()> {
     .await?;
     // The dot-stuffed line was stored with its extra dot removed.
     let list = e2e::sandbox::wait_for_messages(sandbox.http, 1).await;
-    let id = list[0]["id"].as_u64().context("the message's id")?;
+    let id = list[0].id;
     let raw = String::from_utf8(e2e::sandbox::raw_message(sandbox.http, id).await)?;
     ensure!(
         raw.contains("\r\n.x\r\n") && !raw.contains("..x"),
