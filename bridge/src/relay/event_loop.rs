@@ -253,7 +253,8 @@ where
                 self.quit().await;
                 Some(End::GoingAway)
             }
-            Event::Timer(due) => self.timeout(due?).await,
+            Event::Timer(None) => None,
+            Event::Timer(Some(due)) => self.timeout(due).await,
         }
     }
 
@@ -345,7 +346,7 @@ where
                 ));
             }
             Incoming::Bad(reason) => {
-                self.core.handle_browser_noise(now());
+                self.core.handle_other_browser_message(now());
                 Some(error(ErrorCode::BadMessage, reason))
             }
             Incoming::Pong => {
@@ -353,7 +354,7 @@ where
                 None
             }
             Incoming::Skip => {
-                self.core.handle_browser_noise(now());
+                self.core.handle_other_browser_message(now());
                 None
             }
             Incoming::Gone => {

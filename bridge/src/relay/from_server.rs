@@ -60,17 +60,17 @@ pub(super) async fn forward_lines(core: &mut Conversation, outbox: &Outbox<'_>) 
             ServerLine::Heard(heard) => heard,
             ServerLine::TooLong(err) => return Lines::LineTooLong(err),
         };
-        if then == Then::TooLarge {
-            return Lines::TooLarge;
-        }
+        let after = match then {
+            Then::TooLarge => return Lines::TooLarge,
+            Then::Continue => None,
+            Then::ProbeData => Some(Lines::ProbeData),
+            Then::StartTls => Some(Lines::StartTls),
+        };
         if outbox.send(message).await.is_err() {
             return Lines::BrowserGone;
         }
-        match then {
-            Then::Continue => {}
-            Then::ProbeData => return Lines::ProbeData,
-            Then::StartTls => return Lines::StartTls,
-            Then::TooLarge => return Lines::TooLarge,
+        if let Some(after) = after {
+            return after;
         }
     }
     Lines::Done

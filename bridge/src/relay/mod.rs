@@ -31,9 +31,9 @@
 //! - `registered.rs`: a sandbox stream that carries its visitor's registration, ended
 //!   before the socket closes.
 //!
-//! Imports go one way: the core imports no sibling; `from_server`, `to_server` and
-//! `starttls` use the core and `to_browser`; the loop uses them all; `session` uses the
-//! loop.
+//! Imports go one way (a module may use this one's items): the core imports no sibling;
+//! `from_server` and `starttls` use the core and `to_browser`; the loop uses them all;
+//! `session` uses the loop.
 //!
 //! The functions are generic over the WebSocket's `Sink`/`Stream` halves and over the
 //! server stream, so the tests (`tests/`) drive them with channels and in-memory pipes.

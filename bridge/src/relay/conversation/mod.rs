@@ -394,7 +394,7 @@ impl Conversation {
 
     /// A WebSocket message from the browser at `now` that is no protocol message (a
     /// ping, or one that could not be read): a sign of life all the same.
-    pub(super) fn handle_browser_noise(&mut self, now: Instant) {
+    pub(super) fn handle_other_browser_message(&mut self, now: Instant) {
         self.clock.seen(now);
     }
 

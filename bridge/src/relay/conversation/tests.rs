@@ -177,7 +177,7 @@ fn idle_counts_from_the_last_browser_message_or_server_line() {
     );
     greeted(&mut core, base + secs(1));
     assert_eq!(core.handle_timeout(base + secs(1) + IDLE - ms(1)), None);
-    core.handle_browser_noise(base + secs(20));
+    core.handle_other_browser_message(base + secs(20));
     assert_eq!(core.handle_timeout(base + secs(1) + IDLE), None);
     assert_eq!(core.handle_timeout(base + secs(20) + IDLE - ms(1)), None);
     assert_eq!(
