@@ -29,7 +29,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::time::{Instant, sleep_until};
 use tracing::{debug, info};
 
-use super::conversation::{Conversation, Reaction, Timeout};
+use super::conversation::{Conversation, Limits, Reaction, Timeout};
 use super::from_browser::{Incoming, decode, is_too_big, too_big};
 use super::from_server::{Lines, forward_lines, read_into};
 use super::starttls::{NoTls, upgrade};
@@ -61,16 +61,6 @@ pub(super) struct Ended {
     pub(super) code: u16,
 }
 
-/// What woke the relay loop.
-enum Event<E> {
-    Server(std::io::Result<usize>),
-    Browser(Option<Result<Message, E>>),
-    Shutdown,
-    /// The core's deadline came: this one passed, or none did (the timer only moves
-    /// later, so it may fire before a deadline that moved).
-    Timer(Option<Timeout>),
-}
-
 /// The session's stream to the server and what the loop writes with, besides the core.
 pub(super) struct Relay<'a> {
     /// The server stream; STARTTLS replaces it.
@@ -90,8 +80,8 @@ struct Shell<'a, 'o, R> {
     server: BoxIo,
     core: &'a mut Conversation,
     from_browser: R,
+    /// The queue for the browser, and the metrics (`outbox.metrics`).
     outbox: &'a Outbox<'o>,
-    metrics: &'a Metrics,
     tls_timeout: Duration,
 }
 
@@ -128,7 +118,6 @@ where
             core: &mut core,
             from_browser,
             outbox: &outbox,
-            metrics,
             tls_timeout,
         };
         let end = converse(shell, shutdown).await;
@@ -181,13 +170,23 @@ where
         if clock.deadline() != deadline {
             clock.as_mut().reset(deadline);
         }
-        let event = tokio::select! {
-            read = read_into(&mut shell.server, shell.core) => Event::Server(read),
-            next = shell.from_browser.next(), if room => Event::Browser(next),
-            () = &mut stop => Event::Shutdown,
-            () = &mut clock => Event::Timer(shell.core.handle_timeout(now())),
+        // Each branch's future is gone when its handler runs, so the handlers may use the
+        // core. They are handled in place, not through an `Event` value: a value held
+        // across the handling would sit in every idle session's future.
+        let end = tokio::select! {
+            read = read_into(&mut shell.server, shell.core) => shell.server_read(read).await,
+            next = shell.from_browser.next(), if room => shell.browser(next).await,
+            () = &mut stop => {
+                shell.quit().await;
+                Some(End::GoingAway)
+            }
+            () = &mut clock => match shell.core.handle_timeout(now()) {
+                // The timer only moves later, so it may fire before a deadline that moved.
+                None => None,
+                Some(due) => shell.timeout(due).await,
+            },
         };
-        if let Some(end) = shell.handle(event).await {
+        if let Some(end) = end {
             return end;
         }
         if let Some(end) = shell.transmit().await {
@@ -201,10 +200,10 @@ where
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
 {
-    /// Does what one event asks; `Some` when it ends the session.
-    async fn handle(&mut self, event: Event<E>) -> Option<End> {
-        match event {
-            Event::Server(Ok(0)) => {
+    /// What a read from the server gave; `Some` when it ends the session.
+    async fn server_read(&mut self, read: std::io::Result<usize>) -> Option<End> {
+        match read {
+            Ok(0) => {
                 let closed = self.core.handle_server_closed(now());
                 if let Some(tail) = closed.tail
                     && self.outbox.send(tail).await.is_err()
@@ -213,11 +212,11 @@ where
                 }
                 Some(End::Closed(closed.reason))
             }
-            Event::Server(Ok(read)) => {
-                self.metrics.received(read);
+            Ok(read) => {
+                self.outbox.metrics.received(read);
                 self.server_lines().await
             }
-            Event::Server(Err(cause)) => {
+            Err(cause) => {
                 let message = format!("reading from the server failed: {cause}");
                 let _ = self
                     .outbox
@@ -227,11 +226,18 @@ where
                     "the connection to the server failed".to_owned(),
                 ))
             }
-            Event::Browser(None) => {
+        }
+    }
+
+    /// What the browser's stream gave; `Some` when it ends the session.
+    async fn browser(&mut self, next: Option<Result<Message, E>>) -> Option<End> {
+        let message = match next {
+            Some(Ok(message)) => message,
+            None => {
                 self.quit().await;
-                Some(End::BrowserGone)
+                return Some(End::BrowserGone);
             }
-            Event::Browser(Some(Err(cause))) => {
+            Some(Err(cause)) => {
                 let cause = cause.to_string();
                 self.quit().await;
                 if is_too_big(&cause) {
@@ -246,16 +252,56 @@ where
                     ));
                 }
                 debug!(%cause, "WebSocket failed");
-                Some(End::BrowserGone)
+                return Some(End::BrowserGone);
             }
-            Event::Browser(Some(Ok(message))) => self.browser(message).await,
-            Event::Shutdown => {
+        };
+        let reply = match decode(message, self.core.limits().max_message) {
+            Incoming::Msg(message) => match self.core.handle_browser(now(), message) {
+                Reaction::Quiet => None,
+                Reaction::Answer(reply) => Some(reply),
+                Reaction::Close => {
+                    // Half-close: the server sees end of input, as if the user hung up.
+                    let _ = self.server.shutdown().await;
+                    return Some(End::Closed(CLOSED_BY_YOU.to_owned()));
+                }
+            },
+            Incoming::TooBig => {
+                let _ = self
+                    .outbox
+                    .send(error(
+                        ErrorCode::MessageTooLarge,
+                        too_big(self.core.limits().max_message),
+                    ))
+                    .await;
                 self.quit().await;
-                Some(End::GoingAway)
+                return Some(End::Limit(
+                    "the message was too big".to_owned(),
+                    CLOSE_TOO_BIG,
+                ));
             }
-            Event::Timer(None) => None,
-            Event::Timer(Some(due)) => self.timeout(due).await,
+            Incoming::Bad(reason) => {
+                self.core.handle_other_browser_message(now());
+                Some(error(ErrorCode::BadMessage, reason))
+            }
+            Incoming::Pong => {
+                self.core.handle_pong(now());
+                None
+            }
+            Incoming::Skip => {
+                self.core.handle_other_browser_message(now());
+                None
+            }
+            Incoming::Gone => {
+                self.quit().await;
+                return Some(End::BrowserGone);
+            }
+        };
+        if let Some(reply) = reply
+            && self.outbox.send(reply).await.is_err()
+        {
+            return Some(End::BrowserGone);
         }
+        None
     }
 
     /// Forwards the server's complete lines and does what they ask.
@@ -264,12 +310,14 @@ where
             Lines::Done => None,
             Lines::BrowserGone => Some(End::BrowserGone),
             Lines::TooLarge => {
-                let limits = self.core.limits();
-                let message = format!(
-                    "the server sent a reply of more than {} lines or {} bytes, more than \
-                     this bridge relays; the connection was closed",
-                    limits.max_reply_lines, limits.max_reply_bytes
-                );
+                let message = {
+                    let limits = self.core.limits();
+                    format!(
+                        "the server sent a reply of more than {} lines or {} bytes, more than \
+                         this bridge relays; the connection was closed",
+                        limits.max_reply_lines, limits.max_reply_bytes
+                    )
+                };
                 let _ = self
                     .outbox
                     .send(error(ErrorCode::ReplyTooLarge, message))
@@ -321,59 +369,9 @@ where
         }
     }
 
-    /// One WebSocket message from the browser.
-    async fn browser(&mut self, message: Message) -> Option<End> {
-        let max_message = self.core.limits().max_message;
-        let reply = match decode(message, max_message) {
-            Incoming::Msg(message) => match self.core.handle_browser(now(), message) {
-                Reaction::Quiet => None,
-                Reaction::Answer(reply) => Some(reply),
-                Reaction::Close => {
-                    // Half-close: the server sees end of input, as if the user hung up.
-                    let _ = self.server.shutdown().await;
-                    return Some(End::Closed(CLOSED_BY_YOU.to_owned()));
-                }
-            },
-            Incoming::TooBig => {
-                let _ = self
-                    .outbox
-                    .send(error(ErrorCode::MessageTooLarge, too_big(max_message)))
-                    .await;
-                self.quit().await;
-                return Some(End::Limit(
-                    "the message was too big".to_owned(),
-                    CLOSE_TOO_BIG,
-                ));
-            }
-            Incoming::Bad(reason) => {
-                self.core.handle_other_browser_message(now());
-                Some(error(ErrorCode::BadMessage, reason))
-            }
-            Incoming::Pong => {
-                self.core.handle_pong(now());
-                None
-            }
-            Incoming::Skip => {
-                self.core.handle_other_browser_message(now());
-                None
-            }
-            Incoming::Gone => {
-                self.quit().await;
-                return Some(End::BrowserGone);
-            }
-        };
-        if let Some(reply) = reply
-            && self.outbox.send(reply).await.is_err()
-        {
-            return Some(End::BrowserGone);
-        }
-        None
-    }
-
     /// A deadline the core found passed.
     async fn timeout(&mut self, due: Timeout) -> Option<End> {
-        let limits = *self.core.limits();
-        let (notice, reason) = match due {
+        let (code, reason) = match due {
             Timeout::Ping => {
                 self.outbox.ping();
                 return None;
@@ -384,36 +382,15 @@ where
                     "the browser stopped answering pings".to_owned(),
                 ));
             }
-            Timeout::Silent => (
-                error(
-                    ErrorCode::ReplyTimeout,
-                    format!(
-                        "the server has not answered for {} ms; the bridge gave up waiting \
-                         (RFC 5321 4.5.3.2 lets a client give up after 5 minutes)",
-                        limits.reply_timeout.as_millis()
-                    ),
-                ),
-                "the server did not answer in time",
-            ),
-            Timeout::Idle => (
-                error(
-                    ErrorCode::IdleTimeout,
-                    format!(
-                        "nothing happened for {} ms, so the bridge closed the session",
-                        limits.idle_timeout.as_millis()
-                    ),
-                ),
-                "the session was idle too long",
-            ),
+            Timeout::Silent => (ErrorCode::ReplyTimeout, "the server did not answer in time"),
+            Timeout::Idle => (ErrorCode::IdleTimeout, "the session was idle too long"),
             Timeout::Expired => (
-                error(
-                    ErrorCode::SessionExpired,
-                    "the session reached the longest time this bridge allows; start a new \
-                     one to go on",
-                ),
+                ErrorCode::SessionExpired,
                 "the session reached its time limit",
             ),
         };
+        // Built before the first await: nothing of the limits is held while it waits.
+        let notice = error(code, deadline_text(code, self.core.limits()));
         let _ = self.outbox.send(notice).await;
         self.quit().await;
         Some(End::Closed(reason.to_owned()))
@@ -433,7 +410,7 @@ where
                     "the connection to the server failed".to_owned(),
                 ));
             }
-            self.metrics.sent(transmit.bytes.len());
+            self.outbox.metrics.sent(transmit.bytes.len());
             self.core.handle_written(now(), transmit.bytes.len());
         }
         if let Some(notice) = transmit.notice
@@ -455,5 +432,24 @@ where
 
     async fn quit(&mut self) {
         quit(&mut self.server, self.core.in_body()).await;
+    }
+}
+
+/// What the browser is told when a deadline ends the session (`code` is one of the three
+/// deadline errors).
+fn deadline_text(code: ErrorCode, limits: &Limits) -> String {
+    match code {
+        ErrorCode::ReplyTimeout => format!(
+            "the server has not answered for {} ms; the bridge gave up waiting (RFC 5321 \
+             4.5.3.2 lets a client give up after 5 minutes)",
+            limits.reply_timeout.as_millis()
+        ),
+        ErrorCode::IdleTimeout => format!(
+            "nothing happened for {} ms, so the bridge closed the session",
+            limits.idle_timeout.as_millis()
+        ),
+        _ => "the session reached the longest time this bridge allows; start a new one to go \
+              on"
+        .to_owned(),
     }
 }

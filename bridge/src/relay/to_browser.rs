@@ -14,12 +14,11 @@ use tracing::debug;
 use crate::metrics::Metrics;
 use crate::outbox::{self, Queue};
 
+/// The browser is gone: its WebSocket could not be written (the outbox's writer stopped).
+pub(super) use crate::outbox::Abandoned as BrowserGone;
+
 /// Messages queued for the browser before the server side waits (backpressure).
 const OUTBOX: usize = outbox::CAPACITY;
-
-/// The browser is gone: its WebSocket could not be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct BrowserGone;
 
 /// An entry of the queue for the browser. Pings share the queue with messages so that a
 /// session allocates one queue, not two; a `String`'s niche makes the enum no larger.
@@ -47,8 +46,7 @@ impl Outbox<'_> {
     ) -> impl Future<Output = Result<(), BrowserGone>> + '_ {
         self.metrics.observe(&message);
         let text = message.to_json();
-        let pushed = self.queue.push(Frame::Text(text));
-        async move { pushed.await.map_err(|_| BrowserGone) }
+        self.queue.push(Frame::Text(text))
     }
 
     /// Queues a ping if there is room. A full queue means the browser is not reading what
