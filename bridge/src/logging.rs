@@ -49,7 +49,7 @@ mod tests {
 
     #[test]
     fn own_targets_are_told_from_dependencies() {
-        for own in ["bridge", "bridge::relay::converse", "smtp_playground"] {
+        for own in ["bridge", "bridge::relay::event_loop", "smtp_playground"] {
             assert!(is_own(own), "{own}");
         }
         for other in [

@@ -1,6 +1,7 @@
-//! The queue of encoded messages from a session's server side to its browser writer.
+//! The queue of frames (encoded messages and pings) from a session's server side to its
+//! browser writer.
 //!
-//! Both ends run in the session's one task (joined, see `relay/converse.rs`), so a tokio
+//! Both ends run in the session's one task (joined, see `relay/event_loop.rs`), so a tokio
 //! channel, built for tasks on different threads, costs more than it gives: about 1.3 KiB
 //! per session, allocated up front. This queue is a `VecDeque` behind a mutex that nobody
 //! contends, with one waker for each end; it allocates only when messages are queued.
@@ -15,15 +16,33 @@ use std::task::{Poll, Waker};
 /// Messages queued for the browser before the server side waits (backpressure).
 pub(crate) const CAPACITY: usize = 32;
 
-/// One session's queue; share it with an `Arc`.
-#[derive(Debug, Default)]
-pub(crate) struct Queue {
-    state: Mutex<State>,
+/// The writer has stopped (the browser is gone): nothing can be queued any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Abandoned;
+
+/// One session's queue of `T` (the relay's frames); share it with an `Arc`.
+#[derive(Debug)]
+pub(crate) struct Queue<T> {
+    state: Mutex<State<T>>,
 }
 
-#[derive(Debug, Default)]
-struct State {
-    items: VecDeque<String>,
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Self {
+            state: Mutex::new(State {
+                items: VecDeque::new(),
+                sealed: false,
+                abandoned: false,
+                room: None,
+                ready: None,
+            }),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct State<T> {
+    items: VecDeque<T>,
     /// Nothing more will be queued: [`Queue::pop`] ends once the queue is empty.
     sealed: bool,
     /// The writer stopped (the browser is gone): queueing fails.
@@ -34,10 +53,10 @@ struct State {
     ready: Option<Waker>,
 }
 
-impl State {
+impl<T> State<T> {
     /// The oldest message. The buffer is let go once the queue is empty: most of the
     /// time, a session has nothing waiting, and then it holds nothing.
-    fn take(&mut self) -> Option<String> {
+    fn take(&mut self) -> Option<T> {
         let text = self.items.pop_front()?;
         if self.items.is_empty() {
             self.items = VecDeque::new();
@@ -60,18 +79,18 @@ fn wake(waker: Option<Waker>) {
     }
 }
 
-impl Queue {
-    fn lock(&self) -> MutexGuard<'_, State> {
+impl<T> Queue<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Queues `text`, waiting while the queue is full. Fails when the writer has stopped.
-    pub(crate) fn push(&self, text: String) -> impl Future<Output = Result<(), ()>> + '_ {
+    pub(crate) fn push(&self, text: T) -> impl Future<Output = Result<(), Abandoned>> + '_ {
         let mut text = Some(text);
         std::future::poll_fn(move |cx| {
             let mut state = self.lock();
             if state.abandoned {
-                return Poll::Ready(Err(()));
+                return Poll::Ready(Err(Abandoned));
             }
             if state.items.len() >= CAPACITY {
                 park(&mut state.room, cx.waker());
@@ -88,7 +107,7 @@ impl Queue {
     }
 
     /// Queues `text` if there is room; says whether it was queued.
-    pub(crate) fn try_push(&self, text: String) -> bool {
+    pub(crate) fn try_push(&self, text: T) -> bool {
         let mut state = self.lock();
         if state.abandoned || state.items.len() >= CAPACITY {
             return false;
@@ -101,7 +120,7 @@ impl Queue {
     }
 
     /// The next message; `None` once the queue is sealed and empty.
-    pub(crate) fn pop(&self) -> impl Future<Output = Option<String>> + '_ {
+    pub(crate) fn pop(&self) -> impl Future<Output = Option<T>> + '_ {
         std::future::poll_fn(move |cx| {
             let mut state = self.lock();
             if let Some(text) = state.take() {
@@ -119,7 +138,7 @@ impl Queue {
     }
 
     /// The next message if one is waiting.
-    pub(crate) fn try_pop(&self) -> Option<String> {
+    pub(crate) fn try_pop(&self) -> Option<T> {
         let mut state = self.lock();
         let text = state.take()?;
         let room = state.room.take();
@@ -159,7 +178,7 @@ mod tests {
 
     #[tokio::test]
     async fn messages_arrive_in_order_then_the_end() {
-        let queue = Queue::default();
+        let queue = Queue::<String>::default();
         queue.push("a".to_owned()).await.expect("room");
         assert!(queue.try_push("b".to_owned()));
         queue.seal();
@@ -170,7 +189,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_queue_waits_for_room() {
-        let queue = Arc::new(Queue::default());
+        let queue = Arc::new(Queue::<String>::default());
         for i in 0..CAPACITY {
             queue.push(i.to_string()).await.expect("room");
         }
@@ -191,7 +210,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_abandoned_queue_refuses_and_wakes_the_waiting_side() {
-        let queue = Arc::new(Queue::default());
+        let queue = Arc::new(Queue::<String>::default());
         for i in 0..CAPACITY {
             queue.push(i.to_string()).await.expect("room");
         }
@@ -202,13 +221,13 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(20)).await;
         queue.abandon();
         let pushed = timeout(WAIT, pusher).await.expect("woken").expect("task");
-        assert_eq!(pushed, Err(()));
+        assert_eq!(pushed, Err(Abandoned));
         assert!(!queue.try_push("after".to_owned()));
     }
 
     #[tokio::test]
     async fn a_waiting_writer_is_woken_by_a_push_and_by_the_seal() {
-        let queue = Arc::new(Queue::default());
+        let queue = Arc::new(Queue::<String>::default());
         let writer = {
             let queue = Arc::clone(&queue);
             tokio::spawn(async move { (queue.pop().await, queue.pop().await) })

@@ -12,8 +12,8 @@ use tokio::time::{Instant, timeout_at};
 use tracing::{debug, warn};
 
 use super::from_browser::{Incoming, decode, is_too_big, too_big};
-use super::to_browser::{error, send};
-use super::{CLOSED_BY_YOU, SHUTTING_DOWN};
+use super::to_browser::send;
+use super::{CLOSED_BY_YOU, SHUTTING_DOWN, error};
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::policy::limits::Gate;

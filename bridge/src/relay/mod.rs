@@ -7,38 +7,55 @@
 //!
 //! # Layout
 //!
+//! The relay is a sans-IO core driven by an async loop, like quinn-proto's `Connection`
+//! and quinn's endpoint driver:
+//!
+//! - `conversation/`: the **core**, no I/O and no clock: what the server owes, which
+//!   queued lines may go, the caps of `SECURITY.md`, byte counters, and every deadline
+//!   as an `Instant` value (`deadlines.rs`, `caps.rs`).
+//! - `event_loop.rs`: the **loop** that drives it: waits for server bytes, a browser
+//!   message, the core's next deadline or shutdown, hands each to the core with `now`, and
+//!   does what the core asks (write, forward, upgrade, end).
+//! - `from_server.rs`: reading the server into the core, and its lines to the browser.
+//! - `to_server.rs`: writing to the server, and the goodbye `QUIT`.
+//! - `from_browser.rs`: what a WebSocket message from the browser means.
+//! - `to_browser.rs`: frames for the browser (messages and pings), queued and written in
+//!   batches.
+//! - `starttls.rs`: the upgrade after the server's 220 to STARTTLS.
+//!
+//! Around the relay, one session from start to end:
+//!
 //! - `session.rs`: [`run`], one session from its admission to the WebSocket close.
 //! - `handshake.rs`: waiting for `connect`, and tokens.
 //! - `open.rs`: connecting to the server, with TLS from the first byte for implicit TLS.
 //! - `registered.rs`: a sandbox stream that carries its visitor's registration, ended
 //!   before the socket closes.
-//! - `conversation.rs`: what the server owes, which queued lines may go, the caps of
-//!   `SECURITY.md`, byte counters and deadlines.
-//! - `converse.rs`: the relay loop: server bytes, browser messages, deadlines, pings.
-//! - `server.rs`: server bytes into lines for the browser, and the goodbye `QUIT`.
-//! - `starttls.rs`: the upgrade after the server's 220 to STARTTLS.
-//! - `from_browser.rs`: what a WebSocket message from the browser means.
-//! - `to_browser.rs`: messages for the browser, queued and written in batches.
+//!
+//! Imports go one way (a module may use this one's items): the core imports no sibling;
+//! `from_server` and `starttls` use the core and `to_browser`; the loop uses them all;
+//! `session` uses the loop.
 //!
 //! The functions are generic over the WebSocket's `Sink`/`Stream` halves and over the
 //! server stream, so the tests (`tests/`) drive them with channels and in-memory pipes.
 
 mod conversation;
-mod converse;
+mod event_loop;
 mod from_browser;
+mod from_server;
 mod handshake;
 mod open;
 mod registered;
-mod server;
 mod session;
 mod starttls;
 #[cfg(test)]
 mod tests;
 mod to_browser;
+mod to_server;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use protocol::wire::{ErrorCode, ServerMsg};
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::metrics::Metrics;
@@ -60,6 +77,14 @@ const CLOSE_TOO_BIG: u16 = 1009;
 /// `closed` reasons given in more than one file.
 const SHUTTING_DOWN: &str = "the bridge is shutting down";
 const CLOSED_BY_YOU: &str = "closed by you";
+
+/// An `error` message for the browser.
+fn error(code: ErrorCode, message: impl Into<String>) -> ServerMsg {
+    ServerMsg::Error {
+        code,
+        message: message.into(),
+    }
+}
 
 /// A trait object for the server stream: plain TCP, TLS over TCP, or a test pipe. STARTTLS
 /// replaces one with another in the middle of a session.

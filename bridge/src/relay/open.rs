@@ -9,8 +9,7 @@ use tokio::time::{Instant, timeout};
 use tracing::warn;
 
 use super::registered::Registered;
-use super::to_browser::error;
-use super::{BoxIo, Context};
+use super::{BoxIo, Context, error};
 use crate::policy::connections::ConnectionPermit;
 use crate::policy::target::Exception;
 use crate::sandbox::Registration;

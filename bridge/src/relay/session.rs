@@ -1,5 +1,6 @@
 //! One session from start to end: its admission, the handshake (`handshake.rs`), the
-//! connection (`open.rs`), the relay (`converse.rs`), then the WebSocket close.
+//! connection (`open.rs`), the relay (`event_loop.rs` around `conversation/`), then the
+//! WebSocket close.
 //!
 //! When the session ends, one `closed` message is sent and the WebSocket is closed with
 //! 1000, or 1001 when the bridge shuts down (after QUIT was sent upstream).
@@ -18,14 +19,14 @@ use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, WIRE_VERSION};
 use tokio::time::{Instant, timeout};
 use tracing::{debug, info, warn};
 
-use super::conversation::Conversation;
-use super::converse::{Timing, relay};
+use super::conversation::{Conversation, Limits, Start};
+use super::event_loop::{Relay, relay};
 use super::handshake::{Admission, Handshake, handshake};
 use super::open::{Opened, open};
-use super::to_browser::{error, send};
+use super::to_browser::send;
 use super::{
     BoxIo, CLOSE_GOING_AWAY, CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, Context, SHUTTING_DOWN,
-    Visitor,
+    Visitor, error,
 };
 use crate::log_text::{Untrusted, escaped};
 use crate::metrics::Metrics;
@@ -198,19 +199,14 @@ where
                 let Some(ready) = ready else {
                     return (None, CLOSE_NORMAL);
                 };
-                let timing = Timing {
-                    ping: context.policy.ping_interval,
-                    tls: context.policy.tls_timeout,
-                };
-                relay(
-                    ready.io,
-                    ready.conversation,
-                    to_browser,
-                    from_browser,
+                let ready = Relay {
+                    server: ready.io,
+                    core: ready.conversation,
                     shutdown,
                     metrics,
-                    timing,
-                )
+                    tls_timeout: context.policy.tls_timeout,
+                };
+                relay(ready, to_browser, from_browser)
             }
             .await;
             (None, end.code)
@@ -269,10 +265,16 @@ where
     if let Some(info) = opened.tls.clone() {
         send(to_browser, ServerMsg::Tls(info), metrics).await.ok()?;
     }
-    let mut conversation = Conversation::new(request, &opened, context);
-    conversation.probe =
-        context.policy.probe_mode && opened.exception.is_none() && !admitted.token_ok;
-    conversation.expires = admitted.started + context.policy.session_timeout;
+    let start = Start {
+        limits: Limits::of(context),
+        host: request.host.clone(),
+        insecure: request.insecure && context.allow_insecure,
+        implicit_tls: opened.tls.is_some(),
+        probe: context.policy.probe_mode && opened.exception.is_none() && !admitted.token_ok,
+        connected_at: opened.started.into_std(),
+        expires: (admitted.started + context.policy.session_timeout).into_std(),
+    };
+    let conversation = Conversation::new(start, Instant::now().into_std());
     let io = opened.into_io();
     Some(Relaying { io, conversation })
 }

@@ -5,25 +5,31 @@
 
 use std::time::Duration;
 
-use protocol::reply::ReplyAssembler;
 use protocol::wire::{ErrorCode, ServerMsg, TlsMode};
 use tokio::time::{Instant, timeout};
 
-use super::BoxIo;
 use super::conversation::Conversation;
-use super::converse::End;
 use super::open::tls_too_slow;
-use super::to_browser::{Outbox, error};
+use super::to_browser::Outbox;
+use super::{BoxIo, error};
 use crate::tls;
+
+/// Why there is no upgraded stream.
+pub(super) enum NoTls {
+    /// The browser is gone.
+    BrowserGone,
+    /// The handshake failed or took too long; the browser was told why.
+    Failed,
+}
 
 /// Upgrades the connection after the server's 220 to STARTTLS (RFC 3207 4.2).
 pub(super) async fn upgrade(
     server: BoxIo,
-    conv: &mut Conversation,
+    core: &mut Conversation,
     outbox: &Outbox<'_>,
     tls_timeout: Duration,
-) -> Result<BoxIo, End> {
-    let ahead = conv.framer.discard_buffered();
+) -> Result<BoxIo, NoTls> {
+    let ahead = core.handle_starttls_accepted();
     if ahead > 0 {
         let message = format!(
             "the server sent {ahead} bytes after its 220 to STARTTLS, before TLS began; the \
@@ -35,43 +41,35 @@ pub(super) async fn upgrade(
             .await
             .is_err()
         {
-            return Err(End::BrowserGone);
+            return Err(NoTls::BrowserGone);
         }
     }
-    conv.replies = ReplyAssembler::with_max_lines(conv.max_reply_lines);
+    let target = core.tls_target();
     let handshake = tls::handshake(
         server,
-        &conv.host,
-        conv.insecure,
+        target.host,
+        target.insecure,
         TlsMode::Starttls,
-        conv.started,
+        Instant::from_std(target.connected_at),
     );
     let result = match timeout(tls_timeout, handshake).await {
         Ok(result) => result,
         Err(_) => {
             let _ = outbox.send(tls_too_slow(tls_timeout)).await;
-            return Err(End::Closed(
-                "TLS could not be established after STARTTLS, so the connection was closed"
-                    .to_owned(),
-            ));
+            return Err(NoTls::Failed);
         }
     };
     match result {
         Ok((stream, info)) => {
-            conv.encrypted = true;
-            conv.tls_established();
-            conv.last_activity = Instant::now();
+            core.handle_tls_established(Instant::now().into_std());
             if outbox.send(ServerMsg::Tls(info)).await.is_err() {
-                return Err(End::BrowserGone);
+                return Err(NoTls::BrowserGone);
             }
             Ok(Box::new(stream))
         }
         Err(err) => {
             let _ = outbox.send(error(err.code(), err.to_string())).await;
-            Err(End::Closed(
-                "TLS could not be established after STARTTLS, so the connection was closed"
-                    .to_owned(),
-            ))
+            Err(NoTls::Failed)
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Messages for the browser: written one at a time before the relay ([`send`]), queued in
-//! an [`Outbox`] during it and written in batches by [`forward`].
+//! an [`Outbox`] during it, with the relay's pings, as [`Frame`]s, and written in batches
+//! by [`forward`].
 
 use std::fmt::Display;
 use std::future::Future;
@@ -7,66 +8,89 @@ use std::sync::Arc;
 
 use axum::extract::ws::Message;
 use futures_util::{Sink, SinkExt};
-use protocol::wire::{ErrorCode, ServerMsg};
+use protocol::wire::ServerMsg;
 use tracing::debug;
 
 use crate::metrics::Metrics;
 use crate::outbox::{self, Queue};
 
+/// The browser is gone: its WebSocket could not be written (the outbox's writer stopped).
+pub(super) use crate::outbox::Abandoned as BrowserGone;
+
 /// Messages queued for the browser before the server side waits (backpressure).
 const OUTBOX: usize = outbox::CAPACITY;
 
-/// In the queue for the browser, a WebSocket ping rather than a message (every encoded
-/// message is a JSON object, never empty). Pings share the queue so that a session
-/// allocates one channel, not two.
-pub(super) const PING: &str = "";
+/// An entry of the queue for the browser. Pings share the queue with messages so that a
+/// session allocates one queue, not two; a `String`'s niche makes the enum no larger.
+#[derive(Debug)]
+pub(super) enum Frame {
+    /// A message, encoded.
+    Text(String),
+    /// A WebSocket ping.
+    Ping,
+}
 
-/// The queue of messages for the browser, encoded: a session's server side puts them in,
-/// [`forward`] writes them out. Messages are counted in the metrics as they are queued.
+/// The queue of frames for the browser: a session's server side puts them in, [`forward`]
+/// writes them out. Messages are counted in the metrics as they are queued.
 pub(super) struct Outbox<'m> {
-    pub(super) queue: Arc<Queue>,
+    pub(super) queue: Arc<Queue<Frame>>,
     pub(super) metrics: &'m Metrics,
 }
 
 impl Outbox<'_> {
     /// Queues one message; waits while the queue is full. Fails when the browser is gone.
     /// Encodes before it returns, so the waiting future holds the text only.
-    pub(super) fn send(&self, message: ServerMsg) -> impl Future<Output = Result<(), ()>> + '_ {
+    pub(super) fn send(
+        &self,
+        message: ServerMsg,
+    ) -> impl Future<Output = Result<(), BrowserGone>> + '_ {
         self.metrics.observe(&message);
         let text = message.to_json();
-        self.queue.push(text)
+        self.queue.push(Frame::Text(text))
+    }
+
+    /// Queues a ping if there is room. A full queue means the browser is not reading what
+    /// it has: a ping would not reach it sooner, and the missed pong counts all the same.
+    pub(super) fn ping(&self) {
+        let _ = self.queue.try_push(Frame::Ping);
     }
 }
 
-/// Writes `first` and every message already waiting behind it (at most [`OUTBOX`]), then
+/// Writes `first` and every frame already waiting behind it (at most [`OUTBOX`]), then
 /// flushes once: a multi-line reply leaves in one TCP write instead of one per line.
-async fn write_batch<W>(to_browser: &mut W, first: String, inbox: &Queue) -> Result<(), ()>
+async fn write_batch<W>(
+    to_browser: &mut W,
+    first: Frame,
+    inbox: &Queue<Frame>,
+) -> Result<(), BrowserGone>
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
 {
-    let failed = |cause: W::Error| debug!(%cause, "could not write to the browser");
-    to_browser.feed(frame(first)).await.map_err(failed)?;
+    let failed = |cause: W::Error| {
+        debug!(%cause, "could not write to the browser");
+        BrowserGone
+    };
+    to_browser.feed(message(first)).await.map_err(failed)?;
     for _ in 1..OUTBOX {
         let Some(next) = inbox.try_pop() else {
             break;
         };
-        to_browser.feed(frame(next)).await.map_err(failed)?;
+        to_browser.feed(message(next)).await.map_err(failed)?;
     }
     to_browser.flush().await.map_err(failed)
 }
 
-/// The WebSocket message for an entry of the queue: a ping for [`PING`], else the text.
-fn frame(text: String) -> Message {
-    if text == PING {
-        Message::Ping(Default::default())
-    } else {
-        Message::text(text)
+/// The WebSocket message for an entry of the queue.
+fn message(frame: Frame) -> Message {
+    match frame {
+        Frame::Text(text) => Message::text(text),
+        Frame::Ping => Message::Ping(Default::default()),
     }
 }
 
-/// Writes queued messages (and pings) to the browser until the queue's senders are gone.
-pub(super) async fn forward<W>(inbox: Arc<Queue>, to_browser: &mut W)
+/// Writes queued frames to the browser until the queue is sealed and empty.
+pub(super) async fn forward<W>(inbox: Arc<Queue<Frame>>, to_browser: &mut W)
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
@@ -80,18 +104,11 @@ where
     }
 }
 
-pub(super) fn error(code: ErrorCode, message: impl Into<String>) -> ServerMsg {
-    ServerMsg::Error {
-        code,
-        message: message.into(),
-    }
-}
-
 pub(super) async fn send<W>(
     to_browser: &mut W,
     message: ServerMsg,
     metrics: &Metrics,
-) -> Result<(), ()>
+) -> Result<(), BrowserGone>
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
@@ -100,5 +117,8 @@ where
     to_browser
         .send(Message::text(message.to_json()))
         .await
-        .map_err(|cause| debug!(%cause, "could not write to the browser"))
+        .map_err(|cause| {
+            debug!(%cause, "could not write to the browser");
+            BrowserGone
+        })
 }

@@ -43,6 +43,8 @@ async fn an_endless_line_ends_the_session_after_a_bounded_number_of_bytes() {
     );
 }
 
+/// The loop feeds the core bytes that are no progress (the rule: `conversation/tests.rs`,
+/// `the_reply_deadline_counts_from_the_write_not_from_the_last_byte`).
 #[tokio::test]
 async fn a_reply_dribbled_byte_by_byte_still_times_out() {
     let mut context = test_context(Shutdown::never());

@@ -1,7 +1,7 @@
 //! The relay's tests: sessions driven through channels instead of a WebSocket, against
 //! in-memory pipes or loopback listeners. This file is the harness the others share.
 
-mod converse;
+mod event_loop;
 mod malicious_server;
 mod probe;
 mod session;
@@ -13,15 +13,14 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream};
-use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, TlsMode};
+use protocol::wire::{ErrorCode, ServerMsg, TlsMode};
 use tokio::io::{AsyncReadExt, DuplexStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout};
 
-use super::conversation::Conversation;
-use super::converse::{Timing, relay};
-use super::open::Opened;
+use super::conversation::{Conversation, Limits, Start};
+use super::event_loop::{Relay, relay};
 use super::{CLOSE_NORMAL, Context, Visitor};
 use crate::Hooks;
 use crate::metrics::Metrics;
@@ -159,38 +158,25 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
     let (browser, mut sink, stream) = channel_websocket();
     let (bridge_end, server_end) = tokio::io::duplex(64 * 1024);
     let task = tokio::spawn(async move {
-        let request = ConnectRequest {
+        let now = Instant::now().into_std();
+        let start = Start {
+            limits: Limits::of(&context),
             host: "mx.example.org".into(),
-            port: 25,
-            tls: TlsMode::None,
             insecure: false,
+            implicit_tls: false,
+            probe,
+            connected_at: now,
+            expires: now + context.policy.session_timeout,
         };
-        let opened = Opened {
-            io: Box::new(bridge_end),
-            peer: "127.0.0.1:25".parse().expect("addr"),
-            tls: None,
-            started: Instant::now(),
-            exception: None,
-            registration: None,
-            sandbox_place: None,
-        };
-        let mut conversation = Conversation::new(&request, &opened, &context);
-        conversation.probe = probe;
         let metrics = Arc::clone(&context.metrics);
-        let timing = Timing {
-            ping: context.policy.ping_interval,
-            tls: context.policy.tls_timeout,
+        let ready = Relay {
+            server: Box::new(bridge_end),
+            core: Conversation::new(start, now),
+            shutdown: context.shutdown,
+            metrics: &metrics,
+            tls_timeout: context.policy.tls_timeout,
         };
-        let ended = relay(
-            opened.io,
-            conversation,
-            &mut sink,
-            stream,
-            context.shutdown,
-            &metrics,
-            timing,
-        )
-        .await;
+        let ended = relay(ready, &mut sink, stream).await;
         let frame = CloseFrame {
             code: ended.code,
             reason: "session over".into(),

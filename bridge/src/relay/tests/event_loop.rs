@@ -279,6 +279,8 @@ async fn hang_up_mid_data_is_explained() {
     timeout(WAIT, task).await.expect("ends").expect("no panic");
 }
 
+/// The loop honours the core's reply deadline (the rule itself, with made-up instants, is
+/// in `conversation/tests.rs`).
 #[tokio::test]
 async fn a_silent_server_times_out_with_an_error() {
     let mut context = test_context(Shutdown::never());
