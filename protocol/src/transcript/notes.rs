@@ -312,6 +312,8 @@ pub(super) fn is_shell_prompt(line: &str) -> bool {
 }
 
 /// `user@host`, `user@host:~/dir`, `[user@host dir]`: the part of a prompt before `$`.
+/// User and host names are ASCII (login names and DNS labels are; an IDN host is shown as
+/// punycode), which also keeps Unicode's letter tables out of the page (about 2 KB gzipped).
 fn is_user_at_host(head: &str) -> bool {
     let head = head
         .strip_prefix('[')
@@ -324,7 +326,7 @@ fn is_user_at_host(head: &str) -> bool {
     let name = |s: &str| {
         !s.is_empty()
             && s.chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
     };
     name(user) && name(host) && head.len() < 80
 }
