@@ -2,7 +2,7 @@
 //! program reads, and as a swaks command line that replays the session. All use the lines
 //! as shown, so AUTH secrets stay masked (the swaks command has placeholders for them).
 
-use protocol::annotate::Direction;
+use protocol::annotate::{Direction, LineKind};
 use protocol::command::{Args, Command, Verb};
 use protocol::finding::Severity;
 use protocol::json::Json;
@@ -102,7 +102,6 @@ pub fn swaks(transcript: &Transcript) -> String {
     let mut from = None;
     let mut to: Vec<String> = Vec::new();
     let mut body: Option<Vec<String>> = None;
-    let mut in_body = false;
     for entry in transcript.iter() {
         match &entry.kind {
             EntryKind::Note {
@@ -111,21 +110,22 @@ pub fn swaks(transcript: &Transcript) -> String {
             } => {
                 // A new session: only the last one is replayed.
                 (server, tls) = (Some(target.clone()), *mode);
-                (ehlo, auth, from, body, in_body) = (None, None, None, None, false);
+                (ehlo, auth, from, body) = (None, None, None, None);
                 to.clear();
             }
-            EntryKind::Server { reply, .. } => {
-                if reply.is_some_and(|r| r.code == 354 && r.is_last) {
-                    in_body = true;
-                    body = Some(Vec::new());
-                }
-            }
-            EntryKind::Client { text, .. } if in_body => {
-                if text == "." {
-                    in_body = false;
-                } else if let Some(body) = body.as_mut() {
-                    body.push(text.strip_prefix('.').unwrap_or(text).to_owned());
-                }
+            // What protocol read as message text (after a 354), dot-stuffing undone.
+            EntryKind::Client {
+                text,
+                kind: LineKind::Body,
+                ..
+            } => body
+                .get_or_insert_with(Vec::new)
+                .push(text.strip_prefix('.').unwrap_or(text).to_owned()),
+            EntryKind::Client {
+                kind: LineKind::EndOfData,
+                ..
+            } => {
+                body.get_or_insert_with(Vec::new);
             }
             EntryKind::Client { text, .. } => {
                 let command = Command::parse(text);
@@ -143,7 +143,7 @@ pub fn swaks(transcript: &Transcript) -> String {
                     _ => {}
                 }
             }
-            EntryKind::Note { .. } => {}
+            EntryKind::Server { .. } | EntryKind::Note { .. } => {}
         }
     }
     let mut args = vec!["swaks".to_owned()];

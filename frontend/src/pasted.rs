@@ -55,6 +55,7 @@ fn entry(line: &TranscriptLine, en: AnnotatedLine, zh: AnnotatedLine) -> EntryKi
         Direction::Client => EntryKind::Client {
             text: en.text,
             line: None,
+            kind: en.kind,
             at_ms: None,
             encrypted: line.tls,
             annotation,

@@ -242,6 +242,7 @@ mod tests {
         t.push(EntryKind::Client {
             text: "EHLO <me>".into(),
             line: None,
+            kind: protocol::annotate::LineKind::Command,
             at_ms: Some(5),
             encrypted: false,
             annotation: Annotators::default().client_line("EHLO me").annotation,

@@ -72,6 +72,8 @@ pub struct Annotated {
     /// For a client line, which one it is in this session (0 for the first), so a later
     /// [`Revised`] explanation can find it.
     pub client_line: Option<usize>,
+    /// What the line is in the conversation (a command, message text, the final dot ...).
+    pub kind: LineKind,
     /// For a server line that is a reply line: its code and where it stands in its reply.
     pub reply: Option<ReplyInfo>,
     /// The line completes a reply that accepts a message (a 2xx to the final dot).
@@ -87,6 +89,7 @@ fn pair(en: AnnotatedLine, zh: AnnotatedLine) -> Annotated {
         reply: ReplyInfo::of(&en),
         accepts_message: en.accepts_message(),
         answers: en.answers,
+        kind: en.kind,
         text: en.text,
         client_line: None,
         annotation: Bilingual {
@@ -218,6 +221,9 @@ pub enum EntryKind {
         /// [`Annotated::client_line`]), to find it again when its reply revises its
         /// explanation; `None` in a pasted transcript, which is explained whole.
         line: Option<usize>,
+        /// What the line is in the conversation, as `protocol` read it: a command, an AUTH
+        /// answer, message text, the final dot.
+        kind: LineKind,
         /// Milliseconds since connecting, as measured by the page.
         at_ms: Option<u64>,
         /// Sent inside TLS.
@@ -369,6 +375,7 @@ mod tests {
         transcript.push(EntryKind::Client {
             text: annotated.text,
             line: annotated.client_line,
+            kind: annotated.kind,
             at_ms: None,
             encrypted: false,
             annotation: annotated.annotation,
@@ -488,6 +495,7 @@ mod tests {
         let entry = |line: Option<usize>| EntryKind::Client {
             text: "NOOP".into(),
             line,
+            kind: LineKind::Command,
             at_ms: None,
             encrypted: false,
             annotation: annotation("old"),

@@ -108,6 +108,7 @@ impl Conversation {
         let Annotated {
             text: shown,
             client_line,
+            kind,
             annotation,
             ..
         } = self.annotators.client_line(text);
@@ -117,6 +118,7 @@ impl Conversation {
         self.push(EntryKind::Client {
             text: shown,
             line: client_line,
+            kind,
             at_ms,
             encrypted,
             annotation,
