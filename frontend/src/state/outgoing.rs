@@ -124,7 +124,8 @@ impl State {
             }
             session.handle_sent(line);
             batch.push(line.clone());
-            if line == "." {
+            // The final dot (as protocol reads it) ends the batch.
+            if !session.in_body() {
                 break;
             }
         }
