@@ -86,6 +86,20 @@ fn greeted(core: &mut Conversation, at: Instant) {
     assert_eq!(heard.len(), 1);
 }
 
+/// A conversation under `limits`, greeted one second after its connection at `base`.
+fn greeted_a_second_in(limits: Limits) -> (Conversation, Instant) {
+    let (mut core, base) = started_with(limits, false);
+    greeted(&mut core, base + secs(1));
+    (core, base)
+}
+
+/// A conversation under [`limits`], greeted the instant it connected at `base`.
+fn greeted_at_once(probe: bool) -> (Conversation, Instant) {
+    let (mut core, base) = started_with(limits(), probe);
+    greeted(&mut core, base);
+    (core, base)
+}
+
 // The greeting.
 
 #[test]
@@ -116,8 +130,7 @@ fn the_greeting_latency_counts_from_the_connection() {
 
 #[test]
 fn the_reply_deadline_counts_from_the_write_not_from_the_last_byte() {
-    let (mut core, base) = started();
-    greeted(&mut core, base + secs(1));
+    let (mut core, base) = greeted_a_second_in(limits());
     assert_eq!(send(&mut core, "NOOP", base + secs(3)), "NOOP\r\n");
     assert_eq!(core.next_deadline(), base + secs(3) + REPLY);
     // A reply dribbled without its line end is no progress.
@@ -129,8 +142,7 @@ fn the_reply_deadline_counts_from_the_write_not_from_the_last_byte() {
 
 #[test]
 fn a_complete_reply_ends_the_reply_deadline() {
-    let (mut core, base) = started();
-    greeted(&mut core, base + secs(1));
+    let (mut core, base) = greeted_a_second_in(limits());
     send(&mut core, "NOOP", base + secs(2));
     let heard = hear(&mut core, "250 ok\r\n", base + secs(2) + ms(35));
     match &heard[0].message {
@@ -143,15 +155,11 @@ fn a_complete_reply_ends_the_reply_deadline() {
 
 #[test]
 fn with_nothing_owed_the_wake_up_only_moves_later() {
-    let (mut core, base) = started_with(
-        Limits {
-            ping_interval: secs(1000),
-            idle_timeout: secs(1000),
-            ..limits()
-        },
-        false,
-    );
-    greeted(&mut core, base + secs(1));
+    let (mut core, base) = greeted_a_second_in(Limits {
+        ping_interval: secs(1000),
+        idle_timeout: secs(1000),
+        ..limits()
+    });
     let first = core.next_deadline();
     assert_eq!(first, base + secs(1) + REPLY);
     assert_eq!(core.handle_timeout(first), None);
@@ -168,14 +176,10 @@ fn with_nothing_owed_the_wake_up_only_moves_later() {
 
 #[test]
 fn idle_counts_from_the_last_browser_message_or_server_line() {
-    let (mut core, base) = started_with(
-        Limits {
-            ping_interval: secs(1000),
-            ..limits()
-        },
-        false,
-    );
-    greeted(&mut core, base + secs(1));
+    let (mut core, base) = greeted_a_second_in(Limits {
+        ping_interval: secs(1000),
+        ..limits()
+    });
     assert_eq!(core.handle_timeout(base + secs(1) + IDLE - ms(1)), None);
     core.handle_other_browser_message(base + secs(20));
     assert_eq!(core.handle_timeout(base + secs(1) + IDLE), None);
@@ -188,14 +192,10 @@ fn idle_counts_from_the_last_browser_message_or_server_line() {
 
 #[test]
 fn server_bytes_without_a_line_end_are_not_activity() {
-    let (mut core, base) = started_with(
-        Limits {
-            ping_interval: secs(1000),
-            ..limits()
-        },
-        false,
-    );
-    greeted(&mut core, base + secs(1));
+    let (mut core, base) = greeted_a_second_in(Limits {
+        ping_interval: secs(1000),
+        ..limits()
+    });
     assert!(hear(&mut core, "250-endless", base + secs(25)).is_empty());
     assert_eq!(
         core.handle_timeout(base + secs(1) + IDLE),
@@ -207,8 +207,7 @@ fn server_bytes_without_a_line_end_are_not_activity() {
 
 #[test]
 fn the_session_ends_at_its_limit_whatever_else_is_due() {
-    let (mut core, base) = started();
-    greeted(&mut core, base + secs(1));
+    let (mut core, base) = greeted_a_second_in(limits());
     // Kept busy: a message every 5 s, each command answered.
     let mut at = base + secs(1);
     while at + secs(5) < base + SESSION {
@@ -230,14 +229,10 @@ fn the_session_ends_at_its_limit_whatever_else_is_due() {
 
 #[test]
 fn two_missed_pongs_end_the_session_and_a_pong_forgives() {
-    let (mut core, base) = started_with(
-        Limits {
-            idle_timeout: secs(1000),
-            ..limits()
-        },
-        false,
-    );
-    greeted(&mut core, base + secs(1));
+    let (mut core, base) = greeted_a_second_in(Limits {
+        idle_timeout: secs(1000),
+        ..limits()
+    });
     assert_eq!(core.next_deadline(), base + secs(1) + REPLY);
     assert_eq!(core.handle_timeout(base + PING - ms(1)), None);
     assert_eq!(core.handle_timeout(base + PING), Some(Timeout::Ping));
@@ -256,8 +251,7 @@ fn two_missed_pongs_end_the_session_and_a_pong_forgives() {
 
 #[test]
 fn a_220_to_starttls_asks_for_the_upgrade_and_later_lines_are_encrypted() {
-    let (mut core, base) = started();
-    greeted(&mut core, base);
+    let (mut core, base) = greeted_at_once(false);
     send(&mut core, "STARTTLS", base + secs(1));
     core.handle_server_bytes(b"220 go ahead\r\n250 injected\r\n");
     match core.poll_server_line(base + secs(2)) {
@@ -278,8 +272,7 @@ fn a_220_to_starttls_asks_for_the_upgrade_and_later_lines_are_encrypted() {
 
 #[test]
 fn a_reply_over_the_caps_ends_the_session_unforwarded() {
-    let (mut core, base) = started();
-    greeted(&mut core, base);
+    let (mut core, base) = greeted_at_once(false);
     send(&mut core, "EHLO me", base);
     let heard = hear(
         &mut core,
@@ -292,8 +285,7 @@ fn a_reply_over_the_caps_ends_the_session_unforwarded() {
 
 #[test]
 fn a_354_in_probe_mode_ends_the_session() {
-    let (mut core, base) = started_with(limits(), true);
-    greeted(&mut core, base);
+    let (mut core, base) = greeted_at_once(true);
     // Refused before it goes: the server never sees DATA from the bridge in probe mode,
     // but a 354 ends the session whatever the bridge thought it had sent.
     let heard = hear(&mut core, "354 go\r\n", base);
@@ -302,8 +294,7 @@ fn a_354_in_probe_mode_ends_the_session() {
 
 #[test]
 fn the_hang_up_reason_says_where_it_happened() {
-    let (mut core, base) = started();
-    greeted(&mut core, base);
+    let (mut core, base) = greeted_at_once(false);
     send(&mut core, "DATA", base);
     hear(&mut core, "354 go\r\n", base);
     let closed = core.handle_server_closed(base + secs(1));
@@ -317,8 +308,7 @@ fn the_hang_up_reason_says_where_it_happened() {
 
 #[test]
 fn a_last_line_without_its_line_end_is_still_forwarded() {
-    let (mut core, base) = started();
-    greeted(&mut core, base);
+    let (mut core, base) = greeted_at_once(false);
     core.handle_server_bytes(b"221 bye");
     let closed = core.handle_server_closed(base + ms(250));
     match closed.tail {
@@ -335,8 +325,7 @@ fn a_last_line_without_its_line_end_is_still_forwarded() {
 
 #[test]
 fn a_refused_line_drops_the_queue_behind_it() {
-    let (mut core, base) = started_with(limits(), true);
-    greeted(&mut core, base);
+    let (mut core, base) = greeted_at_once(true);
     let reaction = core.handle_browser(
         base,
         ClientMsg::Lines {
@@ -359,8 +348,7 @@ fn a_refused_line_drops_the_queue_behind_it() {
 
 #[test]
 fn message_text_over_the_cap_ends_the_session() {
-    let (mut core, base) = started();
-    greeted(&mut core, base);
+    let (mut core, base) = greeted_at_once(false);
     send(&mut core, "DATA", base);
     hear(&mut core, "354 go\r\n", base);
     let line = "x".repeat(600);

@@ -1,19 +1,10 @@
 //! The relay loop, from a connected server onwards.
 
 use protocol::limits::{SERVER_LINE_MAX, TEXT_LINE};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::BufReader;
 
 use super::*;
 use crate::relay::SHUTTING_DOWN;
-
-async fn read_server_line(server: &mut BufReader<DuplexStream>) -> String {
-    let mut line = String::new();
-    timeout(WAIT, server.read_line(&mut line))
-        .await
-        .expect("a line within 5 s")
-        .expect("readable");
-    line
-}
 
 async fn recv_reply_line(browser: &mut Browser) -> (String, Option<u64>, bool) {
     match browser.recv().await {
@@ -35,8 +26,7 @@ async fn server_lines_arrive_one_message_each_whatever_the_chunks() {
         "\n250-PIPE",
         "LINING\r\n250 8BITMIME\r\n",
     ] {
-        server.write_all(chunk.as_bytes()).await.expect("write");
-        server.flush().await.expect("flush");
+        reply(&mut server, chunk).await;
     }
     for expected in ["220 mx ESMTP", "250-mx", "250-PIPELINING", "250 8BITMIME"] {
         assert_eq!(browser.recv_line().await, expected);
@@ -47,18 +37,13 @@ async fn server_lines_arrive_one_message_each_whatever_the_chunks() {
 async fn lines_are_checked_then_sent_with_crlf() {
     let (mut browser, server, _task) = relay_session(Shutdown::never());
     let mut server = BufReader::new(server);
-    browser
-        .send(r#"{"type":"line","text":"NOOP\r\nRSET"}"#)
-        .await;
-    let (code, message) = browser.recv_error().await;
-    assert_eq!(code, ErrorCode::InvalidLine);
-    assert!(message.contains("CR"), "{message}");
-    let long = format!(r#"{{"type":"line","text":"{}"}}"#, "x".repeat(TEXT_LINE));
-    browser.send(&long).await;
+    browser.send(&line("NOOP\r\nRSET")).await;
+    browser.expect_error(ErrorCode::InvalidLine, "CR").await;
+    browser.send(&line(&"x".repeat(TEXT_LINE))).await;
     assert_eq!(browser.recv_error().await.0, ErrorCode::InvalidLine);
 
     // Sent before the greeting: held until the server has spoken (RFC 5321 3.1).
-    browser.send(r#"{"type":"line","text":"EHLO me"}"#).await;
+    browser.send(&line("EHLO me")).await;
     let mut early = [0u8; 1];
     assert!(
         timeout(Duration::from_millis(100), server.read(&mut early))
@@ -66,13 +51,8 @@ async fn lines_are_checked_then_sent_with_crlf() {
             .is_err(),
         "nothing is written before the greeting"
     );
-    server
-        .get_mut()
-        .write_all(b"220 mx\r\n")
-        .await
-        .expect("write");
-    assert_eq!(browser.recv_line().await, "220 mx");
-    assert_eq!(read_server_line(&mut server).await, "EHLO me\r\n");
+    greet(&mut browser, &mut server).await;
+    assert_eq!(next_line(&mut server).await, "EHLO me\r\n");
 }
 
 #[tokio::test]
@@ -91,23 +71,19 @@ async fn bad_and_repeated_messages_are_errors_and_the_session_goes_on() {
         .send(r#"{"type":"connect","host":"x","port":25}"#)
         .await;
     assert_eq!(browser.recv_error().await.0, ErrorCode::AlreadyConnected);
-    server
-        .get_mut()
-        .write_all(b"220 mx\r\n")
-        .await
-        .expect("write");
-    browser.send(r#"{"type":"line","text":"NOOP"}"#).await;
-    assert_eq!(read_server_line(&mut server).await, "NOOP\r\n");
+    greet(&mut browser, &mut server).await;
+    browser.send(&line("NOOP")).await;
+    assert_eq!(next_line(&mut server).await, "NOOP\r\n");
 }
 
 #[tokio::test]
 async fn overlong_server_line_is_reported_and_ends_the_session() {
     let (mut browser, mut server, _task) = relay_session(Shutdown::never());
     let long = format!("250 {}\r\n250 OK\r\n", "x".repeat(SERVER_LINE_MAX));
-    server.write_all(long.as_bytes()).await.expect("write");
-    let (code, message) = browser.recv_error().await;
-    assert_eq!(code, ErrorCode::ServerLineTooLong);
-    assert!(message.contains("2048"), "{message}");
+    reply(&mut server, &long).await;
+    browser
+        .expect_error(ErrorCode::ServerLineTooLong, "2048")
+        .await;
     assert_eq!(
         browser.recv_closed().await,
         "the server sent an over-long line"
@@ -117,22 +93,14 @@ async fn overlong_server_line_is_reported_and_ends_the_session() {
 #[tokio::test]
 async fn server_close_flushes_the_tail_then_closes() {
     let (mut browser, mut server, task) = relay_session(Shutdown::never());
-    server
-        .write_all(b"221 2.0.0 Bye\r\n421 unterminated")
-        .await
-        .expect("write");
+    reply(&mut server, "221 2.0.0 Bye\r\n421 unterminated").await;
     drop(server);
     assert_eq!(browser.recv_line().await, "221 2.0.0 Bye");
     assert_eq!(browser.recv_line().await, "421 unterminated");
-    assert_eq!(
-        browser.recv_closed().await,
-        "the server closed the connection"
-    );
-    browser.expect_end().await;
-    timeout(WAIT, task)
-        .await
-        .expect("relay ends")
-        .expect("no panic");
+    browser
+        .expect_closed_then_end("the server closed the connection")
+        .await;
+    ends(task).await;
 }
 
 #[tokio::test]
@@ -140,32 +108,17 @@ async fn close_half_closes_the_server_and_ends() {
     let (mut browser, mut server, task) = relay_session(Shutdown::never());
     browser.send(r#"{"type":"close"}"#).await;
     assert_eq!(browser.recv_closed().await, "closed by you");
-    let mut rest = Vec::new();
-    timeout(WAIT, server.read_to_end(&mut rest))
-        .await
-        .expect("server sees end of input")
-        .expect("readable");
-    assert!(rest.is_empty());
+    assert_eq!(rest(&mut server).await, "");
     browser.expect_end().await;
-    timeout(WAIT, task)
-        .await
-        .expect("relay ends")
-        .expect("no panic");
+    ends(task).await;
 }
 
 #[tokio::test]
 async fn browser_leaving_drops_the_server_connection() {
     let (browser, mut server, task) = relay_session(Shutdown::never());
     drop(browser);
-    let mut rest = Vec::new();
-    timeout(WAIT, server.read_to_end(&mut rest))
-        .await
-        .expect("server connection dropped")
-        .expect("readable");
-    timeout(WAIT, task)
-        .await
-        .expect("relay ends")
-        .expect("no panic");
+    rest(&mut server).await;
+    ends(task).await;
 }
 
 #[tokio::test]
@@ -174,16 +127,26 @@ async fn shutdown_closes_the_session() {
     let (mut browser, _server, task) = relay_session(signal);
     trigger.fire();
     assert_eq!(browser.recv_closed().await, SHUTTING_DOWN);
-    timeout(WAIT, task)
-        .await
-        .expect("relay ends")
-        .expect("no panic");
+    ends(task).await;
+}
+
+/// The server answers the command in flight with `answer`; the browser sees it, and the
+/// command queued behind it, `next`, goes out alone.
+async fn release(
+    browser: &mut Browser,
+    server: &mut (impl AsyncRead + AsyncWrite + Unpin),
+    answer: &str,
+    next: &str,
+) {
+    reply(server, &format!("{answer}\r\n")).await;
+    assert_eq!(browser.recv_line().await, answer);
+    assert_eq!(drain(server).await, format!("{next}\r\n"));
 }
 
 #[tokio::test]
 async fn one_command_at_a_time_without_pipelining() {
     let (mut browser, mut server, _task) = relay_session(Shutdown::never());
-    server.write_all(b"220 mx\r\n").await.expect("write");
+    reply(&mut server, "220 mx\r\n").await;
     let (_, latency, encrypted) = recv_reply_line(&mut browser).await;
     assert!(
         latency.is_some(),
@@ -191,92 +154,75 @@ async fn one_command_at_a_time_without_pipelining() {
     );
     assert!(!encrypted);
     browser
-        .send(r#"{"type":"lines","text":["EHLO me","MAIL FROM:<a@b>","RCPT TO:<c@d>"]}"#)
+        .send(&lines(&["EHLO me", "MAIL FROM:<a@b>", "RCPT TO:<c@d>"]))
         .await;
     assert_eq!(drain(&mut server).await, "EHLO me\r\n");
-    server
-        .write_all(b"250-mx\r\n250 SIZE 1000\r\n")
-        .await
-        .expect("write");
+    reply(&mut server, "250-mx\r\n250 SIZE 1000\r\n").await;
     assert!(recv_reply_line(&mut browser).await.1.is_some());
     assert!(recv_reply_line(&mut browser).await.1.is_some());
     assert_eq!(drain(&mut server).await, "MAIL FROM:<a@b>\r\n");
-    server.write_all(b"250 ok\r\n").await.expect("write");
-    let _ = browser.recv_line().await;
-    assert_eq!(drain(&mut server).await, "RCPT TO:<c@d>\r\n");
+    release(&mut browser, &mut server, "250 ok", "RCPT TO:<c@d>").await;
 }
 
 #[tokio::test]
 async fn pipelining_when_advertised_and_data_in_one_write() {
-    let (mut browser, mut server, _task) = relay_session(Shutdown::never());
-    server.write_all(b"220 mx\r\n").await.expect("write");
-    let _ = browser.recv_line().await;
-    browser.send(r#"{"type":"line","text":"EHLO me"}"#).await;
-    assert_eq!(drain(&mut server).await, "EHLO me\r\n");
-    server
-        .write_all(b"250-mx\r\n250 PIPELINING\r\n")
-        .await
-        .expect("write");
-    let _ = browser.recv_line().await;
-    let _ = browser.recv_line().await;
+    let (mut browser, mut server, _task) = greeted(false, test_context(Shutdown::never())).await;
+    exchange(
+        &mut browser,
+        &mut server,
+        "EHLO me",
+        "250-mx\r\n250 PIPELINING",
+    )
+    .await;
     browser
-        .send(r#"{"type":"lines","text":["MAIL FROM:<a@b>","RCPT TO:<c@d>","DATA","Subject: x"]}"#)
+        .send(&lines(&[
+            "MAIL FROM:<a@b>",
+            "RCPT TO:<c@d>",
+            "DATA",
+            "Subject: x",
+        ]))
         .await;
     // MAIL, RCPT and DATA go together; the body waits for 354.
     assert_eq!(
         drain(&mut server).await,
         "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"
     );
-    server
-        .write_all(b"250 ok\r\n250 ok\r\n354 go\r\n")
-        .await
-        .expect("write");
+    reply(&mut server, "250 ok\r\n250 ok\r\n354 go\r\n").await;
     for _ in 0..3 {
         let (_, latency, _) = recv_reply_line(&mut browser).await;
         assert!(latency.is_some());
     }
     browser
-        .send(r#"{"type":"lines","text":["","body","..dot",".","QUIT"]}"#)
+        .send(&lines(&["", "body", "..dot", ".", "QUIT"]))
         .await;
     // QUIT waits for the reply to the final dot.
     assert_eq!(
         drain(&mut server).await,
         "Subject: x\r\n\r\nbody\r\n..dot\r\n.\r\n"
     );
-    server.write_all(b"250 queued\r\n").await.expect("write");
-    let _ = browser.recv_line().await;
-    assert_eq!(drain(&mut server).await, "QUIT\r\n");
+    release(&mut browser, &mut server, "250 queued", "QUIT").await;
 }
 
 #[tokio::test]
 async fn a_batch_with_one_bad_line_sends_nothing() {
-    let (mut browser, mut server, _task) = relay_session(Shutdown::never());
-    server.write_all(b"220 mx\r\n").await.expect("write");
-    let _ = browser.recv_line().await;
+    let (mut browser, mut server, _task) = greeted(false, test_context(Shutdown::never())).await;
+    browser.send(&lines(&["NOOP", "bad\0line", "NOOP"])).await;
     browser
-        .send(r#"{"type":"lines","text":["NOOP","bad\u0000line","NOOP"]}"#)
+        .expect_error(ErrorCode::InvalidLine, "line 2 of 3")
         .await;
-    let (code, message) = browser.recv_error().await;
-    assert_eq!(code, ErrorCode::InvalidLine);
-    assert!(message.contains("line 2 of 3"), "{message}");
     assert_eq!(drain(&mut server).await, "");
 }
 
 #[tokio::test]
 async fn hang_up_mid_data_is_explained() {
-    let (mut browser, mut server, task) = relay_session(Shutdown::never());
-    server.write_all(b"220 mx\r\n").await.expect("write");
-    let _ = browser.recv_line().await;
-    browser.send(r#"{"type":"line","text":"DATA"}"#).await;
-    assert_eq!(drain(&mut server).await, "DATA\r\n");
-    server.write_all(b"354 go\r\n").await.expect("write");
-    let _ = browser.recv_line().await;
-    browser.send(r#"{"type":"line","text":"Subject: x"}"#).await;
+    let (mut browser, mut server, task) = greeted(false, test_context(Shutdown::never())).await;
+    exchange(&mut browser, &mut server, "DATA", "354 go").await;
+    browser.send(&line("Subject: x")).await;
     assert_eq!(drain(&mut server).await, "Subject: x\r\n");
     drop(server);
     let reason = browser.recv_closed().await;
     assert!(reason.contains("middle of DATA"), "{reason}");
-    timeout(WAIT, task).await.expect("ends").expect("no panic");
+    ends(task).await;
 }
 
 /// The loop honours the core's reply deadline (the rule itself, with made-up instants, is
@@ -286,13 +232,13 @@ async fn a_silent_server_times_out_with_an_error() {
     let mut context = test_context(Shutdown::never());
     context.reply_timeout = Duration::from_millis(200);
     let (mut browser, mut server, task) = relay_session_with(context);
-    let (code, message) = browser.recv_error().await;
-    assert_eq!(code, ErrorCode::ReplyTimeout);
-    assert!(message.contains("200 ms"), "{message}");
+    browser
+        .expect_error(ErrorCode::ReplyTimeout, "200 ms")
+        .await;
     assert_eq!(
         browser.recv_closed().await,
         "the server did not answer in time"
     );
     assert_eq!(drain(&mut server).await, "QUIT\r\n");
-    timeout(WAIT, task).await.expect("ends").expect("no panic");
+    ends(task).await;
 }

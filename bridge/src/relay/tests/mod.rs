@@ -14,7 +14,10 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream};
 use protocol::wire::{ErrorCode, ServerMsg, TlsMode};
-use tokio::io::{AsyncReadExt, DuplexStream};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+    DuplexStream,
+};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout};
@@ -68,11 +71,24 @@ impl Browser {
         }
     }
 
+    /// An error with this code whose message mentions `mention`.
+    async fn expect_error(&mut self, code: ErrorCode, mention: &str) {
+        let (got, message) = self.recv_error().await;
+        assert_eq!(got, code, "{message}");
+        assert!(message.contains(mention), "{message}");
+    }
+
     async fn recv_closed(&mut self) -> String {
         match self.recv().await {
             ServerMsg::Closed { reason } => reason,
             other => panic!("expected closed, got {other:?}"),
         }
+    }
+
+    /// `closed` with this reason, then the normal close frame and the end of the stream.
+    async fn expect_closed_then_end(&mut self, reason: &str) {
+        assert_eq!(self.recv_closed().await, reason);
+        self.expect_end().await;
     }
 
     /// After `closed`, the session closes its sink and drops it.
@@ -188,7 +204,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
 }
 
 /// Reads what the server received within a short while (everything written so far).
-async fn drain(server: &mut DuplexStream) -> String {
+async fn drain(server: &mut (impl AsyncRead + Unpin)) -> String {
     let mut got = Vec::new();
     let mut buf = [0u8; 4096];
     while let Ok(Ok(n)) = timeout(Duration::from_millis(150), server.read(&mut buf)).await {
@@ -198,4 +214,89 @@ async fn drain(server: &mut DuplexStream) -> String {
         got.extend_from_slice(&buf[..n]);
     }
     String::from_utf8_lossy(&got).into_owned()
+}
+
+/// A JSON `line` message.
+fn line(text: &str) -> String {
+    serde_json::json!({ "type": "line", "text": text }).to_string()
+}
+
+/// A JSON `lines` message.
+fn lines(texts: &[&str]) -> String {
+    serde_json::json!({ "type": "lines", "text": texts }).to_string()
+}
+
+/// The server writes `text` as it is (CRLFs included).
+async fn reply(server: &mut (impl AsyncWrite + Unpin), text: &str) {
+    server.write_all(text.as_bytes()).await.expect("write");
+    server.flush().await.expect("flush");
+}
+
+/// The server greets and the browser sees the greeting.
+async fn greet(browser: &mut Browser, server: &mut (impl AsyncWrite + Unpin)) {
+    reply(server, "220 mx\r\n").await;
+    assert_eq!(browser.recv_line().await, "220 mx");
+}
+
+/// A session (in probe mode or not) after the server's greeting; the server's end reads
+/// lines.
+async fn greeted(
+    probe: bool,
+    context: Context,
+) -> (Browser, BufReader<DuplexStream>, JoinHandle<()>) {
+    let (mut browser, server, task) = relay_session_probe(context, probe);
+    let mut server = BufReader::new(server);
+    greet(&mut browser, &mut server).await;
+    (browser, server, task)
+}
+
+/// The next line the server receives, CRLF included.
+async fn next_line(server: &mut (impl AsyncBufRead + Unpin)) -> String {
+    let mut line = String::new();
+    within_wait("a line", server.read_line(&mut line)).await;
+    line
+}
+
+/// Everything the server receives until the bridge closes its side.
+async fn rest(server: &mut (impl AsyncRead + Unpin)) -> String {
+    let mut rest = Vec::new();
+    within_wait(
+        "the bridge closing the connection",
+        server.read_to_end(&mut rest),
+    )
+    .await;
+    String::from_utf8_lossy(&rest).into_owned()
+}
+
+/// The browser sends `sent`; the server receives it as typed and nothing more, and answers
+/// `answer` (lines joined by CRLF), each line of which reaches the browser.
+async fn exchange(
+    browser: &mut Browser,
+    server: &mut (impl AsyncRead + AsyncWrite + Unpin),
+    sent: &str,
+    answer: &str,
+) {
+    browser.send(&line(sent)).await;
+    assert_eq!(drain(server).await, format!("{sent}\r\n"));
+    reply(server, &format!("{answer}\r\n")).await;
+    for answer_line in answer.split("\r\n") {
+        assert_eq!(browser.recv_line().await, answer_line);
+    }
+}
+
+/// The session's task ends within the wait, without a panic.
+async fn ends(task: JoinHandle<()>) {
+    within_wait("the session's end", task).await;
+}
+
+/// What `work` gives when it succeeds within the wait; `what` names it if it does not.
+async fn within_wait<T, E: std::fmt::Debug>(
+    what: &str,
+    work: impl Future<Output = Result<T, E>>,
+) -> T {
+    match timeout(WAIT, work).await {
+        Ok(Ok(done)) => done,
+        Ok(Err(err)) => panic!("{what} failed: {err:?}"),
+        Err(_) => panic!("no {what} within {WAIT:?}"),
+    }
 }

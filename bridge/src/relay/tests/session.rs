@@ -1,8 +1,8 @@
 //! Sessions through [`run`], from the handshake to the close frame.
 
 use protocol::wire::WIRE_VERSION;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use tokio::io::BufReader;
+use tokio::net::{TcpListener, TcpStream};
 
 use super::*;
 use crate::relay::{CLOSE_GOING_AWAY, SHUTTING_DOWN, run};
@@ -19,25 +19,37 @@ fn session() -> (Browser, JoinHandle<()>) {
     (browser, task)
 }
 
+/// A loopback listener standing in for the mail server.
+async fn mail_server() -> TcpListener {
+    TcpListener::bind("127.0.0.1:0").await.expect("bind")
+}
+
+fn port_of(listener: &TcpListener) -> u16 {
+    listener.local_addr().expect("addr").port()
+}
+
+/// The browser asks to connect to the listener; the server's end of the connection.
+async fn connect(browser: &Browser, listener: &TcpListener) -> TcpStream {
+    let port = port_of(listener);
+    browser
+        .send(&format!(
+            r#"{{"type":"connect","host":"127.0.0.1","port":{port}}}"#
+        ))
+        .await;
+    within_wait("a connection", listener.accept()).await.0
+}
+
 #[tokio::test]
 async fn handshake_wants_connect_first() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
+    let listener = mail_server().await;
+    let port = port_of(&listener);
     let (mut browser, _task) = session();
     browser.send(r#"{"type":"line","text":"EHLO me"}"#).await;
     assert_eq!(browser.recv_error().await.0, ErrorCode::NotConnected);
     browser.send(r#"{"type":"hello"}"#).await;
     assert_eq!(browser.recv_error().await.0, ErrorCode::BadMessage);
 
-    browser
-        .send(&format!(
-            r#"{{"type":"connect","host":"127.0.0.1","port":{port}}}"#
-        ))
-        .await;
-    let (mut server, _) = timeout(WAIT, listener.accept())
-        .await
-        .expect("accepted")
-        .expect("accept");
+    let mut server = connect(&browser, &listener).await;
     match browser.recv().await {
         ServerMsg::Connected {
             version,
@@ -51,7 +63,7 @@ async fn handshake_wants_connect_first() {
         }
         other => panic!("expected connected, got {other:?}"),
     }
-    server.write_all(b"220 hello\r\n").await.expect("write");
+    reply(&mut server, "220 hello\r\n").await;
     match browser.recv().await {
         ServerMsg::Line { text, at_ms, .. } => {
             assert_eq!(text, "220 hello");
@@ -63,10 +75,7 @@ async fn handshake_wants_connect_first() {
 
 #[tokio::test]
 async fn connect_failures_are_reported_then_closed() {
-    let closed_port = {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        listener.local_addr().expect("addr").port()
-    };
+    let closed_port = port_of(&mail_server().await);
     let cases = [
         (
             format!(r#"{{"type":"connect","host":"127.0.0.1","port":{closed_port}}}"#),
@@ -92,12 +101,10 @@ async fn connect_failures_are_reported_then_closed() {
         let (code, message) = browser.recv_error().await;
         assert_eq!(code, expected, "{connect}: {message}");
         assert!(!message.is_empty());
-        assert_eq!(browser.recv_closed().await, "no connection was made");
-        browser.expect_end().await;
-        timeout(WAIT, task)
-            .await
-            .expect("session ends")
-            .expect("no panic");
+        browser
+            .expect_closed_then_end("no connection was made")
+            .await;
+        ends(task).await;
     }
 }
 
@@ -105,50 +112,27 @@ async fn connect_failures_are_reported_then_closed() {
 async fn close_before_connect_ends_the_session() {
     let (mut browser, task) = session();
     browser.send(r#"{"type":"close"}"#).await;
-    assert_eq!(browser.recv_closed().await, "closed by you");
-    browser.expect_end().await;
-    timeout(WAIT, task)
-        .await
-        .expect("session ends")
-        .expect("no panic");
+    browser.expect_closed_then_end("closed by you").await;
+    ends(task).await;
 }
 
 #[tokio::test]
 async fn shutdown_sends_quit_and_closes_with_1001() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
+    let listener = mail_server().await;
     let (trigger, signal) = crate::shutdown::channel();
     let (mut browser, sink, stream) = channel_websocket();
     let context = test_context(signal);
     let metrics = Arc::clone(&context.metrics);
     let task = tokio::spawn(run(sink, stream, context, visitor()));
-    browser
-        .send(&format!(
-            r#"{{"type":"connect","host":"127.0.0.1","port":{port}}}"#
-        ))
-        .await;
-    let (server, _) = timeout(WAIT, listener.accept())
-        .await
-        .expect("accepted")
-        .expect("accept");
+    let server = connect(&browser, &listener).await;
     assert!(matches!(browser.recv().await, ServerMsg::Connected { .. }));
     let mut server = BufReader::new(server);
-    server
-        .get_mut()
-        .write_all(b"220 mx\r\n")
-        .await
-        .expect("write");
-    let _ = browser.recv_line().await;
+    greet(&mut browser, &mut server).await;
     assert_eq!(metrics.active(), 1);
     trigger.fire();
     assert_eq!(browser.recv_closed().await, SHUTTING_DOWN);
     browser.expect_close_code(CLOSE_GOING_AWAY).await;
-    let mut quit = String::new();
-    timeout(WAIT, server.read_line(&mut quit))
-        .await
-        .expect("QUIT")
-        .expect("readable");
-    assert_eq!(quit, "QUIT\r\n");
-    timeout(WAIT, task).await.expect("ends").expect("no panic");
+    assert_eq!(next_line(&mut server).await, "QUIT\r\n");
+    ends(task).await;
     assert_eq!(metrics.active(), 0);
 }
