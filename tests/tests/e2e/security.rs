@@ -10,8 +10,8 @@ use bridge::policy::{PolicyConfig, Profile};
 use bridge::sandbox::SandboxConfig;
 use bridge::{Config, Hooks};
 use e2e::security::{
-    Ehlo, FakeSmtp, RecordingConnector, ScriptedResolver, hooks, open_with_headers, raw_request,
-    refused_status, roomy_public_policy, rss_kib, start_bridge_at,
+    Ehlo, FakeSmtp, LogCapture, RecordingConnector, ScriptedResolver, hooks, open_with_headers,
+    raw_request, refused_status, roomy_public_policy, rss_kib, start_bridge_at,
 };
 use e2e::{
     BridgeHandle, Session, connect_to, fetch_metrics, line, lines, metric, open_session, wait_until,
@@ -141,6 +141,27 @@ async fn relayed(
     let mut s = session(bridge).await;
     connected(&mut s, &connect_to(fake.addr)).await;
     (fake, bridge, handle, s)
+}
+
+/// Asserts that no line `fake` received so far is `forbidden`; `what` says what must not
+/// have reached it.
+fn assert_never_received(fake: &FakeSmtp, what: &str, forbidden: impl Fn(&str) -> bool) {
+    let received = fake.lines();
+    assert!(
+        !received.iter().any(|l| forbidden(l)),
+        "{what} reached the server: {received:?}"
+    );
+}
+
+/// Closes the session, stops the bridge and returns what was logged, which must show the
+/// session's end (other tests' logs are in it too: the capture is the process's).
+async fn logs_after_closing(mut s: Session, handle: BridgeHandle, capture: &LogCapture) -> String {
+    s.send(&ClientMsg::Close).await;
+    let _ = s.recv_closed().await;
+    handle.stop().await;
+    let logs = capture.text();
+    assert!(logs.contains("session closed"), "the bridge logged");
+    logs
 }
 
 /// A new session asks for `host:port` and is refused as a denied target; returns the
@@ -541,11 +562,7 @@ async fn over_long_line_is_refused_and_the_session_goes_on() {
     s.send(&line(&format!("NOOP {}", "x".repeat(1000)))).await;
     assert_eq!(s.recv_error().await.0, ErrorCode::InvalidLine);
     assert_eq!(s.command("NOOP").await, vec!["250 ok"]);
-    assert!(
-        fake.lines().iter().all(|l| l.len() < 100),
-        "{:?}",
-        fake.lines()
-    );
+    assert_never_received(&fake, "the over-long line", |l| l.len() >= 100);
     handle.stop().await;
 }
 
@@ -599,15 +616,11 @@ async fn data_over_the_cap_and_too_many_recipients() {
     let (close, _) = s.close_code().await;
     assert_eq!(close, Some(POLICY));
     sleep(Duration::from_millis(100)).await;
+    assert_never_received(&fake, "the recipient over the cap", |l| {
+        l == "RCPT TO:<d@example.org>"
+    });
+    assert_never_received(&fake, "the end of the message", |l| l == ".");
     let received = fake.lines();
-    assert!(
-        !received.iter().any(|l| l == "RCPT TO:<d@example.org>"),
-        "{received:?}"
-    );
-    assert!(
-        !received.iter().any(|l| l == "."),
-        "the message was never ended"
-    );
     let body_bytes: usize = received
         .iter()
         .filter(|l| l.starts_with("line "))
@@ -642,7 +655,9 @@ async fn probe_mode_refuses_data_unless_a_token_or_the_sandbox() {
         vec!["250 ok"],
         "the session goes on"
     );
-    assert!(!stand_in.lines().iter().any(|l| l == "DATA" || l == "spam"));
+    assert_never_received(&stand_in, "DATA in probe mode", |l| {
+        l == "DATA" || l == "spam"
+    });
     drop(s);
 
     // With the token, DATA is relayed.
@@ -748,11 +763,9 @@ async fn starttls_injection_both_ways() {
         0x16,
         "a TLS ClientHello, not plaintext"
     );
-    assert!(
-        !fake.lines().iter().any(|l| l == "EHLO injected"),
-        "{:?}",
-        fake.lines()
-    );
+    assert_never_received(&fake, "the EHLO batched after STARTTLS", |l| {
+        l == "EHLO injected"
+    });
     handle.stop().await;
 }
 
@@ -782,11 +795,9 @@ async fn smuggling_inside_data_is_refused() {
     }
     assert_eq!(s.command(".").await, vec!["250 2.0.0 queued"]);
     sleep(Duration::from_millis(100)).await;
-    assert!(
-        !fake.lines().iter().any(|l| l.contains("evil") || l == "ok"),
-        "{:?}",
-        fake.lines()
-    );
+    assert_never_received(&fake, "a line with a smuggled line end", |l| {
+        l.contains("evil") || l == "ok"
+    });
     handle.stop().await;
 }
 
@@ -828,12 +839,8 @@ async fn auth_plain_never_reaches_the_logs() {
     assert_eq!(s.command("AUTH PLAIN").await, vec!["334 "]);
     let ok = s.command(&answer).await;
     assert!(ok[0].starts_with("235"), "{ok:?}");
-    s.send(&ClientMsg::Close).await;
-    let _ = s.recv_closed().await;
-    handle.stop().await;
+    let logs = logs_after_closing(s, handle, &capture).await;
     assert!(fake.lines().contains(&answer), "the answer was relayed");
-    let logs = capture.text();
-    assert!(logs.contains("session closed"), "the bridge logged: {logs}");
     for secret in [initial.as_str(), answer.as_str(), password, "334 "] {
         assert!(!logs.contains(secret), "{secret:?} is in the logs");
     }
@@ -1311,12 +1318,8 @@ async fn secrets_stay_out_of_the_logs_at_trace() {
     assert_eq!(s.command("DATA").await, vec!["354 go ahead"]);
     s.send(&lines(&[subject, "", body])).await;
     let _ = s.command(".").await;
-    s.send(&ClientMsg::Close).await;
-    let _ = s.recv_closed().await;
-    handle.stop().await;
+    let logs = logs_after_closing(s, handle, &capture).await;
     assert!(fake.lines().contains(&answer), "the answer was relayed");
-    let logs = capture.text();
-    assert!(logs.contains("session closed"), "the bridge logged");
     for secret in [TOKEN, answer.as_str(), password, subject, body] {
         assert!(!logs.contains(secret), "{secret:?} is in the logs");
         assert!(
