@@ -883,8 +883,10 @@ async fn a_browser_that_stops_answering_pings_is_dropped() {
     e2e::expect_no_active_sessions(bridge).await;
     // A client that stops reading sends no pongs: after 2 missed, the session ends (its
     // socket is not read again, so the bridge's goodbye is not asserted here).
-    // That it takes two missed pongs, not one, is the relay core's rule, tested with
-    // synthetic instants in the bridge's conversation tests.
+    // Within the wait only the pings can end it: the idle and session limits here are
+    // minutes, and nothing is owed by the server. That it takes two missed pongs, not one,
+    // is the relay core's rule, tested with synthetic instants in the bridge's conversation
+    // tests.
     let mut silent = session(bridge).await;
     connected(&mut silent, &connect_to(fake.addr)).await;
     e2e::expect_no_active_sessions(bridge).await;
