@@ -10,7 +10,7 @@ use bridge::Config;
 use e2e::{
     Session, assert_metric, assert_metric_once_idle, connect_tls, connect_to,
     expect_no_active_sessions, line, lines, open_session, postfix_account, postfix_maildirs,
-    postfix_smtps_addr, postfix_submission_addr, start_bridge, start_bridge_with,
+    postfix_smtps_addr, postfix_submission_addr, start_bridge, start_bridge_with, wait_until,
 };
 use protocol::wire::{ErrorCode, ServerMsg, TlsInfo, TlsMode};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -228,25 +228,23 @@ fn hash(bytes: &[u8]) -> u64 {
 
 /// The text of the message in `dir` whose text contains `token`, waiting for delivery.
 async fn wait_for_message(dir: &std::path::Path, token: &str) -> String {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            for entry in entries.flatten() {
-                if let Ok(text) = std::fs::read_to_string(entry.path())
-                    && text.contains(token)
-                {
-                    return text;
-                }
-            }
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no message with {token} arrived in {} within {} s",
-            dir.display(),
-            WAIT.as_secs()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut found = None;
+    let what = format!("a message with {token} in {}", dir.display());
+    wait_until(&what, async || {
+        found = message_with(dir, token);
+        found.is_some()
+    })
+    .await;
+    found.expect("the wait ends only once the message is there")
+}
+
+/// The text of the message in `dir` that contains `token`, if one is there.
+fn message_with(dir: &std::path::Path, token: &str) -> Option<String> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .find(|text| text.contains(token))
 }
 
 #[tokio::test]
