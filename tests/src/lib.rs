@@ -210,6 +210,51 @@ pub fn metric(text: &str, name: &str) -> Option<f64> {
         })
 }
 
+/// Fetches `/metrics` and asserts that one of its lines is exactly `sample`, a sample as the
+/// exposition writes it (`name value` or `name{label="x"} value`).
+///
+/// # Panics
+///
+/// As [`fetch_metrics`], or when no line is `sample` (the message shows the exposition).
+pub async fn assert_metric(bridge: SocketAddr, sample: &str) {
+    let text = fetch_metrics(bridge).await;
+    assert!(
+        text.lines().any(|line| line == sample),
+        "no line `{sample}` in /metrics:\n{text}"
+    );
+}
+
+/// [`assert_metric`] once the bridge has no active session: what a session counts is final
+/// only when it has ended.
+///
+/// # Panics
+///
+/// As [`expect_no_active_sessions`] and [`assert_metric`].
+pub async fn assert_metric_once_idle(bridge: SocketAddr, sample: &str) {
+    expect_no_active_sessions(bridge).await;
+    assert_metric(bridge, sample).await;
+}
+
+/// Checks `done` every 20 ms until it holds, for conditions the bridge reaches in its own
+/// time (a freed place, bytes upstream, a closed session).
+///
+/// # Panics
+///
+/// If `done` does not hold within [`WAIT`]; the message says `what` was awaited.
+pub async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let polled = timeout(WAIT, async {
+        while !done().await {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        polled.is_ok(),
+        "still waiting after {} s for {what}",
+        WAIT.as_secs()
+    );
+}
+
 /// Waits (bounded by [`WAIT`]) until the bridge reports no active session.
 ///
 /// # Panics
@@ -377,6 +422,15 @@ impl Session {
     /// As [`recv_reply`](Self::recv_reply).
     pub async fn command(&mut self, text: &str) -> Vec<String> {
         self.send(&line(text)).await;
+        self.recv_reply_text().await
+    }
+
+    /// The text of the lines of one reply.
+    ///
+    /// # Panics
+    ///
+    /// As [`recv_reply`](Self::recv_reply).
+    pub async fn recv_reply_text(&mut self) -> Vec<String> {
         self.recv_reply()
             .await
             .into_iter()

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use bridge::Config;
 use e2e::{
-    Session, connect_tls, connect_to, expect_no_active_sessions, fetch_metrics, line, lines,
-    metric, open_session, postfix_account, postfix_maildirs, postfix_smtps_addr,
-    postfix_submission_addr, start_bridge, start_bridge_with,
+    Session, assert_metric, assert_metric_once_idle, connect_tls, connect_to,
+    expect_no_active_sessions, line, lines, open_session, postfix_account, postfix_maildirs,
+    postfix_smtps_addr, postfix_submission_addr, start_bridge, start_bridge_with, wait_until,
 };
 use protocol::wire::{ErrorCode, ServerMsg, TlsInfo, TlsMode};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -37,6 +37,15 @@ async fn expect_connected(session: &mut Session, tls: TlsMode) {
         ServerMsg::Connected { tls: got, .. } => assert_eq!(got, tls),
         other => panic!("expected connected, got {other:?}"),
     }
+}
+
+/// A new session with a plain connection to `server`, up to `connected` (the greeting is
+/// the caller's: some fake servers say nothing).
+async fn connected_to(bridge: SocketAddr, server: SocketAddr) -> Session {
+    let mut s = session(bridge).await;
+    s.send(&connect_to(server)).await;
+    expect_connected(&mut s, TlsMode::None).await;
+    s
 }
 
 async fn expect_tls(session: &mut Session) -> TlsInfo {
@@ -202,12 +211,11 @@ async fn starttls_auth_login_and_a_message_arrive_byte_identical() {
         "the body arrived changed:\n{body}"
     );
     s.expect_end().await;
-    expect_no_active_sessions(bridge).await;
-    let metrics = fetch_metrics(bridge).await;
-    assert!(
-        metrics.contains("smtp_playground_tls_established_total{mode=\"starttls\"} 1"),
-        "{metrics}"
-    );
+    assert_metric_once_idle(
+        bridge,
+        "smtp_playground_tls_established_total{mode=\"starttls\"} 1",
+    )
+    .await;
     handle.stop().await;
 }
 
@@ -220,25 +228,23 @@ fn hash(bytes: &[u8]) -> u64 {
 
 /// The text of the message in `dir` whose text contains `token`, waiting for delivery.
 async fn wait_for_message(dir: &std::path::Path, token: &str) -> String {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            for entry in entries.flatten() {
-                if let Ok(text) = std::fs::read_to_string(entry.path())
-                    && text.contains(token)
-                {
-                    return text;
-                }
-            }
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no message with {token} arrived in {} within {} s",
-            dir.display(),
-            WAIT.as_secs()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut found = None;
+    let what = format!("a message with {token} in {}", dir.display());
+    wait_until(&what, async || {
+        found = message_with(dir, token);
+        found.is_some()
+    })
+    .await;
+    found.expect("the wait ends only once the message is there")
+}
+
+/// The text of the message in `dir` that contains `token`, if one is there.
+fn message_with(dir: &std::path::Path, token: &str) -> Option<String> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .find(|text| text.contains(token))
 }
 
 #[tokio::test]
@@ -297,12 +303,7 @@ async fn implicit_tls_verifies_by_default_and_insecure_needs_the_operator() {
     assert_eq!(code_of(&s.command("QUIT").await), "221");
     assert_eq!(s.recv_closed().await, "the server closed the connection");
     s.expect_end().await;
-    expect_no_active_sessions(bridge).await;
-    let metrics = fetch_metrics(bridge).await;
-    assert_eq!(
-        metric(&metrics, "smtp_playground_sessions_total"),
-        Some(1.0)
-    );
+    assert_metric_once_idle(bridge, "smtp_playground_sessions_total 1").await;
     handle.stop().await;
 }
 
@@ -331,6 +332,18 @@ async fn read_line(server: &mut BufReader<TcpStream>) -> String {
     text
 }
 
+/// Waits for the fake server's script to end.
+///
+/// # Panics
+///
+/// If it runs longer than [`WAIT`] or panicked (one of its own assertions failed).
+async fn fake_ended(server: tokio::task::JoinHandle<()>) {
+    timeout(WAIT, server)
+        .await
+        .expect("the fake server's script ends within the wait")
+        .expect("the fake server's script did not panic");
+}
+
 async fn write(server: &mut BufReader<TcpStream>, text: &str) {
     server
         .get_mut()
@@ -350,9 +363,7 @@ async fn a_server_that_hangs_up_mid_data_is_explained() {
     })
     .await;
     let (bridge, handle) = start_bridge().await;
-    let mut s = session(bridge).await;
-    s.send(&connect_to(addr)).await;
-    expect_connected(&mut s, TlsMode::None).await;
+    let mut s = connected_to(bridge, addr).await;
     assert!(s.recv_line().await.starts_with("220"));
     assert_eq!(code_of(&s.command("DATA").await), "354");
     s.send(&line("Subject: cut")).await;
@@ -360,10 +371,7 @@ async fn a_server_that_hangs_up_mid_data_is_explained() {
     assert!(reason.contains("middle of DATA"), "{reason}");
     assert!(reason.contains("not delivered"), "{reason}");
     s.expect_end().await;
-    timeout(WAIT, server)
-        .await
-        .expect("fake ends")
-        .expect("no panic");
+    fake_ended(server).await;
     expect_no_active_sessions(bridge).await;
     handle.stop().await;
 }
@@ -380,25 +388,19 @@ async fn a_server_that_never_answers_times_out() {
         ..Config::default()
     };
     let (bridge, handle) = start_bridge_with(config).await;
-    let mut s = session(bridge).await;
-    s.send(&connect_to(addr)).await;
-    expect_connected(&mut s, TlsMode::None).await;
+    let mut s = connected_to(bridge, addr).await;
     s.send(&line("EHLO held.until.the.banner")).await;
     let (code, message) = s.recv_error().await;
     assert_eq!(code, ErrorCode::ReplyTimeout);
     assert!(message.contains("300 ms"), "{message}");
     assert_eq!(s.recv_closed().await, "the server did not answer in time");
     s.expect_end().await;
-    timeout(WAIT, server)
-        .await
-        .expect("fake ends")
-        .expect("no panic");
-    expect_no_active_sessions(bridge).await;
-    let metrics = fetch_metrics(bridge).await;
-    assert!(
-        metrics.contains("smtp_playground_errors_total{code=\"reply_timeout\"} 1"),
-        "{metrics}"
-    );
+    fake_ended(server).await;
+    assert_metric_once_idle(
+        bridge,
+        "smtp_playground_errors_total{code=\"reply_timeout\"} 1",
+    )
+    .await;
     handle.stop().await;
 }
 
@@ -418,21 +420,12 @@ async fn a_browser_that_leaves_mid_session_ends_it_upstream() {
     })
     .await;
     let (bridge, handle) = start_bridge().await;
-    let mut s = session(bridge).await;
-    s.send(&connect_to(addr)).await;
-    expect_connected(&mut s, TlsMode::None).await;
+    let mut s = connected_to(bridge, addr).await;
     let _ = s.recv_line().await;
     assert_eq!(code_of(&s.command("EHLO me").await), "250");
-    let before = fetch_metrics(bridge).await;
-    assert_eq!(
-        metric(&before, "smtp_playground_sessions_active"),
-        Some(1.0)
-    );
+    assert_metric(bridge, "smtp_playground_sessions_active 1").await;
     s.drop_connection().await;
-    timeout(WAIT, server)
-        .await
-        .expect("fake ends")
-        .expect("no panic");
+    fake_ended(server).await;
     expect_no_active_sessions(bridge).await;
     handle.stop().await;
 }
@@ -470,9 +463,7 @@ async fn first_read_of_a_batch(ehlo: &'static str) -> String {
     })
     .await;
     let (bridge, handle) = start_bridge().await;
-    let mut s = session(bridge).await;
-    s.send(&connect_to(addr)).await;
-    expect_connected(&mut s, TlsMode::None).await;
+    let mut s = connected_to(bridge, addr).await;
     let _ = s.recv_line().await;
     let _ = s.command("EHLO me").await;
     s.send(&lines(&[
@@ -482,25 +473,10 @@ async fn first_read_of_a_batch(ehlo: &'static str) -> String {
     ]))
     .await;
     for _ in 0..3 {
-        assert_eq!(
-            code_of(
-                &s.recv_reply()
-                    .await
-                    .into_iter()
-                    .filter_map(|m| match m {
-                        ServerMsg::Line { text, .. } => Some(text),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>()
-            ),
-            "250"
-        );
+        assert_eq!(code_of(&s.recv_reply_text().await), "250");
     }
     assert_eq!(code_of(&s.command("QUIT").await), "221");
-    timeout(WAIT, server)
-        .await
-        .expect("fake ends")
-        .expect("no panic");
+    fake_ended(server).await;
     let first = timeout(WAIT, rx).await.expect("reported").expect("sent");
     expect_no_active_sessions(bridge).await;
     handle.stop().await;
