@@ -324,4 +324,22 @@ mod tests {
             ]
         );
     }
+
+    /// Who sent each line, one letter a line (`S`, `C`, `N`).
+    fn sides(text: &str) -> String {
+        summary(&read(text)).iter().map(|&(side, _)| side).collect()
+    }
+
+    #[test]
+    fn an_empty_line_after_a_data_the_server_reads_is_typed() {
+        // Postfix reads " DATA" as DATA, and so does the session: the empty line after it
+        // was sent, and becomes the message's first line once the 354 comes.
+        assert_eq!(sides("220 hi\n DATA\n\n354 go\n.\n250 ok\n"), "SCCSCS");
+    }
+
+    #[test]
+    fn a_multiline_reply_does_not_open_message_text_before_its_last_line() {
+        let text = "220 hi\nDATA\n354-go\n354 on\n250 x\n.\n250 ok\n";
+        assert_eq!(sides(text), "SCSSCCS");
+    }
 }
