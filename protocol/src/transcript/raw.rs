@@ -5,7 +5,9 @@
 //! text: after a final `354` every line up to the lone `.` is the client's, and after a typed
 //! `BDAT n` so are the lines that make up its n octets (CRLF counted). After a `334` the
 //! next line is the client's answer whatever it looks like (base64, `*`, or a placeholder such
-//! as `【这里输入你的163邮箱账户的BASE64编码】`). A line that is not a command, comes right after
+//! as `【这里输入你的163邮箱账户的BASE64编码】`). Those three are SMTP's rules, so the
+//! reader asks a [`ClientSession`] fed with the lines read so far rather than tracking the
+//! codes itself. A line that is not a command, comes right after
 //! a reply's final line and before the user typed anything, and plainly continues the
 //! server's text (a URL, an indented line) is the server's wrapped text: 163.com's
 //! `554 DT:SPM ...` is followed by `please see http://mail.163.com/help/help_spam_16.htm`.
@@ -18,9 +20,11 @@
 //! lines between its certificate blocks.
 
 use super::notes::{NoteKind, NoteReader, classify, is_shell_prompt};
-use super::smtp_line::{bdat_size, final_code, is_reply_line, starts_with_command, verb};
+use super::smtp_line::{is_reply_line, starts_with_command};
 use super::{TranscriptLine, input_lines};
 use crate::command::Verb;
+use crate::reply::{Reply, ReplyAssembler};
+use crate::session::{ClientSession, Sent};
 
 /// Reads a raw telnet or nc log.
 pub(super) fn read(text: &str) -> Vec<TranscriptLine> {
@@ -42,27 +46,21 @@ pub(super) fn next_non_blank<'a>(lines: &[(usize, &'a str)]) -> Option<&'a str> 
         .find(|text| !text.trim().is_empty())
 }
 
-/// Where the conversation is, as far as telling the sides apart needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Waiting for commands and replies.
-    Commands,
-    /// After a final 354: message text until the lone `.`.
-    Data,
-    /// After `BDAT n`: this many octets of chunk data still to come.
-    Bdat(u64),
-    /// After a final 334: the next line answers it.
-    AuthAnswer,
-}
-
 /// The state of an unmarked SMTP conversation, one line at a time.
+///
+/// Which lines are message text, an AUTH answer or BDAT chunk data is the session's call:
+/// every line read as the client's goes to [`ClientSession::handle_sent`] and every
+/// complete reply to [`ClientSession::handle_reply`], so the reader and the annotator
+/// that explains the lines follow the same SMTP rules. What is left here tells the sides
+/// and the tool apart.
 #[derive(Debug)]
 pub(super) struct Conversation {
     notes: NoteReader,
+    session: ClientSession,
+    replies: ReplyAssembler,
     tls: bool,
     started: bool,
     closed: bool,
-    mode: Mode,
     /// The last line was a reply's final line (or its wrapped text), nothing typed since.
     after_reply: bool,
     /// The last SMTP line was the client's.
@@ -76,10 +74,11 @@ impl Conversation {
     pub(super) fn new(tls: bool) -> Self {
         Conversation {
             notes: NoteReader::default(),
+            session: ClientSession::default(),
+            replies: ReplyAssembler::default(),
             tls,
             started: false,
             closed: false,
-            mode: Mode::Commands,
             after_reply: false,
             after_client: false,
             after_data: false,
@@ -91,9 +90,16 @@ impl Conversation {
         self.tls = tls;
     }
 
-    /// Whether the next line belongs to message text or an AUTH answer, where any shape goes.
+    /// Whether the next line belongs to message text, BDAT chunk data or an AUTH answer,
+    /// where any shape goes.
     pub(super) fn in_client_text(&self) -> bool {
-        self.is_open() && self.mode != Mode::Commands
+        self.is_open() && (self.in_data() || self.session.expects_auth_answer())
+    }
+
+    /// Whether the next line is message text or BDAT chunk data, even if it looks like a
+    /// reply.
+    fn in_data(&self) -> bool {
+        self.session.in_body() || self.session.in_bdat_chunk()
     }
 
     /// Whether the server has spoken and the connection is still open.
@@ -105,38 +111,21 @@ impl Conversation {
     pub(super) fn note(&mut self, n: usize, text: &str) -> TranscriptLine {
         let kind = self.notes.kind(text);
         if kind == NoteKind::Closed {
-            self.closed = true;
+            self.close();
         }
         TranscriptLine::note(text, kind, n)
     }
 
     /// Reads the next line; `next` is the next non-blank line, if any.
     pub(super) fn line(&mut self, n: usize, text: &str, next: Option<&str>) -> TranscriptLine {
-        if self.is_open() {
-            match self.mode {
-                Mode::Data => {
-                    if text == "." {
-                        self.mode = Mode::Commands;
-                    }
-                    return self.client(n, text);
-                }
-                Mode::Bdat(left) => {
-                    let octets = u64::try_from(text.len()).unwrap_or(u64::MAX);
-                    let left = left.saturating_sub(octets.saturating_add(2));
-                    self.mode = if left == 0 {
-                        Mode::Commands
-                    } else {
-                        Mode::Bdat(left)
-                    };
-                    return self.client(n, text);
-                }
-                Mode::AuthAnswer | Mode::Commands => {}
-            }
+        if self.is_open() && self.in_data() {
+            return self.client(n, text);
         }
         if is_reply_line(text) {
             return self.server_reply(n, text);
         }
-        if text.trim().is_empty() && self.mode != Mode::AuthAnswer {
+        let auth_answer = self.is_open() && self.session.expects_auth_answer();
+        if text.trim().is_empty() && !auth_answer {
             if self.is_open() && self.is_typed_empty_line(next) {
                 return self.client(n, text);
             }
@@ -149,21 +138,17 @@ impl Conversation {
             }
             return self.note(n, text);
         }
-        if self.mode == Mode::AuthAnswer {
-            self.mode = Mode::Commands;
+        if auth_answer {
             return self.client(n, text);
         }
         if is_tool_chatter(text) {
             if is_shell_prompt(text) {
-                self.closed = true;
+                self.close();
             }
             return self.note(n, text);
         }
         if self.after_reply && is_wrapped_reply_text(text, next) {
             return TranscriptLine::server(text, self.tls, n);
-        }
-        if let Some(size) = bdat_size(text).filter(|&size| size > 0) {
-            self.mode = Mode::Bdat(size);
         }
         self.client(n, text)
     }
@@ -179,29 +164,46 @@ impl Conversation {
     }
 
     fn client(&mut self, n: usize, text: &str) -> TranscriptLine {
+        let sent = self.session.handle_sent(text);
         self.after_reply = false;
         self.after_client = true;
-        self.after_data = self.mode == Mode::Commands && verb(text) == Some(Verb::Data);
+        self.after_data = sent
+            == Sent::Command {
+                verb: Some(Verb::Data),
+            };
         TranscriptLine::client(text, self.tls, n)
     }
 
     fn server_reply(&mut self, n: usize, text: &str) -> TranscriptLine {
         self.started = true;
         self.closed = false;
-        self.mode = Mode::Commands;
         self.after_reply = false;
         self.after_client = false;
         self.after_data = false;
-        if let Some(code) = final_code(text) {
+        if let Some(reply) = self.complete_reply(text) {
             self.after_reply = true;
-            match code {
-                354 => self.mode = Mode::Data,
-                334 => self.mode = Mode::AuthAnswer,
-                221 => self.closed = true,
-                _ => {}
+            self.session.handle_reply(&reply);
+            if reply.code.get() == 221 {
+                self.close();
             }
         }
         TranscriptLine::server(text, self.tls, n)
+    }
+
+    /// Adds a reply line to the reply being assembled; the reply once `text` ends it. A
+    /// line whose code differs from the open reply's starts a new reply: the one before
+    /// never sent its last line.
+    fn complete_reply(&mut self, text: &str) -> Option<Reply> {
+        match self.replies.push(text) {
+            Ok(reply) => reply,
+            Err(_) => self.replies.push(text).ok().flatten(),
+        }
+    }
+
+    /// The connection is over: nothing more is owed, no chunk is still coming.
+    fn close(&mut self) {
+        self.closed = true;
+        self.session.handle_closed();
     }
 }
 
@@ -321,5 +323,23 @@ mod tests {
                 ('S', "500 5.5.2 Error: command not recognized"),
             ]
         );
+    }
+
+    /// Who sent each line, one letter a line (`S`, `C`, `N`).
+    fn sides(text: &str) -> String {
+        summary(&read(text)).iter().map(|&(side, _)| side).collect()
+    }
+
+    #[test]
+    fn an_empty_line_after_a_data_the_server_reads_is_typed() {
+        // Postfix reads " DATA" as DATA, and so does the session: the empty line after it
+        // was sent, and becomes the message's first line once the 354 comes.
+        assert_eq!(sides("220 hi\n DATA\n\n354 go\n.\n250 ok\n"), "SCCSCS");
+    }
+
+    #[test]
+    fn a_multiline_reply_does_not_open_message_text_before_its_last_line() {
+        let text = "220 hi\nDATA\n354-go\n354 on\n250 x\n.\n250 ok\n";
+        assert_eq!(sides(text), "SCSSCCS");
     }
 }

@@ -1,5 +1,5 @@
 //! What an unmarked line looks like: a server reply line (three digits, then space, `-` or
-//! nothing), a command (an SMTP verb first), a `BDAT` size.
+//! nothing), a command (an SMTP verb first).
 //!
 //! Raw telnet, nc and s_client logs carry no markers, so their readers and format
 //! detection decide by these shapes.
@@ -42,15 +42,6 @@ pub(super) fn starts_with_command(line: &str) -> bool {
     .any(|w| word.eq_ignore_ascii_case(w))
 }
 
-/// The chunk size of a `BDAT size [LAST]` line, or `None` for any other line.
-pub(super) fn bdat_size(line: &str) -> Option<u64> {
-    let mut words = line.split_ascii_whitespace();
-    if verb(words.next()?) != Some(Verb::Bdat) {
-        return None;
-    }
-    words.next()?.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,8 +58,5 @@ mod tests {
         assert_eq!(verb("MAIL:x"), Some(Verb::Mail));
         assert_eq!(verb("please see"), None);
         assert!(starts_with_command("lhlo x"));
-        assert_eq!(bdat_size("BDAT 12 LAST"), Some(12));
-        assert_eq!(bdat_size("bdat x"), None);
-        assert_eq!(bdat_size("DATA 12"), None);
     }
 }
