@@ -369,6 +369,20 @@ mod tests {
         assert!(annotators.take_revisions().is_empty());
     }
 
+    /// After EHLO, `RCPT TO:<bob@example.org>` sent (before any MAIL) and shown, its reply
+    /// still to come.
+    fn rcpt_before_mail() -> (Annotators, Transcript) {
+        let mut annotators = Annotators::default();
+        let mut transcript = Transcript::default();
+        after_ehlo(&mut annotators, &mut transcript);
+        client(
+            &mut annotators,
+            &mut transcript,
+            "RCPT TO:<bob@example.org>",
+        );
+        (annotators, transcript)
+    }
+
     /// Sends `line` and shows it, as the page does.
     fn client(annotators: &mut Annotators, transcript: &mut Transcript, line: &str) {
         let annotated = annotators.client_line(line);
@@ -413,15 +427,8 @@ mod tests {
 
     #[test]
     fn a_predicted_warning_is_withdrawn_when_the_server_says_250() {
-        let mut annotators = Annotators::default();
-        let mut transcript = Transcript::default();
-        after_ehlo(&mut annotators, &mut transcript);
         // RCPT before MAIL: predicted to get 503, in both languages.
-        client(
-            &mut annotators,
-            &mut transcript,
-            "RCPT TO:<bob@example.org>",
-        );
+        let (mut annotators, mut transcript) = rcpt_before_mail();
         let (_, before) = client_annotations(&transcript).pop().expect("the RCPT");
         assert!(before.en.severity >= Severity::Warning, "{before:?}");
         assert!(before.zh.severity >= Severity::Warning);
@@ -468,14 +475,7 @@ mod tests {
 
     #[test]
     fn a_prediction_the_reply_confirms_stays() {
-        let mut annotators = Annotators::default();
-        let mut transcript = Transcript::default();
-        after_ehlo(&mut annotators, &mut transcript);
-        client(
-            &mut annotators,
-            &mut transcript,
-            "RCPT TO:<bob@example.org>",
-        );
+        let (mut annotators, transcript) = rcpt_before_mail();
         let before = client_annotations(&transcript);
         annotators.server_line("503 5.5.1 Error: need MAIL command");
         assert!(annotators.take_revisions().is_empty());

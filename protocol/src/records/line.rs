@@ -77,6 +77,23 @@ impl LineRecord {
     /// `kind` ...) are `None`, for the caller to fill in.
     pub fn new(direction: Direction, text: &str, tls: bool, annotation: &Annotation) -> Self {
         Self {
+            title: annotation.title.clone(),
+            explanation: annotation.explanation.clone(),
+            reference: annotation.reference.clone(),
+            next_steps: annotation.next_steps.clone(),
+            findings: annotation.findings.clone(),
+            ..Self::bare(direction, text, tls, annotation.id, annotation.severity)
+        }
+    }
+
+    /// A note that has no explanation, only its words and how it went.
+    pub fn note(text: &str, severity: Severity) -> Self {
+        Self::bare(Direction::Note, text, false, "note", severity)
+    }
+
+    /// A line with nothing but its words, id and severity.
+    fn bare(direction: Direction, text: &str, tls: bool, id: &str, severity: Severity) -> Self {
+        Self {
             direction,
             text: text.to_owned(),
             tls,
@@ -86,29 +103,7 @@ impl LineRecord {
             latency_ms: None,
             kind: None,
             answers: None,
-            id: annotation.id.to_owned(),
-            severity: annotation.severity,
-            title: annotation.title.clone(),
-            explanation: annotation.explanation.clone(),
-            reference: annotation.reference.clone(),
-            next_steps: annotation.next_steps.clone(),
-            findings: annotation.findings.clone(),
-        }
-    }
-
-    /// A note that has no explanation, only its words and how it went.
-    pub fn note(text: &str, severity: Severity) -> Self {
-        Self {
-            direction: Direction::Note,
-            text: text.to_owned(),
-            tls: false,
-            code: None,
-            line: None,
-            at_ms: None,
-            latency_ms: None,
-            kind: None,
-            answers: None,
-            id: "note".to_owned(),
+            id: id.to_owned(),
             severity,
             title: String::new(),
             explanation: String::new(),
