@@ -123,10 +123,12 @@ pub fn render_text(lines: &[(TranscriptLine, AnnotatedLine)], lang: Lang, style:
         };
         if earlier.is_some() {
             let title = a.title.as_str();
-            let folded = match lang {
-                Lang::En => format!("{} (as above: {title})", marker(a.severity)),
-                Lang::ZhCn => format!("{} （同上：{title}）", marker(a.severity)),
-            };
+            let mark = marker(a.severity);
+            let folded = protocol::tr!(
+                lang,
+                "{mark} (as above: {title})",
+                "{mark} （同上：{title}）"
+            );
             let _ = writeln!(out, "      {}", style.severity(a.severity, &folded));
         } else {
             let title = format!("{} {}", marker(a.severity), a.title);
