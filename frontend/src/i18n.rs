@@ -735,6 +735,7 @@ mod tests {
             verify_error: None,
             insecure: false,
             certificates: Vec::new(),
+            sandbox_certificate: false,
             at_ms: 0,
         };
         assert_eq!(

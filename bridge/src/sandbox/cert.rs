@@ -4,7 +4,9 @@
 //! A generated certificate is self-signed for the sandbox's host name, `localhost` and the
 //! loopback addresses, so clients must be told not to verify it (`swaks --tls-verify` off,
 //! which is its default; `lettre`'s `dangerous_accept_invalid_certs`). That is fine for a
-//! sandbox: it teaches the handshake, and nothing secret travels through it.
+//! sandbox: it teaches the handshake, and nothing secret travels through it. The bridge's
+//! own relay needs no such exception: it pins the [`SandboxTls::certificate`] returned
+//! here (`tls::Trust::Pinned`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -41,6 +43,15 @@ pub(crate) enum CertError {
     Rustls(#[from] rustls::Error),
 }
 
+/// The sandbox's TLS server side and the certificate it presents.
+pub(crate) struct SandboxTls {
+    /// Accepts STARTTLS upgrades.
+    pub(crate) acceptor: TlsAcceptor,
+    /// The end-entity certificate (DER) every handshake presents: what the bridge's relay
+    /// trusts, and nothing else, when it connects to this sandbox.
+    pub(crate) certificate: Arc<CertificateDer<'static>>,
+}
+
 /// The acceptor for the files given, or for a freshly generated self-signed certificate.
 ///
 /// # Errors
@@ -49,17 +60,22 @@ pub(crate) enum CertError {
 pub(crate) fn acceptor(
     files: Option<(&Path, &Path)>,
     hostname: &str,
-) -> Result<TlsAcceptor, CertError> {
+) -> Result<SandboxTls, CertError> {
     let (chain, key) = match files {
         Some((cert, key)) => load(cert, key)?,
         None => generate(hostname)?,
     };
+    // `load` and `generate` return at least one certificate.
+    let certificate = Arc::new(chain[0].clone());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .with_no_client_auth()
         .with_single_cert(chain, key)?;
-    Ok(TlsAcceptor::from(Arc::new(config)))
+    Ok(SandboxTls {
+        acceptor: TlsAcceptor::from(Arc::new(config)),
+        certificate,
+    })
 }
 
 fn load(

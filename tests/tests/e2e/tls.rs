@@ -528,6 +528,10 @@ async fn starttls_to_the_bridges_own_sandbox_is_verified_and_mail_is_stored() {
     assert_eq!(code_of(&s.command("STARTTLS").await), "220");
     let info = expect_tls(&mut s).await;
     assert_sandbox_certificate_facts(&info);
+    assert!(
+        info.sandbox_certificate,
+        "marked as the sandbox's own: {info:?}"
+    );
 
     s.send(&line("EHLO page.test")).await;
     let ehlo = s.recv_reply().await;
