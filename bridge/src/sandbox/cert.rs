@@ -120,7 +120,12 @@ mod tests {
 
     #[test]
     fn generated_and_loaded_certificates_make_acceptors() {
-        acceptor(None, "sandbox.test").expect("a generated certificate");
+        let generated = acceptor(None, "sandbox.test").expect("a generated certificate");
+        let again = acceptor(None, "sandbox.test").expect("another generated certificate");
+        assert!(
+            generated.certificate != again.certificate,
+            "every start generates its own key and certificate"
+        );
 
         let dir = std::env::temp_dir().join(format!("sandbox-cert-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
@@ -129,7 +134,11 @@ mod tests {
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
         std::fs::write(&cert, certified.cert.pem()).expect("write");
         std::fs::write(&key, certified.signing_key.serialize_pem()).expect("write");
-        acceptor(Some((&cert, &key)), "ignored").expect("loaded from PEM");
+        let loaded = acceptor(Some((&cert, &key)), "ignored").expect("loaded from PEM");
+        assert!(
+            *loaded.certificate == *certified.cert.der(),
+            "the pinned certificate is the one in the file"
+        );
 
         let Err(err) = acceptor(Some((&key, &cert)), "x") else {
             panic!("swapped files must be refused");

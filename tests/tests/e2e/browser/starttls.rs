@@ -170,7 +170,8 @@ async fn sandbox_starttls(browser: &Browser, url: &str) -> anyhow::Result<()> {
 }
 
 /// The TLS panel after STARTTLS to the sandbox, at desktop and phone width, in English
-/// and Chinese (`target/e2e-artifacts/starttls-sandbox-*.png`).
+/// and Chinese, and the top of the page with the status (`starttls-sandbox-*.png` among
+/// the e2e artifacts).
 async fn tls_panel_screenshots(browser: &Browser) -> anyhow::Result<()> {
     let client = browser.client();
     let page = browser.page();
@@ -179,14 +180,25 @@ async fn tls_panel_screenshots(browser: &Browser) -> anyhow::Result<()> {
         for (lang, needle) in [("en", "sandbox's own"), ("zh-CN", "沙盒自己的证书")] {
             page.select("#lang", lang).await?;
             page.wait_text("#tls-panel", needle).await?;
-            client
-                .execute(
-                    "document.getElementById('tls-panel').scrollIntoView({block: 'center'});",
-                    vec![],
-                )
-                .await?;
+            // Twice: the first scroll may come before the resized layout settles.
+            for _ in 0..2 {
+                client
+                    .execute(
+                        "document.getElementById('tls-panel')
+                            .scrollIntoView({block: 'start', behavior: 'instant'});",
+                        vec![],
+                    )
+                    .await?;
+                page.wait_text("#tls-panel", needle).await?;
+            }
             browser
                 .screenshot(&format!("starttls-sandbox-{size}-{lang}"))
+                .await?;
+            client
+                .execute("window.scrollTo({top: 0, behavior: 'instant'});", vec![])
+                .await?;
+            browser
+                .screenshot(&format!("starttls-sandbox-{size}-{lang}-status"))
                 .await?;
         }
     }
