@@ -15,7 +15,8 @@ async fn starttls_in_the_browser_marks_lines_encrypted() -> anyhow::Result<()> {
 }
 
 async fn starttls_session() -> anyhow::Result<()> {
-    // The sandbox's certificate is self-signed: this bridge lets the page accept it.
+    // With `insecure` asked for and allowed: the page's checkbox still works at the
+    // sandbox, whose certificate the bridge verifies anyway (`sandbox_certificate`).
     let config = bridge::Config {
         unsafe_allow_insecure_tls: true,
         sandbox: Box::new(bridge::sandbox::SandboxConfig::default()),
