@@ -93,6 +93,8 @@ struct AppState {
     owners: Arc<sandbox::Owners>,
     /// Sessions to the sandbox per client (`--sandbox-sessions-per-client`).
     sandbox_places: Option<Arc<policy::connections::Connections>>,
+    /// The certificate the sandbox presents, trusted only at its address.
+    sandbox_certificate: Option<Arc<rustls::pki_types::CertificateDer<'static>>>,
 }
 
 /// The network operations of sessions, replaceable for tests (DNS rebinding, counting
@@ -146,6 +148,7 @@ fn router(
     let sandbox_api = sandbox.api(shutdown.clone(), per_visitor, policy.trust_proxy.clone());
     let state = AppState {
         owners: sandbox.owners(),
+        sandbox_certificate: sandbox.certificate(),
         assets: Arc::new(Assets::new(config.frontend_dir.clone())),
         config: Arc::new(config),
         shutdown,

@@ -8,6 +8,9 @@
 //! handshake go on, and the browser is told.
 //!
 //! Trust anchors come from the operating system (`/etc/ssl/certs` on Debian), loaded once.
+//! One exception, [`Trust::Pinned`]: a session to the bridge's own sandbox trusts exactly
+//! the certificate that sandbox serves, byte for byte, and nothing else (SECURITY.md, "TLS
+//! to the sandbox").
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
@@ -76,6 +79,17 @@ fn describe_leaf(certificates: &[CertificateSummary]) -> String {
     })
 }
 
+/// Which certificates a handshake accepts.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Trust {
+    /// A chain to the system's certificate authorities, valid for the host (WebPKI).
+    #[default]
+    WebPki,
+    /// Exactly this end-entity certificate (DER), whatever its issuer and names: the one
+    /// the bridge's own sandbox serves. Any other certificate is refused, CA-signed or not.
+    Pinned(Arc<CertificateDer<'static>>),
+}
+
 /// Runs a client handshake over `io` for `host` and returns the TLS stream and what the
 /// browser should know about it. `started` is when the TCP connection was made.
 ///
@@ -85,6 +99,7 @@ fn describe_leaf(certificates: &[CertificateSummary]) -> String {
 pub(crate) async fn handshake<IO>(
     io: IO,
     host: &str,
+    trust: &Trust,
     insecure: bool,
     mode: TlsMode,
     started: Instant,
@@ -101,6 +116,10 @@ where
     let record = Arc::new(Mutex::new(Verdict::default()));
     let verifier = RecordingVerifier {
         inner: anchors.verifier.clone(),
+        pinned: match trust {
+            Trust::WebPki => None,
+            Trust::Pinned(der) => Some(Arc::clone(der)),
+        },
         provider: Arc::clone(&anchors.provider),
         insecure,
         record: Arc::clone(&record),
@@ -147,6 +166,7 @@ where
         alpn,
         server_name: bare.to_owned(),
         verified: verdict.failure.is_none(),
+        sandbox_certificate: matches!(trust, Trust::Pinned(_)) && verdict.failure.is_none(),
         insecure: insecure && verdict.failure.is_some(),
         verify_error: verdict.failure,
         certificates: verdict.certificates,
@@ -192,11 +212,13 @@ struct Verdict {
     certificates: Vec<CertificateSummary>,
 }
 
-/// WebPKI verification that records its verdict, and in `insecure` mode does not stop the
-/// handshake on a failure.
+/// WebPKI verification (or the comparison with a pinned certificate) that records its
+/// verdict, and in `insecure` mode does not stop the handshake on a failure.
 #[derive(Debug)]
 struct RecordingVerifier {
     inner: Option<Arc<WebPkiServerVerifier>>,
+    /// When set, the only certificate accepted, instead of `inner`'s verdict.
+    pinned: Option<Arc<CertificateDer<'static>>>,
     provider: Arc<CryptoProvider>,
     insecure: bool,
     record: Arc<Mutex<Verdict>>,
@@ -215,11 +237,20 @@ impl ServerCertVerifier for RecordingVerifier {
             .chain(intermediates)
             .map(|der| summarize(der.as_ref()))
             .collect();
-        let result = match &self.inner {
-            Some(inner) => inner
+        let result = match (&self.pinned, &self.inner) {
+            (Some(pinned), _) => {
+                if end_entity.as_ref() == pinned.as_ref().as_ref() {
+                    Ok(())
+                } else {
+                    Err(rustls::Error::InvalidCertificate(
+                        CertificateError::ApplicationVerificationFailure,
+                    ))
+                }
+            }
+            (None, Some(inner)) => inner
                 .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
                 .map(|_| ()),
-            None => Err(rustls::Error::General(
+            (None, None) => Err(rustls::Error::General(
                 "the bridge found no trusted certificate authorities on this system".into(),
             )),
         };
@@ -228,7 +259,11 @@ impl ServerCertVerifier for RecordingVerifier {
         match result {
             Ok(()) => Ok(ServerCertVerified::assertion()),
             Err(err) => {
-                verdict.failure = Some(explain(&err, server_name));
+                verdict.failure = Some(if self.pinned.is_some() {
+                    NOT_THE_SANDBOX.to_owned()
+                } else {
+                    explain(&err, server_name)
+                });
                 if self.insecure {
                     Ok(ServerCertVerified::assertion())
                 } else {
@@ -272,6 +307,10 @@ impl ServerCertVerifier for RecordingVerifier {
             .supported_schemes()
     }
 }
+
+/// Why a certificate at the sandbox's address was refused.
+const NOT_THE_SANDBOX: &str = "this is the address of the bridge's own sandbox, but the \
+     certificate is not the one the sandbox serves (another program may be listening there)";
 
 /// A verification failure in words a sysadmin acts on.
 fn explain(err: &rustls::Error, name: &ServerName<'_>) -> String {
@@ -380,6 +419,97 @@ mod tests {
         assert_eq!(ip_text(&[1, 2, 3]), "010203");
     }
 
+    /// A TLS server on one end of a pipe with a fresh self-signed certificate for
+    /// `127.0.0.1`; returns the client's end and the certificate.
+    fn self_signed_server() -> (tokio::io::DuplexStream, Arc<CertificateDer<'static>>) {
+        let certified =
+            rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("generate");
+        let der = certified.cert.der().clone();
+        let key =
+            rustls::pki_types::PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der());
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![der.clone()], key.into())
+        .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let (client, server) = tokio::io::duplex(16 * 1024);
+        tokio::spawn(async move {
+            let _ = acceptor.accept(server).await;
+        });
+        (client, Arc::new(der))
+    }
+
+    #[tokio::test]
+    async fn the_pinned_certificate_is_trusted_and_says_so() {
+        let (client, der) = self_signed_server();
+        let trust = Trust::Pinned(der);
+        let (_, info) = handshake(
+            client,
+            "127.0.0.1",
+            &trust,
+            false,
+            TlsMode::Starttls,
+            Instant::now(),
+        )
+        .await
+        .expect("the pinned certificate is trusted");
+        assert!(
+            info.verified && info.sandbox_certificate && !info.insecure,
+            "{info:?}"
+        );
+        assert_eq!(info.verify_error, None);
+        assert_eq!(info.certificates.len(), 1, "{info:?}");
+    }
+
+    #[tokio::test]
+    async fn another_certificate_where_one_is_pinned_is_refused() {
+        // Another key at the sandbox's address: not trusted, though it is self-signed for
+        // the same name just as the sandbox's is.
+        let (_, pinned) = self_signed_server();
+        let (client, _) = self_signed_server();
+        let trust = Trust::Pinned(pinned);
+        let err = handshake(
+            client,
+            "127.0.0.1",
+            &trust,
+            false,
+            TlsMode::Starttls,
+            Instant::now(),
+        )
+        .await
+        .expect_err("a different certificate");
+        assert_eq!(err.code(), ErrorCode::CertificateRejected);
+        assert!(
+            err.to_string().contains("not the one the sandbox serves"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_self_signed_certificate_is_refused_without_a_pin() {
+        let (client, _) = self_signed_server();
+        let err = handshake(
+            client,
+            "127.0.0.1",
+            &Trust::WebPki,
+            false,
+            TlsMode::Starttls,
+            Instant::now(),
+        )
+        .await
+        .expect_err("self-signed");
+        assert_eq!(err.code(), ErrorCode::CertificateRejected);
+        assert!(
+            err.to_string()
+                .contains("not issued by a certificate authority"),
+            "{err}"
+        );
+    }
+
     #[tokio::test]
     async fn a_peer_that_is_not_tls_fails_the_handshake_with_an_explanation() {
         let (client, mut server) = tokio::io::duplex(4096);
@@ -392,6 +522,7 @@ mod tests {
         let err = handshake(
             client,
             "mx.example.org",
+            &Trust::WebPki,
             false,
             TlsMode::Implicit,
             Instant::now(),

@@ -376,7 +376,7 @@ pub fn App() -> Html {
         <div class={classes!("app", (state.connection.phase != Phase::Disconnected).then_some("online"))}>
             <header class="top">
                 <h1>{ ui.title }</h1>
-                <Status phase={state.connection.phase.clone()} backend={state.connection.backend} {lang} />
+                <Status phase={state.connection.phase.clone()} backend={state.connection.backend} tls={state.connection.tls.clone()} {lang} />
                 <div class="tools">
                     <label class="lang">
                         <span class="sr-only">{ ui.language }</span>

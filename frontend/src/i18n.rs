@@ -368,9 +368,17 @@ pub fn connecting_to(lang: Lang, target: &str) -> String {
     tr!(lang, "Connecting to {target}…", "正在连接 {target}…")
 }
 
-/// The status line in the header.
-pub fn connected_to(lang: Lang, peer: &str, tls: TlsMode) -> String {
-    let tls = tls_label(lang, tls);
+/// The status line in the header; once TLS is up, `info` says how (and, for the bridge's
+/// own sandbox, that its certificate is the one trusted).
+pub fn connected_to(lang: Lang, peer: &str, tls: TlsMode, info: Option<&TlsInfo>) -> String {
+    let tls = tls_label(lang, info.map_or(tls, |info| info.mode));
+    if info.is_some_and(|info| info.verified && info.sandbox_certificate) {
+        return tr!(
+            lang,
+            "Connected to {peer} ({tls}, the sandbox's own certificate)",
+            "已连接到 {peer}（{tls}，沙盒自己的证书）"
+        );
+    }
     tr!(
         lang,
         "Connected to {peer} ({tls})",
@@ -396,6 +404,11 @@ pub fn tls_summary(lang: Lang, info: &TlsInfo) -> String {
         .map_or(info.server_name.as_str(), |c| c.subject.as_str());
     let (version, cipher) = (&info.version, &info.cipher);
     let verdict = match (&info.verify_error, info.verified) {
+        (_, true) if info.sandbox_certificate => tx!(
+            lang,
+            "verified: the sandbox's own certificate",
+            "已验证：沙盒自己的证书"
+        ),
         (_, true) => tx!(lang, "verified", "已验证"),
         (Some(why), false) => tr!(lang, "NOT verified: {why}", "未通过验证：{why}"),
         (None, false) => tx!(lang, "NOT verified", "未通过验证"),
@@ -405,6 +418,16 @@ pub fn tls_summary(lang: Lang, info: &TlsInfo) -> String {
         "{version}, {cipher}, certificate {subject} {verdict}",
         "{version}，{cipher}，证书 {subject} {verdict}"
     )
+}
+
+/// The TLS panel's verdict for the bridge's own sandbox: why a self-signed certificate is
+/// trusted there.
+pub fn sandbox_certificate(lang: Lang) -> &'static str {
+    Text {
+        en: "yes: the sandbox's own certificate (self-signed; the bridge trusts exactly this one)",
+        zh: "是：沙盒自己的证书（自签名；桥接服务只信任这一张）",
+    }
+    .get(lang)
 }
 
 /// What an error code from the bridge means, as a sentence for a person.
@@ -735,6 +758,7 @@ mod tests {
             verify_error: None,
             insecure: false,
             certificates: Vec::new(),
+            sandbox_certificate: false,
             at_ms: 0,
         };
         assert_eq!(
@@ -744,6 +768,23 @@ mod tests {
         assert_eq!(
             tls_summary(Lang::ZhCn, &info),
             "TLSv1.3，TLS13_AES_256_GCM_SHA384，证书 mx.example 已验证"
+        );
+        info.sandbox_certificate = true;
+        assert!(tls_summary(Lang::En, &info).ends_with("verified: the sandbox's own certificate"));
+        assert!(tls_summary(Lang::ZhCn, &info).ends_with("已验证：沙盒自己的证书"));
+        assert!(sandbox_certificate(Lang::ZhCn).contains("沙盒"));
+        assert_eq!(
+            connected_to(Lang::En, "127.0.0.1:2525", TlsMode::None, Some(&info)),
+            "Connected to 127.0.0.1:2525 (STARTTLS, the sandbox's own certificate)"
+        );
+        assert_eq!(
+            connected_to(Lang::ZhCn, "127.0.0.1:2525", TlsMode::None, Some(&info)),
+            "已连接到 127.0.0.1:2525（STARTTLS，沙盒自己的证书）"
+        );
+        info.sandbox_certificate = false;
+        assert_eq!(
+            connected_to(Lang::En, "127.0.0.1:2525", TlsMode::None, Some(&info)),
+            "Connected to 127.0.0.1:2525 (STARTTLS)"
         );
         info.verified = false;
         info.verify_error = Some("self-signed".into());

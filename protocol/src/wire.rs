@@ -166,6 +166,11 @@ pub struct TlsInfo {
     /// The server's certificates, its own first.
     #[serde(default)]
     pub certificates: Vec<CertificateSummary>,
+    /// The server is the bridge's own sandbox, and `verified` means its certificate is,
+    /// byte for byte, the one that sandbox uses (no certificate authority vouches for a
+    /// generated one). Absent from older bridges: `false`.
+    #[serde(default)]
+    pub sandbox_certificate: bool,
     /// Milliseconds since the TCP connection was established.
     #[serde(default)]
     pub at_ms: u64,

@@ -42,6 +42,7 @@ use super::{
 use crate::metrics::Metrics;
 use crate::outbox::Queue;
 use crate::shutdown::Shutdown;
+use crate::tls::Trust;
 
 /// How the relay ended.
 enum End {
@@ -73,6 +74,8 @@ pub(super) struct Relay<'a> {
     pub(super) metrics: &'a Metrics,
     /// The TLS handshake limit (STARTTLS).
     pub(super) tls_timeout: Duration,
+    /// The certificates STARTTLS accepts.
+    pub(super) trust: Trust,
 }
 
 /// The parts the loop borrows while it runs.
@@ -83,6 +86,7 @@ struct Shell<'a, 'o, R> {
     /// The queue for the browser, and the metrics (`outbox.metrics`).
     outbox: &'a Outbox<'o>,
     tls_timeout: Duration,
+    trust: Trust,
 }
 
 /// Relays between a connected server stream and the browser until either side ends.
@@ -107,6 +111,7 @@ where
         shutdown,
         metrics,
         tls_timeout,
+        trust,
     } = relay;
     let outbox = Outbox {
         queue: Arc::clone(&queue),
@@ -119,6 +124,7 @@ where
             from_browser,
             outbox: &outbox,
             tls_timeout,
+            trust,
         };
         let end = converse(shell, shutdown).await;
         let (reason, code) = match end {
@@ -352,7 +358,13 @@ where
             }
             Lines::StartTls => {
                 let server = std::mem::replace(&mut self.server, Box::new(tokio::io::empty()));
-                let upgraded = Box::pin(upgrade(server, self.core, self.outbox, self.tls_timeout));
+                let upgraded = Box::pin(upgrade(
+                    server,
+                    self.core,
+                    self.outbox,
+                    self.tls_timeout,
+                    &self.trust,
+                ));
                 match upgraded.await {
                     Ok(upgraded) => {
                         self.server = upgraded;

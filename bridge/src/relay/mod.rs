@@ -113,6 +113,9 @@ pub(crate) struct Context {
     pub(crate) owners: Arc<Owners>,
     /// Sessions to the sandbox per client, when capped.
     pub(crate) sandbox_places: Option<Arc<crate::policy::connections::Connections>>,
+    /// The certificate the sandbox presents: a session to the sandbox trusts it, and only
+    /// it (`tls::Trust::Pinned`).
+    pub(crate) sandbox_certificate: Option<Arc<rustls::pki_types::CertificateDer<'static>>>,
 }
 
 /// Who opened a session, as decided before the upgrade.
@@ -144,6 +147,7 @@ impl Context {
             hooks: state.hooks.clone(),
             owners: Arc::clone(&state.owners),
             sandbox_places: state.sandbox_places.clone(),
+            sandbox_certificate: state.sandbox_certificate.clone(),
         }
     }
 }

@@ -13,8 +13,9 @@ use super::{BoxIo, Context, error};
 use crate::policy::connections::ConnectionPermit;
 use crate::policy::target::Exception;
 use crate::sandbox::Registration;
+use crate::tls::{self, Trust};
+use crate::upstream;
 use crate::visitor::VisitorId;
-use crate::{tls, upstream};
 
 /// A connection ready for the relay.
 pub(super) struct Opened {
@@ -30,6 +31,8 @@ pub(super) struct Opened {
     pub(super) registration: Option<Registration>,
     /// For a session to the sandbox: its place among the client's sandbox sessions.
     pub(super) sandbox_place: Option<ConnectionPermit>,
+    /// The certificates TLS accepts here, now or after STARTTLS.
+    pub(super) trust: Trust,
 }
 
 impl Opened {
@@ -80,6 +83,7 @@ pub(super) async fn open(
         .await
         .map_err(|err| error(err.code(), err.to_string()))?;
     let started = Instant::now();
+    let trust = trust_for(up.exception, context);
     let registration = match (up.exception, mailbox) {
         (Some(Exception::Sandbox), Some(visitor)) => match up.stream.local_addr() {
             Ok(local) => Some(context.owners.register(local, visitor)),
@@ -101,11 +105,13 @@ pub(super) async fn open(
             exception: up.exception,
             registration,
             sandbox_place: up.sandbox_place,
+            trust,
         });
     }
     let handshake = tls::handshake(
         up.stream,
         &request.host,
+        &trust,
         request.insecure,
         TlsMode::Implicit,
         started,
@@ -122,7 +128,21 @@ pub(super) async fn open(
         exception: up.exception,
         registration,
         sandbox_place: up.sandbox_place,
+        trust,
     })
+}
+
+/// The bridge's own sandbox is trusted by its exact certificate: the connection reached
+/// the sandbox's listening address (the target rules' `Exception::Sandbox`), and the
+/// certificate is the one the sandbox was started with. Every other target is checked
+/// against the certificate authorities.
+fn trust_for(exception: Option<Exception>, context: &Context) -> Trust {
+    match (exception, &context.sandbox_certificate) {
+        (Some(Exception::Sandbox), Some(certificate)) => {
+            Trust::Pinned(std::sync::Arc::clone(certificate))
+        }
+        _ => Trust::WebPki,
+    }
 }
 
 pub(super) fn tls_too_slow(limit: Duration) -> ServerMsg {

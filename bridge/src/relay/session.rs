@@ -32,6 +32,7 @@ use crate::log_text::{Untrusted, escaped};
 use crate::metrics::Metrics;
 use crate::policy::limits::Refusal;
 use crate::shutdown::Shutdown;
+use crate::tls::Trust;
 use crate::visitor::VisitorId;
 
 /// How long closing the WebSocket may take once the session is over.
@@ -162,6 +163,8 @@ struct Relaying {
     /// session's mail under its visitor (`registered.rs`).
     io: BoxIo,
     conversation: Conversation,
+    /// The certificates a STARTTLS upgrade accepts.
+    trust: Trust,
 }
 
 /// After the handshake: connect and relay. Returns the `closed` reason still to send, if
@@ -205,6 +208,7 @@ where
                     shutdown,
                     metrics,
                     tls_timeout: context.policy.tls_timeout,
+                    trust: ready.trust,
                 };
                 relay(ready, to_browser, from_browser)
             }
@@ -275,8 +279,13 @@ where
         expires: (admitted.started + context.policy.session_timeout).into_std(),
     };
     let conversation = Conversation::new(start, Instant::now().into_std());
+    let trust = opened.trust.clone();
     let io = opened.into_io();
-    Some(Relaying { io, conversation })
+    Some(Relaying {
+        io,
+        conversation,
+        trust,
+    })
 }
 
 /// Tells the browser why no connection was made; returns what [`session`] returns.

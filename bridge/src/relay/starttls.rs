@@ -12,7 +12,7 @@ use super::conversation::Conversation;
 use super::open::tls_too_slow;
 use super::to_browser::Outbox;
 use super::{BoxIo, error};
-use crate::tls;
+use crate::tls::{self, Trust};
 
 /// Why there is no upgraded stream.
 pub(super) enum NoTls {
@@ -28,6 +28,7 @@ pub(super) async fn upgrade(
     core: &mut Conversation,
     outbox: &Outbox<'_>,
     tls_timeout: Duration,
+    trust: &Trust,
 ) -> Result<BoxIo, NoTls> {
     let ahead = core.handle_starttls_accepted();
     if ahead > 0 {
@@ -48,6 +49,7 @@ pub(super) async fn upgrade(
     let handshake = tls::handshake(
         server,
         target.host,
+        trust,
         target.insecure,
         TlsMode::Starttls,
         Instant::from_std(target.connected_at),

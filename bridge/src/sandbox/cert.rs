@@ -4,7 +4,9 @@
 //! A generated certificate is self-signed for the sandbox's host name, `localhost` and the
 //! loopback addresses, so clients must be told not to verify it (`swaks --tls-verify` off,
 //! which is its default; `lettre`'s `dangerous_accept_invalid_certs`). That is fine for a
-//! sandbox: it teaches the handshake, and nothing secret travels through it.
+//! sandbox: it teaches the handshake, and nothing secret travels through it. The bridge's
+//! own relay needs no such exception: it pins the [`SandboxTls::certificate`] returned
+//! here (`tls::Trust::Pinned`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -41,6 +43,15 @@ pub(crate) enum CertError {
     Rustls(#[from] rustls::Error),
 }
 
+/// The sandbox's TLS server side and the certificate it presents.
+pub(crate) struct SandboxTls {
+    /// Accepts STARTTLS upgrades.
+    pub(crate) acceptor: TlsAcceptor,
+    /// The end-entity certificate (DER) every handshake presents: what the bridge's relay
+    /// trusts, and nothing else, when it connects to this sandbox.
+    pub(crate) certificate: Arc<CertificateDer<'static>>,
+}
+
 /// The acceptor for the files given, or for a freshly generated self-signed certificate.
 ///
 /// # Errors
@@ -49,17 +60,22 @@ pub(crate) enum CertError {
 pub(crate) fn acceptor(
     files: Option<(&Path, &Path)>,
     hostname: &str,
-) -> Result<TlsAcceptor, CertError> {
+) -> Result<SandboxTls, CertError> {
     let (chain, key) = match files {
         Some((cert, key)) => load(cert, key)?,
         None => generate(hostname)?,
     };
+    // `load` and `generate` return at least one certificate.
+    let certificate = Arc::new(chain[0].clone());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .with_no_client_auth()
         .with_single_cert(chain, key)?;
-    Ok(TlsAcceptor::from(Arc::new(config)))
+    Ok(SandboxTls {
+        acceptor: TlsAcceptor::from(Arc::new(config)),
+        certificate,
+    })
 }
 
 fn load(
@@ -104,7 +120,12 @@ mod tests {
 
     #[test]
     fn generated_and_loaded_certificates_make_acceptors() {
-        acceptor(None, "sandbox.test").expect("a generated certificate");
+        let generated = acceptor(None, "sandbox.test").expect("a generated certificate");
+        let again = acceptor(None, "sandbox.test").expect("another generated certificate");
+        assert!(
+            generated.certificate != again.certificate,
+            "every start generates its own key and certificate"
+        );
 
         let dir = std::env::temp_dir().join(format!("sandbox-cert-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
@@ -113,7 +134,11 @@ mod tests {
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
         std::fs::write(&cert, certified.cert.pem()).expect("write");
         std::fs::write(&key, certified.signing_key.serialize_pem()).expect("write");
-        acceptor(Some((&cert, &key)), "ignored").expect("loaded from PEM");
+        let loaded = acceptor(Some((&cert, &key)), "ignored").expect("loaded from PEM");
+        assert!(
+            *loaded.certificate == *certified.cert.der(),
+            "the pinned certificate is the one in the file"
+        );
 
         let Err(err) = acceptor(Some((&key, &cert)), "x") else {
             panic!("swapped files must be refused");

@@ -38,6 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
 use protocol::server::ServerSession;
+use rustls::pki_types::CertificateDer;
 use thiserror::Error;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -97,19 +98,21 @@ struct Inner {
     listening: Option<SocketAddr>,
     /// Whether STARTTLS is offered.
     starttls: bool,
+    /// The certificate its STARTTLS presents, when it runs.
+    certificate: Option<Arc<CertificateDer<'static>>>,
 }
 
 impl Sandbox {
     /// A sandbox whose server is not running: the API works, the mailbox stays empty. For
     /// [`app`](crate::app), whose caller owns the server's lifetime.
     pub(crate) fn not_started(config: &SandboxConfig) -> Self {
-        Self::with(config, None, false, None)
+        Self::with(config, None, None, None)
     }
 
     fn with(
         config: &SandboxConfig,
         listening: Option<SocketAddr>,
-        starttls: bool,
+        certificate: Option<Arc<CertificateDer<'static>>>,
         maildir: Option<Maildir>,
     ) -> Self {
         Self {
@@ -118,7 +121,8 @@ impl Sandbox {
                 owners: Arc::default(),
                 config: config.clone(),
                 listening,
-                starttls,
+                starttls: certificate.is_some(),
+                certificate,
             }),
         }
     }
@@ -160,7 +164,12 @@ impl Sandbox {
             addr: config.listen,
             cause,
         })?;
-        let sandbox = Self::with(config, Some(addr), true, maildir);
+        let sandbox = Self::with(
+            config,
+            Some(addr),
+            Some(Arc::clone(&tls.certificate)),
+            maildir,
+        );
         info!(
             "sandbox SMTP server listening on {addr} (STARTTLS with a {} certificate; demo \
              account {:?}, password {:?}); it keeps mail, it never relays it",
@@ -175,7 +184,7 @@ impl Sandbox {
         let context = Context {
             mailbox: Arc::clone(&sandbox.inner.mailbox),
             owners: Arc::clone(&sandbox.inner.owners),
-            tls: Some(tls),
+            tls: Some(tls.acceptor),
             hostname: Arc::from(config.hostname.as_str()),
         };
         let server_config = config.server_config(true);
@@ -186,6 +195,12 @@ impl Sandbox {
     /// Where the sandbox SMTP server listens, if it runs (the target rules' exception).
     pub(crate) fn listening(&self) -> Option<SocketAddr> {
         self.inner.listening
+    }
+
+    /// The certificate the sandbox's STARTTLS presents, if it runs: the relay trusts it,
+    /// and only it, at the sandbox's address.
+    pub(crate) fn certificate(&self) -> Option<Arc<CertificateDer<'static>>> {
+        self.inner.certificate.clone()
     }
 
     /// Where relay sessions to the sandbox say which visitor they belong to.

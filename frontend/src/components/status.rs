@@ -1,7 +1,10 @@
 //! The connection status shown in the header: a coloured dot and a few words, marked
 //! SIMULATED when the session runs in the in-page simulator.
 
+use std::rc::Rc;
+
 use protocol::lang::Lang;
+use protocol::wire::TlsInfo;
 use yew::prelude::*;
 
 use crate::i18n;
@@ -14,6 +17,8 @@ pub struct StatusProps {
     pub phase: Phase,
     /// Where the session runs (marked when it is the in-page simulator).
     pub backend: Backend,
+    /// What the bridge said about TLS, once it is up.
+    pub tls: Option<Rc<TlsInfo>>,
     /// The language.
     pub lang: Lang,
 }
@@ -25,7 +30,10 @@ pub fn Status(props: &StatusProps) -> Html {
     let (class, text) = match &props.phase {
         Phase::Disconnected => ("disconnected", i18n::ui(lang).not_connected.to_owned()),
         Phase::Connecting { target } => ("connecting", i18n::connecting_to(lang, target)),
-        Phase::Connected { peer, tls } => ("connected", i18n::connected_to(lang, peer, *tls)),
+        Phase::Connected { peer, tls } => (
+            "connected",
+            i18n::connected_to(lang, peer, *tls, props.tls.as_deref()),
+        ),
     };
     let simulated = props.backend.is_simulator() && props.phase != Phase::Disconnected;
     html! {

@@ -25,6 +25,7 @@ pub fn TlsPanel(props: &TlsPanelProps) -> Html {
     let info = &props.info;
     let f = ui.tls_fields;
     let verified = match (&info.verify_error, info.verified) {
+        (_, true) if info.sandbox_certificate => i18n::sandbox_certificate(props.lang).to_owned(),
         (_, true) => ui.yes_no[0].to_owned(),
         (Some(why), false) => format!("{}: {why}", ui.yes_no[1]),
         (None, false) => ui.yes_no[1].to_owned(),
@@ -34,7 +35,12 @@ pub fn TlsPanel(props: &TlsPanelProps) -> Html {
         html! { <tr><th scope="row">{ label.to_owned() }</th><td>{ value }</td></tr> }
     };
     html! {
-        <section id="tls-panel" class={classes!("panel", "tls", (!info.verified).then_some("unverified"))}>
+        <section id="tls-panel" class={classes!(
+            "panel",
+            "tls",
+            (!info.verified).then_some("unverified"),
+            info.sandbox_certificate.then_some("sandbox-certificate")
+        )}>
             <h2>{ ui.tls_title }</h2>
             <table>
                 { row(f[0], info.version.clone()) }

@@ -211,6 +211,7 @@ pub fn simulated_tls(mode: TlsMode, at_ms: u64) -> TlsInfo {
         verify_error: Some("simulated TLS: no handshake, nothing is encrypted".to_owned()),
         insecure: false,
         certificates: Vec::new(),
+        sandbox_certificate: false,
         at_ms,
     }
 }

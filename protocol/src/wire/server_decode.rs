@@ -85,6 +85,7 @@ fn tls_info(fields: &mut Json) -> Result<TlsInfo, WireError> {
         verify_error: optional_string(fields, "verify_error")?,
         insecure: optional_bool(fields, "insecure")?.unwrap_or(false),
         certificates,
+        sandbox_certificate: optional_bool(fields, "sandbox_certificate")?.unwrap_or(false),
         at_ms: optional_number(fields, "at_ms")?.unwrap_or(0),
     })
 }
@@ -187,6 +188,7 @@ mod tests {
                     subject: "CN=mx.example".into(),
                     ..CertificateSummary::default()
                 }],
+                sandbox_certificate: true,
                 at_ms: 3,
             }),
             ServerMsg::Error {

@@ -101,11 +101,19 @@ fn tls_message_round_trips_and_line_extras_are_optional() {
             not_after: "2026-01-01T00:00:00Z".into(),
             serial: "01".into(),
         }],
+        sandbox_certificate: true,
         at_ms: 7,
     });
     let json = tls.to_json();
     assert!(json.starts_with(r#"{"type":"tls","mode":"starttls","version":"TLSv1.3""#));
     assert_eq!(ServerMsg::from_json(&json).expect("round trip"), tls);
+    assert!(json.contains(r#""sandbox_certificate":true"#), "{json}");
+    // An older bridge's `tls` message, without `sandbox_certificate`, still decodes.
+    let older = json.replace(r#","sandbox_certificate":true"#, "");
+    let ServerMsg::Tls(info) = ServerMsg::from_json(&older).expect("older tls") else {
+        panic!("{older}");
+    };
+    assert!(!info.sandbox_certificate, "{info:?}");
 
     let line = ServerMsg::Line {
         text: "250 OK".into(),

@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bridge::Config;
+use bridge::sandbox::SandboxConfig;
+use e2e::sandbox::{start_sandbox, wait_for_messages};
 use e2e::{
     Session, assert_metric, assert_metric_once_idle, connect_tls, connect_to,
     expect_no_active_sessions, line, lines, open_session, postfix_account, postfix_maildirs,
@@ -495,4 +497,98 @@ async fn pipelining_only_when_advertised() {
         with, "MAIL FROM:<a@fake.test>\r\nRCPT TO:<b@fake.test>\r\nRCPT TO:<c@fake.test>\r\n",
         "MAIL and RCPT pipelined (RFC 2920)"
     );
+}
+
+/// The leaf of the sandbox's generated certificate, as the `tls` message shows it.
+fn assert_sandbox_certificate_facts(info: &TlsInfo) {
+    assert_eq!(info.mode, TlsMode::Starttls);
+    assert!(info.version.starts_with("TLSv1."), "{info:?}");
+    assert!(info.verified, "the bridge trusts its own sandbox: {info:?}");
+    assert!(!info.insecure, "{info:?}");
+    assert_eq!(info.verify_error, None, "{info:?}");
+    let leaf = info
+        .certificates
+        .first()
+        .expect("the sandbox's certificate");
+    assert!(leaf.sans.iter().any(|san| san == "127.0.0.1"), "{leaf:?}");
+    assert_eq!(leaf.subject, leaf.issuer, "self-signed: {leaf:?}");
+}
+
+#[tokio::test]
+async fn starttls_to_the_bridges_own_sandbox_is_verified_and_mail_is_stored() {
+    let sandbox = start_sandbox(SandboxConfig::default()).await;
+    let mut s = session(sandbox.http).await;
+    s.send(&connect_tls(sandbox.smtp, TlsMode::Starttls, false))
+        .await;
+    expect_connected(&mut s, TlsMode::Starttls).await;
+    let banner = s.recv_reply_text().await;
+    assert!(banner[0].starts_with("220"), "{banner:?}");
+    let ehlo = s.command("EHLO page.test").await;
+    assert!(ehlo.iter().any(|l| l.ends_with("STARTTLS")), "{ehlo:?}");
+    assert_eq!(code_of(&s.command("STARTTLS").await), "220");
+    let info = expect_tls(&mut s).await;
+    assert_sandbox_certificate_facts(&info);
+    assert!(
+        info.sandbox_certificate,
+        "marked as the sandbox's own: {info:?}"
+    );
+
+    s.send(&line("EHLO page.test")).await;
+    let ehlo = s.recv_reply().await;
+    assert!(
+        ehlo.iter().all(|m| matches!(
+            m,
+            ServerMsg::Line {
+                encrypted: true,
+                ..
+            }
+        )),
+        "{ehlo:?}"
+    );
+    let token = format!("sandbox-tls-{}", sandbox.smtp.port());
+    assert_eq!(
+        code_of(&s.command("MAIL FROM:<alice@example.org>").await),
+        "250"
+    );
+    assert_eq!(
+        code_of(&s.command("RCPT TO:<bob@example.net>").await),
+        "250"
+    );
+    assert_eq!(code_of(&s.command("DATA").await), "354");
+    s.send(&lines(&[&format!("Subject: {token}"), "", "over TLS", "."]))
+        .await;
+    assert_eq!(code_of(&s.recv_reply_text().await), "250");
+    assert_eq!(code_of(&s.command("QUIT").await), "221");
+    let stored = wait_for_messages(sandbox.http, 1).await;
+    assert_eq!(
+        stored[0].subject.as_deref(),
+        Some(token.as_str()),
+        "{stored:?}"
+    );
+    sandbox.handle.stop().await;
+}
+
+#[tokio::test]
+async fn another_bridges_sandbox_certificate_is_still_refused() {
+    // Two bridges, each with its own generated certificate: each trusts only its own.
+    let ours = start_sandbox(SandboxConfig::default()).await;
+    let theirs = start_sandbox(SandboxConfig::default()).await;
+    let mut s = session(ours.http).await;
+    s.send(&connect_tls(theirs.smtp, TlsMode::Starttls, false))
+        .await;
+    expect_connected(&mut s, TlsMode::Starttls).await;
+    let _banner = s.recv_reply_text().await;
+    let _ehlo = s.command("EHLO page.test").await;
+    s.send(&line("STARTTLS")).await;
+    let reply = s.recv_reply_text().await;
+    assert_eq!(code_of(&reply), "220");
+    let (code, message) = s.recv_error().await;
+    assert_eq!(code, ErrorCode::CertificateRejected, "{message}");
+    assert!(
+        message.contains("not issued by a certificate authority"),
+        "{message}"
+    );
+    s.recv_closed().await;
+    ours.handle.stop().await;
+    theirs.handle.stop().await;
 }

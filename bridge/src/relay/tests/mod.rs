@@ -152,6 +152,7 @@ fn test_context(shutdown: Shutdown) -> Context {
         hooks: Hooks::default(),
         owners: Arc::default(),
         sandbox_places: None,
+        sandbox_certificate: None,
     }
 }
 
@@ -191,6 +192,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
             shutdown: context.shutdown,
             metrics: &metrics,
             tls_timeout: context.policy.tls_timeout,
+            trust: crate::tls::Trust::WebPki,
         };
         let ended = relay(ready, &mut sink, stream).await;
         let frame = CloseFrame {

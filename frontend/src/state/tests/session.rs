@@ -599,6 +599,7 @@ fn starttls_marks_later_lines_encrypted_and_asks_for_ehlo_again() {
                     verify_error: Some("self-signed".into()),
                     insecure: true,
                     certificates: Vec::new(),
+                    sandbox_certificate: false,
                     at_ms: 9,
                 }),
             ),
