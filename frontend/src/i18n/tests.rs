@@ -1,0 +1,100 @@
+//! The page's own words, checked in both languages.
+
+use super::*;
+
+#[test]
+fn every_error_code_has_a_distinct_sentence_in_each_language() {
+    let codes = ErrorCode::ALL;
+    for (lang, end) in [(Lang::En, '.'), (Lang::ZhCn, '。')] {
+        let sentences: std::collections::HashSet<_> =
+            codes.iter().map(|&c| error_sentence(lang, c)).collect();
+        assert_eq!(sentences.len(), codes.len());
+        for sentence in sentences {
+            assert!(sentence.ends_with(end), "{sentence:?} is a sentence");
+        }
+    }
+}
+
+#[test]
+fn notices_read_as_sentences_in_both_languages() {
+    let closed = Notice::Closed {
+        reason: "the server closed the connection".into(),
+    };
+    assert_eq!(
+        notice(Lang::En, &closed),
+        "Connection closed: the server closed the connection."
+    );
+    assert!(notice(Lang::ZhCn, &closed).starts_with("连接已关闭"));
+    let error = Notice::BridgeError {
+        code: ErrorCode::ConnectFailed,
+        message: "refused".into(),
+    };
+    assert_eq!(
+        notice(Lang::En, &error),
+        "The SMTP server could not be reached or refused the connection (refused)."
+    );
+    assert_eq!(
+        notice(Lang::ZhCn, &error),
+        "无法连接到 SMTP 服务器，或服务器拒绝了连接（refused）。"
+    );
+    assert_eq!(
+        notice(Lang::En, &Notice::SendRefused(SendError::NotConnected)),
+        "Not connected: connect to a server first."
+    );
+}
+
+#[test]
+fn both_languages_differ_where_it_matters() {
+    assert_ne!(EN.connect, ZH.connect);
+    assert_ne!(EN.warning_title, ZH.warning_title);
+    assert_ne!(EN.in_message_title, ZH.in_message_title);
+    assert_eq!(tls_label(Lang::ZhCn, TlsMode::Starttls), "STARTTLS");
+}
+
+#[test]
+fn the_tls_summary_is_worded_in_each_language() {
+    let mut info = TlsInfo {
+        mode: TlsMode::Starttls,
+        version: "TLSv1.3".into(),
+        cipher: "TLS13_AES_256_GCM_SHA384".into(),
+        alpn: None,
+        server_name: "mx.example".into(),
+        verified: true,
+        verify_error: None,
+        insecure: false,
+        certificates: Vec::new(),
+        sandbox_certificate: false,
+        at_ms: 0,
+    };
+    assert_eq!(
+        tls_summary(Lang::En, &info),
+        "TLSv1.3, TLS13_AES_256_GCM_SHA384, certificate mx.example verified"
+    );
+    assert_eq!(
+        tls_summary(Lang::ZhCn, &info),
+        "TLSv1.3，TLS13_AES_256_GCM_SHA384，证书 mx.example 已验证"
+    );
+    info.sandbox_certificate = true;
+    assert!(tls_summary(Lang::En, &info).ends_with("verified: the sandbox's own certificate"));
+    assert!(tls_summary(Lang::ZhCn, &info).ends_with("已验证：沙盒自己的证书"));
+    assert!(sandbox_certificate(Lang::ZhCn).contains("沙盒"));
+    assert_eq!(
+        connected_to(Lang::En, "127.0.0.1:2525", TlsMode::None, Some(&info)),
+        "Connected to 127.0.0.1:2525 (STARTTLS, the sandbox's own certificate)"
+    );
+    assert_eq!(
+        connected_to(Lang::ZhCn, "127.0.0.1:2525", TlsMode::None, Some(&info)),
+        "已连接到 127.0.0.1:2525（STARTTLS，沙盒自己的证书）"
+    );
+    info.sandbox_certificate = false;
+    assert_eq!(
+        connected_to(Lang::En, "127.0.0.1:2525", TlsMode::None, Some(&info)),
+        "Connected to 127.0.0.1:2525 (STARTTLS)"
+    );
+    info.verified = false;
+    info.verify_error = Some("self-signed".into());
+    assert!(tls_summary(Lang::En, &info).ends_with("NOT verified: self-signed"));
+    let notice = Notice::Tls { info: info.into() };
+    assert!(super::notice(Lang::ZhCn, &notice).starts_with("TLS 已建立：TLSv1.3，"));
+    assert!(super::notice(Lang::ZhCn, &notice).ends_with("未通过验证：self-signed"));
+}
