@@ -51,6 +51,7 @@ pub mod json;
 pub mod lang;
 pub mod limits;
 pub mod line;
+pub mod message;
 pub mod path;
 pub mod records;
 pub mod reply;
