@@ -7,6 +7,7 @@ use std::rc::Rc;
 use protocol::lang::{Lang, Text};
 use yew::prelude::*;
 
+use crate::components::envelope::Envelope;
 use crate::i18n;
 use crate::sandbox::{MessageDetail, MessageSummary};
 use crate::state::MessageView;
@@ -110,7 +111,7 @@ fn view_message(props: &MailboxProps) -> Html {
     }
 }
 
-fn loaded(lang: Lang, detail: &MessageDetail, close: Html) -> Html {
+fn loaded(lang: Lang, detail: &Rc<MessageDetail>, close: Html) -> Html {
     let s = &detail.summary;
     html! {
         <section id="message-view" class="message-view" data-id={s.id.to_string()}>
@@ -123,6 +124,7 @@ fn loaded(lang: Lang, detail: &MessageDetail, close: Html) -> Html {
                     <tr><th scope="row">{ name.clone() }</th><td>{ value.clone() }</td></tr>
                 }) }
             </table>
+            <Envelope detail={Rc::clone(detail)} {lang} />
             <pre id="message-body" class="message-body">{ detail.text_body.clone().unwrap_or_default() }</pre>
             <details class="message-raw">
                 <summary>{ Text { en: "Raw message, as received", zh: "原始邮件（按接收原样）" }.get(lang) }</summary>
