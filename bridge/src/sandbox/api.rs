@@ -321,6 +321,7 @@ fn summary(stored: &StoredMessage) -> MessageSummary {
         queue_id: m.queue_id.clone(),
         helo: m.helo.clone(),
         peer: stored.peer.map(|p| p.to_string()),
+        session: None,
     }
 }
 

@@ -137,6 +137,7 @@ impl Mailbox {
             headers,
             text_body,
             raw: message.raw.clone(),
+            session: None,
         })
     }
 }

@@ -46,11 +46,14 @@ pub struct MessageSummary {
     pub helo: String,
     /// The client's address, e.g. `127.0.0.1:50000`.
     pub peer: Option<String>,
+    /// The recorded session that delivered it (`/api/sessions/{id}`); written only when
+    /// known, and absent from older bridges' answers.
+    pub session: Option<u64>,
 }
 
 impl MessageSummary {
     fn members(&self) -> Object {
-        Object::default()
+        let object = Object::default()
             .with("id", Json::number(self.id))
             .with("from", string(&self.from))
             .with("to", strings(&self.to))
@@ -64,7 +67,11 @@ impl MessageSummary {
             )
             .with("queue_id", string(&self.queue_id))
             .with("helo", string(&self.helo))
-            .with("peer", optional_string(self.peer.as_deref()))
+            .with("peer", optional_string(self.peer.as_deref()));
+        match self.session {
+            Some(id) => object.with("session", Json::number(id)),
+            None => object,
+        }
     }
 
     fn read(m: &mut Members) -> Self {
@@ -80,6 +87,7 @@ impl MessageSummary {
             queue_id: m.string("queue_id"),
             helo: m.string("helo"),
             peer: m.optional_string("peer"),
+            session: m.optional_number("session"),
         }
     }
 }

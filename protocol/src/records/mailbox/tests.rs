@@ -14,6 +14,7 @@ fn summary() -> MessageSummary {
         queue_id: "1A2B3C4D0001".into(),
         helo: "client.example".into(),
         peer: Some("127.0.0.1:50000".into()),
+        session: None,
     }
 }
 
@@ -216,6 +217,7 @@ fn texts_the_bridge_served_before_still_decode() {
                 queue_id: "Q1".into(),
                 helo: "h".into(),
                 peer: None,
+                session: None,
             },
             raw: "Subject: Hi\r\nX-Long: one\r\n two\r\n\r\n.dot\r\n".into(),
             raw_encoding: RawEncoding::Utf8,
