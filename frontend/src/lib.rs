@@ -33,6 +33,7 @@ pub mod pasted;
 pub mod sandbox;
 pub mod sequence;
 pub mod services;
+pub mod sessions;
 pub mod share;
 pub mod state;
 pub mod transcript;

@@ -647,6 +647,7 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             }
         }
         Notice::Remark { text } => text.clone(),
+        Notice::Recorded { text } => text.get(lang).clone(),
         Notice::AutoConnect { target } => {
             if zh {
                 format!(
