@@ -31,6 +31,8 @@ pub struct MailboxProps {
     pub on_open: Callback<u64>,
     /// The message view was closed.
     pub on_close: Callback<()>,
+    /// "Show the conversation that delivered it": the recorded session's id.
+    pub on_show_session: Callback<u64>,
 }
 
 /// See the module documentation.
@@ -107,12 +109,25 @@ fn view_message(props: &MailboxProps) -> Html {
                 <p class="error-text">{ err.clone() }</p>{ close }
             </section>
         },
-        Some(MessageView::Loaded(detail)) => loaded(lang, detail, close),
+        Some(MessageView::Loaded(detail)) => loaded(lang, detail, close, &props.on_show_session),
     }
 }
 
-fn loaded(lang: Lang, detail: &Rc<MessageDetail>, close: Html) -> Html {
+fn loaded(
+    lang: Lang,
+    detail: &Rc<MessageDetail>,
+    close: Html,
+    on_show_session: &Callback<u64>,
+) -> Html {
     let s = &detail.summary;
+    let session = detail.session.map(|id| {
+        let onclick = on_show_session.reform(move |_: MouseEvent| id);
+        html! {
+            <button id="message-session" type="button" data-session={id.to_string()} {onclick}>
+                { i18n::sessions::sessions(lang).show_conversation }
+            </button>
+        }
+    });
     html! {
         <section id="message-view" class="message-view" data-id={s.id.to_string()}>
             <header>
@@ -124,6 +139,7 @@ fn loaded(lang: Lang, detail: &Rc<MessageDetail>, close: Html) -> Html {
                     <tr><th scope="row">{ name.clone() }</th><td>{ value.clone() }</td></tr>
                 }) }
             </table>
+            { for session }
             <Envelope detail={Rc::clone(detail)} {lang} />
             <pre id="message-body" class="message-body">{ detail.text_body.clone().unwrap_or_default() }</pre>
             <details class="message-raw">

@@ -12,6 +12,7 @@ pub mod lesson;
 pub mod mailbox;
 pub mod paste_view;
 pub mod sequence;
+pub mod sessions;
 pub mod state_diagram;
 pub mod status;
 pub mod terminal;

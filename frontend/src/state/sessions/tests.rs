@@ -1,0 +1,156 @@
+//! The Sessions panel's list and opened session under streaming events.
+
+use protocol::records::session::SessionEnding;
+
+use super::*;
+
+fn row(id: u64, lines: u64) -> SessionSummary {
+    SessionSummary {
+        id,
+        line_count: lines,
+        started_at: format!("2026-12-03T11:00:{id:02}Z"),
+        ..SessionSummary::default()
+    }
+}
+
+fn ids(sessions: &Sessions) -> Vec<u64> {
+    sessions.list.iter().map(|r| r.id).collect()
+}
+
+#[test]
+fn events_put_sessions_in_place_newest_first_and_leave_other_rows_alone() {
+    let mut sessions = Sessions::default();
+    sessions.listed(Ok(SessionList {
+        sessions: vec![row(3, 5), row(1, 9)],
+        ..SessionList::default()
+    }));
+    let three = Rc::clone(&sessions.list[0]);
+    sessions.event(row(4, 1));
+    sessions.event(row(2, 1));
+    assert_eq!(ids(&sessions), [4, 3, 2, 1]);
+    // A changed session is replaced in its place; the others keep their `Rc`.
+    sessions.event(row(2, 7));
+    assert_eq!(ids(&sessions), [4, 3, 2, 1]);
+    assert_eq!(sessions.list[2].line_count, 7);
+    assert!(Rc::ptr_eq(&sessions.list[1], &three));
+    // The same summary again changes nothing.
+    let before = Rc::clone(&sessions.list);
+    sessions.event(row(2, 7));
+    assert_eq!(sessions.list, before);
+    // A list fetched again keeps the rows that did not change.
+    sessions.listed(Ok(SessionList {
+        sessions: vec![row(1, 9), row(3, 5), row(4, 2)],
+        ..SessionList::default()
+    }));
+    assert_eq!(ids(&sessions), [4, 3, 1]);
+    assert!(Rc::ptr_eq(&sessions.list[1], &three));
+    sessions.listed(Err("HTTP 500".into()));
+    assert_eq!(sessions.error.as_deref(), Some("HTTP 500"));
+    assert_eq!(ids(&sessions), [4, 3, 1], "a failed fetch keeps the rows");
+}
+
+#[test]
+fn the_page_keeps_at_most_the_cap() {
+    let mut sessions = Sessions::default();
+    for id in 1..=SESSION_ROWS_CAP as u64 + 50 {
+        sessions.event(row(id, 1));
+    }
+    assert_eq!(sessions.list.len(), SESSION_ROWS_CAP);
+    assert_eq!(sessions.list[0].id, SESSION_ROWS_CAP as u64 + 50);
+    // A late event for a session older than every row kept is not added.
+    sessions.event(row(1, 2));
+    assert_eq!(sessions.list.len(), SESSION_ROWS_CAP);
+    assert!(sessions.list.iter().all(|r| r.id != 1));
+    let mut long = SessionList::default();
+    for id in 1..=SESSION_ROWS_CAP as u64 * 2 {
+        long.sessions.push(row(id, 1));
+    }
+    sessions.listed(Ok(long));
+    assert_eq!(sessions.list.len(), SESSION_ROWS_CAP);
+    assert_eq!(sessions.list[0].id, SESSION_ROWS_CAP as u64 * 2);
+}
+
+#[test]
+fn the_list_is_fetched_once_per_burst() {
+    let mut sessions = Sessions::default();
+    assert!(!sessions.list_to_fetch());
+    sessions.want_list();
+    assert!(sessions.list_to_fetch());
+    sessions.list_requested();
+    // Resyncs while the request is on its way ask for one more, not one each.
+    sessions.want_list();
+    sessions.want_list();
+    assert!(!sessions.list_to_fetch());
+    sessions.listed(Ok(SessionList::default()));
+    assert!(sessions.list_to_fetch());
+    sessions.list_requested();
+    sessions.listed(Ok(SessionList::default()));
+    assert!(!sessions.list_to_fetch());
+}
+
+fn detail(id: u64, lines: u64) -> SessionDetail {
+    SessionDetail {
+        summary: row(id, lines),
+        ..SessionDetail::default()
+    }
+}
+
+#[test]
+fn an_opened_session_is_fetched_again_when_it_grows_one_request_at_a_time() {
+    let mut sessions = Sessions::default();
+    sessions.event(row(5, 3));
+    sessions.open(5);
+    assert_eq!(sessions.session_to_fetch(), Some(5));
+    sessions.session_requested();
+    assert_eq!(sessions.session_to_fetch(), None, "one request at a time");
+    // Lines arrive while the request is on its way.
+    sessions.event(row(5, 4));
+    sessions.event(row(5, 6));
+    assert_eq!(sessions.session_to_fetch(), None);
+    sessions.loaded(5, Ok(detail(5, 3)));
+    assert!(matches!(sessions.opened, Some(SessionView::Loaded(_))));
+    assert_eq!(sessions.list[0].line_count, 6, "the newer row stays");
+    assert_eq!(
+        sessions.session_to_fetch(),
+        Some(5),
+        "once more for the burst"
+    );
+    sessions.session_requested();
+    sessions.loaded(5, Ok(detail(5, 6)));
+    assert_eq!(sessions.session_to_fetch(), None, "up to date");
+    // The session ends: fetched again for its last lines.
+    let mut ended = row(5, 6);
+    ended.ending = SessionEnding::Quit;
+    sessions.event(ended);
+    assert_eq!(sessions.session_to_fetch(), Some(5));
+    // A fetch that fails keeps what is shown.
+    sessions.session_requested();
+    sessions.loaded(5, Err("HTTP 503".into()));
+    assert!(matches!(sessions.opened, Some(SessionView::Loaded(_))));
+}
+
+#[test]
+fn a_late_answer_for_another_session_is_dropped() {
+    let mut sessions = Sessions::default();
+    sessions.open(1);
+    sessions.session_requested();
+    sessions.open(2);
+    sessions.loaded(1, Ok(detail(1, 2)));
+    assert_eq!(sessions.opened, Some(SessionView::Loading(2)));
+    assert_eq!(sessions.session_to_fetch(), Some(2));
+    sessions.session_requested();
+    sessions.loaded(2, Err("no session 2".into()));
+    assert_eq!(
+        sessions.opened,
+        Some(SessionView::Failed(2, "no session 2".into()))
+    );
+    assert_eq!(sessions.session_to_fetch(), None);
+    // A session opened from a message, not in the list yet, gets its row.
+    sessions.open(7);
+    sessions.session_requested();
+    sessions.loaded(7, Ok(detail(7, 4)));
+    assert_eq!(ids(&sessions), [7]);
+    sessions.close();
+    sessions.loaded(7, Ok(detail(7, 5)));
+    assert_eq!(sessions.opened, None, "closed stays closed");
+}
