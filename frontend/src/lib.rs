@@ -31,6 +31,7 @@ pub mod input;
 pub mod lesson;
 pub mod pasted;
 pub mod sandbox;
+pub mod scenarios;
 pub mod sequence;
 pub mod services;
 pub mod sessions;

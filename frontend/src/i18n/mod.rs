@@ -12,6 +12,7 @@ use protocol::{tr, tx};
 use crate::vocab::{FormError, Notice, SendError};
 
 pub mod envelope;
+pub mod scenarios;
 pub mod sessions;
 
 /// The fixed strings of the page in one language.
