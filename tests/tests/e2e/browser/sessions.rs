@@ -1,0 +1,198 @@
+//! The sandbox seen from the page while an outside client uses it: swaks sends a message
+//! with a blind copy, the Sessions panel shows its session live and annotated, the message
+//! view shows the envelope against the header fields, and one leads to the other.
+//! Screenshots at desktop and phone size, dark and light, English and Chinese
+//! (`sessions-*.png` and `envelope-*.png` among the e2e artifacts).
+
+use std::time::Duration;
+
+use anyhow::ensure;
+use e2e::browser::{Browser, poll_until, within};
+use e2e::page::{Page, STEP};
+use e2e::sandbox::{run_client, start_sandbox};
+
+use super::BUDGET;
+
+const SUBJECT: &str = "envelope and headers";
+const BODY: &str = "Bob and Carol are named; hidden gets a blind copy.";
+
+/// swaks against the sandbox: RCPT TO bob and hidden, `To:` bob and carol.
+async fn swaks(smtp: std::net::SocketAddr) -> String {
+    let args: Vec<String> = [
+        "--server",
+        &smtp.ip().to_string(),
+        "--port",
+        &smtp.port().to_string(),
+        "--ehlo",
+        "swaks.test",
+        "--from",
+        "alice@example.org",
+        "--to",
+        "bob@example.net,hidden@example.net",
+        "--header",
+        "To: Bob <bob@example.net>, \"Carol, the other\" <carol@example.org>",
+        "--header",
+        &format!("Subject: {SUBJECT}"),
+        "--body",
+        BODY,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    run_client("swaks", &args, Duration::from_secs(30)).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_message_view_marks_a_blind_copy_and_a_name_not_delivered() -> anyhow::Result<()> {
+    within(BUDGET, envelope_session()).await
+}
+
+async fn envelope_session() -> anyhow::Result<()> {
+    let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
+    let url = format!("http://{}/", sandbox.http);
+    Browser::run("browser-envelope", async |browser| {
+        let page = browser.page();
+        page.open_on_the_sandbox(&url).await?;
+        swaks(sandbox.smtp).await;
+        wait_for_subject(&page).await?;
+        page.open_message(SUBJECT, BODY).await?;
+        let mut rows = page.envelope_recipients().await?;
+        rows.sort();
+        let row = |status: &str, address: &str| (status.to_owned(), address.to_owned());
+        assert_eq!(
+            rows,
+            [
+                row("blind", "hidden@example.net"),
+                row("named", "bob@example.net"),
+                row("not-delivered", "carol@example.org"),
+            ],
+            "envelope against headers"
+        );
+        let view = page.text_of("#message-envelope").await?;
+        ensure!(
+            view.contains("MAIL FROM") && view.contains("alice@example.org"),
+            "MAIL FROM is shown: {view:?}"
+        );
+        ensure!(
+            view.contains("Blind copy: RCPT TO gave this address to the server"),
+            "the blind copy is explained: {view:?}"
+        );
+        ensure!(
+            view.contains("named in the headers but not delivered here"),
+            "the undelivered name is marked: {view:?}"
+        );
+        ensure!(
+            page.exists(r#"#message-envelope [data-field="From"][data-match="true"]"#)
+                .await?,
+            "From: is the MAIL FROM address"
+        );
+        shots(browser, "envelope", "#message-envelope", "密送").await
+    })
+    .await
+}
+
+async fn wait_for_subject(page: &Page<'_>) -> anyhow::Result<()> {
+    poll_until("the message in the mailbox panel", STEP, || async {
+        let subjects = page.texts("#mailbox-list .subject").await?;
+        Ok(subjects.iter().any(|s| s == SUBJECT).then_some(()))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sessions_panel_shows_an_outside_swaks_session_live_and_annotated()
+-> anyhow::Result<()> {
+    within(BUDGET, sessions_session()).await
+}
+
+async fn sessions_session() -> anyhow::Result<()> {
+    let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
+    let url = format!("http://{}/", sandbox.http);
+    Browser::run("browser-sessions", async |browser| {
+        let page = browser.page();
+        page.open_on_the_sandbox(&url).await?;
+        // The page's own session is recorded too, and shown live.
+        poll_until("the page's own session in the panel", STEP, || async {
+            let rows = page.session_rows().await?;
+            Ok(rows.iter().any(|&(_, from_page)| from_page).then_some(()))
+        })
+        .await?;
+        let transcript = swaks(sandbox.smtp).await;
+        ensure!(transcript.contains("250"), "swaks was answered: {transcript}");
+        // No reload, no click: the event stream brings the session in.
+        let id = poll_until("swaks's session in the panel", STEP, || async {
+            let rows = page.session_rows().await?;
+            Ok(rows
+                .iter()
+                .find(|&&(_, from_page)| !from_page)
+                .map(|&(id, _)| id))
+        })
+        .await?;
+        let rows = page.session_rows().await?;
+        ensure!(
+            rows.first().map(|&(first, _)| first) == Some(id),
+            "the newest session comes first: {rows:?}"
+        );
+        let row = page
+            .wait_text(&format!("#sessions-list li[data-id=\"{id}\"]"), "swaks.test")
+            .await?;
+        ensure!(row.contains("1 message"), "the row counts the message: {row:?}");
+        page.open_session(id).await?;
+        let sent = page.texts("#session-transcript .line.client .text").await?;
+        ensure!(
+            sent.first().map(String::as_str) == Some("EHLO swaks.test")
+                && sent.iter().any(|l| l == "RCPT TO:<hidden@example.net>"),
+            "swaks's lines, in order: {sent:?}"
+        );
+        let accepted = page
+            .wait_text("#session-transcript .line.server[data-code=\"250\"] .title", "")
+            .await?;
+        ensure!(!accepted.is_empty(), "the replies are explained");
+        let titles_en = page.texts("#session-transcript .line .title").await?;
+        page.select("#lang", "zh-CN").await?;
+        page.wait_text("#sessions", "会话记录").await?;
+        let titles_zh = page.texts("#session-transcript .line .title").await?;
+        ensure!(
+            titles_en.len() == titles_zh.len() && titles_en != titles_zh,
+            "switching language explains the same lines in Chinese: {titles_zh:?}"
+        );
+        page.select("#lang", "en").await?;
+        page.wait_text("#sessions", "Sessions").await?;
+        // From the message to the conversation that delivered it.
+        page.click("#session-close").await?;
+        wait_for_subject(&page).await?;
+        page.open_message(SUBJECT, BODY).await?;
+        page.click("#message-session").await?;
+        page.wait_for_session(id).await?;
+        shots(browser, "sessions", "#session-view", "会话 #").await
+    })
+    .await
+}
+
+/// Screenshots `name-{desktop,phone}-{dark,light}-{en,zh}` with `css` scrolled to the top,
+/// checking that `css` reads `zh_needle` in Chinese; returns to English, dark, desktop.
+async fn shots(browser: &Browser, name: &str, css: &str, zh_needle: &str) -> anyhow::Result<()> {
+    let client = browser.client();
+    let page = browser.page();
+    for (width, height, size) in [(1200, 800, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await?;
+        for theme in ["dark", "light"] {
+            page.set_theme(theme).await?;
+            for (lang, tag, needle) in [("en", "en", ""), ("zh", "zh-CN", zh_needle)] {
+                page.select("#lang", tag).await?;
+                page.wait_text(css, needle).await?;
+                // Twice: the first scroll may come before the resized layout settles.
+                for _ in 0..2 {
+                    page.scroll_to(css).await?;
+                    page.wait_text(css, needle).await?;
+                }
+                browser
+                    .screenshot(&format!("{name}-{size}-{theme}-{lang}"))
+                    .await?;
+            }
+        }
+    }
+    page.select("#lang", "en").await?;
+    page.set_theme("dark").await?;
+    client.set_window_size(1200, 800).await?;
+    Ok(())
+}
