@@ -66,8 +66,17 @@
 //!   "maildir": false, "mailbox_scope": "all" /* or "visitor" in public */,
 //!   "rules": [{ "kind": "reject_recipient", "address": "x@y", "reply": "550 ..." },
 //!             { "kind": "fail_auth", "probability": 0.3 },
-//!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }] }
+//!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }],
+//!   "scenarios": [{ "address": "greylist[+SECONDS]@", "local_part": "greylist",
+//!                   "stage": "rcpt", "verdict": "retry_later",
+//!                   "reply": "451 4.7.1 <greylist@example.com>: ...",
+//!                   "parameter": { "name": "SECONDS", "default": 60, "min": 1, "max": 3600 },
+//!                   "shows": { "en": "...", "zh-CN": "..." },
+//!                   "advice": { "en": "...", "zh-CN": "..." } }, ...],
+//!   "max_messages_per_minute": 30 /* or null */ }
 //! ```
+//! `scenarios` are the recipient addresses that fail on purpose (empty with
+//! `--sandbox-no-scenarios`); `reply` is null for `drop@`, which hangs up instead.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -220,6 +229,8 @@ async fn about(State(state): State<ApiState>) -> Response {
             MailboxScope::All
         },
         rules: config.rules(),
+        scenarios: super::scenarios::listed(config),
+        max_messages_per_minute: config.max_messages_per_minute.map(u64::from),
     };
     json(StatusCode::OK, &info)
 }

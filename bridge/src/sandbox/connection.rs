@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use protocol::server::{Closing, ServerOutput, ServerSession, service_closing};
+use protocol::server::{Closing, Memory, ServerOutput, ServerSession, service_closing};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, sleep_until, timeout};
@@ -44,6 +44,9 @@ pub(crate) struct Context {
     pub(crate) owners: Arc<Owners>,
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) hostname: Arc<str>,
+    /// What sessions remember of each other (greylisting, message rates), lent to each
+    /// session for one input at a time (`memory.rs`).
+    pub(crate) memory: Arc<std::sync::Mutex<Memory>>,
 }
 
 impl std::fmt::Debug for Context {
@@ -72,6 +75,7 @@ pub(crate) async fn run(
     mut shutdown: Shutdown,
 ) {
     let deadline = Instant::now() + MAX_LIFETIME;
+    session.set_client(peer.ip());
     let mut shell = Shell {
         session: &mut session,
         context: &context,
@@ -141,6 +145,7 @@ impl Shell<'_> {
                     ServerOutput::StartTls => return Next::StartTls,
                     ServerOutput::Close => {
                         let _ = timeout(WRITE_TIMEOUT, stream.shutdown()).await;
+                        linger(stream, &mut buffer).await;
                         return Next::Done;
                     }
                     ServerOutput::Delivered(message) => self.deliver(*message).await,
@@ -156,7 +161,7 @@ impl Shell<'_> {
                         self.session.handle_eof();
                         return Next::Done;
                     }
-                    Ok(n) => self.session.handle_input(&buffer[..n]),
+                    Ok(n) => super::scenarios::feed(self.session, &self.context.memory, &buffer[..n]),
                     Err(cause) => {
                         debug!(%cause, "read failed");
                         return Next::Done;
@@ -204,6 +209,18 @@ impl Shell<'_> {
         }
         Next::Done
     }
+}
+
+/// How long a closed connection is still read (and what arrives thrown away) so that a
+/// client still sending, as after `drop@` hangs up mid-DATA, sees the server's end of the
+/// stream rather than a reset.
+const LINGER: Duration = Duration::from_secs(1);
+
+async fn linger<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut [u8]) {
+    let _ = timeout(LINGER, async {
+        while matches!(stream.read(buffer).await, Ok(n) if n > 0) {}
+    })
+    .await;
 }
 
 /// Writes and flushes; `false` when the client is gone or too slow.

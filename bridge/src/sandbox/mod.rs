@@ -14,6 +14,8 @@
 //! - `mailbox.rs`: the capped in-memory store, the Maildir writer, live events, and
 //!   whose messages a request sees.
 //! - `owners.rs`: which visitor's relay session is behind each sandbox connection.
+//! - `scenarios.rs`: the memory sessions share (greylisting, message rates) and the
+//!   clock, lent to each session; the scenario list of `/api/sandbox`.
 //! - `api.rs`: `/api/messages`, `/api/events` and `/api/sandbox`.
 //! - `events.rs`: one `/api/events` listener's stream (ids, not mail; ends on lag, after
 //!   30 minutes, at shutdown); `listeners.rs`: their caps per client and in total.
@@ -29,6 +31,7 @@ mod events;
 mod listeners;
 mod mailbox;
 mod owners;
+mod scenarios;
 
 use std::hash::{BuildHasher, Hasher};
 use std::io;
@@ -186,6 +189,7 @@ impl Sandbox {
             owners: Arc::clone(&sandbox.inner.owners),
             tls: Some(tls.acceptor),
             hostname: Arc::from(config.hostname.as_str()),
+            memory: scenarios::shared_memory(),
         };
         let server_config = config.server_config(true);
         tokio::spawn(accept_loop(listener, server_config, context, shutdown));
