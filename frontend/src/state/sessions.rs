@@ -90,10 +90,13 @@ impl Sessions {
         match result {
             Ok(list) => {
                 self.error = None;
-                let mut rows: Vec<Rc<SessionSummary>> =
-                    list.sessions.into_iter().map(Rc::new).collect();
-                rows.sort_by_key(|row| std::cmp::Reverse(row.id));
-                rows.truncate(SESSION_ROWS_CAP);
+                // The bridge lists them newest first.
+                let mut rows: Vec<Rc<SessionSummary>> = list
+                    .sessions
+                    .into_iter()
+                    .take(SESSION_ROWS_CAP)
+                    .map(Rc::new)
+                    .collect();
                 // Rows that did not change keep their `Rc`: their views do not render.
                 let old = &self.list;
                 for row in &mut rows {

@@ -27,7 +27,7 @@ impl AddrSpec {
     }
 
     /// Whether both name the same mailbox: the domain compared without regard to case
-    /// (RFC 5321 2.4, RFC 1035 2.3.3), the local part exactly or, with
+    /// (RFC 5321 2.4, RFC 4343), the local part exactly or, with
     /// [`Self::same_but_case`], up to case.
     pub fn same_mailbox(&self, other: &AddrSpec) -> bool {
         self.domain_matches(other) && self.local == other.local
@@ -39,11 +39,14 @@ impl AddrSpec {
     pub fn same_but_case(&self, other: &AddrSpec) -> bool {
         self.domain_matches(other)
             && self.local != other.local
-            && self.local.to_lowercase() == other.local.to_lowercase()
+            && self.local.eq_ignore_ascii_case(&other.local)
     }
 
+    /// Domains are compared in ASCII case (DNS names are, RFC 4343); a UTF-8 domain
+    /// (RFC 6531) compares its other characters exactly. Full Unicode case folding would
+    /// bring its tables into the page's WebAssembly, for no address anyone uses.
     fn domain_matches(&self, other: &AddrSpec) -> bool {
-        self.domain.to_lowercase() == other.domain.to_lowercase()
+        self.domain.eq_ignore_ascii_case(&other.domain)
     }
 }
 

@@ -237,8 +237,12 @@ pub fn compare<'a>(
             }
         }
     }
-    senders.sort_by_key(|s| Field::ALL.iter().position(|&f| f == s.field));
-    comparison.senders = senders;
+    // In the order of `Field::ALL` (a scan: four fields at most, and no sort code).
+    comparison.senders = Field::ALL
+        .iter()
+        .filter_map(|&f| senders.iter().position(|s| s.field == f))
+        .map(|at| senders[at].clone())
+        .collect();
     for recipient in &mut comparison.recipients {
         recipient.status = status(recipient);
     }

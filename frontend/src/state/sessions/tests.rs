@@ -37,9 +37,10 @@ fn events_put_sessions_in_place_newest_first_and_leave_other_rows_alone() {
     let before = Rc::clone(&sessions.list);
     sessions.event(row(2, 7));
     assert_eq!(sessions.list, before);
-    // A list fetched again keeps the rows that did not change.
+    // A list fetched again (newest first, as the bridge lists) keeps the rows that did not
+    // change.
     sessions.listed(Ok(SessionList {
-        sessions: vec![row(1, 9), row(3, 5), row(4, 2)],
+        sessions: vec![row(4, 2), row(3, 5), row(1, 9)],
         ..SessionList::default()
     }));
     assert_eq!(ids(&sessions), [4, 3, 1]);
@@ -62,7 +63,7 @@ fn the_page_keeps_at_most_the_cap() {
     assert_eq!(sessions.list.len(), SESSION_ROWS_CAP);
     assert!(sessions.list.iter().all(|r| r.id != 1));
     let mut long = SessionList::default();
-    for id in 1..=SESSION_ROWS_CAP as u64 * 2 {
+    for id in (1..=SESSION_ROWS_CAP as u64 * 2).rev() {
         long.sessions.push(row(id, 1));
     }
     sessions.listed(Ok(long));
