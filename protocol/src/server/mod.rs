@@ -14,9 +14,11 @@
 mod config;
 mod replies;
 mod rng;
+mod tap;
 
 pub use config::{Account, Rule, ServerConfig};
 pub use replies::{Closing, service_closing};
+pub use tap::{InputLine, TapLimits, written_lines};
 
 use crate::auth;
 use crate::command::{Args, Command, Verb};
@@ -115,6 +117,8 @@ pub struct ServerSession {
     rng: SplitMix64,
     /// A per-connection tag that makes queue ids unique across sessions.
     connection_tag: u64,
+    /// The client's lines for a recorder, when the shell asked ([`Self::record_input`]).
+    tap: Option<Box<tap::Tap>>,
 }
 
 impl ServerSession {
@@ -134,6 +138,7 @@ impl ServerSession {
             messages: 0,
             rng: SplitMix64::new(seed),
             connection_tag: seed,
+            tap: None,
             config,
         };
         for rule in &session.config.rules {
@@ -163,6 +168,25 @@ impl ServerSession {
         matches!(self.mode, Mode::Closed)
     }
 
+    /// The name the client gave in its last HELO or EHLO, if any.
+    pub fn helo(&self) -> Option<&str> {
+        self.helo.as_deref()
+    }
+
+    // ---- recording (tap.rs) ------------------------------------------------------------
+
+    /// From now on, keeps each line the client sends for [`Self::poll_input`], AUTH
+    /// secrets replaced and message text within `limits`.
+    pub fn record_input(&mut self, limits: TapLimits) {
+        self.tap = Some(Box::new(tap::Tap::new(limits)));
+    }
+
+    /// The next line the client sent, in order, once recording is on; drain it after each
+    /// [`Self::handle_input`], before the outputs that answer it.
+    pub fn poll_input(&mut self) -> Option<InputLine> {
+        self.tap.as_mut()?.poll()
+    }
+
     // ---- inputs ------------------------------------------------------------------------
 
     /// Feeds bytes received from the client.
@@ -173,6 +197,9 @@ impl ServerSession {
                 Mode::Bdat { remaining, last } => {
                     let take = (*remaining).min(bytes.len() as u64) as usize;
                     let last = *last;
+                    if let Some(tap) = self.tap.as_deref_mut() {
+                        tap.bdat(&bytes[..take], self.tls, self.user.is_some());
+                    }
                     self.append_chunk(&bytes[..take]);
                     bytes = &bytes[take..];
                     if let Mode::Bdat { remaining, .. } = &mut self.mode {
@@ -184,7 +211,13 @@ impl ServerSession {
                     }
                 }
                 Mode::Data(receiver) => {
-                    let status = receiver.push(bytes);
+                    let (tls, authenticated) = (self.tls, self.user.is_some());
+                    let status = match self.tap.as_deref_mut() {
+                        Some(tap) => receiver.push_with(bytes, |line, end| {
+                            tap.data_line(line, end, tls, authenticated);
+                        }),
+                        None => receiver.push(bytes),
+                    };
                     bytes = &[];
                     if let DataStatus::Complete { rest } = status {
                         let Mode::Data(receiver) = std::mem::replace(&mut self.mode, Mode::Command)
@@ -211,10 +244,14 @@ impl ServerSession {
             };
             match line {
                 Err(LineError::TooLong { .. }) => {
+                    if let Some(tap) = self.tap.as_deref_mut() {
+                        tap.too_long();
+                    }
                     self.error(LINE_TOO_LONG);
                 }
                 Ok(line) => {
                     let text = line.to_text();
+                    self.tap_line(&text);
                     match std::mem::replace(&mut self.mode, Mode::Command) {
                         Mode::AuthAnswer(step) => self.auth_answer(step, &text),
                         _ => self.command(&text),
@@ -227,6 +264,20 @@ impl ServerSession {
                 self.handle_input(&rest);
                 return;
             }
+        }
+    }
+
+    fn tap_line(&mut self, text: &str) {
+        let (tls, authenticated) = (self.tls, self.user.is_some());
+        let Some(tap) = self.tap.as_deref_mut() else {
+            return;
+        };
+        match &self.mode {
+            Mode::AuthAnswer(step) => {
+                let password = matches!(step, AuthStep::LoginPassword { .. });
+                tap.auth_answer(text, password, tls);
+            }
+            _ => tap.command(text, tls, authenticated),
         }
     }
 
@@ -587,6 +638,9 @@ impl ServerSession {
     }
 
     fn finish_chunk(&mut self, last: bool) {
+        if let Some(tap) = self.tap.as_deref_mut() {
+            tap.bdat_end(last, self.tls, self.user.is_some());
+        }
         if self.txn.mail_from.is_none() || self.txn.rcpt_to.is_empty() {
             self.txn.chunks.clear();
             return self.error(if self.txn.mail_from.is_none() {
