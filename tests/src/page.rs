@@ -699,9 +699,11 @@ impl<'a> Page<'a> {
     /// When it does not within [`STEP`].
     pub async fn wait_for_session(&self, id: u64) -> anyhow::Result<()> {
         let css = format!("#session-view[data-id=\"{id}\"] #session-transcript .line");
-        poll_until(&format!("session {id} in the session view"), STEP, || async {
-            Ok((self.count(&css).await? > 0).then_some(()))
-        })
+        poll_until(
+            &format!("session {id} in the session view"),
+            STEP,
+            || async { Ok((self.count(&css).await? > 0).then_some(())) },
+        )
         .await
     }
 

@@ -332,7 +332,7 @@ fn summary(stored: &StoredMessage) -> MessageSummary {
         queue_id: m.queue_id.clone(),
         helo: m.helo.clone(),
         peer: stored.peer.map(|p| p.to_string()),
-        session: None,
+        session: stored.session,
     }
 }
 
@@ -394,7 +394,7 @@ fn unfold(raw: &[u8]) -> String {
 }
 
 /// RFC 3339 in UTC with microseconds, e.g. `2025-05-01T12:00:00.123456Z`.
-fn rfc3339(time: std::time::SystemTime) -> String {
+pub(super) fn rfc3339(time: std::time::SystemTime) -> String {
     let time = time::OffsetDateTime::from(time);
     time.replace_nanosecond(time.microsecond() * 1000)
         .unwrap_or(time)
@@ -429,6 +429,7 @@ mod tests {
             peer: None,
             subject: Some("Hi".into()),
             owner: None,
+            session: None,
             message: protocol::server::ReceivedMessage {
                 helo: "h".into(),
                 mail_from: String::new(),

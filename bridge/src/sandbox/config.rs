@@ -57,6 +57,17 @@ pub struct SandboxConfig {
           value_parser = clap::value_parser!(u64).range(1024..).map(|n| n as usize))]
     pub max_bytes: usize,
 
+    /// Recorded SMTP sessions kept in memory (`/api/sessions`); the oldest are dropped
+    /// first.
+    #[arg(id = "sandbox_max_sessions", long = "sandbox-max-sessions", value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_sessions: usize,
+
+    /// Bytes of recorded sessions kept in memory; the oldest sessions are dropped first.
+    #[arg(id = "sandbox_max_session_bytes", long = "sandbox-max-session-bytes", value_name = "BYTES", default_value_t = 32 * MIB,
+          value_parser = clap::value_parser!(u64).range(1024..).map(|n| n as usize))]
+    pub max_session_bytes: usize,
+
     /// The largest message the sandbox accepts (announced as SIZE in EHLO).
     #[arg(id = "sandbox_max_message_size", long = "sandbox-max-message-size", value_name = "BYTES", default_value_t = 10 * MIB,
           value_parser = clap::value_parser!(u64).range(1..).map(|n| n as usize))]
@@ -157,6 +168,8 @@ impl Default for SandboxConfig {
             hostname: DEFAULT_HOSTNAME.to_owned(),
             max_messages: 500,
             max_bytes: 64 * MIB,
+            max_sessions: 1000,
+            max_session_bytes: 32 * MIB,
             max_message_size: 10 * MIB,
             maildir: None,
             cert: None,

@@ -141,7 +141,7 @@ pub fn watch_events(handlers: EventHandlers) -> Option<Events> {
     };
     listen("message", &on_mailbox)?;
     listen("session", &on_session)?;
-    for name in ["open", "resync", "cleared"] {
+    for name in ["open", "resync", "cleared", "sessions-cleared"] {
         listen(name, &on_resync)?;
     }
     Some(Events {

@@ -18,10 +18,12 @@ mod replies;
 mod rng;
 mod scenario_hooks;
 pub mod scenarios;
+mod tap;
 
 pub use config::{Account, Rule, ServerConfig};
 pub use memory::{GreylistVerdict, Memory};
 pub use replies::{Closing, service_closing};
+pub use tap::{InputLine, TapLimits, written_lines};
 
 use crate::auth;
 use crate::command::{Args, Command, Verb};
@@ -132,6 +134,8 @@ pub struct ServerSession {
     memory: Memory,
     /// Pause before each reply: a `slow@` recipient was accepted.
     slow_ms: Option<u64>,
+    /// The client's lines for a recorder, when the shell asked ([`Self::record_input`]).
+    tap: Option<Box<tap::Tap>>,
 }
 
 impl ServerSession {
@@ -155,6 +159,7 @@ impl ServerSession {
             client: String::new(),
             memory: Memory::default(),
             slow_ms: None,
+            tap: None,
             config,
         };
         for rule in &session.config.rules {
@@ -184,6 +189,25 @@ impl ServerSession {
         matches!(self.mode, Mode::Closed)
     }
 
+    /// The name the client gave in its last HELO or EHLO, if any.
+    pub fn helo(&self) -> Option<&str> {
+        self.helo.as_deref()
+    }
+
+    // ---- recording (tap.rs) ------------------------------------------------------------
+
+    /// From now on, keeps each line the client sends for [`Self::poll_input`], AUTH
+    /// secrets replaced and message text within `limits`.
+    pub fn record_input(&mut self, limits: TapLimits) {
+        self.tap = Some(Box::new(tap::Tap::new(limits)));
+    }
+
+    /// The next line the client sent, in order, once recording is on; drain it after each
+    /// [`Self::handle_input`], before the outputs that answer it.
+    pub fn poll_input(&mut self) -> Option<InputLine> {
+        self.tap.as_mut()?.poll()
+    }
+
     // ---- inputs ------------------------------------------------------------------------
 
     /// Feeds bytes received from the client.
@@ -194,6 +218,9 @@ impl ServerSession {
                 Mode::Bdat { remaining, last } => {
                     let take = (*remaining).min(bytes.len() as u64) as usize;
                     let last = *last;
+                    if let Some(tap) = self.tap.as_deref_mut() {
+                        tap.bdat(&bytes[..take], self.tls, self.user.is_some());
+                    }
                     if self.drop_mid_data() {
                         return;
                     }
@@ -208,7 +235,13 @@ impl ServerSession {
                     }
                 }
                 Mode::Data(receiver) => {
-                    let status = receiver.push(bytes);
+                    let (tls, authenticated) = (self.tls, self.user.is_some());
+                    let status = match self.tap.as_deref_mut() {
+                        Some(tap) => receiver.push_with(bytes, |line, end| {
+                            tap.data_line(line, end, tls, authenticated);
+                        }),
+                        None => receiver.push(bytes),
+                    };
                     bytes = &[];
                     if self.drop_mid_data() {
                         return;
@@ -238,10 +271,14 @@ impl ServerSession {
             };
             match line {
                 Err(LineError::TooLong { .. }) => {
+                    if let Some(tap) = self.tap.as_deref_mut() {
+                        tap.too_long();
+                    }
                     self.error(LINE_TOO_LONG);
                 }
                 Ok(line) => {
                     let text = line.to_text();
+                    self.tap_line(&text);
                     match std::mem::replace(&mut self.mode, Mode::Command) {
                         Mode::AuthAnswer(step) => self.auth_answer(step, &text),
                         _ => self.command(&text),
@@ -254,6 +291,20 @@ impl ServerSession {
                 self.handle_input(&rest);
                 return;
             }
+        }
+    }
+
+    fn tap_line(&mut self, text: &str) {
+        let (tls, authenticated) = (self.tls, self.user.is_some());
+        let Some(tap) = self.tap.as_deref_mut() else {
+            return;
+        };
+        match &self.mode {
+            Mode::AuthAnswer(step) => {
+                let password = matches!(step, AuthStep::LoginPassword { .. });
+                tap.auth_answer(text, password, tls);
+            }
+            _ => tap.command(text, tls, authenticated),
         }
     }
 
@@ -619,6 +670,9 @@ impl ServerSession {
     }
 
     fn finish_chunk(&mut self, last: bool) {
+        if let Some(tap) = self.tap.as_deref_mut() {
+            tap.bdat_end(last, self.tls, self.user.is_some());
+        }
         if self.txn.mail_from.is_none() || self.txn.rcpt_to.is_empty() {
             self.txn.chunks.clear();
             return self.error(if self.txn.mail_from.is_none() {

@@ -99,8 +99,8 @@ async fn wait_for_subject(page: &Page<'_>) -> anyhow::Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_sessions_panel_shows_an_outside_swaks_session_live_and_annotated()
--> anyhow::Result<()> {
+async fn the_sessions_panel_shows_an_outside_swaks_session_live_and_annotated() -> anyhow::Result<()>
+{
     within(BUDGET, sessions_session()).await
 }
 
@@ -117,7 +117,10 @@ async fn sessions_session() -> anyhow::Result<()> {
         })
         .await?;
         let transcript = swaks(sandbox.smtp).await;
-        ensure!(transcript.contains("250"), "swaks was answered: {transcript}");
+        ensure!(
+            transcript.contains("250"),
+            "swaks was answered: {transcript}"
+        );
         // No reload, no click: the event stream brings the session in.
         let id = poll_until("swaks's session in the panel", STEP, || async {
             let rows = page.session_rows().await?;
@@ -133,9 +136,15 @@ async fn sessions_session() -> anyhow::Result<()> {
             "the newest session comes first: {rows:?}"
         );
         let row = page
-            .wait_text(&format!("#sessions-list li[data-id=\"{id}\"]"), "swaks.test")
+            .wait_text(
+                &format!("#sessions-list li[data-id=\"{id}\"]"),
+                "swaks.test",
+            )
             .await?;
-        ensure!(row.contains("1 message"), "the row counts the message: {row:?}");
+        ensure!(
+            row.contains("1 message"),
+            "the row counts the message: {row:?}"
+        );
         page.open_session(id).await?;
         let sent = page.texts("#session-transcript .line.client .text").await?;
         ensure!(
@@ -144,7 +153,10 @@ async fn sessions_session() -> anyhow::Result<()> {
             "swaks's lines, in order: {sent:?}"
         );
         let accepted = page
-            .wait_text("#session-transcript .line.server[data-code=\"250\"] .title", "")
+            .wait_text(
+                "#session-transcript .line.server[data-code=\"250\"] .title",
+                "",
+            )
             .await?;
         ensure!(!accepted.is_empty(), "the replies are explained");
         let titles_en = page.texts("#session-transcript .line .title").await?;
