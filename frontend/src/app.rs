@@ -18,7 +18,7 @@ use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
 use crate::components::paste_view::PasteView;
-use crate::components::scenarios::Scenarios;
+use crate::components::scenarios::scenarios_view;
 use crate::components::sequence::Sequence;
 use crate::components::sessions::SessionsPanel;
 use crate::components::state_diagram::StateDiagram;
@@ -419,7 +419,7 @@ pub fn App() -> Html {
                             <StateDiagram phase={state.is_connected().then(|| state.session().phase())} {lang} />
                             <Lesson progress={state.conversation.lesson} demo={demo} {lang} on_example={on_example.clone()} />
                             if state.mailbox.has_sandbox() || state.form.backend.is_simulator() {
-                                <Scenarios {lang} {on_example} />
+                                { scenarios_view(lang, &on_example) }
                             }
                             <Capabilities caps={state.capabilities().cloned()} {lang} />
                             if let Some(mailbox) = state.mailbox_list() {

@@ -664,21 +664,41 @@ impl<'a> Page<'a> {
         serde_json::from_value(rows).context("reading the envelope rows")
     }
 
-    /// The Sessions panel's rows: (`data-id`, whether the session came from this page).
+    /// The Sessions panel's rows, newest first: (`data-id`, the row's text).
     ///
     /// # Errors
     ///
     /// When the browser does not answer.
-    pub async fn session_rows(&self) -> anyhow::Result<Vec<(u64, bool)>> {
+    pub async fn session_rows(&self) -> anyhow::Result<Vec<(u64, String)>> {
         let rows = self
             .client
             .execute(
                 "return Array.from(document.querySelectorAll('#sessions-list li'))
-                     .map(li => [Number(li.dataset.id), li.dataset.fromPage === 'true']);",
+                     .map(li => [Number(li.dataset.id), li.innerText]);",
                 vec![],
             )
             .await?;
         serde_json::from_value(rows).context("reading the session rows")
+    }
+
+    /// Waits until a row of the Sessions panel contains `needle`; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// When none does within [`STEP`].
+    pub async fn wait_for_session_row(&self, needle: &str) -> anyhow::Result<u64> {
+        poll_until(
+            &format!("a session row saying {needle:?}"),
+            STEP,
+            || async {
+                let rows = self.session_rows().await?;
+                Ok(rows
+                    .iter()
+                    .find(|(_, text)| text.contains(needle))
+                    .map(|&(id, _)| id))
+            },
+        )
+        .await
     }
 
     /// Clicks session `id` in the Sessions panel and waits until its lines are shown.

@@ -3,23 +3,12 @@
 //! what happened to it (delivered, blind copy, named but not delivered here). The
 //! comparison is `protocol::message::compare`; this only shows it.
 
-use std::rc::Rc;
-
 use protocol::lang::Lang;
-use protocol::message::{self, Field, Mailbox, RecipientStatus};
+use protocol::message::{self, Comparison, Field, Mailbox, RecipientStatus};
 use yew::prelude::*;
 
 use crate::i18n::envelope::{self as words, envelope};
 use crate::sandbox::MessageDetail;
-
-/// Props of [`Envelope`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct EnvelopeProps {
-    /// The opened message.
-    pub detail: Rc<MessageDetail>,
-    /// The language.
-    pub lang: Lang,
-}
 
 /// The `data-status` of a recipient row, for styles and tests.
 pub fn status_key(status: RecipientStatus) -> &'static str {
@@ -38,18 +27,20 @@ const SENDER_FIELDS: [Field; 4] = [
     Field::ReplyTo,
 ];
 
-/// See the module documentation.
-#[component]
-pub fn Envelope(props: &EnvelopeProps) -> Html {
-    let lang = props.lang;
+/// The comparison for a message: its envelope (the summary's `from` and `to`) against its
+/// header fields.
+pub fn compare(detail: &MessageDetail) -> Comparison {
+    message::compare(
+        &detail.summary.from,
+        &detail.summary.to,
+        detail.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    )
+}
+
+/// The envelope part of the message view (a plain function: the mailbox computes the
+/// comparison once per opened message and renders this with it).
+pub fn envelope_view(lang: Lang, comparison: &Comparison) -> Html {
     let w = envelope(lang);
-    let comparison = use_memo(props.detail.clone(), |detail| {
-        message::compare(
-            &detail.summary.from,
-            &detail.summary.to,
-            detail.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-        )
-    });
     let mail_from = if comparison.mail_from.is_null() {
         html! { <><code>{ "<>" }</code>{ " " }<span class="muted">{ w.null_sender }</span></> }
     } else {

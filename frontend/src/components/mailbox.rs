@@ -5,9 +5,10 @@
 use std::rc::Rc;
 
 use protocol::lang::{Lang, Text};
+use protocol::message::Comparison;
 use yew::prelude::*;
 
-use crate::components::envelope::Envelope;
+use crate::components::envelope;
 use crate::i18n;
 use crate::sandbox::{MessageDetail, MessageSummary};
 use crate::state::MessageView;
@@ -40,6 +41,12 @@ pub struct MailboxProps {
 pub fn Mailbox(props: &MailboxProps) -> Html {
     let lang = props.lang;
     let ui = i18n::ui(lang);
+    // The envelope against the headers, once per opened message.
+    let loaded = match &props.message {
+        Some(MessageView::Loaded(detail)) => Some(Rc::clone(detail)),
+        _ => None,
+    };
+    let comparison = use_memo(loaded, |detail| detail.as_deref().map(envelope::compare));
     let opened = match &props.message {
         Some(MessageView::Loading(id)) => Some(*id),
         Some(MessageView::Loaded(detail)) => Some(detail.summary.id),
@@ -89,12 +96,12 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
                 <p id="mailbox-scope" class="muted">{ Text { en: "Only mail sent from this browser is shown here; other visitors cannot see it.", zh: "这里只显示从本浏览器发出的邮件，其他访客看不到。" }.get(lang) }</p>
             }
             { body }
-            { view_message(props) }
+            { view_message(props, comparison.as_ref().as_ref()) }
         </details>
     }
 }
 
-fn view_message(props: &MailboxProps) -> Html {
+fn view_message(props: &MailboxProps, comparison: Option<&Comparison>) -> Html {
     let lang = props.lang;
     let close = html! {
         <button id="message-close" type="button" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ i18n::ui(lang).close }</button>
@@ -109,13 +116,17 @@ fn view_message(props: &MailboxProps) -> Html {
                 <p class="error-text">{ err.clone() }</p>{ close }
             </section>
         },
-        Some(MessageView::Loaded(detail)) => loaded(lang, detail, close, &props.on_show_session),
+        Some(MessageView::Loaded(detail)) => match comparison {
+            Some(comparison) => loaded(lang, detail, comparison, close, &props.on_show_session),
+            None => Html::default(),
+        },
     }
 }
 
 fn loaded(
     lang: Lang,
-    detail: &Rc<MessageDetail>,
+    detail: &MessageDetail,
+    comparison: &Comparison,
     close: Html,
     on_show_session: &Callback<u64>,
 ) -> Html {
@@ -140,7 +151,7 @@ fn loaded(
                 }) }
             </table>
             { for session }
-            <Envelope detail={Rc::clone(detail)} {lang} />
+            { envelope::envelope_view(lang, comparison) }
             <pre id="message-body" class="message-body">{ detail.text_body.clone().unwrap_or_default() }</pre>
             <details class="message-raw">
                 <summary>{ Text { en: "Raw message, as received", zh: "原始邮件（按接收原样）" }.get(lang) }</summary>

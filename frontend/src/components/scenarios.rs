@@ -8,19 +8,9 @@ use yew::prelude::*;
 use crate::i18n::scenarios::scenarios;
 use crate::scenarios as table;
 
-/// Props of [`Scenarios`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct ScenariosProps {
-    /// The language.
-    pub lang: Lang,
-    /// An address was chosen: put its `RCPT TO` on the command line.
-    pub on_example: Callback<String>,
-}
-
-/// See the module documentation.
-#[component]
-pub fn Scenarios(props: &ScenariosProps) -> Html {
-    let lang = props.lang;
+/// The panel; `on_example` gets the `RCPT TO` of the address clicked. A plain function: it
+/// has no state, and its callback is new at every render anyway.
+pub fn scenarios_view(lang: Lang, on_example: &Callback<String>) -> Html {
     let w = scenarios(lang);
     html! {
         <details id="scenarios" class="panel scenarios">
@@ -29,7 +19,7 @@ pub fn Scenarios(props: &ScenariosProps) -> Html {
             <ul class="scenario-list">
                 { for table::all().iter().map(|entry| {
                     let command = table::command(entry);
-                    let onclick = props.on_example.reform({
+                    let onclick = on_example.reform({
                         let command = command.clone();
                         move |_: MouseEvent| command.clone()
                     });

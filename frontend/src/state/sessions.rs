@@ -117,7 +117,9 @@ impl Sessions {
             Some(at) if *list[at] == summary => {}
             Some(at) => list[at] = Rc::new(summary),
             None => {
-                let at = list.partition_point(|row| row.id > summary.id);
+                // Ids are not in order (the recorder's are random): the start time is.
+                let key = start_key(&summary.started_at);
+                let at = list.partition_point(|row| start_key(&row.started_at) >= key);
                 if at < SESSION_ROWS_CAP {
                     list.insert(at, Rc::new(summary));
                     list.truncate(SESSION_ROWS_CAP);
@@ -194,6 +196,21 @@ impl Sessions {
             }
         }
     }
+}
+
+/// A start time (RFC 3339 in UTC, as the bridge writes it: `2026-12-03T11:02:03.5Z`) as a
+/// key that sorts in time order: the part to the second, then the fraction in nanoseconds
+/// (the bridge writes as many fraction digits as it needs, so the text alone does not sort).
+fn start_key(rfc3339: &str) -> (&str, u64) {
+    let text = rfc3339.trim_end_matches(['Z', 'z']);
+    let (seconds, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits: String = fraction
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .chain(std::iter::repeat('0'))
+        .take(9)
+        .collect();
+    (seconds, digits.parse().unwrap_or(0))
 }
 
 #[cfg(test)]

@@ -6,15 +6,36 @@ use super::*;
 
 fn row(id: u64, lines: u64) -> SessionSummary {
     SessionSummary {
-        id,
         line_count: lines,
-        started_at: format!("2026-12-03T11:00:{id:02}Z"),
+        // Ids are random in the recorder: the start times give the order.
+        id: id_of(id),
+        started_at: format!(
+            "2026-12-03T{:02}:{:02}:{:02}.{}Z",
+            id / 3600,
+            id / 60 % 60,
+            id % 60,
+            if id.is_multiple_of(2) { "5" } else { "25" }
+        ),
         ..SessionSummary::default()
     }
 }
 
+/// The recorder's id of the `n`th session: random-looking, as the recorder's are.
+fn id_of(n: u64) -> u64 {
+    n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11
+}
+
+/// Which sessions the list shows, by their `n`, in order.
 fn ids(sessions: &Sessions) -> Vec<u64> {
-    sessions.list.iter().map(|r| r.id).collect()
+    sessions
+        .list
+        .iter()
+        .map(|r| {
+            (1..1000)
+                .find(|&n| id_of(n) == r.id)
+                .expect("a test session")
+        })
+        .collect()
 }
 
 #[test]
@@ -57,18 +78,18 @@ fn the_page_keeps_at_most_the_cap() {
         sessions.event(row(id, 1));
     }
     assert_eq!(sessions.list.len(), SESSION_ROWS_CAP);
-    assert_eq!(sessions.list[0].id, SESSION_ROWS_CAP as u64 + 50);
+    assert_eq!(sessions.list[0].id, id_of(SESSION_ROWS_CAP as u64 + 50));
     // A late event for a session older than every row kept is not added.
     sessions.event(row(1, 2));
     assert_eq!(sessions.list.len(), SESSION_ROWS_CAP);
-    assert!(sessions.list.iter().all(|r| r.id != 1));
+    assert!(sessions.list.iter().all(|r| r.id != id_of(1)));
     let mut long = SessionList::default();
     for id in (1..=SESSION_ROWS_CAP as u64 * 2).rev() {
         long.sessions.push(row(id, 1));
     }
     sessions.listed(Ok(long));
     assert_eq!(sessions.list.len(), SESSION_ROWS_CAP);
-    assert_eq!(sessions.list[0].id, SESSION_ROWS_CAP as u64 * 2);
+    assert_eq!(sessions.list[0].id, id_of(SESSION_ROWS_CAP as u64 * 2));
 }
 
 #[test]
@@ -100,58 +121,70 @@ fn detail(id: u64, lines: u64) -> SessionDetail {
 fn an_opened_session_is_fetched_again_when_it_grows_one_request_at_a_time() {
     let mut sessions = Sessions::default();
     sessions.event(row(5, 3));
-    sessions.open(5);
-    assert_eq!(sessions.session_to_fetch(), Some(5));
+    sessions.open(id_of(5));
+    assert_eq!(sessions.session_to_fetch(), Some(id_of(5)));
     sessions.session_requested();
     assert_eq!(sessions.session_to_fetch(), None, "one request at a time");
     // Lines arrive while the request is on its way.
     sessions.event(row(5, 4));
     sessions.event(row(5, 6));
     assert_eq!(sessions.session_to_fetch(), None);
-    sessions.loaded(5, Ok(detail(5, 3)));
+    sessions.loaded(id_of(5), Ok(detail(5, 3)));
     assert!(matches!(sessions.opened, Some(SessionView::Loaded(_))));
     assert_eq!(sessions.list[0].line_count, 6, "the newer row stays");
     assert_eq!(
         sessions.session_to_fetch(),
-        Some(5),
+        Some(id_of(5)),
         "once more for the burst"
     );
     sessions.session_requested();
-    sessions.loaded(5, Ok(detail(5, 6)));
+    sessions.loaded(id_of(5), Ok(detail(5, 6)));
     assert_eq!(sessions.session_to_fetch(), None, "up to date");
     // The session ends: fetched again for its last lines.
     let mut ended = row(5, 6);
     ended.ending = SessionEnding::Quit;
     sessions.event(ended);
-    assert_eq!(sessions.session_to_fetch(), Some(5));
+    assert_eq!(sessions.session_to_fetch(), Some(id_of(5)));
     // A fetch that fails keeps what is shown.
     sessions.session_requested();
-    sessions.loaded(5, Err("HTTP 503".into()));
+    sessions.loaded(id_of(5), Err("HTTP 503".into()));
     assert!(matches!(sessions.opened, Some(SessionView::Loaded(_))));
 }
 
 #[test]
 fn a_late_answer_for_another_session_is_dropped() {
     let mut sessions = Sessions::default();
-    sessions.open(1);
+    sessions.open(id_of(1));
     sessions.session_requested();
-    sessions.open(2);
-    sessions.loaded(1, Ok(detail(1, 2)));
-    assert_eq!(sessions.opened, Some(SessionView::Loading(2)));
-    assert_eq!(sessions.session_to_fetch(), Some(2));
+    sessions.open(id_of(2));
+    sessions.loaded(id_of(1), Ok(detail(1, 2)));
+    assert_eq!(sessions.opened, Some(SessionView::Loading(id_of(2))));
+    assert_eq!(sessions.session_to_fetch(), Some(id_of(2)));
     sessions.session_requested();
-    sessions.loaded(2, Err("no session 2".into()));
+    sessions.loaded(id_of(2), Err("no session 2".into()));
     assert_eq!(
         sessions.opened,
-        Some(SessionView::Failed(2, "no session 2".into()))
+        Some(SessionView::Failed(id_of(2), "no session 2".into()))
     );
     assert_eq!(sessions.session_to_fetch(), None);
     // A session opened from a message, not in the list yet, gets its row.
-    sessions.open(7);
+    sessions.open(id_of(7));
     sessions.session_requested();
-    sessions.loaded(7, Ok(detail(7, 4)));
+    sessions.loaded(id_of(7), Ok(detail(7, 4)));
     assert_eq!(ids(&sessions), [7]);
     sessions.close();
-    sessions.loaded(7, Ok(detail(7, 5)));
+    sessions.loaded(id_of(7), Ok(detail(7, 5)));
     assert_eq!(sessions.opened, None, "closed stays closed");
+}
+
+#[test]
+fn start_times_sort_whatever_their_fraction_digits() {
+    let key = start_key;
+    assert!(key("2026-12-03T11:28:51.34976Z") > key("2026-12-03T11:28:51.3497Z"));
+    assert!(key("2026-12-03T11:28:51.1Z") > key("2026-12-03T11:28:51Z"));
+    assert!(key("2026-12-03T11:28:52Z") > key("2026-12-03T11:28:51.999999Z"));
+    assert_eq!(
+        key("2026-12-03T11:28:51.5Z"),
+        key("2026-12-03T11:28:51.500Z")
+    );
 }

@@ -110,29 +110,21 @@ async fn sessions_session() -> anyhow::Result<()> {
     Browser::run("browser-sessions", async |browser| {
         let page = browser.page();
         page.open_on_the_sandbox(&url).await?;
-        // The page's own session is recorded too, and shown live.
-        poll_until("the page's own session in the panel", STEP, || async {
-            let rows = page.session_rows().await?;
-            Ok(rows.iter().any(|&(_, from_page)| from_page).then_some(()))
-        })
-        .await?;
+        // The page's own session is recorded too, and shown live, still open.
+        page.send_command("EHLO page.test", 250).await?;
+        let own = page.wait_for_session_row("page.test").await?;
+        page.wait_text(&format!("#sessions-list li[data-id=\"{own}\"]"), "live")
+            .await?;
         let transcript = swaks(sandbox.smtp).await;
         ensure!(
             transcript.contains("250"),
             "swaks was answered: {transcript}"
         );
-        // No reload, no click: the event stream brings the session in.
-        let id = poll_until("swaks's session in the panel", STEP, || async {
-            let rows = page.session_rows().await?;
-            Ok(rows
-                .iter()
-                .find(|&&(_, from_page)| !from_page)
-                .map(|&(id, _)| id))
-        })
-        .await?;
+        // No reload, no click: the event stream brings the outside session in.
+        let id = page.wait_for_session_row("swaks.test").await?;
         let rows = page.session_rows().await?;
         ensure!(
-            rows.first().map(|&(first, _)| first) == Some(id),
+            rows.first().map(|&(first, _)| first) == Some(id) && rows.len() == 2,
             "the newest session comes first: {rows:?}"
         );
         let row = page
