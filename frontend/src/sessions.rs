@@ -133,5 +133,14 @@ pub fn clock_time(rfc3339: &str) -> &str {
         .unwrap_or(rfc3339)
 }
 
+/// A start time for a person: `2026-12-03 11:02:03 UTC` from RFC 3339
+/// `2026-12-03T11:02:03.378392Z`, else the text as it is.
+pub fn date_time(rfc3339: &str) -> String {
+    match rfc3339.split_once('T') {
+        Some((date, _)) => format!("{date} {} UTC", clock_time(rfc3339)),
+        None => rfc3339.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::components::transcript_line::TranscriptLine;
 use crate::i18n::sessions::{self as words, sessions};
 use crate::services::browser;
-use crate::sessions::clock_time;
+use crate::sessions::{clock_time, date_time};
 use crate::state::{RecordedSession, SessionView};
 
 /// Props of [`SessionsPanel`].
@@ -109,8 +109,7 @@ fn SessionRow(props: &SessionRowProps) -> Html {
             class={classes!(props.open.then_some("open"), live.then_some("live"), s.last_error.is_some().then_some("failed"))}>
             <button type="button" class="open-session" {onclick} aria-pressed={props.open.to_string()}>
                 <span class="who">
-                    <strong>{ format!("#{id} ") }</strong>{ who(lang, s) }
-                    <span class="muted when">{ format!(" {}", clock_time(&s.started_at)) }</span>
+                    <strong class="when">{ clock_time(&s.started_at).to_owned() }</strong>{ " " }{ who(lang, s) }
                 </span>
                 <span class="facts muted">{ words::row_facts(lang, s) }</span>
                 if live {
@@ -136,13 +135,13 @@ fn view(props: &SessionsPanelProps) -> Html {
         None => Html::default(),
         Some(SessionView::Loading(id)) => html! {
             <section id="session-view" class="session-view loading" aria-busy="true" data-id={id.to_string()}>
-                <header><h3>{ words::view_title(lang, *id) }</h3>{ close }</header>
+                <header><h3>{ w.title }</h3>{ close }</header>
                 { "…" }
             </section>
         },
         Some(SessionView::Failed(id, err)) => html! {
             <section id="session-view" class="session-view" data-id={id.to_string()}>
-                <header><h3>{ words::view_title(lang, *id) }</h3>{ close }</header>
+                <header><h3>{ w.title }</h3>{ close }</header>
                 <p class="error-text">{ err.clone() }</p>
             </section>
         },
@@ -160,9 +159,9 @@ fn loaded(lang: Lang, session: &RecordedSession, close: Html) -> Html {
     };
     html! {
         <section id="session-view" class="session-view" data-id={s.id.to_string()} data-ending={s.ending.as_str()}>
-            <header><h3>{ words::view_title(lang, s.id) }</h3>{ close }</header>
+            <header><h3>{ words::view_title(lang, clock_time(&s.started_at)) }</h3>{ close }</header>
             <p class="muted facts">
-                { format!("{} · {} · {}", who(lang, s), s.started_at, words::row_facts(lang, s)) }
+                { format!("{} · {} · {}", who(lang, s), date_time(&s.started_at), words::row_facts(lang, s)) }
             </p>
             <p class="facts"><span class="muted">{ format!("{}: ", w.outcome) }</span>{ ending }</p>
             if s.lines_omitted > 0 {

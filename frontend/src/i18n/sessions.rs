@@ -75,9 +75,9 @@ pub fn row_facts(lang: Lang, s: &SessionSummary) -> String {
     facts.join(" · ")
 }
 
-/// The heading of an opened session.
-pub fn view_title(lang: Lang, id: u64) -> String {
-    tr!(lang, "Session #{id}", "会话 #{id}")
+/// The heading of an opened session, by its start time (`11:02:03`).
+pub fn view_title(lang: Lang, time: &str) -> String {
+    tr!(lang, "Session at {time}", "{time} 的会话")
 }
 
 /// Lines the recorder did not keep, as a sentence.
@@ -116,6 +116,6 @@ mod tests {
         assert_eq!(row_facts(Lang::En, &s), "12 lines · no message");
         assert_ne!(sessions(Lang::En).hint, sessions(Lang::ZhCn).hint);
         assert!(omitted(Lang::ZhCn, 3).ends_with('。'));
-        assert_eq!(view_title(Lang::En, 4), "Session #4");
+        assert_eq!(view_title(Lang::En, "11:02:03"), "Session at 11:02:03");
     }
 }

@@ -161,4 +161,8 @@ fn start_times_show_as_clock_times() {
     assert_eq!(clock_time("2026-12-03T11:02:03Z"), "11:02:03");
     assert_eq!(clock_time("2026-12-03T11:02:03.123Z"), "11:02:03");
     assert_eq!(clock_time("soon"), "soon");
+    assert_eq!(
+        date_time("2026-12-03T11:02:03.378392Z"),
+        "2026-12-03 11:02:03 UTC"
+    );
 }

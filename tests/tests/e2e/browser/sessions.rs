@@ -85,7 +85,24 @@ async fn envelope_session() -> anyhow::Result<()> {
                 .await?,
             "From: is the MAIL FROM address"
         );
-        shots(browser, "envelope", "#message-envelope", "密送").await
+        shots(browser, "envelope", "#message-envelope", "密送").await?;
+        // The scenario addresses, from protocol's table: a click fills the command line.
+        page.click("#scenarios summary").await?;
+        page.click(r#"#scenarios li[data-local-part="busy"] button"#)
+            .await?;
+        let line = page.command_line().await?;
+        ensure!(
+            line == "RCPT TO:<busy@example.com>",
+            "the address goes to the command line: {line:?}"
+        );
+        let busy = page
+            .text_of(r#"#scenarios li[data-local-part="busy"]"#)
+            .await?;
+        ensure!(
+            busy.contains("450 4.2.1") && busy.contains("retry later"),
+            "busy@ says what it answers and what to do: {busy:?}"
+        );
+        shots(browser, "scenarios", "#scenarios", "故意出错").await
     })
     .await
 }
@@ -167,7 +184,7 @@ async fn sessions_session() -> anyhow::Result<()> {
         page.open_message(SUBJECT, BODY).await?;
         page.click("#message-session").await?;
         page.wait_for_session(id).await?;
-        shots(browser, "sessions", "#session-view", "会话 #").await
+        shots(browser, "sessions", "#session-view", "的会话").await
     })
     .await
 }
