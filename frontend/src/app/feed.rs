@@ -49,7 +49,8 @@ pub(super) fn use_feed(state: &UseReducerHandle<State>) -> Feed {
             move || drop(events)
         });
     }
-    // The page's own deliveries, and the sandbox once known.
+    // The page's own deliveries, and the sandbox once known (the sessions' changes all
+    // come as events after that).
     {
         let dispatcher = state.dispatcher();
         use_effect_with(
@@ -57,10 +58,17 @@ pub(super) fn use_feed(state: &UseReducerHandle<State>) -> Feed {
             move |(has_sandbox, _)| {
                 if *has_sandbox {
                     dispatcher.dispatch(Action::MailboxWanted);
-                    dispatcher.dispatch(Action::SessionsWanted);
                 }
             },
         );
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(has_sandbox, move |has_sandbox| {
+            if *has_sandbox {
+                dispatcher.dispatch(Action::SessionsWanted);
+            }
+        });
     }
     {
         let dispatcher = state.dispatcher();

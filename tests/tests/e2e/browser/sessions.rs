@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::ensure;
 use e2e::browser::{Browser, poll_until, within};
 use e2e::page::{Page, STEP};
-use e2e::sandbox::{run_client, start_sandbox};
+use e2e::sandbox::{RawSmtp, run_client, start_sandbox};
 
 use super::BUDGET;
 
@@ -186,6 +186,112 @@ async fn sessions_session() -> anyhow::Result<()> {
         page.wait_for_session(id).await?;
         shots(browser, "sessions", "#session-view", "的会话").await
     })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streaming_mail_updates_the_panels_row_by_row() -> anyhow::Result<()> {
+    within(BUDGET, streaming_session()).await
+}
+
+/// How many sessions (one message each) stream in while the page watches.
+const BURST: usize = 20;
+
+/// Sends `n` messages, one session each, as fast as the sandbox answers.
+async fn burst(smtp: std::net::SocketAddr, n: usize) {
+    for i in 0..n {
+        let (mut client, greeting) = RawSmtp::connect(smtp).await;
+        assert_eq!(greeting, 220);
+        for (line, code) in [
+            ("EHLO burst.test", 250),
+            ("MAIL FROM:<burst@example.org>", 250),
+            ("RCPT TO:<bob@example.net>", 250),
+            ("DATA", 354),
+        ] {
+            assert_eq!(client.command(line).await.0, code, "{line}");
+        }
+        client
+            .send(format!("Subject: burst {i}\r\n\r\nmessage {i}\r\n").as_bytes())
+            .await;
+        assert_eq!(client.command(".").await.0, 250);
+        assert_eq!(client.command("QUIT").await.0, 221);
+    }
+}
+
+/// Mail streaming in changes the Sessions panel and the mailbox row by row: rows already
+/// shown stay the same DOM elements, and the session list is not fetched again per event
+/// (each `session` event carries its row).
+async fn streaming_session() -> anyhow::Result<()> {
+    let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
+    let url = format!("http://{}/", sandbox.http);
+    Browser::run("browser-sessions-streaming", async |browser| {
+        let page = browser.page();
+        page.open_on_the_sandbox(&url).await?;
+        burst(sandbox.smtp, 1).await;
+        let first = page.wait_for_session_row("burst.test").await?;
+        wait_for_subject_like(&page, "burst 0", 1).await?;
+        // Mark the rows on screen, then let the burst come.
+        let client = browser.client();
+        client
+            .execute(
+                "document.querySelector('#sessions-list li').dataset.marked = 'yes';
+                 document.querySelector('#mailbox-list li').dataset.marked = 'yes';",
+                vec![],
+            )
+            .await?;
+        burst(sandbox.smtp, BURST).await;
+        poll_until("every session in the panel", STEP, || async {
+            let rows = page.session_rows().await?;
+            Ok((rows.len() > BURST).then_some(()))
+        })
+        .await?;
+        wait_for_subject_like(&page, "burst ", BURST + 1).await?;
+        let rows = page.session_rows().await?;
+        ensure!(
+            rows.last().map(|&(id, _)| id) == Some(first),
+            "the first session is now the oldest row: {rows:?}"
+        );
+        ensure!(
+            page.exists(&format!(
+                r#"#sessions-list li[data-id="{first}"][data-marked="yes"]"#
+            ))
+            .await?,
+            "the first session's row is still the same element, not made again"
+        );
+        ensure!(
+            page.exists(r#"#mailbox-list li[data-marked="yes"]"#)
+                .await?,
+            "the first message's row is still the same element"
+        );
+        let lists: u64 = serde_json::from_value(
+            client
+                .execute(
+                    "return performance.getEntriesByType('resource')
+                         .filter(e => new URL(e.name).pathname === '/api/sessions').length;",
+                    vec![],
+                )
+                .await?,
+        )?;
+        ensure!(
+            (1..=2).contains(&lists),
+            "the session list was fetched {lists} times for {} sessions: once at the \
+             start (and once when the event stream opened), never per session",
+            BURST + 1
+        );
+        Ok(())
+    })
+    .await
+}
+
+async fn wait_for_subject_like(page: &Page<'_>, prefix: &str, n: usize) -> anyhow::Result<()> {
+    poll_until(
+        &format!("{n} messages {prefix:?}... in the mailbox"),
+        STEP,
+        || async {
+            let subjects = page.texts("#mailbox-list .subject").await?;
+            Ok((subjects.iter().filter(|s| s.starts_with(prefix)).count() >= n).then_some(()))
+        },
+    )
     .await
 }
 
