@@ -38,76 +38,60 @@ pub fn compare(detail: &MessageDetail) -> Comparison {
 }
 
 /// The envelope part of the message view (a plain function: the mailbox computes the
-/// comparison once per opened message and renders this with it).
+/// comparison once per opened message and renders this with it). Built from plain rows
+/// and sentences, with few `html!` shapes: each costs the page's WebAssembly.
 pub fn envelope_view(lang: Lang, comparison: &Comparison) -> Html {
     let w = envelope(lang);
-    let mail_from = if comparison.mail_from.is_null() {
-        html! { <><code>{ "<>" }</code>{ " " }<span class="muted">{ w.null_sender }</span></> }
-    } else {
-        html! { <code>{ comparison.mail_from.to_string() }</code> }
-    };
-    let senders = SENDER_FIELDS.iter().map(|&field| {
-        let name = field.name();
+    // (field, what it holds, whether it is MAIL FROM's address, the remark)
+    let mut senders: Vec<(&str, String, Option<bool>, &str)> = vec![(
+        "MAIL FROM",
+        show_addr(&comparison.mail_from),
+        None,
+        if comparison.mail_from.is_null() {
+            w.null_sender
+        } else {
+            ""
+        },
+    )];
+    for field in SENDER_FIELDS {
         match comparison.sender(field) {
             Some(sender) => {
-                let (class, verdict) = if sender.matches_mail_from {
-                    ("same", w.same_as_mail_from)
+                let shown: Vec<String> = sender.mailboxes.iter().map(show_mailbox).collect();
+                let remark = if sender.matches_mail_from {
+                    w.same_as_mail_from
                 } else {
-                    ("differs", w.differs_from_mail_from)
+                    w.differs_from_mail_from
                 };
-                html! {
-                    <div class="row" data-field={name} data-match={sender.matches_mail_from.to_string()}>
-                        <dt>{ name }</dt>
-                        <dd>
-                            { for sender.mailboxes.iter().map(show_mailbox) }
-                            <span class={classes!("tag", class)}>{ verdict }</span>
-                        </dd>
-                    </div>
-                }
+                senders.push((
+                    field.name(),
+                    shown.join(", "),
+                    Some(sender.matches_mail_from),
+                    remark,
+                ));
             }
-            None if matches!(field, Field::ReturnPath | Field::From) => {
-                let note = if field == Field::From { w.no_from } else { w.no_return_path };
-                html! {
-                    <div class="row" data-field={name}>
-                        <dt>{ name }</dt><dd class="muted">{ note }</dd>
-                    </div>
-                }
+            None if field == Field::From => {
+                senders.push((field.name(), String::new(), None, w.no_from))
             }
-            None => Html::default(),
+            None if field == Field::ReturnPath => {
+                senders.push((field.name(), String::new(), None, w.no_return_path));
+            }
+            None => {}
         }
-    });
-    let recipients = comparison.recipients.iter().map(|r| {
-        let key = status_key(r.status);
-        let [label, _] = w.status(r.status);
-        let fields: Vec<&str> = r.fields.iter().map(|f| f.name()).collect();
-        let headers = if fields.is_empty() {
-            w.in_no_header.to_owned()
-        } else {
-            fields.join(", ")
-        };
-        let envelope_word = if r.in_envelope { w.in_rcpt_to } else { w.not_in_rcpt_to };
-        html! {
-            <li class={classes!("recipient", key)} data-status={key} data-address={r.addr.to_string()}>
-                <span class="who">
-                    <code>{ r.addr.to_string() }</code>
-                    if let Some(name) = &r.display_name {
-                        { " " }<span class="muted">{ name.clone() }</span>
-                    }
-                </span>
-                <span class={classes!("badge", key)}>{ label }</span>
-                <span class="where muted">{ format!("{envelope_word} · {headers}") }</span>
-                if r.case_differs {
-                    <span class="where muted">{ w.case_differs }</span>
-                }
-            </li>
-        }
-    });
-    // One sentence for each surprising status that occurs, once.
-    let mut shown = Vec::new();
+    }
+    // One sentence for each surprising status that occurs, once; then groups and text that
+    // is not an address.
+    let mut notes: Vec<(&str, String)> = Vec::new();
     for r in &comparison.recipients {
-        if r.status != RecipientStatus::Named && !shown.contains(&r.status) {
-            shown.push(r.status);
+        let key = status_key(r.status);
+        if r.status != RecipientStatus::Named && !notes.iter().any(|(k, _)| *k == key) {
+            notes.push((key, w.status(r.status)[1].to_owned()));
         }
+    }
+    for group in &comparison.groups {
+        notes.push(("group", words::group_note(lang, group)));
+    }
+    for (field, text) in &comparison.unreadable {
+        notes.push(("unreadable", words::unreadable_note(lang, *field, text)));
     }
     html! {
         <section id="message-envelope" class="envelope">
@@ -115,36 +99,58 @@ pub fn envelope_view(lang: Lang, comparison: &Comparison) -> Html {
             <p class="muted hint">{ w.intro }</p>
             <h5>{ w.senders }</h5>
             <dl class="envelope-senders">
-                <div class="row" data-field="MAIL FROM"><dt>{ "MAIL FROM" }</dt><dd>{ mail_from }</dd></div>
-                { for senders }
+                { for senders.into_iter().map(|(name, value, matches, remark)| html! {
+                    <div class="row" data-field={name} data-match={matches.map(|m| m.to_string())}>
+                        <dt>{ name }</dt>
+                        <dd><code>{ value }</code>{ " " }
+                            <span class={match matches { Some(true) => "tag same", Some(false) => "tag differs", None => "muted" }}>{ remark }</span>
+                        </dd>
+                    </div>
+                }) }
             </dl>
             <h5>{ w.recipients }</h5>
-            <ul id="envelope-recipients" class="envelope-recipients">{ for recipients }</ul>
-            { for shown.iter().map(|&status| html! {
-                <p class={classes!("envelope-note", status_key(status))}>{ w.status(status)[1] }</p>
-            }) }
-            { for comparison.groups.iter().map(|g| html! {
-                <p class="envelope-note group">{ words::group_note(lang, g) }</p>
-            }) }
-            { for comparison.unreadable.iter().map(|(field, text)| html! {
-                <p class="envelope-note unreadable">{ words::unreadable_note(lang, *field, text) }</p>
+            <ul id="envelope-recipients" class="envelope-recipients">
+                { for comparison.recipients.iter().map(|r| {
+                    let key = status_key(r.status);
+                    let mut place = vec![if r.in_envelope { w.in_rcpt_to } else { w.not_in_rcpt_to }];
+                    if r.fields.is_empty() {
+                        place.push(w.in_no_header);
+                    }
+                    place.extend(r.fields.iter().map(|f| f.name()));
+                    if r.case_differs {
+                        place.push(w.case_differs);
+                    }
+                    let name = r.display_name.as_deref().unwrap_or_default();
+                    html! {
+                        <li data-status={key} data-address={r.addr.to_string()}>
+                            <code>{ r.addr.to_string() }</code>{ " " }
+                            <span class="muted">{ name }</span>{ " " }
+                            <span class={format!("badge {key}")}>{ w.status(r.status)[0] }</span>
+                            <span class="where muted">{ place.join(" · ") }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            { for notes.into_iter().map(|(key, text)| html! {
+                <p class={format!("envelope-note {key}")}>{ text }</p>
             }) }
         </section>
     }
 }
 
-fn show_mailbox(mailbox: &Mailbox) -> Html {
-    let addr = if mailbox.addr.is_null() {
+/// An address as written, `<>` for the null path.
+fn show_addr(addr: &protocol::message::AddrSpec) -> String {
+    if addr.is_null() {
         "<>".to_owned()
     } else {
-        mailbox.addr.to_string()
-    };
-    html! {
-        <span class="mailbox-addr">
-            if let Some(name) = &mailbox.display_name {
-                { name.clone() }{ " " }
-            }
-            <code>{ addr }</code>{ " " }
-        </span>
+        addr.to_string()
+    }
+}
+
+/// A mailbox as written: `Name <address>`, or the address alone.
+fn show_mailbox(mailbox: &Mailbox) -> String {
+    match &mailbox.display_name {
+        Some(name) => format!("{name} <{}>", show_addr(&mailbox.addr)),
+        None => show_addr(&mailbox.addr),
     }
 }
