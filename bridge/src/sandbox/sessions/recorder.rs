@@ -105,8 +105,10 @@ impl Recorder {
         u64::try_from(self.accepted.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Keeps a line unless the session's cap is reached; notes always fit.
-    fn push(&mut self, what: What, text: &str, tls: bool, auth: bool) {
+    /// Keeps a line unless the session's cap is reached; notes always fit. `at_ms` is read
+    /// once per read or write, not per line (the clock is a measurable cost at thousands
+    /// of messages a second).
+    fn push_at(&mut self, at_ms: u64, what: What, text: &str, tls: bool, auth: bool) {
         let cost = text.len() + ENTRY_COST;
         let note = !matches!(what, What::Client | What::Server { .. });
         if !note && self.kept + cost > self.sessions.session_cap() {
@@ -115,12 +117,17 @@ impl Recorder {
             return;
         }
         self.kept += cost;
-        let at_ms = self.at_ms();
         self.pending.push(what, text, at_ms, tls, auth);
+    }
+
+    fn push(&mut self, what: What, text: &str, tls: bool, auth: bool) {
+        let at_ms = self.at_ms();
+        self.push_at(at_ms, what, text, tls, auth);
     }
 
     /// The lines `session` read since the last call: call after each `handle_input`.
     pub(crate) fn read(&mut self, session: &mut ServerSession) {
+        let at_ms = self.at_ms();
         while let Some(input) = session.poll_input() {
             if self.recorded.is_none() {
                 self.urgent = true;
@@ -131,10 +138,11 @@ impl Recorder {
                     text,
                     tls,
                     authenticated,
-                } => self.push(What::Client, &text, tls, authenticated),
+                } => self.push_at(at_ms, What::Client, &text, tls, authenticated),
                 InputLine::Omitted { lines, bytes } => {
                     self.facts.lines_omitted += lines;
-                    self.push(
+                    self.push_at(
+                        at_ms,
                         What::Omitted {
                             lines,
                             bytes,
@@ -147,7 +155,8 @@ impl Recorder {
                     self.omitted_at = Some(self.pending.len() - 1);
                 }
                 InputLine::TooLong => {
-                    self.push(
+                    self.push_at(
+                        at_ms,
                         What::TooLong,
                         "",
                         session.is_tls(),
@@ -161,12 +170,13 @@ impl Recorder {
     /// Bytes the connection is about to write for `session`.
     pub(crate) fn written(&mut self, bytes: &[u8], session: &ServerSession) {
         let (tls, auth) = (session.is_tls(), session.user().is_some());
+        let at_ms = self.at_ms();
         for line in written_lines(bytes) {
-            self.server_line(&line, tls, auth);
+            self.server_line(at_ms, &line, tls, auth);
         }
     }
 
-    fn server_line(&mut self, line: &str, tls: bool, auth: bool) {
+    fn server_line(&mut self, at_ms: u64, line: &str, tls: bool, auth: bool) {
         let code = ReplyLine::parse(line).ok().map(|l| l.code.get());
         if let Some(code) = code {
             self.last_code = Some(code);
@@ -176,7 +186,7 @@ impl Recorder {
         }
         self.replied = true;
         let message = self.accepting.take();
-        self.push(What::Server { message }, line, tls, auth);
+        self.push_at(at_ms, What::Server { message }, line, tls, auth);
     }
 
     /// The mailbox stored the message the session just accepted, as `id`.
