@@ -192,8 +192,8 @@ impl Sessions {
     }
 
     /// Moves `pending` into `recorded` with its new facts, accounts the bytes, drops the
-    /// oldest sessions while a cap is broken, and tells live listeners.
-    fn update(&self, recorded: &Arc<Recorded>, pending: &mut Log, facts: &Facts) {
+    /// oldest sessions while a cap is broken, and, with `announce`, tells live listeners.
+    fn update(&self, recorded: &Arc<Recorded>, pending: &mut Log, facts: &Facts, announce: bool) {
         let (grown, summary) = {
             let mut state = recorded.lock();
             state.log.append(pending);
@@ -201,7 +201,7 @@ impl Sessions {
             let cost = state.log.cost();
             let grown = cost - state.cost.min(cost);
             state.cost = cost;
-            let summary = (self.events.receiver_count() > 0)
+            let summary = (announce && self.events.receiver_count() > 0)
                 .then(|| Arc::<str>::from(summary_of(recorded, &state).encode()));
             (grown, summary)
         };

@@ -59,6 +59,8 @@ pub(crate) struct Recorder {
     /// Lines past the session's cap.
     capped: u64,
     last_flush: Instant,
+    /// When listeners last heard of the session.
+    last_event: Option<Instant>,
     /// Something a reader waits for happened: hand over at the end of this round.
     urgent: bool,
     /// The reply code of the last server line, and whether one came after the client's
@@ -92,6 +94,7 @@ impl Recorder {
             kept: 0,
             capped: 0,
             last_flush: accepted,
+            last_event: None,
             urgent: false,
             last_code: None,
             replied: false,
@@ -282,9 +285,21 @@ impl Recorder {
 
     /// Hands the buffered lines and the facts to the store, filing the session there
     /// first if it is not yet.
+    /// Listeners hear of it when it is filed, when it ends, and at most every
+    /// [`FLUSH_EVERY`] between: a one-message session is two events, not one per message
+    /// and line, so a page keeps up while mail streams in.
     fn flush(&mut self, session: &ServerSession) {
         self.urgent = false;
-        self.last_flush = Instant::now();
+        let now = Instant::now();
+        self.last_flush = now;
+        let announce = self.recorded.is_none()
+            || self.done
+            || self
+                .last_event
+                .is_none_or(|at| now.duration_since(at) >= FLUSH_EVERY);
+        if announce {
+            self.last_event = Some(now);
+        }
         self.facts.tls = session.is_tls();
         if self.facts.helo.as_deref() != session.helo() {
             self.facts.helo = session.helo().map(str::to_owned);
@@ -302,6 +317,6 @@ impl Recorder {
             }
         };
         self.sessions
-            .update(&recorded, &mut self.pending, &self.facts);
+            .update(&recorded, &mut self.pending, &self.facts, announce);
     }
 }
