@@ -559,3 +559,33 @@ async fn the_oldest_sessions_are_dropped_past_the_cap() {
     assert_eq!(status, 400, "{body}");
     sandbox.handle.stop().await;
 }
+
+#[tokio::test]
+async fn a_failed_tls_handshake_ends_the_session_as_such() {
+    let sandbox = start_sandbox(SandboxConfig::default()).await;
+    let (mut raw, _) = RawSmtp::connect(sandbox.smtp).await;
+    assert_eq!(raw.command("EHLO tls.example").await.0, 250);
+    assert_eq!(raw.command("STARTTLS").await.0, 220);
+    // Not a TLS ClientHello: the handshake fails at once.
+    raw.send(b"EHLO still-plain\r\n").await;
+    assert!(raw.closed().await, "the sandbox hangs up");
+    let s = ended_sessions(sandbox.http, 1).await.remove(0);
+    assert_eq!(s.ending, SessionEnding::TlsFailed);
+    assert!(!s.tls);
+    let d = session(sandbox.http, s.id).await;
+    let notes: Vec<(String, String)> = d
+        .lines
+        .iter()
+        .filter_map(|l| l.en.as_ref())
+        .filter(|l| l.direction.as_str() == "note")
+        .map(|l| (l.id.clone(), l.text.clone()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, "tls-failed");
+    assert!(notes[0].1.starts_with("=== TLS failed: "), "{notes:?}");
+    assert_eq!(
+        notes[1].1,
+        "=== Connection closed: the TLS handshake failed"
+    );
+    sandbox.handle.stop().await;
+}
