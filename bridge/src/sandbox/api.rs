@@ -12,6 +12,8 @@
 //! Browsers do not let other sites' pages read these responses (no CORS headers) or send
 //! `DELETE` (it needs a CORS preflight that is never granted).
 //!
+//! The recorded sessions (`/api/sessions`) follow the same rules; see `sessions/api.rs`.
+//!
 //! # Endpoints and JSON shapes
 //!
 //! `GET /api/messages`: the mailbox (the visitor's part of it in `public`), newest first.

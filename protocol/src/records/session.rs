@@ -18,7 +18,9 @@
 //! started_at      when the client connected, RFC 3339 UTC
 //! ended_at        when the connection closed; null while it is open
 //! peer            the client's address, e.g. "127.0.0.1:50000"
-//! from_page       the session came through the bridge's own relay (the page's terminal)
+//! from_page       the session came through the bridge's relay for a known visitor (the
+//!                 page's terminal in the `public` profile; false in `local`, which does
+//!                 not tell its visitors apart)
 //! helo            the name in the last HELO or EHLO; null before one
 //! tls             the connection was encrypted when it ended (or is now)
 //! authenticated_as the AUTH identity; null when the client did not log in
@@ -178,7 +180,8 @@ pub struct SessionSummary {
     pub ended_at: Option<String>,
     /// The client's address, e.g. `127.0.0.1:50000`.
     pub peer: Option<String>,
-    /// The session came through the bridge's own relay (the page's terminal).
+    /// The session came through the bridge's relay for a known visitor (the `public`
+    /// profile's page; always false in `local`).
     pub from_page: bool,
     /// The name in the last HELO or EHLO.
     pub helo: Option<String>,

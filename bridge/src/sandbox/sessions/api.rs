@@ -22,9 +22,9 @@
 //! `DELETE /api/sessions`: forgets the sessions (the visitor's, in `public`); a session
 //! still open goes on unrecorded. `{ "deleted": 3 }`.
 //!
-//! Live: `/api/events` carries `session` events (data: SESSION, whenever one begins,
-//! delivers, ends, or has new lines, at most about four times a second) and
-//! `sessions-cleared`.
+//! Live: `/api/events` carries `session` events (data: SESSION) when a session begins
+//! (at its first line from the client), when it ends, and at most every 250 ms between
+//! while it has news; and `sessions-cleared`.
 
 use std::sync::Arc;
 

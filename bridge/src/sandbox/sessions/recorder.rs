@@ -59,6 +59,8 @@ pub(crate) struct Recorder {
     /// Lines past the session's cap.
     capped: u64,
     last_flush: Instant,
+    /// When listeners last heard of the session.
+    last_event: Option<Instant>,
     /// Something a reader waits for happened: hand over at the end of this round.
     urgent: bool,
     /// The reply code of the last server line, and whether one came after the client's
@@ -92,6 +94,7 @@ impl Recorder {
             kept: 0,
             capped: 0,
             last_flush: accepted,
+            last_event: None,
             urgent: false,
             last_code: None,
             replied: false,
@@ -105,8 +108,10 @@ impl Recorder {
         u64::try_from(self.accepted.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Keeps a line unless the session's cap is reached; notes always fit.
-    fn push(&mut self, what: What, text: &str, tls: bool, auth: bool) {
+    /// Keeps a line unless the session's cap is reached; notes always fit. `at_ms` is read
+    /// once per read or write, not per line (the clock is a measurable cost at thousands
+    /// of messages a second).
+    fn push_at(&mut self, at_ms: u64, what: What, text: &str, tls: bool, auth: bool) {
         let cost = text.len() + ENTRY_COST;
         let note = !matches!(what, What::Client | What::Server { .. });
         if !note && self.kept + cost > self.sessions.session_cap() {
@@ -115,12 +120,17 @@ impl Recorder {
             return;
         }
         self.kept += cost;
-        let at_ms = self.at_ms();
         self.pending.push(what, text, at_ms, tls, auth);
+    }
+
+    fn push(&mut self, what: What, text: &str, tls: bool, auth: bool) {
+        let at_ms = self.at_ms();
+        self.push_at(at_ms, what, text, tls, auth);
     }
 
     /// The lines `session` read since the last call: call after each `handle_input`.
     pub(crate) fn read(&mut self, session: &mut ServerSession) {
+        let at_ms = self.at_ms();
         while let Some(input) = session.poll_input() {
             if self.recorded.is_none() {
                 self.urgent = true;
@@ -131,10 +141,11 @@ impl Recorder {
                     text,
                     tls,
                     authenticated,
-                } => self.push(What::Client, &text, tls, authenticated),
+                } => self.push_at(at_ms, What::Client, &text, tls, authenticated),
                 InputLine::Omitted { lines, bytes } => {
                     self.facts.lines_omitted += lines;
-                    self.push(
+                    self.push_at(
+                        at_ms,
                         What::Omitted {
                             lines,
                             bytes,
@@ -147,7 +158,8 @@ impl Recorder {
                     self.omitted_at = Some(self.pending.len() - 1);
                 }
                 InputLine::TooLong => {
-                    self.push(
+                    self.push_at(
+                        at_ms,
                         What::TooLong,
                         "",
                         session.is_tls(),
@@ -161,12 +173,13 @@ impl Recorder {
     /// Bytes the connection is about to write for `session`.
     pub(crate) fn written(&mut self, bytes: &[u8], session: &ServerSession) {
         let (tls, auth) = (session.is_tls(), session.user().is_some());
+        let at_ms = self.at_ms();
         for line in written_lines(bytes) {
-            self.server_line(&line, tls, auth);
+            self.server_line(at_ms, &line, tls, auth);
         }
     }
 
-    fn server_line(&mut self, line: &str, tls: bool, auth: bool) {
+    fn server_line(&mut self, at_ms: u64, line: &str, tls: bool, auth: bool) {
         let code = ReplyLine::parse(line).ok().map(|l| l.code.get());
         if let Some(code) = code {
             self.last_code = Some(code);
@@ -176,7 +189,7 @@ impl Recorder {
         }
         self.replied = true;
         let message = self.accepting.take();
-        self.push(What::Server { message }, line, tls, auth);
+        self.push_at(at_ms, What::Server { message }, line, tls, auth);
     }
 
     /// The mailbox stored the message the session just accepted, as `id`.
@@ -272,9 +285,21 @@ impl Recorder {
 
     /// Hands the buffered lines and the facts to the store, filing the session there
     /// first if it is not yet.
+    /// Listeners hear of it when it is filed, when it ends, and at most every
+    /// [`FLUSH_EVERY`] between: a one-message session is two events, not one per message
+    /// and line, so a page keeps up while mail streams in.
     fn flush(&mut self, session: &ServerSession) {
         self.urgent = false;
-        self.last_flush = Instant::now();
+        let now = Instant::now();
+        self.last_flush = now;
+        let announce = self.recorded.is_none()
+            || self.done
+            || self
+                .last_event
+                .is_none_or(|at| now.duration_since(at) >= FLUSH_EVERY);
+        if announce {
+            self.last_event = Some(now);
+        }
         self.facts.tls = session.is_tls();
         if self.facts.helo.as_deref() != session.helo() {
             self.facts.helo = session.helo().map(str::to_owned);
@@ -292,6 +317,6 @@ impl Recorder {
             }
         };
         self.sessions
-            .update(&recorded, &mut self.pending, &self.facts);
+            .update(&recorded, &mut self.pending, &self.facts, announce);
     }
 }
