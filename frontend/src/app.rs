@@ -18,7 +18,9 @@ use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
 use crate::components::paste_view::PasteView;
+use crate::components::scenarios::scenarios_view;
 use crate::components::sequence::Sequence;
+use crate::components::sessions::SessionsPanel;
 use crate::components::state_diagram::StateDiagram;
 use crate::components::status::Status;
 use crate::components::terminal::{Key, Terminal};
@@ -29,6 +31,8 @@ use crate::services::{self, api, bridge, browser, simulator};
 use crate::share;
 use crate::state::{Action, BridgePresence, State, Submit};
 use crate::vocab::{Backend, BridgeEvent, ExportKind, Phase, SendError, SessionId, Theme, View};
+
+mod feed;
 
 /// The connection of the active session (bridge or simulator), if any.
 type Connection = Rc<RefCell<Option<services::Connection>>>;
@@ -123,42 +127,13 @@ pub fn App() -> Html {
             }));
         });
     }
-    // The mailbox is fetched when the sandbox is known, and again after each delivery.
-    let refresh_mailbox = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| {
-            let dispatcher = dispatcher.clone();
-            api::fetch_messages(Callback::from(move |result| {
-                dispatcher.dispatch(Action::Mailbox(result));
-            }));
-        })
-    };
-    let has_sandbox = state.mailbox.has_sandbox();
-    {
-        let refresh = refresh_mailbox.clone();
-        use_effect_with(
-            (has_sandbox, state.conversation.delivered),
-            move |(has_sandbox, _)| {
-                if *has_sandbox {
-                    refresh.emit(());
-                }
-            },
-        );
-    }
-    // Live: the bridge announces each new message on `/api/events`.
-    {
-        let refresh = refresh_mailbox.clone();
-        use_effect_with(has_sandbox, move |has_sandbox| {
-            let events = has_sandbox.then(|| api::watch_mailbox(refresh)).flatten();
-            move || drop(events)
-        });
-    }
-    let on_open_message = {
-        let dispatcher = state.dispatcher();
-        let backend = state.form.backend;
-        Callback::from(move |id: u64| {
+    let feed = feed::use_feed(&state);
+    // The same callbacks across renders, so the mailbox does not render again for them.
+    let on_open_message = use_callback(
+        (state.dispatcher(), state.form.backend),
+        |id: u64, (dispatcher, backend)| {
             dispatcher.dispatch(Action::OpenMessage(id));
-            if backend == Backend::Bridge {
+            if *backend == Backend::Bridge {
                 let dispatcher = dispatcher.clone();
                 api::fetch_message(
                     id,
@@ -167,12 +142,11 @@ pub fn App() -> Html {
                     }),
                 );
             }
-        })
-    };
-    let on_close_message = state
-        .dispatcher()
-        .to_callback()
-        .reform(|()| Action::CloseMessage);
+        },
+    );
+    let on_close_message = use_callback(state.dispatcher(), |(), dispatcher| {
+        dispatcher.dispatch(Action::CloseMessage);
+    });
     let on_example = {
         let dispatcher = state.dispatcher();
         Callback::from(move |example: String| {
@@ -443,12 +417,21 @@ pub fn App() -> Html {
                                 <TlsPanel {info} {lang} />
                             }
                             <StateDiagram phase={state.is_connected().then(|| state.session().phase())} {lang} />
-                            <Lesson progress={state.conversation.lesson} demo={demo} {lang} {on_example} />
+                            <Lesson progress={state.conversation.lesson} demo={demo} {lang} on_example={on_example.clone()} />
+                            if state.mailbox.has_sandbox() || state.form.backend.is_simulator() {
+                                { scenarios_view(lang, &on_example) }
+                            }
                             <Capabilities caps={state.capabilities().cloned()} {lang} />
                             if let Some(mailbox) = state.mailbox_list() {
                                 <Mailbox {mailbox} simulated={state.form.backend.is_simulator()} message={state.mailbox.message.clone()}
                                     per_visitor={state.mailbox.sandbox.as_ref().is_some_and(|s| s.per_visitor)}
-                                    {lang} on_refresh={refresh_mailbox} on_open={on_open_message} on_close={on_close_message} />
+                                    {lang} on_refresh={feed.refresh_mailbox.clone()} on_open={on_open_message} on_close={on_close_message}
+                                    on_show_session={feed.open_session.clone()} />
+                            }
+                            if state.mailbox.has_sandbox() && !state.form.backend.is_simulator() {
+                                <SessionsPanel list={state.sessions.list.clone()} error={state.sessions.error.clone()}
+                                    opened={state.sessions.opened.clone()} {lang}
+                                    on_open={feed.open_session.clone()} on_close={feed.close_session.clone()} />
                             }
                             <Sequence transcript={state.conversation.transcript.clone()} {lang} />
                         </aside>

@@ -17,6 +17,8 @@
 //! - [`export`], [`pasted`]: text/JSON export, and the "paste a transcript" view's model.
 //! - [`sequence`]: the session as an SVG sequence diagram (shown and downloaded).
 //! - [`sandbox`]: the bridge's sandbox and mailbox API, read from its JSON.
+//! - [`sessions`]: the sessions the sandbox recorded, as the terminal's transcript entries.
+//! - [`scenarios`]: the scenario addresses the page offers, from `protocol`'s table.
 //! - [`i18n`]: the page's words in English and Simplified Chinese.
 //! - [`services`]: the WebSocket to the bridge, the offline simulator (`protocol::server`
 //!   in the page), the HTTP API, and the browser (storage, clipboard).
@@ -31,8 +33,10 @@ pub mod input;
 pub mod lesson;
 pub mod pasted;
 pub mod sandbox;
+pub mod scenarios;
 pub mod sequence;
 pub mod services;
+pub mod sessions;
 pub mod share;
 pub mod state;
 pub mod transcript;

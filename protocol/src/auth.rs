@@ -174,6 +174,33 @@ pub fn redact_client_line(
     Some(format!("{prefix}{user} {REDACTED}"))
 }
 
+/// A line to keep in place of a client line that holds a secret, for a record that is
+/// annotated later (the sandbox's session recorder); `None` when the line holds none.
+///
+/// The lines are exactly those [`redact_client_line`] masks, and the stand-in keeps what
+/// an explanation of the line uses, so an annotator explains it as it would the real line
+/// and shows it masked the same way: a PLAIN answer keeps its user names around a
+/// password of [`REDACTED`]; other base64 answers become the base64 of [`REDACTED`]; an
+/// answer that was not base64 becomes [`REDACTED`] itself, which is not base64 either.
+/// Neither the password nor its base64 survives.
+pub fn stand_in(line: &str, auth_answer: bool, expecting_password: bool) -> Option<String> {
+    redact_client_line(line, auth_answer, expecting_password)?;
+    let secret = |answer: &str| match decode_plain(answer) {
+        Ok(creds) => encode_plain(&creds.authzid, &creds.authcid, REDACTED),
+        Err(_) if decode(answer).is_ok() => encode(REDACTED),
+        Err(_) => REDACTED.to_owned(),
+    };
+    if auth_answer {
+        return Some(secret(line.trim()));
+    }
+    // `AUTH <mechanism> <initial response>`: the words before the response stay.
+    let mut words = line.split_ascii_whitespace();
+    let (_verb, _mechanism, initial) = (words.next()?, words.next()?, words.next()?);
+    let at = initial.as_ptr() as usize - line.as_ptr() as usize;
+    let rest = &line[at + initial.len()..];
+    Some(format!("{}{}{rest}", &line[..at], secret(initial)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

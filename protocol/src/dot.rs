@@ -138,6 +138,13 @@ impl DataReceiver {
 
     /// Feeds received bytes.
     pub fn push(&mut self, bytes: &[u8]) -> DataStatus {
+        self.push_with(bytes, |_, _| {})
+    }
+
+    /// Feeds received bytes, telling `on_line` each line framed, as sent (dot-stuffed,
+    /// without its ending), with `true` for the lone `.` that completes the message: how
+    /// a recorder sees the message text without framing it again.
+    pub fn push_with(&mut self, bytes: &[u8], mut on_line: impl FnMut(&[u8], bool)) -> DataStatus {
         self.framer.push(bytes);
         while let Some(line) = self.framer.next_line() {
             let Ok(line) = line else {
@@ -146,8 +153,10 @@ impl DataReceiver {
             };
             self.line_no += 1;
             let crlf = line.ending == LineEnding::CrLf;
+            let end = line.bytes == b"." && crlf && self.prev_crlf;
+            on_line(&line.bytes, end);
             if line.bytes == b"." {
-                if crlf && self.prev_crlf {
+                if end {
                     return DataStatus::Complete {
                         rest: self.framer.take_buffered(),
                     };

@@ -21,6 +21,8 @@
 //! - [`base64`]: the standard base64 of AUTH, small and strict.
 //! - [`command`]: client command lines parsed losslessly (verb, arguments, spans) with
 //!   findings that explain every deviation from the RFCs.
+//! - [`message`]: RFC 5322 address fields, and the envelope compared with them (blind
+//!   copies, names not delivered).
 //! - [`path`]: envelope addresses `<local@domain>` and their limits.
 //! - [`finding`]: what a parser noticed, with severity, span, explanation and RFC section.
 //! - [`dot`]: dot-stuffing and the `<CRLF>.<CRLF>` end of DATA, both directions.
@@ -51,6 +53,7 @@ pub mod json;
 pub mod lang;
 pub mod limits;
 pub mod line;
+pub mod message;
 pub mod path;
 pub mod records;
 pub mod reply;

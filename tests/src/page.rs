@@ -644,4 +644,102 @@ impl<'a> Page<'a> {
         ensure!(text.contains(body), "the body shows {body:?}: {text:?}");
         Ok(())
     }
+
+    /// The message view's recipients, envelope against headers, as the page marks them:
+    /// (`data-status`, `data-address`) for each row, e.g. `("blind", "x@example.net")`.
+    ///
+    /// # Errors
+    ///
+    /// When the message view has no envelope part within [`STEP`].
+    pub async fn envelope_recipients(&self) -> anyhow::Result<Vec<(String, String)>> {
+        self.wait_text("#message-envelope", "").await?;
+        let rows = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('#envelope-recipients li'))
+                     .map(li => [li.dataset.status, li.dataset.address]);",
+                vec![],
+            )
+            .await?;
+        serde_json::from_value(rows).context("reading the envelope rows")
+    }
+
+    /// The Sessions panel's rows, newest first: (`data-id`, the row's text).
+    ///
+    /// # Errors
+    ///
+    /// When the browser does not answer.
+    pub async fn session_rows(&self) -> anyhow::Result<Vec<(u64, String)>> {
+        let rows = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('#sessions-list li'))
+                     .map(li => [Number(li.dataset.id), li.innerText]);",
+                vec![],
+            )
+            .await?;
+        serde_json::from_value(rows).context("reading the session rows")
+    }
+
+    /// Waits until a row of the Sessions panel contains `needle`; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// When none does within [`STEP`].
+    pub async fn wait_for_session_row(&self, needle: &str) -> anyhow::Result<u64> {
+        poll_until(
+            &format!("a session row saying {needle:?}"),
+            STEP,
+            || async {
+                let rows = self.session_rows().await?;
+                Ok(rows
+                    .iter()
+                    .find(|(_, text)| text.contains(needle))
+                    .map(|&(id, _)| id))
+            },
+        )
+        .await
+    }
+
+    /// Clicks session `id` in the Sessions panel and waits until its lines are shown.
+    ///
+    /// # Errors
+    ///
+    /// When the row is missing or the session view does not show its lines in [`STEP`].
+    pub async fn open_session(&self, id: u64) -> anyhow::Result<()> {
+        self.click(&format!("#sessions-list li[data-id=\"{id}\"] button"))
+            .await?;
+        self.wait_for_session(id).await
+    }
+
+    /// Waits until the session view shows session `id` with its lines.
+    ///
+    /// # Errors
+    ///
+    /// When it does not within [`STEP`].
+    pub async fn wait_for_session(&self, id: u64) -> anyhow::Result<()> {
+        let css = format!("#session-view[data-id=\"{id}\"] #session-transcript .line");
+        poll_until(
+            &format!("session {id} in the session view"),
+            STEP,
+            || async { Ok((self.count(&css).await? > 0).then_some(())) },
+        )
+        .await
+    }
+
+    /// Scrolls the element `css` to the top of the window (for a screenshot of it).
+    ///
+    /// # Errors
+    ///
+    /// When the browser does not answer.
+    pub async fn scroll_to(&self, css: &str) -> anyhow::Result<()> {
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]);
+                 if (e) e.scrollIntoView({block: 'start', behavior: 'instant'});",
+                vec![json!(css)],
+            )
+            .await?;
+        Ok(())
+    }
 }

@@ -12,6 +12,8 @@
 //! Browsers do not let other sites' pages read these responses (no CORS headers) or send
 //! `DELETE` (it needs a CORS preflight that is never granted).
 //!
+//! The recorded sessions (`/api/sessions`) follow the same rules; see `sessions/api.rs`.
+//!
 //! # Endpoints and JSON shapes
 //!
 //! `GET /api/messages`: the mailbox (the visitor's part of it in `public`), newest first.
@@ -66,8 +68,17 @@
 //!   "maildir": false, "mailbox_scope": "all" /* or "visitor" in public */,
 //!   "rules": [{ "kind": "reject_recipient", "address": "x@y", "reply": "550 ..." },
 //!             { "kind": "fail_auth", "probability": 0.3 },
-//!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }] }
+//!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }],
+//!   "scenarios": [{ "address": "greylist[+SECONDS]@", "local_part": "greylist",
+//!                   "stage": "rcpt", "verdict": "retry_later",
+//!                   "reply": "451 4.7.1 <greylist@example.com>: ...",
+//!                   "parameter": { "name": "SECONDS", "default": 60, "min": 1, "max": 3600 },
+//!                   "shows": { "en": "...", "zh-CN": "..." },
+//!                   "advice": { "en": "...", "zh-CN": "..." } }, ...],
+//!   "max_messages_per_minute": 30 /* or null */ }
 //! ```
+//! `scenarios` are the recipient addresses that fail on purpose (empty with
+//! `--sandbox-no-scenarios`); `reply` is null for `drop@`, which hangs up instead.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -220,6 +231,8 @@ async fn about(State(state): State<ApiState>) -> Response {
             MailboxScope::All
         },
         rules: config.rules(),
+        scenarios: super::scenarios::listed(config),
+        max_messages_per_minute: config.max_messages_per_minute.map(u64::from),
     };
     json(StatusCode::OK, &info)
 }
@@ -321,6 +334,7 @@ fn summary(stored: &StoredMessage) -> MessageSummary {
         queue_id: m.queue_id.clone(),
         helo: m.helo.clone(),
         peer: stored.peer.map(|p| p.to_string()),
+        session: stored.session,
     }
 }
 
@@ -382,7 +396,7 @@ fn unfold(raw: &[u8]) -> String {
 }
 
 /// RFC 3339 in UTC with microseconds, e.g. `2025-05-01T12:00:00.123456Z`.
-fn rfc3339(time: std::time::SystemTime) -> String {
+pub(super) fn rfc3339(time: std::time::SystemTime) -> String {
     let time = time::OffsetDateTime::from(time);
     time.replace_nanosecond(time.microsecond() * 1000)
         .unwrap_or(time)
@@ -417,6 +431,7 @@ mod tests {
             peer: None,
             subject: Some("Hi".into()),
             owner: None,
+            session: None,
             message: protocol::server::ReceivedMessage {
                 helo: "h".into(),
                 mail_from: String::new(),

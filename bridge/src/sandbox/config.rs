@@ -57,6 +57,17 @@ pub struct SandboxConfig {
           value_parser = clap::value_parser!(u64).range(1024..).map(|n| n as usize))]
     pub max_bytes: usize,
 
+    /// Recorded SMTP sessions kept in memory (`/api/sessions`); the oldest are dropped
+    /// first.
+    #[arg(id = "sandbox_max_sessions", long = "sandbox-max-sessions", value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_sessions: usize,
+
+    /// Bytes of recorded sessions kept in memory; the oldest sessions are dropped first.
+    #[arg(id = "sandbox_max_session_bytes", long = "sandbox-max-session-bytes", value_name = "BYTES", default_value_t = 32 * MIB,
+          value_parser = clap::value_parser!(u64).range(1024..).map(|n| n as usize))]
+    pub max_session_bytes: usize,
+
     /// The largest message the sandbox accepts (announced as SIZE in EHLO).
     #[arg(id = "sandbox_max_message_size", long = "sandbox-max-message-size", value_name = "BYTES", default_value_t = 10 * MIB,
           value_parser = clap::value_parser!(u64).range(1..).map(|n| n as usize))]
@@ -126,6 +137,17 @@ pub struct SandboxConfig {
     #[arg(id = "sandbox_drop_after_data", long = "sandbox-drop-after-data")]
     pub drop_after_data: bool,
 
+    /// Turn off the scenario addresses (`busy@`, `greylist@`, `missing@` ... listed by
+    /// `/api/sandbox`): every recipient is then accepted.
+    #[arg(id = "sandbox_no_scenarios", long = "sandbox-no-scenarios")]
+    pub no_scenarios: bool,
+
+    /// At most N messages (MAIL commands) per client address in any sliding minute; the
+    /// next MAIL gets `421 4.7.0 ... too many messages` and the connection closes.
+    #[arg(id = "sandbox_max_messages_per_minute", long = "sandbox-max-messages-per-minute", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_messages_per_minute: Option<u32>,
+
     /// `/api/events` listeners open at once; more get 429.
     #[arg(id = "sandbox_max_listeners", long = "sandbox-max-listeners", value_name = "N", default_value_t = 256,
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
@@ -146,6 +168,8 @@ impl Default for SandboxConfig {
             hostname: DEFAULT_HOSTNAME.to_owned(),
             max_messages: 500,
             max_bytes: 64 * MIB,
+            max_sessions: 1000,
+            max_session_bytes: 32 * MIB,
             max_message_size: 10 * MIB,
             maildir: None,
             cert: None,
@@ -156,6 +180,8 @@ impl Default for SandboxConfig {
             fail_auth: None,
             greeting_delay_ms: None,
             drop_after_data: false,
+            no_scenarios: false,
+            max_messages_per_minute: None,
             max_listeners: 256,
             max_listeners_per_client: 4,
         }
@@ -204,6 +230,8 @@ impl SandboxConfig {
             }],
             starttls,
             rules: self.rules(),
+            scenarios: !self.no_scenarios,
+            max_messages_per_minute: self.max_messages_per_minute,
             ..ServerConfig::default()
         }
     }
@@ -342,6 +370,24 @@ mod tests {
             let err = parse(args).expect_err("refused").to_string();
             assert!(err.contains(needle), "{args:?}: {err}");
         }
+    }
+
+    #[test]
+    fn scenarios_are_on_unless_turned_off_and_the_rate_limit_is_a_flag() {
+        let config = parse(&[]).expect("no flags").server_config(true);
+        assert!(config.scenarios);
+        assert_eq!(config.max_messages_per_minute, None);
+        let config = parse(&[
+            "--sandbox-no-scenarios",
+            "--sandbox-max-messages-per-minute",
+            "30",
+        ])
+        .expect("valid flags")
+        .server_config(true);
+        assert!(!config.scenarios);
+        assert_eq!(config.max_messages_per_minute, Some(30));
+        let err = parse(&["--sandbox-max-messages-per-minute", "0"]).expect_err("refused");
+        assert!(err.to_string().contains('0'), "{err}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use protocol::server::{Closing, ServerOutput, ServerSession, service_closing};
+use protocol::server::{Closing, Memory, ServerOutput, ServerSession, service_closing};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, sleep_until, timeout};
@@ -19,6 +19,7 @@ use tracing::{debug, info, warn};
 
 use super::mailbox::Mailbox;
 use super::owners::Owners;
+use super::sessions::{End, Recorder, Sessions};
 use crate::log_text::Untrusted;
 use crate::shutdown::Shutdown;
 
@@ -41,9 +42,13 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub(crate) struct Context {
     pub(crate) mailbox: Arc<Mailbox>,
+    pub(crate) sessions: Arc<Sessions>,
     pub(crate) owners: Arc<Owners>,
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) hostname: Arc<str>,
+    /// What sessions remember of each other (greylisting, message rates), lent to each
+    /// session for one input at a time (`memory.rs`).
+    pub(crate) memory: Arc<std::sync::Mutex<Memory>>,
 }
 
 impl std::fmt::Debug for Context {
@@ -72,12 +77,22 @@ pub(crate) async fn run(
     mut shutdown: Shutdown,
 ) {
     let deadline = Instant::now() + MAX_LIFETIME;
+    session.set_client(peer.ip());
+    let accepted = std::time::Instant::now();
+    session.record_input(protocol::server::TapLimits::default());
+    let recorder = Recorder::new(
+        Arc::clone(&context.sessions),
+        Arc::clone(&context.owners),
+        peer,
+        accepted,
+    );
     let mut shell = Shell {
         session: &mut session,
         context: &context,
         peer,
         deadline,
-        accepted: std::time::Instant::now(),
+        accepted,
+        recorder,
     };
     match shell.drive(&mut stream, &mut shutdown).await {
         Next::Done => {}
@@ -85,25 +100,30 @@ pub(crate) async fn run(
             let Some(acceptor) = context.tls.clone() else {
                 // The session only offers STARTTLS when the shell said it can.
                 warn!("STARTTLS without a certificate; closing");
-                return;
+                return shell.recorder.end(End::TlsFailed, shell.session);
             };
             let mut tls = match timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                 Ok(Ok(tls)) => tls,
                 Ok(Err(cause)) => {
                     info!(%cause, "TLS handshake failed");
-                    return;
+                    shell.recorder.tls_failed(&cause.to_string());
+                    return shell.recorder.end(End::TlsFailed, shell.session);
                 }
                 Err(_) => {
                     info!("TLS handshake timed out");
-                    return;
+                    shell.recorder.tls_failed("the handshake timed out");
+                    return shell.recorder.end(End::TlsFailed, shell.session);
                 }
             };
             shell.session.handle_tls_established();
+            shell.recorder.tls_started(tls.get_ref().1);
             debug!("TLS established");
             // A second STARTTLS is refused by the session (554), so this cannot loop.
             let _ = shell.drive(&mut tls, &mut shutdown).await;
         }
     }
+    // Every way out of `drive` said how the connection ended; this is the fallback.
+    shell.recorder.end(End::ClientLeft, shell.session);
 }
 
 struct Shell<'a> {
@@ -114,6 +134,8 @@ struct Shell<'a> {
     /// When the connection was accepted: mail is filed under a session that was alive
     /// then (`owners.rs`).
     accepted: std::time::Instant,
+    /// What `/api/sessions` will show of this connection.
+    recorder: Recorder,
 }
 
 impl Shell<'_> {
@@ -127,7 +149,9 @@ impl Shell<'_> {
             while let Some(output) = self.session.poll_output() {
                 match output {
                     ServerOutput::Write(bytes) => {
+                        self.recorder.written(&bytes, self.session);
                         if !write(stream, &bytes).await {
+                            self.recorder.end(End::WriteFailed, self.session);
                             return Next::Done;
                         }
                     }
@@ -140,13 +164,17 @@ impl Shell<'_> {
                     }
                     ServerOutput::StartTls => return Next::StartTls,
                     ServerOutput::Close => {
+                        self.recorder.end(End::Session, self.session);
                         let _ = timeout(WRITE_TIMEOUT, stream.shutdown()).await;
+                        linger(stream, &mut buffer).await;
                         return Next::Done;
                     }
                     ServerOutput::Delivered(message) => self.deliver(*message).await,
                 }
             }
+            self.recorder.round_done(self.session);
             if self.session.is_closed() {
+                self.recorder.end(End::Session, self.session);
                 return Next::Done;
             }
             let idle = (Instant::now() + IDLE_TIMEOUT).min(self.deadline);
@@ -154,11 +182,16 @@ impl Shell<'_> {
                 read = stream.read(&mut buffer) => match read {
                     Ok(0) => {
                         self.session.handle_eof();
+                        self.recorder.end(End::ClientLeft, self.session);
                         return Next::Done;
                     }
-                    Ok(n) => self.session.handle_input(&buffer[..n]),
+                    Ok(n) => {
+                        super::scenarios::feed(self.session, &self.context.memory, &buffer[..n]);
+                        self.recorder.read(self.session);
+                    }
                     Err(cause) => {
                         debug!(%cause, "read failed");
+                        self.recorder.end(End::ClientLeft, self.session);
                         return Next::Done;
                     }
                 },
@@ -171,39 +204,57 @@ impl Shell<'_> {
         }
     }
 
-    async fn deliver(&self, message: protocol::server::ReceivedMessage) {
+    async fn deliver(&mut self, message: protocol::server::ReceivedMessage) {
         let queue_id = message.queue_id.clone();
         // Looked up now, not at accept: the session registers just after its connect returns.
         let owner = self.context.owners.owner_of(self.peer, self.accepted);
+        let session = Some(self.recorder.id(self.session));
         match self
             .context
             .mailbox
-            .store(message, Some(self.peer), owner)
+            .store_from_session(message, Some(self.peer), owner, session)
             .await
         {
-            Ok(stored) => info!(
+            Ok(stored) => {
+                self.recorder.delivered(stored.id);
+                info!(
                 id = stored.id,
                 queue_id,
                 from = %Untrusted(&stored.message.mail_from),
                 recipients = stored.message.rcpt_to.len(),
                 bytes = stored.message.data.len(),
                 "sandbox accepted a message"
-            ),
+                );
+            }
             Err(cause) => warn!(%cause, queue_id, "sandbox message not kept"),
         }
     }
 
     /// Says why the connection ends (a `421`, as RFC 5321 4.2.2 asks) and closes it.
-    async fn goodbye<S>(&self, stream: &mut S, why: Closing) -> Next
+    async fn goodbye<S>(&mut self, stream: &mut S, why: Closing) -> Next
     where
         S: AsyncWrite + Unpin,
     {
         let line = service_closing(&self.context.hostname, why);
+        self.recorder.goodbye_line(&line, self.session);
+        self.recorder.end(End::Goodbye(why), self.session);
         if write(stream, line.as_bytes()).await {
             let _ = timeout(WRITE_TIMEOUT, stream.shutdown()).await;
         }
         Next::Done
     }
+}
+
+/// How long a closed connection is still read (and what arrives thrown away) so that a
+/// client still sending, as after `drop@` hangs up mid-DATA, sees the server's end of the
+/// stream rather than a reset.
+const LINGER: Duration = Duration::from_secs(1);
+
+async fn linger<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut [u8]) {
+    let _ = timeout(LINGER, async {
+        while matches!(stream.read(buffer).await, Ok(n) if n > 0) {}
+    })
+    .await;
 }
 
 /// Writes and flushes; `false` when the client is gone or too slow.

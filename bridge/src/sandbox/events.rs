@@ -1,7 +1,8 @@
 //! The stream of one `/api/events` listener (issue 12, finding 4).
 //!
-//! An event names what changed (`message` with `{"id": N}`, `cleared`, `resync`); the page
-//! fetches what it shows, so the broadcast channel holds ids, never mail. A listener ends:
+//! An event names what changed (`message` with `{"id": N}`, `cleared`, `resync`; for the
+//! session recorder `session` with the session's summary and `sessions-cleared`); the page
+//! fetches what it shows, so the broadcast channel holds ids and summaries, never mail. A listener ends:
 //!
 //! - when it falls more than the channel's backlog behind (a slow or stalled reader): it
 //!   gets `resync` if it still reads, then the stream ends, and the browser's EventSource
@@ -70,6 +71,12 @@ pub(super) fn stream(
                     }
                     Ok(MailboxEvent::Cleared(cleared)) if scope.overlaps(cleared) => {
                         break Event::default().event("cleared").data("{}");
+                    }
+                    Ok(MailboxEvent::Session { owner, data }) if scope.sees_owner(owner) => {
+                        break Event::default().event("session").data(&*data);
+                    }
+                    Ok(MailboxEvent::SessionsCleared(cleared)) if scope.overlaps(cleared) => {
+                        break Event::default().event("sessions-cleared").data("{}");
                     }
                     Ok(_) => {}
                     Err(RecvError::Lagged(_)) => {

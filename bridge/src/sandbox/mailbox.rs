@@ -48,6 +48,8 @@ pub(crate) struct StoredMessage {
     pub(crate) owner: Option<VisitorId>,
     /// The message and its envelope as the session accepted them.
     pub(crate) message: ReceivedMessage,
+    /// The recorded session that delivered it (`sessions/`), if it was recorded.
+    pub(crate) session: Option<u64>,
 }
 
 impl StoredMessage {
@@ -77,6 +79,16 @@ pub(crate) enum MailboxEvent {
     },
     /// Messages were deleted: every one, or one visitor's.
     Cleared(Scope),
+    /// A recorded session began or changed (`sessions/`): its summary, encoded once for
+    /// every listener (small: it lists at most a hundred message ids).
+    Session {
+        /// Whose it is.
+        owner: Option<VisitorId>,
+        /// The `SessionSummary` JSON.
+        data: Arc<str>,
+    },
+    /// Recorded sessions were deleted: every one, or one visitor's.
+    SessionsCleared(Scope),
 }
 
 /// Whose messages a request sees and may delete.
@@ -185,11 +197,33 @@ impl Mailbox {
     ///
     /// [`StoreError::TooLarge`] when the message alone exceeds the byte cap; nothing is
     /// dropped then.
+    #[cfg_attr(
+        not(test),
+        allow(
+            dead_code,
+            reason = "the sandbox's connections say their session; other mail may not"
+        )
+    )]
     pub(crate) async fn store(
         &self,
         message: ReceivedMessage,
         peer: Option<SocketAddr>,
         owner: Option<VisitorId>,
+    ) -> Result<Arc<StoredMessage>, StoreError> {
+        self.store_from_session(message, peer, owner, None).await
+    }
+
+    /// [`Mailbox::store`] for a message whose session was recorded as `session`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Mailbox::store`].
+    pub(crate) async fn store_from_session(
+        &self,
+        message: ReceivedMessage,
+        peer: Option<SocketAddr>,
+        owner: Option<VisitorId>,
+        session: Option<u64>,
     ) -> Result<Arc<StoredMessage>, StoreError> {
         let subject = subject_of(&message.data);
         let stored = Arc::new(StoredMessage {
@@ -199,6 +233,7 @@ impl Mailbox {
             subject,
             owner,
             message,
+            session,
         });
         let cost = stored.cost();
         if cost > self.max_bytes {
@@ -299,6 +334,11 @@ impl Mailbox {
         };
         let _ = self.events.send(MailboxEvent::Cleared(scope));
         removed
+    }
+
+    /// The sender of the events, for the session recorder, whose events share the stream.
+    pub(crate) fn events(&self) -> broadcast::Sender<MailboxEvent> {
+        self.events.clone()
     }
 
     /// A receiver of every event from now on.
@@ -468,6 +508,7 @@ mod tests {
             subject: Some("aaaa".into()),
             owner: None,
             message: message("aaaa"),
+            session: None,
         }
         .cost();
         let mailbox = Mailbox::new(100, cost * 2 + cost / 2, None);

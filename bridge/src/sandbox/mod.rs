@@ -14,7 +14,11 @@
 //! - `mailbox.rs`: the capped in-memory store, the Maildir writer, live events, and
 //!   whose messages a request sees.
 //! - `owners.rs`: which visitor's relay session is behind each sandbox connection.
+//! - `scenarios.rs`: the memory sessions share (greylisting, message rates) and the
+//!   clock, lent to each session; the scenario list of `/api/sandbox`.
 //! - `api.rs`: `/api/messages`, `/api/events` and `/api/sandbox`.
+//! - `sessions/`: the session recorder: every conversation as raw lines, annotated when
+//!   read (`/api/sessions`), bounded and scoped like the mailbox.
 //! - `events.rs`: one `/api/events` listener's stream (ids, not mail; ends on lag, after
 //!   30 minutes, at shutdown); `listeners.rs`: their caps per client and in total.
 //!
@@ -29,6 +33,8 @@ mod events;
 mod listeners;
 mod mailbox;
 mod owners;
+mod scenarios;
+mod sessions;
 
 use std::hash::{BuildHasher, Hasher};
 use std::io;
@@ -92,6 +98,8 @@ pub(crate) struct Sandbox {
 struct Inner {
     config: SandboxConfig,
     mailbox: Arc<Mailbox>,
+    /// The recorded sessions.
+    sessions: Arc<sessions::Sessions>,
     /// Which visitor is behind each connection from the bridge's own sessions.
     owners: Arc<Owners>,
     /// Where the server listens; `None` when it is off or not started.
@@ -115,9 +123,16 @@ impl Sandbox {
         certificate: Option<Arc<CertificateDer<'static>>>,
         maildir: Option<Maildir>,
     ) -> Self {
+        let mailbox = Arc::new(Mailbox::new(config.max_messages, config.max_bytes, maildir));
+        let sessions = Arc::new(sessions::Sessions::new(
+            config.max_sessions,
+            config.max_session_bytes,
+            mailbox.events(),
+        ));
         Self {
             inner: Arc::new(Inner {
-                mailbox: Arc::new(Mailbox::new(config.max_messages, config.max_bytes, maildir)),
+                mailbox,
+                sessions,
                 owners: Arc::default(),
                 config: config.clone(),
                 listening,
@@ -183,9 +198,11 @@ impl Sandbox {
         );
         let context = Context {
             mailbox: Arc::clone(&sandbox.inner.mailbox),
+            sessions: Arc::clone(&sandbox.inner.sessions),
             owners: Arc::clone(&sandbox.inner.owners),
             tls: Some(tls.acceptor),
             hostname: Arc::from(config.hostname.as_str()),
+            memory: scenarios::shared_memory(),
         };
         let server_config = config.server_config(true);
         tokio::spawn(accept_loop(listener, server_config, context, shutdown));
@@ -216,7 +233,10 @@ impl Sandbox {
         per_visitor: bool,
         trust_proxy: Vec<crate::policy::cidr::Cidr>,
     ) -> Router {
-        api::router(self.clone(), shutdown, per_visitor, trust_proxy)
+        api::router(self.clone(), shutdown, per_visitor, trust_proxy).merge(sessions::router(
+            Arc::clone(&self.inner.sessions),
+            per_visitor,
+        ))
     }
 }
 

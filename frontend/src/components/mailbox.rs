@@ -5,8 +5,10 @@
 use std::rc::Rc;
 
 use protocol::lang::{Lang, Text};
+use protocol::message::Comparison;
 use yew::prelude::*;
 
+use crate::components::envelope;
 use crate::i18n;
 use crate::sandbox::{MessageDetail, MessageSummary};
 use crate::state::MessageView;
@@ -30,6 +32,8 @@ pub struct MailboxProps {
     pub on_open: Callback<u64>,
     /// The message view was closed.
     pub on_close: Callback<()>,
+    /// "Show the conversation that delivered it": the recorded session's id.
+    pub on_show_session: Callback<u64>,
 }
 
 /// See the module documentation.
@@ -37,6 +41,12 @@ pub struct MailboxProps {
 pub fn Mailbox(props: &MailboxProps) -> Html {
     let lang = props.lang;
     let ui = i18n::ui(lang);
+    // The envelope against the headers, once per opened message.
+    let loaded = match &props.message {
+        Some(MessageView::Loaded(detail)) => Some(Rc::clone(detail)),
+        _ => None,
+    };
+    let comparison = use_memo(loaded, |detail| detail.as_deref().map(envelope::compare));
     let opened = match &props.message {
         Some(MessageView::Loading(id)) => Some(*id),
         Some(MessageView::Loaded(detail)) => Some(detail.summary.id),
@@ -86,12 +96,12 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
                 <p id="mailbox-scope" class="muted">{ Text { en: "Only mail sent from this browser is shown here; other visitors cannot see it.", zh: "这里只显示从本浏览器发出的邮件，其他访客看不到。" }.get(lang) }</p>
             }
             { body }
-            { view_message(props) }
+            { view_message(props, comparison.as_ref().as_ref()) }
         </details>
     }
 }
 
-fn view_message(props: &MailboxProps) -> Html {
+fn view_message(props: &MailboxProps, comparison: Option<&Comparison>) -> Html {
     let lang = props.lang;
     let close = html! {
         <button id="message-close" type="button" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ i18n::ui(lang).close }</button>
@@ -106,12 +116,29 @@ fn view_message(props: &MailboxProps) -> Html {
                 <p class="error-text">{ err.clone() }</p>{ close }
             </section>
         },
-        Some(MessageView::Loaded(detail)) => loaded(lang, detail, close),
+        Some(MessageView::Loaded(detail)) => match comparison {
+            Some(comparison) => loaded(lang, detail, comparison, close, &props.on_show_session),
+            None => Html::default(),
+        },
     }
 }
 
-fn loaded(lang: Lang, detail: &MessageDetail, close: Html) -> Html {
+fn loaded(
+    lang: Lang,
+    detail: &MessageDetail,
+    comparison: &Comparison,
+    close: Html,
+    on_show_session: &Callback<u64>,
+) -> Html {
     let s = &detail.summary;
+    let session = detail.session.map(|id| {
+        let onclick = on_show_session.reform(move |_: MouseEvent| id);
+        html! {
+            <button id="message-session" type="button" data-session={id.to_string()} {onclick}>
+                { i18n::sessions::sessions(lang).show_conversation }
+            </button>
+        }
+    });
     html! {
         <section id="message-view" class="message-view" data-id={s.id.to_string()}>
             <header>
@@ -123,6 +150,8 @@ fn loaded(lang: Lang, detail: &MessageDetail, close: Html) -> Html {
                     <tr><th scope="row">{ name.clone() }</th><td>{ value.clone() }</td></tr>
                 }) }
             </table>
+            { for session }
+            { envelope::envelope_view(lang, comparison) }
             <pre id="message-body" class="message-body">{ detail.text_body.clone().unwrap_or_default() }</pre>
             <details class="message-raw">
                 <summary>{ Text { en: "Raw message, as received", zh: "原始邮件（按接收原样）" }.get(lang) }</summary>

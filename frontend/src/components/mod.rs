@@ -6,11 +6,14 @@
 pub mod auth_helper;
 pub mod capabilities;
 pub mod connect_form;
+pub mod envelope;
 pub mod export_box;
 pub mod lesson;
 pub mod mailbox;
 pub mod paste_view;
+pub mod scenarios;
 pub mod sequence;
+pub mod sessions;
 pub mod state_diagram;
 pub mod status;
 pub mod terminal;

@@ -11,6 +11,10 @@ use protocol::{tr, tx};
 
 use crate::vocab::{FormError, Notice, SendError};
 
+pub mod envelope;
+pub mod scenarios;
+pub mod sessions;
+
 /// The fixed strings of the page in one language.
 #[derive(Debug)]
 pub struct Ui {
@@ -645,6 +649,7 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             }
         }
         Notice::Remark { text } => text.clone(),
+        Notice::Recorded { text } => text.get(lang).clone(),
         Notice::AutoConnect { target } => {
             if zh {
                 format!(

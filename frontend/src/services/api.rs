@@ -1,5 +1,6 @@
-//! The bridge's HTTP API: the sandbox's address and the mailbox. Requests go to the
-//! server that served the page; results arrive through a `Callback`, errors as text.
+//! The bridge's HTTP API: the sandbox's address, the mailbox, the recorded sessions and
+//! the live events. Requests go to the server that served the page; results arrive
+//! through a `Callback`, errors as text.
 //! Whether `/api/sandbox` answers is also how the page finds out if a bridge is there at
 //! all: a static file server answers 404 (or its index page), which is not the API.
 
@@ -9,7 +10,10 @@ use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
 use yew::platform::spawn_local;
 
+use protocol::records::session::{SessionDetail, SessionList, SessionSummary};
+
 use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
+use crate::sessions;
 
 /// `fetch(path)` and the answer's text. The browser's `fetch` directly: gloo-net's request
 /// builder and error types came to about 2 KB of the bundle for these plain GETs.
@@ -76,31 +80,77 @@ pub fn fetch_message(id: u64, on_done: Callback<Result<MessageDetail, String>>) 
     );
 }
 
-/// The mailbox's live updates (`GET /api/events`, Server-Sent Events) while it is alive:
-/// every `message`, `cleared` and `resync` event calls `on_change`. Dropping it closes
-/// the stream and frees the listener.
+/// Fetches `/api/sessions`.
+pub fn fetch_sessions(on_done: Callback<Result<SessionList, String>>) {
+    fetch("/api/sessions".to_owned(), sessions::parse_list, on_done);
+}
+
+/// Fetches `/api/sessions/{id}`.
+pub fn fetch_session(id: u64, on_done: Callback<Result<SessionDetail, String>>) {
+    fetch(
+        format!("/api/sessions/{id}"),
+        sessions::parse_detail,
+        on_done,
+    );
+}
+
+/// What the page does with each event of `/api/events`.
 #[derive(Debug)]
-pub struct MailboxEvents {
+pub struct EventHandlers {
+    /// `message`: the mailbox changed.
+    pub mailbox: Callback<()>,
+    /// `session`: a session started or changed; its list entry.
+    pub session: Callback<SessionSummary>,
+    /// The stream opened (again), lost events (`resync`) or the mailbox was emptied
+    /// (`cleared`): everything shown may be out of date.
+    pub resync: Callback<()>,
+}
+
+/// The live updates (`GET /api/events`, Server-Sent Events) while it is alive; dropping
+/// it closes the stream and frees the listener.
+#[derive(Debug)]
+pub struct Events {
     source: web_sys::EventSource,
-    _listener: Closure<dyn FnMut(web_sys::Event)>,
+    _listeners: [Closure<dyn FnMut(web_sys::Event)>; 3],
 }
 
 /// Opens `/api/events`; `None` when the browser cannot (no `EventSource`).
-pub fn watch_mailbox(on_change: Callback<()>) -> Option<MailboxEvents> {
+pub fn watch_events(handlers: EventHandlers) -> Option<Events> {
     let source = web_sys::EventSource::new("/api/events").ok()?;
-    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_change.emit(()));
-    for name in ["message", "cleared", "resync"] {
+    let EventHandlers {
+        mailbox,
+        session,
+        resync,
+    } = handlers;
+    let on_mailbox = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| mailbox.emit(()));
+    let on_resync = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| resync.emit(()));
+    let on_session = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let data = event
+            .dyn_ref::<web_sys::MessageEvent>()
+            .and_then(|e| e.data().as_string());
+        // An event this page cannot read is left out; the next `open` or `resync`
+        // fetches the list whole.
+        if let Some(summary) = data.and_then(|d| sessions::parse_event(&d).ok()) {
+            session.emit(summary);
+        }
+    });
+    let listen = |name: &str, listener: &Closure<dyn FnMut(web_sys::Event)>| {
         source
             .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
-            .ok()?;
+            .ok()
+    };
+    listen("message", &on_mailbox)?;
+    listen("session", &on_session)?;
+    for name in ["open", "resync", "cleared", "sessions-cleared"] {
+        listen(name, &on_resync)?;
     }
-    Some(MailboxEvents {
+    Some(Events {
         source,
-        _listener: listener,
+        _listeners: [on_mailbox, on_session, on_resync],
     })
 }
 
-impl Drop for MailboxEvents {
+impl Drop for Events {
     fn drop(&mut self) {
         self.source.close();
     }

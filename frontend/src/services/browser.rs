@@ -110,6 +110,16 @@ pub fn focus_command() {
     }
 }
 
+/// Scrolls the element `id` into view (an opened session, below its list).
+pub fn scroll_to(id: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        element.scroll_into_view();
+    }
+}
+
 /// The page's `location.hash`, e.g. `#transcript=...`.
 pub fn hash() -> Option<String> {
     web_sys::window()?.location().hash().ok()

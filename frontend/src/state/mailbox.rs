@@ -57,7 +57,14 @@ pub struct Mailbox {
     pub message: Option<MessageView>,
     /// The id of the simulator's last message.
     simulated_ids: u64,
+    /// The list should be fetched (a delivery, an event, Refresh).
+    list_wanted: bool,
+    /// A list request is on its way.
+    list_in_flight: bool,
 }
+
+/// The most messages of the sandbox's list the page keeps (the bridge may keep more).
+pub const MAILBOX_ROWS_CAP: usize = 200;
 
 impl Mailbox {
     /// Whether the bridge runs a sandbox with a mailbox.
@@ -82,6 +89,33 @@ impl Mailbox {
             return Some(self.fetched.clone().unwrap_or_else(|| Ok(Rc::default())));
         }
         None
+    }
+
+    /// Asks for the list: the app fetches it when [`Self::list_to_fetch`] says so, so
+    /// that a burst of events (mail streaming in) costs one request, or two, not one each.
+    pub fn want_list(&mut self) {
+        self.list_wanted = true;
+    }
+
+    /// Whether the app should fetch the list now: wanted, the sandbox is there, and no
+    /// request is on its way.
+    pub fn list_to_fetch(&self) -> bool {
+        self.list_wanted && !self.list_in_flight && self.has_sandbox()
+    }
+
+    /// The app sent the list request.
+    pub fn list_requested(&mut self) {
+        self.list_wanted = false;
+        self.list_in_flight = true;
+    }
+
+    /// The list arrived: at most [`MAILBOX_ROWS_CAP`] rows are kept.
+    pub fn listed(&mut self, result: Result<Vec<MessageSummary>, String>) {
+        self.list_in_flight = false;
+        self.fetched = Some(result.map(|mut list| {
+            list.truncate(MAILBOX_ROWS_CAP);
+            Rc::new(list)
+        }));
     }
 
     /// Message `id` was clicked: the simulator's is shown at once, the bridge's fetched.
@@ -137,6 +171,7 @@ impl Mailbox {
             headers,
             text_body,
             raw: message.raw.clone(),
+            session: None,
         })
     }
 }

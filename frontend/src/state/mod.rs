@@ -22,6 +22,7 @@
 //! - `command_line.rs`: [`CommandLine`], the draft, Tab's candidates, history, the queue.
 //! - `outgoing.rs`: what Enter does and which queued lines go out ([`Submit`]).
 //! - `mailbox.rs`: [`Mailbox`], the bridge's sandbox and the simulator's mailbox.
+//! - `sessions.rs`: [`Sessions`], the sessions the sandbox recorded and the one opened.
 //! - `prefs.rs`: [`Preferences`], language, theme, view, export, shared transcript.
 
 mod command_line;
@@ -31,11 +32,13 @@ mod form;
 mod mailbox;
 mod outgoing;
 mod prefs;
+mod sessions;
 
 use std::rc::Rc;
 
 use protocol::extension::Capabilities;
 use protocol::lang::Lang;
+use protocol::records::session::{SessionDetail, SessionList, SessionSummary};
 use protocol::wire::{ConnectRequest, ServerMsg, TlsMode};
 use yew::Reducible;
 
@@ -49,9 +52,12 @@ pub use command_line::CommandLine;
 pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
 pub use form::ConnectForm;
-pub use mailbox::{BridgePresence, Mailbox, MessageView, SIMULATED_MAILBOX_CAP, SimulatedMessage};
+pub use mailbox::{
+    BridgePresence, MAILBOX_ROWS_CAP, Mailbox, MessageView, SIMULATED_MAILBOX_CAP, SimulatedMessage,
+};
 pub use outgoing::{BATCH_BYTES, Submit};
 pub use prefs::Preferences;
+pub use sessions::{RecordedSession, SESSION_ROWS_CAP, SessionView, Sessions};
 
 /// Everything the page shows.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +72,8 @@ pub struct State {
     pub command_line: CommandLine,
     /// The sandbox and simulator mailboxes.
     pub mailbox: Mailbox,
+    /// The sessions the sandbox recorded.
+    pub sessions: Sessions,
     /// Language, theme, view.
     pub prefs: Preferences,
 }
@@ -149,8 +157,33 @@ pub enum Action {
     OpenShared(String),
     /// The bridge said where its sandbox is.
     Sandbox(SandboxInfo),
+    /// The mailbox changed (an event, a delivery, Refresh): fetch its list.
+    MailboxWanted,
+    /// The mailbox list request was sent.
+    MailboxRequested,
     /// The mailbox was fetched.
     Mailbox(Result<Vec<MessageSummary>, String>),
+    /// The event stream (re)opened or lost events: fetch the session list.
+    SessionsWanted,
+    /// The session list request was sent.
+    SessionsRequested,
+    /// The session list was fetched.
+    SessionsListed(Result<Box<SessionList>, String>),
+    /// A `session` event: a session started or changed.
+    SessionEvent(Box<SessionSummary>),
+    /// A session was clicked, or asked for from the message it delivered.
+    OpenSession(u64),
+    /// The opened session's request was sent.
+    SessionRequested,
+    /// Session `id` was fetched.
+    SessionLoaded {
+        /// Which session.
+        id: u64,
+        /// It, or why not.
+        result: Result<Box<SessionDetail>, String>,
+    },
+    /// The session view was closed.
+    CloseSession,
     /// `GET /api/sandbox` failed: there is no bridge here.
     NoBridge(String),
     /// The simulator accepted a message (at `received_at`, RFC 3339).
@@ -310,7 +343,19 @@ impl State {
                 self.conversation
                     .note(Tone::Info, Notice::NoBridge { detail });
             }
-            Action::Mailbox(result) => self.mailbox.fetched = Some(result.map(Rc::new)),
+            Action::MailboxWanted => self.mailbox.want_list(),
+            Action::MailboxRequested => self.mailbox.list_requested(),
+            Action::Mailbox(result) => self.mailbox.listed(result),
+            Action::SessionsWanted => self.sessions.want_list(),
+            Action::SessionsRequested => self.sessions.list_requested(),
+            Action::SessionsListed(result) => self.sessions.listed(result.map(|list| *list)),
+            Action::SessionEvent(summary) => self.sessions.event(*summary),
+            Action::OpenSession(id) => self.sessions.open(id),
+            Action::SessionRequested => self.sessions.session_requested(),
+            Action::SessionLoaded { id, result } => {
+                self.sessions.loaded(id, result.map(|detail| *detail));
+            }
+            Action::CloseSession => self.sessions.close(),
             Action::SimulatedDelivery {
                 message,
                 received_at,

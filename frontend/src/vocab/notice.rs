@@ -102,4 +102,10 @@ pub enum Notice {
         /// The text.
         text: String,
     },
+    /// A remark in a session the sandbox recorded (TLS started, the connection closed),
+    /// worded by the recorder in each language.
+    Recorded {
+        /// The text in both languages.
+        text: protocol::lang::Bilingual<String>,
+    },
 }

@@ -135,6 +135,22 @@ impl LineKind {
             LineKind::Note => "note",
         }
     }
+
+    /// The kind named `name` by [`LineKind::as_str`] (a recorded line's `kind`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            LineKind::Command,
+            LineKind::AuthAnswer,
+            LineKind::Body,
+            LineKind::EndOfData,
+            LineKind::BdatData,
+            LineKind::Reply,
+            LineKind::ReplyContinuation,
+            LineKind::Note,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
+    }
 }
 
 /// One annotated line.

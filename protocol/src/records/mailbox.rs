@@ -9,14 +9,17 @@
 //! GET /api/messages/{id}   MessageDetail SUMMARY plus "raw","raw_encoding","headers",
 //!                                         "text_body","findings"
 //! DELETE /api/messages     Deleted       {"deleted":3}
-//! GET /api/sandbox         SandboxInfo   {"enabled":..,"listen":..,"hostname":..,...}
+//! GET /api/sandbox         SandboxInfo   {"enabled":..,"listen":..,"hostname":..,...,
+//!                                         "scenarios":[ScenarioRecord...]}
 //! GET /api/events          NewMessage    {"id":7}, the data of each `message` event
 //! any refusal (4xx)        ApiError      {"error":"for a person"}
 //! ```
 //!
 //! The page reads only what it shows, through [`page`].
 
-use super::{Members, Object, Shape, ShapeError, optional_string, string, strings};
+use super::{
+    Members, Object, Shape, ShapeError, optional_number, optional_string, string, strings,
+};
 use crate::dot::DataFinding;
 use crate::json::{self, Json};
 use crate::server::Rule;
@@ -46,11 +49,14 @@ pub struct MessageSummary {
     pub helo: String,
     /// The client's address, e.g. `127.0.0.1:50000`.
     pub peer: Option<String>,
+    /// The recorded session that delivered it (`/api/sessions/{id}`); written only when
+    /// known, and absent from older bridges' answers.
+    pub session: Option<u64>,
 }
 
 impl MessageSummary {
     fn members(&self) -> Object {
-        Object::default()
+        let object = Object::default()
             .with("id", Json::number(self.id))
             .with("from", string(&self.from))
             .with("to", strings(&self.to))
@@ -64,7 +70,11 @@ impl MessageSummary {
             )
             .with("queue_id", string(&self.queue_id))
             .with("helo", string(&self.helo))
-            .with("peer", optional_string(self.peer.as_deref()))
+            .with("peer", optional_string(self.peer.as_deref()));
+        match self.session {
+            Some(id) => object.with("session", Json::number(id)),
+            None => object,
+        }
     }
 
     fn read(m: &mut Members) -> Self {
@@ -80,6 +90,7 @@ impl MessageSummary {
             queue_id: m.string("queue_id"),
             helo: m.string("helo"),
             peer: m.optional_string("peer"),
+            session: m.optional_number("session"),
         }
     }
 }
@@ -418,6 +429,12 @@ pub struct SandboxInfo {
     pub mailbox_scope: MailboxScope,
     /// The failures it makes on purpose.
     pub rules: Vec<Rule>,
+    /// The scenario addresses it answers (`busy@`, `greylist@` ...); empty when they are
+    /// turned off.
+    pub scenarios: Vec<ScenarioRecord>,
+    /// Its rate limit: messages per client address in any minute, past which MAIL gets
+    /// `421`; `None` without one.
+    pub max_messages_per_minute: Option<u64>,
 }
 
 impl Shape for SandboxInfo {
@@ -441,6 +458,14 @@ impl Shape for SandboxInfo {
             .with("maildir", Json::Bool(self.maildir))
             .with("mailbox_scope", string(self.mailbox_scope.as_str()))
             .with("rules", Json::Array(self.rules.iter().map(rule).collect()))
+            .with(
+                "scenarios",
+                Json::Array(self.scenarios.iter().map(Shape::to_json).collect()),
+            )
+            .with(
+                "max_messages_per_minute",
+                optional_number(self.max_messages_per_minute),
+            )
             .build()
     }
 
@@ -465,6 +490,8 @@ impl Shape for SandboxInfo {
             maildir: m.flag("maildir"),
             mailbox_scope,
             rules: m.objects("rules", read_rule),
+            scenarios: m.objects("scenarios", scenario::read),
+            max_messages_per_minute: m.optional_number("max_messages_per_minute"),
         };
         m.done(info)
     }
@@ -576,6 +603,9 @@ fn decimal(text: &str) -> Option<f64> {
 }
 
 pub mod page;
+mod scenario;
+
+pub use scenario::ScenarioRecord;
 
 #[cfg(test)]
 mod tests;

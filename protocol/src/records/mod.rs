@@ -11,6 +11,8 @@
 //!   `smtp-playground annotate --format json` (as NDJSON) and by the page's JSON export
 //!   (as an array).
 //! - [`summary`]: the session summary record that ends `annotate`'s NDJSON.
+//! - [`session`]: the sandbox's recorded sessions (`/api/sessions`), whose lines are
+//!   [`line`] records in both languages.
 //!
 //! Both sides go through [`crate::json`] rather than serde: the page must not link
 //! `serde_json` (about 9 KB of the gzipped bundle, see `json.rs`), nor even `str::parse`
@@ -21,6 +23,7 @@
 
 pub mod line;
 pub mod mailbox;
+pub mod session;
 pub mod summary;
 
 pub use line::LineRecord;

@@ -64,6 +64,12 @@ pub struct ServerConfig {
     pub auth_required: bool,
     /// Failure injection.
     pub rules: Vec<Rule>,
+    /// The scenario addresses (`busy@`, `greylist@` ..., `scenarios.rs`) act; on by
+    /// default, as they need no configuration.
+    pub scenarios: bool,
+    /// At most this many messages (MAIL commands) per client address in any sliding
+    /// minute; the next MAIL gets `421 4.7.0` and the connection closes. `None`: no limit.
+    pub max_messages_per_minute: Option<u32>,
 }
 
 impl Default for ServerConfig {
@@ -81,6 +87,8 @@ impl Default for ServerConfig {
             auth_requires_tls: false,
             auth_required: false,
             rules: Vec::new(),
+            scenarios: true,
+            max_messages_per_minute: None,
         }
     }
 }

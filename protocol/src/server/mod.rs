@@ -12,11 +12,18 @@
 //! so lessons against the sandbox and against a real Postfix look alike.
 
 mod config;
+mod dsn;
+mod memory;
 mod replies;
 mod rng;
+mod scenario_hooks;
+pub mod scenarios;
+mod tap;
 
 pub use config::{Account, Rule, ServerConfig};
+pub use memory::{GreylistVerdict, Memory};
 pub use replies::{Closing, service_closing};
+pub use tap::{InputLine, TapLimits, written_lines};
 
 use crate::auth;
 use crate::command::{Args, Command, Verb};
@@ -26,6 +33,7 @@ use crate::limits;
 use crate::line::{LineError, LineFramer};
 use replies::*;
 use rng::SplitMix64;
+use scenario_hooks::{Acts, AtRcpt};
 use std::collections::VecDeque;
 
 /// What the shell must do next, in order.
@@ -96,6 +104,8 @@ struct Transaction {
     /// BDAT chunks collected so far.
     chunks: Vec<u8>,
     chunk_overflow: bool,
+    /// What the recipients' scenarios do after RCPT (`scenario_hooks.rs`).
+    acts: Acts,
 }
 
 /// One client connection to the server; see the module documentation.
@@ -115,6 +125,17 @@ pub struct ServerSession {
     rng: SplitMix64,
     /// A per-connection tag that makes queue ids unique across sessions.
     connection_tag: u64,
+    /// The time the shell said last, in Unix milliseconds ([`ServerSession::set_now`]).
+    now_ms: Option<u64>,
+    /// The client's address as the shell said it ([`ServerSession::set_client`]).
+    client: String,
+    /// Greylisting triplets and message rates: the shell's, lent for each input
+    /// ([`ServerSession::handle_input_with`]), else this session's own.
+    memory: Memory,
+    /// Pause before each reply: a `slow@` recipient was accepted.
+    slow_ms: Option<u64>,
+    /// The client's lines for a recorder, when the shell asked ([`Self::record_input`]).
+    tap: Option<Box<tap::Tap>>,
 }
 
 impl ServerSession {
@@ -134,6 +155,11 @@ impl ServerSession {
             messages: 0,
             rng: SplitMix64::new(seed),
             connection_tag: seed,
+            now_ms: None,
+            client: String::new(),
+            memory: Memory::default(),
+            slow_ms: None,
+            tap: None,
             config,
         };
         for rule in &session.config.rules {
@@ -163,6 +189,25 @@ impl ServerSession {
         matches!(self.mode, Mode::Closed)
     }
 
+    /// The name the client gave in its last HELO or EHLO, if any.
+    pub fn helo(&self) -> Option<&str> {
+        self.helo.as_deref()
+    }
+
+    // ---- recording (tap.rs) ------------------------------------------------------------
+
+    /// From now on, keeps each line the client sends for [`Self::poll_input`], AUTH
+    /// secrets replaced and message text within `limits`.
+    pub fn record_input(&mut self, limits: TapLimits) {
+        self.tap = Some(Box::new(tap::Tap::new(limits)));
+    }
+
+    /// The next line the client sent, in order, once recording is on; drain it after each
+    /// [`Self::handle_input`], before the outputs that answer it.
+    pub fn poll_input(&mut self) -> Option<InputLine> {
+        self.tap.as_mut()?.poll()
+    }
+
     // ---- inputs ------------------------------------------------------------------------
 
     /// Feeds bytes received from the client.
@@ -173,6 +218,12 @@ impl ServerSession {
                 Mode::Bdat { remaining, last } => {
                     let take = (*remaining).min(bytes.len() as u64) as usize;
                     let last = *last;
+                    if let Some(tap) = self.tap.as_deref_mut() {
+                        tap.bdat(&bytes[..take], self.tls, self.user.is_some());
+                    }
+                    if self.drop_mid_data() {
+                        return;
+                    }
                     self.append_chunk(&bytes[..take]);
                     bytes = &bytes[take..];
                     if let Mode::Bdat { remaining, .. } = &mut self.mode {
@@ -184,8 +235,17 @@ impl ServerSession {
                     }
                 }
                 Mode::Data(receiver) => {
-                    let status = receiver.push(bytes);
+                    let (tls, authenticated) = (self.tls, self.user.is_some());
+                    let status = match self.tap.as_deref_mut() {
+                        Some(tap) => receiver.push_with(bytes, |line, end| {
+                            tap.data_line(line, end, tls, authenticated);
+                        }),
+                        None => receiver.push(bytes),
+                    };
                     bytes = &[];
+                    if self.drop_mid_data() {
+                        return;
+                    }
                     if let DataStatus::Complete { rest } = status {
                         let Mode::Data(receiver) = std::mem::replace(&mut self.mode, Mode::Command)
                         else {
@@ -211,10 +271,14 @@ impl ServerSession {
             };
             match line {
                 Err(LineError::TooLong { .. }) => {
+                    if let Some(tap) = self.tap.as_deref_mut() {
+                        tap.too_long();
+                    }
                     self.error(LINE_TOO_LONG);
                 }
                 Ok(line) => {
                     let text = line.to_text();
+                    self.tap_line(&text);
                     match std::mem::replace(&mut self.mode, Mode::Command) {
                         Mode::AuthAnswer(step) => self.auth_answer(step, &text),
                         _ => self.command(&text),
@@ -227,6 +291,20 @@ impl ServerSession {
                 self.handle_input(&rest);
                 return;
             }
+        }
+    }
+
+    fn tap_line(&mut self, text: &str) {
+        let (tls, authenticated) = (self.tls, self.user.is_some());
+        let Some(tap) = self.tap.as_deref_mut() else {
+            return;
+        };
+        match &self.mode {
+            Mode::AuthAnswer(step) => {
+                let password = matches!(step, AuthStep::LoginPassword { .. });
+                tap.auth_answer(text, password, tls);
+            }
+            _ => tap.command(text, tls, authenticated),
         }
     }
 
@@ -256,6 +334,7 @@ impl ServerSession {
     }
 
     fn write(&mut self, reply: impl Into<String>) {
+        self.slow_pause();
         self.output
             .push_back(ServerOutput::Write(reply.into().into_bytes()));
     }
@@ -490,6 +569,9 @@ impl ServerSession {
         {
             return self.error(UTF8_NEEDS_SMTPUTF8);
         }
+        if let Some(reply) = self.rate_refusal() {
+            return self.close(reply);
+        }
         self.txn.mail_from = Some(path.address.clone());
         self.write(SENDER_OK);
     }
@@ -527,13 +609,14 @@ impl ServerSession {
             }
             _ => None,
         });
-        match rejected {
-            Some(reply) => self.error(format!("{reply}\r\n")),
-            None => {
-                self.txn.rcpt_to.push(path.address.clone());
-                self.write(RECIPIENT_OK);
-            }
+        if let Some(reply) = rejected {
+            return self.error(format!("{reply}\r\n"));
         }
+        if let AtRcpt::Refuse(reply) = self.scenario_at_rcpt(&path.address) {
+            return self.error(reply);
+        }
+        self.txn.rcpt_to.push(path.address.clone());
+        self.write(RECIPIENT_OK);
     }
 
     fn data(&mut self, command: &Command<'_>) {
@@ -587,6 +670,9 @@ impl ServerSession {
     }
 
     fn finish_chunk(&mut self, last: bool) {
+        if let Some(tap) = self.tap.as_deref_mut() {
+            tap.bdat_end(last, self.tls, self.user.is_some());
+        }
         if self.txn.mail_from.is_none() || self.txn.rcpt_to.is_empty() {
             self.txn.chunks.clear();
             return self.error(if self.txn.mail_from.is_none() {
@@ -609,7 +695,7 @@ impl ServerSession {
     }
 
     fn deliver(&mut self, data: Vec<u8>, findings: Vec<DataFinding>) {
-        let txn = std::mem::take(&mut self.txn);
+        let mut txn = std::mem::take(&mut self.txn);
         if self
             .config
             .rules
@@ -620,11 +706,18 @@ impl ServerSession {
             self.mode = Mode::Closed;
             return;
         }
+        if let Some(reply) = self.spam_refusal(&txn) {
+            return self.write(reply);
+        }
         self.messages += 1;
-        let queue_id = format!("{:08X}{:04X}", self.connection_tag as u32, self.messages);
+        let queue_id = self.queue_id();
         // Delivered before the 250: the shell stores the message first, so a client that
-        // has read `250 queued` finds its message in the mailbox.
+        // has read `250 queued` finds its message in the mailbox (and any bounce of it).
         let reply = queued(&queue_id);
+        self.bounce(&mut txn, &data, &queue_id);
+        if txn.rcpt_to.is_empty() {
+            return self.write(reply);
+        }
         self.output
             .push_back(ServerOutput::Delivered(Box::new(ReceivedMessage {
                 helo: self.helo.clone().unwrap_or_default(),
@@ -637,6 +730,13 @@ impl ServerSession {
                 findings,
             })));
         self.write(reply);
+    }
+}
+
+impl ServerSession {
+    /// The queue id of the session's latest message: unique across sessions by the tag.
+    fn queue_id(&self) -> String {
+        format!("{:08X}{:04X}", self.connection_tag as u32, self.messages)
     }
 }
 

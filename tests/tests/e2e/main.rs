@@ -6,6 +6,8 @@
 mod bridge_postfix;
 mod browser;
 mod sandbox;
+mod sandbox_scenarios;
+mod sandbox_sessions;
 mod security;
 mod tls;
 mod verb_differential;

@@ -178,10 +178,12 @@ impl Events {
         Self { reader }
     }
 
-    /// The next event other than keep-alive comments: its name and data.
+    /// The next mailbox event other than keep-alive comments: its name and data. The
+    /// session recorder's events on the same stream (`session`, `sessions-cleared`) are
+    /// skipped: `sandbox_sessions.rs` checks them.
     async fn next(&mut self) -> (String, String) {
         let (mut event, mut data) = (String::new(), String::new());
-        loop {
+        for _ in 0..1000 {
             let mut line = String::new();
             let n = timeout(WAIT, self.reader.read_line(&mut line))
                 .await
@@ -193,10 +195,13 @@ impl Events {
                 event = name.trim().to_owned();
             } else if let Some(value) = line.strip_prefix("data:") {
                 data = value.trim().to_owned();
+            } else if line.is_empty() && event.starts_with("session") {
+                event.clear();
             } else if line.is_empty() && !event.is_empty() {
                 return (event, data);
             }
         }
+        panic!("no mailbox event within 1000 lines");
     }
 }
 

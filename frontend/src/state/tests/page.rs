@@ -272,3 +272,48 @@ fn the_form_names_its_preset() {
     };
     assert_eq!(odd.matching_preset(), None);
 }
+
+#[test]
+fn the_mailbox_list_is_fetched_once_per_burst_and_capped() {
+    let headline = |id: u64| MessageSummary {
+        id,
+        ..MessageSummary::default()
+    };
+    let mut state = reduce(State::default(), [Action::MailboxWanted]);
+    assert!(!state.mailbox.list_to_fetch(), "no sandbox known yet");
+    state = reduce(state, [Action::Sandbox(sandbox_info())]);
+    assert!(state.mailbox.list_to_fetch());
+    // Events while the request is on its way: one more request after it, not one each.
+    state = reduce(
+        state,
+        [
+            Action::MailboxRequested,
+            Action::MailboxWanted,
+            Action::MailboxWanted,
+            Action::MailboxWanted,
+        ],
+    );
+    assert!(!state.mailbox.list_to_fetch());
+    let many: Vec<_> = (0..MAILBOX_ROWS_CAP as u64 + 5)
+        .rev()
+        .map(headline)
+        .collect();
+    state = reduce(state, [Action::Mailbox(Ok(many))]);
+    assert!(state.mailbox.list_to_fetch());
+    state = reduce(
+        state,
+        [Action::MailboxRequested, Action::Mailbox(Ok(vec![]))],
+    );
+    assert!(!state.mailbox.list_to_fetch());
+    state = reduce(state, [Action::MailboxWanted, Action::MailboxRequested]);
+    let many: Vec<_> = (0..MAILBOX_ROWS_CAP as u64 + 5)
+        .rev()
+        .map(headline)
+        .collect();
+    state = reduce(state, [Action::Mailbox(Ok(many))]);
+    let Some(Ok(list)) = state.mailbox_list() else {
+        panic!("a list");
+    };
+    assert_eq!(list.len(), MAILBOX_ROWS_CAP);
+    assert_eq!(list[0].id, MAILBOX_ROWS_CAP as u64 + 4, "the newest kept");
+}

@@ -462,7 +462,15 @@ pub(super) fn negative(f: &ReplyFacts<'_>, w: &Words) -> &'static str {
     if w.any(SIZE_WORDS) {
         return "size-exceeded";
     }
-    if w.any(words!["greylist", "graylist", "grey-list", "gray-list"]) {
+    if w.any(words![
+        "greylist",
+        "graylist",
+        "grey-list",
+        "gray-list",
+        // Sophos and Barracuda greylisting; Mimecast's greylisting help page.
+        "not yet authorized to deliver",
+        "doc-1369#451",
+    ]) {
         return "greylisted";
     }
     if w.any(RATE_WORDS) {

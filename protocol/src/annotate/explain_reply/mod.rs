@@ -185,6 +185,10 @@ const NEXT_RESEND: Text = t!(
     "MAIL FROM:<...> —— 修改邮件后重新发送"
 );
 const NEXT_RECONNECT: Text = t!("Connect again (later)", "（稍后）重新连接");
+const NEXT_GIVE_UP: Text = t!(
+    "Give up on this recipient: do not retry; tell the sender (a mail server sends a bounce)",
+    "放弃这个收件人：不要重试；告知发件人（邮件服务器会发送退信）"
+);
 
 /// Explains a complete reply; see the module documentation.
 pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
@@ -568,7 +572,9 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
             next.push(NEXT_RESEND);
         }
         "message-rejected" | "transaction-failed" => next.push(NEXT_RESEND),
+        "mailbox-full" if code >= 500 => next.push(NEXT_GIVE_UP),
         "mailbox-unavailable-temp"
+        | "mailbox-full"
         | "greylisted"
         | "rate-limited"
         | "auth-temp-failure"
@@ -670,6 +676,16 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
             }
         }
         _ => {}
+    }
+    if code == 421 && !matches!(id, "service-closing" | "timeout" | "too-many-errors") {
+        // A 421 for a reason of its own (a rate limit, a full server) still ends the session.
+        extra.push(tx!(
+            lang,
+            "With 421 the server also closes the connection: connect again later and start over.",
+            "421 还意味着服务器会关闭连接：稍后重新连接，从头开始。"
+        ));
+        next.retain(|n| *n != NEXT_LATER);
+        next.push(NEXT_RECONNECT);
     }
     for line in extra {
         if lang == Lang::En {

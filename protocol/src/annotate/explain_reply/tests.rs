@@ -1502,6 +1502,104 @@ const ROWS: &[Row] = &[
         "451 4.4.2 mail.example.com Error: timeout exceeded",
         "timeout",
     ),
+    // The replies of the sandbox's scenario addresses, and the same situations as real
+    // servers word them (postgrey behind Postfix, Exim, Sophos, Mimecast, Gmail, Dovecot).
+    (
+        Rcpt,
+        "RCPT TO:<u@example.com>",
+        "450 4.2.0 <u@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html",
+        "greylisted",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<u@example.com>",
+        "450 4.7.1 <u@example.com>: Recipient address rejected: Greylisted for 245 seconds...",
+        "greylisted",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<u@example.com>",
+        "451 4.7.1 Greylisting in action, please come back later",
+        "greylisted",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<u@example.com>",
+        "451 4.7.1 <u@example.com>: 203.0.113.5 is not yet authorized to deliver mail from <a@b.example> to <u@example.com>. Please try later.",
+        "greylisted",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<u@example.com>",
+        "451 Internal resource temporarily unavailable - https://community.mimecast.com/docs/DOC-1369#451",
+        "greylisted",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<greylist@example.com>",
+        "451 4.7.1 <greylist@example.com>: Recipient address rejected: Greylisted for 60 seconds, try again later",
+        "greylisted",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<busy@example.com>",
+        "450 4.2.1 <busy@example.com>: Recipient address rejected: Mailbox busy, try again later",
+        "mailbox-unavailable-temp",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<missing@example.com>",
+        "550 5.1.1 <missing@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
+        "unknown-user",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<full@example.com>",
+        "452 4.2.2 <full@example.com>: Recipient address rejected: Quota exceeded (mailbox for user is full)",
+        "mailbox-full",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<full+permanent@example.com>",
+        "552 5.2.2 <full+permanent@example.com>: Recipient address rejected: Quota exceeded (mailbox for user is full)",
+        "mailbox-full",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<u@gmail.com>",
+        "452 4.2.2 The email account that you tried to reach is over quota. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp a1sm123456pgb.12 - gsmtp",
+        "mailbox-full",
+    ),
+    (
+        EndOfData,
+        ".",
+        "552 5.2.2 <u@example.com> Quota exceeded (mailbox for user is full)",
+        "mailbox-full",
+    ),
+    (
+        Rcpt,
+        "RCPT TO:<relay@example.com>",
+        "554 5.7.1 <relay@example.com>: Relay access denied",
+        "relay-denied",
+    ),
+    (
+        EndOfData,
+        ".",
+        "554 5.7.1 Spam message rejected",
+        "spam-rejected",
+    ),
+    (
+        Mail,
+        "MAIL FROM:<a@b.example>",
+        "421 4.7.0 sandbox.smtp-playground.test Error: too many messages; try again later",
+        "rate-limited",
+    ),
+    (
+        Mail,
+        "MAIL FROM:<a@b.example>",
+        "450 4.7.1 Error: too much mail from 203.0.113.5",
+        "rate-limited",
+    ),
 ];
 
 fn parse(wire: &str) -> Reply {

@@ -76,6 +76,8 @@ pub struct MessageText {
     pub text_body: Option<String>,
     /// [`MessageDetail::raw`] (base64 when the bytes were not UTF-8).
     pub raw: String,
+    /// [`MessageSummary::session`]: the recorded session that delivered it.
+    pub session: Option<u64>,
 }
 
 impl From<&MessageDetail> for MessageText {
@@ -89,6 +91,7 @@ impl From<&MessageDetail> for MessageText {
                 .collect(),
             text_body: d.text_body.clone(),
             raw: d.raw.clone(),
+            session: d.summary.session,
         }
     }
 }
@@ -153,6 +156,7 @@ pub fn message(text: &str) -> Result<MessageText, ShapeError> {
         headers: m.objects("headers", |h| (h.string("name"), h.string("value"))),
         text_body: m.optional_string("text_body"),
         raw: m.string("raw"),
+        session: m.optional_number("session"),
     };
     m.done(message)
 }

@@ -14,6 +14,7 @@ fn summary() -> MessageSummary {
         queue_id: "1A2B3C4D0001".into(),
         helo: "client.example".into(),
         peer: Some("127.0.0.1:50000".into()),
+        session: None,
     }
 }
 
@@ -71,6 +72,11 @@ fn sandbox() -> SandboxInfo {
             Rule::DelayGreeting { ms: 2000 },
             Rule::DropAfterData,
         ],
+        scenarios: crate::server::scenarios::SCENARIOS
+            .iter()
+            .map(|e| ScenarioRecord::of(e, "sandbox.smtp-playground.test"))
+            .collect(),
+        max_messages_per_minute: Some(30),
     }
 }
 
@@ -161,8 +167,23 @@ fn the_encoding_is_what_the_bridge_wrote_before() {
         object.extend(extra);
     }
     assert_eq!(parsed(&d.encode()), before);
+    // The members added since (scenarios, the rate limit) come after the earlier ones.
+    let mut info = parsed(&sandbox().encode());
+    let added = info
+        .as_object_mut()
+        .map(|o| (o.remove("scenarios"), o.remove("max_messages_per_minute")));
+    let Some((Some(Value::Array(scenarios)), Some(rate))) = added else {
+        panic!("scenarios and max_messages_per_minute missing");
+    };
+    assert_eq!(scenarios.len(), crate::server::scenarios::SCENARIOS.len());
+    assert_eq!(scenarios[1]["address"], "greylist[+SECONDS]@");
+    assert_eq!(scenarios[1]["parameter"]["default"], 60);
+    assert_eq!(scenarios[1]["stage"], "rcpt");
+    assert_eq!(scenarios[1]["verdict"], "retry_later");
+    assert!(scenarios[1]["shows"]["zh-CN"].is_string());
+    assert_eq!(rate, 30);
     assert_eq!(
-        parsed(&sandbox().encode()),
+        info,
         json!({
             "enabled": true, "listen": "127.0.0.1:2525",
             "hostname": "sandbox.smtp-playground.test",
@@ -216,6 +237,7 @@ fn texts_the_bridge_served_before_still_decode() {
                 queue_id: "Q1".into(),
                 helo: "h".into(),
                 peer: None,
+                session: None,
             },
             raw: "Subject: Hi\r\nX-Long: one\r\n two\r\n\r\n.dot\r\n".into(),
             raw_encoding: RawEncoding::Utf8,
@@ -250,7 +272,12 @@ fn texts_the_bridge_served_before_still_decode() {
         info.rules,
         [Rule::FailAuth { probability: 0.25 }, Rule::DropAfterData]
     );
-    assert_eq!(parsed(&info.encode()), parsed(sandbox_text));
+    let mut now = parsed(sandbox_text);
+    if let Some(object) = now.as_object_mut() {
+        object.insert("scenarios".into(), json!([]));
+        object.insert("max_messages_per_minute".into(), Value::Null);
+    }
+    assert_eq!(parsed(&info.encode()), now);
 
     assert_eq!(
         read::<Deleted>(r#"{"deleted":3}"#)
@@ -377,4 +404,28 @@ fn the_page_reads_exactly_its_part_of_each_shape() {
     assert!(page::messages(r#"{"messages":[{"to":"a@b"}]}"#).is_err());
     // What the page does not read may be anything.
     assert!(page::sandbox(r#"{"enabled":true,"rules":"odd"}"#).is_ok());
+}
+
+#[test]
+fn scenario_records_come_from_the_table_and_refuse_unknown_names() {
+    for entry in crate::server::scenarios::SCENARIOS {
+        let record = ScenarioRecord::of(entry, "sandbox.test");
+        round_trip(&record);
+        assert_eq!(record.local_part, entry.local_part);
+        assert_eq!(record.shows.zh, entry.shows.zh);
+    }
+    for bad in [
+        r#"{"scenarios":[{"stage":"later"}]}"#,
+        r#"{"scenarios":[{"verdict":"maybe"}]}"#,
+        r#"{"scenarios":[{"shows":"text"}]}"#,
+        r#"{"scenarios":{}}"#,
+    ] {
+        assert!(read::<SandboxInfo>(bad).is_err(), "{bad}");
+    }
+    // A newer bridge's parameter name reads as N rather than failing.
+    let record = ScenarioRecord::decode(
+        r#"{"address":"x[+COUNT]@","stage":"rcpt","verdict":"give_up","parameter":{"name":"COUNT","default":1,"min":0,"max":9}}"#,
+    )
+    .expect("decodes");
+    assert_eq!(record.parameter.map(|p| p.name), Some("N"));
 }

@@ -22,6 +22,9 @@
 //! - `trust`: the page's trust cases: correct lines that get no warning (HELO then AUTH
 //!   LOGIN, the postmaster, a dot-stuffed line), a pipelined paste, QUIT typed inside the
 //!   message (caught before it is sent);
+//! - `sessions`: swaks against the sandbox while the page is open: the Sessions panel
+//!   shows its session live and annotated, the message view its envelope against the
+//!   header fields (a blind copy marked), and the message leads to its session;
 //! - `spam_refusal`: the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
 //!   (`e2e::aiosmtpd`).
 //!
@@ -34,6 +37,7 @@
 mod lesson;
 mod mailbox;
 mod offline;
+mod sessions;
 mod skeleton;
 mod spam_refusal;
 mod starttls;
