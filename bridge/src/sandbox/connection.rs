@@ -78,6 +78,7 @@ pub(crate) async fn run(
         peer,
         deadline,
         accepted: std::time::Instant::now(),
+        throttle: None,
     };
     match shell.drive(&mut stream, &mut shutdown).await {
         Next::Done => {}
@@ -114,6 +115,8 @@ struct Shell<'a> {
     /// When the connection was accepted: mail is filed under a session that was alive
     /// then (`owners.rs`).
     accepted: std::time::Instant,
+    /// Bytes per second, once a `throttle` rule acted.
+    throttle: Option<u32>,
 }
 
 impl Shell<'_> {
@@ -127,10 +130,24 @@ impl Shell<'_> {
             while let Some(output) = self.session.poll_output() {
                 match output {
                     ServerOutput::Write(bytes) => {
-                        if !write(stream, &bytes).await {
+                        let written = match self.throttle {
+                            Some(rate) => {
+                                super::throttle::write(
+                                    stream,
+                                    &bytes,
+                                    rate,
+                                    self.deadline,
+                                    WRITE_TIMEOUT,
+                                )
+                                .await
+                            }
+                            None => write(stream, &bytes).await,
+                        };
+                        if !written {
                             return Next::Done;
                         }
                     }
+                    ServerOutput::Throttle(rate) => self.throttle = Some(rate),
                     ServerOutput::Pause(ms) => {
                         let until = (Instant::now() + Duration::from_millis(ms)).min(self.deadline);
                         tokio::select! {
