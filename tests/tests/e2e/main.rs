@@ -6,6 +6,7 @@
 mod bridge_postfix;
 mod browser;
 mod sandbox;
+mod sandbox_rules;
 mod security;
 mod tls;
 mod verb_differential;
