@@ -18,6 +18,7 @@ use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
 use crate::components::paste_view::PasteView;
+use crate::components::rules_editor::RulesEditor;
 use crate::components::sequence::Sequence;
 use crate::components::state_diagram::StateDiagram;
 use crate::components::status::Status;
@@ -134,6 +135,8 @@ pub fn App() -> Html {
         })
     };
     let has_sandbox = state.mailbox.has_sandbox();
+    // The sandbox's failure rules and their editor (`services/rules_hook.rs`).
+    let rules = crate::services::rules_hook::use_sandbox_rules(has_sandbox);
     {
         let refresh = refresh_mailbox.clone();
         use_effect_with(
@@ -449,6 +452,10 @@ pub fn App() -> Html {
                                 <Mailbox {mailbox} simulated={state.form.backend.is_simulator()} message={state.mailbox.message.clone()}
                                     per_visitor={state.mailbox.sandbox.as_ref().is_some_and(|s| s.per_visitor)}
                                     {lang} on_refresh={refresh_mailbox} on_open={on_open_message} on_close={on_close_message} />
+                            }
+                            if has_sandbox && !state.form.backend.is_simulator() {
+                                <RulesEditor document={rules.document.clone()} applying={rules.applying.clone()} {lang}
+                                    on_apply={rules.apply.clone()} on_reload={rules.reload.clone()} />
                             }
                             <Sequence transcript={state.conversation.transcript.clone()} {lang} />
                         </aside>

@@ -17,6 +17,7 @@
 //! - [`export`], [`pasted`]: text/JSON export, and the "paste a transcript" view's model.
 //! - [`sequence`]: the session as an SVG sequence diagram (shown and downloaded).
 //! - [`sandbox`]: the bridge's sandbox and mailbox API, read from its JSON.
+//! - [`rules`]: the rules editor's form, checked by `protocol`'s failure rules.
 //! - [`i18n`]: the page's words in English and Simplified Chinese.
 //! - [`services`]: the WebSocket to the bridge, the offline simulator (`protocol::server`
 //!   in the page), the HTTP API, and the browser (storage, clipboard).
@@ -30,6 +31,7 @@ pub mod i18n;
 pub mod input;
 pub mod lesson;
 pub mod pasted;
+pub mod rules;
 pub mod sandbox;
 pub mod sequence;
 pub mod services;

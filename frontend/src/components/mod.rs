@@ -10,6 +10,7 @@ pub mod export_box;
 pub mod lesson;
 pub mod mailbox;
 pub mod paste_view;
+pub mod rules_editor;
 pub mod sequence;
 pub mod state_diagram;
 pub mod status;

@@ -11,6 +11,8 @@ use protocol::{tr, tx};
 
 use crate::vocab::{FormError, Notice, SendError};
 
+pub mod rules;
+
 /// The fixed strings of the page in one language.
 #[derive(Debug)]
 pub struct Ui {

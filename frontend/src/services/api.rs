@@ -9,6 +9,8 @@ use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
 use yew::platform::spawn_local;
 
+use protocol::records::rules::page::{self, PageRules};
+
 use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
 
 /// `fetch(path)` and the answer's text. The browser's `fetch` directly: gloo-net's request
@@ -74,6 +76,41 @@ pub fn fetch_message(id: u64, on_done: Callback<Result<MessageDetail, String>>) 
         sandbox::parse_detail,
         on_done,
     );
+}
+
+/// Fetches `/api/sandbox/rules`: the failure rules this page may edit.
+pub fn fetch_rules(on_done: Callback<Result<PageRules, String>>) {
+    fetch(
+        "/api/sandbox/rules".to_owned(),
+        |text| page::read(text).map_err(Into::into),
+        on_done,
+    );
+}
+
+/// `PUT /api/sandbox/rules` with `body` (`page::put_body`): the rules as the bridge now
+/// has them, or its reason for refusing them.
+pub fn put_rules(body: String, on_done: Callback<Result<PageRules, String>>) {
+    spawn_local(async move {
+        let answer = put("/api/sandbox/rules", &body).await;
+        // A refusal is JSON too (`{"error": ...}`), which `page::read` returns as the error.
+        on_done.emit(answer.and_then(|text| page::read(&text).map_err(|err| err.to_string())));
+    });
+}
+
+/// `fetch(path, {method: "PUT", body})`: the answer's text, whatever its status.
+async fn put(path: &str, body: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or_else(|| "the page has no window".to_owned())?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("PUT");
+    init.set_body(&JsValue::from_str(body));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(describe)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok(text.as_string().unwrap_or_default())
 }
 
 /// The mailbox's live updates (`GET /api/events`, Server-Sent Events) while it is alive:

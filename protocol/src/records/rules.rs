@@ -361,5 +361,7 @@ fn legacy(kind: &str, value: &Json) -> Result<Rule, String> {
     rule.map_err(|e| e.to_string())
 }
 
+pub mod page;
+
 #[cfg(test)]
 mod tests;

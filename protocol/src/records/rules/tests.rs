@@ -175,3 +175,27 @@ fn earlier_kinds_read_as_the_rules_they_were() {
         assert_eq!(read_rule(value), Ok(rule(text)));
     }
 }
+
+#[test]
+fn the_page_reads_each_rule_by_its_text_and_writes_a_body_the_bridge_takes() {
+    let full = document();
+    let read = page::read(&full.encode()).expect("the page reads it");
+    assert_eq!(read.rules, full.rules);
+    assert_eq!(read.flag_rules, full.flag_rules);
+    assert_eq!(read.scope, Some(RulesScope::Visitor));
+    assert_eq!(read.max_messages_per_minute, Some(30));
+    let body = page::put_body(&full.rules, Some(12));
+    let decoded = RulesDocument::decode(&body).expect("the bridge takes it");
+    assert_eq!(decoded.rules, full.rules);
+    assert_eq!(decoded.max_messages_per_minute, Some(12));
+    assert_eq!(
+        RulesDocument::decode(&page::put_body(&[], None)),
+        Ok(RulesDocument::default())
+    );
+    assert_eq!(
+        page::read(r#"{"error":"rules[0] (rule 1): no"}"#),
+        Err(ShapeError::Refused("rules[0] (rule 1): no".into()))
+    );
+    assert!(page::read(r#"{"rules":[{"stage":"rcpt"}]}"#).is_err());
+    assert!(page::read(r#"{"rules":[{"text":"rcpt: explode"}]}"#).is_err());
+}

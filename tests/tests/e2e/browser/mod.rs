@@ -23,7 +23,9 @@
 //!   LOGIN, the postmaster, a dot-stuffed line), a pipelined paste, QUIT typed inside the
 //!   message (caught before it is sent);
 //! - `spam_refusal`: the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
-//!   (`e2e::aiosmtpd`).
+//!   (`e2e::aiosmtpd`);
+//! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
+//!   in both themes and languages, desktop and phone).
 //!
 //! The last two take screenshots in English and Chinese at desktop and phone width
 //! ([`screenshots`]).
@@ -34,6 +36,7 @@
 mod lesson;
 mod mailbox;
 mod offline;
+mod rules;
 mod skeleton;
 mod spam_refusal;
 mod starttls;
