@@ -195,7 +195,7 @@ pub fn RulesEditor(props: &RulesEditorProps) -> Html {
     };
     let body = html! {
         <>
-            <p class="muted">{ ui.intro }{ " " }{ scope_text(lang, document.scope) }</p>
+            <p class="muted">{ ui.intro }{ scope_text(lang, document.scope) }</p>
             { list }
             { operator }
             <form id="rule-form" class="rule-form" onsubmit={on_add} novalidate=true>

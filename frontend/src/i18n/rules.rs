@@ -63,7 +63,8 @@ pub struct RulesUi {
 
 const EN: RulesUi = RulesUi {
     title: "Failure rules",
-    intro: "Make the sandbox fail on purpose, at the stage you choose, to see what your mail program does with it.",
+    // The scope's sentence follows in the same paragraph: English needs the space.
+    intro: "Make the sandbox fail on purpose, at the stage you choose, to see what your mail program does with it. ",
     scope_all: "These rules apply to every session the sandbox starts after you apply them, from this page or from any program.",
     scope_visitor: "These rules apply only to sessions opened from this page: other visitors and outside programs are not affected.",
     none: "No rules: the sandbox accepts everything.",

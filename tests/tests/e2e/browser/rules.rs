@@ -83,7 +83,8 @@ async fn screenshots(browser: &Browser, page: &Page<'_>) -> anyhow::Result<()> {
     let client = browser.client();
     for theme in ["dark", "light"] {
         page.set_theme(theme).await?;
-        for (width, height, size) in [(1200, 800, "desktop"), (390, 844, "phone")] {
+        // Tall enough on the desktop for the whole panel beside the terminal.
+        for (width, height, size) in [(1280, 1000, "desktop"), (390, 844, "phone")] {
             client.set_window_size(width, height).await?;
             for (lang, needle) in [("en", "Failure rules"), ("zh-CN", "故障规则")] {
                 page.select("#lang", lang).await?;
