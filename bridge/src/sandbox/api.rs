@@ -64,10 +64,12 @@
 //!   "starttls": true, "auth_mechanisms": ["PLAIN", "LOGIN"],
 //!   "max_message_size": 10485760, "max_messages": 500, "max_bytes": 67108864,
 //!   "maildir": false, "mailbox_scope": "all" /* or "visitor" in public */,
-//!   "rules": [{ "kind": "reject_recipient", "address": "x@y", "reply": "550 ..." },
-//!             { "kind": "fail_auth", "probability": 0.3 },
-//!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }] }
+//!   "rules": [RULE, ...] }
 //! ```
+//! `rules` are the operator's flag rules, each as `protocol::records::rules` writes it
+//! (`{"stage": "rcpt", "match": "x@y", "action": "reply", "reply": "550 5.1.1 ...",
+//! "when": "always", "text": "rcpt to=x@y: reply 550 5.1.1 ..."}`); the rules set at run
+//! time are `GET /api/sandbox/rules` (`rules/api.rs`).
 
 use std::sync::Arc;
 use std::time::Duration;
