@@ -276,7 +276,8 @@ impl Rule {
                 let value = value.trim_start_matches('<').trim_end_matches('>');
                 if value.is_empty()
                     || value.len() > MAX_MATCH
-                    || value.bytes().any(|b| b <= b' ' || b == 0x7f)
+                    // `:` and `,` separate the parts of the text form.
+                    || value.bytes().any(|b| b <= b' ' || b == 0x7f || b == b':' || b == b',')
                     || value.matches('@').count() > 1
                 {
                     return Err(RuleError::Match(value.to_owned()));

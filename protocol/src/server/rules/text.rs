@@ -205,7 +205,16 @@ impl fmt::Display for Rule {
             write!(f, " {key}={value}")?;
         }
         write!(f, ": {}", self.action())?;
-        if self.when() != When::Always {
+        // `always` is the default, left out unless a reply's text ends like a `when`
+        // (`..., next 2`), which would then be read as one.
+        let ambiguous = match self.action() {
+            Action::Reply(reply) => reply
+                .as_str()
+                .rsplit_once(',')
+                .is_some_and(|(_, tail)| looks_like_when(tail)),
+            _ => false,
+        };
+        if self.when() != When::Always || ambiguous {
             write!(f, ", {}", self.when())?;
         }
         Ok(())
