@@ -199,3 +199,55 @@ fn the_page_reads_each_rule_by_its_text_and_writes_a_body_the_bridge_takes() {
     assert!(page::read(r#"{"rules":[{"stage":"rcpt"}]}"#).is_err());
     assert!(page::read(r#"{"rules":[{"text":"rcpt: explode"}]}"#).is_err());
 }
+
+/// The text form and the JSON of any rule agree, and no input panics.
+mod properties {
+    use super::*;
+    use crate::server::rules::{Action, InjectedReply, Probability, Stage, When};
+    use proptest::prelude::*;
+
+    /// Texts shaped like rules, right and wrong in every part.
+    fn rule_like() -> impl Strategy<Value = String> {
+        (
+            "(connect|greeting|ehlo|HELO|auth|mail|rcpt|data|end_of_data|any|teleport)",
+            "( (to|from|name|user)=[a-zA-Z@.<>]{0,8})?",
+            "(:|;| :)",
+            " ?(reply [0-9]{2,3}[ -]?([245]\\.[0-9]{1,2}\\.[0-9]{1,3} )?[ -~]{0,12}|delay [0-9]{0,7}(ms|s|m)?|throttle [0-9]{0,8}(B/s)?|disconnect|explode)",
+            "(, ?(next [0-9]{0,7}( sessions)?|p=[0-9.]{0,8}|[0-9.]{1,6}%|always|sometimes))?",
+        )
+            .prop_map(|(a, b, c, d, e)| format!("{a}{b}{c}{d}{e}"))
+    }
+
+    proptest! {
+        #[test]
+        fn a_rule_reads_back_from_its_text_and_its_json(text in rule_like()) {
+            if let Ok(rule) = Rule::parse(&text) {
+                prop_assert_eq!(Rule::parse(&rule.to_string()), Ok(rule.clone()));
+                prop_assert_eq!(read_rule(rule_json(&rule)), Ok(rule));
+            }
+        }
+
+        #[test]
+        fn any_checked_reply_and_match_survive_the_text_form(
+            reply in "[45][0-5][0-9] [45]\\.[0-7]\\.0 [ -~]{1,30}",
+            matching in "[ -~]{0,12}",
+            next in proptest::option::of(1u32..5),
+        ) {
+            let when = next.map_or(When::Always, |sessions| When::Next { sessions });
+            if let Ok(reply) = InjectedReply::parse(&reply)
+                && let Ok(rule) = Rule::new(Stage::Rcpt, Some(&matching), Action::Reply(reply), when)
+            {
+                prop_assert_eq!(Rule::parse(&rule.to_string()), Ok(rule));
+            }
+        }
+
+        #[test]
+        fn any_text_is_read_without_a_panic(text in "\\PC{0,80}") {
+            let _ = Rule::parse(&text);
+            let _ = Probability::parse(&text);
+            let _ = InjectedReply::parse(&text);
+            let _ = RulesDocument::decode(&text);
+            let _ = crate::records::rules::page::read(&text);
+        }
+    }
+}
