@@ -124,8 +124,9 @@ impl Default for Hooks {
 /// Sessions of this router are never told to shut down; the caller owns the server's
 /// lifetime. [`serve`] adds that.
 pub fn app(config: Config) -> Router {
-    let sandbox = sandbox::Sandbox::not_started(&config.sandbox);
     let policy = config.policy.resolve();
+    let sandbox =
+        sandbox::Sandbox::not_started(&config.sandbox, policy.profile == policy::Profile::Public);
     router(config, policy, Shutdown::never(), sandbox, Hooks::default())
 }
 
@@ -295,7 +296,8 @@ pub async fn serve_with(
         );
     }
     let (trigger, signal) = shutdown::channel();
-    let sandbox = sandbox::Sandbox::start(&config.sandbox, signal.clone())
+    let per_visitor = policy.profile == policy::Profile::Public;
+    let sandbox = sandbox::Sandbox::start(&config.sandbox, per_visitor, signal.clone())
         .await
         .map_err(std::io::Error::other)?;
     policy.targets.own = vec![own];

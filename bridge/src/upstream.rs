@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use protocol::wire::{ConnectRequest, ErrorCode};
 use thiserror::Error;
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::{Instant, timeout, timeout_at};
 
 use crate::Hooks;
@@ -28,6 +28,8 @@ use crate::policy::connections::{ConnectionPermit, Connections};
 use crate::policy::host::Host;
 use crate::policy::limits::Gate;
 use crate::policy::target::{Exception, TargetError, TargetRules};
+use crate::sandbox::{Owners, Registration};
+use crate::visitor::VisitorId;
 
 /// How long a name may take to resolve.
 pub(crate) const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -44,6 +46,20 @@ pub(crate) struct Upstream {
     pub(crate) exception: Option<Exception>,
     /// For a session to the sandbox: its place among the client's sandbox sessions.
     pub(crate) sandbox_place: Option<ConnectionPermit>,
+    /// For a session to the sandbox with a visitor: its registration, made before the
+    /// connection was (`SandboxOwner`).
+    pub(crate) registration: Option<Registration>,
+}
+
+/// Who a session to the sandbox belongs to. Its local address is registered under the
+/// visitor *before* it connects: the sandbox greets at accept, and by then it has chosen
+/// the session's failure rules, which are the visitor's own (`sandbox/rules/`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SandboxOwner<'a> {
+    /// The registry.
+    pub(crate) owners: &'a Arc<Owners>,
+    /// The session's visitor.
+    pub(crate) visitor: VisitorId,
 }
 
 /// The sandbox sessions per client (`--sandbox-sessions-per-client`) and who asks.
@@ -65,6 +81,8 @@ pub(crate) struct Targets<'a> {
     pub(crate) connect_timeout: Duration,
     /// Where a session to the sandbox takes its place (`None`: no cap).
     pub(crate) sandbox: Option<SandboxPlaces<'a>>,
+    /// Whose a session to the sandbox is (`None`: nobody's, as in `local`).
+    pub(crate) owner: Option<SandboxOwner<'a>>,
 }
 
 /// Why no connection was made.
@@ -206,10 +224,19 @@ pub(crate) async fn connect(
 
     let deadline = Instant::now() + targets.connect_timeout;
     let mut last_failure = None;
+    let owner = targets
+        .owner
+        .filter(|_| exception == Some(Exception::Sandbox));
     for &addr in &addrs {
         targets.metrics.connect_attempt();
-        match timeout_at(deadline, targets.hooks.connector.connect(addr)).await {
-            Ok(Ok(stream)) => {
+        let attempt = async {
+            match owner {
+                Some(owner) => connect_registered(addr, owner).await,
+                None => Ok((targets.hooks.connector.connect(addr).await?, None)),
+            }
+        };
+        match timeout_at(deadline, attempt).await {
+            Ok(Ok((stream, registration))) => {
                 // SMTP is a conversation of short lines; don't hold them back.
                 if let Err(cause) = stream.set_nodelay(true) {
                     tracing::debug!(%cause, "could not set TCP_NODELAY");
@@ -219,6 +246,7 @@ pub(crate) async fn connect(
                     peer: addr,
                     exception,
                     sandbox_place,
+                    registration,
                 });
             }
             Ok(Err(cause)) => last_failure = Some((addr, cause)),
@@ -236,6 +264,33 @@ pub(crate) async fn connect(
         None => Err(ConnectError::NoAddress {
             host: request.host.clone(),
         }),
+    }
+}
+
+/// Connects to the bridge's own sandbox from a local address registered under `owner`
+/// first: bound to the sandbox's own address (it is local, since the sandbox listens on
+/// it) with a port the system picks, registered, then connected. If the system chose
+/// another source address after all (a sandbox on the unspecified address), the real one
+/// is registered once connected.
+async fn connect_registered(
+    addr: SocketAddr,
+    owner: SandboxOwner<'_>,
+) -> io::Result<(TcpStream, Option<Registration>)> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.bind(SocketAddr::new(addr.ip(), 0))?;
+    let bound = socket.local_addr()?;
+    let registration = owner.owners.register(bound, owner.visitor);
+    let stream = socket.connect(addr).await?;
+    match stream.local_addr() {
+        Ok(local) if local != bound => {
+            drop(registration);
+            Ok((stream, Some(owner.owners.register(local, owner.visitor))))
+        }
+        _ => Ok((stream, Some(registration))),
     }
 }
 
@@ -283,6 +338,7 @@ mod tests {
                 metrics: &metrics,
                 connect_timeout: Duration::from_secs(10),
                 sandbox: None,
+                owner: None,
             },
         )
         .await

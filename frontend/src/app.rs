@@ -18,6 +18,7 @@ use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
 use crate::components::paste_view::PasteView;
+use crate::components::rules_editor::RulesEditor;
 use crate::components::scenarios::scenarios_view;
 use crate::components::sequence::Sequence;
 use crate::components::sessions::SessionsPanel;
@@ -127,6 +128,9 @@ pub fn App() -> Html {
             }));
         });
     }
+    let has_sandbox = state.mailbox.has_sandbox();
+    // The sandbox's failure rules and their editor (`services/rules_hook.rs`).
+    let rules = crate::services::rules_hook::use_sandbox_rules(has_sandbox);
     let feed = feed::use_feed(&state);
     // The same callbacks across renders, so the mailbox does not render again for them.
     let on_open_message = use_callback(
@@ -432,6 +436,10 @@ pub fn App() -> Html {
                                 <SessionsPanel list={state.sessions.list.clone()} error={state.sessions.error.clone()}
                                     opened={state.sessions.opened.clone()} {lang}
                                     on_open={feed.open_session.clone()} on_close={feed.close_session.clone()} />
+                            }
+                            if has_sandbox && !state.form.backend.is_simulator() {
+                                <RulesEditor document={rules.document.clone()} applying={rules.applying.clone()} {lang}
+                                    on_apply={rules.apply.clone()} on_reload={rules.reload.clone()} />
                             }
                             <Sequence transcript={state.conversation.transcript.clone()} {lang} />
                         </aside>

@@ -19,6 +19,7 @@
 //! - [`sandbox`]: the bridge's sandbox and mailbox API, read from its JSON.
 //! - [`sessions`]: the sessions the sandbox recorded, as the terminal's transcript entries.
 //! - [`scenarios`]: the scenario addresses the page offers, from `protocol`'s table.
+//! - [`rules`]: the rules editor's form, checked by `protocol`'s failure rules.
 //! - [`i18n`]: the page's words in English and Simplified Chinese.
 //! - [`services`]: the WebSocket to the bridge, the offline simulator (`protocol::server`
 //!   in the page), the HTTP API, and the browser (storage, clipboard).
@@ -32,6 +33,7 @@ pub mod i18n;
 pub mod input;
 pub mod lesson;
 pub mod pasted;
+pub mod rules;
 pub mod sandbox;
 pub mod scenarios;
 pub mod sequence;

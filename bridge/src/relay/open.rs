@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, TlsInfo, TlsMode};
 use tokio::time::{Instant, timeout};
-use tracing::warn;
 
 use super::registered::Registered;
 use super::{BoxIo, Context, error};
@@ -52,7 +51,7 @@ impl Opened {
 }
 
 /// Connects as requested, with TLS from the first byte for implicit TLS. A connection to
-/// the sandbox is registered under `mailbox` before a byte is sent. The error is the
+/// the sandbox is registered under `mailbox` before it is made. The error is the
 /// message for the browser.
 pub(super) async fn open(
     request: &ConnectRequest,
@@ -78,24 +77,19 @@ pub(super) async fn open(
             .sandbox_places
             .as_ref()
             .map(|places| upstream::SandboxPlaces { places, client }),
+        owner: mailbox.map(|visitor| upstream::SandboxOwner {
+            owners: &context.owners,
+            visitor,
+        }),
     };
     let up = upstream::connect(request, targets)
         .await
         .map_err(|err| error(err.code(), err.to_string()))?;
     let started = Instant::now();
     let trust = trust_for(up.exception, context);
-    let registration = match (up.exception, mailbox) {
-        (Some(Exception::Sandbox), Some(visitor)) => match up.stream.local_addr() {
-            Ok(local) => Some(context.owners.register(local, visitor)),
-            Err(cause) => {
-                // Then the sandbox files the mail under nobody: lost to the page, not
-                // shown to anyone else.
-                warn!(%cause, "no local address for the sandbox connection");
-                None
-            }
-        },
-        _ => None,
-    };
+    // Registered before the connect (`upstream::SandboxOwner`), so the sandbox knows
+    // the visitor when it greets.
+    let registration = up.registration;
     if request.tls != TlsMode::Implicit {
         return Ok(Opened {
             io: Box::new(up.stream),

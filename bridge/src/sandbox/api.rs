@@ -66,9 +66,7 @@
 //!   "starttls": true, "auth_mechanisms": ["PLAIN", "LOGIN"],
 //!   "max_message_size": 10485760, "max_messages": 500, "max_bytes": 67108864,
 //!   "maildir": false, "mailbox_scope": "all" /* or "visitor" in public */,
-//!   "rules": [{ "kind": "reject_recipient", "address": "x@y", "reply": "550 ..." },
-//!             { "kind": "fail_auth", "probability": 0.3 },
-//!             { "kind": "delay_greeting", "ms": 2000 }, { "kind": "drop_after_data" }],
+//!   "rules": [RULE, ...],
 //!   "scenarios": [{ "address": "greylist[+SECONDS]@", "local_part": "greylist",
 //!                   "stage": "rcpt", "verdict": "retry_later",
 //!                   "reply": "451 4.7.1 <greylist@example.com>: ...",
@@ -77,8 +75,12 @@
 //!                   "advice": { "en": "...", "zh-CN": "..." } }, ...],
 //!   "max_messages_per_minute": 30 /* or null */ }
 //! ```
-//! `scenarios` are the recipient addresses that fail on purpose (empty with
-//! `--sandbox-no-scenarios`); `reply` is null for `drop@`, which hangs up instead.
+//! `rules` are the operator's flag rules, each as `protocol::records::rules` writes it
+//! (`{"stage": "rcpt", "match": "x@y", "action": "reply", "reply": "550 5.1.1 ...",
+//! "when": "always", "text": "rcpt to=x@y: reply 550 5.1.1 ..."}`); the rules set at run
+//! time are `GET /api/sandbox/rules` (`rules/api.rs`). `scenarios` are the recipient
+//! addresses that fail on purpose (empty with `--sandbox-no-scenarios`); `reply` is null
+//! for `drop@`, which hangs up instead.
 
 use std::sync::Arc;
 use std::time::Duration;

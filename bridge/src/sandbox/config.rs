@@ -1,4 +1,6 @@
-//! The sandbox's flags: where it listens, its demo account, its caps and its failure rules.
+//! The sandbox's flags: where it listens, its demo account, its caps and its failure rules
+//! (`--sandbox-rule`, in the text form of `protocol::server::rules`, and the four older
+//! flags, which are rules too).
 //!
 //! [`SandboxConfig`] is flattened into the bridge's [`Config`](crate::Config), so every flag
 //! starts with `--sandbox-` (or is `--no-sandbox`). [`SandboxConfig::server_config`] turns
@@ -10,6 +12,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::builder::TypedValueParser as _;
+use protocol::server::rules::{Action, InjectedReply, Probability, Stage, When};
 use protocol::server::{Account, Rule, ServerConfig};
 
 /// The port the sandbox listens on unless told otherwise: 25 needs root, 2525 is the
@@ -115,8 +118,23 @@ pub struct SandboxConfig {
     )]
     pub demo_password: String,
 
+    /// A failure rule, `STAGE[ MATCH]: ACTION[, WHEN]`, e.g.
+    /// `rcpt to=nobody@sandbox.test: reply 550 5.1.1 User unknown, next 3`. Stages:
+    /// connect, greeting, ehlo, auth, mail, rcpt, data, end_of_data, any; actions: reply
+    /// CODE TEXT, delay 1500ms, throttle 100B/s, disconnect; when: always, next N, p=0.3.
+    /// Repeatable; applies to every session (README "Failure rules").
+    #[arg(id = "sandbox_rule", long = "sandbox-rule", value_name = "RULE",
+          value_parser = |text: &str| Rule::parse(text).map_err(|e| e.to_string()))]
+    pub rules: Vec<Rule>,
+
+    /// The seed of the flag rules' probability draws (default: random at start), so a
+    /// run can be repeated exactly.
+    #[arg(id = "sandbox_rule_seed", long = "sandbox-rule-seed", value_name = "N")]
+    pub rule_seed: Option<u64>,
+
     /// Refuse RCPT TO this address with this reply, e.g.
     /// `nobody@sandbox.test=550 5.1.1 <nobody@sandbox.test>: User unknown`. Repeatable.
+    /// The same as `--sandbox-rule 'rcpt to=ADDR: reply REPLY'`.
     #[arg(
         id = "sandbox_reject_rcpt",
         long = "sandbox-reject-rcpt",
@@ -124,16 +142,19 @@ pub struct SandboxConfig {
     )]
     pub reject_rcpt: Vec<RejectRecipient>,
 
-    /// Fail correct logins with 535 with this probability (0 to 1).
+    /// Fail correct logins with 535 in this share of sessions (0 to 1). The same as
+    /// `--sandbox-rule 'auth: reply 535 5.7.8 Error: authentication failed, p=P'`.
     #[arg(id = "sandbox_fail_auth", long = "sandbox-fail-auth", value_name = "P", value_parser = parse_probability)]
-    pub fail_auth: Option<f64>,
+    pub fail_auth: Option<Probability>,
 
-    /// Wait this long before the greeting, to show a slow server.
+    /// Wait this long before the greeting, to show a slow server. The same as
+    /// `--sandbox-rule 'greeting: delay MSms'`.
     #[arg(id = "sandbox_greeting_delay_ms", long = "sandbox-greeting-delay-ms", value_name = "MS",
           value_parser = clap::value_parser!(u64).range(..=60_000))]
     pub greeting_delay_ms: Option<u64>,
 
-    /// Hang up after the final dot instead of answering it.
+    /// Hang up after the final dot instead of answering it. The same as
+    /// `--sandbox-rule 'end_of_data: disconnect'`.
     #[arg(id = "sandbox_drop_after_data", long = "sandbox-drop-after-data")]
     pub drop_after_data: bool,
 
@@ -176,6 +197,8 @@ impl Default for SandboxConfig {
             key: None,
             demo_user: "demo".to_owned(),
             demo_password: "demo".to_owned(),
+            rules: Vec::new(),
+            rule_seed: None,
             reject_rcpt: Vec::new(),
             fail_auth: None,
             greeting_delay_ms: None,
@@ -189,24 +212,28 @@ impl Default for SandboxConfig {
 }
 
 impl SandboxConfig {
-    /// The failure-injection rules these flags ask for.
+    /// The failure rules these flags ask for: `--sandbox-rule` in order, then the older
+    /// flags as the rules they are.
     pub(crate) fn rules(&self) -> Vec<Rule> {
-        let mut rules: Vec<Rule> = self
-            .reject_rcpt
-            .iter()
-            .map(|r| Rule::RejectRecipient {
-                address: r.address.clone(),
-                reply: r.reply.clone(),
-            })
-            .collect();
-        if let Some(probability) = self.fail_auth {
-            rules.push(Rule::FailAuth { probability });
+        let mut rules = self.rules.clone();
+        rules.extend(self.reject_rcpt.iter().map(|r| r.rule.clone()));
+        let mut add = |stage, action, when| {
+            // Each was checked by its flag's parser; a rule it cannot make is none.
+            if let Ok(rule) = Rule::new(stage, None, action, when) {
+                rules.push(rule);
+            }
+        };
+        if let Some(p) = self.fail_auth
+            && let Ok(reply) = InjectedReply::parse("535 5.7.8 Error: authentication failed")
+        {
+            add(Stage::Auth, Action::Reply(reply), When::Probability(p));
         }
-        if let Some(ms) = self.greeting_delay_ms {
-            rules.push(Rule::DelayGreeting { ms });
+        if let Some(ms) = self.greeting_delay_ms.filter(|ms| *ms > 0) {
+            let ms = u32::try_from(ms).unwrap_or(u32::MAX);
+            add(Stage::Greeting, Action::Delay { ms }, When::Always);
         }
         if self.drop_after_data {
-            rules.push(Rule::DropAfterData);
+            add(Stage::EndOfData, Action::Disconnect, When::Always);
         }
         rules
     }
@@ -229,7 +256,8 @@ impl SandboxConfig {
                 password: self.demo_password.clone(),
             }],
             starttls,
-            rules: self.rules(),
+            // Chosen per session by the rules store (`rules/`).
+            rules: Vec::new(),
             scenarios: !self.no_scenarios,
             max_messages_per_minute: self.max_messages_per_minute,
             ..ServerConfig::default()
@@ -240,17 +268,15 @@ impl SandboxConfig {
 /// `--sandbox-reject-rcpt ADDR=REPLY`: RCPT TO `address` gets `reply`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectRecipient {
-    /// The address, compared case-insensitively.
-    pub address: String,
-    /// A complete reply line without CRLF, such as `550 5.1.1 User unknown`.
-    pub reply: String,
+    /// The rule it makes: `rcpt to=ADDR: reply REPLY`.
+    pub rule: Rule,
 }
 
 impl FromStr for RejectRecipient {
     type Err = String;
 
-    /// Parses `ADDR=REPLY`; the reply must be one line starting with a 4xx or 5xx code, since
-    /// a rejection that says 250 would be a lie the client believes.
+    /// Parses `ADDR=REPLY`; the reply is checked as any rule's (a 4xx or 5xx line with
+    /// its enhanced code: a rejection that says 250 would be a lie the client believes).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let (address, reply) = text.split_once('=').ok_or_else(|| {
             "expected ADDR=REPLY, such as nobody@sandbox.test=550 5.1.1 User unknown".to_owned()
@@ -259,42 +285,32 @@ impl FromStr for RejectRecipient {
         if address.is_empty() || address.contains(char::is_whitespace) {
             return Err(format!("{address:?} is not an address"));
         }
-        let reply = reply.trim();
-        if reply.contains(['\r', '\n', '\0']) {
-            return Err("the reply must be a single line".to_owned());
-        }
-        let code = reply.get(..3).and_then(|c| c.parse::<u16>().ok());
-        let separator = reply.as_bytes().get(3).copied();
-        match (code, separator) {
-            (Some(400..=599), None | Some(b' ')) => {}
-            _ => {
-                return Err(format!(
-                    "the reply {reply:?} must start with a 4xx or 5xx code, such as \
-                     \"550 5.1.1 User unknown\""
-                ));
-            }
-        }
-        if reply.len() > protocol::limits::REPLY_LINE - 2 {
-            return Err("the reply is longer than an SMTP reply line may be".to_owned());
-        }
-        Ok(Self {
-            address: address.to_owned(),
-            reply: reply.to_owned(),
-        })
+        let reply = InjectedReply::parse(reply).map_err(|e| e.to_string())?;
+        let rule = Rule::new(
+            Stage::Rcpt,
+            Some(address),
+            Action::Reply(reply),
+            When::Always,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Self { rule })
     }
 }
 
 impl fmt::Display for RejectRecipient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.address, self.reply)
+        match self.rule.action() {
+            Action::Reply(reply) => {
+                write!(f, "{}={reply}", self.rule.matching().unwrap_or_default())
+            }
+            _ => write!(f, "{}", self.rule),
+        }
     }
 }
 
-fn parse_probability(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(format!("{text:?} is not a probability from 0 to 1")),
-    }
+fn parse_probability(text: &str) -> Result<Probability, String> {
+    Probability::parse(text.trim())
+        .map_err(|_| format!("{text:?} is not a probability above 0 and at most 1"))
 }
 
 #[cfg(test)]
@@ -334,6 +350,8 @@ mod tests {
     #[test]
     fn rules_come_from_the_flags() {
         let config = parse(&[
+            "--sandbox-rule",
+            "mail from=@spam.example: reply 553 5.7.1 Sender rejected, next 2",
             "--sandbox-reject-rcpt",
             "<nobody@sandbox.test>=550 5.1.1 User unknown",
             "--sandbox-fail-auth",
@@ -341,18 +359,20 @@ mod tests {
             "--sandbox-greeting-delay-ms",
             "300",
             "--sandbox-drop-after-data",
+            "--sandbox-rule",
+            "data: throttle 100B/s",
         ])
         .expect("valid flags");
+        let texts: Vec<String> = config.rules().iter().map(Rule::to_string).collect();
         assert_eq!(
-            config.rules(),
-            vec![
-                Rule::RejectRecipient {
-                    address: "nobody@sandbox.test".into(),
-                    reply: "550 5.1.1 User unknown".into()
-                },
-                Rule::FailAuth { probability: 0.25 },
-                Rule::DelayGreeting { ms: 300 },
-                Rule::DropAfterData,
+            texts,
+            [
+                "mail from=@spam.example: reply 553 5.7.1 Sender rejected, next 2",
+                "data: throttle 100B/s",
+                "rcpt to=nobody@sandbox.test: reply 550 5.1.1 User unknown",
+                "auth: reply 535 5.7.8 Error: authentication failed, p=0.25",
+                "greeting: delay 300ms",
+                "end_of_data: disconnect",
             ]
         );
     }
@@ -361,9 +381,31 @@ mod tests {
     fn bad_flags_are_refused_with_a_reason() {
         for (args, needle) in [
             (&["--sandbox-reject-rcpt", "nobody"][..], "ADDR=REPLY"),
-            (&["--sandbox-reject-rcpt", "a@b=250 ok"][..], "4xx or 5xx"),
-            (&["--sandbox-reject-rcpt", "a@b=55x"][..], "4xx or 5xx"),
+            (
+                &["--sandbox-reject-rcpt", "a@b=250 ok"][..],
+                "250 is not a failure",
+            ),
+            (
+                &["--sandbox-reject-rcpt", "a@b=55x"][..],
+                "three-digit code",
+            ),
+            (
+                &["--sandbox-reject-rcpt", "a@b=550 Unknown"][..],
+                "enhanced code",
+            ),
             (&["--sandbox-fail-auth", "1.5"][..], "probability"),
+            (
+                &["--sandbox-rule", "rcpt: explode"][..],
+                "\"explode\" is not an action",
+            ),
+            (
+                &["--sandbox-rule", "connect: reply 550 5.0.0 x"][..],
+                "cannot replace a greeting",
+            ),
+            (
+                &["--sandbox-rule", "rcpt: disconnect, next 0"][..],
+                "next: 0 is outside 1",
+            ),
             (&["--sandbox-max-messages", "0"][..], "0"),
             (&["--sandbox-cert", "c.pem"][..], "--sandbox-key"),
         ] {

@@ -93,6 +93,7 @@ pub(crate) async fn run(
         deadline,
         accepted,
         recorder,
+        throttle: None,
     };
     match shell.drive(&mut stream, &mut shutdown).await {
         Next::Done => {}
@@ -136,6 +137,8 @@ struct Shell<'a> {
     accepted: std::time::Instant,
     /// What `/api/sessions` will show of this connection.
     recorder: Recorder,
+    /// Bytes per second, once a `throttle` rule acted.
+    throttle: Option<u32>,
 }
 
 impl Shell<'_> {
@@ -150,11 +153,25 @@ impl Shell<'_> {
                 match output {
                     ServerOutput::Write(bytes) => {
                         self.recorder.written(&bytes, self.session);
-                        if !write(stream, &bytes).await {
+                        let written = match self.throttle {
+                            Some(rate) => {
+                                super::throttle::write(
+                                    stream,
+                                    &bytes,
+                                    rate,
+                                    self.deadline,
+                                    WRITE_TIMEOUT,
+                                )
+                                .await
+                            }
+                            None => write(stream, &bytes).await,
+                        };
+                        if !written {
                             self.recorder.end(End::WriteFailed, self.session);
                             return Next::Done;
                         }
                     }
+                    ServerOutput::Throttle(rate) => self.throttle = Some(rate),
                     ServerOutput::Pause(ms) => {
                         let until = (Instant::now() + Duration::from_millis(ms)).min(self.deadline);
                         tokio::select! {

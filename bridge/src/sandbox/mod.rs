@@ -16,6 +16,9 @@
 //! - `owners.rs`: which visitor's relay session is behind each sandbox connection.
 //! - `scenarios.rs`: the memory sessions share (greylisting, message rates) and the
 //!   clock, lent to each session; the scenario list of `/api/sandbox`.
+//! - `rules/`: the failure rules at run time (flags, `/api/sandbox/rules`, per visitor in
+//!   `public`), asked once per session at accept; `throttle.rs` writes at a
+//!   `throttle` rule's rate.
 //! - `api.rs`: `/api/messages`, `/api/events` and `/api/sandbox`.
 //! - `sessions/`: the session recorder: every conversation as raw lines, annotated when
 //!   read (`/api/sessions`), bounded and scoped like the mailbox.
@@ -33,8 +36,10 @@ mod events;
 mod listeners;
 mod mailbox;
 mod owners;
+mod rules;
 mod scenarios;
 mod sessions;
+mod throttle;
 
 use std::hash::{BuildHasher, Hasher};
 use std::io;
@@ -102,6 +107,8 @@ struct Inner {
     sessions: Arc<sessions::Sessions>,
     /// Which visitor is behind each connection from the bridge's own sessions.
     owners: Arc<Owners>,
+    /// The failure rules each new session gets.
+    rules: Arc<rules::RulesStore>,
     /// Where the server listens; `None` when it is off or not started.
     listening: Option<SocketAddr>,
     /// Whether STARTTLS is offered.
@@ -113,12 +120,13 @@ struct Inner {
 impl Sandbox {
     /// A sandbox whose server is not running: the API works, the mailbox stays empty. For
     /// [`app`](crate::app), whose caller owns the server's lifetime.
-    pub(crate) fn not_started(config: &SandboxConfig) -> Self {
-        Self::with(config, None, None, None)
+    pub(crate) fn not_started(config: &SandboxConfig, per_visitor: bool) -> Self {
+        Self::with(config, per_visitor, None, None, None)
     }
 
     fn with(
         config: &SandboxConfig,
+        per_visitor: bool,
         listening: Option<SocketAddr>,
         certificate: Option<Arc<CertificateDer<'static>>>,
         maildir: Option<Maildir>,
@@ -134,6 +142,11 @@ impl Sandbox {
                 mailbox,
                 sessions,
                 owners: Arc::default(),
+                rules: Arc::new(rules::RulesStore::new(
+                    config.rules(),
+                    config.rule_seed.unwrap_or_else(random_seed),
+                    per_visitor,
+                )),
                 config: config.clone(),
                 listening,
                 starttls: certificate.is_some(),
@@ -143,18 +156,20 @@ impl Sandbox {
     }
 
     /// Binds the sandbox's port and serves clients until `shutdown` fires; with
-    /// `--no-sandbox`, only the (empty) mailbox.
+    /// `--no-sandbox`, only the (empty) mailbox. With `per_visitor` (the `public`
+    /// profile) the API's failure rules are each visitor's own.
     ///
     /// # Errors
     ///
     /// When the port, the Maildir or the certificate cannot be used.
     pub(crate) async fn start(
         config: &SandboxConfig,
+        per_visitor: bool,
         shutdown: Shutdown,
     ) -> Result<Self, StartError> {
         if config.disabled {
             info!("the sandbox SMTP server is off (--no-sandbox)");
-            return Ok(Self::not_started(config));
+            return Ok(Self::not_started(config, per_visitor));
         }
         let maildir = config
             .maildir
@@ -181,6 +196,7 @@ impl Sandbox {
         })?;
         let sandbox = Self::with(
             config,
+            per_visitor,
             Some(addr),
             Some(Arc::clone(&tls.certificate)),
             maildir,
@@ -205,7 +221,14 @@ impl Sandbox {
             memory: scenarios::shared_memory(),
         };
         let server_config = config.server_config(true);
-        tokio::spawn(accept_loop(listener, server_config, context, shutdown));
+        let rules = Arc::clone(&sandbox.inner.rules);
+        tokio::spawn(accept_loop(
+            listener,
+            server_config,
+            context,
+            rules,
+            shutdown,
+        ));
         Ok(sandbox)
     }
 
@@ -233,10 +256,12 @@ impl Sandbox {
         per_visitor: bool,
         trust_proxy: Vec<crate::policy::cidr::Cidr>,
     ) -> Router {
-        api::router(self.clone(), shutdown, per_visitor, trust_proxy).merge(sessions::router(
-            Arc::clone(&self.inner.sessions),
-            per_visitor,
-        ))
+        api::router(self.clone(), shutdown, per_visitor, trust_proxy)
+            .merge(sessions::router(
+                Arc::clone(&self.inner.sessions),
+                per_visitor,
+            ))
+            .merge(rules::api::router(Arc::clone(&self.inner.rules)))
     }
 }
 
@@ -245,6 +270,7 @@ async fn accept_loop(
     listener: TcpListener,
     config: protocol::server::ServerConfig,
     context: Context,
+    rules: Arc<rules::RulesStore>,
     mut shutdown: Shutdown,
 ) {
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
@@ -278,7 +304,19 @@ async fn accept_loop(
         // (failure probabilities, queue ids).
         let mut hasher = seeds.build_hasher();
         hasher.write_u64(id);
-        let session = ServerSession::new(config.clone(), hasher.finish());
+        // The rules are chosen now, before the greeting: the owner of a connection from
+        // the bridge's own relay is registered before it connects (`relay/open.rs`).
+        let owner = context.owners.owner_of(peer, std::time::Instant::now());
+        let picked = rules.start_session(owner);
+        let session_config = protocol::server::ServerConfig {
+            rules: picked.rules,
+            // The operator's flag (--sandbox-max-messages-per-minute) wins over the API's.
+            max_messages_per_minute: config
+                .max_messages_per_minute
+                .or(picked.max_messages_per_minute),
+            ..config.clone()
+        };
+        let session = ServerSession::new(session_config, hasher.finish());
         let task = connection::run(stream, peer, session, context.clone(), shutdown.clone());
         tokio::spawn(
             async move {
@@ -290,6 +328,13 @@ async fn accept_loop(
             .instrument(info_span!("sandbox", id, %peer)),
         );
     }
+}
+
+/// A seed for the flag rules' draws when `--sandbox-rule-seed` gave none.
+fn random_seed() -> u64 {
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
 
 /// Tells a client over the connection cap to come back later.

@@ -11,6 +11,7 @@ pub mod export_box;
 pub mod lesson;
 pub mod mailbox;
 pub mod paste_view;
+pub mod rules_editor;
 pub mod scenarios;
 pub mod sequence;
 pub mod sessions;

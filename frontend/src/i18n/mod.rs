@@ -12,6 +12,7 @@ use protocol::{tr, tx};
 use crate::vocab::{FormError, Notice, SendError};
 
 pub mod envelope;
+pub mod rules;
 pub mod scenarios;
 pub mod sessions;
 

@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
 use yew::platform::spawn_local;
 
+use protocol::records::rules::page::{self, PageRules};
 use protocol::records::session::{SessionDetail, SessionList, SessionSummary};
 
 use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
@@ -92,6 +93,41 @@ pub fn fetch_session(id: u64, on_done: Callback<Result<SessionDetail, String>>) 
         sessions::parse_detail,
         on_done,
     );
+}
+
+/// Fetches `/api/sandbox/rules`: the failure rules this page may edit.
+pub fn fetch_rules(on_done: Callback<Result<PageRules, String>>) {
+    fetch(
+        "/api/sandbox/rules".to_owned(),
+        |text| page::read(text).map_err(Into::into),
+        on_done,
+    );
+}
+
+/// `PUT /api/sandbox/rules` with `body` (`page::put_body`): the rules as the bridge now
+/// has them, or its reason for refusing them.
+pub fn put_rules(body: String, on_done: Callback<Result<PageRules, String>>) {
+    spawn_local(async move {
+        let answer = put("/api/sandbox/rules", &body).await;
+        // A refusal is JSON too (`{"error": ...}`), which `page::read` returns as the error.
+        on_done.emit(answer.and_then(|text| page::read(&text).map_err(|err| err.to_string())));
+    });
+}
+
+/// `fetch(path, {method: "PUT", body})`: the answer's text, whatever its status.
+async fn put(path: &str, body: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or_else(|| "the page has no window".to_owned())?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("PUT");
+    init.set_body(&JsValue::from_str(body));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(describe)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok(text.as_string().unwrap_or_default())
 }
 
 /// What the page does with each event of `/api/events`.

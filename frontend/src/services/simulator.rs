@@ -164,6 +164,8 @@ impl Shell {
                 ServerOutput::Pause(ms) => {
                     yew::platform::time::sleep(Duration::from_millis(ms.min(MAX_PAUSE_MS))).await;
                 }
+                // The simulator runs no failure rules; its lines arrive whole.
+                ServerOutput::Throttle(_) => {}
                 ServerOutput::StartTls => {
                     // No handshake in the page: it is done the moment it starts.
                     let at_ms = self.elapsed(self.started);

@@ -457,7 +457,7 @@ impl Shape for SandboxInfo {
             .with("max_bytes", Json::number(self.max_bytes))
             .with("maildir", Json::Bool(self.maildir))
             .with("mailbox_scope", string(self.mailbox_scope.as_str()))
-            .with("rules", Json::Array(self.rules.iter().map(rule).collect()))
+            .with("rules", super::rules::rules_json(&self.rules))
             .with(
                 "scenarios",
                 Json::Array(self.scenarios.iter().map(Shape::to_json).collect()),
@@ -489,7 +489,7 @@ impl Shape for SandboxInfo {
             max_bytes: m.number("max_bytes"),
             maildir: m.flag("maildir"),
             mailbox_scope,
-            rules: m.objects("rules", read_rule),
+            rules: read_rules(&mut m),
             scenarios: m.objects("scenarios", scenario::read),
             max_messages_per_minute: m.optional_number("max_messages_per_minute"),
         };
@@ -497,109 +497,25 @@ impl Shape for SandboxInfo {
     }
 }
 
-const RULE_KINDS: [&str; 4] = [
-    "reject_recipient",
-    "fail_auth",
-    "delay_greeting",
-    "drop_after_data",
-];
-
-fn rule(rule: &Rule) -> Json {
-    let object = Object::default();
-    match rule {
-        Rule::RejectRecipient { address, reply } => object
-            .with("kind", string(RULE_KINDS[0]))
-            .with("address", string(address))
-            .with("reply", string(reply)),
-        Rule::FailAuth { probability } => object
-            .with("kind", string(RULE_KINDS[1]))
-            .with("probability", probability_json(*probability)),
-        Rule::DelayGreeting { ms } => object
-            .with("kind", string(RULE_KINDS[2]))
-            .with("ms", Json::number(*ms)),
-        Rule::DropAfterData => object.with("kind", string(RULE_KINDS[3])),
-    }
-    .build()
-}
-
-/// A probability as `serde_json` wrote it: the shortest text that reads back as the same
-/// number, with `.0` on whole numbers (`Debug` writes floats that way); `null` when it is
-/// not finite, as JSON has no such numbers.
-fn probability_json(p: f64) -> Json {
-    if p.is_finite() {
-        Json::Number(format!("{p:?}"))
-    } else {
-        Json::Null
-    }
-}
-
-fn read_rule(m: &mut Members) -> Rule {
-    match m.one_of("kind", &RULE_KINDS, "a rule kind") {
-        Some(0) => Rule::RejectRecipient {
-            address: m.string("address"),
-            reply: m.string("reply"),
-        },
-        Some(1) => {
-            let probability = match m.take("probability") {
-                Json::Number(n) => decimal(&n),
-                _ => None,
-            };
-            if probability.is_none() {
-                m.fail("probability", "a number");
-            }
-            Rule::FailAuth {
-                probability: probability.unwrap_or_default(),
-            }
-        }
-        Some(2) => Rule::DelayGreeting { ms: m.number("ms") },
-        Some(3) => Rule::DropAfterData,
+/// The rules of `/api/sandbox`, read as [`super::rules`] reads them; a list with a rule
+/// it cannot read is noted (the rest are kept).
+fn read_rules(m: &mut Members) -> Vec<Rule> {
+    let items = match m.take("rules") {
+        Json::Null => return Vec::new(),
+        Json::Array(items) => items,
         _ => {
-            m.fail("kind", "a rule kind");
-            Rule::DropAfterData
+            m.fail("rules", "a list of rules");
+            return Vec::new();
+        }
+    };
+    let mut rules = Vec::with_capacity(items.len());
+    for item in items {
+        match super::rules::read_rule(item) {
+            Ok(rule) => rules.push(rule),
+            Err(_) => m.fail("rules", "a list of rules"),
         }
     }
-}
-
-/// A JSON number (already checked by the parser) as an `f64`, without `str::parse`: the
-/// standard float parser's tables and code came to about 20 KB of the gzipped page, which
-/// reads one probability. The digits as a whole number, times or divided by a power of
-/// ten: both are exact, so the one operation rounds correctly, whenever the digits fit 53
-/// bits and the power is at most 10^22; that covers every text of up to 15 digits, such as
-/// `0.3` or `1e-7`. Longer texts may come out one unit in the last place off. `None` past
-/// 19 digits or for exponents that make no probability.
-fn decimal(text: &str) -> Option<f64> {
-    let (digits, exponent) = match text.split_once(['e', 'E']) {
-        Some((digits, exponent)) => (digits, exponent.parse::<i32>().ok()?),
-        None => (text, 0),
-    };
-    let (sign, digits) = match digits.strip_prefix('-') {
-        Some(rest) => (-1.0, rest),
-        None => (1.0, digits),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut mantissa: u64 = 0;
-    for b in whole.bytes().chain(fraction.bytes()) {
-        mantissa = mantissa
-            .checked_mul(10)?
-            .checked_add(u64::from(b.wrapping_sub(b'0')))?;
-    }
-    let exponent = exponent.checked_sub(i32::try_from(fraction.len()).ok()?)?;
-    if exponent.unsigned_abs() > 300 {
-        return None;
-    }
-    let mut scale = 1.0_f64;
-    for _ in 0..exponent.unsigned_abs() {
-        scale *= 10.0;
-    }
-    // Exact up to 2^53, the case this function is exact for (see above).
-    let mantissa = mantissa as f64;
-    Some(
-        sign * if exponent < 0 {
-            mantissa / scale
-        } else {
-            mantissa * scale
-        },
-    )
+    rules
 }
 
 pub mod page;

@@ -13,16 +13,18 @@
 //! - [`summary`]: the session summary record that ends `annotate`'s NDJSON.
 //! - [`session`]: the sandbox's recorded sessions (`/api/sessions`), whose lines are
 //!   [`line`] records in both languages.
+//! - [`rules`]: the sandbox's failure rules (`/api/sandbox/rules`), read strictly.
 //!
 //! Both sides go through [`crate::json`] rather than serde: the page must not link
 //! `serde_json` (about 9 KB of the gzipped bundle, see `json.rs`), nor even `str::parse`
-//! for floats (about 20 KB, see `mailbox::decimal`), and one code path for both sides is
+//! for floats (about 20 KB; a probability is read as parts per million instead), and one code path for both sides is
 //! what the round-trip tests check. Decoding is lenient where a newer
 //! writer may differ (unknown members are ignored, a missing member is its default) and
 //! strict where a reader would otherwise misread (a member of the wrong type is an error).
 
 pub mod line;
 pub mod mailbox;
+pub mod rules;
 pub mod session;
 pub mod summary;
 
@@ -48,6 +50,10 @@ pub enum ShapeError {
     /// The API refused the request: its `{"error": ...}` answer, for a person.
     #[error("{0}")]
     Refused(String),
+    /// The right types, but a value that breaks a rule (strict shapes such as
+    /// [`rules`]): what is wrong, for a person.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// A JSON shape with one definition for both sides.

@@ -1,5 +1,7 @@
 //! How a server session behaves: its name, limits, accounts and failure-injection rules.
 
+use super::rules::Rule;
+
 /// A login the server accepts (the sandbox shows its demo account in the page).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Account {
@@ -15,30 +17,6 @@ impl std::fmt::Debug for Account {
             .field("user", &self.user)
             .finish_non_exhaustive()
     }
-}
-
-/// A rule that makes the server fail on purpose, so a lesson can show 4xx and 5xx replies.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Rule {
-    /// RCPT TO this address gets this reply line, e.g. `550 5.1.1 <x@y>: User unknown`.
-    RejectRecipient {
-        /// The address, compared case-insensitively.
-        address: String,
-        /// The reply line without CRLF.
-        reply: String,
-    },
-    /// Valid credentials still get 535 with this probability (0.0 to 1.0).
-    FailAuth {
-        /// The probability of a failure.
-        probability: f64,
-    },
-    /// Wait this long before sending the greeting.
-    DelayGreeting {
-        /// Milliseconds.
-        ms: u64,
-    },
-    /// Drop the connection after the final dot instead of answering it.
-    DropAfterData,
 }
 
 /// The server's configuration.
@@ -62,7 +40,8 @@ pub struct ServerConfig {
     pub auth_requires_tls: bool,
     /// Refuse MAIL FROM until the client logged in.
     pub auth_required: bool,
-    /// Failure injection.
+    /// The failure rules of this session, in order (chosen when it started: see
+    /// [`RuleSet`](super::RuleSet)).
     pub rules: Vec<Rule>,
     /// The scenario addresses (`busy@`, `greylist@` ..., `scenarios.rs`) act; on by
     /// default, as they need no configuration.

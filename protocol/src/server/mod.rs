@@ -13,16 +13,19 @@
 
 mod config;
 mod dsn;
+mod inject;
 mod memory;
 mod replies;
 mod rng;
+pub mod rules;
 mod scenario_hooks;
 pub mod scenarios;
 mod tap;
 
-pub use config::{Account, Rule, ServerConfig};
+pub use config::{Account, ServerConfig};
 pub use memory::{GreylistVerdict, Memory};
 pub use replies::{Closing, service_closing};
+pub use rules::{Rule, RuleSet};
 pub use tap::{InputLine, TapLimits, written_lines};
 
 use crate::auth;
@@ -32,7 +35,7 @@ use crate::finding::Severity;
 use crate::limits;
 use crate::line::{LineError, LineFramer};
 use replies::*;
-use rng::SplitMix64;
+use rules::Stage;
 use scenario_hooks::{Acts, AtRcpt};
 use std::collections::VecDeque;
 
@@ -43,6 +46,8 @@ pub enum ServerOutput {
     Write(Vec<u8>),
     /// Wait this many milliseconds before the next output (failure injection).
     Pause(u64),
+    /// From now on write at most this many bytes per second (failure injection).
+    Throttle(u32),
     /// Start the TLS handshake now (after `220 Ready to start TLS` was written). Feed no
     /// more input until [`ServerSession::handle_tls_established`].
     StartTls,
@@ -122,7 +127,8 @@ pub struct ServerSession {
     txn: Transaction,
     errors: usize,
     messages: u64,
-    rng: SplitMix64,
+    /// The greeting was a `554` rule: only QUIT is served (`inject.rs`).
+    no_service: bool,
     /// A per-connection tag that makes queue ids unique across sessions.
     connection_tag: u64,
     /// The time the shell said last, in Unix milliseconds ([`ServerSession::set_now`]).
@@ -139,8 +145,9 @@ pub struct ServerSession {
 }
 
 impl ServerSession {
-    /// A new connection. `seed` drives the probabilistic failure rules and the queue ids:
-    /// the shell passes randomness in, so the session itself stays deterministic.
+    /// A new connection with the failure rules in `config` (already chosen for this
+    /// session, see [`RuleSet`]). `seed` makes the queue ids: the shell passes randomness
+    /// in, so the session itself stays deterministic.
     pub fn new(config: ServerConfig, seed: u64) -> Self {
         let mut session = Self {
             framer: LineFramer::new(limits::COMMAND_LINE * 2),
@@ -153,7 +160,7 @@ impl ServerSession {
             txn: Transaction::default(),
             errors: 0,
             messages: 0,
-            rng: SplitMix64::new(seed),
+            no_service: false,
             connection_tag: seed,
             now_ms: None,
             client: String::new(),
@@ -162,13 +169,7 @@ impl ServerSession {
             tap: None,
             config,
         };
-        for rule in &session.config.rules {
-            if let Rule::DelayGreeting { ms } = rule {
-                session.output.push_back(ServerOutput::Pause(*ms));
-            }
-        }
-        let greeting = greeting(&session.config.hostname);
-        session.write(greeting);
+        session.greet();
         session
     }
 
@@ -357,6 +358,9 @@ impl ServerSession {
     // ---- commands ----------------------------------------------------------------------
 
     fn command(&mut self, text: &str) {
+        if self.before_command(text) {
+            return;
+        }
         let command = Command::parse(text);
         let Some(verb) = command.line.verb else {
             return self.error(UNKNOWN_COMMAND);
@@ -393,6 +397,9 @@ impl ServerSession {
         };
         if domain.is_empty() {
             return self.error(syntax(&format!("{} hostname", verb.as_str())));
+        }
+        if self.inject(Stage::Ehlo, Some(domain)) {
+            return;
         }
         self.txn = Transaction::default();
         self.helo = Some(domain.clone());
@@ -513,11 +520,10 @@ impl ServerSession {
             .accounts
             .iter()
             .any(|a| a.user.eq_ignore_ascii_case(user) && a.password == password);
-        let injected_failure = self.config.rules.iter().any(|rule| match rule {
-            Rule::FailAuth { probability } => self.rng.chance(*probability),
-            _ => false,
-        });
-        if valid && !injected_failure {
+        if valid && self.inject(Stage::Auth, Some(user)) {
+            return;
+        }
+        if valid {
             self.user = Some(user.to_owned());
             self.write(AUTH_OK);
         } else {
@@ -569,6 +575,9 @@ impl ServerSession {
         {
             return self.error(UTF8_NEEDS_SMTPUTF8);
         }
+        if self.inject(Stage::Mail, Some(&path.address)) {
+            return;
+        }
         if let Some(reply) = self.rate_refusal() {
             return self.close(reply);
         }
@@ -601,16 +610,8 @@ impl ServerSession {
         if self.txn.rcpt_to.len() >= self.config.max_recipients {
             return self.write(TOO_MANY_RECIPIENTS);
         }
-        let rejected = self.config.rules.iter().find_map(|rule| match rule {
-            Rule::RejectRecipient { address, reply }
-                if address.eq_ignore_ascii_case(&path.address) =>
-            {
-                Some(reply.clone())
-            }
-            _ => None,
-        });
-        if let Some(reply) = rejected {
-            return self.error(format!("{reply}\r\n"));
+        if self.inject(Stage::Rcpt, Some(&path.address)) {
+            return;
         }
         if let AtRcpt::Refuse(reply) = self.scenario_at_rcpt(&path.address) {
             return self.error(reply);
@@ -628,6 +629,9 @@ impl ServerSession {
         }
         if self.txn.rcpt_to.is_empty() {
             return self.error(NO_VALID_RECIPIENTS);
+        }
+        if self.inject(Stage::Data, None) {
+            return;
         }
         self.write(START_DATA);
         self.mode = Mode::Data(Box::new(DataReceiver::new(self.config.max_message_size)));
@@ -696,14 +700,8 @@ impl ServerSession {
 
     fn deliver(&mut self, data: Vec<u8>, findings: Vec<DataFinding>) {
         let mut txn = std::mem::take(&mut self.txn);
-        if self
-            .config
-            .rules
-            .iter()
-            .any(|r| matches!(r, Rule::DropAfterData))
-        {
-            self.output.push_back(ServerOutput::Close);
-            self.mode = Mode::Closed;
+        if self.inject(Stage::EndOfData, None) {
+            // Refused or dropped: the message is not delivered.
             return;
         }
         if let Some(reply) = self.spam_refusal(&txn) {

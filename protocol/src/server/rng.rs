@@ -1,7 +1,7 @@
 //! A tiny deterministic generator for the probabilistic failure rules. The seed comes from
 //! the shell, so the protocol crate reads no randomness of its own and tests are repeatable.
 
-/// SplitMix64 (Steele, Lea, Flood 2014): small, fast, good enough for "fail 30% of logins".
+/// SplitMix64 (Steele, Lea, Flood 2014): small, fast, good enough for "fail 30% of sessions".
 #[derive(Debug, Clone)]
 pub(crate) struct SplitMix64(u64);
 
@@ -18,15 +18,11 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    /// `true` with the given probability; 0 never, 1 always.
-    pub(crate) fn chance(&mut self, probability: f64) -> bool {
-        if probability <= 0.0 {
-            return false;
-        }
-        if probability >= 1.0 {
-            return true;
-        }
-        // 53 random bits make a uniform float in [0, 1).
-        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < probability
+    /// `true` with a probability of `ppm` parts per million; 0 never, 1,000,000 always.
+    pub(crate) fn chance_ppm(&mut self, ppm: u32) -> bool {
+        // The high bits of a 64 x 20-bit product: uniform over 0..1_000_000 without a
+        // modulo's bias (Lemire 2019).
+        let draw = (u128::from(self.next_u64()) * 1_000_000) >> 64;
+        draw < u128::from(ppm)
     }
 }

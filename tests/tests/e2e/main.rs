@@ -6,6 +6,7 @@
 mod bridge_postfix;
 mod browser;
 mod sandbox;
+mod sandbox_rules;
 mod sandbox_scenarios;
 mod sandbox_sessions;
 mod security;

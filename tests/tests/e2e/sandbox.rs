@@ -436,7 +436,7 @@ async fn failure_rules_produce_the_configured_replies() {
                 .parse::<RejectRecipient>()
                 .expect("a rule"),
         ],
-        fail_auth: Some(1.0),
+        fail_auth: Some(protocol::server::rules::Probability::ONE),
         greeting_delay_ms: Some(400),
         drop_after_data: true,
         ..SandboxConfig::default()

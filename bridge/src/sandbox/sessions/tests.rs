@@ -74,7 +74,7 @@ fn converse(
                     recorder.end(End::Session, session);
                     return false;
                 }
-                ServerOutput::Pause(_) | ServerOutput::StartTls => {}
+                ServerOutput::Pause(_) | ServerOutput::Throttle(_) | ServerOutput::StartTls => {}
             }
         }
         recorder.round_done(session);
@@ -153,10 +153,11 @@ fn a_session_is_recorded_linked_to_its_message_and_explained_on_read() {
 #[test]
 fn a_session_refused_at_rcpt_is_kept_with_the_refusal() {
     let sessions = store(10, 1 << 20);
-    let reject = Rule::RejectRecipient {
-        address: "nobody@example.net".into(),
-        reply: "550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown".into(),
-    };
+    let reject = Rule::parse(
+        "rcpt to=nobody@example.net: reply 550 5.1.1 <nobody@example.net>: Recipient address \
+         rejected: User unknown",
+    )
+    .expect("a valid rule");
     let id = converse(
         &sessions,
         &Arc::default(),
@@ -414,7 +415,7 @@ fn a_rule_that_hangs_up_is_a_drop_and_tls_notes_are_explained() {
         &Arc::default(),
         peer(),
         &chunks,
-        vec![Rule::DropAfterData],
+        vec![Rule::parse("end_of_data: disconnect").expect("a valid rule")],
     );
     let d = detail(&sessions, id);
     assert_eq!(d.summary.ending, SessionEnding::Dropped);

@@ -56,6 +56,7 @@ fn drain(s: &mut ServerSession) -> Out {
                 out.delivered.push(*m);
             }
             ServerOutput::StartTls => out.steps.push("starttls".into()),
+            ServerOutput::Throttle(rate) => out.steps.push(format!("throttle {rate}")),
         }
     }
     out

@@ -26,7 +26,9 @@
 //!   shows its session live and annotated, the message view its envelope against the
 //!   header fields (a blind copy marked), and the message leads to its session;
 //! - `spam_refusal`: the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
-//!   (`e2e::aiosmtpd`).
+//!   (`e2e::aiosmtpd`);
+//! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
+//!   in both themes and languages, desktop and phone).
 //!
 //! The last two take screenshots in English and Chinese at desktop and phone width
 //! ([`screenshots`]).
@@ -37,6 +39,7 @@
 mod lesson;
 mod mailbox;
 mod offline;
+mod rules;
 mod sessions;
 mod skeleton;
 mod spam_refusal;
