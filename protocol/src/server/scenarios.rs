@@ -409,9 +409,14 @@ pub(crate) fn rcpt_refusal(kind: ScenarioKind, address: &str) -> Option<String> 
 /// The greylisting refusal with the seconds left, in postgrey's words ("Greylisted for N
 /// seconds") behind Postfix's, with the 451 4.7.1 most greylisting servers use.
 pub(crate) fn greylisted(address: &str, seconds_left: u64) -> String {
+    let unit = if seconds_left == 1 {
+        "second"
+    } else {
+        "seconds"
+    };
     format!(
         "451 4.7.1 <{address}>: Recipient address rejected: Greylisted for {seconds_left} \
-         seconds, try again later\r\n"
+         {unit}, try again later\r\n"
     )
 }
 

@@ -236,7 +236,7 @@ async fn smtplib_meets_refusals_spam_drop_and_passes_greylisting_on_retry() {
          ('missing@example.net', 550, '5.1.1 <missing@example.net>: Recipient address rejected: User unknown in virtual mailbox table')]",
         "spam (554, '5.7.1 Spam message rejected')",
         "drop 'disconnected'",
-        "greylist refused (451, '4.7.1 <greylist+1@example.net>: Recipient address rejected: Greylisted for 1 seconds, try again later')",
+        "greylist refused (451, '4.7.1 <greylist+1@example.net>: Recipient address rejected: Greylisted for 1 second, try again later')",
         "greylist passed on attempt 2",
     ] {
         assert!(out.contains(line), "{line:?} missing in:\n{out}");

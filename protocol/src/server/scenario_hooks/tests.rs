@@ -181,7 +181,7 @@ fn greylisting_accepts_the_retry_after_the_delay_across_sessions() {
     // greylist+SECONDS picks the delay.
     let short = "greylist+2@x.test";
     assert!(attempt(&mut memory, T0, short).contains("Greylisted for 2 seconds"));
-    assert!(attempt(&mut memory, T0 + 1000, short).contains("Greylisted for 1 seconds"));
+    assert!(attempt(&mut memory, T0 + 1000, short).contains("Greylisted for 1 second,"));
     assert_eq!(attempt(&mut memory, T0 + 2000, short), "250 2.1.5 Ok\r\n");
     assert_eq!(memory.triplets(), 2);
     // Without the shared memory each session starts afresh: the retry is new again.
@@ -608,4 +608,40 @@ fn each_reply_is_explained_with_what_the_client_should_do() {
         a.explanation
     );
     assert!(a.next_steps.iter().any(|n| n.contains("Connect again")));
+}
+
+#[test]
+fn the_hang_up_of_drop_is_explained_as_a_lost_message() {
+    for (lang, words) in [(Lang::En, "send it again"), (Lang::ZhCn, "完整重发")] {
+        let mut s = ServerSession::new(config(), 1);
+        let mut annotator = Annotator::new(lang);
+        let feed = |annotator: &mut Annotator, text: &str| {
+            for line in text.split_terminator("\r\n") {
+                annotator.server_line(line);
+            }
+        };
+        feed(&mut annotator, &drain(&mut s).text);
+        for line in [
+            "EHLO c.example",
+            "MAIL FROM:<a@c.example>",
+            "RCPT TO:<drop@x>",
+            "DATA",
+            "Subject: x",
+        ] {
+            annotator.client_line(line);
+            s.handle_input(format!("{line}\r\n").as_bytes());
+            feed(&mut annotator, &drain(&mut s).text);
+        }
+        assert!(s.is_closed());
+        let closed = annotator.closed("the server closed the connection");
+        assert_eq!(closed.annotation.id, "closed-message-lost");
+        assert!(closed.annotation.explanation.contains(words), "{lang}");
+        assert!(!closed.annotation.next_steps.is_empty());
+        // After QUIT's 221 a close is just a close.
+        let mut annotator = Annotator::new(lang);
+        annotator.server_line("220 x ESMTP");
+        annotator.client_line("QUIT");
+        annotator.server_line("221 2.0.0 Bye");
+        assert_eq!(annotator.closed("closed").annotation.id, "closed");
+    }
 }
