@@ -580,3 +580,34 @@ async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail
     assert!(visible(http, &b).await.is_empty());
     handle.stop().await;
 }
+
+#[tokio::test]
+async fn missing_and_relay_answer_in_postfix_s_own_words() {
+    let sandbox = start_sandbox(SandboxConfig::default()).await;
+    // The test Postfix knows alice@ and bob@ at postfix.test and relays for nobody.
+    let mut replies = Vec::new();
+    for server in [sandbox.smtp, e2e::postfix_addr()] {
+        let (mut client, greeting) = RawSmtp::connect(server).await;
+        assert_eq!(greeting, 220);
+        assert_eq!(client.command("EHLO client.example").await.0, 250);
+        assert_eq!(
+            client.command("MAIL FROM:<sender@example.org>").await.0,
+            250
+        );
+        let mut answers = Vec::new();
+        for rcpt in ["missing@postfix.test", "relay@elsewhere.example"] {
+            answers.push(client.command(&format!("RCPT TO:<{rcpt}>")).await.1);
+        }
+        assert_eq!(client.command("QUIT").await.0, 221);
+        replies.push(answers);
+    }
+    assert_eq!(replies[0], replies[1], "the sandbox, then Postfix");
+    assert_eq!(
+        replies[0],
+        [
+            "550 5.1.1 <missing@postfix.test>: Recipient address rejected: User unknown in virtual mailbox table\r\n",
+            "554 5.7.1 <relay@elsewhere.example>: Relay access denied\r\n",
+        ]
+    );
+    sandbox.handle.stop().await;
+}
