@@ -42,8 +42,5 @@ pub(super) fn listed(config: &SandboxConfig) -> Vec<ScenarioRecord> {
     if config.no_scenarios {
         return Vec::new();
     }
-    SCENARIOS
-        .iter()
-        .map(|entry| ScenarioRecord::of(entry, &config.hostname))
-        .collect()
+    SCENARIOS.iter().map(ScenarioRecord::of).collect()
 }
