@@ -75,7 +75,6 @@ pub(crate) async fn run(
     mut shutdown: Shutdown,
 ) {
     let deadline = Instant::now() + MAX_LIFETIME;
-    session.set_client(peer.ip());
     let mut shell = Shell {
         session: &mut session,
         context: &context,
@@ -161,7 +160,7 @@ impl Shell<'_> {
                         self.session.handle_eof();
                         return Next::Done;
                     }
-                    Ok(n) => super::scenarios::feed(self.session, &self.context.memory, &buffer[..n]),
+                    Ok(n) => super::scenarios::feed(self.session, self.context, self.peer, self.accepted, &buffer[..n]),
                     Err(cause) => {
                         debug!(%cause, "read failed");
                         return Next::Done;

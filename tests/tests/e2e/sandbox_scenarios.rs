@@ -547,18 +547,28 @@ async fn visible(bridge: std::net::SocketAddr, cookie: &str) -> Vec<(String, Vec
     list.messages.into_iter().map(|m| (m.from, m.to)).collect()
 }
 
-#[tokio::test]
-async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail() {
-    let SandboxBridge { http, smtp, handle } = start_public_sandbox().await;
-    let (a, b) = (visitor(http).await, visitor(http).await);
+/// A page's session to the sandbox for the visitor `cookie`, greeted and past EHLO.
+async fn page_session(
+    http: std::net::SocketAddr,
+    smtp: std::net::SocketAddr,
+    cookie: &str,
+) -> e2e::Session {
     let origin = format!("http://{http}");
-    let mut s = open_with_headers(http, &[("Origin", &origin), ("Cookie", &a)])
+    let mut s = open_with_headers(http, &[("Origin", &origin), ("Cookie", cookie)])
         .await
         .expect("the bridge accepts its own origin");
     s.send(&connect_to(smtp)).await;
     assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
     assert!(s.recv_line().await.starts_with("220 "));
-    s.command("EHLO visitor").await;
+    assert!(s.command("EHLO visitor").await.last().is_some());
+    s
+}
+
+#[tokio::test]
+async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail() {
+    let SandboxBridge { http, smtp, handle } = start_public_sandbox().await;
+    let (a, b) = (visitor(http).await, visitor(http).await);
+    let mut s = page_session(http, smtp, &a).await;
     assert_eq!(
         s.command("MAIL FROM:<me@example.org>").await,
         ["250 2.1.0 Ok"]
@@ -578,6 +588,49 @@ async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail
         [(String::new(), vec!["me@example.org".to_owned()])]
     );
     assert!(visible(http, &b).await.is_empty());
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn in_the_public_profile_the_rate_limit_counts_each_visitor_apart() {
+    let (http, handle) = e2e::security::start_bridge_at(
+        |addr| bridge::Config {
+            allowed_origins: vec![format!("http://{addr}")],
+            policy: Box::new(e2e::security::roomy_public_policy()),
+            sandbox: Box::new(SandboxConfig {
+                listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+                max_messages_per_minute: Some(1),
+                ..SandboxConfig::default()
+            }),
+            ..bridge::Config::default()
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let about: SandboxInfo = get_shape(http, "/api/sandbox").await;
+    let smtp = about
+        .listen
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .expect("the sandbox listens");
+    let (a, b) = (visitor(http).await, visitor(http).await);
+    let mut s = page_session(http, smtp, &a).await;
+    assert_eq!(
+        s.command("MAIL FROM:<me@example.org>").await,
+        ["250 2.1.0 Ok"]
+    );
+    assert_eq!(s.command("RSET").await, ["250 2.0.0 Ok"]);
+    assert_eq!(
+        s.command("MAIL FROM:<me@example.org>").await,
+        ["421 4.7.0 sandbox.smtp-playground.test Error: too many messages; try again later"]
+    );
+    let _ = s.recv_closed().await;
+    // Both come from the bridge's own address, yet B has a budget of its own.
+    let mut s = page_session(http, smtp, &b).await;
+    assert_eq!(
+        s.command("MAIL FROM:<me@example.org>").await,
+        ["250 2.1.0 Ok"]
+    );
     handle.stop().await;
 }
 

@@ -21,7 +21,7 @@ fn config() -> ServerConfig {
 fn session(config: ServerConfig, now: u64) -> ServerSession {
     let mut s = ServerSession::new(config, 42);
     s.set_now(now);
-    s.set_client(std::net::IpAddr::from([192, 0, 2, 7]));
+    s.set_client("192.0.2.7");
     let _ = drain(&mut s);
     s.handle_input(b"EHLO client.example\r\n");
     let _ = drain(&mut s);
@@ -421,12 +421,12 @@ fn the_rate_limiter_closes_with_421_past_the_limit_per_client() {
         ..config()
     };
     let mut memory = Memory::default();
-    let mail = |memory: &mut Memory, now: u64, client: [u8; 4]| {
+    let mail = |memory: &mut Memory, now: u64, client: &str| {
         let mut s = session(limited.clone(), now);
-        s.set_client(std::net::IpAddr::from(client));
+        s.set_client(client);
         send_with(&mut s, memory, "MAIL FROM:<a@client.example>\r\n")
     };
-    let here = [192, 0, 2, 7];
+    let here = "192.0.2.7";
     assert_eq!(mail(&mut memory, T0, here).text, "250 2.1.0 Ok\r\n");
     assert_eq!(mail(&mut memory, T0 + 1000, here).text, "250 2.1.0 Ok\r\n");
     let out = mail(&mut memory, T0 + 2000, here);
@@ -437,7 +437,7 @@ fn the_rate_limiter_closes_with_421_past_the_limit_per_client() {
     assert!(out.closed);
     // Another client has its own minute; this one's frees up as the minute slides.
     assert_eq!(
-        mail(&mut memory, T0 + 2000, [192, 0, 2, 8]).text,
+        mail(&mut memory, T0 + 2000, "192.0.2.8").text,
         "250 2.1.0 Ok\r\n"
     );
     assert!(mail(&mut memory, T0 + 59_000, here).closed);
