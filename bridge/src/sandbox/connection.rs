@@ -160,7 +160,14 @@ impl Shell<'_> {
                         self.session.handle_eof();
                         return Next::Done;
                     }
-                    Ok(n) => super::scenarios::feed(self.session, self.context, self.peer, self.accepted, &buffer[..n]),
+                    Ok(n) => super::scenarios::feed(
+                        self.session,
+                        &self.context.memory,
+                        &self.context.owners,
+                        self.peer,
+                        self.accepted,
+                        &buffer[..n],
+                    ),
                     Err(cause) => {
                         debug!(%cause, "read failed");
                         return Next::Done;

@@ -20,7 +20,7 @@ use protocol::server::scenarios::SCENARIOS;
 use protocol::server::{Memory, ServerSession};
 
 use super::SandboxConfig;
-use super::connection::Context;
+use super::owners::Owners;
 
 /// The memory every connection of one sandbox shares.
 pub(super) fn shared_memory() -> Arc<Mutex<Memory>> {
@@ -32,7 +32,8 @@ pub(super) fn shared_memory() -> Arc<Mutex<Memory>> {
 /// the session digests this input, never across an await.
 pub(super) fn feed(
     session: &mut ServerSession,
-    context: &Context,
+    memory: &Mutex<Memory>,
+    owners: &Owners,
     peer: SocketAddr,
     accepted: Instant,
     bytes: &[u8],
@@ -40,15 +41,12 @@ pub(super) fn feed(
     session.set_now(now_ms());
     // Looked up at each input, not at accept: a page's session registers just after its
     // connect returns (`owners.rs`).
-    match context.owners.owner_of(peer, accepted) {
+    match owners.owner_of(peer, accepted) {
         Some(visitor) => session.set_client(&format!("visitor {visitor}")),
         None => session.set_client(&peer.ip().to_canonical().to_string()),
     }
     // A panic in another session cannot leave the memory worse than stale: keep serving.
-    let mut memory = context
-        .memory
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let mut memory = memory.lock().unwrap_or_else(PoisonError::into_inner);
     session.handle_input_with(bytes, &mut memory);
 }
 
