@@ -45,7 +45,7 @@ pub(crate) struct Context {
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) hostname: Arc<str>,
     /// What sessions remember of each other (greylisting, message rates), lent to each
-    /// session for one input at a time (`memory.rs`).
+    /// session for one input at a time (`scenarios.rs`).
     pub(crate) memory: Arc<std::sync::Mutex<Memory>>,
 }
 
