@@ -7,7 +7,7 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 262000 = 262 KB)
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 271000 = 271 KB)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -115,7 +115,10 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # the server's words, in English and Chinese): they added about 40 KB gzipped, of which 30 KB
 # were found elsewhere (no serde_json in the page, tables, shorter import names). The rest is
 # the price of the second language; loading it on demand would win it back.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-262000}"
+# 262 KB until the simulator got the sandbox's scenario addresses (issue 14): about 8.6 KB
+# gzipped, 3.2 KB of it the scenario table's texts in both languages (which the page shows),
+# the rest greylisting's memory, the RFC 3464 report of bounce@ and the 421 limiter.
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-271000}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do

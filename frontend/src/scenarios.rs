@@ -19,7 +19,7 @@ pub fn command(entry: &Entry) -> String {
 
 /// The reply's code and enhanced code (`450 4.2.1`), or `None` when it gives none.
 pub fn reply_codes(entry: &'static Entry) -> Option<String> {
-    let reply = entry.example_reply("sandbox")?;
+    let reply = entry.example_reply()?;
     let mut words = reply.split_whitespace();
     let code = words.next()?;
     Some(match words.next().filter(|w| is_enhanced(w)) {

@@ -32,7 +32,7 @@
 //! - [`lang`]: English and Simplified Chinese text for every explanation.
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
 //! - [`server`]: the server role of the same rules, sans-IO: the sandbox and the offline
-//!   simulator.
+//!   simulator, with the scenario addresses (`busy@`, `greylist@` ...) that fail on purpose.
 //! - [`server_reading`]: which command a real server reads in a line (leading and
 //!   trailing white space, vertical tab and form feed included): what a line will *do*.
 //! - [`session`]: the client session state machine: phases, pending replies, and what a

@@ -69,7 +69,7 @@
 //!   "rules": [RULE, ...],
 //!   "scenarios": [{ "address": "greylist[+SECONDS]@", "local_part": "greylist",
 //!                   "stage": "rcpt", "verdict": "retry_later",
-//!                   "reply": "451 4.7.1 <greylist@example.com>: ...",
+//!                   "reply": "451 4.7.1 <greylist@example.com>: ..." /* slow@: "250 2.1.5 Ok" */,
 //!                   "parameter": { "name": "SECONDS", "default": 60, "min": 1, "max": 3600 },
 //!                   "shows": { "en": "...", "zh-CN": "..." },
 //!                   "advice": { "en": "...", "zh-CN": "..." } }, ...],

@@ -163,8 +163,9 @@ pub struct SandboxConfig {
     #[arg(id = "sandbox_no_scenarios", long = "sandbox-no-scenarios")]
     pub no_scenarios: bool,
 
-    /// At most N messages (MAIL commands) per client address in any sliding minute; the
-    /// next MAIL gets `421 4.7.0 ... too many messages` and the connection closes.
+    /// At most N messages (MAIL commands) per client address (the page's sessions: per
+    /// visitor) in any sliding minute; the next MAIL gets `421 4.7.0 ... too many messages`
+    /// and the connection closes.
     #[arg(id = "sandbox_max_messages_per_minute", long = "sandbox-max-messages-per-minute", value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_messages_per_minute: Option<u32>,

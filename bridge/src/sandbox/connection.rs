@@ -47,7 +47,7 @@ pub(crate) struct Context {
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) hostname: Arc<str>,
     /// What sessions remember of each other (greylisting, message rates), lent to each
-    /// session for one input at a time (`memory.rs`).
+    /// session for one input at a time (`scenarios.rs`).
     pub(crate) memory: Arc<std::sync::Mutex<Memory>>,
 }
 
@@ -77,7 +77,6 @@ pub(crate) async fn run(
     mut shutdown: Shutdown,
 ) {
     let deadline = Instant::now() + MAX_LIFETIME;
-    session.set_client(peer.ip());
     let accepted = std::time::Instant::now();
     session.record_input(protocol::server::TapLimits::default());
     let recorder = Recorder::new(
@@ -203,7 +202,14 @@ impl Shell<'_> {
                         return Next::Done;
                     }
                     Ok(n) => {
-                        super::scenarios::feed(self.session, &self.context.memory, &buffer[..n]);
+                        super::scenarios::feed(
+                            self.session,
+                            &self.context.memory,
+                            &self.context.owners,
+                            self.peer,
+                            self.accepted,
+                            &buffer[..n],
+                        );
                         self.recorder.read(self.session);
                     }
                     Err(cause) => {

@@ -9,14 +9,18 @@
 //! `closed` messages, waits out `Pause`s with a timer, and hands accepted messages to
 //! `on_delivered` for the page's own mailbox. There is no network and no TLS: STARTTLS is
 //! answered by the protocol, then the handshake is taken as done at once and reported as
-//! simulated. Dropping the handle ends the task.
+//! simulated. The scenario addresses (`busy@`, `greylist@`, `bounce@` ...) work as in the
+//! sandbox: the shell says the time and keeps greylisting's memory across simulated
+//! sessions. Dropping the handle ends the task.
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use protocol::limits;
 use protocol::line::LineFramer;
-use protocol::server::{Account, ReceivedMessage, ServerConfig, ServerOutput, ServerSession};
+use protocol::server::{
+    Account, Memory, ReceivedMessage, ServerConfig, ServerOutput, ServerSession,
+};
 use protocol::wire::{ClientMsg, ConnectRequest, ServerMsg, TlsInfo, TlsMode, WIRE_VERSION};
 use yew::Callback;
 use yew::platform::pinned::mpsc::{UnboundedReceiver, unbounded};
@@ -33,6 +37,12 @@ pub const DEMO_ACCOUNT: (&str, &str) = ("demo", "demo");
 
 /// The longest pause a failure rule may impose (the simulator has none by default).
 const MAX_PAUSE_MS: u64 = 30_000;
+
+thread_local! {
+    /// What simulated sessions remember of each other (greylisting's triplets), as the
+    /// sandbox's shared memory does; the page's one thread needs no lock.
+    static MEMORY: std::cell::RefCell<Memory> = std::cell::RefCell::new(Memory::default());
+}
 
 /// The simulated server's configuration: the sandbox's defaults, the demo account, and
 /// STARTTLS offered (answered per protocol, then simulated).
@@ -149,7 +159,9 @@ impl Shell {
                 bytes.extend_from_slice(b"\r\n");
             }
             self.last_input = browser::now_ms();
-            self.session.handle_input(&bytes);
+            // The scenario addresses (greylisting, bounces) need the wall clock.
+            self.session.set_now(js_sys::Date::now() as u64);
+            MEMORY.with_borrow_mut(|memory| self.session.handle_input_with(&bytes, memory));
             if !self.drain().await {
                 return;
             }

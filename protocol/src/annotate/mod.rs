@@ -540,6 +540,7 @@ impl Annotator {
     /// session: a closed connection, a message sent but not shown.
     pub fn note_event(&mut self, text: &str, event: NoteEvent) -> AnnotatedLine {
         let lang = self.lang;
+        let lost = event == NoteEvent::Closed && self.message_under_way();
         match event {
             NoteEvent::Closed | NoteEvent::TlsFailed => self.session.handle_closed(),
             NoteEvent::MessageNotShown if self.session.in_body() => {
@@ -551,17 +552,31 @@ impl Annotator {
         if event == NoteEvent::NotSent {
             annotation.title = notes::not_sent_title(text, lang);
         }
+        if lost {
+            notes::message_lost(&mut annotation, lang);
+        }
         note_line(text, annotation)
     }
 
     /// Records that the connection closed.
     pub fn closed(&mut self, reason: &str) -> AnnotatedLine {
+        let lost = self.message_under_way();
         self.session.handle_closed();
         let lang = self.lang;
         let mut line = self.note(reason);
         line.annotation.id = "closed";
         line.annotation.title = tx!(lang, "Connection closed", "连接已关闭");
+        if lost {
+            notes::message_lost(&mut line.annotation, lang);
+        }
         line
+    }
+
+    /// Whether a message was being sent and its end not yet answered: a close now loses it.
+    fn message_under_way(&self) -> bool {
+        self.session.in_body()
+            || self.session.in_bdat_chunk()
+            || self.session.pending().any(|e| *e == Expect::EndOfData)
     }
 }
 

@@ -161,3 +161,27 @@ pub(super) fn not_sent_title(text: &str, lang: Lang) -> String {
         "s_client 没有发送“{word}”"
     )
 }
+
+/// Says on a "connection closed" line that the message under way was lost: the connection
+/// ended before the server answered its end, so the server never took it (RFC 5321 6.1:
+/// responsibility passes only with the reply to the final dot).
+pub(super) fn message_lost(annotation: &mut Annotation, lang: Lang) {
+    annotation.id = "closed-message-lost";
+    annotation.severity = Severity::Warning;
+    annotation.title = tx!(
+        lang,
+        "Connection closed: the message was not delivered",
+        "连接已关闭：邮件没有投递"
+    );
+    annotation.explanation = tx!(
+        lang,
+        "The connection ended before the server answered the end of the message, so the server never accepted it. No reply is not a success: keep the message and send it again, whole, on a new connection (a mail server's queue retries by itself).",
+        "连接在服务器答复邮件结尾之前就断开了，所以服务器从未接受这封邮件。没有回复不等于成功：请保留邮件，稍后在新连接上完整重发（邮件服务器的队列会自动重试）。"
+    );
+    annotation.reference = "RFC 5321 6.1".into();
+    annotation.next_steps = vec![tx!(
+        lang,
+        "Connect again and send the whole message again",
+        "重新连接，完整重发这封邮件"
+    )];
+}

@@ -46,8 +46,9 @@ pub struct ServerConfig {
     /// The scenario addresses (`busy@`, `greylist@` ..., `scenarios.rs`) act; on by
     /// default, as they need no configuration.
     pub scenarios: bool,
-    /// At most this many messages (MAIL commands) per client address in any sliding
-    /// minute; the next MAIL gets `421 4.7.0` and the connection closes. `None`: no limit.
+    /// At most this many messages (MAIL commands) per client (its address, or however the
+    /// shell names it: `ServerSession::set_client`) in any sliding minute; the next MAIL
+    /// gets `421 4.7.0` and the connection closes. `None`: no limit.
     pub max_messages_per_minute: Option<u32>,
 }
 

@@ -10,8 +10,6 @@
 //! `MAILER-DAEMON` and is sent with the null reverse path `<>`, so it can never bounce in
 //! turn (RFC 5321 4.5.5).
 
-use std::fmt::Write as _;
-
 /// How much of the original header the notification quotes at most.
 const MAX_QUOTED_HEADER: usize = 64 * 1024;
 
@@ -45,88 +43,73 @@ pub(crate) struct Failure {
 }
 
 impl Report<'_> {
-    /// The notification as message text, CRLF line ends.
+    /// The notification as message text, CRLF line ends. Written piece by piece rather
+    /// than with `format!`, which costs the page's simulator more code than the text.
     pub(crate) fn to_message(&self) -> Vec<u8> {
         let host = self.hostname;
-        let boundary = format!("{}.dsn/{host}", self.queue_id);
+        let boundary = [self.queue_id, ".dsn/", host].concat();
         let date = self.now_ms.map(rfc5322_date);
         let mut m = String::new();
-        let mut line = |text: &str| {
-            m.push_str(text);
+        let mut line = |parts: &[&str]| {
+            for part in parts {
+                m.push_str(part);
+            }
             m.push_str("\r\n");
         };
-        line(&format!(
-            "From: Mail Delivery System <MAILER-DAEMON@{host}>"
-        ));
-        line(&format!("To: <{}>", self.to));
-        line("Subject: Undelivered Mail Returned to Sender");
-        line(&format!(
-            "Date: {}",
-            date.as_deref().unwrap_or("Thu, 01 Jan 1970 00:00:00 +0000")
-        ));
-        line(&format!("Message-ID: <{}.dsn@{host}>", self.queue_id));
-        line("Auto-Submitted: auto-replied");
-        line("MIME-Version: 1.0");
-        line("Content-Type: multipart/report; report-type=delivery-status;");
-        line(&format!("\tboundary=\"{boundary}\""));
-        line("");
-        line("This is a MIME-encapsulated message.");
-        line("");
-        line(&format!("--{boundary}"));
-        line("Content-Description: Notification");
-        line("Content-Type: text/plain; charset=us-ascii");
-        line("");
-        line(&format!("This is the mail system at host {host}."));
-        line("");
-        line("I'm sorry to have to inform you that your message could not");
-        line("be delivered to one or more recipients. It's attached below.");
-        line("");
-        line("This is the smtp-playground sandbox: it bounced the message on purpose,");
-        line("because a recipient's address is bounce@ (see /api/sandbox).");
-        line("");
+        line(&["From: Mail Delivery System <MAILER-DAEMON@", host, ">"]);
+        line(&["To: <", self.to, ">"]);
+        line(&["Subject: Undelivered Mail Returned to Sender"]);
+        line(&[
+            "Date: ",
+            date.as_deref().unwrap_or("Thu, 01 Jan 1970 00:00:00 +0000"),
+        ]);
+        line(&["Message-ID: <", self.queue_id, ".dsn@", host, ">"]);
+        line(&["Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/report; report-type=delivery-status;"]);
+        line(&["\tboundary=\"", &boundary, "\""]);
+        line(&["\r\nThis is a MIME-encapsulated message.\r\n"]);
+        line(&["--", &boundary]);
+        line(&["Content-Description: Notification\r\n\
+             Content-Type: text/plain; charset=us-ascii\r\n"]);
+        line(&["This is the mail system at host ", host, "."]);
+        line(&[
+            "\r\nI'm sorry to have to inform you that your message could not\r\n\
+             be delivered to one or more recipients. It's attached below.\r\n\r\n\
+             This is the smtp-playground sandbox: it bounced the message on purpose,\r\n\
+             because a recipient's address is bounce@ (see /api/sandbox).\r\n",
+        ]);
         for failure in self.failed {
-            line(&format!(
-                "<{}>: {}",
-                failure.recipient,
-                ascii(&failure.diagnostic)
-            ));
+            line(&["<", &failure.recipient, ">: ", &ascii(&failure.diagnostic)]);
         }
-        line("");
-        line(&format!("--{boundary}"));
-        line("Content-Description: Delivery report");
-        line("Content-Type: message/delivery-status");
-        line("");
-        line(&format!("Reporting-MTA: dns; {host}"));
+        line(&[]);
+        line(&["--", &boundary]);
+        line(&["Content-Description: Delivery report\r\n\
+             Content-Type: message/delivery-status\r\n"]);
+        line(&["Reporting-MTA: dns; ", host]);
         if let Some(date) = &date {
-            line(&format!("Arrival-Date: {date}"));
+            line(&["Arrival-Date: ", date]);
         }
         for failure in self.failed {
-            line("");
-            line(&format!("Final-Recipient: rfc822; {}", failure.recipient));
-            line(&format!(
-                "Original-Recipient: rfc822; {}",
-                failure.recipient
-            ));
-            line("Action: failed");
-            line(&format!("Status: {}", failure.status));
-            line(&format!(
-                "Diagnostic-Code: smtp; {}",
-                ascii(&failure.diagnostic)
-            ));
+            let recipient = failure.recipient.as_str();
+            line(&[]);
+            line(&["Final-Recipient: rfc822; ", recipient]);
+            line(&["Original-Recipient: rfc822; ", recipient]);
+            line(&["Action: failed"]);
+            line(&["Status: ", failure.status]);
+            line(&["Diagnostic-Code: smtp; ", &ascii(&failure.diagnostic)]);
             if let Some(date) = &date {
-                line(&format!("Last-Attempt-Date: {date}"));
+                line(&["Last-Attempt-Date: ", date]);
             }
         }
-        line("");
-        line(&format!("--{boundary}"));
-        line("Content-Description: Undelivered Message Headers");
-        line("Content-Type: text/rfc822-headers");
-        line("");
+        line(&[]);
+        line(&["--", &boundary]);
+        line(&["Content-Description: Undelivered Message Headers\r\n\
+             Content-Type: text/rfc822-headers\r\n"]);
         let mut message = m.into_bytes();
         message.extend_from_slice(&header_of(self.original));
-        let mut tail = String::new();
-        let _ = write!(tail, "\r\n--{boundary}--\r\n");
-        message.extend_from_slice(tail.as_bytes());
+        for part in ["\r\n--", &boundary, "--\r\n"] {
+            message.extend_from_slice(part.as_bytes());
+        }
         message
     }
 }
@@ -172,13 +155,26 @@ pub(crate) fn rfc5322_date(unix_ms: u64) -> String {
     let months = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    format!(
-        "{weekday}, {day:02} {} {year} {:02}:{:02}:{:02} +0000",
-        months[(month - 1) as usize],
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let two = |n: u64| {
+        [
+            char::from(b'0' + (n / 10 % 10) as u8),
+            char::from(b'0' + (n % 10) as u8),
+        ]
+    };
+    let mut date = String::with_capacity(31);
+    date.push_str(weekday);
+    date.push_str(", ");
+    date.extend(two(day));
+    date.push(' ');
+    date.push_str(months[(month - 1) as usize]);
+    date.push(' ');
+    date.push_str(&year.to_string());
+    for (separator, n) in [(' ', rem / 3600), (':', rem % 3600 / 60), (':', rem % 60)] {
+        date.push(separator);
+        date.extend(two(n));
+    }
+    date.push_str(" +0000");
+    date
 }
 
 /// Year, month (1-12) and day (1-31) of a day count since 1970-01-01 (Howard Hinnant's

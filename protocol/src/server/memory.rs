@@ -6,8 +6,11 @@
 //!
 //! Both parts are bounded: at most [`MAX_TRIPLETS`] triplets and [`MAX_CLIENTS`] clients,
 //! the oldest forgotten first, so a flood of new addresses costs a fixed amount of memory.
+//! They are plain lists searched in order rather than hash maps: a lookup is one pass over
+//! at most a few thousand short keys, once per RCPT or MAIL, and the page's simulator,
+//! which runs this too, does not carry a hasher's code (about 4 KB of the gzipped page).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Greylisting triplets remembered at most; the oldest is forgotten first.
 pub(crate) const MAX_TRIPLETS: usize = 4096;
@@ -77,7 +80,7 @@ impl Memory {
 
     /// Triplets remembered now.
     pub fn triplets(&self) -> usize {
-        self.greylist.first_seen.len()
+        self.greylist.seen.len()
     }
 
     /// Clients whose rate is counted now.
@@ -88,45 +91,35 @@ impl Memory {
 
 #[derive(Debug, Default)]
 struct Greylist {
-    /// When each triplet was first seen, in Unix milliseconds.
-    first_seen: HashMap<String, u64>,
-    /// The triplets in the order they were first seen, for eviction.
-    order: VecDeque<(String, u64)>,
+    /// Each triplet and when it was first seen (Unix milliseconds), oldest first.
+    seen: VecDeque<(String, u64)>,
 }
 
 impl Greylist {
     /// When `key` was first seen; now, when it is new or was forgotten.
     fn first_seen(&mut self, key: String, now_ms: u64) -> u64 {
         // Forget expired triplets, oldest first; a clock that went back expires nothing.
-        while let Some((old, seen)) = self.order.front() {
-            if now_ms.saturating_sub(*seen) < TRIPLET_LIFETIME_MS {
-                break;
-            }
-            if self.first_seen.get(old) == Some(seen) {
-                self.first_seen.remove(old);
-            }
-            self.order.pop_front();
+        while self
+            .seen
+            .front()
+            .is_some_and(|(_, seen)| now_ms.saturating_sub(*seen) >= TRIPLET_LIFETIME_MS)
+        {
+            self.seen.pop_front();
         }
-        if let Some(seen) = self.first_seen.get(&key) {
+        if let Some((_, seen)) = self.seen.iter().find(|(k, _)| *k == key) {
             return *seen;
         }
-        while self.first_seen.len() >= MAX_TRIPLETS {
-            let Some((old, seen)) = self.order.pop_front() else {
-                break;
-            };
-            if self.first_seen.get(&old) == Some(&seen) {
-                self.first_seen.remove(&old);
-            }
+        while self.seen.len() >= MAX_TRIPLETS {
+            self.seen.pop_front();
         }
-        self.first_seen.insert(key.clone(), now_ms);
-        self.order.push_back((key, now_ms));
+        self.seen.push_back((key, now_ms));
         now_ms
     }
 }
 
 #[derive(Debug, Default)]
 struct Rates {
-    clients: HashMap<String, Window>,
+    clients: Vec<(String, Window)>,
 }
 
 /// One client's messages in the last minute: `(second, count)` per one-second bucket.
@@ -155,20 +148,25 @@ impl Window {
 
 impl Rates {
     fn count(&mut self, client: &str, now_s: u64, limit: u32) -> bool {
-        if !self.clients.contains_key(client) && self.clients.len() >= MAX_CLIENTS {
-            let idlest = self
-                .clients
-                .iter()
-                .min_by_key(|(_, w)| w.last_second)
-                .map(|(k, _)| k.clone());
-            if let Some(idlest) = idlest {
-                self.clients.remove(&idlest);
+        let index = match self.clients.iter().position(|(c, _)| c == client) {
+            Some(index) => index,
+            None => {
+                if self.clients.len() >= MAX_CLIENTS {
+                    let idlest = self
+                        .clients
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, (_, w))| w.last_second)
+                        .map(|(i, _)| i);
+                    if let Some(idlest) = idlest {
+                        self.clients.swap_remove(idlest);
+                    }
+                }
+                self.clients.push((client.to_owned(), Window::new()));
+                self.clients.len() - 1
             }
-        }
-        let window = self
-            .clients
-            .entry(client.to_owned())
-            .or_insert_with(Window::new);
+        };
+        let window = &mut self.clients[index].1;
         if window.in_last_minute(now_s) >= u64::from(limit) {
             return false;
         }

@@ -133,7 +133,8 @@ pub struct ServerSession {
     connection_tag: u64,
     /// The time the shell said last, in Unix milliseconds ([`ServerSession::set_now`]).
     now_ms: Option<u64>,
-    /// The client's address as the shell said it ([`ServerSession::set_client`]).
+    /// Who the client is, as the shell said it (its address, or the page's visitor), for
+    /// greylisting and the rate limiter ([`ServerSession::set_client`]).
     client: String,
     /// Greylisting triplets and message rates: the shell's, lent for each input
     /// ([`ServerSession::handle_input_with`]), else this session's own.

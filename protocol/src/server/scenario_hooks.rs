@@ -3,8 +3,6 @@
 //! few points of the conversation where a scenario acts (RCPT, the message text, the final
 //! dot, every reply after `slow@`).
 
-use std::net::IpAddr;
-
 use super::dsn::{Failure, Report};
 use super::memory::{GreylistVerdict, Memory};
 use super::scenarios::{self, Scenario, ScenarioKind};
@@ -39,10 +37,14 @@ impl ServerSession {
         self.now_ms = Some(unix_ms);
     }
 
-    /// Says the client's address: greylisting's triplets and the rate limiter count by it.
-    /// Sessions whose shell never says it share one unnamed client.
-    pub fn set_client(&mut self, address: IpAddr) {
-        self.client = address.to_string();
+    /// Says who the client is, usually its IP address: greylisting's triplets and the rate
+    /// limiter count by it. A shell may name clients otherwise (the sandbox names the
+    /// page's visitors, whose sessions all come from the bridge's own address). Sessions
+    /// whose shell never says it share one unnamed client.
+    pub fn set_client(&mut self, client: &str) {
+        if self.client != client {
+            client.clone_into(&mut self.client);
+        }
     }
 
     /// Feeds bytes like [`handle_input`](Self::handle_input), with the shell's memory of

@@ -363,21 +363,19 @@ impl Entry {
     }
 
     /// The reply this scenario gives, for `example.com` and the default parameter, as the
-    /// table shows it (one line, no CRLF); `None` for `drop@`, which gives none.
-    pub fn example_reply(&'static self, hostname: &str) -> Option<String> {
+    /// table shows it (one line, no CRLF): the refusal, or for `slow@` and `bounce@` the
+    /// ordinary acceptance (what follows it is in [`Entry::shows`]); `None` for `drop@`,
+    /// which gives none.
+    pub fn example_reply(&'static self) -> Option<String> {
         let address = format!("{}@example.com", self.local_part);
         let scenario = Scenario::with_default(self);
         let reply = match self.kind {
             ScenarioKind::Drop => return None,
             ScenarioKind::Greylist => greylisted(&address, scenario.value),
             ScenarioKind::Spam => SPAM_REJECTED.to_owned(),
-            ScenarioKind::Bounce => format!(
-                "250 2.0.0 Ok: queued as ..., then a notification from MAILER-DAEMON@{hostname}"
-            ),
-            ScenarioKind::Slow => format!(
-                "250 2.1.5 Ok, this and each later reply after {} ms",
-                scenario.value
-            ),
+            // Accepted as any recipient: what follows is in `shows`.
+            ScenarioKind::Bounce => "250 2.0.0 Ok: queued as ...".to_owned(),
+            ScenarioKind::Slow => "250 2.1.5 Ok".to_owned(),
             _ => rcpt_refusal(self.kind, &address)?,
         };
         Some(reply.trim_end().to_owned())
@@ -409,9 +407,14 @@ pub(crate) fn rcpt_refusal(kind: ScenarioKind, address: &str) -> Option<String> 
 /// The greylisting refusal with the seconds left, in postgrey's words ("Greylisted for N
 /// seconds") behind Postfix's, with the 451 4.7.1 most greylisting servers use.
 pub(crate) fn greylisted(address: &str, seconds_left: u64) -> String {
+    let unit = if seconds_left == 1 {
+        "second"
+    } else {
+        "seconds"
+    };
     format!(
         "451 4.7.1 <{address}>: Recipient address rejected: Greylisted for {seconds_left} \
-         seconds, try again later\r\n"
+         {unit}, try again later\r\n"
     )
 }
 

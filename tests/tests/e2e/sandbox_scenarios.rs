@@ -236,7 +236,7 @@ async fn smtplib_meets_refusals_spam_drop_and_passes_greylisting_on_retry() {
          ('missing@example.net', 550, '5.1.1 <missing@example.net>: Recipient address rejected: User unknown in virtual mailbox table')]",
         "spam (554, '5.7.1 Spam message rejected')",
         "drop 'disconnected'",
-        "greylist refused (451, '4.7.1 <greylist+1@example.net>: Recipient address rejected: Greylisted for 1 seconds, try again later')",
+        "greylist refused (451, '4.7.1 <greylist+1@example.net>: Recipient address rejected: Greylisted for 1 second, try again later')",
         "greylist passed on attempt 2",
     ] {
         assert!(out.contains(line), "{line:?} missing in:\n{out}");
@@ -547,18 +547,28 @@ async fn visible(bridge: std::net::SocketAddr, cookie: &str) -> Vec<(String, Vec
     list.messages.into_iter().map(|m| (m.from, m.to)).collect()
 }
 
-#[tokio::test]
-async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail() {
-    let SandboxBridge { http, smtp, handle } = start_public_sandbox().await;
-    let (a, b) = (visitor(http).await, visitor(http).await);
+/// A page's session to the sandbox for the visitor `cookie`, greeted and past EHLO.
+async fn page_session(
+    http: std::net::SocketAddr,
+    smtp: std::net::SocketAddr,
+    cookie: &str,
+) -> e2e::Session {
     let origin = format!("http://{http}");
-    let mut s = open_with_headers(http, &[("Origin", &origin), ("Cookie", &a)])
+    let mut s = open_with_headers(http, &[("Origin", &origin), ("Cookie", cookie)])
         .await
         .expect("the bridge accepts its own origin");
     s.send(&connect_to(smtp)).await;
     assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
     assert!(s.recv_line().await.starts_with("220 "));
-    s.command("EHLO visitor").await;
+    assert!(s.command("EHLO visitor").await.last().is_some());
+    s
+}
+
+#[tokio::test]
+async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail() {
+    let SandboxBridge { http, smtp, handle } = start_public_sandbox().await;
+    let (a, b) = (visitor(http).await, visitor(http).await);
+    let mut s = page_session(http, smtp, &a).await;
     assert_eq!(
         s.command("MAIL FROM:<me@example.org>").await,
         ["250 2.1.0 Ok"]
@@ -579,4 +589,78 @@ async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail
     );
     assert!(visible(http, &b).await.is_empty());
     handle.stop().await;
+}
+
+#[tokio::test]
+async fn in_the_public_profile_the_rate_limit_counts_each_visitor_apart() {
+    let (http, handle) = e2e::security::start_bridge_at(
+        |addr| bridge::Config {
+            allowed_origins: vec![format!("http://{addr}")],
+            policy: Box::new(e2e::security::roomy_public_policy()),
+            sandbox: Box::new(SandboxConfig {
+                listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+                max_messages_per_minute: Some(1),
+                ..SandboxConfig::default()
+            }),
+            ..bridge::Config::default()
+        },
+        bridge::Hooks::default(),
+    )
+    .await;
+    let about: SandboxInfo = get_shape(http, "/api/sandbox").await;
+    let smtp = about
+        .listen
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .expect("the sandbox listens");
+    let (a, b) = (visitor(http).await, visitor(http).await);
+    let mut s = page_session(http, smtp, &a).await;
+    assert_eq!(
+        s.command("MAIL FROM:<me@example.org>").await,
+        ["250 2.1.0 Ok"]
+    );
+    assert_eq!(s.command("RSET").await, ["250 2.0.0 Ok"]);
+    assert_eq!(
+        s.command("MAIL FROM:<me@example.org>").await,
+        ["421 4.7.0 sandbox.smtp-playground.test Error: too many messages; try again later"]
+    );
+    let _ = s.recv_closed().await;
+    // Both come from the bridge's own address, yet B has a budget of its own.
+    let mut s = page_session(http, smtp, &b).await;
+    assert_eq!(
+        s.command("MAIL FROM:<me@example.org>").await,
+        ["250 2.1.0 Ok"]
+    );
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn missing_and_relay_answer_in_postfix_s_own_words() {
+    let sandbox = start_sandbox(SandboxConfig::default()).await;
+    // The test Postfix knows alice@ and bob@ at postfix.test and relays for nobody.
+    let mut replies = Vec::new();
+    for server in [sandbox.smtp, e2e::postfix_addr()] {
+        let (mut client, greeting) = RawSmtp::connect(server).await;
+        assert_eq!(greeting, 220);
+        assert_eq!(client.command("EHLO client.example").await.0, 250);
+        assert_eq!(
+            client.command("MAIL FROM:<sender@example.org>").await.0,
+            250
+        );
+        let mut answers = Vec::new();
+        for rcpt in ["missing@postfix.test", "relay@elsewhere.example"] {
+            answers.push(client.command(&format!("RCPT TO:<{rcpt}>")).await.1);
+        }
+        assert_eq!(client.command("QUIT").await.0, 221);
+        replies.push(answers);
+    }
+    assert_eq!(replies[0], replies[1], "the sandbox, then Postfix");
+    assert_eq!(
+        replies[0],
+        [
+            "550 5.1.1 <missing@postfix.test>: Recipient address rejected: User unknown in virtual mailbox table\r\n",
+            "554 5.7.1 <relay@elsewhere.example>: Relay access denied\r\n",
+        ]
+    );
+    sandbox.handle.stop().await;
 }

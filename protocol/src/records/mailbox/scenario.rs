@@ -38,8 +38,8 @@ pub struct ScenarioRecord {
 }
 
 impl ScenarioRecord {
-    /// The record of a table entry, its reply written for a sandbox called `hostname`.
-    pub fn of(entry: &'static Entry, hostname: &str) -> Self {
+    /// The record of a table entry.
+    pub fn of(entry: &'static Entry) -> Self {
         let both = |t: crate::lang::Text| Bilingual {
             en: t.en.to_owned(),
             zh: t.zh.to_owned(),
@@ -49,7 +49,7 @@ impl ScenarioRecord {
             local_part: entry.local_part.to_owned(),
             stage: entry.stage,
             verdict: entry.verdict,
-            reply: entry.example_reply(hostname),
+            reply: entry.example_reply(),
             parameter: entry.parameter,
             shows: both(entry.shows),
             advice: both(entry.advice),

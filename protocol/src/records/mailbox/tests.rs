@@ -72,7 +72,7 @@ fn sandbox() -> SandboxInfo {
         .to_vec(),
         scenarios: crate::server::scenarios::SCENARIOS
             .iter()
-            .map(|e| ScenarioRecord::of(e, "sandbox.smtp-playground.test"))
+            .map(ScenarioRecord::of)
             .collect(),
         max_messages_per_minute: Some(30),
     }
@@ -382,7 +382,7 @@ fn the_page_reads_exactly_its_part_of_each_shape() {
 #[test]
 fn scenario_records_come_from_the_table_and_refuse_unknown_names() {
     for entry in crate::server::scenarios::SCENARIOS {
-        let record = ScenarioRecord::of(entry, "sandbox.test");
+        let record = ScenarioRecord::of(entry);
         round_trip(&record);
         assert_eq!(record.local_part, entry.local_part);
         assert_eq!(record.shows.zh, entry.shows.zh);

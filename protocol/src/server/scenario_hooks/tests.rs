@@ -21,7 +21,7 @@ fn config() -> ServerConfig {
 fn session(config: ServerConfig, now: u64) -> ServerSession {
     let mut s = ServerSession::new(config, 42);
     s.set_now(now);
-    s.set_client(std::net::IpAddr::from([192, 0, 2, 7]));
+    s.set_client("192.0.2.7");
     let _ = drain(&mut s);
     s.handle_input(b"EHLO client.example\r\n");
     let _ = drain(&mut s);
@@ -182,7 +182,7 @@ fn greylisting_accepts_the_retry_after_the_delay_across_sessions() {
     // greylist+SECONDS picks the delay.
     let short = "greylist+2@x.test";
     assert!(attempt(&mut memory, T0, short).contains("Greylisted for 2 seconds"));
-    assert!(attempt(&mut memory, T0 + 1000, short).contains("Greylisted for 1 seconds"));
+    assert!(attempt(&mut memory, T0 + 1000, short).contains("Greylisted for 1 second,"));
     assert_eq!(attempt(&mut memory, T0 + 2000, short), "250 2.1.5 Ok\r\n");
     assert_eq!(memory.triplets(), 2);
     // Without the shared memory each session starts afresh: the retry is new again.
@@ -422,12 +422,12 @@ fn the_rate_limiter_closes_with_421_past_the_limit_per_client() {
         ..config()
     };
     let mut memory = Memory::default();
-    let mail = |memory: &mut Memory, now: u64, client: [u8; 4]| {
+    let mail = |memory: &mut Memory, now: u64, client: &str| {
         let mut s = session(limited.clone(), now);
-        s.set_client(std::net::IpAddr::from(client));
+        s.set_client(client);
         send_with(&mut s, memory, "MAIL FROM:<a@client.example>\r\n")
     };
-    let here = [192, 0, 2, 7];
+    let here = "192.0.2.7";
     assert_eq!(mail(&mut memory, T0, here).text, "250 2.1.0 Ok\r\n");
     assert_eq!(mail(&mut memory, T0 + 1000, here).text, "250 2.1.0 Ok\r\n");
     let out = mail(&mut memory, T0 + 2000, here);
@@ -438,7 +438,7 @@ fn the_rate_limiter_closes_with_421_past_the_limit_per_client() {
     assert!(out.closed);
     // Another client has its own minute; this one's frees up as the minute slides.
     assert_eq!(
-        mail(&mut memory, T0 + 2000, [192, 0, 2, 8]).text,
+        mail(&mut memory, T0 + 2000, "192.0.2.8").text,
         "250 2.1.0 Ok\r\n"
     );
     assert!(mail(&mut memory, T0 + 59_000, here).closed);
@@ -609,4 +609,40 @@ fn each_reply_is_explained_with_what_the_client_should_do() {
         a.explanation
     );
     assert!(a.next_steps.iter().any(|n| n.contains("Connect again")));
+}
+
+#[test]
+fn the_hang_up_of_drop_is_explained_as_a_lost_message() {
+    for (lang, words) in [(Lang::En, "send it again"), (Lang::ZhCn, "完整重发")] {
+        let mut s = ServerSession::new(config(), 1);
+        let mut annotator = Annotator::new(lang);
+        let feed = |annotator: &mut Annotator, text: &str| {
+            for line in text.split_terminator("\r\n") {
+                annotator.server_line(line);
+            }
+        };
+        feed(&mut annotator, &drain(&mut s).text);
+        for line in [
+            "EHLO c.example",
+            "MAIL FROM:<a@c.example>",
+            "RCPT TO:<drop@x>",
+            "DATA",
+            "Subject: x",
+        ] {
+            annotator.client_line(line);
+            s.handle_input(format!("{line}\r\n").as_bytes());
+            feed(&mut annotator, &drain(&mut s).text);
+        }
+        assert!(s.is_closed());
+        let closed = annotator.closed("the server closed the connection");
+        assert_eq!(closed.annotation.id, "closed-message-lost");
+        assert!(closed.annotation.explanation.contains(words), "{lang}");
+        assert!(!closed.annotation.next_steps.is_empty());
+        // After QUIT's 221 a close is just a close.
+        let mut annotator = Annotator::new(lang);
+        annotator.server_line("220 x ESMTP");
+        annotator.client_line("QUIT");
+        annotator.server_line("221 2.0.0 Bye");
+        assert_eq!(annotator.closed("closed").annotation.id, "closed");
+    }
 }

@@ -71,7 +71,7 @@ fn the_table_is_consistent() {
             Verdict::from_name(entry.verdict.as_str()),
             Some(entry.verdict)
         );
-        let reply = entry.example_reply("sandbox.test");
+        let reply = entry.example_reply();
         let Some(reply) = reply else {
             assert_eq!(entry.kind, ScenarioKind::Drop);
             continue;
@@ -102,7 +102,7 @@ fn the_replies_are_exact() {
         SCENARIOS
             .iter()
             .find(|e| e.local_part == local)
-            .and_then(|e| e.example_reply("sandbox.test"))
+            .and_then(|e| e.example_reply())
             .unwrap_or_default()
     };
     assert_eq!(
