@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::load::{self, Load, Outcome};
-use crate::procs::Proc;
+use crate::procs::{self, Proc};
 use crate::report::Sample;
 use crate::servers::{Programs, Server};
 
@@ -71,8 +71,10 @@ async fn measure(
     let mut samples = Vec::new();
     for phase in &plan.phases {
         let cpu_before = proc.cpu_time()?;
+        let client_before = procs::cpu_time(std::process::id())?;
         let outcome = load::run(addr, &phase.load).await;
         let cpu = cpu_before.until(proc.cpu_time()?);
+        let client = client_before.until(procs::cpu_time(std::process::id())?);
         eprintln!("  {}: {}", phase.name, outcome.summary());
         let alive = proc.running();
         samples.push(Sample {
@@ -81,6 +83,8 @@ async fn measure(
             round,
             server_cpu: Duration::from_nanos(cpu.run_ns),
             server_wait: Duration::from_nanos(cpu.wait_ns),
+            client_cpu: Duration::from_nanos(client.run_ns),
+            client_wait: Duration::from_nanos(client.wait_ns),
             rss_kib: proc.memory().map(|m| m.rss_kib).unwrap_or(0),
             outcome: checked(outcome, alive),
         });

@@ -17,21 +17,24 @@ pub(crate) struct Sample {
     /// Time the server was ready to run but another process had its CPU: high on a busy
     /// machine, where the rate says more about the neighbours than about the server.
     pub(crate) server_wait: Duration,
+    /// The same for this client (one thread, on its own CPU).
+    pub(crate) client_cpu: Duration,
+    pub(crate) client_wait: Duration,
     /// The server's resident memory after the phase.
     pub(crate) rss_kib: u64,
     pub(crate) outcome: Outcome,
 }
 
 impl Sample {
-    /// The server's time on its CPU and waiting for it, in percent of the phase.
-    fn busy_and_waiting(&self) -> (f64, f64) {
+    /// Time on a CPU and waiting for one, in percent of the phase.
+    fn percent(&self, run: Duration, wait: Duration) -> (f64, f64) {
         let secs = self.outcome.elapsed.as_secs_f64();
         if secs == 0.0 {
             return (f64::NAN, f64::NAN);
         }
         (
-            100.0 * self.server_cpu.as_secs_f64() / secs,
-            100.0 * self.server_wait.as_secs_f64() / secs,
+            100.0 * run.as_secs_f64() / secs,
+            100.0 * wait.as_secs_f64() / secs,
         )
     }
 
@@ -72,6 +75,8 @@ struct Row {
     cpu_us: f64,
     busy: f64,
     waiting: f64,
+    client_busy: f64,
+    client_waiting: f64,
     rss_mib: f64,
     errors: usize,
     accepted: usize,
@@ -86,8 +91,10 @@ fn row(samples: &[&Sample]) -> Row {
         p50: pick(&|s| s.outcome.latency_ms(50.0)),
         p99: pick(&|s| s.outcome.latency_ms(99.0)),
         cpu_us: pick(&Sample::cpu_us_per_message),
-        busy: pick(&|s| s.busy_and_waiting().0),
-        waiting: pick(&|s| s.busy_and_waiting().1),
+        busy: pick(&|s| s.percent(s.server_cpu, s.server_wait).0),
+        waiting: pick(&|s| s.percent(s.server_cpu, s.server_wait).1),
+        client_busy: pick(&|s| s.percent(s.client_cpu, s.client_wait).0),
+        client_waiting: pick(&|s| s.percent(s.client_cpu, s.client_wait).1),
         rss_mib: pick(&|s| s.rss_kib as f64 / 1024.0),
         errors: samples.iter().map(|s| s.outcome.errors()).sum(),
         accepted: samples.iter().map(|s| s.outcome.accepted).sum(),
@@ -104,9 +111,9 @@ pub(crate) fn markdown(samples: &[Sample], phases: &[String], servers: &[Server]
         let _ = writeln!(out, "**{phase}** (median of {rounds} rounds)\n");
         out.push_str(
             "| server | messages/s | p50 latency (ms) | p99 latency (ms) | server CPU per message (µs) \
-             | server on CPU / waiting for it (%) | server RSS after (MiB) | accepted (all rounds) \
-             | errors (all rounds) | sandbox ÷ this |\n\
-             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+             | server on CPU / waiting for it (%) | client on CPU / waiting (%) \
+             | server RSS after (MiB) | accepted (all rounds) | errors (all rounds) | sandbox ÷ this |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         );
         let rows: Vec<(Server, Row)> = servers
             .iter()
@@ -126,7 +133,7 @@ pub(crate) fn markdown(samples: &[Sample], phases: &[String], servers: &[Server]
             let ratio = sandbox.map_or("—".to_owned(), |s| format!("{:.2}×", s / row.rate));
             let _ = writeln!(
                 out,
-                "| {server} | {:.0}{} | {:.2} | {:.2} | {:.0} | {:.0} / {:.0} | {:.1} | {} | {} | {ratio} |",
+                "| {server} | {:.0}{} | {:.2} | {:.2} | {:.0} | {:.0} / {:.0} | {:.0} / {:.0} | {:.1} | {} | {} | {ratio} |",
                 row.rate,
                 if row.short { " ¹" } else { "" },
                 row.p50,
@@ -134,6 +141,8 @@ pub(crate) fn markdown(samples: &[Sample], phases: &[String], servers: &[Server]
                 row.cpu_us,
                 row.busy,
                 row.waiting,
+                row.client_busy,
+                row.client_waiting,
                 row.rss_mib,
                 row.accepted,
                 row.errors,
@@ -208,6 +217,8 @@ mod tests {
             round,
             server_cpu: Duration::from_secs(secs),
             server_wait: Duration::from_secs(secs) / 4,
+            client_cpu: Duration::from_secs(secs) / 2,
+            client_wait: Duration::ZERO,
             rss_kib: 2048,
             outcome: Outcome {
                 accepted,
@@ -229,7 +240,7 @@ mod tests {
         let text = markdown(&samples, &["1 KB".to_owned()], &servers);
         assert!(
             text.contains(
-                "| sandbox | 6000 | 1.00 | 2.00 | 167 | 100 / 25 | 2.0 | 6000 | 0 | 1.00× |"
+                "| sandbox | 6000 | 1.00 | 2.00 | 167 | 100 / 25 | 50 / 0 | 2.0 | 6000 | 0 | 1.00× |"
             ),
             "{text}"
         );
