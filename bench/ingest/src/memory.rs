@@ -71,8 +71,11 @@ pub(crate) async fn run(programs: &Programs, fill: &Fill) -> anyhow::Result<Stri
         fill.size,
         fill.connections,
     );
-    out.push_str("| messages sent | VmRSS (MiB) | VmHWM (MiB) | mailbox: messages | mailbox: MiB | rate (msg/s) | errors |\n");
-    out.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str(
+        "| messages sent | VmRSS (MiB) | VmHWM (MiB) | mailbox: messages | mailbox: MiB \
+         | rate (msg/s) | server CPU per message (µs) | errors |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     let held = api_messages(http).await?;
     row(&mut out, 0, before, held, None);
     let mut sent = 0;
@@ -89,7 +92,9 @@ pub(crate) async fn run(programs: &Programs, fill: &Fill) -> anyhow::Result<Stri
             time_limit: Duration::from_secs(120),
             max_failures: 100,
         };
+        let cpu_before = proc.cpu_time()?;
         let outcome = load::run(started.launch.smtp, &load).await;
+        let cpu = cpu_before.until(proc.cpu_time()?);
         eprintln!("  {}", outcome.summary());
         ensure!(
             proc.running(),
@@ -100,13 +105,12 @@ pub(crate) async fn run(programs: &Programs, fill: &Fill) -> anyhow::Result<Stri
         errors += outcome.errors();
         last = proc.memory()?;
         let held = api_messages(http).await?;
-        row(
-            &mut out,
-            sent,
-            last,
-            held,
-            Some((outcome.rate(), outcome.errors())),
-        );
+        let step_stats = Step {
+            rate: outcome.rate(),
+            cpu_us: cpu.run_ns as f64 / 1000.0 / outcome.accepted.max(1) as f64,
+            errors: outcome.errors(),
+        };
+        row(&mut out, sent, last, held, Some(step_stats));
         if middle.is_none() && sent * 2 >= fill.messages {
             middle = Some((sent, last));
         }
@@ -134,14 +138,22 @@ pub(crate) async fn run(programs: &Programs, fill: &Fill) -> anyhow::Result<Stri
     Ok(out)
 }
 
-fn row(out: &mut String, sent: usize, memory: Memory, held: Held, step: Option<(f64, usize)>) {
+/// What one step of messages gave.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    rate: f64,
+    cpu_us: f64,
+    errors: usize,
+}
+
+fn row(out: &mut String, sent: usize, memory: Memory, held: Held, step: Option<Step>) {
     let mib = |kib: u64| kib as f64 / 1024.0;
-    let (rate, errors) = step.map_or(("—".to_owned(), "—".to_owned()), |(rate, errors)| {
-        (format!("{rate:.0}"), errors.to_string())
+    let step = step.map_or("— | — | —".to_owned(), |s| {
+        format!("{:.0} | {:.0} | {}", s.rate, s.cpu_us, s.errors)
     });
     let _ = writeln!(
         out,
-        "| {sent} | {:.1} | {:.1} | {} | {:.2} | {rate} | {errors} |",
+        "| {sent} | {:.1} | {:.1} | {} | {:.2} | {step} |",
         mib(memory.rss_kib),
         mib(memory.hwm_kib),
         held.count,
