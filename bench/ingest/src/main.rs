@@ -99,6 +99,10 @@ struct ProgramArgs {
     /// MailDev's `maildev` command.
     #[arg(long)]
     maildev: Option<PathBuf>,
+    /// One more argument for `smtp-playground serve`; repeatable, e.g.
+    /// `--bridge-arg=--sandbox-max-messages --bridge-arg=1000`.
+    #[arg(long, allow_hyphen_values = true, value_name = "ARG")]
+    bridge_arg: Vec<String>,
     /// CPU the servers run on (pin this client to another).
     #[arg(long, default_value_t = 0)]
     server_cpu: usize,
@@ -121,6 +125,7 @@ impl ProgramArgs {
             python: self.python.clone(),
             handler_dir: self.handler_dir.clone(),
             maildev: self.maildev.clone(),
+            bridge_args: self.bridge_arg.clone(),
         }
     }
 
@@ -405,6 +410,21 @@ mod tests {
             panic!("run");
         };
         assert_eq!(args.servers, [Server::Sandbox, Server::SmtpSink]);
+        let cli = Cli::try_parse_from([
+            "ingest-bench",
+            "memory",
+            "--bridge-arg",
+            "--sandbox-hostname",
+            "--bridge-arg=b.test",
+        ])
+        .expect("valid");
+        let Command::Memory(memory) = cli.command else {
+            panic!("memory");
+        };
+        assert_eq!(
+            memory.programs.programs().bridge_args,
+            ["--sandbox-hostname", "b.test"]
+        );
         assert_eq!(phases(&args).len(), 3);
         assert!(Cli::try_parse_from(["ingest-bench", "run", "--servers", "mailpit"]).is_err());
         assert!(

@@ -71,6 +71,8 @@ pub(crate) struct Programs {
     pub(crate) handler_dir: Option<PathBuf>,
     /// MailDev's `bin/maildev.js` (run with `node`) or its `.bin/maildev` link.
     pub(crate) maildev: Option<PathBuf>,
+    /// More arguments for `smtp-playground serve` (the session recorder's caps, say).
+    pub(crate) bridge_args: Vec<String>,
 }
 
 /// A server's command line, with the ports it listens on.
@@ -170,6 +172,7 @@ impl Programs {
             }
         };
         if server == Server::Sandbox {
+            args.extend(self.bridge_args.iter().cloned());
             args.extend(extra.iter().cloned());
         }
         env.push(("NO_COLOR".to_owned(), "1".to_owned()));
@@ -219,6 +222,7 @@ mod tests {
     fn the_sandbox_gets_its_ports_and_caps() {
         let programs = Programs {
             bridge: Some(PathBuf::from("/bin/smtp-playground")),
+            bridge_args: vec!["--sandbox-hostname".to_owned(), "b.test".to_owned()],
             ..Programs::default()
         };
         let extra = ["--sandbox-max-messages".to_owned(), "7".to_owned()];
@@ -231,7 +235,10 @@ mod tests {
             "serve --listen {http} --sandbox-listen {}",
             started.launch.smtp
         )));
-        assert!(args.ends_with("--sandbox-max-messages 7"), "{args}");
+        assert!(
+            args.ends_with("--sandbox-hostname b.test --sandbox-max-messages 7"),
+            "{args}"
+        );
         assert!(started.launch.smtp.ip().is_loopback());
     }
 
