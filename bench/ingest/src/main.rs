@@ -193,6 +193,10 @@ struct MemoryArgs {
     /// Memory is read after every this many messages.
     #[arg(long, default_value_t = 10_000)]
     step: usize,
+    /// Messages per session before QUIT (1: a new connection for every message, which
+    /// fills a session recorder; 0: one session per connection and step).
+    #[arg(long, default_value_t = 0)]
+    per_session: usize,
     #[arg(long, default_value = "1K", value_parser = parse_size)]
     size: usize,
 }
@@ -343,6 +347,7 @@ async fn main() -> anyhow::Result<()> {
                     messages: args.messages,
                     step: args.step.max(1),
                     connections: args.load.connections,
+                    per_session: args.per_session,
                     size: args.size,
                     server_cpu: args.programs.server_cpu,
                     log_dir: args.programs.log_dir.clone(),

@@ -27,6 +27,8 @@ pub(crate) struct Fill {
     /// Memory is read after every this many messages.
     pub(crate) step: usize,
     pub(crate) connections: usize,
+    /// Messages per session (0: one session per connection for the whole step).
+    pub(crate) per_session: usize,
     pub(crate) size: usize,
     pub(crate) server_cpu: usize,
     pub(crate) log_dir: PathBuf,
@@ -63,13 +65,18 @@ pub(crate) async fn run(programs: &Programs, fill: &Fill) -> anyhow::Result<Stri
     let _ = writeln!(
         out,
         "`--sandbox-max-messages {}`, `--sandbox-max-bytes {}` ({:.1} MiB); {} messages of {} bytes \
-         over {} connections.\n",
+         over {} connections, {}.\n",
         fill.max_messages,
         fill.max_bytes,
         fill.max_bytes as f64 / 1_048_576.0,
         fill.messages,
         fill.size,
         fill.connections,
+        match fill.per_session {
+            0 => "one session each per step".to_owned(),
+            1 => "a new session for every message".to_owned(),
+            n => format!("{n} messages per session"),
+        },
     );
     out.push_str(
         "| messages sent | VmRSS (MiB) | VmHWM (MiB) | mailbox: messages | mailbox: MiB \
@@ -87,7 +94,7 @@ pub(crate) async fn run(programs: &Programs, fill: &Fill) -> anyhow::Result<Stri
         let load = Load {
             connections: fill.connections,
             messages: step,
-            per_session: 0,
+            per_session: fill.per_session,
             size: fill.size,
             time_limit: Duration::from_secs(120),
             max_failures: 100,
