@@ -41,8 +41,10 @@ mkdir -p "$OUT" "$TOOLS"
 SMTP_SINK="$(command -v smtp-sink || echo /usr/sbin/smtp-sink)"
 if [ "$MODE" = run ] && [ ! -x "$SMTP_SINK" ]; then
     echo "run.sh: installing postfix for smtp-sink (apt-get)…" >&2
+    # Postfix asks debconf questions on install; the defaults are fine for smtp-sink.
+    export DEBIAN_FRONTEND=noninteractive
     apt-get install -y --no-install-recommends postfix >&2 \
-        || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postfix >&2; }
+        || { apt-get update >&2 && apt-get install -y --no-install-recommends postfix >&2; }
 fi
 
 # aiosmtpd, pinned, in a virtualenv.
