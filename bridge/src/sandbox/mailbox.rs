@@ -13,7 +13,7 @@
 //! (`owners.rs`), and each request sees only its visitor's messages ([`Scope`]). The caps
 //! are shared: one busy visitor can push out others' oldest mail, never read it.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -142,6 +142,9 @@ pub(crate) struct Mailbox {
 struct Store {
     /// Oldest first.
     messages: VecDeque<Arc<StoredMessage>>,
+    /// The ids of `messages`: a new id is checked against them without a scan, which
+    /// cost a pass over every kept message per message stored.
+    ids: HashSet<u64>,
     bytes: usize,
 }
 
@@ -220,11 +223,14 @@ impl Mailbox {
     /// As [`Mailbox::store`].
     pub(crate) async fn store_from_session(
         &self,
-        message: ReceivedMessage,
+        mut message: ReceivedMessage,
         peer: Option<SocketAddr>,
         owner: Option<VisitorId>,
         session: Option<u64>,
     ) -> Result<Arc<StoredMessage>, StoreError> {
+        // The session grew the text by doubling: up to half of its buffer is spare, which
+        // the byte cap does not count. A kept message holds only its bytes.
+        message.data.shrink_to_fit();
         let subject = subject_of(&message.data);
         let stored = Arc::new(StoredMessage {
             id: self.fresh_id(),
@@ -250,9 +256,11 @@ impl Mailbox {
                     break;
                 };
                 store.bytes -= oldest.cost();
+                store.ids.remove(&oldest.id);
                 dropped += 1;
             }
             store.bytes += cost;
+            store.ids.insert(stored.id);
             store.messages.push_back(Arc::clone(&stored));
             dropped
         };
@@ -285,7 +293,7 @@ impl Mailbox {
                 break;
             }
             let id = u64::from_le_bytes(bytes) & ID_BITS;
-            if id != 0 && !self.lock().messages.iter().any(|m| m.id == id) {
+            if id != 0 && !self.lock().ids.contains(&id) {
                 return id;
             }
         }
@@ -330,6 +338,7 @@ impl Mailbox {
             let before = store.messages.len();
             store.messages.retain(|m| !scope.sees(m));
             store.bytes = store.messages.iter().map(|m| m.cost()).sum();
+            store.ids = store.messages.iter().map(|m| m.id).collect();
             before - store.messages.len()
         };
         let _ = self.events.send(MailboxEvent::Cleared(scope));
@@ -443,6 +452,30 @@ mod tests {
             1,
             "the dropped message is held by this test alone"
         );
+    }
+
+    /// The id index follows the messages through drops and clears, and a kept message
+    /// holds no spare buffer.
+    #[tokio::test]
+    async fn the_id_index_follows_the_messages() {
+        let mailbox = Mailbox::new(3, 1 << 20, None);
+        for n in 0..5 {
+            let mut received = message(&format!("message {n}"));
+            received.data.reserve(4096);
+            let stored = mailbox.store(received, None, None).await.expect("stored");
+            assert_eq!(stored.message.data.capacity(), stored.message.data.len());
+        }
+        let ids = |mailbox: &Mailbox| {
+            let store = mailbox.lock();
+            let kept: HashSet<u64> = store.messages.iter().map(|m| m.id).collect();
+            (kept, store.ids.clone())
+        };
+        let (kept, index) = ids(&mailbox);
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept, index);
+        mailbox.clear(Scope::Everyone);
+        let (kept, index) = ids(&mailbox);
+        assert!(kept.is_empty() && index.is_empty(), "{index:?}");
     }
 
     #[tokio::test]
