@@ -7,7 +7,7 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 271000 = 271 KB)
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 326000 = 326 KB)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -118,7 +118,11 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # 262 KB until the simulator got the sandbox's scenario addresses (issue 14): about 8.6 KB
 # gzipped, 3.2 KB of it the scenario table's texts in both languages (which the page shows),
 # the rest greylisting's memory, the RFC 3464 report of bounce@ and the 421 limiter.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-271000}"
+# 271 KB until the rest of issue 14 (322.6 KB measured): the Sessions panel with its session
+# records, the envelope-against-headers view with an RFC 5322 address reader, the scenario
+# list, and the failure rules editor with protocol's rule grammar and its bilingual reasons
+# (about 21 KB of it). Loading these panels on demand is the way back down.
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-326000}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do
