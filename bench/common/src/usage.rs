@@ -53,23 +53,19 @@ impl CpuTime {
 /// `/proc/PID/task/*/schedstat` (exact, unlike the tick counts of `stat`).
 pub fn cpu_time(pid: u32) -> io::Result<CpuTime> {
     let mut total = CpuTime::default();
-    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
-        let path = task?.path().join("schedstat");
-        // A thread that ended since the listing has no file any more.
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
+    per_thread(pid, "schedstat", |text| {
         let fields: Vec<u64> = text
             .split_whitespace()
             .take(2)
             .filter_map(|n| n.parse().ok())
             .collect();
         let [run, wait] = fields[..] else {
-            return Err(io::Error::other(format!("unexpected {}", path.display())));
+            return false;
         };
         total.run_ns += run;
         total.wait_ns += wait;
-    }
+        true
+    })?;
     Ok(total)
 }
 
@@ -98,11 +94,7 @@ impl Ticks {
 /// `stime`) of `/proc/PID/task/*/stat`, counted after the `)` that ends the thread name.
 pub fn cpu_ticks(pid: u32) -> io::Result<Ticks> {
     let mut total = Ticks::default();
-    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
-        let path = task?.path().join("stat");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
+    per_thread(pid, "stat", |text| {
         let fields: Vec<u64> = text
             .rsplit_once(')')
             .map(|(_, rest)| rest)
@@ -113,12 +105,29 @@ pub fn cpu_ticks(pid: u32) -> io::Result<Ticks> {
             .filter_map(|n| n.parse().ok())
             .collect();
         let [user, kernel] = fields[..] else {
-            return Err(io::Error::other(format!("unexpected {}", path.display())));
+            return false;
         };
         total.user += user;
         total.kernel += kernel;
-    }
+        true
+    })?;
     Ok(total)
+}
+
+/// Hands `/proc/PID/task/*/FILE` of each thread of process `pid` to `add`, which says
+/// whether it could read it.
+fn per_thread(pid: u32, file: &str, mut add: impl FnMut(&str) -> bool) -> io::Result<()> {
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let path = task?.path().join(file);
+        // A thread that ended since the listing has no file any more.
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if !add(&text) {
+            return Err(io::Error::other(format!("unexpected {}", path.display())));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
