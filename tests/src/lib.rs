@@ -6,6 +6,7 @@
 
 pub mod aiosmtpd;
 pub mod browser;
+pub mod events;
 pub mod page;
 pub mod raw_smtp;
 pub mod sandbox;

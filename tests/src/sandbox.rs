@@ -13,6 +13,7 @@ use bridge::Config;
 use bridge::sandbox::SandboxConfig;
 use protocol::records::Shape;
 use protocol::records::mailbox::{self, MessageDetail, MessageList, MessageSummary, SandboxInfo};
+use protocol::wire::ServerMsg;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -104,6 +105,23 @@ pub async fn http_with(
     path: &str,
     headers: &[(&str, &str)],
 ) -> (u16, String, Vec<u8>) {
+    http_request(bridge, method, path, headers, &[]).await
+}
+
+/// [`http_with`] with a body, sent with its `Content-Length` unless empty. A server may
+/// answer before it has read all of the body (a refusal of one too large): its answer is
+/// what counts.
+///
+/// # Panics
+///
+/// As [`http`].
+pub async fn http_request(
+    bridge: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
     let mut stream = timeout(WAIT, TcpStream::connect(bridge))
         .await
         .expect("connect to the bridge within the wait")
@@ -112,11 +130,15 @@ pub async fn http_with(
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
+    if !body.is_empty() {
+        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     request.push_str("\r\n");
     stream
         .write_all(request.as_bytes())
         .await
         .expect("send the request");
+    let _ = stream.write_all(body).await;
     let mut response = Vec::new();
     timeout(WAIT, stream.read_to_end(&mut response))
         .await
@@ -302,12 +324,17 @@ impl RawSmtp {
     }
 }
 
-/// Runs a real client program and returns its combined output; fails unless it exits 0.
+/// Runs a real client program and returns its exit code (`None` if a signal ended it) and
+/// its combined output, whatever the code: a client the server refuses exits non-zero.
 ///
 /// # Panics
 ///
-/// If the program is missing (with how to install it), hangs past `limit`, or fails.
-pub async fn run_client(program: &str, args: &[String], limit: Duration) -> String {
+/// If the program is missing (with how to install it) or hangs past `limit`.
+pub async fn run_client_any(
+    program: &str,
+    args: &[String],
+    limit: Duration,
+) -> (Option<i32>, String) {
     let output = timeout(
         limit,
         tokio::process::Command::new(program)
@@ -328,11 +355,96 @@ pub async fn run_client(program: &str, args: &[String], limit: Duration) -> Stri
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed:\n{text}"
-    );
+    (output.status.code(), text)
+}
+
+/// Runs a real client program and returns its combined output; fails unless it exits 0.
+///
+/// # Panics
+///
+/// As [`run_client_any`], and if the program fails.
+pub async fn run_client(program: &str, args: &[String], limit: Duration) -> String {
+    let (code, text) = run_client_any(program, args, limit).await;
+    assert_eq!(code, Some(0), "{program} {args:?} failed:\n{text}");
     text
+}
+
+/// swaks's arguments for one message to the SMTP server at `smtp` from `from` to `to`
+/// (comma-separated), then `extra` as they are (`--header`, `--auth`, `--tls`...).
+pub fn swaks_args(smtp: SocketAddr, from: &str, to: &str, extra: &[&str]) -> Vec<String> {
+    let server = smtp.to_string();
+    ["--server", server.as_str(), "--from", from, "--to", to]
+        .iter()
+        .chain(extra)
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+/// The `name=value` of the visitor cookie a response head sets.
+///
+/// # Panics
+///
+/// If the head sets none.
+pub fn visitor_cookie(head: &str) -> String {
+    set_cookies(head)
+        .iter()
+        .find_map(|c| {
+            c.split(';')
+                .next()
+                .filter(|nv| nv.starts_with("smtp_playground_visitor="))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no visitor cookie in {head}"))
+}
+
+/// A new visitor of a `public` bridge: the cookie (`name=value`) it sets on a first
+/// `GET /api/sandbox`.
+///
+/// # Panics
+///
+/// If the request fails or sets no visitor cookie.
+pub async fn new_visitor(bridge: SocketAddr) -> String {
+    let (status, head, _) = http(bridge, "GET", "/api/sandbox").await;
+    assert_eq!(status, 200, "{head}");
+    visitor_cookie(&head)
+}
+
+/// swaks's flags to log in with AUTH PLAIN as the sandbox's default user (`demo`, password
+/// `demo`).
+pub const SWAKS_DEMO_LOGIN: [&str; 6] = [
+    "--auth",
+    "PLAIN",
+    "--auth-user",
+    "demo",
+    "--auth-password",
+    "demo",
+];
+
+/// A session through the bridge's relay to the sandbox at `smtp`, as the page of the
+/// visitor `cookie` opens it (its own origin): connected, greeted and past `EHLO helo`.
+///
+/// # Panics
+///
+/// If the bridge refuses the page or a step goes otherwise.
+pub async fn page_session(
+    bridge: SocketAddr,
+    smtp: SocketAddr,
+    cookie: &str,
+    helo: &str,
+) -> crate::Session {
+    let origin = format!("http://{bridge}");
+    let mut s =
+        crate::security::open_with_headers(bridge, &[("Origin", &origin), ("Cookie", cookie)])
+            .await
+            .expect("the bridge accepts its own origin");
+    s.send(&crate::connect_to(smtp)).await;
+    assert!(
+        matches!(s.recv().await, ServerMsg::Connected { .. }),
+        "connected"
+    );
+    assert!(s.recv_line().await.starts_with("220 "), "greeting");
+    assert!(s.command(&format!("EHLO {helo}")).await.last().is_some());
+    s
 }
 
 /// The Python to run smtplib with: `python3` from the system (smtplib is in its standard

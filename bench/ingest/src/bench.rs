@@ -7,9 +7,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::load::{self, Load, Outcome};
-use crate::procs::{self, Proc};
 use crate::report::Sample;
 use crate::servers::{Programs, Server};
+use bench_common::Proc;
 
 /// One kind of load every server gets.
 #[derive(Debug, Clone)]
@@ -65,16 +65,16 @@ async fn measure(
         &plan.log_dir,
     )
     .await?;
-    let addr = started.launch.smtp;
+    let addr = started.launch.addr;
     let warm = load::run(addr, &plan.warm_up).await;
     eprintln!("  warm-up: {}", warm.summary());
     let mut samples = Vec::new();
     for phase in &plan.phases {
         let cpu_before = proc.cpu_time()?;
-        let client_before = procs::cpu_time(std::process::id())?;
+        let client_before = bench_common::cpu_time(std::process::id())?;
         let outcome = load::run(addr, &phase.load).await;
         let cpu = cpu_before.until(proc.cpu_time()?);
-        let client = client_before.until(procs::cpu_time(std::process::id())?);
+        let client = client_before.until(bench_common::cpu_time(std::process::id())?);
         eprintln!("  {}: {}", phase.name, outcome.summary());
         let alive = proc.running();
         samples.push(Sample {

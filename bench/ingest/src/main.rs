@@ -11,7 +11,8 @@
 //! - `message.rs`: the messages sent (1 KB, 100 KB, ...), built once per size.
 //! - `load.rs`: N connections at once, M messages per session, latencies and failures.
 //! - `servers.rs`: the four servers and their command lines.
-//! - `procs.rs`: starting them pinned to a CPU, reading their memory and CPU time.
+//! - `bench-common` (the crate): starting them pinned to a CPU, reading their memory and
+//!   CPU time, medians.
 //! - `bench.rs`: the comparison in rounds; `report.rs`: medians and the Markdown tables.
 //! - `memory.rs`: 100,000 messages into one sandbox, its memory beside its caps.
 
@@ -19,7 +20,6 @@ mod bench;
 mod load;
 mod memory;
 mod message;
-mod procs;
 mod report;
 mod servers;
 mod smtp;

@@ -14,8 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::load::{self, Load};
-use crate::procs::{Memory, Proc};
 use crate::servers::{Programs, Server};
+use bench_common::{Memory, Proc};
 
 /// One sandbox configuration to fill.
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ pub(crate) async fn run(programs: &Programs, fill: &Fill) -> anyhow::Result<Stri
             max_failures: 100,
         };
         let cpu_before = proc.cpu_time()?;
-        let outcome = load::run(started.launch.smtp, &load).await;
+        let outcome = load::run(started.launch.addr, &load).await;
         let cpu = cpu_before.until(proc.cpu_time()?);
         eprintln!("  {}", outcome.summary());
         ensure!(

@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use bench_common::{median, met};
+
 use crate::load::Outcome;
 use crate::servers::Server;
 
@@ -54,17 +56,6 @@ pub(crate) const TARGETS: [(Server, f64); 3] = [
     (Server::Aiosmtpd, 5.0),
     (Server::MailDev, 5.0),
 ];
-
-/// The median of `values` (the mean of the middle two for an even count); NaN if empty.
-pub(crate) fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => f64::NAN,
-        _ if n % 2 == 1 => values[n / 2],
-        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
 
 /// One target in one phase.
 #[derive(Debug, Clone)]
@@ -194,11 +185,7 @@ pub(crate) fn markdown(samples: &[Sample], phases: &[String], servers: &[Server]
                 v.server,
                 v.phase,
                 v.rate_ratio,
-                if v.rate_ratio >= v.factor {
-                    "yes"
-                } else {
-                    "**no**"
-                },
+                met(v.rate_ratio >= v.factor),
                 v.cpu_ratio,
             );
         }
@@ -234,13 +221,6 @@ pub(crate) fn markdown(samples: &[Sample], phases: &[String], servers: &[Server]
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn medians() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(&mut []).is_nan());
-    }
 
     fn sample(server: Server, round: usize, accepted: usize, secs: u64) -> Sample {
         Sample {

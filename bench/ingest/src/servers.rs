@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use crate::procs::{Launch, free_port};
+use bench_common::{Launch, free_port};
 
 /// One server under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -181,7 +181,7 @@ impl Programs {
                 program,
                 args,
                 env,
-                smtp,
+                addr: smtp,
             },
             http,
         })
@@ -233,13 +233,13 @@ mod tests {
         let http = started.http.expect("an API port");
         assert!(args.starts_with(&format!(
             "serve --listen {http} --sandbox-listen {}",
-            started.launch.smtp
+            started.launch.addr
         )));
         assert!(
             args.ends_with("--sandbox-hostname b.test --sandbox-max-messages 7"),
             "{args}"
         );
-        assert!(started.launch.smtp.ip().is_loopback());
+        assert!(started.launch.addr.ip().is_loopback());
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! # Layout
 //!
 //! - `echo.rs`: the SMTP-like upstream server (`relay-bench echo`).
-//! - `procs.rs`: starting the processes under test pinned with `taskset`, reading their RSS.
+//! - `bench-common` (the crate): starting the processes under test pinned with `taskset`,
+//!   reading their RSS and CPU time, medians.
 //! - `client.rs`: one SMTP session over each path (TCP, bridge JSON, websocat lines).
 //! - `body.rs`: the 25 MB DATA body, prebuilt for each path.
 //! - `measure.rs`: round trip, throughput, idle memory and session rate.
@@ -17,7 +18,6 @@ mod body;
 mod client;
 mod echo;
 mod measure;
-mod procs;
 mod report;
 
 use std::net::SocketAddr;

@@ -9,9 +9,10 @@ use std::time::Duration;
 use futures_util::{StreamExt, TryStreamExt};
 use tokio::time::{Instant, sleep, timeout};
 
+use bench_common::{Launch, Proc, Ticks, free_port};
+
 use crate::body::Body;
 use crate::client::{Buffers, Path, Session, Target};
-use crate::procs::{Proc, Ticks, free_port};
 
 /// How long opening all the idle sessions, or all the sessions of the rate test, may take.
 const PHASE_WAIT: Duration = Duration::from_secs(180);
@@ -49,48 +50,43 @@ pub(crate) struct Setup {
 impl Setup {
     pub(crate) async fn start(path: Path, programs: &Programs) -> io::Result<Self> {
         let upstream = free_port()?;
-        let echo_args = vec![
-            "echo".to_owned(),
-            "--listen".to_owned(),
-            upstream.to_string(),
-        ];
-        let echo = Proc::start(
-            "echo",
-            programs.client_cpu,
-            &programs.bench,
-            &echo_args,
-            upstream,
-            &programs.log_dir,
-        )
-        .await?;
+        let echo = Launch {
+            program: programs.bench.clone(),
+            args: vec![
+                "echo".to_owned(),
+                "--listen".to_owned(),
+                upstream.to_string(),
+            ],
+            env: Vec::new(),
+            addr: upstream,
+        };
+        let echo = Proc::start("echo", programs.client_cpu, &echo, &programs.log_dir).await?;
         let (relay, relay_addr) = match path {
             Path::Direct => (None, upstream),
             Path::Bridge => {
                 let addr = free_port()?;
                 let mut args = vec!["serve".to_owned(), "--listen".to_owned(), addr.to_string()];
                 args.extend(programs.bridge_flags.iter().cloned());
-                let proc = Proc::start(
-                    "bridge",
-                    programs.relay_cpu,
-                    &programs.bridge,
-                    &args,
+                let launch = Launch {
+                    program: programs.bridge.clone(),
+                    args,
+                    env: Vec::new(),
                     addr,
-                    &programs.log_dir,
-                )
-                .await?;
+                };
+                let proc =
+                    Proc::start("bridge", programs.relay_cpu, &launch, &programs.log_dir).await?;
                 (Some(proc), addr)
             }
             Path::Websocat => {
                 let addr = free_port()?;
-                let proc = Proc::start(
-                    "websocat",
-                    programs.relay_cpu,
-                    &programs.websocat,
-                    &websocat_args(addr, upstream),
+                let launch = Launch {
+                    program: programs.websocat.clone(),
+                    args: websocat_args(addr, upstream),
+                    env: Vec::new(),
                     addr,
-                    &programs.log_dir,
-                )
-                .await?;
+                };
+                let proc =
+                    Proc::start("websocat", programs.relay_cpu, &launch, &programs.log_dir).await?;
                 (Some(proc), addr)
             }
         };
@@ -107,7 +103,11 @@ impl Setup {
 
     /// CPU time of the process that relays (the echo server for direct TCP), in ns.
     fn cpu_ns(&self) -> io::Result<u64> {
-        self.relay.as_ref().unwrap_or(&self.echo).cpu_ns()
+        self.relay
+            .as_ref()
+            .unwrap_or(&self.echo)
+            .cpu_time()
+            .map(|cpu| cpu.run_ns)
     }
 
     /// The same process's CPU time split into user and kernel ticks.
@@ -118,7 +118,11 @@ impl Setup {
     /// Resident memory of the process that holds the sessions: the relay, or the echo
     /// server for direct TCP.
     fn rss_kib(&self) -> io::Result<u64> {
-        self.relay.as_ref().unwrap_or(&self.echo).rss_kib()
+        self.relay
+            .as_ref()
+            .unwrap_or(&self.echo)
+            .memory()
+            .map(|memory| memory.rss_kib)
     }
 
     pub(crate) async fn stop(self) -> io::Result<()> {

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use bench_common::{median, met};
+
 use crate::client::Path;
 
 /// One path's numbers in one round.
@@ -52,15 +54,6 @@ pub(crate) struct Results {
     pub(crate) samples: [Vec<Sample>; 3],
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => f64::midpoint(values[n / 2 - 1], values[n / 2]),
-    }
-}
-
 pub(crate) fn index(path: Path) -> usize {
     match path {
         Path::Direct => 0,
@@ -71,7 +64,7 @@ pub(crate) fn index(path: Path) -> usize {
 
 impl Results {
     fn medians(&self, get: impl Fn(&Sample) -> f64) -> [f64; 3] {
-        [0, 1, 2].map(|i| median(self.samples[i].iter().map(&get).collect()))
+        [0, 1, 2].map(|i| median(&mut self.samples[i].iter().map(&get).collect::<Vec<_>>()))
     }
 
     fn rows(&self, idle_counts: &[usize]) -> Vec<Row> {
@@ -158,9 +151,9 @@ impl Results {
             let ratio = bridge / websocat;
             let (target, met) = match row.goal {
                 Goal::None => ("—".to_owned(), "—"),
-                Goal::RatioAtMost(limit) => (format!("≤ {limit}× websocat"), yes(ratio <= limit)),
-                Goal::RatioAtLeast(limit) => (format!("≥ {limit}× websocat"), yes(ratio >= limit)),
-                Goal::AtMost(limit) => (format!("≤ {limit} KiB"), yes(bridge <= limit)),
+                Goal::RatioAtMost(limit) => (format!("≤ {limit}× websocat"), met(ratio <= limit)),
+                Goal::RatioAtLeast(limit) => (format!("≥ {limit}× websocat"), met(ratio >= limit)),
+                Goal::AtMost(limit) => (format!("≤ {limit} KiB"), met(bridge <= limit)),
             };
             let _ = writeln!(
                 out,
@@ -205,18 +198,12 @@ impl Results {
     }
 }
 
-fn yes(met: bool) -> &'static str {
-    if met { "yes" } else { "**no**" }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn medians_and_verdicts() {
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
         let sample = |rt: f64, mb: f64, kib: f64, rate: f64| Sample {
             rt_p50_us: rt,
             rt_p99_us: rt * 2.0,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bridge::sandbox::{RejectRecipient, SandboxConfig};
 use e2e::sandbox::{
     RawSmtp, SandboxBridge, fingerprint, get_shape, http, messages, python, raw_message,
-    run_client, scratch_dir, start_sandbox, wait_for_messages,
+    run_client, scratch_dir, start_sandbox, swaks_args, wait_for_messages,
 };
 use e2e::{WAIT, postfix_addr};
 use protocol::records::Shape;
@@ -88,24 +88,17 @@ async fn swaks_auth_login_plain_starttls_and_pipelining_arrive_byte_identical() 
         let file = dir.join(format!("{name}.eml"));
         let text = dotted_message(&format!("swaks {name}"));
         std::fs::write(&file, &text).expect("write the message file");
-        let mut args: Vec<String> = [
-            "--server",
-            &sandbox.smtp.to_string(),
-            "--from",
-            "alice@example.org",
-            "--to",
-            "bob@example.net",
+        let data = format!("@{}", file.display());
+        let login = [
             "--auth-user",
             "demo",
             "--auth-password",
             "demo",
             "--data",
-            &format!("@{}", file.display()),
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-        args.extend(flags.iter().map(|s| (*s).to_owned()));
+            &data,
+        ];
+        let extra: Vec<&str> = login.into_iter().chain(flags.iter().copied()).collect();
+        let args = swaks_args(sandbox.smtp, "alice@example.org", "bob@example.net", &extra);
         let transcript = run_client("swaks", &args, CLIENT_LIMIT).await;
         assert!(transcript.contains("235 2.7.0"), "{name}: {transcript}");
         if tls {

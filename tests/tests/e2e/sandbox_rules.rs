@@ -9,58 +9,33 @@ use std::time::Duration;
 
 use bridge::sandbox::SandboxConfig;
 use e2e::sandbox::{
-    RawSmtp, SandboxBridge, http_with, messages, python, scratch_dir, set_cookies,
-    start_public_sandbox, start_sandbox, wait_for_messages,
+    RawSmtp, SWAKS_DEMO_LOGIN, SandboxBridge, http_request, http_with, messages, page_session,
+    python, run_client_any, scratch_dir, start_public_sandbox, start_sandbox, swaks_args,
+    visitor_cookie, wait_for_messages,
 };
-use e2e::security::open_with_headers;
-use e2e::{WAIT, connect_to, lines};
+use e2e::{WAIT, lines};
 use protocol::records::Shape;
 use protocol::records::mailbox::ApiError;
 use protocol::records::rules::{RulesDocument, RulesScope};
 use protocol::server::{Rule, RuleSet};
-use protocol::wire::ServerMsg;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::time::timeout;
 
 /// How long one client program may run.
 const CLIENT_LIMIT: Duration = Duration::from_secs(30);
 
-/// One HTTP/1.0 request with a body; the status, the head and the body.
+/// One request to `/api/sandbox/rules` with a JSON body (as `cookie`'s visitor, if any);
+/// the status, the head and the body.
 async fn request(
     bridge: SocketAddr,
     method: &str,
     cookie: Option<&str>,
     body: &str,
 ) -> (u16, String, String) {
-    let mut stream = timeout(WAIT, TcpStream::connect(bridge))
-        .await
-        .expect("connect within the wait")
-        .expect("the bridge accepts HTTP");
-    let cookie = cookie
-        .map(|c| format!("Cookie: {c}\r\n"))
-        .unwrap_or_default();
-    let head = format!(
-        "{method} /api/sandbox/rules HTTP/1.0\r\nHost: {bridge}\r\n{cookie}\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.expect("head");
-    // A refused body may be answered before it is all read; the answer is what counts.
-    let _ = stream.write_all(body.as_bytes()).await;
-    let mut response = Vec::new();
-    timeout(WAIT, stream.read_to_end(&mut response))
-        .await
-        .expect("the response ends within the wait")
-        .expect("read the response");
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").expect("a head");
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status");
-    (status, head.to_owned(), body.to_owned())
+    let mut headers = vec![("Content-Type", "application/json")];
+    headers.extend(cookie.map(|c| ("Cookie", c)));
+    let path = "/api/sandbox/rules";
+    let (status, head, body) = http_request(bridge, method, path, &headers, body.as_bytes()).await;
+    (status, head, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// Replaces the rules (as `cookie`'s visitor, if any); panics unless the bridge takes
@@ -87,38 +62,15 @@ async fn get_rules(bridge: SocketAddr) -> RulesDocument {
 /// Runs a client program and returns its output, whatever its exit status (a refused
 /// client exits with an error).
 async fn run(program: &str, args: &[String]) -> String {
-    let output = timeout(
-        CLIENT_LIMIT,
-        tokio::process::Command::new(program)
-            .args(args)
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .unwrap_or_else(|_| panic!("{program} did not finish within {CLIENT_LIMIT:?}"))
-    .unwrap_or_else(|err| panic!("{program} could not be run ({err}); run scripts/setup.sh"));
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    run_client_any(program, args, CLIENT_LIMIT).await.1
 }
 
 async fn swaks(smtp: SocketAddr, extra: &[&str]) -> String {
-    let mut args: Vec<String> = [
-        "--server",
-        &smtp.to_string(),
-        "--from",
-        "alice@example.org",
-        "--to",
-        "bob@sandbox.test",
-        "--header",
-        "Subject: swaks rules",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let extra: Vec<&str> = ["--header", "Subject: swaks rules"]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+    let args = swaks_args(smtp, "alice@example.org", "bob@sandbox.test", &extra);
     run("swaks", &args).await
 }
 
@@ -244,18 +196,7 @@ async fn each_stage_answers_real_clients_as_its_rule_says() {
         &["auth: reply 535 5.7.8 Error: authentication failed, next 1"],
     )
     .await;
-    let out = swaks(
-        smtp,
-        &[
-            "--auth",
-            "PLAIN",
-            "--auth-user",
-            "demo",
-            "--auth-password",
-            "demo",
-        ],
-    )
-    .await;
+    let out = swaks(smtp, &SWAKS_DEMO_LOGIN).await;
     assert!(
         out.contains("535 5.7.8 Error: authentication failed"),
         "{out}"
@@ -508,23 +449,12 @@ async fn the_rules_api_refuses_bad_rules_with_the_reason() {
 async fn visitor(bridge: SocketAddr) -> String {
     let (status, head, _) = http_with(bridge, "GET", "/api/sandbox/rules", &[]).await;
     assert_eq!(status, 200, "{head}");
-    set_cookies(&head)
-        .into_iter()
-        .find(|c| c.starts_with("smtp_playground_visitor="))
-        .and_then(|c| c.split(';').next().map(str::to_owned))
-        .unwrap_or_else(|| panic!("no visitor cookie in {head}"))
+    visitor_cookie(&head)
 }
 
 /// RCPT TO through a bridge session as `cookie`'s page does it; the reply line.
 async fn rcpt_from_page(bridge: SocketAddr, smtp: SocketAddr, cookie: &str) -> String {
-    let origin = format!("http://{bridge}");
-    let mut s = open_with_headers(bridge, &[("Origin", &origin), ("Cookie", cookie)])
-        .await
-        .expect("the bridge accepts its own origin");
-    s.send(&connect_to(smtp)).await;
-    assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
-    assert!(s.recv_line().await.starts_with("220 "), "greeting");
-    assert!(s.command("EHLO visitor").await.last().is_some());
+    let mut s = page_session(bridge, smtp, cookie, "visitor").await;
     assert_eq!(
         s.command("MAIL FROM:<me@example.org>").await,
         ["250 2.1.0 Ok"]

@@ -7,15 +7,14 @@ use std::time::Duration;
 
 use bridge::sandbox::SandboxConfig;
 use e2e::sandbox::{
-    RawSmtp, SandboxBridge, get_shape, http_with, messages, python, raw_message, run_client,
-    scratch_dir, set_cookies, start_public_sandbox, start_sandbox, wait_for_messages,
+    RawSmtp, SWAKS_DEMO_LOGIN, SandboxBridge, get_shape, http_with, messages, new_visitor,
+    page_session, python, raw_message, run_client, run_client_any, scratch_dir,
+    start_public_sandbox, start_sandbox, swaks_args, wait_for_messages,
 };
-use e2e::security::open_with_headers;
-use e2e::{WAIT, connect_to, lines};
+use e2e::{WAIT, lines};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 use protocol::records::mailbox::{self, MessageList, SandboxInfo};
 use protocol::server::scenarios::{SCENARIOS, ScenarioStage, Verdict};
-use protocol::wire::ServerMsg;
 use tokio::time::timeout;
 
 /// How long one client program may run (greylisting waits a second or two inside).
@@ -24,39 +23,12 @@ const CLIENT_LIMIT: Duration = Duration::from_secs(30);
 /// Runs a client that may fail (swaks exits non-zero when a recipient is refused); returns
 /// its exit code and combined output.
 async fn run_any(program: &str, args: &[String]) -> (Option<i32>, String) {
-    let output = timeout(
-        CLIENT_LIMIT,
-        tokio::process::Command::new(program)
-            .args(args)
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .unwrap_or_else(|_| panic!("{program} did not finish within {CLIENT_LIMIT:?}"))
-    .unwrap_or_else(|err| panic!("{program} could not be run ({err}): run scripts/setup.sh"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code(), text)
+    run_client_any(program, args, CLIENT_LIMIT).await
 }
 
-fn swaks_args(sandbox: &SandboxBridge, to: &str, extra: &[&str]) -> Vec<String> {
-    let server = sandbox.smtp.to_string();
-    let mut args: Vec<String> = [
-        "--server",
-        server.as_str(),
-        "--from",
-        "sender@example.org",
-        "--to",
-        to,
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
-    args
+/// swaks's arguments for one message from sender@ to `to`, then `extra`.
+fn swaks(sandbox: &SandboxBridge, to: &str, extra: &[&str]) -> Vec<String> {
+    swaks_args(sandbox.smtp, "sender@example.org", to, extra)
 }
 
 /// Runs smtplib code with `host` and `port` defined; returns what it printed.
@@ -110,7 +82,7 @@ async fn api_sandbox_lists_every_scenario_from_the_table_unless_turned_off() {
     assert!(info.scenarios.is_empty());
     assert_eq!(info.max_messages_per_minute, Some(7));
     // Turned off, busy@ is an ordinary recipient.
-    let (code, out) = run_any("swaks", &swaks_args(&sandbox, "busy@example.net", &[])).await;
+    let (code, out) = run_any("swaks", &swaks(&sandbox, "busy@example.net", &[])).await;
     assert_eq!(code, Some(0), "{out}");
     let list = wait_for_messages(sandbox.http, 1).await;
     assert_eq!(list[0].to, ["busy@example.net"]);
@@ -123,7 +95,7 @@ async fn swaks_sees_each_rcpt_refusal_word_for_word_and_the_rest_is_delivered() 
     let to = "busy@example.net,missing@example.net,FULL@Example.Net,full+permanent@example.net,\
               relay@elsewhere.example,greylist@example.net,alice@example.net";
     let subject = ["--header", "Subject: scenario test"];
-    let (code, out) = run_any("swaks", &swaks_args(&sandbox, to, &subject)).await;
+    let (code, out) = run_any("swaks", &swaks(&sandbox, to, &subject)).await;
     for line in [
         "<** 450 4.2.1 <busy@example.net>: Recipient address rejected: Mailbox busy, try again later",
         "<** 550 5.1.1 <missing@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
@@ -148,18 +120,7 @@ async fn swaks_sees_each_rcpt_refusal_word_for_word_and_the_rest_is_delivered() 
     // for its users.
     let (code, out) = run_any(
         "swaks",
-        &swaks_args(
-            &sandbox,
-            "relay@elsewhere.example",
-            &[
-                "--auth",
-                "PLAIN",
-                "--auth-user",
-                "demo",
-                "--auth-password",
-                "demo",
-            ],
-        ),
+        &swaks(&sandbox, "relay@elsewhere.example", &SWAKS_DEMO_LOGIN),
     )
     .await;
     assert_eq!(code, Some(0), "{out}");
@@ -175,7 +136,7 @@ async fn swaks_spam_is_refused_after_the_dot_and_nothing_is_stored() {
     let sandbox = start_sandbox(SandboxConfig::default()).await;
     let (code, out) = run_any(
         "swaks",
-        &swaks_args(&sandbox, "spam@example.net,alice@example.net", &[]),
+        &swaks(&sandbox, "spam@example.net,alice@example.net", &[]),
     )
     .await;
     assert_ne!(code, Some(0), "{out}");
@@ -185,7 +146,7 @@ async fn swaks_spam_is_refused_after_the_dot_and_nothing_is_stored() {
     );
     assert!(out.contains("<** 554 5.7.1 Spam message rejected"), "{out}");
     // The next message on a new connection is stored: the refusal was for that message.
-    let (code, out) = run_any("swaks", &swaks_args(&sandbox, "alice@example.net", &[])).await;
+    let (code, out) = run_any("swaks", &swaks(&sandbox, "alice@example.net", &[])).await;
     assert_eq!(code, Some(0), "{out}");
     let list = wait_for_messages(sandbox.http, 1).await;
     assert_eq!(list.len(), 1, "{list:?}");
@@ -370,7 +331,7 @@ async fn the_rate_limiter_answers_421_past_n_messages_a_minute_and_hangs_up() {
     );
     assert!(client.closed().await);
     // swaks sees the same.
-    let (code, out) = run_any("swaks", &swaks_args(&sandbox, "alice@example.net", &[])).await;
+    let (code, out) = run_any("swaks", &swaks(&sandbox, "alice@example.net", &[])).await;
     assert_ne!(code, Some(0), "{out}");
     assert!(
         out.contains("<** 421 4.7.0 sandbox.smtp-playground.test Error: too many messages"),
@@ -410,7 +371,7 @@ async fn bounce_delivers_an_rfc_3464_report_to_the_sender() {
     let data = format!("@{}", file.display());
     let (code, out) = run_any(
         "swaks",
-        &swaks_args(
+        &swaks(
             &sandbox,
             "bounce@example.net,alice@example.net",
             &["--data", &data],
@@ -507,7 +468,7 @@ async fn a_bounce_to_the_null_sender_is_never_sent() {
     let sandbox = start_sandbox(SandboxConfig::default()).await;
     let (code, out) = run_any(
         "swaks",
-        &swaks_args(
+        &swaks(
             &sandbox,
             "bounce@example.net,alice@example.net",
             &["--from", "<>"],
@@ -523,21 +484,6 @@ async fn a_bounce_to_the_null_sender_is_never_sent() {
     sandbox.handle.stop().await;
 }
 
-/// The visitor cookie (`name=value`) a `public` bridge sets on a first request.
-async fn visitor(bridge: std::net::SocketAddr) -> String {
-    let (status, head, _) = http_with(bridge, "GET", "/api/sandbox", &[]).await;
-    assert_eq!(status, 200, "{head}");
-    set_cookies(&head)
-        .iter()
-        .find_map(|c| {
-            c.split(';')
-                .next()
-                .filter(|nv| nv.starts_with("smtp_playground_visitor="))
-        })
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("no visitor cookie in {head}"))
-}
-
 /// The envelope (from, to) of each message a visitor sees, newest first.
 async fn visible(bridge: std::net::SocketAddr, cookie: &str) -> Vec<(String, Vec<String>)> {
     let (status, head, body) =
@@ -547,28 +493,11 @@ async fn visible(bridge: std::net::SocketAddr, cookie: &str) -> Vec<(String, Vec
     list.messages.into_iter().map(|m| (m.from, m.to)).collect()
 }
 
-/// A page's session to the sandbox for the visitor `cookie`, greeted and past EHLO.
-async fn page_session(
-    http: std::net::SocketAddr,
-    smtp: std::net::SocketAddr,
-    cookie: &str,
-) -> e2e::Session {
-    let origin = format!("http://{http}");
-    let mut s = open_with_headers(http, &[("Origin", &origin), ("Cookie", cookie)])
-        .await
-        .expect("the bridge accepts its own origin");
-    s.send(&connect_to(smtp)).await;
-    assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
-    assert!(s.recv_line().await.starts_with("220 "));
-    assert!(s.command("EHLO visitor").await.last().is_some());
-    s
-}
-
 #[tokio::test]
 async fn in_the_public_profile_a_bounce_belongs_to_the_visitor_who_sent_the_mail() {
     let SandboxBridge { http, smtp, handle } = start_public_sandbox().await;
-    let (a, b) = (visitor(http).await, visitor(http).await);
-    let mut s = page_session(http, smtp, &a).await;
+    let (a, b) = (new_visitor(http).await, new_visitor(http).await);
+    let mut s = page_session(http, smtp, &a, "visitor").await;
     assert_eq!(
         s.command("MAIL FROM:<me@example.org>").await,
         ["250 2.1.0 Ok"]
@@ -613,8 +542,8 @@ async fn in_the_public_profile_the_rate_limit_counts_each_visitor_apart() {
         .as_deref()
         .and_then(|a| a.parse().ok())
         .expect("the sandbox listens");
-    let (a, b) = (visitor(http).await, visitor(http).await);
-    let mut s = page_session(http, smtp, &a).await;
+    let (a, b) = (new_visitor(http).await, new_visitor(http).await);
+    let mut s = page_session(http, smtp, &a, "visitor").await;
     assert_eq!(
         s.command("MAIL FROM:<me@example.org>").await,
         ["250 2.1.0 Ok"]
@@ -626,7 +555,7 @@ async fn in_the_public_profile_the_rate_limit_counts_each_visitor_apart() {
     );
     let _ = s.recv_closed().await;
     // Both come from the bridge's own address, yet B has a budget of its own.
-    let mut s = page_session(http, smtp, &b).await;
+    let mut s = page_session(http, smtp, &b, "visitor").await;
     assert_eq!(
         s.command("MAIL FROM:<me@example.org>").await,
         ["250 2.1.0 Ok"]

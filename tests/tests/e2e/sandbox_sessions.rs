@@ -8,22 +8,18 @@ use std::time::Duration;
 
 use bridge::annotate_output::{Style, render_text};
 use bridge::sandbox::{RejectRecipient, SandboxConfig};
+use e2e::events::Events;
+use e2e::lines;
 use e2e::sandbox::{
-    RawSmtp, SandboxBridge, get_shape, http, http_with, messages, python, run_client, set_cookies,
-    start_public_sandbox, start_sandbox, wait_for_messages,
+    RawSmtp, SandboxBridge, get_shape, http, http_with, messages, new_visitor, page_session,
+    python, run_client, start_public_sandbox, start_sandbox, swaks_args, wait_for_messages,
 };
-use e2e::security::open_with_headers;
-use e2e::{WAIT, connect_to, lines};
 use protocol::auth;
 use protocol::finding::Severity;
 use protocol::lang::Lang;
 use protocol::records::Shape;
 use protocol::records::mailbox::{Deleted, MessageDetail};
 use protocol::records::session::{SessionDetail, SessionEnding, SessionList, SessionSummary};
-use protocol::wire::ServerMsg;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio::time::timeout;
 
 /// How long one client program may run.
 const CLIENT_LIMIT: Duration = Duration::from_secs(30);
@@ -70,40 +66,27 @@ async fn text(bridge: SocketAddr, path: &str) -> String {
     String::from_utf8(body).expect("UTF-8")
 }
 
-fn swaks_args(sandbox: &SandboxBridge, to: &str, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "--server",
-        &sandbox.smtp.to_string(),
-        "--from",
-        "alice@example.org",
-        "--to",
-        to,
+/// swaks's arguments for one message from alice@ to bob@ that logs in with `mechanism`
+/// as `demo` with [`PASSWORD`], after `extra` (`--tls`, say).
+fn swaks_login(sandbox: &SandboxBridge, mechanism: &str, extra: &[&str]) -> Vec<String> {
+    let login = [
         "--header",
         "Subject: recorded",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
-    args
+        "--auth",
+        mechanism,
+        "--auth-user",
+        "demo",
+        "--auth-password",
+        PASSWORD,
+    ];
+    let extra: Vec<&str> = extra.iter().copied().chain(login).collect();
+    swaks_args(sandbox.smtp, "alice@example.org", "bob@example.net", &extra)
 }
 
 #[tokio::test]
 async fn a_swaks_session_is_annotated_and_linked_to_its_message_both_ways() {
     let sandbox = start_sandbox(with_password()).await;
-    let args = swaks_args(
-        &sandbox,
-        "bob@example.net",
-        &[
-            "--tls",
-            "--auth",
-            "LOGIN",
-            "--auth-user",
-            "demo",
-            "--auth-password",
-            PASSWORD,
-        ],
-    );
+    let args = swaks_login(&sandbox, "LOGIN", &["--tls"]);
     let transcript = run_client("swaks", &args, CLIENT_LIMIT).await;
     assert!(transcript.contains("235 2.7.0"), "{transcript}");
     let message = wait_for_messages(sandbox.http, 1).await.remove(0);
@@ -168,18 +151,7 @@ async fn a_swaks_session_is_annotated_and_linked_to_its_message_both_ways() {
 async fn no_password_comes_back_in_any_form() {
     let sandbox = start_sandbox(with_password()).await;
     for mechanism in ["PLAIN", "LOGIN"] {
-        let args = swaks_args(
-            &sandbox,
-            "bob@example.net",
-            &[
-                "--auth",
-                mechanism,
-                "--auth-user",
-                "demo",
-                "--auth-password",
-                PASSWORD,
-            ],
-        );
+        let args = swaks_login(&sandbox, mechanism, &[]);
         let transcript = run_client("swaks", &args, CLIENT_LIMIT).await;
         assert!(transcript.contains("235 2.7.0"), "{transcript}");
     }
@@ -287,19 +259,7 @@ async fn a_session_that_fails_at_rcpt_leaves_no_message_and_one_annotated_sessio
 #[tokio::test]
 async fn the_text_layout_is_what_annotate_prints_for_the_same_lines() {
     let sandbox = start_sandbox(with_password()).await;
-    let args = swaks_args(
-        &sandbox,
-        "bob@example.net",
-        &[
-            "--tls",
-            "--auth",
-            "PLAIN",
-            "--auth-user",
-            "demo",
-            "--auth-password",
-            PASSWORD,
-        ],
-    );
+    let args = swaks_login(&sandbox, "PLAIN", &["--tls"]);
     run_client("swaks", &args, CLIENT_LIMIT).await;
     let id = ended_sessions(sandbox.http, 1).await[0].id;
     for (lang, tag) in [(Lang::En, "en"), (Lang::ZhCn, "zh-CN")] {
@@ -326,25 +286,9 @@ async fn the_text_layout_is_what_annotate_prints_for_the_same_lines() {
     sandbox.handle.stop().await;
 }
 
-/// The visitor cookie a response set (`name=value`).
-fn cookie_of(head: &str) -> String {
-    set_cookies(head)
-        .into_iter()
-        .find(|c| c.starts_with("smtp_playground_visitor="))
-        .and_then(|c| c.split(';').next().map(str::to_owned))
-        .unwrap_or_else(|| panic!("no visitor cookie in {head}"))
-}
-
 /// A session through the bridge's relay, as the page has it: EHLO, one message, QUIT.
-async fn page_session(bridge: SocketAddr, smtp: SocketAddr, cookie: &str, subject: &str) {
-    let origin = format!("http://{bridge}");
-    let mut s = open_with_headers(bridge, &[("Origin", &origin), ("Cookie", cookie)])
-        .await
-        .expect("the bridge accepts its own origin");
-    s.send(&connect_to(smtp)).await;
-    assert!(matches!(s.recv().await, ServerMsg::Connected { .. }));
-    assert!(s.recv_line().await.starts_with("220 "));
-    assert!(s.command("EHLO page").await.last().is_some());
+async fn page_mail(bridge: SocketAddr, smtp: SocketAddr, cookie: &str, subject: &str) {
+    let mut s = page_session(bridge, smtp, cookie, "page").await;
     assert!(s.command("MAIL FROM:<me@example.org>").await[0].starts_with("250"));
     assert!(s.command("RCPT TO:<you@example.org>").await[0].starts_with("250"));
     assert!(s.command("DATA").await[0].starts_with("354"));
@@ -364,14 +308,12 @@ async fn in_public_each_visitor_sees_hears_and_clears_only_their_own_sessions() 
     } = start_public_sandbox().await;
     let mut cookies = Vec::new();
     for _ in 0..2 {
-        let (status, head, _) = http_with(bridge, "GET", "/api/sandbox", &[]).await;
-        assert_eq!(status, 200);
-        cookies.push(cookie_of(&head));
+        cookies.push(new_visitor(bridge).await);
     }
     let (a, b) = (cookies[0].as_str(), cookies[1].as_str());
-    let mut a_events = open_events(bridge, Some(a)).await;
-    page_session(bridge, smtp, a, "from A").await;
-    page_session(bridge, smtp, b, "from B").await;
+    let mut a_events = Events::open(bridge, Some(a)).await;
+    page_mail(bridge, smtp, a, "from A").await;
+    page_mail(bridge, smtp, b, "from B").await;
     // An outside client: nobody's session in public.
     let (mut raw, _) = RawSmtp::connect(smtp).await;
     assert_eq!(raw.command("EHLO outside").await.0, 250);
@@ -408,7 +350,7 @@ async fn in_public_each_visitor_sees_hears_and_clears_only_their_own_sessions() 
     .await;
     assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
     // A heard of A's session only.
-    let heard = a_events.session_ids(a_list[0].id).await;
+    let heard = session_ids(&mut a_events, a_list[0].id).await;
     assert!(heard.iter().all(|&id| id == a_list[0].id), "{heard:?}");
     // Deleting is per visitor.
     let (status, _, body) = http_with(bridge, "DELETE", "/api/sessions", &[("Cookie", a)]).await;
@@ -422,85 +364,30 @@ async fn in_public_each_visitor_sees_hears_and_clears_only_their_own_sessions() 
     handle.stop().await;
 }
 
-/// Reads `/api/events`.
-struct Events {
-    reader: BufReader<TcpStream>,
-}
-
-async fn open_events(bridge: SocketAddr, cookie: Option<&str>) -> Events {
-    let mut tcp = TcpStream::connect(bridge).await.expect("connect");
-    let cookie = cookie
-        .map(|c| format!("Cookie: {c}\r\n"))
-        .unwrap_or_default();
-    let request = format!("GET /api/events HTTP/1.0\r\nHost: {bridge}\r\n{cookie}\r\n");
-    tcp.write_all(request.as_bytes()).await.expect("request");
-    let mut reader = BufReader::new(tcp);
-    let mut header = String::new();
-    for _ in 0..50 {
-        header.clear();
-        timeout(WAIT, reader.read_line(&mut header))
-            .await
-            .expect("the response head within the wait")
-            .expect("read");
-        if header.trim().is_empty() {
-            return Events { reader };
+/// The ids of the `session` events on `events` up to one that says `id` ended. Other
+/// events are skipped; bounded by events and by the wait.
+async fn session_ids(events: &mut Events, id: u64) -> Vec<u64> {
+    let mut ids = Vec::new();
+    for _ in 0..200 {
+        let (_, data) = events.next_where(|name| name == "session").await;
+        let summary = SessionSummary::decode(&data).expect("a session summary");
+        ids.push(summary.id);
+        if summary.id == id && summary.ending.is_closed() {
+            return ids;
         }
     }
-    panic!("no end of the response head");
-}
-
-impl Events {
-    /// The `session` events up to one that says `id` ended: their ids. Other events are
-    /// skipped; bounded by lines and by the wait.
-    async fn session_ids(&mut self, id: u64) -> Vec<u64> {
-        let mut ids = Vec::new();
-        let mut event = String::new();
-        for _ in 0..2000 {
-            let mut line = String::new();
-            let n = timeout(WAIT, self.reader.read_line(&mut line))
-                .await
-                .expect("an event within the wait")
-                .expect("read");
-            assert!(n > 0, "the stream ended");
-            let line = line.trim_end();
-            if let Some(name) = line.strip_prefix("event: ") {
-                event = name.to_owned();
-            } else if let Some(data) = line.strip_prefix("data: ")
-                && event == "session"
-            {
-                let summary = SessionSummary::decode(data).expect("a session summary");
-                ids.push(summary.id);
-                if summary.id == id && summary.ending.is_closed() {
-                    return ids;
-                }
-            }
-        }
-        panic!("no end of session {id} heard: {ids:?}");
-    }
+    panic!("no end of session {id} heard: {ids:?}");
 }
 
 #[tokio::test]
 async fn an_outside_session_is_announced_live() {
     let sandbox = start_sandbox(SandboxConfig::default()).await;
-    let mut events = open_events(sandbox.http, None).await;
+    let mut events = Events::open(sandbox.http, None).await;
     let (mut raw, _) = RawSmtp::connect(sandbox.smtp).await;
     assert_eq!(raw.command("EHLO live.example").await.0, 250);
     // Announced while the client is still connected.
-    let first = {
-        let mut found = None;
-        for _ in 0..200 {
-            let mut line = String::new();
-            timeout(WAIT, events.reader.read_line(&mut line))
-                .await
-                .expect("an event within the wait")
-                .expect("read");
-            if let Some(data) = line.trim_end().strip_prefix("data: ") {
-                found = SessionSummary::decode(data).ok();
-                break;
-            }
-        }
-        found.expect("a session event")
-    };
+    let (_, data) = events.next_where(|_| true).await;
+    let first = SessionSummary::decode(&data).expect("a session event");
     assert_eq!(first.ending, SessionEnding::Open);
     assert_eq!(first.helo.as_deref(), Some("live.example"));
     assert!(
@@ -511,7 +398,7 @@ async fn an_outside_session_is_announced_live() {
         "{first:?}"
     );
     assert_eq!(raw.command("QUIT").await.0, 221);
-    let heard = events.session_ids(first.id).await;
+    let heard = session_ids(&mut events, first.id).await;
     assert!(heard.iter().all(|&id| id == first.id), "{heard:?}");
     let d = session(sandbox.http, first.id).await;
     assert_eq!(d.summary.helo.as_deref(), Some("live.example"));

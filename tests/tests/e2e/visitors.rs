@@ -9,16 +9,12 @@
 use std::net::SocketAddr;
 
 use bridge::sandbox::SandboxConfig;
+use e2e::events::Events;
 use e2e::sandbox::{
-    RawSmtp, SandboxBridge, get_json, http_with, set_cookies, start_public_sandbox,
+    RawSmtp, SandboxBridge, get_json, http_with, page_session, set_cookies, start_public_sandbox,
 };
-use e2e::security::open_with_headers;
-use e2e::{BridgeHandle, WAIT, connect_to, lines};
-use protocol::wire::ServerMsg;
+use e2e::{BridgeHandle, lines};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio::time::timeout;
 
 /// The cookie's name, as the bridge sets it.
 const COOKIE: &str = "smtp_playground_visitor";
@@ -97,17 +93,7 @@ impl Visitor {
     /// Sends one message to the sandbox through a bridge session, as the page does, and
     /// returns the queue id from the 250 reply.
     async fn send_mail(&self, bridge: SocketAddr, smtp: SocketAddr, subject: &str) -> String {
-        let origin = format!("http://{bridge}");
-        let mut s = open_with_headers(bridge, &[("Origin", &origin), ("Cookie", &self.cookie)])
-            .await
-            .expect("the bridge accepts its own origin");
-        s.send(&connect_to(smtp)).await;
-        assert!(
-            matches!(s.recv().await, ServerMsg::Connected { .. }),
-            "connected"
-        );
-        assert!(s.recv_line().await.starts_with("220 "), "greeting");
-        assert!(s.command("EHLO visitor").await.last().is_some());
+        let mut s = page_session(bridge, smtp, &self.cookie, "visitor").await;
         assert_eq!(
             s.command("MAIL FROM:<me@example.org>").await,
             ["250 2.1.0 Ok"]
@@ -145,64 +131,11 @@ async fn send_straight(smtp: SocketAddr, subject: &str) {
     assert_eq!(direct.reply().await.0, 250);
 }
 
-/// Reads Server-Sent Events from `/api/events` as `cookie`'s visitor.
-struct Events {
-    reader: BufReader<TcpStream>,
-}
-
-impl Events {
-    /// Opens the stream and waits for its response head, so later events reach it.
-    async fn open(bridge: SocketAddr, cookie: &str) -> Self {
-        let mut tcp = TcpStream::connect(bridge).await.expect("connect");
-        // HTTP/1.0: the body is the raw event stream, without chunked framing.
-        let request =
-            format!("GET /api/events HTTP/1.0\r\nHost: {bridge}\r\nCookie: {cookie}\r\n\r\n");
-        tcp.write_all(request.as_bytes()).await.expect("request");
-        let mut reader = BufReader::new(tcp);
-        let mut status = String::new();
-        timeout(WAIT, reader.read_line(&mut status))
-            .await
-            .expect("the events response starts within the wait")
-            .expect("read");
-        assert!(status.contains(" 200 "), "{status}");
-        loop {
-            let mut header = String::new();
-            timeout(WAIT, reader.read_line(&mut header))
-                .await
-                .expect("headers within the wait")
-                .expect("read");
-            if header.trim().is_empty() {
-                break;
-            }
-        }
-        Self { reader }
-    }
-
-    /// The next mailbox event other than keep-alive comments: its name and data. The
-    /// session recorder's events on the same stream (`session`, `sessions-cleared`) are
-    /// skipped: `sandbox_sessions.rs` checks them.
-    async fn next(&mut self) -> (String, String) {
-        let (mut event, mut data) = (String::new(), String::new());
-        for _ in 0..1000 {
-            let mut line = String::new();
-            let n = timeout(WAIT, self.reader.read_line(&mut line))
-                .await
-                .expect("an event within the wait")
-                .expect("read");
-            assert!(n > 0, "the event stream ended");
-            let line = line.trim_end();
-            if let Some(name) = line.strip_prefix("event:") {
-                event = name.trim().to_owned();
-            } else if let Some(value) = line.strip_prefix("data:") {
-                data = value.trim().to_owned();
-            } else if line.is_empty() && event.starts_with("session") {
-                event.clear();
-            } else if line.is_empty() && !event.is_empty() {
-                return (event, data);
-            }
-        }
-        panic!("no mailbox event within 1000 lines");
-    }
+/// The next mailbox event on `events`: its name and data. The session recorder's events on
+/// the same stream (`session`, `sessions-cleared`) are skipped: `sandbox_sessions.rs` checks
+/// them.
+async fn next_mailbox_event(events: &mut Events) -> (String, String) {
+    events.next_where(|name| !name.starts_with("session")).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -264,10 +197,10 @@ async fn a_public_mailbox_shows_each_visitor_only_their_own_mail() {
     }
 
     // Live updates: A hears of A's next message, not of B's sent just before.
-    let mut a_events = Events::open(bridge, &a.cookie).await;
+    let mut a_events = Events::open(bridge, Some(&a.cookie)).await;
     b.send_mail(bridge, smtp, "B second").await;
     a.send_mail(bridge, smtp, "A third").await;
-    let (event, data) = a_events.next().await;
+    let (event, data) = next_mailbox_event(&mut a_events).await;
     assert_eq!(event, "message");
     // The event names the message (issue 12, finding 4); A fetches it.
     let announced: Value = serde_json::from_str(&data).expect("JSON data");
@@ -290,11 +223,11 @@ async fn a_public_mailbox_shows_each_visitor_only_their_own_mail() {
         ["A third", "A again", "For A only"]
     );
     a.send_mail(bridge, smtp, "A fourth").await;
-    let (event, data) = a_events.next().await;
+    let (event, data) = next_mailbox_event(&mut a_events).await;
     assert_eq!(event, "message", "not `cleared`: {data}");
     let (status, deleted) = a.request(bridge, "DELETE", "/api/messages").await;
     assert_eq!((status, deleted["deleted"].as_u64()), (200, Some(4)));
-    assert_eq!(a_events.next().await.0, "cleared");
+    assert_eq!(next_mailbox_event(&mut a_events).await.0, "cleared");
     handle.stop().await;
 }
 

@@ -196,7 +196,7 @@ async fn a_hang_up_is_a_failure_and_too_many_stop_the_run() {
 
 #[tokio::test]
 async fn a_closed_port_fails_at_connect() {
-    let port = crate::procs::free_port().expect("port");
+    let port = bench_common::free_port().expect("port");
     let mut plan = plan(5, 1, 0);
     plan.max_failures = 5;
     let outcome = run(port, &plan).await;
