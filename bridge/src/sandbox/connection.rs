@@ -235,7 +235,7 @@ impl Shell<'_> {
         match self
             .context
             .mailbox
-            .store_from_session(message, Some(self.peer), owner, session)
+            .store(message, Some(self.peer), owner, session)
             .await
         {
             Ok(stored) => {

@@ -194,34 +194,14 @@ impl Mailbox {
     }
 
     /// Keeps a message, dropping the oldest ones until both caps hold, announces it, and
-    /// writes it to the Maildir when there is one.
+    /// writes it to the Maildir when there is one. `session` is the recorded session that
+    /// delivered it (`sessions/`), if any.
     ///
     /// # Errors
     ///
     /// [`StoreError::TooLarge`] when the message alone exceeds the byte cap; nothing is
     /// dropped then.
-    #[cfg_attr(
-        not(test),
-        allow(
-            dead_code,
-            reason = "the sandbox's connections say their session; other mail may not"
-        )
-    )]
     pub(crate) async fn store(
-        &self,
-        message: ReceivedMessage,
-        peer: Option<SocketAddr>,
-        owner: Option<VisitorId>,
-    ) -> Result<Arc<StoredMessage>, StoreError> {
-        self.store_from_session(message, peer, owner, None).await
-    }
-
-    /// [`Mailbox::store`] for a message whose session was recorded as `session`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Mailbox::store`].
-    pub(crate) async fn store_from_session(
         &self,
         mut message: ReceivedMessage,
         peer: Option<SocketAddr>,
@@ -440,11 +420,11 @@ mod tests {
         let mailbox = Mailbox::new(1, 1 << 20, None);
         let _stalled = mailbox.subscribe();
         let first = mailbox
-            .store(message("first"), None, None)
+            .store(message("first"), None, None, None)
             .await
             .expect("stored");
         mailbox
-            .store(message("second"), None, None)
+            .store(message("second"), None, None, None)
             .await
             .expect("stored");
         assert_eq!(
@@ -462,7 +442,10 @@ mod tests {
         for n in 0..5 {
             let mut received = message(&format!("message {n}"));
             received.data.reserve(4096);
-            let stored = mailbox.store(received, None, None).await.expect("stored");
+            let stored = mailbox
+                .store(received, None, None, None)
+                .await
+                .expect("stored");
             assert_eq!(stored.message.data.capacity(), stored.message.data.len());
         }
         let ids = |mailbox: &Mailbox| {
@@ -484,7 +467,7 @@ mod tests {
         let mut ids = Vec::new();
         for _ in 0..20 {
             let stored = mailbox
-                .store(message("body"), None, None)
+                .store(message("body"), None, None, None)
                 .await
                 .expect("stored");
             ids.push(stored.id);
@@ -507,7 +490,7 @@ mod tests {
         let mut ids = Vec::new();
         for i in 0..5 {
             let stored = mailbox
-                .store(message(&format!("m{i}")), None, None)
+                .store(message(&format!("m{i}")), None, None, None)
                 .await
                 .expect("stored");
             ids.push(stored.id);
@@ -531,7 +514,7 @@ mod tests {
     #[tokio::test]
     async fn byte_cap_drops_the_oldest_and_refuses_what_cannot_fit() {
         let one = Mailbox::new(100, 1, None)
-            .store(message("x"), None, None)
+            .store(message("x"), None, None, None)
             .await;
         assert!(matches!(one, Err(StoreError::TooLarge { .. })));
         let cost = StoredMessage {
@@ -548,7 +531,7 @@ mod tests {
         let mut events = mailbox.subscribe();
         for body in ["aaaa", "bbbb", "cccc"] {
             mailbox
-                .store(message(body), None, None)
+                .store(message(body), None, None, None)
                 .await
                 .expect("stored");
             assert!(mailbox.bytes() <= cost * 2 + cost / 2);
@@ -573,7 +556,7 @@ mod tests {
             Some(Maildir::open(dir.clone(), "h/x").expect("open")),
         );
         let stored = mailbox
-            .store(message("hello"), None, None)
+            .store(message("hello"), None, None, None)
             .await
             .expect("stored");
         let new: Vec<_> = std::fs::read_dir(dir.join("new"))
@@ -603,7 +586,7 @@ mod tests {
             ("a2", Some(a)),
         ] {
             let stored = mailbox
-                .store(message(body), None, owner)
+                .store(message(body), None, owner, None)
                 .await
                 .expect("stored");
             ids.push(stored.id);

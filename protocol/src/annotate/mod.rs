@@ -136,20 +136,21 @@ impl LineKind {
         }
     }
 
+    /// Every kind, in the order of the enum.
+    pub const ALL: [LineKind; 8] = [
+        LineKind::Command,
+        LineKind::AuthAnswer,
+        LineKind::Body,
+        LineKind::EndOfData,
+        LineKind::BdatData,
+        LineKind::Reply,
+        LineKind::ReplyContinuation,
+        LineKind::Note,
+    ];
+
     /// The kind named `name` by [`LineKind::as_str`] (a recorded line's `kind`).
     pub fn from_name(name: &str) -> Option<Self> {
-        [
-            LineKind::Command,
-            LineKind::AuthAnswer,
-            LineKind::Body,
-            LineKind::EndOfData,
-            LineKind::BdatData,
-            LineKind::Reply,
-            LineKind::ReplyContinuation,
-            LineKind::Note,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == name)
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 }
 

@@ -261,16 +261,7 @@ fn replies_say_where_they_start_and_whether_they_accept_a_message() {
 
 #[test]
 fn line_kinds_read_back_from_their_names() {
-    for kind in [
-        LineKind::Command,
-        LineKind::AuthAnswer,
-        LineKind::Body,
-        LineKind::EndOfData,
-        LineKind::BdatData,
-        LineKind::Reply,
-        LineKind::ReplyContinuation,
-        LineKind::Note,
-    ] {
+    for kind in LineKind::ALL {
         assert_eq!(LineKind::from_name(kind.as_str()), Some(kind));
     }
     assert_eq!(LineKind::from_name("Command"), None);
