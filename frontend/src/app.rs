@@ -188,6 +188,7 @@ pub fn App() -> Html {
     let on_tls = dispatch.reform(Action::SelectTls);
     let on_preset = dispatch.reform(Action::Preset);
     let on_insecure = dispatch.reform(Action::SetInsecure);
+    let on_by_mx = dispatch.reform(Action::SetByMx);
     let on_backend = dispatch.reform(Action::SelectBackend);
     let on_input = dispatch.reform(Action::EditDraft);
     let on_paste = dispatch.reform(Action::Paste);
@@ -392,6 +393,10 @@ pub fn App() -> Html {
                         {on_tls}
                         {on_preset}
                         {on_insecure}
+                        {on_by_mx}
+                        on_check={Callback::noop()}
+                        on_dns={Callback::noop()}
+                        checking={false}
                         {on_backend}
                         no_bridge={state.mailbox.bridge == BridgePresence::Absent}
                         {on_connect}

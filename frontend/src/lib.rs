@@ -32,6 +32,7 @@ pub mod export;
 pub mod i18n;
 pub mod input;
 pub mod lesson;
+pub mod mx;
 pub mod pasted;
 pub mod rules;
 pub mod sandbox;

@@ -10,6 +10,7 @@ pub mod envelope;
 pub mod export_box;
 pub mod lesson;
 pub mod mailbox;
+pub mod mx_list;
 pub mod paste_view;
 pub mod rules_editor;
 pub mod scenarios;

@@ -11,7 +11,10 @@ use protocol::{tr, tx};
 
 use crate::vocab::{FormError, Notice, SendError};
 
+pub mod check;
+pub mod dns;
 pub mod envelope;
+pub mod mx;
 pub mod rules;
 pub mod scenarios;
 pub mod sessions;

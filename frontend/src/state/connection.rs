@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use protocol::wire::{TlsInfo, TlsMode};
 
+use crate::mx::MxList;
 use crate::vocab::{Backend, Phase, SessionId};
 
 /// The connection part of the state; see the module documentation.
@@ -18,6 +19,9 @@ pub struct Connection {
     pub backend: Backend,
     /// The TLS facts of the bridge, when it sent them.
     pub tls: Option<Rc<TlsInfo>>,
+    /// The domain's mail servers, when this connection goes by MX; kept after the
+    /// session ends, so the user can pick another host.
+    pub mx: Option<Rc<MxList>>,
     /// The app should open a connection now (to the sandbox, or the simulator without a
     /// bridge); cleared when it does.
     pub auto_connect: bool,
@@ -52,6 +56,7 @@ impl Connection {
         self.active = Some(session);
         self.implicit_tls = false;
         self.tls = None;
+        self.mx = None;
     }
 
     /// The bridge connected to `peer` with `tls`.

@@ -19,6 +19,9 @@ pub struct ConnectForm {
     /// Where the next session runs: the bridge, or the in-page simulator ("Simulate (no
     /// bridge)", chosen by itself when no bridge answers).
     pub backend: Backend,
+    /// The host field names a mail domain: the bridge looks up its MX hosts and connects
+    /// to them as a mail server would (RFC 5321 5.1), instead of to the name itself.
+    pub by_mx: bool,
 }
 
 impl Default for ConnectForm {
@@ -30,6 +33,7 @@ impl Default for ConnectForm {
             tls: TlsMode::None,
             insecure: false,
             backend: Backend::Bridge,
+            by_mx: false,
         }
     }
 }
@@ -76,6 +80,24 @@ impl ConnectForm {
             self.host = host;
             self.port = port.to_string();
         }
+    }
+
+    /// Switches between a host and a domain by MX. A domain's mail servers listen on 25,
+    /// so the port becomes 25 when the mode is switched on (it can still be changed).
+    pub fn set_by_mx(&mut self, by_mx: bool) {
+        if by_mx && !self.by_mx {
+            self.port = "25".to_owned();
+        }
+        self.by_mx = by_mx;
+    }
+
+    /// The domain the host field names, for the DNS facts: the host as typed (without a
+    /// trailing dot) when it is a name, `None` for an IP literal or an empty field.
+    pub fn domain(&self) -> Option<String> {
+        let host = self.host.trim().trim_end_matches('.');
+        let literal = host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[');
+        (host.contains('.') && !literal && !host.contains(char::is_whitespace))
+            .then(|| host.to_ascii_lowercase())
     }
 
     /// Points the form at the sandbox at `host:port`.

@@ -91,6 +91,8 @@ pub enum Action {
     Preset(Preset),
     /// "Accept unverified certificates" was ticked or unticked.
     SetInsecure(bool),
+    /// "Domain, by MX" was ticked or unticked.
+    SetByMx(bool),
     /// A valid form was submitted and connection `session` is opening to send `request`.
     Connect {
         /// The new connection.
@@ -273,6 +275,7 @@ impl State {
             Action::EditPort(port) => self.form.port = port,
             Action::SelectTls(tls) => self.form.tls = tls,
             Action::SetInsecure(insecure) => self.form.insecure = insecure,
+            Action::SetByMx(by_mx) => self.form.set_by_mx(by_mx),
             Action::Preset(preset) => self
                 .form
                 .apply_preset(preset, self.mailbox.sandbox_target()),

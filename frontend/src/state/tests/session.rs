@@ -24,6 +24,7 @@ fn form_validation_names_the_problem() {
         tls: TlsMode::Implicit,
         insecure: false,
         backend: Backend::Bridge,
+        by_mx: false,
     };
     assert!(form("  mx.example.org ", " 465").request().is_ok());
     assert_eq!(form(" ", "25").request(), Err(FormError::EmptyHost));
