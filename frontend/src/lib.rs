@@ -28,6 +28,7 @@
 
 pub mod app;
 pub mod components;
+pub mod dns;
 pub mod export;
 pub mod i18n;
 pub mod input;

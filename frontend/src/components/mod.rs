@@ -6,6 +6,7 @@
 pub mod auth_helper;
 pub mod capabilities;
 pub mod connect_form;
+pub mod dns_facts;
 pub mod envelope;
 pub mod export_box;
 pub mod lesson;

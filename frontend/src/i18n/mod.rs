@@ -9,7 +9,7 @@ use protocol::lang::{Lang, Text};
 use protocol::wire::{ErrorCode, TlsInfo, TlsMode};
 use protocol::{tr, tx};
 
-use crate::vocab::{FormError, Notice, SendError};
+use crate::vocab::{Failure, FormError, Notice, SendError};
 
 pub mod check;
 pub mod dns;
@@ -690,6 +690,84 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
                 format!("TLS established: {summary}")
             }
         }
+    }
+}
+
+/// Why a panel's request failed, as a sentence in `lang`. The bridge's and the browser's
+/// own words are English: they are added in English only; Chinese says what the code or
+/// the status means.
+pub fn failure(lang: Lang, failure: &Failure) -> String {
+    let (sentence, detail) = match failure {
+        Failure::Network(detail) => (
+            Text {
+                en: "The bridge could not be reached",
+                zh: "无法访问桥接服务",
+            },
+            detail.as_str(),
+        ),
+        Failure::Shape(detail) => (
+            Text {
+                en: "The bridge's answer is not what this page reads (another version?)",
+                zh: "桥接服务的应答不是本页面能读懂的格式（版本不同？）",
+            },
+            detail.as_str(),
+        ),
+        Failure::Status {
+            status,
+            code,
+            message,
+        } => (status_sentence(*status, code.as_deref()), message.as_str()),
+    };
+    let detail = detail.trim();
+    match (lang, detail.is_empty()) {
+        (Lang::En, false) => format!("{} ({detail}).", sentence.en),
+        (Lang::En, true) => format!("{}.", sentence.en),
+        (Lang::ZhCn, _) => format!("{}。", sentence.zh),
+    }
+}
+
+/// What an API refusal means, by the bridge's code first, else by its HTTP status.
+fn status_sentence(status: u16, code: Option<&str>) -> Text {
+    if let Some(code) = code.map(ErrorCode::from_name)
+        && code != ErrorCode::Unknown
+    {
+        let en = error_sentence(Lang::En, code).trim_end_matches('.');
+        let zh = error_sentence(Lang::ZhCn, code).trim_end_matches('。');
+        return Text { en, zh };
+    }
+    match (code, status) {
+        (Some("dns_failed" | "servfail" | "dns_timeout"), _) | (_, 502 | 504) => Text {
+            en: "The DNS lookup failed or timed out",
+            zh: "DNS 查询失败或超时",
+        },
+        (Some("nxdomain" | "no_such_domain"), _) => Text {
+            en: "The domain does not exist in the DNS",
+            zh: "DNS 中不存在该域名",
+        },
+        (_, 400) => Text {
+            en: "The bridge refused the request: the name is not a valid domain or host",
+            zh: "桥接服务拒绝了请求：该名称不是有效的域名或主机名",
+        },
+        (_, 403) => Text {
+            en: "The bridge's rules do not allow this",
+            zh: "桥接服务的规则不允许此操作",
+        },
+        (_, 404 | 405) => Text {
+            en: "This bridge does not offer this (an older version?)",
+            zh: "此桥接服务不提供该功能（版本较旧？）",
+        },
+        (_, 429) => Text {
+            en: "Too many requests from here; try again later",
+            zh: "来自此处的请求过多，请稍后再试",
+        },
+        (_, 503) => Text {
+            en: "The bridge is busy; try again later",
+            zh: "桥接服务繁忙，请稍后再试",
+        },
+        _ => Text {
+            en: "The bridge answered with an error",
+            zh: "桥接服务返回了错误",
+        },
     }
 }
 

@@ -98,3 +98,33 @@ fn the_tls_summary_is_worded_in_each_language() {
     assert!(super::notice(Lang::ZhCn, &notice).starts_with("TLS 已建立：TLSv1.3，"));
     assert!(super::notice(Lang::ZhCn, &notice).ends_with("未通过验证：self-signed"));
 }
+
+#[test]
+fn failures_keep_english_words_out_of_chinese_sentences() {
+    let refused = Failure::Status {
+        status: 403,
+        code: Some("target_denied".into()),
+        message: "127.0.0.1 is a loopback address".into(),
+    };
+    assert_eq!(
+        failure(Lang::En, &refused),
+        "The bridge's rules do not allow connecting to that target (127.0.0.1 is a loopback address)."
+    );
+    assert_eq!(
+        failure(Lang::ZhCn, &refused),
+        "桥接服务的规则不允许连接到该目标。"
+    );
+    let dns = Failure::Status {
+        status: 502,
+        code: None,
+        message: "SERVFAIL".into(),
+    };
+    assert_eq!(failure(Lang::ZhCn, &dns), "DNS 查询失败或超时。");
+    let network = Failure::Network("TypeError: Failed to fetch".into());
+    assert!(failure(Lang::En, &network).contains("Failed to fetch"));
+    assert!(!failure(Lang::ZhCn, &network).contains("fetch"));
+    for f in [&refused, &dns, &network, &Failure::Shape("x".into())] {
+        assert!(!failure(Lang::ZhCn, f).is_ascii());
+        assert!(failure(Lang::ZhCn, f).ends_with('。'));
+    }
+}

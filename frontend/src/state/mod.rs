@@ -28,6 +28,7 @@
 mod command_line;
 mod connection;
 mod conversation;
+mod dns;
 mod form;
 mod mailbox;
 mod outgoing;
@@ -45,12 +46,14 @@ use yew::Reducible;
 use crate::sandbox::{MessageDetail, MessageSummary, SandboxInfo};
 use crate::transcript::Tone;
 use crate::vocab::{
-    Backend, BridgeEvent, ExportKind, FormError, Notice, Preset, SendError, SessionId, Theme, View,
+    Backend, BridgeEvent, ExportKind, Failure, FormError, Notice, Preset, SendError, SessionId,
+    Theme, View,
 };
 
 pub use command_line::CommandLine;
 pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
+pub use dns::DnsView;
 pub use form::ConnectForm;
 pub use mailbox::{
     BridgePresence, MAILBOX_ROWS_CAP, Mailbox, MessageView, SIMULATED_MAILBOX_CAP, SimulatedMessage,
@@ -76,6 +79,8 @@ pub struct State {
     pub sessions: Sessions,
     /// Language, theme, view.
     pub prefs: Preferences,
+    /// The DNS facts panel, when open.
+    pub dns: Option<DnsView>,
 }
 
 /// Everything that can change the [`State`].
@@ -201,6 +206,17 @@ pub enum Action {
     MessageLoaded(Result<MessageDetail, String>),
     /// The message view was closed.
     CloseMessage,
+    /// The DNS facts of this domain were asked for.
+    DnsAsked(String),
+    /// The DNS facts of a domain arrived, or why not.
+    DnsAnswered {
+        /// The domain asked about.
+        domain: String,
+        /// Its facts, or why there are none.
+        result: Result<Box<crate::dns::DnsFacts>, Failure>,
+    },
+    /// The DNS facts panel was closed.
+    CloseDns,
 }
 
 impl State {
@@ -366,6 +382,13 @@ impl State {
             Action::OpenMessage(id) => self.mailbox.open(id, self.form.backend),
             Action::MessageLoaded(result) => self.mailbox.loaded(result),
             Action::CloseMessage => self.mailbox.message = None,
+            Action::DnsAsked(domain) => self.dns = Some(DnsView::Loading(domain)),
+            Action::DnsAnswered { domain, result } => {
+                if let Some(view) = &mut self.dns {
+                    view.answered(&domain, result.map(|facts| *facts));
+                }
+            }
+            Action::CloseDns => self.dns = None,
         }
     }
 

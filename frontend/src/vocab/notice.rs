@@ -109,3 +109,23 @@ pub enum Notice {
         text: protocol::lang::Bilingual<String>,
     },
 }
+
+/// Why a request to the bridge's API for a panel (the DNS facts, the check) gave nothing
+/// to show, kept as data so it is worded in the language shown (`i18n::failure`): the
+/// browser's and the bridge's own words are English, and only shown in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The request did not reach the bridge (the browser's words, for English).
+    Network(String),
+    /// The bridge answered with an error status and, maybe, its reason.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The bridge's `code`, when it sent one (`resolve_failed`, `target_denied` ...).
+        code: Option<String>,
+        /// The bridge's words (English).
+        message: String,
+    },
+    /// The answer is not the shape this page reads (a bridge of another version).
+    Shape(String),
+}
