@@ -14,9 +14,11 @@ use yew::prelude::*;
 use crate::components::auth_helper::AuthHelper;
 use crate::components::capabilities::Capabilities;
 use crate::components::connect_form::ConnectForm;
+use crate::components::dns_facts::DnsFactsPanel;
 use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
+use crate::components::mx_list::MxListView;
 use crate::components::paste_view::PasteView;
 use crate::components::rules_editor::RulesEditor;
 use crate::components::scenarios::scenarios_view;
@@ -26,6 +28,7 @@ use crate::components::state_diagram::StateDiagram;
 use crate::components::status::Status;
 use crate::components::terminal::{Key, Terminal};
 use crate::components::tls_panel::TlsPanel;
+use crate::dns;
 use crate::export;
 use crate::i18n;
 use crate::services::{self, api, bridge, browser, simulator};
@@ -181,6 +184,31 @@ pub fn App() -> Html {
             }
         });
     }
+
+    // The DNS facts of a domain, from the connect form or the check.
+    let open_dns = use_callback(state.dispatcher(), |domain: String, dispatcher| {
+        dispatcher.dispatch(Action::DnsAsked(domain.clone()));
+        let dispatcher = dispatcher.clone();
+        api::fetch_panel(
+            format!("/api/dns?domain={}", api::query_value(&domain)),
+            dns::read,
+            Callback::from(move |result: Result<_, _>| {
+                dispatcher.dispatch(Action::DnsAnswered {
+                    domain: domain.clone(),
+                    result: result.map(Box::new),
+                });
+            }),
+        );
+    });
+    let on_dns = {
+        let domain = state.form.domain();
+        let open_dns = open_dns.clone();
+        Callback::from(move |()| {
+            if let Some(domain) = domain.clone() {
+                open_dns.emit(domain);
+            }
+        })
+    };
 
     let dispatch = state.dispatcher().to_callback();
     let on_host = dispatch.reform(Action::EditHost);
@@ -395,13 +423,21 @@ pub fn App() -> Html {
                         {on_insecure}
                         {on_by_mx}
                         on_check={Callback::noop()}
-                        on_dns={Callback::noop()}
+                        {on_dns}
                         checking={false}
                         {on_backend}
                         no_bridge={state.mailbox.bridge == BridgePresence::Absent}
                         {on_connect}
                         {on_disconnect}
                     />
+                    if let Some(list) = state.connection.mx.clone() {
+                        <MxListView {list} {lang} on_pick={Callback::noop()} />
+                    }
+                    if let Some(view) = state.dns.clone() {
+                        <div class="reports">
+                            <DnsFactsPanel {view} {lang} on_close={dispatch.reform(|()| Action::CloseDns)} />
+                        </div>
+                    } else {
                     <div class="workspace">
                         <Terminal
                             transcript={state.conversation.transcript.clone()}
@@ -449,6 +485,7 @@ pub fn App() -> Html {
                             <Sequence transcript={state.conversation.transcript.clone()} {lang} />
                         </aside>
                     </div>
+                    }
                 } else {
                     <PasteView {lang} shared={state.prefs.shared.clone()} />
                 }

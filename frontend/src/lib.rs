@@ -27,6 +27,7 @@
 //! - [`app`]: the root component that wires them together.
 
 pub mod app;
+pub mod check;
 pub mod components;
 pub mod dns;
 pub mod export;

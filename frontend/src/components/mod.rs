@@ -5,6 +5,7 @@
 
 pub mod auth_helper;
 pub mod capabilities;
+pub mod check_panel;
 pub mod connect_form;
 pub mod dns_facts;
 pub mod envelope;

@@ -25,6 +25,7 @@
 //! - `sessions.rs`: [`Sessions`], the sessions the sandbox recorded and the one opened.
 //! - `prefs.rs`: [`Preferences`], language, theme, view, export, shared transcript.
 
+mod check;
 mod command_line;
 mod connection;
 mod conversation;
@@ -50,6 +51,7 @@ use crate::vocab::{
     Theme, View,
 };
 
+pub use check::{CheckPhase, CheckRun, CheckStep};
 pub use command_line::CommandLine;
 pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
@@ -81,6 +83,8 @@ pub struct State {
     pub prefs: Preferences,
     /// The DNS facts panel, when open.
     pub dns: Option<DnsView>,
+    /// The server check, when open.
+    pub check: Option<CheckRun>,
 }
 
 /// Everything that can change the [`State`].
@@ -217,6 +221,24 @@ pub enum Action {
     },
     /// The DNS facts panel was closed.
     CloseDns,
+    /// Run `run` of the server check of `target` starts (or, in the simulator, cannot).
+    CheckStarted {
+        /// Which run.
+        run: u32,
+        /// A host (`host:port`) or a domain.
+        target: String,
+    },
+    /// Something happened in run `run` of the check.
+    CheckEvent {
+        /// Which run.
+        run: u32,
+        /// What happened.
+        step: Box<CheckStep>,
+    },
+    /// The user stopped the running check.
+    StopCheck,
+    /// The check panel was closed.
+    CloseCheck,
 }
 
 impl State {
@@ -389,6 +411,24 @@ impl State {
                 }
             }
             Action::CloseDns => self.dns = None,
+            Action::CheckStarted { run, target } => {
+                self.check = Some(if self.form.backend.is_simulator() {
+                    CheckRun::unavailable(run, &target)
+                } else {
+                    CheckRun::start(run, &target)
+                });
+            }
+            Action::CheckEvent { run, step } => {
+                if let Some(check) = self.check.as_mut().filter(|c| c.run == run) {
+                    check.step(*step);
+                }
+            }
+            Action::StopCheck => {
+                if let Some(check) = &mut self.check {
+                    check.stop();
+                }
+            }
+            Action::CloseCheck => self.check = None,
         }
     }
 

@@ -97,6 +97,15 @@ pub enum Notice {
     },
     /// The session that starts is simulated in the page.
     Simulated,
+    /// The server check moves on to a host (worded by `i18n::check::progress`).
+    CheckHost {
+        /// The host's name.
+        host: String,
+        /// Its place, from 0.
+        index: usize,
+        /// How many hosts the check covers.
+        total: usize,
+    },
     /// A remark in a pasted transcript (a tool's message, a shell prompt), shown as is.
     Remark {
         /// The text.
