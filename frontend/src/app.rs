@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use crate::components::auth_helper::AuthHelper;
 use crate::components::capabilities::Capabilities;
+use crate::components::check_panel::CheckPanel;
 use crate::components::connect_form::ConnectForm;
 use crate::components::dns_facts::DnsFactsPanel;
 use crate::components::export_box::ExportBox;
@@ -31,10 +32,12 @@ use crate::components::tls_panel::TlsPanel;
 use crate::dns;
 use crate::export;
 use crate::i18n;
-use crate::services::{self, api, bridge, browser, simulator};
+use crate::services::{self, api, bridge, browser, check as check_service, simulator};
 use crate::share;
-use crate::state::{Action, BridgePresence, State, Submit};
-use crate::vocab::{Backend, BridgeEvent, ExportKind, Phase, SendError, SessionId, Theme, View};
+use crate::state::{Action, BridgePresence, CheckRun, State, Submit};
+use crate::vocab::{
+    Backend, BridgeEvent, ExportKind, FormError, Phase, SendError, SessionId, Theme, View,
+};
 
 mod feed;
 
@@ -200,6 +203,49 @@ pub fn App() -> Html {
             }),
         );
     });
+    // The server check: its run number, and the stream of its events while it runs
+    // (dropped when the check ends, is stopped or closed).
+    let check_stream = use_mut_ref(|| None::<check_service::CheckStream>);
+    let check_runs = use_mut_ref(|| 0_u32);
+    {
+        let check_stream = check_stream.clone();
+        let running = state.check.as_ref().is_some_and(CheckRun::is_running);
+        use_effect_with(running, move |running| {
+            if !running {
+                check_stream.borrow_mut().take();
+            }
+        });
+    }
+    let on_check = {
+        let state = state.clone();
+        let check_stream = check_stream.clone();
+        Callback::from(move |()| {
+            let Some(target) = state.form.check_target() else {
+                let err = state.form.request().err().unwrap_or(FormError::EmptyHost);
+                return state.dispatch(Action::FormRejected(err));
+            };
+            let run = {
+                let mut runs = check_runs.borrow_mut();
+                *runs += 1;
+                *runs
+            };
+            state.dispatch(Action::CheckStarted {
+                run,
+                target: target.label(),
+            });
+            if state.form.backend.is_simulator() {
+                return;
+            }
+            let dispatcher = state.dispatcher();
+            let on_step = Callback::from(move |step| {
+                dispatcher.dispatch(Action::CheckEvent {
+                    run,
+                    step: Box::new(step),
+                });
+            });
+            *check_stream.borrow_mut() = check_service::start(&target, on_step);
+        })
+    };
     let on_dns = {
         let domain = state.form.domain();
         let open_dns = open_dns.clone();
@@ -422,9 +468,9 @@ pub fn App() -> Html {
                         {on_preset}
                         {on_insecure}
                         {on_by_mx}
-                        on_check={Callback::noop()}
+                        {on_check}
                         {on_dns}
-                        checking={false}
+                        checking={state.check.as_ref().is_some_and(CheckRun::is_running)}
                         {on_backend}
                         no_bridge={state.mailbox.bridge == BridgePresence::Absent}
                         {on_connect}
@@ -433,9 +479,17 @@ pub fn App() -> Html {
                     if let Some(list) = state.connection.mx.clone() {
                         <MxListView {list} {lang} on_pick={Callback::noop()} />
                     }
-                    if let Some(view) = state.dns.clone() {
+                    if state.dns.is_some() || state.check.is_some() {
                         <div class="reports">
-                            <DnsFactsPanel {view} {lang} on_close={dispatch.reform(|()| Action::CloseDns)} />
+                            if let Some(run) = state.check.clone() {
+                                <CheckPanel {run} domain={state.form.by_mx.then(|| state.form.domain()).flatten()} {lang}
+                                    on_stop={dispatch.reform(|()| Action::StopCheck)}
+                                    on_close={dispatch.reform(|()| Action::CloseCheck)}
+                                    on_dns={open_dns.clone()} />
+                            }
+                            if let Some(view) = state.dns.clone() {
+                                <DnsFactsPanel {view} {lang} on_close={dispatch.reform(|()| Action::CloseDns)} />
+                            }
                         </div>
                     } else {
                     <div class="workspace">

@@ -569,6 +569,11 @@ fn form_error(lang: Lang, err: &FormError) -> String {
         (Lang::ZhCn, FormError::BadPort(port)) => {
             format!("端口 {port:?} 不是 1 到 65535 之间的数字")
         }
+        (Lang::ZhCn, FormError::NotADomain(host)) => {
+            format!(
+                "{host:?} 不是邮件域名：请输入 example.org 这样的域名，或取消勾选“域名（按 MX）”"
+            )
+        }
     }
 }
 

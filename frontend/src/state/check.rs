@@ -21,7 +21,7 @@ pub enum CheckStep {
         total: usize,
     },
     /// One line of the conversation, annotated in both languages.
-    Line(EntryKind),
+    Line(Box<EntryKind>),
     /// A host's scorecard is complete.
     Card(HostCard),
     /// The whole scorecard: the check is over.
@@ -104,7 +104,7 @@ impl CheckRun {
                 });
                 self.current = Some((name, index, total));
             }
-            CheckStep::Line(kind) => self.transcript.push(kind),
+            CheckStep::Line(kind) => self.transcript.push(*kind),
             CheckStep::Card(card) => {
                 let scorecard = Rc::make_mut(&mut self.scorecard);
                 match scorecard.hosts.iter_mut().find(|h| h.host == card.host) {

@@ -58,6 +58,9 @@ impl ConnectForm {
             Ok(port) if port != 0 => port,
             _ => return Err(FormError::BadPort(port_text.to_owned())),
         };
+        if self.by_mx && self.domain().is_none() {
+            return Err(FormError::NotADomain(host.to_owned()));
+        }
         Ok(ConnectRequest {
             host: host.to_owned(),
             port,
@@ -100,6 +103,22 @@ impl ConnectForm {
             .then(|| host.to_ascii_lowercase())
     }
 
+    /// What "Check this server" checks: the domain's MX hosts in MX mode, else the host
+    /// and port typed; `None` when the host field is empty or not usable.
+    pub fn check_target(&self) -> Option<CheckTarget> {
+        let port = self.port.trim().parse::<u16>().ok().filter(|p| *p != 0)?;
+        if self.by_mx {
+            return self
+                .domain()
+                .map(|domain| CheckTarget::Domain { domain, port });
+        }
+        let host = self.host.trim();
+        (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| CheckTarget::Host {
+            host: host.to_owned(),
+            port,
+        })
+    }
+
     /// Points the form at the sandbox at `host:port`.
     pub fn point_at(&mut self, host: &str, port: u16) {
         host.clone_into(&mut self.host);
@@ -114,5 +133,37 @@ impl ConnectForm {
                 && p.tls() == self.tls
                 && p.host().is_none_or(|h| h == self.host.trim())
         })
+    }
+}
+
+/// What a server check covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckTarget {
+    /// One host (a name or an address) and port.
+    Host {
+        /// The host as typed.
+        host: String,
+        /// The port.
+        port: u16,
+    },
+    /// Every MX host of a domain, at `port`.
+    Domain {
+        /// The domain.
+        domain: String,
+        /// The port (25 unless changed).
+        port: u16,
+    },
+}
+
+impl CheckTarget {
+    /// The target as the check panel names it: `host:port`, or the domain (with a port
+    /// other than 25).
+    pub fn label(&self) -> String {
+        match self {
+            CheckTarget::Host { host, port } if host.contains(':') => format!("[{host}]:{port}"),
+            CheckTarget::Host { host, port } => format!("{host}:{port}"),
+            CheckTarget::Domain { domain, port: 25 } => domain.clone(),
+            CheckTarget::Domain { domain, port } => format!("{domain}:{port}"),
+        }
     }
 }

@@ -56,7 +56,7 @@ pub use command_line::CommandLine;
 pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
 pub use dns::DnsView;
-pub use form::ConnectForm;
+pub use form::{CheckTarget, ConnectForm};
 pub use mailbox::{
     BridgePresence, MAILBOX_ROWS_CAP, Mailbox, MessageView, SIMULATED_MAILBOX_CAP, SimulatedMessage,
 };

@@ -19,6 +19,11 @@ pub enum FormError {
     /// The port is not a number from 1 to 65535.
     #[error("the port {0:?} is not a number from 1 to 65535")]
     BadPort(String),
+    /// "Domain, by MX" is ticked but the host field holds an address or a bare name.
+    #[error(
+        "{0:?} is not a mail domain: type a domain such as example.org, or untick \"domain, by MX\""
+    )]
+    NotADomain(String),
 }
 
 /// Why a typed line was not sent.

@@ -126,4 +126,5 @@ fn ready() -> State {
 }
 
 mod page;
+mod remote;
 mod session;
