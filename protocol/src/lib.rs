@@ -44,6 +44,7 @@
 pub mod annotate;
 pub mod auth;
 pub mod base64;
+pub mod check;
 pub mod command;
 pub mod dot;
 pub mod enhanced;

@@ -13,6 +13,7 @@
 //! - [`summary`]: the session summary record that ends `annotate`'s NDJSON.
 //! - [`session`]: the sandbox's recorded sessions (`/api/sessions`), whose lines are
 //!   [`line`] records in both languages.
+//! - [`check`]: the server check's report and the events that stream it.
 //! - [`rules`]: the sandbox's failure rules (`/api/sandbox/rules`), read strictly.
 //!
 //! Both sides go through [`crate::json`] rather than serde: the page must not link
@@ -22,6 +23,7 @@
 //! writer may differ (unknown members are ignored, a missing member is its default) and
 //! strict where a reader would otherwise misread (a member of the wrong type is an error).
 
+pub mod check;
 pub mod line;
 pub mod mailbox;
 pub mod rules;
