@@ -1,171 +1,134 @@
-//! The server check as the page shows it: the lines of each host's conversation (the
-//! terminal's own transcript entries), which host is being checked, and the scorecard,
-//! one card per host and, for a domain, the matrix of every MX host against every item.
-//!
-//! The bridge runs the check and `protocol::check` grades it; the items arrive worded in
-//! both languages, so switching the language re-renders without running it again.
+//! The server check as the page shows it. The bridge runs it and streams
+//! `protocol::records::check` events; this turns each into a [`CheckStep`] for the
+//! reducer: a host starts, a line of its conversation (the terminal's own transcript
+//! entry, annotated in both languages by the bridge), a host's scorecard, the whole
+//! report, or why the check stopped. The items arrive worded in both languages, so
+//! switching the language re-renders without running the check again.
 
-use protocol::lang::{Bilingual, Lang};
+use protocol::check::Verdict;
+use protocol::records::Shape;
+use protocol::records::check::{CheckEvent, CheckReport, HostRecord};
 
-/// How an item of the scorecard came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// As it should be.
-    Pass,
-    /// Works, but below what is recommended.
-    Warn,
-    /// Broken, or a danger (an open relay).
-    Fail,
-    /// A fact, not graded.
-    Info,
-}
+use crate::sessions;
+use crate::transcript::EntryKind;
+use crate::vocab::Failure;
 
-impl Verdict {
-    /// Every verdict, in the order of `i18n::check`'s words.
-    pub const ALL: [Verdict; 4] = [Verdict::Pass, Verdict::Warn, Verdict::Fail, Verdict::Info];
-
-    /// The CSS class and test hook: `pass`, `warn`, `fail`, `info`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Warn => "warn",
-            Verdict::Fail => "fail",
-            Verdict::Info => "info",
-        }
-    }
-
-    /// The verdict named `name`; `Info` for a name this page does not know.
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == name)
-            .unwrap_or(Verdict::Info)
-    }
-
-    /// The mark shown before an item (colour is not the only cue).
-    pub fn mark(self) -> &'static str {
-        match self {
-            Verdict::Pass => "✓",
-            Verdict::Warn => "!",
-            Verdict::Fail => "✗",
-            Verdict::Info => "i",
-        }
-    }
-}
-
-/// One item of a host's scorecard.
+/// What happened in a running check, as the reducer takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScoreItem {
-    /// The stable id (`starttls`, `open-relay` ...): the matrix's column.
-    pub id: String,
-    /// How it came out.
-    pub verdict: Verdict,
-    /// The item's name, in both languages.
-    pub title: Bilingual<String>,
-    /// What was seen and why it matters, in both languages.
-    pub explanation: Bilingual<String>,
-    /// The RFC or BCP, e.g. `RFC 3207`.
-    pub reference: String,
+pub enum CheckStep {
+    /// The check of a host starts.
+    Host {
+        /// The host's name.
+        name: String,
+        /// Its place, from 0.
+        index: u64,
+    },
+    /// One line of the conversation, annotated in both languages.
+    Line(Box<EntryKind>),
+    /// A host's scorecard is complete.
+    Card(Box<HostRecord>),
+    /// The whole report: the check is over.
+    Done(Box<CheckReport>),
+    /// The check could not run, or stopped.
+    Failed(Failure),
 }
 
-/// The scorecard of one host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostCard {
-    /// The host checked (the MX name, or the host as typed).
-    pub host: String,
-    /// The address connected to, when it got that far.
-    pub address: Option<String>,
-    /// Its items, in the order checked.
-    pub items: Vec<ScoreItem>,
+/// Reads one event of the check's stream (a Server-Sent Event's data).
+///
+/// # Errors
+///
+/// When the text is not a check event.
+pub fn read_event(text: &str) -> Result<CheckEvent, protocol::records::ShapeError> {
+    CheckEvent::decode(text)
 }
 
-impl HostCard {
-    /// How many items came out `verdict`.
-    pub fn count(&self, verdict: Verdict) -> usize {
-        self.items.iter().filter(|i| i.verdict == verdict).count()
+/// The reducer's step for `event`; `None` for a line that holds no record.
+pub fn step(event: CheckEvent) -> Option<CheckStep> {
+    Some(match event {
+        CheckEvent::HostStarted { host, name, .. } => CheckStep::Host { name, index: host },
+        CheckEvent::Line { line, .. } => CheckStep::Line(Box::new(sessions::entry(&line)?)),
+        CheckEvent::HostFinished { report, .. } => CheckStep::Card(report),
+        CheckEvent::Done { report } => CheckStep::Done(report),
+        CheckEvent::Error { code, message } => CheckStep::Failed(Failure::Status {
+            status: 0,
+            code: Some(code),
+            message,
+        }),
+    })
+}
+
+/// Every verdict in the order of `i18n::check`'s words.
+pub const VERDICTS: [Verdict; 5] = [
+    Verdict::Pass,
+    Verdict::Warn,
+    Verdict::Fail,
+    Verdict::Info,
+    Verdict::NotTested,
+];
+
+/// The mark shown before a verdict (colour is not the only cue).
+pub fn mark(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "✓",
+        Verdict::Warn => "!",
+        Verdict::Fail => "✗",
+        Verdict::Info => "i",
+        Verdict::NotTested => "–",
     }
 }
 
-/// The whole check's result.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Scorecard {
-    /// One card per host, in the order checked (MX preference for a domain).
-    pub hosts: Vec<HostCard>,
-}
-
-impl Scorecard {
-    /// The matrix's columns: every item id in the order first met, with its title in
-    /// `lang`.
-    pub fn columns(&self, lang: Lang) -> Vec<(&str, &str)> {
-        let mut columns: Vec<(&str, &str)> = Vec::new();
-        for item in self.hosts.iter().flat_map(|h| &h.items) {
-            if !columns.iter().any(|(id, _)| *id == item.id) {
-                columns.push((&item.id, item.title.get(lang)));
-            }
-        }
-        columns
-    }
-
-    /// `host`'s verdict for item `id`; `None` when that host has no such item (it was
-    /// not reached, say).
-    pub fn cell(host: &HostCard, id: &str) -> Option<Verdict> {
-        host.items.iter().find(|i| i.id == id).map(|i| i.verdict)
-    }
+/// How many of `host`'s items came out `verdict`.
+pub fn count(host: &HostRecord, verdict: Verdict) -> usize {
+    host.items.iter().filter(|i| i.verdict == verdict).count()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn item(id: &str, verdict: Verdict) -> ScoreItem {
-        ScoreItem {
-            id: id.into(),
-            verdict,
-            title: Bilingual {
-                en: format!("{id} title"),
-                zh: format!("{id} 标题"),
-            },
-            explanation: Bilingual {
-                en: String::new(),
-                zh: String::new(),
-            },
-            reference: "RFC 5321".into(),
-        }
-    }
+    use protocol::records::check::ItemRecord;
 
     #[test]
-    fn the_matrix_has_every_item_once_in_order() {
-        let card = Scorecard {
-            hosts: vec![
-                HostCard {
-                    host: "mx1".into(),
-                    address: None,
-                    items: vec![item("banner", Verdict::Fail)],
+    fn events_become_steps() {
+        let started = read_event(
+            r#"{"type":"host-started","host":1,"name":"mx2.example.test","preference":20,"port":25}"#,
+        )
+        .expect("an event");
+        assert_eq!(
+            step(started),
+            Some(CheckStep::Host {
+                name: "mx2.example.test".into(),
+                index: 1
+            })
+        );
+        let refused = read_event(
+            r#"{"type":"error","code":"target_denied","message":"10.0.0.1 is a private address"}"#,
+        )
+        .expect("an event");
+        let Some(CheckStep::Failed(failure)) = step(refused) else {
+            panic!("a failure");
+        };
+        assert_eq!(
+            crate::i18n::failure(protocol::lang::Lang::ZhCn, &failure),
+            "桥接服务的规则不允许连接到该目标。"
+        );
+        assert!(read_event(r#"{"type":"nonsense"}"#).is_err());
+        let host = HostRecord {
+            items: vec![
+                ItemRecord {
+                    verdict: Verdict::Fail,
+                    ..ItemRecord::default()
                 },
-                HostCard {
-                    host: "mx2".into(),
-                    address: Some("127.0.0.1:25".into()),
-                    items: vec![
-                        item("banner", Verdict::Pass),
-                        item("open-relay", Verdict::Fail),
-                        item("rdns", Verdict::Warn),
-                    ],
+                ItemRecord {
+                    verdict: Verdict::Pass,
+                    ..ItemRecord::default()
                 },
             ],
+            ..HostRecord::default()
         };
-        let columns = card.columns(Lang::ZhCn);
         assert_eq!(
-            columns,
-            [
-                ("banner", "banner 标题"),
-                ("open-relay", "open-relay 标题"),
-                ("rdns", "rdns 标题")
-            ]
+            (count(&host, Verdict::Fail), count(&host, Verdict::Warn)),
+            (1, 0)
         );
-        assert_eq!(Scorecard::cell(&card.hosts[0], "open-relay"), None);
-        assert_eq!(Scorecard::cell(&card.hosts[1], "rdns"), Some(Verdict::Warn));
-        assert_eq!(card.hosts[1].count(Verdict::Fail), 1);
-        assert_eq!(Verdict::from_name("warn"), Verdict::Warn);
-        assert_eq!(Verdict::from_name("odd"), Verdict::Info);
+        assert_eq!(mark(Verdict::Fail), "✗");
     }
 }

@@ -13,7 +13,10 @@ use std::rc::Rc;
 use protocol::lang::Lang;
 use yew::prelude::*;
 
-use crate::check::{HostCard, Scorecard, Verdict};
+use protocol::check::Verdict;
+use protocol::records::check::{CheckReport, HostRecord};
+
+use crate::check::{VERDICTS, count, mark};
 use crate::components::transcript_line::{TranscriptLine, rfc_url};
 use crate::i18n;
 use crate::i18n::check::{self as check_words, words};
@@ -38,7 +41,7 @@ pub struct CheckPanelProps {
 
 /// The verdict's word in `lang`.
 fn verdict_word(lang: Lang, verdict: Verdict) -> &'static str {
-    let index = Verdict::ALL.iter().position(|v| *v == verdict).unwrap_or(3);
+    let index = VERDICTS.iter().position(|v| *v == verdict).unwrap_or(3);
     words(lang).verdicts[index]
 }
 
@@ -59,7 +62,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
                 <p id="check-progress" class="muted" aria-busy="true">
                     { run.current.as_ref().map_or_else(
                         || format!("{}…", w.title),
-                        |(host, index, total)| check_words::progress(lang, host, *index, *total),
+                        |(host, index)| check_words::progress(lang, host, *index),
                     ) }
                 </p>
             },
@@ -77,7 +80,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
         let onclick = props.on_dns.reform(move |_: MouseEvent| domain.clone());
         html! { <button id="check-dns" type="button" {onclick}>{ w.dns }</button> }
     });
-    let card = &run.scorecard;
+    let report = &run.report;
     html! {
         <section id="check" class="panel check" data-state={state} data-target={run.target.clone()} aria-live="polite">
             <header class="panel-head">
@@ -91,10 +94,13 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
                 </span>
             </header>
             { status }
-            if card.hosts.len() > 1 {
-                { matrix(lang, card) }
+            if let Some(error) = &report.error {
+                <p id="check-report-error" class="error-text">{ check_words::report_error(lang, error) }</p>
             }
-            { for card.hosts.iter().map(|host| host_card(lang, host)) }
+            if report.matrix.hosts.len() > 1 {
+                { matrix(lang, report) }
+            }
+            { for report.hosts.iter().map(|host| host_card(lang, host)) }
             if !run.transcript.is_empty() {
                 <details id="check-transcript-box" class="check-transcript" open={run.is_running()}>
                     <summary>{ format!("{} ({})", w.transcript, run.transcript.len()) }</summary>
@@ -109,29 +115,26 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
     }
 }
 
-/// One row per host, one column per item, each cell its verdict's mark.
-fn matrix(lang: Lang, card: &Scorecard) -> Html {
+/// One row per item, one column per MX host, each cell its verdict's mark.
+fn matrix(lang: Lang, report: &CheckReport) -> Html {
     let w = words(lang);
-    let columns = card.columns(lang);
+    let matrix = &report.matrix;
     html! {
         <div class="matrix-scroll">
             <table id="check-matrix" class="matrix">
                 <caption>{ w.matrix }</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{ "MX" }</th>
-                        { for columns.iter().map(|(id, title)| html! { <th scope="col" data-item={id.to_string()}>{ title.to_string() }</th> }) }
+                        <th scope="col"></th>
+                        { for matrix.hosts.iter().map(|host| html! { <th scope="col" data-host={host.clone()}><code>{ host.clone() }</code></th> }) }
                     </tr>
                 </thead>
                 <tbody>
-                    { for card.hosts.iter().map(|host| html! {
-                        <tr data-host={host.host.clone()}>
-                            <th scope="row"><code>{ host.host.clone() }</code></th>
-                            { for columns.iter().map(|(id, _)| match Scorecard::cell(host, id) {
-                                Some(v) => html! {
-                                    <td class={classes!("cell", v.as_str())} data-verdict={v.as_str()} title={verdict_word(lang, v)}>{ v.mark() }</td>
-                                },
-                                None => html! { <td class="cell none">{ "–" }</td> },
+                    { for matrix.rows.iter().map(|row| html! {
+                        <tr data-item={row.id.clone()}>
+                            <th scope="row">{ if lang == Lang::En { row.title_en.clone() } else { row.title_zh.clone() } }</th>
+                            { for row.verdicts.iter().map(|v| html! {
+                                <td class={classes!("cell", v.as_str())} data-verdict={v.as_str()} title={verdict_word(lang, *v)}>{ mark(*v) }</td>
                             }) }
                         </tr>
                     }) }
@@ -141,39 +144,50 @@ fn matrix(lang: Lang, card: &Scorecard) -> Html {
     }
 }
 
-fn host_card(lang: Lang, host: &HostCard) -> Html {
+fn host_card(lang: Lang, host: &HostRecord) -> Html {
     let w = words(lang);
-    let counts = Verdict::ALL
+    let counts = VERDICTS
         .into_iter()
         .filter_map(|v| {
-            let n = host.count(v);
+            let n = count(host, v);
             (n > 0).then(|| html! { <span class={classes!("badge", v.as_str())}>{ format!("{n} {}", verdict_word(lang, v)) }</span> })
         })
         .collect::<Html>();
+    let place = match (host.preference, &host.address) {
+        (Some(p), Some(a)) => format!(" · MX {p} · {a}"),
+        (Some(p), None) => format!(" · MX {p}"),
+        (None, Some(a)) => format!(" · {a}"),
+        (None, None) => String::new(),
+    };
     html! {
-        <div class="host-card" data-host={host.host.clone()}>
+        <div class="host-card" data-host={host.name.clone()} data-verdict={host.verdict.as_str()}>
             <h3>
-                <code>{ host.host.clone() }</code>
-                if let Some(address) = &host.address {
-                    <span class="muted">{ format!(" · {address}") }</span>
-                }
+                <code>{ host.name.clone() }</code>
+                <span class="muted">{ place }</span>
                 <span class="counts">{ counts }</span>
             </h3>
+            if let Some(error) = &host.error {
+                <p class="error-text host-error">{ check_words::host_error(lang, error) }</p>
+            }
             <p class="sr-only">{ w.scorecard }</p>
             <ul class="scorecard">
                 { for host.items.iter().map(|item| {
                     let v = item.verdict;
+                    let text = if lang == Lang::En { &item.en } else { &item.zh };
                     html! {
                         <li class={classes!("item", v.as_str())} data-item={item.id.clone()} data-verdict={v.as_str()}>
                             <div class="item-head">
-                                <span class={classes!("badge", v.as_str())}>{ format!("{} {}", v.mark(), verdict_word(lang, v)) }</span>
-                                <strong>{ item.title.get(lang).clone() }</strong>
+                                <span class={classes!("badge", v.as_str())}>{ format!("{} {}", mark(v), verdict_word(lang, v)) }</span>
+                                <strong>{ text.title.clone() }</strong>
                                 if !item.reference.is_empty() {
                                     <span class="ref">{ reference(&item.reference) }</span>
                                 }
                             </div>
-                            if !item.explanation.get(lang).is_empty() {
-                                <p class="explain">{ item.explanation.get(lang).clone() }</p>
+                            if !text.explanation.is_empty() {
+                                <p class="explain">{ text.explanation.clone() }</p>
+                            }
+                            if !item.value.is_empty() {
+                                <code class="value">{ item.value.clone() }</code>
                             }
                         </li>
                     }

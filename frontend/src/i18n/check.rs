@@ -20,8 +20,8 @@ pub struct CheckUi {
     pub scorecard: &'static str,
     /// The matrix's heading (one row per MX host).
     pub matrix: &'static str,
-    /// The verdicts: pass, warn, fail, info.
-    pub verdicts: [&'static str; 4],
+    /// The verdicts: pass, warn, fail, info, not tested (`check::VERDICTS`).
+    pub verdicts: [&'static str; 5],
     /// Close the panel.
     pub close: &'static str,
     /// Stop a running check.
@@ -41,7 +41,7 @@ const EN: CheckUi = CheckUi {
     title: "Server check",
     scorecard: "Scorecard",
     matrix: "Every mail server of the domain",
-    verdicts: ["pass", "warn", "fail", "info"],
+    verdicts: ["pass", "warn", "fail", "info", "not tested"],
     close: "Close",
     stop: "Stop",
     transcript: "What was said",
@@ -56,7 +56,7 @@ const ZH: CheckUi = CheckUi {
     title: "服务器检查",
     scorecard: "评分表",
     matrix: "该域名的每台邮件服务器",
-    verdicts: ["通过", "警告", "失败", "信息"],
+    verdicts: ["通过", "警告", "失败", "信息", "未测试"],
     close: "关闭",
     stop: "停止",
     transcript: "对话内容",
@@ -72,12 +72,32 @@ pub fn words(lang: Lang) -> &'static CheckUi {
     }
 }
 
-/// The progress line: which host of how many is being checked.
-pub fn progress(lang: Lang, host: &str, index: usize, total: usize) -> String {
+/// The progress line: which host is being checked (the first is 0).
+pub fn progress(lang: Lang, host: &str, index: u64) -> String {
     let n = index + 1;
     tr!(
         lang,
-        "Checking {host} ({n} of {total})…",
-        "正在检查 {host}（第 {n} 台，共 {total} 台）…"
+        "Checking host {n}: {host}…",
+        "正在检查第 {n} 台服务器：{host}…"
     )
+}
+
+/// Why a host could not be checked: the bridge's words are English, so Chinese says
+/// only that it could not.
+pub fn host_error(lang: Lang, error: &str) -> String {
+    match lang {
+        Lang::En => format!("Not checked: {error}"),
+        Lang::ZhCn => "未能检查这台服务器（连接失败或被拒绝）。".to_owned(),
+    }
+}
+
+/// Why the check could not run at all (no MX, a null MX, a refusal); Chinese names the
+/// usual causes instead of the bridge's English words.
+pub fn report_error(lang: Lang, error: &str) -> String {
+    match lang {
+        Lang::En => format!("The check could not run: {error}"),
+        Lang::ZhCn => {
+            "检查未能运行：该域名没有可用的邮件服务器（没有 MX、空 MX），或目标被拒绝。".to_owned()
+        }
+    }
 }

@@ -687,7 +687,7 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         }
         .get(lang)
         .to_owned(),
-        Notice::CheckHost { host, index, total } => check::progress(lang, host, *index, *total),
+        Notice::CheckHost { host, index } => check::progress(lang, host, *index),
         Notice::Tls { info } => {
             let summary = tls_summary(lang, info);
             if zh {

@@ -3,7 +3,8 @@
 
 use yew::Callback;
 
-use crate::state::{CheckStep, CheckTarget};
+use crate::check::CheckStep;
+use crate::state::CheckTarget;
 
 /// A running check's event stream; dropping it stops listening (and the bridge stops
 /// the check when its client goes away).

@@ -3,32 +3,11 @@
 
 use std::rc::Rc;
 
-use crate::check::{HostCard, Scorecard};
+use protocol::records::check::CheckReport;
+
+use crate::check::CheckStep;
 use crate::transcript::{EntryKind, Tone, Transcript};
 use crate::vocab::{Failure, Notice};
-
-/// What happened in a running check, already decoded from the bridge's events.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CheckStep {
-    /// The check of a host starts: `index` of `total` (one for a host, each MX for a
-    /// domain).
-    Host {
-        /// The host's name.
-        name: String,
-        /// Its place, from 0.
-        index: usize,
-        /// How many hosts the check covers.
-        total: usize,
-    },
-    /// One line of the conversation, annotated in both languages.
-    Line(Box<EntryKind>),
-    /// A host's scorecard is complete.
-    Card(HostCard),
-    /// The whole scorecard: the check is over.
-    Done(Scorecard),
-    /// The check could not run, or stopped.
-    Failed(Failure),
-}
 
 /// Where a check stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,12 +31,13 @@ pub struct CheckRun {
     pub target: String,
     /// Where it stands.
     pub phase: CheckPhase,
-    /// The host being checked: name, index, total.
-    pub current: Option<(String, usize, usize)>,
+    /// The host being checked: its name and place (from 0).
+    pub current: Option<(String, u64)>,
     /// Every line, host after host.
     pub transcript: Transcript,
-    /// The scorecard so far: hosts are added as they complete.
-    pub scorecard: Rc<Scorecard>,
+    /// The report so far: hosts are added as they complete; the whole report (with the
+    /// matrix) at the end.
+    pub report: Rc<CheckReport>,
 }
 
 impl CheckRun {
@@ -69,7 +49,7 @@ impl CheckRun {
             phase: CheckPhase::Running,
             current: None,
             transcript: Transcript::default(),
-            scorecard: Rc::default(),
+            report: Rc::default(),
         }
     }
 
@@ -92,32 +72,27 @@ impl CheckRun {
             return;
         }
         match step {
-            CheckStep::Host { name, index, total } => {
+            CheckStep::Host { name, index } => {
                 self.transcript.push(EntryKind::Note {
                     tone: Tone::Info,
                     notice: Notice::CheckHost {
                         host: name.clone(),
                         index,
-                        total,
                     },
                     annotation: None,
                 });
-                self.current = Some((name, index, total));
+                self.current = Some((name, index));
             }
             CheckStep::Line(kind) => self.transcript.push(*kind),
             CheckStep::Card(card) => {
-                let scorecard = Rc::make_mut(&mut self.scorecard);
-                match scorecard.hosts.iter_mut().find(|h| h.host == card.host) {
-                    Some(known) => *known = card,
-                    None => scorecard.hosts.push(card),
+                let report = Rc::make_mut(&mut self.report);
+                match report.hosts.iter_mut().find(|h| h.name == card.name) {
+                    Some(known) => *known = *card,
+                    None => report.hosts.push(*card),
                 }
             }
-            CheckStep::Done(scorecard) => {
-                // The final word wins, but a host only streamed is kept when the final
-                // scorecard has none (an older bridge that sends cards only).
-                if !scorecard.hosts.is_empty() {
-                    self.scorecard = Rc::new(scorecard);
-                }
+            CheckStep::Done(report) => {
+                self.report = Rc::new(*report);
                 self.current = None;
                 self.phase = CheckPhase::Done;
             }

@@ -51,7 +51,7 @@ use crate::vocab::{
     Theme, View,
 };
 
-pub use check::{CheckPhase, CheckRun, CheckStep};
+pub use check::{CheckPhase, CheckRun};
 pub use command_line::CommandLine;
 pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
@@ -233,7 +233,7 @@ pub enum Action {
         /// Which run.
         run: u32,
         /// What happened.
-        step: Box<CheckStep>,
+        step: Box<crate::check::CheckStep>,
     },
     /// The user stopped the running check.
     StopCheck,

@@ -107,9 +107,7 @@ pub enum Notice {
         /// The host's name.
         host: String,
         /// Its place, from 0.
-        index: usize,
-        /// How many hosts the check covers.
-        total: usize,
+        index: u64,
     },
     /// A remark in a pasted transcript (a tool's message, a shell prompt), shown as is.
     Remark {

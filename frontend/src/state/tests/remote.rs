@@ -2,10 +2,11 @@
 //! run and steps, the DNS panel's answers.
 
 use super::*;
-use crate::check::{HostCard, ScoreItem, Scorecard, Verdict};
+use crate::check::{CheckStep, count};
 use crate::dns::DnsFacts;
-use crate::state::{CheckPhase, CheckStep, CheckTarget, DnsView};
-use protocol::lang::Bilingual;
+use crate::state::{CheckPhase, CheckTarget, DnsView};
+use protocol::check::Verdict;
+use protocol::records::check::{CheckReport, HostRecord, ItemRecord, ItemWords};
 
 #[test]
 fn the_by_mx_mode_sets_port_25_and_wants_a_domain() {
@@ -68,27 +69,30 @@ fn check_targets_are_named_as_typed() {
     assert_eq!(domain(2525).label(), "example.org:2525");
 }
 
-fn card(host: &str, verdicts: &[(&str, Verdict)]) -> HostCard {
-    HostCard {
-        host: host.into(),
-        address: Some("127.0.0.1:25".into()),
+fn card(host: &str, verdicts: &[(&str, Verdict)]) -> Box<HostRecord> {
+    Box::new(HostRecord {
+        name: host.into(),
+        address: Some("127.0.0.1".into()),
+        port: 25,
         items: verdicts
             .iter()
-            .map(|(id, verdict)| ScoreItem {
+            .map(|(id, verdict)| ItemRecord {
                 id: (*id).into(),
                 verdict: *verdict,
-                title: Bilingual {
-                    en: (*id).to_owned(),
-                    zh: format!("{id}（中文）"),
-                },
-                explanation: Bilingual {
-                    en: "why".into(),
-                    zh: "原因".into(),
-                },
                 reference: "RFC 5321".into(),
+                en: ItemWords {
+                    title: (*id).to_owned(),
+                    explanation: "why".into(),
+                },
+                zh: ItemWords {
+                    title: format!("{id}（中文）"),
+                    explanation: "原因".into(),
+                },
+                ..ItemRecord::default()
             })
             .collect(),
-    }
+        ..HostRecord::default()
+    })
 }
 
 fn step(run: u32, step: CheckStep) -> Action {
@@ -120,7 +124,6 @@ fn a_check_shows_its_hosts_lines_and_scorecard_and_ignores_old_runs() {
                 CheckStep::Host {
                     name: "mx1.example.org".into(),
                     index: 0,
-                    total: 2,
                 },
             ),
             step(
@@ -132,34 +135,35 @@ fn a_check_shows_its_hosts_lines_and_scorecard_and_ignores_old_runs() {
     let check = state.check.as_ref().expect("a check");
     assert_eq!((check.run, check.target.as_str()), (2, "example.org"));
     assert!(check.is_running());
-    assert_eq!(check.current, Some(("mx1.example.org".into(), 0, 2)));
+    assert_eq!(check.current, Some(("mx1.example.org".into(), 0)));
     let progress = check.transcript.iter().next().expect("a note");
     match &progress.kind {
         EntryKind::Note { notice, .. } => {
             assert_eq!(
                 i18n::notice(Lang::En, notice),
-                "Checking mx1.example.org (1 of 2)…"
+                "Checking host 1: mx1.example.org…"
             );
             assert_eq!(
                 i18n::notice(Lang::ZhCn, notice),
-                "正在检查 mx1.example.org（第 1 台，共 2 台）…"
+                "正在检查第 1 台服务器：mx1.example.org…"
             );
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(check.scorecard.hosts.len(), 1);
+    assert_eq!(check.report.hosts.len(), 1);
 
     let done = reduce(
         state,
         [
             step(
                 2,
-                CheckStep::Done(Scorecard {
+                CheckStep::Done(Box::new(CheckReport {
                     hosts: vec![
-                        card("mx1.example.org", &[("banner", Verdict::Pass)]),
-                        card("mx2.example.org", &[("open-relay", Verdict::Fail)]),
+                        *card("mx1.example.org", &[("banner", Verdict::Pass)]),
+                        *card("mx2.example.org", &[("open-relay", Verdict::Fail)]),
                     ],
-                }),
+                    ..CheckReport::default()
+                })),
             ),
             step(2, CheckStep::Failed(Failure::Network("late".into()))),
         ],
@@ -170,7 +174,7 @@ fn a_check_shows_its_hosts_lines_and_scorecard_and_ignores_old_runs() {
         CheckPhase::Done,
         "a step after the end is ignored"
     );
-    assert_eq!(check.scorecard.hosts.len(), 2);
+    assert_eq!(check.report.hosts.len(), 2);
     assert!(reduce(done, [Action::CloseCheck]).check.is_none());
 }
 
@@ -189,7 +193,6 @@ fn a_check_in_the_simulator_says_why_it_cannot_run() {
                 CheckStep::Host {
                     name: "mx".into(),
                     index: 0,
-                    total: 1,
                 },
             ),
         ],
@@ -215,7 +218,7 @@ fn stopping_a_check_keeps_what_it_found() {
     );
     let check = state.check.expect("a check");
     assert!(!check.is_running());
-    assert_eq!(check.scorecard.hosts[0].count(Verdict::Warn), 1);
+    assert_eq!(count(&check.report.hosts[0], Verdict::Warn), 1);
 }
 
 #[test]
