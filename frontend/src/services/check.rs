@@ -54,9 +54,7 @@ pub fn start(target: &CheckTarget, on_step: Callback<CheckStep>) -> Option<Check
         let step = match data {
             // The stream itself failed (no bridge, a refusal before the stream began, or
             // the connection dropped): the browser says nothing more than that.
-            None => CheckStep::Failed(Failure::Network(
-                "the check's event stream closed".into(),
-            )),
+            None => CheckStep::Failed(Failure::Network("the check's event stream closed".into())),
             Some(data) => match check::read_event(&data) {
                 Ok(event) => match check::step(event) {
                     Some(step) => step,

@@ -27,6 +27,9 @@
 //!   header fields (a blind copy marked), and the message leads to its session;
 //! - `spam_refusal`: the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
 //!   (`e2e::aiosmtpd`);
+//! - `server_check`: "Check this server" against a real Postfix: the check's lines in
+//!   the terminal's transcript lines, a scorecard with passes and fails in both
+//!   languages (screenshots), and why the simulator cannot run it;
 //! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
 //!   in both themes and languages, desktop and phone).
 //!
@@ -40,6 +43,7 @@ mod lesson;
 mod mailbox;
 mod offline;
 mod rules;
+mod server_check;
 mod sessions;
 mod skeleton;
 mod spam_refusal;
