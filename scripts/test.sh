@@ -2,9 +2,9 @@
 # The test command: installs what is missing (scripts/setup.sh), checks formatting and
 # lints (the fuzz targets too, so they keep compiling), checks that no two sibling modules
 # import each other (scripts/check-module-cycles.py), builds the browser app, starts a real
-# Postfix and a DNS server (dnsmasq, scripts/dns.sh) on loopback, and runs every test (unit, data-driven transcripts, bridge,
-# end-to-end in headless Chromium), then the doc tests. Prints each step's time and the
-# total; exits non-zero if any step failed.
+# Postfix and a DNS server (dnsmasq, scripts/dns.sh) on loopback, and runs every test
+# (unit, data-driven transcripts, bridge, end-to-end in headless Chromium), then the doc
+# tests. Prints each step's time and the total; exits non-zero if any step failed.
 #
 # After setup, a failing step does not stop the run: the later steps still run, so one
 # run reports everything that is wrong. `.ci/run` calls this script and nothing else.
