@@ -45,6 +45,7 @@ pub mod annotate;
 pub mod auth;
 pub mod base64;
 pub mod command;
+pub mod dns;
 pub mod dot;
 pub mod enhanced;
 pub mod extension;
