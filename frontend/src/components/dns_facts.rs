@@ -1,17 +1,20 @@
 //! The DNS facts panel: a mail domain's MX, SPF (with its lookup count against 10),
-//! DMARC, MTA-STS, TLS-RPT and DANE TLSA records, whether DNSSEC validated them, and
-//! for each what it is for and what its absence means.
+//! DMARC, MTA-STS, TLS-RPT and DANE TLSA records, whether DNSSEC validated them, and for
+//! each what it is for, what was found in it, and what its absence means (all worded by
+//! `protocol::dns`).
 //!
 //! Test contract: `#dns-facts` with `data-domain` and `data-state` (`loading`, `loaded`,
-//! `failed`); one `li.fact` per record with `data-record` (`MX`, `SPF` ...) and
-//! `data-verdict` (`ok`, `missing`, `problem`), values in `.values code`; `#dnssec` with
+//! `failed`); one `li.fact` per record with `data-kind` (`mx`, `spf`, `dmarc`, `mta_sts`,
+//! `tls_rpt`, `tlsa`) and `data-status` (`found`, `missing`, `broken`, `unknown`), the
+//! records in `.values code`, findings in `.finding` with `data-id`; `#dnssec` with
 //! `data-validated`; the failure in `#dns-error`.
 
+use protocol::dns::{Fact, FactStatus};
 use protocol::lang::Lang;
 use yew::prelude::*;
 
 use crate::components::transcript_line::rfc_url;
-use crate::dns::{DnsFacts, FactRow};
+use crate::dns::{self, DnsFacts};
 use crate::i18n;
 use crate::i18n::dns::{self as dns_words, words};
 use crate::state::DnsView;
@@ -57,49 +60,54 @@ pub fn DnsFactsPanel(props: &DnsFactsProps) -> Html {
 
 fn loaded(lang: Lang, facts: &DnsFacts) -> Html {
     let w = words(lang);
-    let (validated, text) = match facts.dnssec {
-        Some(true) => ("true", w.validated),
-        _ => ("false", w.not_validated),
-    };
+    let validated = facts.dnssec == Some(true);
     html! {
         <>
-            <p id="dnssec" class={classes!("dnssec", (validated == "true").then_some("ok"))} data-validated={validated}>
-                { "DNSSEC: " }{ text }
+            <p id="dnssec" class={classes!("dnssec", validated.then_some("ok"))} data-validated={validated.to_string()}>
+                { "DNSSEC: " }{ if validated { w.validated } else { w.not_validated } }
             </p>
             <ul class="facts-list">
-                { for facts.rows.iter().map(|row| fact(lang, row)) }
+                { for facts.facts.iter().map(|f| fact(lang, f)) }
             </ul>
         </>
     }
 }
 
-fn fact(lang: Lang, row: &FactRow) -> Html {
-    let w = words(lang);
-    let verdict = row.verdict();
-    let reference = row.record.reference();
+fn fact(lang: Lang, fact: &Fact) -> Html {
+    let (index, status) = dns::status(fact.status);
+    let kind = fact.kind;
+    let about = if fact.status == FactStatus::Missing {
+        kind.when_missing()
+    } else {
+        kind.meaning()
+    };
     html! {
-        <li class={classes!("fact", verdict)} data-record={row.record.label()} data-verdict={verdict}>
+        <li class={classes!("fact", status)} data-kind={kind.as_str()} data-status={status}>
             <div class="fact-head">
-                <strong>{ row.record.label() }</strong>
-                <code class="fact-name">{ row.name.clone() }</code>
-                if row.values.is_empty() {
-                    <span class="badge missing">{ w.missing }</span>
-                }
+                <strong>{ kind.title() }</strong>
+                <code class="fact-name">{ fact.name.clone() }</code>
+                <span class={classes!("badge", status)}>{ words(lang).statuses[index] }</span>
             </div>
-            if !row.values.is_empty() {
+            if !fact.records.is_empty() {
                 <ul class="values">
-                    { for row.values.iter().map(|v| html! { <li><code>{ v.clone() }</code></li> }) }
+                    { for fact.records.iter().map(|v| html! { <li><code>{ v.clone() }</code></li> }) }
                 </ul>
             }
-            if let Some(count) = row.spf_lookups {
-                <p class={classes!("spf-lookups", (count > 10).then_some("fail"))}>{ dns_words::spf_lookups(lang, count) }</p>
+            if let Some(count) = fact.lookups {
+                <p class={classes!("spf-lookups", (count > 10).then_some("fail"))}>{ dns_words::spf_lookups(lang, count as u64) }</p>
             }
-            { for row.problems.iter().map(|p| html! { <p class="problem">{ p.clone() }</p> }) }
+            { for fact.findings.iter().map(|f| html! {
+                <p class={classes!("finding", f.severity.as_str())} data-id={f.id}>{ f.text.get(lang).clone() }</p>
+            }) }
             <p class="muted about">
-                { if row.values.is_empty() { row.record.missing(lang) } else { row.record.about(lang) } }
-                { " " }
-                <a href={rfc_url(reference)} target="_blank" rel="noopener noreferrer">{ reference }</a>
+                { about.get(lang) }{ " " }{ reference(kind.rfc()) }
             </p>
         </li>
     }
+}
+
+/// The first RFC of `text` linked, the rest as text.
+fn reference(text: &'static str) -> Html {
+    let first = text.split(',').next().unwrap_or(text);
+    html! { <a href={rfc_url(first)} target="_blank" rel="noopener noreferrer">{ text }</a> }
 }

@@ -227,7 +227,7 @@ fn the_dns_panel_shows_the_answer_to_the_latest_question_only() {
         Box::new(DnsFacts {
             domain: domain.into(),
             dnssec: Some(true),
-            rows: Vec::new(),
+            facts: Vec::new(),
         })
     };
     let state = reduce(
