@@ -13,13 +13,13 @@ use yew::prelude::*;
 
 use crate::components::auth_helper::AuthHelper;
 use crate::components::capabilities::Capabilities;
-use crate::components::check_panel::CheckPanel;
+use crate::components::check_panel::{CheckCallbacks, check_panel};
 use crate::components::connect_form::ConnectForm;
-use crate::components::dns_facts::DnsFactsPanel;
+use crate::components::dns_facts::dns_facts;
 use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
-use crate::components::mx_list::MxListView;
+use crate::components::mx_list::mx_list;
 use crate::components::paste_view::PasteView;
 use crate::components::rules_editor::RulesEditor;
 use crate::components::scenarios::scenarios_view;
@@ -476,19 +476,20 @@ pub fn App() -> Html {
                         {on_connect}
                         {on_disconnect}
                     />
-                    if let Some(list) = state.connection.mx.clone() {
-                        <MxListView {list} {lang} on_pick={Callback::noop()} />
+                    if let Some(list) = &state.connection.mx {
+                        { mx_list(list, lang, &Callback::noop()) }
                     }
                     if state.dns.is_some() || state.check.is_some() {
                         <div class="reports">
-                            if let Some(run) = state.check.clone() {
-                                <CheckPanel {run} domain={state.form.by_mx.then(|| state.form.domain()).flatten()} {lang}
-                                    on_stop={dispatch.reform(|()| Action::StopCheck)}
-                                    on_close={dispatch.reform(|()| Action::CloseCheck)}
-                                    on_dns={open_dns.clone()} />
+                            if let Some(run) = &state.check {
+                                { check_panel(run, state.form.by_mx.then(|| state.form.domain()).flatten(), lang, &CheckCallbacks {
+                                    stop: dispatch.reform(|()| Action::StopCheck),
+                                    close: dispatch.reform(|()| Action::CloseCheck),
+                                    dns: open_dns.clone(),
+                                }) }
                             }
-                            if let Some(view) = state.dns.clone() {
-                                <DnsFactsPanel {view} {lang} on_close={dispatch.reform(|()| Action::CloseDns)} />
+                            if let Some(view) = &state.dns {
+                                { dns_facts(view, lang, &dispatch.reform(|()| Action::CloseDns)) }
                             }
                         </div>
                     } else {

@@ -1,7 +1,7 @@
-//! The server check panel: its progress host by host, every line of its conversations
-//! in the terminal's own annotated transcript lines, and the scorecard (pass, warn,
-//! fail, info, each with its RFC or BCP and explanation), with the MX × item matrix for
-//! a domain.
+//! The server check panel: its progress host by host, the scorecard (pass, warn, fail,
+//! info, each with its RFC or BCP and explanation) with the item × MX matrix for a
+//! domain, and every line of its conversations in the terminal's own annotated
+//! transcript lines.
 //!
 //! Test contract: `#check` with `data-state` (`running`, `done`, `failed`,
 //! `unavailable`); `#check-progress`, `#check-error`, `#check-unavailable`; each host's
@@ -10,11 +10,10 @@
 
 use std::rc::Rc;
 
-use protocol::lang::Lang;
-use yew::prelude::*;
-
 use protocol::check::Verdict;
+use protocol::lang::Lang;
 use protocol::records::check::{CheckReport, HostRecord};
+use yew::prelude::*;
 
 use crate::check::{VERDICTS, count, mark};
 use crate::components::transcript_line::{TranscriptLine, rfc_url};
@@ -22,21 +21,15 @@ use crate::i18n;
 use crate::i18n::check::{self as check_words, words};
 use crate::state::{CheckPhase, CheckRun};
 
-/// Props of [`CheckPanel`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct CheckPanelProps {
-    /// The run to show.
-    pub run: CheckRun,
-    /// The domain checked, when the target was one: offers its DNS facts.
-    pub domain: Option<String>,
-    /// The language.
-    pub lang: Lang,
+/// What the panel's buttons do.
+#[derive(Debug, Clone)]
+pub struct CheckCallbacks {
     /// Stop was pressed.
-    pub on_stop: Callback<()>,
+    pub stop: Callback<()>,
     /// Close was pressed.
-    pub on_close: Callback<()>,
-    /// "DNS facts" was pressed.
-    pub on_dns: Callback<String>,
+    pub close: Callback<()>,
+    /// "DNS facts" was pressed for this domain.
+    pub dns: Callback<String>,
 }
 
 /// The verdict's word in `lang`.
@@ -45,55 +38,54 @@ fn verdict_word(lang: Lang, verdict: Verdict) -> &'static str {
     words(lang).verdicts[index]
 }
 
-/// See the module documentation.
-#[component]
-pub fn CheckPanel(props: &CheckPanelProps) -> Html {
-    let lang = props.lang;
+/// The panel for `run` (a plain function: see `mx_list`); `domain` offers its DNS facts.
+pub fn check_panel(
+    run: &CheckRun,
+    domain: Option<String>,
+    lang: Lang,
+    on: &CheckCallbacks,
+) -> Html {
     let w = words(lang);
-    let run = &props.run;
-    let (state, status) = match &run.phase {
+    let (state, id, class, status) = match &run.phase {
         CheckPhase::Unavailable => (
             "unavailable",
-            html! { <p id="check-unavailable" class="error-text">{ w.simulator }</p> },
+            "check-unavailable",
+            "error-text",
+            w.simulator.to_owned(),
         ),
         CheckPhase::Running => (
             "running",
-            html! {
-                <p id="check-progress" class="muted" aria-busy="true">
-                    { run.current.as_ref().map_or_else(
-                        || format!("{}…", w.title),
-                        |(host, index)| check_words::progress(lang, host, *index),
-                    ) }
-                </p>
-            },
+            "check-progress",
+            "muted",
+            run.current.as_ref().map_or_else(
+                || format!("{}…", w.title),
+                |(host, index)| check_words::progress(lang, host, *index),
+            ),
         ),
-        CheckPhase::Done => (
-            "done",
-            html! { <p id="check-done" class="muted">{ w.done }</p> },
-        ),
+        CheckPhase::Done => ("done", "check-done", "muted", w.done.to_owned()),
         CheckPhase::Failed(failure) => (
             "failed",
-            html! { <p id="check-error" class="error-text">{ i18n::failure(lang, failure) }</p> },
+            "check-error",
+            "error-text",
+            i18n::failure(lang, failure),
         ),
     };
-    let dns = props.domain.clone().map(|domain| {
-        let onclick = props.on_dns.reform(move |_: MouseEvent| domain.clone());
-        html! { <button id="check-dns" type="button" {onclick}>{ w.dns }</button> }
-    });
     let report = &run.report;
     html! {
-        <section id="check" class="panel check" data-state={state} data-target={run.target.clone()} aria-live="polite">
+        <section id="check" class="panel check" data-state={state} aria-live="polite">
             <header class="panel-head">
                 <h2>{ format!("{} · {}", w.title, run.target) }</h2>
                 <span class="buttons">
-                    { for dns }
-                    if run.is_running() {
-                        <button id="check-stop" type="button" onclick={props.on_stop.reform(|_: MouseEvent| ())}>{ w.stop }</button>
+                    if let Some(domain) = domain {
+                        <button id="check-dns" type="button" onclick={on.dns.reform(move |_: MouseEvent| domain.clone())}>{ w.dns }</button>
                     }
-                    <button id="check-close" type="button" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ w.close }</button>
+                    if run.is_running() {
+                        <button id="check-stop" type="button" onclick={on.stop.reform(|_: MouseEvent| ())}>{ w.stop }</button>
+                    }
+                    <button id="check-close" type="button" onclick={on.close.reform(|_: MouseEvent| ())}>{ w.close }</button>
                 </span>
             </header>
-            { status }
+            <p {id} {class}>{ status }</p>
             if let Some(error) = &report.error {
                 <p id="check-report-error" class="error-text">{ check_words::report_error(lang, error) }</p>
             }
@@ -102,7 +94,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
             }
             { for report.hosts.iter().map(|host| host_card(lang, host)) }
             if !run.transcript.is_empty() {
-                <details id="check-transcript-box" class="check-transcript" open={run.is_running()}>
+                <details class="check-transcript" open={run.is_running()}>
                     <summary>{ format!("{} ({})", w.transcript, run.transcript.len()) }</summary>
                     <div id="check-transcript" class="transcript static">
                         { for run.transcript.iter().map(|entry| html! {
@@ -117,92 +109,63 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
 
 /// One row per item, one column per MX host, each cell its verdict's mark.
 fn matrix(lang: Lang, report: &CheckReport) -> Html {
-    let w = words(lang);
     let matrix = &report.matrix;
     html! {
         <div class="matrix-scroll">
             <table id="check-matrix" class="matrix">
-                <caption>{ w.matrix }</caption>
-                <thead>
-                    <tr>
-                        <th scope="col"></th>
-                        { for matrix.hosts.iter().map(|host| html! { <th scope="col" data-host={host.clone()}><code>{ host.clone() }</code></th> }) }
+                <caption>{ words(lang).matrix }</caption>
+                <tr>
+                    <th></th>
+                    { for matrix.hosts.iter().map(|host| html! { <th><code>{ host.clone() }</code></th> }) }
+                </tr>
+                { for matrix.rows.iter().map(|row| html! {
+                    <tr data-item={row.id.clone()}>
+                        <th>{ if lang == Lang::En { row.title_en.clone() } else { row.title_zh.clone() } }</th>
+                        { for row.verdicts.iter().map(|v| html! {
+                            <td class={v.as_str()} title={verdict_word(lang, *v)}>{ mark(*v) }</td>
+                        }) }
                     </tr>
-                </thead>
-                <tbody>
-                    { for matrix.rows.iter().map(|row| html! {
-                        <tr data-item={row.id.clone()}>
-                            <th scope="row">{ if lang == Lang::En { row.title_en.clone() } else { row.title_zh.clone() } }</th>
-                            { for row.verdicts.iter().map(|v| html! {
-                                <td class={classes!("cell", v.as_str())} data-verdict={v.as_str()} title={verdict_word(lang, *v)}>{ mark(*v) }</td>
-                            }) }
-                        </tr>
-                    }) }
-                </tbody>
+                }) }
             </table>
         </div>
     }
 }
 
 fn host_card(lang: Lang, host: &HostRecord) -> Html {
-    let w = words(lang);
-    let counts = VERDICTS
+    let mut head = host.name.clone();
+    if let Some(p) = host.preference {
+        head.push_str(&format!(" · MX {p}"));
+    }
+    if let Some(a) = &host.address {
+        head.push_str(&format!(" · {a}"));
+    }
+    let counts: Vec<String> = VERDICTS
         .into_iter()
         .filter_map(|v| {
             let n = count(host, v);
-            (n > 0).then(|| html! { <span class={classes!("badge", v.as_str())}>{ format!("{n} {}", verdict_word(lang, v)) }</span> })
+            (n > 0).then(|| format!("{n} {}", verdict_word(lang, v)))
         })
-        .collect::<Html>();
-    let place = match (host.preference, &host.address) {
-        (Some(p), Some(a)) => format!(" · MX {p} · {a}"),
-        (Some(p), None) => format!(" · MX {p}"),
-        (None, Some(a)) => format!(" · {a}"),
-        (None, None) => String::new(),
-    };
+        .collect();
     html! {
-        <div class="host-card" data-host={host.name.clone()} data-verdict={host.verdict.as_str()}>
-            <h3>
-                <code>{ host.name.clone() }</code>
-                <span class="muted">{ place }</span>
-                <span class="counts">{ counts }</span>
-            </h3>
+        <div class="host-card" data-host={host.name.clone()}>
+            <h3>{ head }<span class="muted counts">{ counts.join(" · ") }</span></h3>
             if let Some(error) = &host.error {
-                <p class="error-text host-error">{ check_words::host_error(lang, error) }</p>
+                <p class="error-text">{ check_words::host_error(lang, error) }</p>
             }
-            <p class="sr-only">{ w.scorecard }</p>
             <ul class="scorecard">
                 { for host.items.iter().map(|item| {
-                    let v = item.verdict;
+                    let v = item.verdict.as_str();
                     let text = if lang == Lang::En { &item.en } else { &item.zh };
                     html! {
-                        <li class={classes!("item", v.as_str())} data-item={item.id.clone()} data-verdict={v.as_str()}>
-                            <div class="item-head">
-                                <span class={classes!("badge", v.as_str())}>{ format!("{} {}", mark(v), verdict_word(lang, v)) }</span>
-                                <strong>{ text.title.clone() }</strong>
-                                if !item.reference.is_empty() {
-                                    <span class="ref">{ reference(&item.reference) }</span>
-                                }
-                            </div>
-                            if !text.explanation.is_empty() {
-                                <p class="explain">{ text.explanation.clone() }</p>
-                            }
-                            if !item.value.is_empty() {
-                                <code class="value">{ item.value.clone() }</code>
-                            }
+                        <li class={classes!("item", v)} data-item={item.id.clone()} data-verdict={v}>
+                            <span class={classes!("badge", v)}>{ format!("{} {}", mark(item.verdict), verdict_word(lang, item.verdict)) }</span>
+                            <strong>{ text.title.clone() }</strong>
+                            <a class="ref" href={rfc_url(&item.reference)} target="_blank" rel="noopener noreferrer">{ item.reference.clone() }</a>
+                            <p class="explain">{ text.explanation.clone() }</p>
                         </li>
                     }
                 }) }
             </ul>
         </div>
-    }
-}
-
-/// A reference, linked when it is an RFC.
-fn reference(text: &str) -> Html {
-    match rfc_url(text) {
-        Some(url) => {
-            html! { <a href={url} target="_blank" rel="noopener noreferrer">{ text.to_owned() }</a> }
-        }
-        None => html! { { text.to_owned() } },
     }
 }

@@ -19,23 +19,10 @@ use crate::i18n;
 use crate::i18n::dns::{self as dns_words, words};
 use crate::state::DnsView;
 
-/// Props of [`DnsFactsPanel`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct DnsFactsProps {
-    /// What to show.
-    pub view: DnsView,
-    /// The language.
-    pub lang: Lang,
-    /// The panel was closed.
-    pub on_close: Callback<()>,
-}
-
-/// See the module documentation.
-#[component]
-pub fn DnsFactsPanel(props: &DnsFactsProps) -> Html {
-    let lang = props.lang;
+/// The panel (a plain function: see `mx_list`).
+pub fn dns_facts(view: &DnsView, lang: Lang, on_close: &Callback<()>) -> Html {
     let w = words(lang);
-    let (state, body) = match &props.view {
+    let (state, body) = match view {
         DnsView::Loading(_) => (
             "loading",
             html! { <p class="muted" aria-busy="true">{ w.loading }</p> },
@@ -46,12 +33,12 @@ pub fn DnsFactsPanel(props: &DnsFactsProps) -> Html {
         ),
         DnsView::Loaded(facts) => ("loaded", loaded(lang, facts)),
     };
-    let domain = props.view.domain().to_owned();
+    let domain = view.domain().to_owned();
     html! {
         <section id="dns-facts" class="panel dns-facts" data-domain={domain.clone()} data-state={state}>
             <header class="panel-head">
                 <h2>{ dns_words::title(lang, &domain) }</h2>
-                <button id="dns-close" type="button" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ w.close }</button>
+                <button id="dns-close" type="button" onclick={on_close.reform(|_: MouseEvent| ())}>{ w.close }</button>
             </header>
             { body }
         </section>

@@ -7,31 +7,17 @@
 //! `data-allowed`; `#mx-null` and `#mx-implicit` for the two special answers; the pick
 //! buttons `.mx-pick`.
 
-use std::rc::Rc;
-
 use protocol::lang::Lang;
 use yew::prelude::*;
 
 use crate::i18n::mx::{self as words_mod, words};
 use crate::mx::{MxAnswer, MxHost, MxList};
 
-/// Props of [`MxListView`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct MxListProps {
-    /// What the bridge said.
-    pub list: Rc<MxList>,
-    /// The language.
-    pub lang: Lang,
-    /// A host was picked: connect to it instead.
-    pub on_pick: Callback<String>,
-}
-
-/// See the module documentation.
-#[component]
-pub fn MxListView(props: &MxListProps) -> Html {
-    let lang = props.lang;
+/// The panel. A plain function, like the scenarios panel: it is small, and a component
+/// of its own cost more of the bundle than rendering it again costs time.
+pub fn mx_list(list: &MxList, lang: Lang, on_pick: &Callback<String>) -> Html {
     let w = words(lang);
-    let list = &props.list;
+
     let body = match &list.answer {
         None => html! { <p class="muted" aria-busy="true">{ w.resolving }</p> },
         Some(MxAnswer::NullMx) => html! { <p id="mx-null" class="mx-null">{ w.null_mx }</p> },
@@ -41,7 +27,7 @@ pub fn MxListView(props: &MxListProps) -> Html {
                     <p id="mx-implicit" class="muted">{ w.implicit }</p>
                 }
                 <ol class="mx-hosts">
-                    { for list.hosts().iter().map(|host| row(lang, list, host, &props.on_pick)) }
+                    { for list.hosts().iter().map(|host| row(lang, list, host, on_pick)) }
                 </ol>
             </>
         },

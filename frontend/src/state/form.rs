@@ -98,9 +98,13 @@ impl ConnectForm {
     /// trailing dot) when it is a name, `None` for an IP literal or an empty field.
     pub fn domain(&self) -> Option<String> {
         let host = self.host.trim().trim_end_matches('.');
-        let literal = host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[');
-        (host.contains('.') && !literal && !host.contains(char::is_whitespace))
-            .then(|| host.to_ascii_lowercase())
+        // A name has a dot and a last label that is not a number (no top-level domain
+        // is); an IPv4 literal's is, and IPv6 literals have colons.
+        let last = host.rsplit('.').next().unwrap_or_default();
+        let name = host.contains('.')
+            && last.bytes().any(|b| b.is_ascii_alphabetic())
+            && !host.contains([':', '[', ' ', '\t']);
+        name.then(|| host.to_ascii_lowercase())
     }
 
     /// What "Check this server" checks: the domain's MX hosts in MX mode, else the host
