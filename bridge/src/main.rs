@@ -59,6 +59,11 @@ struct CheckArgs {
     #[arg(long, default_value = "smtp-playground.invalid", value_name = "NAME")]
     helo: String,
 
+    /// Judge the port as a submission port (RFC 6409) whatever its number: AUTH offered
+    /// before TLS is then a failure (RFC 8314). Port 587 always is.
+    #[arg(long)]
+    submission: bool,
+
     /// The longest one host's check may take, in milliseconds.
     #[arg(long, default_value_t = 60_000, value_name = "MS")]
     host_timeout_ms: u64,
@@ -152,6 +157,7 @@ async fn check(args: &CheckArgs) -> anyhow::Result<()> {
     let options = bridge::check::CheckOptions {
         helo: args.helo.clone(),
         host_timeout: std::time::Duration::from_millis(args.host_timeout_ms.max(1)),
+        submission: args.submission,
         ..bridge::check::CheckOptions::default()
     };
     let lookups: std::sync::Arc<dyn bridge::check::Lookups> =

@@ -32,6 +32,8 @@ pub(super) struct HostJob {
     pub(super) plan: ProbePlan,
     /// The whole host's check ends by then, whatever the server does.
     pub(super) deadline: Instant,
+    /// Judge the port as a submission port.
+    pub(super) submission: bool,
 }
 
 /// What the runner learnt besides the probe's lines.
@@ -100,6 +102,7 @@ pub(super) async fn check(
     let mut facts = Facts {
         name: job.name.clone(),
         port: job.port,
+        submission: job.submission,
         ..Facts::default()
     };
     let mut refused = None;

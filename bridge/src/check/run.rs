@@ -37,6 +37,8 @@ pub struct CheckOptions {
     /// How many hosts are checked at once (further bounded by the policy's sessions per
     /// client).
     pub parallel: usize,
+    /// Judge the port as a submission port (RFC 6409) whatever its number.
+    pub submission: bool,
 }
 
 impl Default for CheckOptions {
@@ -46,6 +48,7 @@ impl Default for CheckOptions {
             host_timeout: Duration::from_secs(60),
             reply_timeout: Duration::from_secs(30),
             parallel: 3,
+            submission: false,
         }
     }
 }
@@ -142,6 +145,7 @@ pub(crate) async fn run(
                     implicit_tls: false,
                 },
                 deadline: Instant::now() + options.host_timeout,
+                submission: options.submission,
             };
             let preference = job.preference;
             let ran = host::check(context, client, job, events, dns).await;
