@@ -38,6 +38,7 @@ mod assets;
 pub mod check;
 mod config;
 mod csp;
+pub mod dns;
 mod headers;
 mod host_guard;
 mod http;
@@ -111,6 +112,28 @@ pub struct Hooks {
     pub connector: Arc<dyn Connect>,
     /// Lists this machine's interface addresses (refused as targets in `public`).
     pub interfaces: Arc<dyn policy::resolve::Interfaces>,
+    /// MX, TXT, TLSA and PTR queries (connect by MX, the DNS facts).
+    pub dns: Arc<dyn dns::DnsLookup>,
+}
+
+impl Hooks {
+    /// The hooks `--dns-server` asks for: with a server, every query goes to it, the
+    /// addresses of typed hosts and MX hosts alike (one [`dns::DnsResolver`]); without,
+    /// host addresses come from the system's resolver (`getaddrinfo`, which reads
+    /// `/etc/hosts` too) and the other queries go to the servers of `/etc/resolv.conf`.
+    pub fn for_dns_server(server: Option<std::net::SocketAddr>) -> Self {
+        match server {
+            Some(server) => {
+                let dns: Arc<dyn dns::DnsLookup> = Arc::new(dns::HickoryDns::new(vec![server]));
+                Self {
+                    resolver: Arc::new(dns::DnsResolver::new(Arc::clone(&dns))),
+                    dns,
+                    ..Self::default()
+                }
+            }
+            None => Self::default(),
+        }
+    }
 }
 
 impl Default for Hooks {
@@ -119,6 +142,7 @@ impl Default for Hooks {
             resolver: Arc::new(SystemResolver),
             connector: Arc::new(TcpConnector),
             interfaces: Arc::new(policy::resolve::SystemInterfaces),
+            dns: Arc::new(dns::HickoryDns::system()),
         }
     }
 }
@@ -268,7 +292,8 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, config, shutdown, Hooks::default()).await
+    let hooks = Hooks::for_dns_server(config.dns_server);
+    serve_with(listener, config, shutdown, hooks).await
 }
 
 /// [`serve`] with other network operations for sessions (tests).

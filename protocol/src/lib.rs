@@ -46,6 +46,7 @@ pub mod auth;
 pub mod base64;
 pub mod check;
 pub mod command;
+pub mod dns;
 pub mod dot;
 pub mod enhanced;
 pub mod extension;
