@@ -16,6 +16,7 @@
 //! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
 //! - `headers.rs`: the security headers of every response (no framing, no sniffing);
 //!   `csp.rs`: the page's script policy, with its inline loader's hash.
+//! - [`check`]: the server check (`smtp-playground check`, `/api/check`), through `relay/`.
 //! - `log_text.rs`: text from outside, escaped for the logs.
 //! - [`logging`]: the log filter (`RUST_LOG`, dependencies clamped).
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
@@ -34,6 +35,7 @@
 
 pub mod annotate_output;
 mod assets;
+pub mod check;
 mod config;
 mod csp;
 pub mod dns;
@@ -96,6 +98,8 @@ struct AppState {
     sandbox_places: Option<Arc<policy::connections::Connections>>,
     /// The certificate the sandbox presents, trusted only at its address.
     sandbox_certificate: Option<Arc<rustls::pki_types::CertificateDer<'static>>>,
+    /// The server check's MX and reverse lookups.
+    check_lookups: Arc<dyn check::Lookups>,
 }
 
 /// The network operations of sessions, replaceable for tests (DNS rebinding, counting
@@ -189,9 +193,11 @@ fn router(
         }),
         policy: Arc::new(policy),
         hooks,
+        check_lookups: Arc::new(check::NoLookups),
     };
     let router = Router::new()
         .route("/ws", get(ws::handle))
+        .route("/api/check", get(check::handle))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .fallback(get(assets::handle))

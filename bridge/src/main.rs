@@ -31,6 +31,47 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Explain every line of an SMTP transcript (swaks, C:/S:, smtplib debug or a telnet log).
     Annotate(AnnotateArgs),
+    /// Check a mail server: a domain's MX hosts, or one HOST[:PORT]. A polite probe (never
+    /// DATA) with every line explained, then a scorecard. Exits 1 when an item fails.
+    Check(Box<CheckArgs>),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// DOMAIN (its MX hosts, in preference order), or HOST[:PORT] (one server; port 25
+    /// when none is given). IPv6 as [::1]:25.
+    target: String,
+
+    /// Language of the explanations.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-CN", "zh"])]
+    lang: String,
+
+    /// Output format: `text` for reading; `json` for programs: the whole report, one
+    /// object (protocol::records::check::CheckReport).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+
+    /// Wrap the explanations of text output at N columns [default: $COLUMNS, else 100].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    width: Option<u16>,
+
+    /// The name the probe says in EHLO.
+    #[arg(long, default_value = "smtp-playground.invalid", value_name = "NAME")]
+    helo: String,
+
+    /// Judge the port as a submission port (RFC 6409) whatever its number: AUTH offered
+    /// before TLS is then a failure (RFC 8314). Port 587 always is.
+    #[arg(long)]
+    submission: bool,
+
+    /// The longest one host's check may take, in milliseconds.
+    #[arg(long, default_value_t = 60_000, value_name = "MS")]
+    host_timeout_ms: u64,
+
+    /// The target rules, as for `serve` (the `local` profile, the default, allows any
+    /// address and port; `--profile public` checks as a public bridge would).
+    #[command(flatten)]
+    policy: bridge::policy::PolicyConfig,
 }
 
 #[derive(Debug, Args)]
@@ -83,8 +124,14 @@ async fn main() -> anyhow::Result<()> {
         .lossy(false)
         .thread_name("log-writer")
         .finish(std::io::BufWriter::new(std::io::stderr()));
+    // `check` writes its report to standard output; only warnings go to standard error.
+    let level = if matches!(cli.command, Command::Check(_)) {
+        "warn"
+    } else {
+        "info"
+    };
     let spec = std::env::var(EnvFilter::DEFAULT_ENV)
-        .unwrap_or_else(|_| format!("{}=info,bridge=info", env!("CARGO_CRATE_NAME")));
+        .unwrap_or_else(|_| format!("{}={level},bridge={level}", env!("CARGO_CRATE_NAME")));
     tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
@@ -98,7 +145,55 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(*args).await,
         Command::Annotate(args) => annotate(&args),
+        Command::Check(args) => check(&args).await,
     }
+}
+
+/// `smtp-playground check`: checks the target and prints the report; exits 1 when an item
+/// failed (or the check could not run).
+async fn check(args: &CheckArgs) -> anyhow::Result<()> {
+    let target = bridge::check::Target::parse(&args.target)
+        .with_context(|| format!("cannot check {:?}", args.target))?;
+    let options = bridge::check::CheckOptions {
+        helo: args.helo.clone(),
+        host_timeout: std::time::Duration::from_millis(args.host_timeout_ms.max(1)),
+        submission: args.submission,
+        ..bridge::check::CheckOptions::default()
+    };
+    let lookups: std::sync::Arc<dyn bridge::check::Lookups> =
+        std::sync::Arc::new(bridge::check::NoLookups);
+    let report = bridge::check::check_standalone(
+        &args.policy,
+        &target,
+        &options,
+        lookups,
+        &bridge::check::Events::default(),
+    )
+    .await;
+    let lang = protocol::lang::Lang::from_tag(&args.lang);
+    let rendered = if args.format == "json" {
+        use protocol::records::Shape as _;
+        format!("{}\n", report.encode())
+    } else {
+        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let columns = std::env::var("COLUMNS").ok();
+        let width = bridge::annotate_output::terminal_width(
+            args.width.map(usize::from),
+            columns.as_deref(),
+        );
+        let style = bridge::annotate_output::Style::new(color).with_width(width);
+        bridge::annotate_output::render_check(&report, lang, style)
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(rendered.as_bytes()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("could not write the output")?,
+    }
+    drop(stdout);
+    if report.failed() {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -203,6 +203,9 @@ pub struct Facts {
     pub name: String,
     /// The port checked.
     pub port: u16,
+    /// The port is a submission port (RFC 6409) whatever its number: AUTH before TLS is
+    /// then a failure, not a warning. Port 587 always is.
+    pub submission: bool,
     /// The address connected to, e.g. `192.0.2.1`; `None` when no connection was made.
     pub address: Option<String>,
     /// Milliseconds the TCP connection took.
@@ -228,9 +231,9 @@ pub struct HostCheck {
     pub scorecard: Scorecard,
 }
 
-/// Submission ports, where AUTH before TLS is a failure (RFC 8314 3.3).
-pub(crate) fn is_submission(port: u16) -> bool {
-    port == 587
+/// Whether AUTH before TLS is a failure here (RFC 8314 3.3): a submission port.
+pub(crate) fn is_submission(facts: &Facts) -> bool {
+    facts.submission || facts.port == 587
 }
 
 /// The reserved domains of the open relay test (RFC 2606): neither is the server's.

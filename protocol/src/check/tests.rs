@@ -88,6 +88,7 @@ fn facts(rdns: Option<ReverseDns>) -> Facts {
     Facts {
         name: "mx.example.org".into(),
         port: 25,
+        submission: false,
         address: Some("192.0.2.1".into()),
         connect_ms: Some(2),
         connect_error: None,

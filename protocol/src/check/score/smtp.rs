@@ -275,7 +275,7 @@ pub(super) fn auth_before_tls(o: &Observations, f: &Facts) -> Item {
             )
         });
     }
-    let verdict = if is_submission(f.port) {
+    let verdict = if is_submission(f) {
         Verdict::Fail
     } else {
         Verdict::Warn
