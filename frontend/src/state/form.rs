@@ -160,14 +160,15 @@ pub enum CheckTarget {
 }
 
 impl CheckTarget {
-    /// The target as the check panel names it: `host:port`, or the domain (with a port
-    /// other than 25).
+    /// The target as the bridge's `/api/check` reads it and the panel names it:
+    /// `host:port`, `[v6]:port`, or the domain.
     pub fn label(&self) -> String {
         match self {
             CheckTarget::Host { host, port } if host.contains(':') => format!("[{host}]:{port}"),
             CheckTarget::Host { host, port } => format!("{host}:{port}"),
-            CheckTarget::Domain { domain, port: 25 } => domain.clone(),
-            CheckTarget::Domain { domain, port } => format!("{domain}:{port}"),
+            // The bridge checks a domain's MX hosts at 25, the port mail between servers
+            // uses; a `domain:port` would name one host (the domain's own address).
+            CheckTarget::Domain { domain, .. } => domain.clone(),
         }
     }
 }

