@@ -278,7 +278,8 @@ pub fn App() -> Html {
         let state = state.clone();
         let connection = connection.clone();
         let clock = clock.clone();
-        Callback::from(move |()| {
+        // `picked`: a host of the MX list to connect to instead of the form's target.
+        Callback::from(move |picked: Option<String>| {
             let backend = state.form.backend;
             let request = if backend.is_simulator() {
                 // The simulator needs no address; the TLS mode still applies.
@@ -289,11 +290,15 @@ pub fn App() -> Html {
                     insecure: false,
                 }
             } else {
-                match state.form.request() {
-                    Ok(request) => request,
-                    Err(err) => return state.dispatch(Action::FormRejected(err)),
+                match (state.form.request(), picked) {
+                    (Ok(request), Some(host)) => crate::state::to_host(request, host),
+                    (Ok(request), None) => request,
+                    (Err(err), _) => return state.dispatch(Action::FormRejected(err)),
                 }
             };
+            if let Some(previous) = connection.borrow_mut().take() {
+                previous.close();
+            }
             let session = {
                 let mut last = last_session.borrow_mut();
                 *last = last.next();
@@ -348,7 +353,7 @@ pub fn App() -> Html {
         let on_connect = on_connect.clone();
         use_effect_with(state.connection.auto_connect, move |auto| {
             if *auto {
-                on_connect.emit(());
+                on_connect.emit(None);
             }
         });
     }
@@ -473,11 +478,11 @@ pub fn App() -> Html {
                         checking={state.check.as_ref().is_some_and(CheckRun::is_running)}
                         {on_backend}
                         no_bridge={state.mailbox.bridge == BridgePresence::Absent}
-                        {on_connect}
+                        on_connect={on_connect.reform(|()| None)}
                         {on_disconnect}
                     />
                     if let Some(list) = &state.connection.mx {
-                        { mx_list(list, lang, &Callback::noop()) }
+                        { mx_list(list, lang, &on_connect.reform(Some)) }
                     }
                     if state.dns.is_some() || state.check.is_some() {
                         <div class="reports">

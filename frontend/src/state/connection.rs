@@ -48,15 +48,21 @@ impl Connection {
         self.active.is_none() && !self.user_disconnected
     }
 
-    /// A new connection `session` to `target` is opening on `backend`.
-    pub fn start(&mut self, session: SessionId, target: String, backend: Backend) {
+    /// A new connection `session` to `host` (`target` is `host:port`) is opening on
+    /// `backend`. The MX list stays when `host` is one of its hosts (the user picked it).
+    pub fn start(&mut self, session: SessionId, host: &str, target: String, backend: Backend) {
+        self.mx = self.mx.take().filter(|list| {
+            list.hosts().iter().any(|h| crate::mx::same_name(&h.name, host))
+        });
+        if let Some(list) = &mut self.mx {
+            std::rc::Rc::make_mut(list).connected = None;
+        }
         self.backend = backend;
         self.auto_connect = false;
         self.phase = Phase::Connecting { target };
         self.active = Some(session);
         self.implicit_tls = false;
         self.tls = None;
-        self.mx = None;
     }
 
     /// The bridge connected to `peer` with `tls`.

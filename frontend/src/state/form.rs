@@ -172,3 +172,9 @@ impl CheckTarget {
         }
     }
 }
+
+/// `request` sent to `host` by its name instead: a host the user picked from the MX list
+/// (same port and TLS).
+pub fn to_host(request: ConnectRequest, host: String) -> ConnectRequest {
+    ConnectRequest { host, ..request }
+}

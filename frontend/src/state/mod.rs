@@ -56,7 +56,7 @@ pub use command_line::CommandLine;
 pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
 pub use dns::DnsView;
-pub use form::{CheckTarget, ConnectForm};
+pub use form::{CheckTarget, ConnectForm, to_host};
 pub use mailbox::{
     BridgePresence, MAILBOX_ROWS_CAP, Mailbox, MessageView, SIMULATED_MAILBOX_CAP, SimulatedMessage,
 };
@@ -444,7 +444,7 @@ impl State {
         if backend.is_simulator() {
             self.conversation.note(Tone::Info, Notice::Simulated);
         }
-        self.connection.start(session, target, backend);
+        self.connection.start(session, &request.host, target, backend);
         self.conversation.restart();
         self.command_line.end_session();
     }
