@@ -321,6 +321,7 @@ mod tests {
             port,
             tls,
             insecure: false,
+            ..ConnectRequest::default()
         }
     }
 

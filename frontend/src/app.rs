@@ -288,6 +288,7 @@ pub fn App() -> Html {
                     port: 25,
                     tls: state.form.tls,
                     insecure: false,
+                    ..ConnectRequest::default()
                 }
             } else {
                 match (state.form.request(), picked) {

@@ -166,6 +166,7 @@ pub fn connect_tls(addr: SocketAddr, tls: TlsMode, insecure: bool) -> ClientMsg 
         port: addr.port(),
         tls,
         insecure,
+        ..ConnectRequest::default()
     })
 }
 
@@ -296,6 +297,7 @@ pub fn connect_to(addr: SocketAddr) -> ClientMsg {
         port: addr.port(),
         tls: TlsMode::None,
         insecure: false,
+        ..ConnectRequest::default()
     })
 }
 

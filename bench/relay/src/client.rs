@@ -109,6 +109,7 @@ impl Session {
                 port: target.upstream.port(),
                 tls: TlsMode::None,
                 insecure: false,
+                ..ConnectRequest::default()
             });
             session.send_text(connect.to_json().into()).await?;
         }

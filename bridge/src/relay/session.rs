@@ -264,6 +264,7 @@ where
         port: request.port,
         peer: opened.peer.to_string(),
         tls: request.tls,
+        mx_host: None,
     };
     send(to_browser, connected, metrics).await.ok()?;
     if let Some(info) = opened.tls.clone() {

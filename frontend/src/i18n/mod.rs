@@ -517,6 +517,18 @@ pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
             en: "The bridge is serving as many sessions as it allows; try again later.",
             zh: "桥接服务的会话数已达上限，请稍后再试。",
         },
+        ErrorCode::NullMx => Text {
+            en: "The domain publishes a null MX (RFC 7505): it accepts no mail, so nothing was connected.",
+            zh: "该域名发布了空 MX（RFC 7505）：它不接收邮件，因此没有建立连接。",
+        },
+        ErrorCode::NoMailHost => Text {
+            en: "The domain has no MX host with an address (and no address of its own), so nothing was connected.",
+            zh: "该域名没有带地址的 MX 主机（自身也没有地址），因此没有建立连接。",
+        },
+        ErrorCode::MxLookupFailed => Text {
+            en: "The domain's MX records could not be looked up (timeout or DNS server failure).",
+            zh: "无法查询该域名的 MX 记录（超时或 DNS 服务器故障）。",
+        },
         ErrorCode::ProbeMode => Text {
             en: "This public bridge does not relay DATA or BDAT to that server (probe mode).",
             zh: "此公共桥接服务不会向该服务器中继 DATA 或 BDAT（探测模式）。",

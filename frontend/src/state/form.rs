@@ -66,6 +66,7 @@ impl ConnectForm {
             port,
             tls: self.tls,
             insecure: self.insecure && self.tls != TlsMode::None,
+            ..ConnectRequest::default()
         })
     }
 

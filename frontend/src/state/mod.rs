@@ -504,6 +504,8 @@ impl State {
                 self.connection.tls_started(Rc::clone(&info));
                 self.conversation.tls_started(info);
             }
+            // Connect by MX: the list before `connected`; the page does not show it yet.
+            BridgeEvent::Message(ServerMsg::MxList(_)) => {}
             BridgeEvent::Message(ServerMsg::Error { code, message }) => {
                 self.conversation
                     .note(Tone::Error, Notice::BridgeError { code, message });
