@@ -72,3 +72,11 @@ pub fn spf_lookups(lang: Lang, count: u64) -> String {
         )
     }
 }
+
+/// Why a lookup failed: the bridge's words are English, so Chinese only says it failed.
+pub fn lookup_error(lang: Lang, error: &str) -> String {
+    match lang {
+        Lang::En => format!("The lookup failed: {error}"),
+        Lang::ZhCn => "查询失败（超时或 DNS 服务器故障），无法判断。".to_owned(),
+    }
+}

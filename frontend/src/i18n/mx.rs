@@ -13,8 +13,8 @@ pub struct MxUi {
     pub by_mx: &'static str,
     /// What the mode does (the checkbox's title).
     pub by_mx_about: &'static str,
-    /// The list's columns: preference, host, addresses.
-    pub columns: [&'static str; 3],
+    /// What the number before a host is.
+    pub preference: &'static str,
     /// Marks the host the bridge connected to.
     pub connected: &'static str,
     /// The button that connects to one listed host instead.
@@ -35,7 +35,7 @@ const EN: MxUi = MxUi {
     domain: "Domain",
     by_mx: "domain, by MX",
     by_mx_about: "Look up the domain's MX records and connect to its mail servers in order of preference, as a sending mail server would (RFC 5321 5.1).",
-    columns: ["Pref.", "Mail server", "Addresses"],
+    preference: "MX preference: lower is tried first",
     connected: "connected",
     pick: "Connect to this one",
     allowed: "allowed",
@@ -49,7 +49,7 @@ const ZH: MxUi = MxUi {
     domain: "域名",
     by_mx: "域名（按 MX）",
     by_mx_about: "查询该域名的 MX 记录，并像发信的邮件服务器那样按优先级依次连接它的邮件服务器（RFC 5321 5.1）。",
-    columns: ["优先级", "邮件服务器", "地址"],
+    preference: "MX 优先级：数值小的先尝试",
     connected: "已连接",
     pick: "改连这一台",
     allowed: "允许",
@@ -76,10 +76,12 @@ pub fn title(lang: Lang, domain: &str) -> String {
     )
 }
 
-/// The verdict on one address: allowed, or the rule that denies it.
-pub fn verdict(lang: Lang, denied: Option<&str>) -> String {
-    match denied {
-        None => words(lang).allowed.to_owned(),
-        Some(rule) => tr!(lang, "denied: {rule}", "被拒绝：{rule}"),
+/// The verdict on one address: allowed, or why the bridge's target rules deny it (its
+/// reason is English: in Chinese it stays in the tooltip).
+pub fn verdict(lang: Lang, allowed: bool, reason: Option<&str>) -> String {
+    match (allowed, lang) {
+        (true, _) => words(lang).allowed.to_owned(),
+        (false, Lang::En) => format!("denied: {}", reason.unwrap_or("by the target rules")),
+        (false, Lang::ZhCn) => "被桥接服务的目标规则拒绝".to_owned(),
     }
 }

@@ -66,6 +66,7 @@ impl ConnectForm {
             port,
             tls: self.tls,
             insecure: self.insecure && self.tls != TlsMode::None,
+            by_mx: self.by_mx,
             ..ConnectRequest::default()
         })
     }
@@ -174,8 +175,12 @@ impl CheckTarget {
     }
 }
 
-/// `request` sent to `host` by its name instead: a host the user picked from the MX list
-/// (same port and TLS).
-pub fn to_host(request: ConnectRequest, host: String) -> ConnectRequest {
-    ConnectRequest { host, ..request }
+/// `request` to the domain's MX host `mx_host` only: a host the user picked from the MX
+/// list (same domain, port and TLS; the bridge checks it is one of the domain's).
+pub fn to_host(request: ConnectRequest, mx_host: String) -> ConnectRequest {
+    ConnectRequest {
+        by_mx: true,
+        mx_host: Some(mx_host),
+        ..request
+    }
 }

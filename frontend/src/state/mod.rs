@@ -444,7 +444,7 @@ impl State {
         if backend.is_simulator() {
             self.conversation.note(Tone::Info, Notice::Simulated);
         }
-        self.connection.start(session, &request.host, target, backend);
+        self.connection.start(session, request, target, backend);
         self.conversation.restart();
         self.command_line.end_session();
     }
@@ -477,8 +477,17 @@ impl State {
                 port,
                 peer,
                 tls,
+                mx_host,
                 ..
             }) => {
+                // By MX, the host connected to is the MX host, not the domain.
+                let host = match (mx_host, &mut self.connection.mx) {
+                    (Some(mx_host), Some(view)) => {
+                        Rc::make_mut(view).connected = Some(mx_host.clone());
+                        mx_host
+                    }
+                    (mx_host, _) => mx_host.unwrap_or(host),
+                };
                 self.conversation.note(
                     Tone::Info,
                     Notice::Connected {
@@ -504,8 +513,13 @@ impl State {
                 self.connection.tls_started(Rc::clone(&info));
                 self.conversation.tls_started(info);
             }
-            // Connect by MX: the list before `connected`; the page does not show it yet.
-            BridgeEvent::Message(ServerMsg::MxList(_)) => {}
+            // Connect by MX: the list before `connected`.
+            BridgeEvent::Message(ServerMsg::MxList(list)) => {
+                let view = self.connection.mx.get_or_insert_with(Rc::default);
+                let view = Rc::make_mut(view);
+                view.domain.clone_from(&list.domain);
+                view.list = Some(list);
+            }
             BridgeEvent::Message(ServerMsg::Error { code, message }) => {
                 self.conversation
                     .note(Tone::Error, Notice::BridgeError { code, message });

@@ -230,8 +230,7 @@ fn the_dns_panel_shows_the_answer_to_the_latest_question_only() {
     let facts = |domain: &str| {
         Box::new(DnsFacts {
             domain: domain.into(),
-            dnssec: Some(true),
-            facts: Vec::new(),
+            ..DnsFacts::default()
         })
     };
     let state = reduce(
@@ -263,4 +262,86 @@ fn the_dns_panel_shows_the_answer_to_the_latest_question_only() {
     assert_eq!(domain, "b.example");
     assert_eq!(i18n::failure(Lang::ZhCn, failure), "DNS 查询失败或超时。");
     assert_eq!(reduce(state, [Action::CloseDns]).dns, None);
+}
+
+#[test]
+fn connecting_by_mx_shows_the_list_and_the_host_connected() {
+    use protocol::wire::{MxList, MxListAddress, MxListHost};
+    let host = |preference, name: &str| MxListHost {
+        preference,
+        name: name.into(),
+        addresses: vec![MxListAddress {
+            address: "127.0.0.2".into(),
+            allowed: true,
+            reason: None,
+        }],
+        note: None,
+    };
+    let form = reduce(
+        State::default(),
+        [
+            Action::EditHost("two-mx.example".into()),
+            Action::SetByMx(true),
+        ],
+    )
+    .form;
+    let request = form.request().expect("a domain");
+    assert!(request.by_mx && request.mx_host.is_none());
+    let state = reduce(
+        State::default(),
+        [
+            Action::Connect {
+                session: S1,
+                request: request.clone(),
+                backend: Backend::Bridge,
+            },
+            from_bridge(
+                S1,
+                ServerMsg::MxList(MxList {
+                    domain: "two-mx.example".into(),
+                    hosts: vec![
+                        host(10, "dead.two-mx.example"),
+                        host(20, "live.two-mx.example"),
+                    ],
+                    ..MxList::default()
+                }),
+            ),
+            from_bridge(
+                S1,
+                ServerMsg::Connected {
+                    version: 1,
+                    host: "two-mx.example".into(),
+                    port: 25,
+                    peer: "127.0.0.2:25".into(),
+                    tls: TlsMode::None,
+                    mx_host: Some("live.two-mx.example".into()),
+                },
+            ),
+        ],
+    );
+    let view = state.connection.mx.as_ref().expect("the MX list");
+    assert_eq!(view.hosts().len(), 2);
+    assert!(view.is_connected("live.two-mx.example"));
+    assert_eq!(
+        note_texts(&state, Tone::Info).last().map(String::as_str),
+        Some("Connected to live.two-mx.example:25 (address 127.0.0.2:25, no TLS).")
+    );
+
+    // Picking the other host keeps the list, now waiting for that host.
+    let picked = crate::state::to_host(request, "dead.two-mx.example".into());
+    assert_eq!(picked.mx_host.as_deref(), Some("dead.two-mx.example"));
+    let state = reduce(
+        state,
+        [Action::Connect {
+            session: S2,
+            request: picked,
+            backend: Backend::Bridge,
+        }],
+    );
+    let view = state.connection.mx.as_ref().expect("the list stays");
+    assert_eq!((view.hosts().len(), view.connected.as_deref()), (2, None));
+
+    // A host typed by hand has no MX list.
+    let state = reduce(state, [connect(SessionId(3))]);
+    assert!(state.connection.mx.is_none());
 }
