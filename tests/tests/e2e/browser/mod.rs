@@ -27,6 +27,10 @@
 //!   header fields (a blind copy marked), and the message leads to its session;
 //! - `spam_refusal`: the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
 //!   (`e2e::aiosmtpd`);
+//! - `connect_by_mx`: connecting by domain (the test DNS server's zones): the MX list in
+//!   the connect form, the live MX connected after the dead one, picking another listed
+//!   host, a null MX explained;
+//! - `dns_facts`: the DNS facts panel for the good and the broken test domain;
 //! - `server_check`: "Check this server" against a real Postfix: the check's lines in
 //!   the terminal's transcript lines, a scorecard with passes and fails in both
 //!   languages (screenshots), and why the simulator cannot run it;
@@ -39,6 +43,8 @@
 //! The bridge these tests start runs its sandbox, so the page opens connected to it; the
 //! tests that use Postfix disconnect first (`Page::leave_the_sandbox`).
 
+mod connect_by_mx;
+mod dns_facts;
 mod lesson;
 mod mailbox;
 mod offline;
