@@ -45,6 +45,7 @@ mod http;
 mod log_text;
 pub mod logging;
 mod metrics;
+pub mod mx;
 mod origin;
 mod outbox;
 pub mod policy;
