@@ -193,8 +193,10 @@ fn router(
             })
         }),
         policy: Arc::new(policy),
+        check_lookups: Arc::new(check::DnsLookups::new(dns::Dns::new(Arc::clone(
+            &hooks.dns,
+        )))),
         hooks,
-        check_lookups: Arc::new(check::NoLookups),
     };
     let router = Router::new()
         .route("/ws", get(ws::handle))

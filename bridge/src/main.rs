@@ -55,6 +55,16 @@ struct CheckArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
     width: Option<u16>,
 
+    /// The port to check on every MX host of a DOMAIN (MX records name no port); for one
+    /// host, the same as HOST:PORT.
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    port: Option<u16>,
+
+    /// Ask this DNS server (`ADDR` or `ADDR:PORT`) for the MX hosts, their addresses and
+    /// reverse DNS. Default: the system's resolver configuration.
+    #[arg(long, value_name = "ADDR[:PORT]", value_parser = bridge::dns::parse_dns_server)]
+    dns_server: Option<SocketAddr>,
+
     /// The name the probe says in EHLO.
     #[arg(long, default_value = "smtp-playground.invalid", value_name = "NAME")]
     helo: String,
@@ -152,21 +162,27 @@ async fn main() -> anyhow::Result<()> {
 /// `smtp-playground check`: checks the target and prints the report; exits 1 when an item
 /// failed (or the check could not run).
 async fn check(args: &CheckArgs) -> anyhow::Result<()> {
-    let target = bridge::check::Target::parse(&args.target)
+    let mut target = bridge::check::Target::parse(&args.target)
         .with_context(|| format!("cannot check {:?}", args.target))?;
+    if let Some(port) = args.port {
+        ensure!(
+            !target.port_given,
+            "give the port once: in {} or with --port",
+            args.target
+        );
+        target.port = port;
+    }
     let options = bridge::check::CheckOptions {
         helo: args.helo.clone(),
         host_timeout: std::time::Duration::from_millis(args.host_timeout_ms.max(1)),
         submission: args.submission,
         ..bridge::check::CheckOptions::default()
     };
-    let lookups: std::sync::Arc<dyn bridge::check::Lookups> =
-        std::sync::Arc::new(bridge::check::NoLookups);
     let report = bridge::check::check_standalone(
         &args.policy,
         &target,
         &options,
-        lookups,
+        bridge::Hooks::for_dns_server(args.dns_server),
         &bridge::check::Events::default(),
     )
     .await;

@@ -137,6 +137,8 @@ fn target(query: Option<&str>) -> Result<Target, String> {
     }
     let text = text.ok_or("the query needs target=DOMAIN or target=HOST:PORT")?;
     let mut target = Target::parse(&text).map_err(|e| e.to_string())?;
+    // `port` sets the port of a domain's MX hosts too (MX records name none); only a
+    // port inside `target` makes it one host.
     if let Some(port) = port.filter(|p| !p.is_empty()) {
         if target.port_given {
             return Err("give the port once: in target or in port".into());
@@ -145,7 +147,6 @@ fn target(query: Option<&str>) -> Result<Target, String> {
             Ok(n) if n > 0 => n,
             _ => return Err(format!("`{port}` is not a port (1 to 65535)")),
         };
-        target.port_given = true;
     }
     Ok(target)
 }
@@ -192,7 +193,7 @@ mod tests {
         let t = target(Some("target=%5B%3A%3A1%5D%3A2525")).expect("ok");
         assert_eq!((t.host.as_str(), t.port), ("::1", 2525));
         let t = target(Some("target=mx.example.org&port=587")).expect("ok");
-        assert_eq!((t.port, t.port_given), (587, true));
+        assert_eq!((t.port, t.port_given), (587, false));
         assert!(target(Some("target=a:25&port=26")).is_err());
         assert!(target(Some("port=25")).is_err());
         assert!(target(Some("target=a%20b")).is_err());

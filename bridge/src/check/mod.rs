@@ -26,7 +26,7 @@ mod run;
 mod target;
 
 pub(crate) use api::handle;
-pub use dns::{Lookups, MxAnswer, NoLookups};
+pub use dns::{DnsLookups, Lookups, MxAnswer, NoLookups};
 pub use run::{CheckOptions, check_standalone};
 pub use target::{Target, TargetError};
 

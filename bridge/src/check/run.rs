@@ -12,10 +12,11 @@ use protocol::records::check::{CheckEvent, CheckReport, HostRecord, MatrixRecord
 use protocol::wire::ErrorCode;
 use tokio::time::Instant;
 
-use super::dns::{Lookups, MxAnswer};
+use super::dns::{DnsLookups, Lookups, MxAnswer};
 use super::host::{self, HostJob};
 use super::{Events, Target};
 use crate::Hooks;
+use crate::dns::Dns;
 use crate::metrics::Metrics;
 use crate::policy::PolicyConfig;
 use crate::policy::limits::Gate;
@@ -212,14 +213,16 @@ fn policy_refusal(code: ErrorCode) -> Option<ErrorCode> {
 }
 
 /// A check outside a server (the `check` command): the policy of `policy`, the client
-/// loopback (this machine), no sandbox.
+/// loopback (this machine), no sandbox; names resolved and MX looked up with `hooks`
+/// (`Hooks::for_dns_server`).
 pub async fn check_standalone(
     policy: &PolicyConfig,
     target: &Target,
     options: &CheckOptions,
-    dns: Arc<dyn Lookups>,
+    hooks: Hooks,
     events: &Events,
 ) -> CheckReport {
+    let dns = DnsLookups::new(Dns::new(Arc::clone(&hooks.dns)));
     let policy = policy.resolve();
     let context = Context {
         shutdown: Shutdown::never(),
@@ -228,7 +231,7 @@ pub async fn check_standalone(
         reply_timeout: options.reply_timeout,
         gate: Gate::new(policy.gate.clone()),
         policy: Arc::new(policy),
-        hooks: Hooks::default(),
+        hooks,
         owners: Arc::default(),
         sandbox_places: None,
         sandbox_certificate: None,
@@ -238,7 +241,7 @@ pub async fn check_standalone(
         Ipv4Addr::LOCALHOST.into(),
         target,
         options,
-        dns.as_ref(),
+        &dns,
         events,
     )
     .await
