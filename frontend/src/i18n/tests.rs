@@ -128,3 +128,39 @@ fn failures_keep_english_words_out_of_chinese_sentences() {
         assert!(failure(Lang::ZhCn, f).ends_with('。'));
     }
 }
+
+#[test]
+fn the_mx_check_and_dns_words_exist_in_both_languages() {
+    let (en, zh) = (check::words(Lang::En), check::words(Lang::ZhCn));
+    for (e, z) in [
+        (en.check, zh.check),
+        (en.simulator, zh.simulator),
+        (en.title, zh.title),
+        (en.matrix, zh.matrix),
+        (mx::words(Lang::En).null_mx, mx::words(Lang::ZhCn).null_mx),
+        (mx::words(Lang::En).implicit, mx::words(Lang::ZhCn).implicit),
+        (
+            dns::words(Lang::En).validated,
+            dns::words(Lang::ZhCn).validated,
+        ),
+    ] {
+        assert_ne!(e, z);
+        assert!(!z.is_ascii(), "{z}");
+    }
+    assert!(mx::words(Lang::En).null_mx.contains("RFC 7505"));
+    assert!(mx::words(Lang::ZhCn).null_mx.contains("RFC 7505"));
+    assert_eq!(
+        mx::verdict(Lang::ZhCn, false, Some("10.20.30.40 is a private address")),
+        "被桥接服务的目标规则拒绝"
+    );
+    assert_eq!(
+        mx::verdict(Lang::En, false, Some("10.20.30.40 is a private address")),
+        "denied: 10.20.30.40 is a private address"
+    );
+    assert!(dns::spf_lookups(Lang::En, 12).contains("over the limit of 10"));
+    assert_eq!(dns::spf_lookups(Lang::En, 3), "3 of 10 DNS lookups.");
+    assert!(!check::host_error(Lang::ZhCn, "connection refused").contains("refused"));
+    assert!(!check::report_error(Lang::ZhCn, "null MX").contains("null MX"));
+    assert!(!dns::lookup_error(Lang::ZhCn, "timed out").contains("timed"));
+    assert_eq!(check::progress(Lang::En, "mx", 0), "Checking host 1: mx…");
+}

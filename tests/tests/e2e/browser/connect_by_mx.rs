@@ -45,7 +45,10 @@ async fn connect_by_mx(page: &Page<'_>, domain: &str, port: u16) -> anyhow::Resu
         .client()
         .execute("return document.getElementById('port').value;", vec![])
         .await?;
-    ensure!(port_now == "25", "the MX mode starts at port 25: {port_now}");
+    ensure!(
+        port_now == "25",
+        "the MX mode starts at port 25: {port_now}"
+    );
     page.fill("#port", &port.to_string()).await?;
     page.click("#connect").await
 }
@@ -65,7 +68,10 @@ async fn two_mx() -> anyhow::Result<()> {
         let hosts = page
             .wait_count("#mx-list li.mx-host", 2, "the two MX hosts")
             .await?;
-        ensure!(hosts[0].contains("dead.two-mx"), "preference 10 first: {hosts:?}");
+        ensure!(
+            hosts[0].contains("dead.two-mx"),
+            "preference 10 first: {hosts:?}"
+        );
         ensure!(hosts[1].contains("live.two-mx"), "{hosts:?}");
         let prefs = page.texts("#mx-list .mx-pref").await?;
         ensure!(prefs == ["10", "20"], "{prefs:?}");
@@ -79,7 +85,10 @@ async fn two_mx() -> anyhow::Result<()> {
         page.wait_for_line(r#".line.server[data-code="220"]"#, "the live MX's greeting")
             .await?;
         let connected = page
-            .wait_text(r#"#mx-list li.mx-host[data-connected="true"]"#, "live.two-mx")
+            .wait_text(
+                r#"#mx-list li.mx-host[data-connected="true"]"#,
+                "live.two-mx",
+            )
             .await?;
         ensure!(connected.contains("live.two-mx"), "{connected}");
         page.send_command("EHLO browser.example", 250).await?;
@@ -119,7 +128,12 @@ async fn pick_and_null() -> anyhow::Result<()> {
         let other = page
             .wait_text(r#"#mx-list li.mx-host[data-connected="true"]"#, "equal-mx")
             .await?;
-        let name = |text: &str| text.split_whitespace().nth(1).unwrap_or_default().to_owned();
+        let name = |text: &str| {
+            text.split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned()
+        };
         ensure!(name(&first) != name(&other), "{first} then {other}");
 
         page.click("#disconnect").await?;
@@ -144,7 +158,9 @@ async fn screenshots(browser: &Browser, name: &str) -> anyhow::Result<()> {
         page.set_theme(theme).await?;
         for (width, height, size) in [(1280, 900, "desktop"), (390, 844, "phone")] {
             client.set_window_size(width, height).await?;
-            browser.screenshot(&format!("{name}-{theme}-{size}")).await?;
+            browser
+                .screenshot(&format!("{name}-{theme}-{size}"))
+                .await?;
         }
     }
     client.set_window_size(1200, 800).await?;

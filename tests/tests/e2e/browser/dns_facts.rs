@@ -69,12 +69,18 @@ async fn facts() -> anyhow::Result<()> {
         let lookups = page.text_of("#dns-facts .spf-lookups").await?;
         ensure!(lookups.contains("of 10"), "{lookups}");
         let about = page.texts("#dns-facts .about").await?;
-        ensure!(about.len() == 6 && about.iter().all(|a| a.contains("RFC")), "{about:?}");
+        ensure!(
+            about.len() == 6 && about.iter().all(|a| a.contains("RFC")),
+            "{about:?}"
+        );
 
         page.select("#lang", "zh-CN").await?;
         page.wait_text("#dns-facts h2", "的 DNS 信息").await?;
         let zh = page.texts("#dns-facts .about").await?;
-        ensure!(zh.iter().all(|a| !a.is_ascii()), "explained in Chinese: {zh:?}");
+        ensure!(
+            zh.iter().all(|a| !a.is_ascii()),
+            "explained in Chinese: {zh:?}"
+        );
         screenshots(browser).await?;
         page.select("#lang", "en").await?;
 
@@ -82,7 +88,10 @@ async fn facts() -> anyhow::Result<()> {
         page.click("#dns-close").await?;
         open_facts(&page, "broken.playground.test").await?;
         ensure!(status(&page, "spf").await? == ["broken"], "SPF is broken");
-        ensure!(status(&page, "dmarc").await? == ["broken"], "DMARC is broken");
+        ensure!(
+            status(&page, "dmarc").await? == ["broken"],
+            "DMARC is broken"
+        );
         let findings = page.texts("#dns-facts .finding.error").await?;
         ensure!(!findings.is_empty(), "the errors are explained");
         ensure!(
@@ -95,7 +104,8 @@ async fn facts() -> anyhow::Result<()> {
         page.click("#dns-close").await?;
         page.fill("#host", "nothing.playground.test").await?;
         page.click("#dns").await?;
-        page.wait_text("#dns-facts h2", "nothing.playground.test").await?;
+        page.wait_text("#dns-facts h2", "nothing.playground.test")
+            .await?;
         Ok(())
     })
     .await
