@@ -93,6 +93,7 @@ pub(super) async fn check(
         // secret and no message over the connection, so it goes on past a failed
         // verification (SECURITY.md).
         insecure: true,
+        ..ConnectRequest::default()
     });
     let started = Instant::now();
     let mut probe = Probe::new(ProbePlan {
