@@ -167,6 +167,8 @@ pub(super) async fn check(
                 probe.handle_closed(&reason);
                 break;
             }
+            // Only a connection by MX gets one; the check connects to each host itself.
+            ServerMsg::MxList(_) => {}
         }
         stream_lines(&mut probe, job.index, events).await;
         loop {
