@@ -3,7 +3,7 @@
 //! domain, and every line of its conversations in the terminal's own annotated
 //! transcript lines.
 //!
-//! Test contract: `#check` with `data-state` (`running`, `done`, `failed`,
+//! Test contract: `#check-panel` with `data-state` (`running`, `done`, `failed`,
 //! `unavailable`); `#check-progress`, `#check-error`, `#check-unavailable`; each host's
 //! card `.host-card` with `data-host`, its items `li.item` with `data-item` and
 //! `data-verdict`; the matrix `#check-matrix`; the lines in `#check-transcript .line`.
@@ -72,7 +72,7 @@ pub fn check_panel(
     };
     let report = &run.report;
     html! {
-        <section id="check" class="panel check" data-state={state} aria-live="polite">
+        <section id="check-panel" class="panel check" data-state={state} aria-live="polite">
             <header class="panel-head">
                 <h2>{ format!("{} · {}", w.title, run.target) }</h2>
                 <span class="buttons">

@@ -41,24 +41,28 @@ async fn check_postfix() -> anyhow::Result<()> {
         ensure!(!greeting.is_empty(), "Postfix's greeting is among them");
 
         // The scorecard: passes and fails, each with its reference and explanation.
-        let passes = page.count(r#"#check .item[data-verdict="pass"]"#).await?;
-        let fails = page.count(r#"#check .item[data-verdict="fail"]"#).await?;
+        let passes = page
+            .count(r#"#check-panel .item[data-verdict="pass"]"#)
+            .await?;
+        let fails = page
+            .count(r#"#check-panel .item[data-verdict="fail"]"#)
+            .await?;
         ensure!(passes >= 1 && fails >= 1, "pass {passes}, fail {fails}");
-        let refs = page.texts("#check .item .ref").await?;
+        let refs = page.texts("#check-panel .item .ref").await?;
         ensure!(
             refs.iter().any(|r| r.starts_with("RFC ")),
             "items name their RFC: {refs:?}"
         );
         let banner = page
-            .text_of(r#"#check .item[data-item="banner"] strong"#)
+            .text_of(r#"#check-panel .item[data-item="banner"] strong"#)
             .await?;
 
         // Chinese re-words the scorecard; the check does not run again.
         page.select("#lang", "zh-CN").await?;
-        let zh = page.wait_text("#check h2", "服务器检查").await?;
+        let zh = page.wait_text("#check-panel h2", "服务器检查").await?;
         ensure!(zh.contains(&postfix.port().to_string()), "{zh}");
         let banner_zh = page
-            .text_of(r#"#check .item[data-item="banner"] strong"#)
+            .text_of(r#"#check-panel .item[data-item="banner"] strong"#)
             .await?;
         ensure!(banner_zh != banner, "{banner_zh} is not {banner}");
         ensure!(
@@ -69,7 +73,8 @@ async fn check_postfix() -> anyhow::Result<()> {
 
         // Closing the panel brings the terminal back.
         page.click("#check-close").await?;
-        page.wait_none("#check", "the check panel to close").await?;
+        page.wait_none("#check-panel", "the check panel to close")
+            .await?;
         ensure!(page.exists("#command").await?, "the terminal is back");
         Ok(())
     })
@@ -95,7 +100,7 @@ async fn simulator() -> anyhow::Result<()> {
         page.select("#lang", "zh-CN").await?;
         page.wait_text("#check-unavailable", "模拟").await?;
         ensure!(
-            page.count("#check .item").await? == 0,
+            page.count("#check-panel .item").await? == 0,
             "no scorecard in the simulator"
         );
         Ok(())
@@ -109,7 +114,7 @@ async fn wait_done(page: &Page<'_>) -> anyhow::Result<()> {
         let state = page
             .client()
             .execute(
-                "const c = document.getElementById('check');
+                "const c = document.getElementById('check-panel');
                  return c ? c.dataset.state : null;",
                 vec![],
             )
@@ -121,7 +126,7 @@ async fn wait_done(page: &Page<'_>) -> anyhow::Result<()> {
     })
     .await?;
     if state != "done" {
-        let error = page.texts("#check .error-text").await?;
+        let error = page.texts("#check-panel .error-text").await?;
         anyhow::bail!("the check ended {state}: {error:?}");
     }
     Ok(())
@@ -136,7 +141,7 @@ async fn screenshots(browser: &Browser, page: &Page<'_>) -> anyhow::Result<()> {
             client.set_window_size(width, height).await?;
             for (lang, needle) in [("en", "Server check"), ("zh-CN", "服务器检查")] {
                 page.select("#lang", lang).await?;
-                page.wait_text("#check h2", needle).await?;
+                page.wait_text("#check-panel h2", needle).await?;
                 browser
                     .screenshot(&format!("browser-check-{theme}-{size}-{lang}"))
                     .await?;
