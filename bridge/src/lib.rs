@@ -39,6 +39,9 @@ pub mod check;
 mod config;
 mod csp;
 pub mod dns;
+mod dns_api;
+pub mod facts;
+pub mod facts_text;
 mod headers;
 mod host_guard;
 mod http;
@@ -201,6 +204,7 @@ fn router(
     let router = Router::new()
         .route("/ws", get(ws::handle))
         .route("/api/check", get(check::handle))
+        .route("/api/dns", get(dns_api::handle))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .fallback(get(assets::handle))

@@ -34,6 +34,9 @@ enum Command {
     /// Check a mail server: a domain's MX hosts, or one HOST[:PORT]. A polite probe (never
     /// DATA) with every line explained, then a scorecard. Exits 1 when an item fails.
     Check(Box<CheckArgs>),
+    /// Show a mail domain's DNS facts, explained: MX hosts in order with their addresses,
+    /// SPF (with its DNS-lookup count), DMARC, MTA-STS, TLS-RPT and DANE TLSA.
+    Dns(DnsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +88,24 @@ struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+struct DnsArgs {
+    /// Language of the explanations.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-CN", "zh"])]
+    lang: String,
+
+    /// Output format: `text` for reading; `json` for programs (the `/api/dns` record).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+
+    /// Ask this DNS server (`ADDR` or `ADDR:PORT`) instead of the system's resolvers.
+    #[arg(long, value_name = "ADDR[:PORT]", env = "SMTP_PLAYGROUND_DNS_SERVER", value_parser = bridge::dns::parse_dns_server)]
+    dns_server: Option<SocketAddr>,
+
+    /// The mail domain, such as example.org.
+    domain: String,
+}
+
+#[derive(Debug, Args)]
 struct AnnotateArgs {
     /// Language of the explanations.
     #[arg(long, default_value = "en", value_parser = ["en", "zh-CN", "zh"])]
@@ -124,9 +145,11 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse_from(with_config_file(std::env::args_os().collect())?);
-    if let Command::Annotate(args) = cli.command {
-        return annotate(&args);
-    }
+    let cli = match cli.command {
+        Command::Annotate(args) => return annotate(&args),
+        Command::Dns(args) => return dns(args).await,
+        Command::Serve(_) => cli,
+    };
     // Lines go to a writer thread through a queue (blocking when it is full, so no line is
     // lost), into a buffer flushed whenever the queue runs empty. The guard flushes the rest
     // when `main` returns.
@@ -156,6 +179,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(*args).await,
         Command::Annotate(args) => annotate(&args),
         Command::Check(args) => check(&args).await,
+        Command::Dns(args) => dns(args).await,
     }
 }
 
@@ -334,6 +358,36 @@ fn annotate(args: &AnnotateArgs) -> anyhow::Result<()> {
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
+    match stdout.write_all(rendered.as_bytes()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("could not write the output"),
+    }
+}
+
+/// `smtp-playground dns`: gathers a domain's DNS facts and prints them. Fails only for a
+/// name that is not a domain, or when the output cannot be written; DNS failures are facts.
+async fn dns(args: DnsArgs) -> anyhow::Result<()> {
+    let domain = match bridge::policy::host::parse_host(args.domain.trim()) {
+        Ok(bridge::policy::host::Host::Name(name)) => name,
+        Ok(bridge::policy::host::Host::Ip(ip)) => {
+            anyhow::bail!("{ip} is an address, not a mail domain")
+        }
+        Err(err) => anyhow::bail!("{err}"),
+    };
+    let hooks = bridge::Hooks::for_dns_server(args.dns_server);
+    // The verdicts on the MX hosts' addresses are the local profile's, as `serve` has by
+    // default.
+    let rules = bridge::policy::PolicyConfig::default().resolve().targets;
+    let record =
+        bridge::facts::gather(hooks.dns.clone(), hooks.resolver.as_ref(), &rules, &domain).await;
+    let lang = protocol::lang::Lang::from_tag(&args.lang);
+    let rendered = if args.format == "json" {
+        use protocol::records::Shape as _;
+        format!("{}\n", record.encode())
+    } else {
+        bridge::facts_text::render(&record, lang)
+    };
+    let mut stdout = std::io::stdout().lock();
     match stdout.write_all(rendered.as_bytes()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("could not write the output"),

@@ -245,7 +245,7 @@ impl Session {
 fn bridge_message(json: &str, lines: &mut VecDeque<String>) -> io::Result<()> {
     match ServerMsg::from_json(json).map_err(io::Error::other)? {
         ServerMsg::Line { text, .. } => lines.push_back(text),
-        ServerMsg::Connected { .. } | ServerMsg::Tls(_) => {}
+        ServerMsg::Connected { .. } | ServerMsg::Tls(_) | ServerMsg::MxList(_) => {}
         ServerMsg::Error { code, message } => {
             return Err(io::Error::other(format!(
                 "the bridge reported {code:?}: {message}"

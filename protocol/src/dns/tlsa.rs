@@ -119,8 +119,18 @@ pub fn tlsa(host: &str, records: &[TlsaRecord], authenticated: bool) -> Fact {
                     "tlsa-record",
                     severity,
                     crate::lang::Bilingual {
-                        en: format!("{text}: {}; {}; {}.", usage.en, selector.en, matching.en),
-                        zh: format!("{text}：{}；{}；{}。", usage.zh, selector.zh, matching.zh),
+                        en: format!(
+                            "{text}: {}; {}; {}.",
+                            usage.en.trim_end_matches('.'),
+                            selector.en,
+                            matching.en
+                        ),
+                        zh: format!(
+                            "{text}：{}；{}；{}。",
+                            usage.zh.trim_end_matches('。'),
+                            selector.zh,
+                            matching.zh
+                        ),
                     },
                 ));
             }

@@ -5,6 +5,8 @@
 
 mod bridge_postfix;
 mod browser;
+mod dns_facts;
+mod mx;
 mod sandbox;
 mod sandbox_rules;
 mod sandbox_scenarios;

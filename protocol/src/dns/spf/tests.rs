@@ -70,6 +70,15 @@ fn nested_includes_over_ten_lookups_are_flagged_with_the_number() {
 #[test]
 fn two_records_are_a_permerror_and_permissive_all_warns() {
     let fact = run("two.test", &[("two.test", &["v=spf1 +all", "v=spf1 -all"])]);
+    let order = run(
+        "o.test",
+        &[("o.test", &["v=spf1 -all", "v=spf1 a mx -all"])],
+    );
+    assert_eq!(
+        order.lookups,
+        Some(2),
+        "the costliest of several records is counted"
+    );
     assert_eq!(fact.status, FactStatus::Broken);
     assert!(fact.has("spf-several-records"));
     assert!(fact.has("spf-permissive-all"));
