@@ -5,6 +5,7 @@
 
 mod bridge_postfix;
 mod browser;
+mod check;
 mod sandbox;
 mod sandbox_rules;
 mod sandbox_scenarios;
