@@ -215,21 +215,9 @@ async fn check(args: &CheckArgs) -> anyhow::Result<()> {
         use protocol::records::Shape as _;
         format!("{}\n", report.encode())
     } else {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        let columns = std::env::var("COLUMNS").ok();
-        let width = bridge::annotate_output::terminal_width(
-            args.width.map(usize::from),
-            columns.as_deref(),
-        );
-        let style = bridge::annotate_output::Style::new(color).with_width(width);
-        bridge::annotate_output::render_check(&report, lang, style)
+        bridge::annotate_output::render_check(&report, lang, text_style(args.width))
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(rendered.as_bytes()) {
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.context("could not write the output")?,
-    }
-    drop(stdout);
+    write_out(&rendered)?;
     if report.failed() {
         std::process::exit(1);
     }
@@ -347,17 +335,23 @@ fn annotate(args: &AnnotateArgs) -> anyhow::Result<()> {
     let rendered = if args.format == "json" {
         bridge::annotate_output::render_json(&lines, lang)
     } else {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        let columns = std::env::var("COLUMNS").ok();
-        let width = bridge::annotate_output::terminal_width(
-            args.width.map(usize::from),
-            columns.as_deref(),
-        );
-        let style = bridge::annotate_output::Style::new(color).with_width(width);
-        bridge::annotate_output::render_text(&lines, lang, style)
+        bridge::annotate_output::render_text(&lines, lang, text_style(args.width))
     };
+    write_out(&rendered)
+}
+
+/// How text output looks: colours for a terminal (unless `NO_COLOR`), wrapped at
+/// `--width`, else `$COLUMNS`, else the default.
+fn text_style(width: Option<u16>) -> bridge::annotate_output::Style {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let columns = std::env::var("COLUMNS").ok();
+    let width = bridge::annotate_output::terminal_width(width.map(usize::from), columns.as_deref());
+    bridge::annotate_output::Style::new(color).with_width(width)
+}
+
+/// Writes the output; a closed pipe (`| head`) is not an error worth reporting.
+fn write_out(rendered: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
     match stdout.write_all(rendered.as_bytes()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("could not write the output"),

@@ -12,7 +12,6 @@
 //! with the same target rules and probe mode; see SECURITY.md.
 
 use std::convert::Infallible;
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,7 +27,7 @@ use tracing::{info, warn};
 
 use super::{CheckOptions, Events, Target, run};
 use crate::log_text::Untrusted;
-use crate::policy::{Profile, client};
+use crate::policy::Profile;
 use crate::relay::Context;
 use crate::{AppState, http, origin};
 
@@ -41,14 +40,7 @@ pub(crate) async fn handle(
     request: axum::http::request::Parts,
 ) -> Response {
     let headers = &request.headers;
-    let peer =
-        http::peer(&request.extensions).map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |addr| addr.ip());
-    let forwarded: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect();
-    let client = client::client_ip(peer, &forwarded, &state.policy.trust_proxy);
+    let client = http::client(&request, &state.policy.trust_proxy);
     let (tx, rx) = mpsc::channel(QUEUE);
     let errors = tx.clone();
     let refusal = match foreign(&state, headers) {

@@ -112,11 +112,12 @@ pub(crate) async fn run(
     // The check asks `insecure` to read every certificate's faults (host.rs).
     context.allow_insecure = true;
     context.reply_timeout = options.reply_timeout.min(context.reply_timeout);
+    // One of the client's sessions is left for its page's own terminal.
     let per_client = context
         .policy
         .gate
         .per_ip
-        .map_or(usize::MAX, |n| n as usize);
+        .map_or(usize::MAX, |n| (n as usize).saturating_sub(1));
     let parallel = options.parallel.clamp(1, per_client.max(1));
     let domain = report.domain.clone();
     let jobs = planned.into_iter().enumerate().map(|(index, planned)| {

@@ -1,3 +1,4 @@
+use super::matrix::label;
 use super::*;
 use crate::wire::{CertificateSummary, TlsInfo, TlsMode};
 use proptest::prelude::*;
@@ -369,6 +370,16 @@ fn the_matrix_lines_hosts_up_item_by_item() {
     assert_eq!(matrix.hosts, ["mx1", "mx2"]);
     let row = matrix.rows.iter().find(|r| r.id == "connect").expect("row");
     assert_eq!(row.verdicts, [Verdict::Fail, Verdict::Pass]);
+    // Every row has a label of its own, not one host's finding.
+    for row in &matrix.rows {
+        assert!(label(&row.id).is_some(), "{} has no label", row.id);
+    }
+    let relay = matrix
+        .rows
+        .iter()
+        .find(|r| r.id == "open-relay")
+        .expect("row");
+    assert_eq!(relay.title.zh, "开放中继");
     assert_eq!(matrix.rows.len(), good.items.len());
     assert_eq!(matrix.worst(), Verdict::Fail);
 }

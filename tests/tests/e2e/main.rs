@@ -5,6 +5,7 @@
 
 mod bridge_postfix;
 mod browser;
+mod check;
 mod dns_facts;
 mod mx;
 mod sandbox;
