@@ -15,14 +15,14 @@ use bridge::Config;
 use bridge::sandbox::SandboxConfig;
 use e2e::browser::{Browser, within};
 use e2e::page::Page;
-use e2e::{env_addr, start_bridge_with};
+use e2e::{dns_addr, start_bridge_with};
 
 use super::BUDGET;
 
 /// A bridge asking the test DNS server, its sandbox on 127.0.0.2; the page's URL and the
 /// sandbox's port.
 async fn bridge() -> (String, u16, e2e::BridgeHandle) {
-    let dns = env_addr("SMTP_PLAYGROUND_DNS");
+    let dns = dns_addr();
     let config = Config {
         dns_server: Some(dns),
         sandbox: Box::new(SandboxConfig {

@@ -7,7 +7,7 @@ use anyhow::ensure;
 use bridge::Config;
 use e2e::browser::{Browser, within};
 use e2e::page::Page;
-use e2e::{env_addr, start_bridge_with};
+use e2e::{dns_addr, start_bridge_with};
 
 use super::BUDGET;
 
@@ -43,7 +43,7 @@ async fn status(page: &Page<'_>, kind: &str) -> anyhow::Result<Vec<String>> {
 
 async fn facts() -> anyhow::Result<()> {
     let config = Config {
-        dns_server: Some(env_addr("SMTP_PLAYGROUND_DNS")),
+        dns_server: Some(dns_addr()),
         ..Config::default()
     };
     let (http, _handle) = start_bridge_with(config).await;
