@@ -1,5 +1,5 @@
-//! The DNS facts panel: a mail domain's MX hosts, SPF (with its lookup count against
-//! 10), DMARC, MTA-STS, TLS-RPT and DANE TLSA records, whether DNSSEC validated them, and
+//! The DNS facts panel: a mail domain's MX hosts, SPF (its lookup count against 10 is
+//! one of its findings), DMARC, MTA-STS, TLS-RPT and DANE TLSA records, whether DNSSEC validated them, and
 //! for each what it is for, what was found in it, and what its absence means (worded in
 //! both languages by `protocol::dns`, carried in the bridge's answer).
 //!
@@ -113,9 +113,6 @@ fn fact(lang: Lang, fact: &FactRecord) -> Html {
                 <ul class="values">
                     { for fact.records.iter().map(|v| html! { <li><code>{ v.clone() }</code></li> }) }
                 </ul>
-            }
-            if let Some(count) = fact.lookups {
-                <p class={classes!("spf-lookups", (count > 10).then_some("fail"))}>{ dns_words::spf_lookups(lang, count) }</p>
             }
             if let Some(error) = &fact.error {
                 <p class="finding error">{ dns_words::lookup_error(lang, error) }</p>

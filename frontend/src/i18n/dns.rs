@@ -56,23 +56,6 @@ pub fn title(lang: Lang, domain: &str) -> String {
     tr!(lang, "DNS facts of {domain}", "{domain} 的 DNS 信息")
 }
 
-/// The SPF lookup count against its limit.
-pub fn spf_lookups(lang: Lang, count: u64) -> String {
-    if count > 10 {
-        tr!(
-            lang,
-            "{count} DNS lookups: over the limit of 10, so receivers give up with permerror (RFC 7208 4.6.4).",
-            "需要 {count} 次 DNS 查询：超过 10 次的上限，接收方会以 permerror 放弃（RFC 7208 4.6.4）。"
-        )
-    } else {
-        tr!(
-            lang,
-            "{count} of 10 DNS lookups.",
-            "需要 {count} 次 DNS 查询（上限 10 次）。"
-        )
-    }
-}
-
 /// Why a lookup failed: the bridge's words are English, so Chinese only says it failed.
 pub fn lookup_error(lang: Lang, error: &str) -> String {
     match lang {
