@@ -17,21 +17,14 @@ use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
 use crate::sessions;
 use crate::vocab::Failure;
 
-/// `fetch(path)` and the answer's text. The browser's `fetch` directly: gloo-net's request
-/// builder and error types came to about 2 KB of the bundle for these plain GETs.
+/// `fetch(path)` and the answer's text, an error status as an error. The browser's
+/// `fetch` directly: gloo-net's request builder and error types came to about 2 KB of the
+/// bundle for these plain GETs.
 async fn get(path: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or_else(|| "the page has no window".to_owned())?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
-        .await
-        .map_err(describe)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("{path}: HTTP {}", response.status()));
+    match answer(path).await? {
+        (200..=299, text) => Ok(text),
+        (status, _) => Err(format!("{path}: HTTP {status}")),
     }
-    let text = JsFuture::from(response.text().map_err(describe)?)
-        .await
-        .map_err(describe)?;
-    Ok(text.as_string().unwrap_or_default())
 }
 
 /// Why a request failed, as the browser says it (`TypeError: Failed to fetch`).

@@ -1,4 +1,4 @@
-//! The server check through the bridge: `GET /api/check?target=…` as Server-Sent Events,
+//! The server check through the bridge: `GET /api/check?target=…[&port=…]` as Server-Sent Events,
 //! one event per `protocol::records::check` event (named by its `type`), turned into
 //! [`CheckStep`]s while the returned [`CheckStream`] is alive.
 //!
@@ -34,7 +34,7 @@ impl Drop for CheckStream {
 
 /// The path that starts a check of `target`.
 pub fn path(target: &CheckTarget) -> String {
-    format!("/api/check?target={}", query_value(&target.label()))
+    format!("/api/check?{}", target.query(query_value))
 }
 
 /// Starts the check of `target`; its events arrive through `on_step`. `None` when the

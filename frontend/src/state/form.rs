@@ -162,15 +162,26 @@ pub enum CheckTarget {
 }
 
 impl CheckTarget {
-    /// The target as the bridge's `/api/check` reads it and the panel names it:
-    /// `host:port`, `[v6]:port`, or the domain.
+    /// The target as the panel names it and `/api/check` reads it: `host:port`,
+    /// `[v6]:port`, or the domain (its port goes apart, see [`CheckTarget::query`]).
     pub fn label(&self) -> String {
         match self {
             CheckTarget::Host { host, port } if host.contains(':') => format!("[{host}]:{port}"),
             CheckTarget::Host { host, port } => format!("{host}:{port}"),
-            // The bridge checks a domain's MX hosts at 25, the port mail between servers
-            // uses; a `domain:port` would name one host (the domain's own address).
+            // `domain:port` would name one host (the domain's own address).
             CheckTarget::Domain { domain, .. } => domain.clone(),
+        }
+    }
+
+    /// The query of `/api/check`, each value made safe by `escape`: `target=`, and for a
+    /// domain's MX hosts at a port other than 25, `&port=`.
+    pub fn query(&self, escape: impl Fn(&str) -> String) -> String {
+        let target = escape(&self.label());
+        match self {
+            CheckTarget::Domain { port, .. } if *port != 25 => {
+                format!("target={target}&port={port}")
+            }
+            _ => format!("target={target}"),
         }
     }
 }

@@ -66,11 +66,11 @@ fn check_targets_are_named_as_typed() {
         port,
     };
     assert_eq!(domain(25).label(), "example.org");
-    assert_eq!(
-        domain(2525).label(),
-        "example.org",
-        "MX hosts are checked at 25"
-    );
+    assert_eq!(domain(2525).label(), "example.org");
+    let escape = |s: &str| s.replace(':', "%3A");
+    assert_eq!(domain(25).query(escape), "target=example.org");
+    assert_eq!(domain(2525).query(escape), "target=example.org&port=2525");
+    assert_eq!(host("::1").query(escape), "target=[%3A%3A1]%3A25");
 }
 
 fn card(host: &str, verdicts: &[(&str, Verdict)]) -> Box<HostRecord> {

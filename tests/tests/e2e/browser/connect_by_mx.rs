@@ -17,7 +17,7 @@ use e2e::browser::{Browser, within};
 use e2e::page::Page;
 use e2e::{dns_addr, start_bridge_with};
 
-use super::BUDGET;
+use super::{BUDGET, themed_screenshots};
 
 /// A bridge asking the test DNS server, its sandbox on 127.0.0.2; the page's URL and the
 /// sandbox's port.
@@ -97,8 +97,15 @@ async fn two_mx() -> anyhow::Result<()> {
         page.wait_text("#mx-list h2", "邮件服务器").await?;
         page.wait_text(r#"#mx-list li.mx-host[data-connected="true"]"#, "已连接")
             .await?;
-        screenshots(browser, "browser-mx").await?;
-        page.select("#lang", "en").await?;
+        themed_screenshots(
+            browser,
+            "browser-mx",
+            &[
+                ("en", "#mx-list h2", "Mail servers of"),
+                ("zh-CN", "#mx-list h2", "的邮件服务器"),
+            ],
+        )
+        .await?;
         Ok(())
     })
     .await
@@ -148,21 +155,4 @@ async fn pick_and_null() -> anyhow::Result<()> {
         Ok(())
     })
     .await
-}
-
-/// The MX list in view, dark and light, desktop and phone, in the language shown.
-async fn screenshots(browser: &Browser, name: &str) -> anyhow::Result<()> {
-    let client = browser.client();
-    let page = browser.page();
-    for theme in ["dark", "light"] {
-        page.set_theme(theme).await?;
-        for (width, height, size) in [(1280, 900, "desktop"), (390, 844, "phone")] {
-            client.set_window_size(width, height).await?;
-            browser
-                .screenshot(&format!("{name}-{theme}-{size}"))
-                .await?;
-        }
-    }
-    client.set_window_size(1200, 800).await?;
-    Ok(())
 }

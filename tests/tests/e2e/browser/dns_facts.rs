@@ -9,7 +9,7 @@ use e2e::browser::{Browser, within};
 use e2e::page::Page;
 use e2e::{dns_addr, start_bridge_with};
 
-use super::BUDGET;
+use super::{BUDGET, themed_screenshots};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dns_facts_of_the_good_and_the_broken_domain() -> anyhow::Result<()> {
@@ -86,8 +86,15 @@ async fn facts() -> anyhow::Result<()> {
             zh.iter().all(|a| !a.is_ascii()),
             "explained in Chinese: {zh:?}"
         );
-        screenshots(browser).await?;
-        page.select("#lang", "en").await?;
+        themed_screenshots(
+            browser,
+            "browser-dns",
+            &[
+                ("en", "#dns-facts h2", "DNS facts of"),
+                ("zh-CN", "#dns-facts h2", "的 DNS 信息"),
+            ],
+        )
+        .await?;
 
         // The broken domain: too many SPF lookups and a malformed DMARC record.
         page.click("#dns-close").await?;
@@ -113,24 +120,4 @@ async fn facts() -> anyhow::Result<()> {
         Ok(())
     })
     .await
-}
-
-/// The panel, dark and light, desktop and phone, both languages.
-async fn screenshots(browser: &Browser) -> anyhow::Result<()> {
-    let client = browser.client();
-    let page = browser.page();
-    for theme in ["dark", "light"] {
-        page.set_theme(theme).await?;
-        for (width, height, size) in [(1280, 1000, "desktop"), (390, 844, "phone")] {
-            client.set_window_size(width, height).await?;
-            for lang in ["en", "zh-CN"] {
-                page.select("#lang", lang).await?;
-                browser
-                    .screenshot(&format!("browser-dns-{theme}-{size}-{lang}"))
-                    .await?;
-            }
-        }
-    }
-    client.set_window_size(1200, 800).await?;
-    Ok(())
 }

@@ -99,3 +99,30 @@ async fn screenshots(
     client.set_window_size(1200, 800).await?;
     Ok(())
 }
+
+/// Screenshots `name-{theme}-{desktop,phone}-{lang}` in the dark and the light theme, at
+/// desktop and phone width, in each language of `langs` (`(lang, css, needle)`: after
+/// switching, waits until `css` reads `needle`); returns to English at desktop size.
+async fn themed_screenshots(
+    browser: &Browser,
+    name: &str,
+    langs: &[(&str, &str, &str)],
+) -> anyhow::Result<()> {
+    let client = browser.client();
+    let page = browser.page();
+    for theme in ["dark", "light"] {
+        page.set_theme(theme).await?;
+        for (width, height, size) in [(1280, 1000, "desktop"), (390, 844, "phone")] {
+            client.set_window_size(width, height).await?;
+            for (lang, css, needle) in langs {
+                page.select("#lang", lang).await?;
+                page.wait_text(css, needle).await?;
+                browser
+                    .screenshot(&format!("{name}-{theme}-{size}-{lang}"))
+                    .await?;
+            }
+        }
+    }
+    client.set_window_size(1200, 800).await?;
+    page.select("#lang", "en").await
+}

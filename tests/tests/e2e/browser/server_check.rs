@@ -10,7 +10,7 @@ use e2e::browser::{Browser, poll_until, within};
 use e2e::page::Page;
 use e2e::{postfix_addr, start_bridge};
 
-use super::BUDGET;
+use super::{BUDGET, themed_screenshots};
 
 /// The check of one host takes a few seconds on loopback; the wait for its end is
 /// bounded by this.
@@ -69,7 +69,15 @@ async fn check_postfix() -> anyhow::Result<()> {
             page.count("#check-transcript .line").await? == lines,
             "the same lines: nothing ran again"
         );
-        screenshots(browser, &page).await?;
+        themed_screenshots(
+            browser,
+            "browser-check",
+            &[
+                ("en", "#check-panel h2", "Server check"),
+                ("zh-CN", "#check-panel h2", "服务器检查"),
+            ],
+        )
+        .await?;
 
         // Closing the panel brings the terminal back.
         page.click("#check-close").await?;
@@ -129,26 +137,5 @@ async fn wait_done(page: &Page<'_>) -> anyhow::Result<()> {
         let error = page.texts("#check-panel .error-text").await?;
         anyhow::bail!("the check ended {state}: {error:?}");
     }
-    Ok(())
-}
-
-/// The panel in dark and light, English and Chinese, desktop and phone width.
-async fn screenshots(browser: &Browser, page: &Page<'_>) -> anyhow::Result<()> {
-    let client = browser.client();
-    for theme in ["dark", "light"] {
-        page.set_theme(theme).await?;
-        for (width, height, size) in [(1280, 1000, "desktop"), (390, 844, "phone")] {
-            client.set_window_size(width, height).await?;
-            for (lang, needle) in [("en", "Server check"), ("zh-CN", "服务器检查")] {
-                page.select("#lang", lang).await?;
-                page.wait_text("#check-panel h2", needle).await?;
-                browser
-                    .screenshot(&format!("browser-check-{theme}-{size}-{lang}"))
-                    .await?;
-            }
-        }
-    }
-    client.set_window_size(1200, 800).await?;
-    page.select("#lang", "en").await?;
     Ok(())
 }
