@@ -148,7 +148,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = match cli.command {
         Command::Annotate(args) => return annotate(&args),
         Command::Dns(args) => return dns(args).await,
-        Command::Serve(_) => cli,
+        Command::Serve(_) | Command::Check(_) => cli,
     };
     // Lines go to a writer thread through a queue (blocking when it is full, so no line is
     // lost), into a buffer flushed whenever the queue runs empty. The guard flushes the rest
