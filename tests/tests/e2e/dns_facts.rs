@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use bridge::Config;
 use bridge::sandbox::SandboxConfig;
-use e2e::{WAIT, dns_addr, start_bridge_with};
+use e2e::{BridgeHandle, WAIT, dns_addr, start_bridge_with};
 use protocol::dns::{FactKind, FactStatus};
 use protocol::records::Shape;
 use protocol::records::dns::DnsFactsRecord;
@@ -34,8 +34,9 @@ async fn get(bridge: SocketAddr, path: &str) -> (String, String) {
     (status, body.to_owned())
 }
 
-async fn facts(domain: &str) -> DnsFactsRecord {
-    let (bridge, handle) = start_bridge_with(Config {
+/// A local bridge without a sandbox, asking the test zones' DNS server.
+async fn dns_bridge() -> (SocketAddr, BridgeHandle) {
+    start_bridge_with(Config {
         dns_server: Some(dns_addr()),
         sandbox: Box::new(SandboxConfig {
             disabled: true,
@@ -43,7 +44,11 @@ async fn facts(domain: &str) -> DnsFactsRecord {
         }),
         ..Config::default()
     })
-    .await;
+    .await
+}
+
+async fn facts(domain: &str) -> DnsFactsRecord {
+    let (bridge, handle) = dns_bridge().await;
     let (status, body) = get(bridge, &format!("/api/dns?domain={domain}")).await;
     assert!(status.contains("200"), "{status}: {body}");
     handle.stop().await;
@@ -127,15 +132,7 @@ async fn the_broken_domain_has_its_faults_named() {
 
 #[tokio::test]
 async fn bad_names_are_refused_before_any_query() {
-    let (bridge, handle) = start_bridge_with(Config {
-        dns_server: Some(dns_addr()),
-        sandbox: Box::new(SandboxConfig {
-            disabled: true,
-            ..SandboxConfig::default()
-        }),
-        ..Config::default()
-    })
-    .await;
+    let (bridge, handle) = dns_bridge().await;
     for path in [
         "/api/dns",
         "/api/dns?domain=0x7f000001",
