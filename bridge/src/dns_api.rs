@@ -4,12 +4,11 @@
 //! concurrency per client, like a session), and every report is bounded in queries.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use protocol::records::Shape;
-use protocol::records::mailbox::ApiError as ErrorBody;
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use crate::AppState;
+use crate::http::{json, refuse};
 use crate::policy::host::{Host, parse_host};
 
 /// The `domain` parameter of the query string (a domain name needs no percent-decoding;
@@ -18,19 +17,6 @@ fn domain_param(query: Option<&str>) -> Option<&str> {
     query?
         .split('&')
         .find_map(|pair| pair.strip_prefix("domain="))
-}
-
-fn json(status: StatusCode, body: &impl Shape) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.encode(),
-    )
-        .into_response()
-}
-
-fn refuse(status: StatusCode, error: String) -> Response {
-    json(status, &ErrorBody { error })
 }
 
 /// The handler.
@@ -57,16 +43,7 @@ pub(crate) async fn handle(
         Err(err) => return refuse(StatusCode::BAD_REQUEST, err.to_string()),
     };
     let _permit = if state.policy.profile == crate::policy::Profile::Public {
-        let peer = crate::http::peer(&extensions).map_or(
-            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-            |addr| addr.ip(),
-        );
-        let forwarded: Vec<&str> = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .collect();
-        let client = crate::policy::client::client_ip(peer, &forwarded, &state.policy.trust_proxy);
+        let client = crate::http::client(&extensions, &headers, &state.policy.trust_proxy);
         match state.gate.admit(client) {
             Ok(permit) => Some(permit),
             Err(refusal) => {

@@ -21,6 +21,9 @@ use crate::policy::target::TargetRules;
 
 /// The most DNS queries one report makes, SPF includes and MX host addresses included.
 pub const QUERY_BUDGET: usize = 30;
+/// The most time one report spends on DNS: with a resolver that does not answer, each
+/// query would otherwise take its full timeout, one after the other.
+pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
 /// The SMTP port the MX hosts' addresses are judged for.
 const SMTP_PORT: u16 = 25;
 
@@ -30,6 +33,7 @@ struct Budgeted {
     inner: Arc<dyn DnsLookup>,
     used: AtomicUsize,
     limit: usize,
+    deadline: tokio::time::Instant,
 }
 
 impl Budgeted {
@@ -54,7 +58,13 @@ impl DnsLookup for Budgeted {
             let limit = self.limit;
             return Box::pin(async move { Err(DnsError::Budget(limit)) });
         }
-        self.inner.query(name, kind)
+        let out_of_time = DnsError::OutOfTime(TIME_BUDGET.as_secs());
+        let deadline = self.deadline;
+        Box::pin(async move {
+            tokio::time::timeout_at(deadline, self.inner.query(name, kind))
+                .await
+                .unwrap_or(Err(out_of_time))
+        })
     }
 }
 
@@ -83,6 +93,7 @@ pub async fn gather(
         inner: lookup,
         used: AtomicUsize::new(0),
         limit: QUERY_BUDGET,
+        deadline: tokio::time::Instant::now() + TIME_BUDGET,
     });
     let dns = Dns::new(Arc::clone(&budget) as Arc<dyn DnsLookup>);
     let mut record = DnsFactsRecord {
@@ -206,6 +217,41 @@ mod tests {
             records: vec![Rdata::Txt(text.to_owned())],
             ..Answer::default()
         })
+    }
+
+    /// A resolver that never answers.
+    #[derive(Debug)]
+    struct Silent;
+
+    impl DnsLookup for Silent {
+        fn query<'a>(
+            &'a self,
+            _name: &'a str,
+            _kind: RecordKind,
+        ) -> BoxFuture<'a, Result<Answer, DnsError>> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_resolver_costs_the_time_budget_once_not_per_query() {
+        let lookup: Arc<dyn DnsLookup> = Arc::new(Silent);
+        let resolver = crate::dns::DnsResolver::new(Arc::clone(&lookup));
+        let rules = PolicyConfig::default().resolve().targets;
+        let started = tokio::time::Instant::now();
+        let record = gather(lookup, &resolver, &rules, "slow.test").await;
+        assert_eq!(started.elapsed(), TIME_BUDGET);
+        assert_eq!(record.mx.status, "unknown");
+        assert!(
+            record.facts.iter().all(|f| f.status == "unknown"),
+            "{record:?}"
+        );
+        assert!(
+            record.facts[0]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("ran out"))
+        );
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use protocol::dns::mx::{MxHost, MxPlan, MxRecord, PlanKind};
+use protocol::dns::mx::{MxHost, MxOddity, MxPlan, MxRecord, PlanKind};
 use protocol::records::dns::{AddressRecord, FindingRecord, MxHostRecord, MxSection};
 use protocol::wire::{MxList, MxListAddress, MxListHost};
 use tokio::time::timeout;
@@ -72,7 +72,8 @@ pub struct MxResolution {
     pub authenticated: bool,
     /// The hosts in order (at most [`MAX_HOSTS`]).
     pub targets: Vec<MxTarget>,
-    /// DNS queries made (the MX query, two per host resolved).
+    /// DNS queries made (the MX query, two per host resolved, one more per host found for
+    /// its alias).
     pub queries: usize,
 }
 
@@ -145,6 +146,20 @@ pub async fn resolve(
                 });
             }
             Ok(Ok(ips)) => target.addresses = ips,
+        }
+        if !target.addresses.is_empty() {
+            // Whether the name is an alias: RFC 5321 5.1 wants the host itself. One more
+            // query, read for its CNAME only; its addresses were taken above.
+            queries += 1;
+            if let Ok(Ok(answer)) = timeout(
+                RESOLVE_TIMEOUT,
+                dns.lookup().query(&host.name, crate::dns::RecordKind::A),
+            )
+            .await
+                && let Some(canonical) = answer.canonical
+            {
+                target.host.oddity = Some(MxOddity::Alias(canonical));
+            }
         }
         classify(&mut target, rules, port);
         targets.push(target);

@@ -68,6 +68,9 @@ pub enum DnsError {
     /// The request would ask more queries than its budget allows.
     #[error("this request reached its limit of {0} DNS queries")]
     Budget(usize),
+    /// The request ran out of the time it may spend on DNS.
+    #[error("this request ran out of its {0} s for DNS queries")]
+    OutOfTime(u64),
 }
 
 impl DnsError {
@@ -82,6 +85,7 @@ impl DnsError {
             Self::Network { .. } => "network",
             Self::NoServer(_) => "no_server",
             Self::Budget(_) => "budget",
+            Self::OutOfTime(_) => "out_of_time",
         }
     }
 

@@ -73,16 +73,11 @@ impl Dns {
     ///
     /// The query's [`DnsError`]; a domain without MX records is [`DnsError::NoRecords`].
     pub async fn mx(&self, domain: &str) -> Result<Authenticated<Vec<Mx>>, DnsError> {
-        let answer = self.lookup.query(domain, RecordKind::Mx).await?;
-        let records = answer
-            .records
-            .iter()
-            .filter_map(|record| match record {
-                Rdata::Mx(mx) => Some(mx.clone()),
-                _ => None,
-            })
-            .collect();
-        Ok(Authenticated::of(&answer, records))
+        self.typed(domain, RecordKind::Mx, |record| match record {
+            Rdata::Mx(mx) => Some(mx.clone()),
+            _ => None,
+        })
+        .await
     }
 
     /// The TXT records at `name`, each one's character strings joined (RFC 7208 3.3).
@@ -91,16 +86,11 @@ impl Dns {
     ///
     /// The query's [`DnsError`].
     pub async fn txt(&self, name: &str) -> Result<Authenticated<Vec<String>>, DnsError> {
-        let answer = self.lookup.query(name, RecordKind::Txt).await?;
-        let records = answer
-            .records
-            .iter()
-            .filter_map(|record| match record {
-                Rdata::Txt(text) => Some(text.clone()),
-                _ => None,
-            })
-            .collect();
-        Ok(Authenticated::of(&answer, records))
+        self.typed(name, RecordKind::Txt, |record| match record {
+            Rdata::Txt(text) => Some(text.clone()),
+            _ => None,
+        })
+        .await
     }
 
     /// The TLSA records at `name` (such as `_25._tcp.mx.example.org`).
@@ -109,16 +99,11 @@ impl Dns {
     ///
     /// The query's [`DnsError`].
     pub async fn tlsa(&self, name: &str) -> Result<Authenticated<Vec<Tlsa>>, DnsError> {
-        let answer = self.lookup.query(name, RecordKind::Tlsa).await?;
-        let records = answer
-            .records
-            .iter()
-            .filter_map(|record| match record {
-                Rdata::Tlsa(tlsa) => Some(tlsa.clone()),
-                _ => None,
-            })
-            .collect();
-        Ok(Authenticated::of(&answer, records))
+        self.typed(name, RecordKind::Tlsa, |record| match record {
+            Rdata::Tlsa(tlsa) => Some(tlsa.clone()),
+            _ => None,
+        })
+        .await
     }
 
     /// The PTR names of `ip` (reverse DNS), without the final dot.
@@ -128,16 +113,26 @@ impl Dns {
     /// The query's [`DnsError`].
     pub async fn ptr(&self, ip: IpAddr) -> Result<Authenticated<Vec<String>>, DnsError> {
         let name = reverse_name(ip);
-        let answer = self.lookup.query(&name, RecordKind::Ptr).await?;
-        let records = answer
-            .records
-            .iter()
-            .filter_map(|record| match record {
-                Rdata::Ptr(name) => Some(name.clone()),
-                _ => None,
-            })
-            .collect();
-        Ok(Authenticated::of(&answer, records))
+        self.typed(&name, RecordKind::Ptr, |record| match record {
+            Rdata::Ptr(name) => Some(name.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// One query's records of one type, picked out by `pick`.
+    async fn typed<T>(
+        &self,
+        name: &str,
+        kind: RecordKind,
+        pick: impl Fn(&Rdata) -> Option<T>,
+    ) -> Result<Authenticated<Vec<T>>, DnsError> {
+        let answer = self.lookup.query(name, kind).await?;
+        let value = answer.records.iter().filter_map(pick).collect();
+        Ok(Authenticated {
+            value,
+            authenticated: answer.authenticated,
+        })
     }
 
     /// The A and AAAA addresses of `name`, both asked at once; IPv4 first. A name with
@@ -208,13 +203,4 @@ pub struct Authenticated<T> {
     pub value: T,
     /// The AD bit of the response.
     pub authenticated: bool,
-}
-
-impl<T> Authenticated<T> {
-    fn of(answer: &Answer, value: T) -> Self {
-        Self {
-            value,
-            authenticated: answer.authenticated,
-        }
-    }
 }

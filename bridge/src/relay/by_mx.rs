@@ -17,6 +17,10 @@ use super::{Context, error};
 use crate::dns::{Dns, DnsError};
 use crate::visitor::VisitorId;
 
+/// No new MX host is tried once this much time has passed since the first: with at most
+/// `mx::MAX_HOSTS` hosts, each within the connect timeout, a by-MX connect ends in time.
+const TOTAL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// A connection made by MX: the connection, the request as made to the host (its name in
 /// `host`, so TLS checks the certificate against the MX name), and the host's name.
 pub(super) struct ByMx {
@@ -118,7 +122,11 @@ where
         ));
     }
     let mut last = None;
+    let deadline = tokio::time::Instant::now() + TOTAL;
     for target in usable {
+        if tokio::time::Instant::now() >= deadline {
+            break;
+        }
         let attempt = ConnectRequest {
             host: target.host.name.clone(),
             by_mx: false,

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use bridge::Config;
 use bridge::sandbox::SandboxConfig;
-use e2e::{WAIT, dns_addr, start_bridge_with};
+use e2e::{BridgeHandle, WAIT, dns_addr, start_bridge_with};
 use protocol::dns::{FactKind, FactStatus};
 use protocol::records::Shape;
 use protocol::records::dns::DnsFactsRecord;
@@ -34,8 +34,9 @@ async fn get(bridge: SocketAddr, path: &str) -> (String, String) {
     (status, body.to_owned())
 }
 
-async fn facts(domain: &str) -> DnsFactsRecord {
-    let (bridge, handle) = start_bridge_with(Config {
+/// A local bridge without a sandbox, asking the test zones' DNS server.
+async fn dns_bridge() -> (SocketAddr, BridgeHandle) {
+    start_bridge_with(Config {
         dns_server: Some(dns_addr()),
         sandbox: Box::new(SandboxConfig {
             disabled: true,
@@ -43,7 +44,11 @@ async fn facts(domain: &str) -> DnsFactsRecord {
         }),
         ..Config::default()
     })
-    .await;
+    .await
+}
+
+async fn facts(domain: &str) -> DnsFactsRecord {
+    let (bridge, handle) = dns_bridge().await;
     let (status, body) = get(bridge, &format!("/api/dns?domain={domain}")).await;
     assert!(status.contains("200"), "{status}: {body}");
     handle.stop().await;
@@ -127,15 +132,7 @@ async fn the_broken_domain_has_its_faults_named() {
 
 #[tokio::test]
 async fn bad_names_are_refused_before_any_query() {
-    let (bridge, handle) = start_bridge_with(Config {
-        dns_server: Some(dns_addr()),
-        sandbox: Box::new(SandboxConfig {
-            disabled: true,
-            ..SandboxConfig::default()
-        }),
-        ..Config::default()
-    })
-    .await;
+    let (bridge, handle) = dns_bridge().await;
     for path in [
         "/api/dns",
         "/api/dns?domain=0x7f000001",
@@ -146,8 +143,70 @@ async fn bad_names_are_refused_before_any_query() {
         assert!(status.contains("400"), "{path}: {status}");
         assert!(body.contains("\"error\""), "{body}");
     }
+    let alias = facts("cname-mx.playground.test").await;
+    let note = alias.mx.hosts[0].note.as_ref().expect("the alias is noted");
+    assert!(
+        note.en.contains("live.two-mx.playground.test") && note.en.contains("CNAME"),
+        "{note:?}"
+    );
+    assert!(!alias.mx.hosts[0].skipped, "senders still follow an alias");
     let record = facts("null-mx.playground.test").await;
     assert!(record.mx.null_mx);
     assert!(record.mx.hosts.is_empty());
     handle.stop().await;
+}
+
+/// The resolver itself against dnsmasq: PTR, a CNAME, NXDOMAIN apart from no records, and
+/// the null MX as DNS gives it (what the server check and connect by MX build on).
+#[tokio::test]
+async fn the_resolver_reads_the_test_zones() {
+    use bridge::dns::{Dns, DnsError, HickoryDns, RecordKind};
+    use std::sync::Arc;
+    let lookup = Arc::new(HickoryDns::new(vec![dns_addr()]));
+    let dns = Dns::new(lookup.clone());
+    let ptr = dns
+        .ptr("127.0.0.2".parse().expect("an address"))
+        .await
+        .expect("a PTR record");
+    assert_eq!(ptr.value, ["live.two-mx.playground.test"]);
+    assert!(!ptr.authenticated);
+    let alias = bridge::dns::DnsLookup::query(
+        lookup.as_ref(),
+        "alias.cname-mx.playground.test",
+        RecordKind::A,
+    )
+    .await
+    .expect("the alias resolves");
+    assert_eq!(
+        alias.canonical.as_deref(),
+        Some("live.two-mx.playground.test")
+    );
+    let null = dns
+        .mx("null-mx.playground.test")
+        .await
+        .expect("the null MX");
+    assert_eq!(null.value.len(), 1);
+    assert_eq!(
+        (null.value[0].preference, null.value[0].exchange.as_str()),
+        (0, "")
+    );
+    assert!(matches!(
+        dns.mx("nothing.playground.test").await,
+        Err(DnsError::NxDomain { .. })
+    ));
+    assert!(matches!(
+        dns.mx("a-only.playground.test").await,
+        Err(DnsError::NoRecords {
+            kind: RecordKind::Mx,
+            ..
+        })
+    ));
+    let addresses = dns
+        .addresses("mx.good.playground.test")
+        .await
+        .expect("addresses");
+    assert_eq!(
+        addresses.value,
+        ["127.0.0.1".parse::<std::net::IpAddr>().expect("ip")]
+    );
 }

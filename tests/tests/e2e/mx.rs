@@ -248,3 +248,73 @@ async fn a_picked_host_is_the_only_one_tried_and_an_unlisted_one_is_refused() {
     assert!(message.contains("dead.two-mx.playground.test"), "{message}");
     handle.stop().await;
 }
+
+/// With the DNS and the resolver injected: each MX host is resolved exactly once, and the
+/// connections go to the addresses of that one resolution, in MX order.
+#[tokio::test]
+async fn each_mx_host_is_resolved_once_and_connected_by_its_checked_addresses() {
+    use bridge::dns::{Answer, Mx, Rdata, RecordKind, StaticDns};
+    use e2e::security::{RecordingConnector, ScriptedResolver};
+    use std::sync::Arc;
+    use tokio::io::AsyncWriteExt;
+
+    let server = tokio::net::TcpListener::bind("127.0.0.2:0")
+        .await
+        .expect("a loopback port");
+    let port = server.local_addr().expect("its address").port();
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = server.accept().await {
+            let _ = stream.write_all(b"220 mx2 ESMTP\r\n").await;
+            let _ = tokio::time::sleep(e2e::WAIT).await;
+        }
+    });
+    let mx = |preference, exchange: &str| {
+        Rdata::Mx(Mx {
+            preference,
+            exchange: exchange.to_owned(),
+        })
+    };
+    let dns = StaticDns::new().with(
+        "lab.test",
+        RecordKind::Mx,
+        Ok(Answer {
+            records: vec![mx(20, "mx2.lab.test"), mx(10, "mx1.lab.test")],
+            ..Answer::default()
+        }),
+    );
+    let resolver = ScriptedResolver::new(vec![
+        vec!["127.0.0.31".parse().expect("ip")],
+        vec!["127.0.0.2".parse().expect("ip")],
+    ]);
+    let connector = RecordingConnector::new(None);
+    let hooks = bridge::Hooks {
+        dns: Arc::new(dns),
+        ..e2e::security::hooks(Arc::clone(&resolver), Arc::clone(&connector))
+    };
+    let (addr, handle) =
+        e2e::security::start_bridge_at(|_| config(PolicyConfig::default(), None), hooks).await;
+    let mut session = open_session(addr, &format!("http://{addr}"))
+        .await
+        .expect("a session");
+    session.send(&by_mx("lab.test", port, None)).await;
+    let list = recv_list(&mut session).await;
+    assert_eq!(list.hosts[0].name, "mx1.lab.test");
+    assert!(matches!(
+        session.recv().await,
+        ServerMsg::Connected { mx_host: Some(name), .. } if name == "mx2.lab.test"
+    ));
+    assert_eq!(
+        resolver.calls(),
+        2,
+        "one resolution per MX host, none again to connect"
+    );
+    assert_eq!(
+        connector.attempts(),
+        [
+            SocketAddr::new("127.0.0.31".parse().expect("ip"), port),
+            SocketAddr::new("127.0.0.2".parse().expect("ip"), port),
+        ]
+    );
+    assert!(session.recv_line().await.starts_with("220"));
+    handle.stop().await;
+}
