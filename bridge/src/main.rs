@@ -77,6 +77,11 @@ struct CheckArgs {
     #[arg(long)]
     submission: bool,
 
+    /// How many MX hosts of a domain are checked at once (at least 1; the policy's
+    /// sessions per client bound it too).
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=10))]
+    parallel: u16,
+
     /// The longest one host's check may take, in milliseconds.
     #[arg(long, default_value_t = 60_000, value_name = "MS")]
     host_timeout_ms: u64,
@@ -200,6 +205,7 @@ async fn check(args: &CheckArgs) -> anyhow::Result<()> {
         helo: args.helo.clone(),
         host_timeout: std::time::Duration::from_millis(args.host_timeout_ms.max(1)),
         submission: args.submission,
+        parallel: usize::from(args.parallel),
         ..bridge::check::CheckOptions::default()
     };
     let report = bridge::check::check_standalone(

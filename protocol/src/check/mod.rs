@@ -32,7 +32,7 @@ pub use observed::{Observations, Seen, Timing};
 pub use probe::{MAX_COMMANDS, Poll, Probe, ProbeLine, ProbePlan};
 pub use score::{EXPIRY_WARN_DAYS, SLOW_BANNER_MS, scorecard};
 
-use crate::lang::{Bilingual, Lang};
+use crate::lang::{Bilingual, Lang, t};
 
 /// How one item of the scorecard came out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,26 +80,11 @@ impl Verdict {
     /// The verdict for a person, in `lang`.
     pub fn label(self, lang: Lang) -> &'static str {
         let text = match self {
-            Verdict::Info => crate::lang::Text {
-                en: "info",
-                zh: "信息",
-            },
-            Verdict::NotTested => crate::lang::Text {
-                en: "not tested",
-                zh: "未测试",
-            },
-            Verdict::Pass => crate::lang::Text {
-                en: "pass",
-                zh: "通过",
-            },
-            Verdict::Warn => crate::lang::Text {
-                en: "warn",
-                zh: "警告",
-            },
-            Verdict::Fail => crate::lang::Text {
-                en: "fail",
-                zh: "失败",
-            },
+            Verdict::Info => t!("info", "信息"),
+            Verdict::NotTested => t!("not tested", "未测试"),
+            Verdict::Pass => t!("pass", "通过"),
+            Verdict::Warn => t!("warn", "警告"),
+            Verdict::Fail => t!("fail", "失败"),
         };
         text.get(lang)
     }
