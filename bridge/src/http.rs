@@ -107,25 +107,6 @@ pub(crate) async fn serve(
     let _ = tokio::time::timeout(drain, connections.closed()).await;
 }
 
-/// For handlers: the client's address, from `X-Forwarded-For` only behind a proxy in
-/// `trusted`; loopback when the router runs without [`serve`].
-pub(crate) fn client(
-    request: &axum::http::request::Parts,
-    trusted: &[crate::policy::cidr::Cidr],
-) -> std::net::IpAddr {
-    let peer = peer(&request.extensions).map_or(
-        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-        |addr| addr.ip(),
-    );
-    let forwarded: Vec<&str> = request
-        .headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect();
-    crate::policy::client::client_ip(peer, &forwarded, trusted)
-}
-
 /// For handlers: the peer address, `None` when the router runs without [`serve`] (tests
 /// that call the router directly).
 pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<SocketAddr> {

@@ -47,7 +47,7 @@ pub(crate) async fn handle(
 ) -> Response {
     let headers = &request.headers;
     let policy = &state.policy;
-    let client = http::client(&request, &policy.trust_proxy);
+    let client = http::client(&request.extensions, &request.headers, &policy.trust_proxy);
     let text = |name| header_text(headers, name);
     let origin_header = text(header::ORIGIN);
 

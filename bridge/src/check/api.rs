@@ -40,7 +40,11 @@ pub(crate) async fn handle(
     request: axum::http::request::Parts,
 ) -> Response {
     let headers = &request.headers;
-    let client = http::client(&request, &state.policy.trust_proxy);
+    let client = http::client(
+        &request.extensions,
+        &request.headers,
+        &state.policy.trust_proxy,
+    );
     let (tx, rx) = mpsc::channel(QUEUE);
     let errors = tx.clone();
     let refusal = match foreign(&state, headers) {
