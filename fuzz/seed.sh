@@ -27,4 +27,6 @@ printf '%s' '{"type":"line","text":"250-PIPELINING","at_ms":12}' > "$here/corpus
 printf '%s' '{"type":"error","code":"connect_failed","message":"refused"}' > "$here/corpus/wire/error"
 printf '%s' '{"type":"connected","version":1,"host":"mx","port":25,"peer":"[::1]:25","tls":"starttls"}' > "$here/corpus/wire/connected"
 printf '%s' '{"type":"closed","reason":"bye"}' > "$here/corpus/wire/closed"
+printf '%s' '{"type":"connect","host":"example.org","port":25,"by_mx":true,"mx_host":"mx2.example.org"}' > "$here/corpus/wire/connect-by-mx"
+printf '%s' '{"type":"mx_list","domain":"example.org","null_mx":false,"implicit":false,"hosts":[{"preference":10,"name":"mx1.example.org","addresses":[{"address":"10.0.0.1","allowed":false,"reason":"private"}],"note":"x"}]}' > "$here/corpus/wire/mx-list"
 echo "seeded $(find "$here/corpus" -type f | wc -l) files under $here/corpus"

@@ -14,6 +14,8 @@
 #   SMTP_PLAYGROUND_POSTFIX_MAILDIRS the directory holding one Maildir per mailbox
 #   SMTP_PLAYGROUND_POSTFIX_SUBMISSION 127.0.0.1:PORT, submission: STARTTLS required, then AUTH
 #   SMTP_PLAYGROUND_POSTFIX_SMTPS    127.0.0.1:PORT, implicit TLS (465-style), AUTH offered
+#   SMTP_PLAYGROUND_POSTFIX_OPEN_RELAY 127.0.0.1:PORT, an open relay offering AUTH before TLS
+#                                    (the server check's bad example; nothing leaves)
 #   SMTP_PLAYGROUND_POSTFIX_USER / _PASSWORD  a SASL test account (alice@postfix.test)
 #
 # TLS uses a self-signed certificate for postfix.test and 127.0.0.1, made with openssl in
@@ -23,7 +25,7 @@
 # at postfix.test is refused with 550; any other domain with 554 (relay access denied).
 #
 # Settings: SMTP_PLAYGROUND_POSTFIX_PORT (default 10025), _SUBMISSION_PORT (10587),
-# _SMTPS_PORT (10465) and SMTP_PLAYGROUND_STATE (the
+# _SMTPS_PORT (10465), _OPEN_RELAY_PORT (10026) and SMTP_PLAYGROUND_STATE (the
 # state directory, default .tmp/postfix in the repository). The log is postfix.log there.
 
 set -euo pipefail
@@ -33,6 +35,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 PORT="${SMTP_PLAYGROUND_POSTFIX_PORT:-10025}"
 SUBMISSION_PORT="${SMTP_PLAYGROUND_POSTFIX_SUBMISSION_PORT:-10587}"
 SMTPS_PORT="${SMTP_PLAYGROUND_POSTFIX_SMTPS_PORT:-10465}"
+OPEN_RELAY_PORT="${SMTP_PLAYGROUND_POSTFIX_OPEN_RELAY_PORT:-10026}"
 # A test account on a test server that only listens on loopback; not a secret.
 SASL_USER=alice
 SASL_PASSWORD=alice-playground-password
@@ -53,7 +56,7 @@ check_prerequisites() {
     command -v postfix >/dev/null || die "postfix is not installed; run scripts/setup.sh"
     id postfix >/dev/null 2>&1 || die "the postfix user is missing; reinstall the postfix package"
     local port
-    for port in "$PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
+    for port in "$PORT" "$SUBMISSION_PORT" "$SMTPS_PORT" "$OPEN_RELAY_PORT"; do
         if ! [[ $port =~ ^[0-9]+$ ]] || ((10#$port == 0 || 10#$port > 65535)); then
             die "the SMTP_PLAYGROUND_POSTFIX_*PORT settings must be TCP port numbers, got '$port'"
         fi
@@ -90,6 +93,7 @@ configure() {
     for name in main.cf master.cf; do
         sed -e "s|@STATE@|$STATE|g" -e "s|@PORT@|$PORT|g" \
             -e "s|@SUBMISSION_PORT@|$SUBMISSION_PORT|g" -e "s|@SMTPS_PORT@|$SMTPS_PORT|g" \
+            -e "s|@OPEN_RELAY_PORT@|$OPEN_RELAY_PORT|g" \
             -e "s|@VMAIL_UID@|$uid|g" -e "s|@VMAIL_GID@|$gid|g" \
             "$TEMPLATES/$name.in" >"$CONF/$name.new"
         replace_if_changed "$CONF/$name.new" "$CONF/$name"
@@ -172,6 +176,7 @@ print_env() {
     printf 'export SMTP_PLAYGROUND_POSTFIX_MAILDIRS=%s\n' "$STATE/mail/postfix.test"
     printf 'export SMTP_PLAYGROUND_POSTFIX_SUBMISSION=127.0.0.1:%s\n' "$SUBMISSION_PORT"
     printf 'export SMTP_PLAYGROUND_POSTFIX_SMTPS=127.0.0.1:%s\n' "$SMTPS_PORT"
+    printf 'export SMTP_PLAYGROUND_POSTFIX_OPEN_RELAY=127.0.0.1:%s\n' "$OPEN_RELAY_PORT"
     printf 'export SMTP_PLAYGROUND_POSTFIX_USER=%s@postfix.test\n' "$SASL_USER"
     printf 'export SMTP_PLAYGROUND_POSTFIX_PASSWORD=%s\n' "$SASL_PASSWORD"
 }
@@ -204,11 +209,12 @@ start() {
 wait_for_banner() {
     local try
     for ((try = 0; try < WAIT_TRIES; try++)); do
-        banner_ok && banner_ok "$SUBMISSION_PORT" && (exec 5<>"/dev/tcp/127.0.0.1/$SMTPS_PORT") 2>/dev/null && return
+        banner_ok && banner_ok "$SUBMISSION_PORT" && banner_ok "$OPEN_RELAY_PORT" &&
+            (exec 5<>"/dev/tcp/127.0.0.1/$SMTPS_PORT") 2>/dev/null && return
         sleep 0.2
     done
     tail -n 20 "$STATE/postfix.log" >&2 2>/dev/null || true
-    die "no 220 banner on 127.0.0.1:$PORT and $SUBMISSION_PORT (or nothing on $SMTPS_PORT) within 10 s"
+    die "no 220 banner on 127.0.0.1:$PORT, $SUBMISSION_PORT and $OPEN_RELAY_PORT (or nothing on $SMTPS_PORT) within 10 s"
 }
 
 stop() {

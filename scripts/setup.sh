@@ -18,7 +18,7 @@ source "$SMTP_PLAYGROUND_ROOT/scripts/lib/versions.sh"
 
 # exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
 # wasm-opt comes from npm (tools/package.json) instead.
-APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl)
+APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base)
 
 cd "$SMTP_PLAYGROUND_ROOT"
 

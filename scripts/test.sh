@@ -2,9 +2,9 @@
 # The test command: installs what is missing (scripts/setup.sh), checks formatting and
 # lints (the fuzz targets too, so they keep compiling), checks that no two sibling modules
 # import each other (scripts/check-module-cycles.py), builds the browser app, starts a real
-# Postfix on loopback, and runs every test (unit, data-driven transcripts, bridge,
-# end-to-end in headless Chromium), then the doc tests. Prints each step's time and the
-# total; exits non-zero if any step failed.
+# Postfix and a DNS server (dnsmasq, scripts/dns.sh) on loopback, and runs every test
+# (unit, data-driven transcripts, bridge, end-to-end in headless Chromium), then the doc
+# tests. Prints each step's time and the total; exits non-zero if any step failed.
 #
 # After setup, a failing step does not stop the run: the later steps still run, so one
 # run reports everything that is wrong. `.ci/run` calls this script and nothing else.
@@ -35,6 +35,19 @@ stop_postfix() {
     bash scripts/postfix.sh stop || true
 }
 
+stop_dns() {
+    bash scripts/dns.sh stop || true
+}
+
+# Whatever this run started, stopped on exit.
+STARTED=()
+stop_started() {
+    local server
+    for server in "${STARTED[@]}"; do
+        "stop_$server"
+    done
+}
+
 main() {
     # Nothing else can work without the tools, so a failed setup ends the run.
     run_step "setup" bash scripts/setup.sh
@@ -52,18 +65,24 @@ main() {
     # The bridge embeds dist/ at compile time, so the app is built before the tests.
     run_step "build frontend" bash scripts/build-frontend.sh
 
-    # A Postfix that was already running (a developer's) is left running afterwards.
-    if ! bash scripts/postfix.sh status 2>/dev/null; then
-        trap stop_postfix EXIT
-        # Ctrl-C or a CI timeout still stops it: exiting on the signal runs the EXIT trap.
-        trap 'exit 130' INT
-        trap 'exit 143' TERM
-    fi
+    # A Postfix or dnsmasq that was already running (a developer's) is left running.
+    trap stop_started EXIT
+    # Ctrl-C or a CI timeout still stops them: exiting on the signal runs the EXIT trap.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    bash scripts/postfix.sh status 2>/dev/null || STARTED+=(postfix)
     run_step "start postfix" bash scripts/postfix.sh start
     # Exported only when it answers: without it, the tests that need it fail and say so.
     if bash scripts/postfix.sh status; then
         eval "$(bash scripts/postfix.sh env)"
         export SMTP_PLAYGROUND_POSTFIX SMTP_PLAYGROUND_POSTFIX_MAILDIRS
+    fi
+    # The test zones of scripts/dns/zones.conf, for connect by MX and the DNS facts.
+    bash scripts/dns.sh status 2>/dev/null || STARTED+=(dns)
+    run_step "start dns" bash scripts/dns.sh start
+    if bash scripts/dns.sh status; then
+        eval "$(bash scripts/dns.sh env)"
+        export SMTP_PLAYGROUND_DNS
     fi
 
     run_step "tests" run_tests

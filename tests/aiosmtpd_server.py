@@ -2,8 +2,10 @@
 
 Started by `e2e::raw_smtp::Aiosmtpd` with the venv's Python (scripts/setup.sh). Accepts
 every recipient, keeps no mail (the Sink handler), and offers AUTH PLAIN and LOGIN without
-TLS for the account in AIOSMTPD_USER / AIOSMTPD_PASSWORD. Prints "127.0.0.1:PORT" once it
-listens, and exits when its stdin closes (the test process is gone).
+TLS for the account in AIOSMTPD_USER / AIOSMTPD_PASSWORD. Listens on AIOSMTPD_HOST (default
+127.0.0.1) and AIOSMTPD_PORT (default 0: any free port), so connect-by-MX tests can put it
+at a loopback address an MX record names. Prints "HOST:PORT" once it listens, and exits
+when its stdin closes (the test process is gone).
 """
 
 import asyncio
@@ -30,8 +32,8 @@ async def main():
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: SMTP(Sink(), authenticator=authenticator, auth_require_tls=False),
-        "127.0.0.1",
-        0,
+        os.environ.get("AIOSMTPD_HOST", "127.0.0.1"),
+        int(os.environ.get("AIOSMTPD_PORT", "0")),
     )
     host, port = server.sockets[0].getsockname()[:2]
     print(f"{host}:{port}", flush=True)

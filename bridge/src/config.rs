@@ -38,6 +38,13 @@ pub struct Config {
     #[arg(long, value_name = "MS", env = "SMTP_PLAYGROUND_REPLY_TIMEOUT_MS")]
     pub reply_timeout_ms: Option<u64>,
 
+    /// Ask this DNS server (a recursive resolver: `ADDR` or `ADDR:PORT`, port 53 by
+    /// default) for every lookup: host addresses, MX, and the DNS facts. Default: the
+    /// system's resolver configuration (`/etc/resolv.conf`). Only a validating resolver
+    /// reached over a trusted path makes the DNSSEC (AD) flags meaningful.
+    #[arg(long, value_name = "ADDR[:PORT]", env = "SMTP_PLAYGROUND_DNS_SERVER", value_parser = crate::dns::parse_dns_server)]
+    pub dns_server: Option<std::net::SocketAddr>,
+
     /// The profile, the target rules and every limit (`--profile`, `--allow-target`,
     /// `--max-*`, `--*-timeout-ms`, `--token`, `--trust-proxy`, `--unsafe-*`).
     #[command(flatten)]

@@ -114,3 +114,42 @@ pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<SocketAddr> {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| *addr)
 }
+
+/// For handlers: the client's address, the peer's or, behind a `--trust-proxy`, the one
+/// `X-Forwarded-For` names (`policy::client::client_ip`); loopback without a peer (tests
+/// that call the router directly).
+pub(crate) fn client(
+    extensions: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+    trusted: &[crate::policy::cidr::Cidr],
+) -> std::net::IpAddr {
+    let peer = peer(extensions).map_or(
+        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        |addr| addr.ip(),
+    );
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    crate::policy::client::client_ip(peer, &forwarded, trusted)
+}
+
+/// A JSON response of one `protocol::records` shape.
+pub(crate) fn json(
+    status: axum::http::StatusCode,
+    body: &impl protocol::records::Shape,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.encode(),
+    )
+        .into_response()
+}
+
+/// A refusal: `{"error": ...}` with `status`.
+pub(crate) fn refuse(status: axum::http::StatusCode, error: String) -> axum::response::Response {
+    json(status, &protocol::records::mailbox::ApiError { error })
+}

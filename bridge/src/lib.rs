@@ -16,6 +16,7 @@
 //! - `host_guard.rs`: the `Host` check on every route (DNS rebinding guard).
 //! - `headers.rs`: the security headers of every response (no framing, no sniffing);
 //!   `csp.rs`: the page's script policy, with its inline loader's hash.
+//! - [`check`]: the server check (`smtp-playground check`, `/api/check`), through `relay/`.
 //! - `log_text.rs`: text from outside, escaped for the logs.
 //! - [`logging`]: the log filter (`RUST_LOG`, dependencies clamped).
 //! - `relay/`: one session, WebSocket messages to and from one SMTP connection.
@@ -34,14 +35,20 @@
 
 pub mod annotate_output;
 mod assets;
+pub mod check;
 mod config;
 mod csp;
+pub mod dns;
+mod dns_api;
+pub mod facts;
+pub mod facts_text;
 mod headers;
 mod host_guard;
 mod http;
 mod log_text;
 pub mod logging;
 mod metrics;
+pub mod mx;
 mod origin;
 mod outbox;
 pub mod policy;
@@ -95,6 +102,8 @@ struct AppState {
     sandbox_places: Option<Arc<policy::connections::Connections>>,
     /// The certificate the sandbox presents, trusted only at its address.
     sandbox_certificate: Option<Arc<rustls::pki_types::CertificateDer<'static>>>,
+    /// The server check's MX and reverse lookups.
+    check_lookups: Arc<dyn check::Lookups>,
 }
 
 /// The network operations of sessions, replaceable for tests (DNS rebinding, counting
@@ -107,6 +116,28 @@ pub struct Hooks {
     pub connector: Arc<dyn Connect>,
     /// Lists this machine's interface addresses (refused as targets in `public`).
     pub interfaces: Arc<dyn policy::resolve::Interfaces>,
+    /// MX, TXT, TLSA and PTR queries (connect by MX, the DNS facts).
+    pub dns: Arc<dyn dns::DnsLookup>,
+}
+
+impl Hooks {
+    /// The hooks `--dns-server` asks for: with a server, every query goes to it, the
+    /// addresses of typed hosts and MX hosts alike (one [`dns::DnsResolver`]); without,
+    /// host addresses come from the system's resolver (`getaddrinfo`, which reads
+    /// `/etc/hosts` too) and the other queries go to the servers of `/etc/resolv.conf`.
+    pub fn for_dns_server(server: Option<std::net::SocketAddr>) -> Self {
+        match server {
+            Some(server) => {
+                let dns: Arc<dyn dns::DnsLookup> = Arc::new(dns::HickoryDns::new(vec![server]));
+                Self {
+                    resolver: Arc::new(dns::DnsResolver::new(Arc::clone(&dns))),
+                    dns,
+                    ..Self::default()
+                }
+            }
+            None => Self::default(),
+        }
+    }
 }
 
 impl Default for Hooks {
@@ -115,6 +146,7 @@ impl Default for Hooks {
             resolver: Arc::new(SystemResolver),
             connector: Arc::new(TcpConnector),
             interfaces: Arc::new(policy::resolve::SystemInterfaces),
+            dns: Arc::new(dns::HickoryDns::system()),
         }
     }
 }
@@ -164,10 +196,15 @@ fn router(
             })
         }),
         policy: Arc::new(policy),
+        check_lookups: Arc::new(check::DnsLookups::new(dns::Dns::new(Arc::clone(
+            &hooks.dns,
+        )))),
         hooks,
     };
     let router = Router::new()
         .route("/ws", get(ws::handle))
+        .route("/api/check", get(check::handle))
+        .route("/api/dns", get(dns_api::handle))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .fallback(get(assets::handle))
@@ -262,7 +299,8 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, config, shutdown, Hooks::default()).await
+    let hooks = Hooks::for_dns_server(config.dns_server);
+    serve_with(listener, config, shutdown, hooks).await
 }
 
 /// [`serve`] with other network operations for sessions (tests).

@@ -31,6 +31,83 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Explain every line of an SMTP transcript (swaks, C:/S:, smtplib debug or a telnet log).
     Annotate(AnnotateArgs),
+    /// Check a mail server: a domain's MX hosts, or one HOST[:PORT]. A polite probe (never
+    /// DATA) with every line explained, then a scorecard. Exits 1 when an item fails.
+    Check(Box<CheckArgs>),
+    /// Show a mail domain's DNS facts, explained: MX hosts in order with their addresses,
+    /// SPF (with its DNS-lookup count), DMARC, MTA-STS, TLS-RPT and DANE TLSA.
+    Dns(DnsArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// DOMAIN (its MX hosts, in preference order), or HOST[:PORT] (one server; port 25
+    /// when none is given). IPv6 as [::1]:25.
+    target: String,
+
+    /// Language of the explanations.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-CN", "zh"])]
+    lang: String,
+
+    /// Output format: `text` for reading; `json` for programs: the whole report, one
+    /// object (protocol::records::check::CheckReport).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+
+    /// Wrap the explanations of text output at N columns [default: $COLUMNS, else 100].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    width: Option<u16>,
+
+    /// The port to check on every MX host of a DOMAIN (MX records name no port); for one
+    /// host, the same as HOST:PORT.
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    port: Option<u16>,
+
+    /// Ask this DNS server (`ADDR` or `ADDR:PORT`) for the MX hosts, their addresses and
+    /// reverse DNS. Default: the system's resolver configuration.
+    #[arg(long, value_name = "ADDR[:PORT]", value_parser = bridge::dns::parse_dns_server)]
+    dns_server: Option<SocketAddr>,
+
+    /// The name the probe says in EHLO.
+    #[arg(long, default_value = "smtp-playground.invalid", value_name = "NAME")]
+    helo: String,
+
+    /// Judge the port as a submission port (RFC 6409) whatever its number: AUTH offered
+    /// before TLS is then a failure (RFC 8314). Port 587 always is.
+    #[arg(long)]
+    submission: bool,
+
+    /// How many MX hosts of a domain are checked at once (at least 1; the policy's
+    /// sessions per client bound it too).
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=10))]
+    parallel: u16,
+
+    /// The longest one host's check may take, in milliseconds.
+    #[arg(long, default_value_t = 60_000, value_name = "MS")]
+    host_timeout_ms: u64,
+
+    /// The target rules, as for `serve` (the `local` profile, the default, allows any
+    /// address and port; `--profile public` checks as a public bridge would).
+    #[command(flatten)]
+    policy: bridge::policy::PolicyConfig,
+}
+
+#[derive(Debug, Args)]
+struct DnsArgs {
+    /// Language of the explanations.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-CN", "zh"])]
+    lang: String,
+
+    /// Output format: `text` for reading; `json` for programs (the `/api/dns` record).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+
+    /// Ask this DNS server (`ADDR` or `ADDR:PORT`) instead of the system's resolvers.
+    #[arg(long, value_name = "ADDR[:PORT]", env = "SMTP_PLAYGROUND_DNS_SERVER", value_parser = bridge::dns::parse_dns_server)]
+    dns_server: Option<SocketAddr>,
+
+    /// The mail domain, such as example.org.
+    domain: String,
 }
 
 #[derive(Debug, Args)]
@@ -73,9 +150,11 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse_from(with_config_file(std::env::args_os().collect())?);
-    if let Command::Annotate(args) = cli.command {
-        return annotate(&args);
-    }
+    let cli = match cli.command {
+        Command::Annotate(args) => return annotate(&args),
+        Command::Dns(args) => return dns(args).await,
+        Command::Serve(_) | Command::Check(_) => cli,
+    };
     // Lines go to a writer thread through a queue (blocking when it is full, so no line is
     // lost), into a buffer flushed whenever the queue runs empty. The guard flushes the rest
     // when `main` returns.
@@ -83,8 +162,14 @@ async fn main() -> anyhow::Result<()> {
         .lossy(false)
         .thread_name("log-writer")
         .finish(std::io::BufWriter::new(std::io::stderr()));
+    // `check` writes its report to standard output; only warnings go to standard error.
+    let level = if matches!(cli.command, Command::Check(_)) {
+        "warn"
+    } else {
+        "info"
+    };
     let spec = std::env::var(EnvFilter::DEFAULT_ENV)
-        .unwrap_or_else(|_| format!("{}=info,bridge=info", env!("CARGO_CRATE_NAME")));
+        .unwrap_or_else(|_| format!("{}={level},bridge={level}", env!("CARGO_CRATE_NAME")));
     tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
@@ -98,7 +183,51 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(*args).await,
         Command::Annotate(args) => annotate(&args),
+        Command::Check(args) => check(&args).await,
+        Command::Dns(args) => dns(args).await,
     }
+}
+
+/// `smtp-playground check`: checks the target and prints the report; exits 1 when an item
+/// failed (or the check could not run).
+async fn check(args: &CheckArgs) -> anyhow::Result<()> {
+    let mut target = bridge::check::Target::parse(&args.target)
+        .with_context(|| format!("cannot check {:?}", args.target))?;
+    if let Some(port) = args.port {
+        ensure!(
+            !target.port_given,
+            "give the port once: in {} or with --port",
+            args.target
+        );
+        target.port = port;
+    }
+    let options = bridge::check::CheckOptions {
+        helo: args.helo.clone(),
+        host_timeout: std::time::Duration::from_millis(args.host_timeout_ms.max(1)),
+        submission: args.submission,
+        parallel: usize::from(args.parallel),
+        ..bridge::check::CheckOptions::default()
+    };
+    let report = bridge::check::check_standalone(
+        &args.policy,
+        &target,
+        &options,
+        bridge::Hooks::for_dns_server(args.dns_server),
+        &bridge::check::Events::default(),
+    )
+    .await;
+    let lang = protocol::lang::Lang::from_tag(&args.lang);
+    let rendered = if args.format == "json" {
+        use protocol::records::Shape as _;
+        format!("{}\n", report.encode())
+    } else {
+        bridge::annotate_output::render_check(&report, lang, text_style(args.width))
+    };
+    write_out(&rendered)?;
+    if report.failed() {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -212,17 +341,53 @@ fn annotate(args: &AnnotateArgs) -> anyhow::Result<()> {
     let rendered = if args.format == "json" {
         bridge::annotate_output::render_json(&lines, lang)
     } else {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        let columns = std::env::var("COLUMNS").ok();
-        let width = bridge::annotate_output::terminal_width(
-            args.width.map(usize::from),
-            columns.as_deref(),
-        );
-        let style = bridge::annotate_output::Style::new(color).with_width(width);
-        bridge::annotate_output::render_text(&lines, lang, style)
+        bridge::annotate_output::render_text(&lines, lang, text_style(args.width))
+    };
+    write_out(&rendered)
+}
+
+/// How text output looks: colours for a terminal (unless `NO_COLOR`), wrapped at
+/// `--width`, else `$COLUMNS`, else the default.
+fn text_style(width: Option<u16>) -> bridge::annotate_output::Style {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let columns = std::env::var("COLUMNS").ok();
+    let width = bridge::annotate_output::terminal_width(width.map(usize::from), columns.as_deref());
+    bridge::annotate_output::Style::new(color).with_width(width)
+}
+
+/// Writes the output; a closed pipe (`| head`) is not an error worth reporting.
+fn write_out(rendered: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(rendered.as_bytes()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("could not write the output"),
+    }
+}
+
+/// `smtp-playground dns`: gathers a domain's DNS facts and prints them. Fails only for a
+/// name that is not a domain, or when the output cannot be written; DNS failures are facts.
+async fn dns(args: DnsArgs) -> anyhow::Result<()> {
+    let domain = match bridge::policy::host::parse_host(args.domain.trim()) {
+        Ok(bridge::policy::host::Host::Name(name)) => name,
+        Ok(bridge::policy::host::Host::Ip(ip)) => {
+            anyhow::bail!("{ip} is an address, not a mail domain")
+        }
+        Err(err) => anyhow::bail!("{err}"),
+    };
+    let hooks = bridge::Hooks::for_dns_server(args.dns_server);
+    // The verdicts on the MX hosts' addresses are the local profile's, as `serve` has by
+    // default.
+    let rules = bridge::policy::PolicyConfig::default().resolve().targets;
+    let record =
+        bridge::facts::gather(hooks.dns.clone(), hooks.resolver.as_ref(), &rules, &domain).await;
+    let lang = protocol::lang::Lang::from_tag(&args.lang);
+    let rendered = if args.format == "json" {
+        use protocol::records::Shape as _;
+        format!("{}\n", record.encode())
+    } else {
+        bridge::facts_text::render(&record, lang)
     };
     let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
     match stdout.write_all(rendered.as_bytes()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("could not write the output"),

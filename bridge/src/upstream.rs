@@ -166,8 +166,9 @@ impl From<TargetError> for ConnectError {
     }
 }
 
-/// Checks the target, resolves it once, checks every address, and connects to the first
-/// checked address that answers.
+/// Checks the target, resolves it once (unless `resolved` holds the addresses of its
+/// one resolution already), checks every address, and connects to the first checked
+/// address that answers.
 ///
 /// # Errors
 ///
@@ -176,11 +177,14 @@ impl From<TargetError> for ConnectError {
 pub(crate) async fn connect(
     request: &ConnectRequest,
     targets: Targets<'_>,
+    resolved: Option<&[IpAddr]>,
 ) -> Result<Upstream, ConnectError> {
     let parsed = targets.rules.parse(&request.host, request.port)?;
-    let ips: Vec<IpAddr> = match &parsed.host {
-        Host::Ip(ip) => vec![*ip],
-        Host::Name(name) => timeout(RESOLVE_TIMEOUT, targets.hooks.resolver.resolve(name))
+    let ips: Vec<IpAddr> = match (&parsed.host, resolved) {
+        (Host::Ip(ip), _) => vec![*ip],
+        // Connect by MX resolved the host once already (`mx.rs`); never twice.
+        (Host::Name(_), Some(ips)) => ips.to_vec(),
+        (Host::Name(name), None) => timeout(RESOLVE_TIMEOUT, targets.hooks.resolver.resolve(name))
             .await
             .map_err(|_| ConnectError::ResolveTimeout {
                 host: request.host.clone(),
@@ -321,6 +325,7 @@ mod tests {
             port,
             tls,
             insecure: false,
+            ..ConnectRequest::default()
         }
     }
 
@@ -340,6 +345,7 @@ mod tests {
                 sandbox: None,
                 owner: None,
             },
+            None,
         )
         .await
     }

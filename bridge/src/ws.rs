@@ -10,7 +10,6 @@
 //! browser cannot read the status of a refused WebSocket handshake and the person would
 //! see only "connection failed".
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::Ordering;
 
 use axum::extract::State;
@@ -21,7 +20,7 @@ use futures_util::StreamExt;
 use tracing::{Instrument, info_span, warn};
 
 use crate::log_text::Untrusted;
-use crate::policy::{Profile, client, token};
+use crate::policy::{Profile, token};
 use crate::visitor::VisitorId;
 use crate::{AppState, http, origin, relay};
 
@@ -48,14 +47,7 @@ pub(crate) async fn handle(
 ) -> Response {
     let headers = &request.headers;
     let policy = &state.policy;
-    let peer =
-        http::peer(&request.extensions).map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |addr| addr.ip());
-    let forwarded: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect();
-    let client = client::client_ip(peer, &forwarded, &policy.trust_proxy);
+    let client = http::client(&request.extensions, &request.headers, &policy.trust_proxy);
     let text = |name| header_text(headers, name);
     let origin_header = text(header::ORIGIN);
 

@@ -13,10 +13,13 @@ use yew::prelude::*;
 
 use crate::components::auth_helper::AuthHelper;
 use crate::components::capabilities::Capabilities;
+use crate::components::check_panel::{CheckCallbacks, check_panel};
 use crate::components::connect_form::ConnectForm;
+use crate::components::dns_facts::dns_facts;
 use crate::components::export_box::ExportBox;
 use crate::components::lesson::Lesson;
 use crate::components::mailbox::Mailbox;
+use crate::components::mx_list::mx_list;
 use crate::components::paste_view::PasteView;
 use crate::components::rules_editor::RulesEditor;
 use crate::components::scenarios::scenarios_view;
@@ -26,12 +29,15 @@ use crate::components::state_diagram::StateDiagram;
 use crate::components::status::Status;
 use crate::components::terminal::{Key, Terminal};
 use crate::components::tls_panel::TlsPanel;
+use crate::dns;
 use crate::export;
 use crate::i18n;
-use crate::services::{self, api, bridge, browser, simulator};
+use crate::services::{self, api, bridge, browser, check as check_service, simulator};
 use crate::share;
-use crate::state::{Action, BridgePresence, State, Submit};
-use crate::vocab::{Backend, BridgeEvent, ExportKind, Phase, SendError, SessionId, Theme, View};
+use crate::state::{Action, BridgePresence, CheckRun, State, Submit};
+use crate::vocab::{
+    Backend, BridgeEvent, ExportKind, FormError, Phase, SendError, SessionId, Theme, View,
+};
 
 mod feed;
 
@@ -182,12 +188,81 @@ pub fn App() -> Html {
         });
     }
 
+    // The DNS facts of a domain, from the connect form or the check.
+    let open_dns = use_callback(state.dispatcher(), |domain: String, dispatcher| {
+        dispatcher.dispatch(Action::DnsAsked(domain.clone()));
+        let dispatcher = dispatcher.clone();
+        api::fetch_panel(
+            format!("/api/dns?domain={}", api::query_value(&domain)),
+            dns::read,
+            Callback::from(move |result: Result<_, _>| {
+                dispatcher.dispatch(Action::DnsAnswered {
+                    domain: domain.clone(),
+                    result: result.map(Box::new),
+                });
+            }),
+        );
+    });
+    // The server check: its run number, and the stream of its events while it runs
+    // (dropped when the check ends, is stopped or closed).
+    let check_stream = use_mut_ref(|| None::<check_service::CheckStream>);
+    let check_runs = use_mut_ref(|| 0_u32);
+    {
+        let check_stream = check_stream.clone();
+        let running = state.check.as_ref().is_some_and(CheckRun::is_running);
+        use_effect_with(running, move |running| {
+            if !running {
+                check_stream.borrow_mut().take();
+            }
+        });
+    }
+    let on_check = {
+        let state = state.clone();
+        let check_stream = check_stream.clone();
+        Callback::from(move |()| {
+            let Some(target) = state.form.check_target() else {
+                let err = state.form.request().err().unwrap_or(FormError::EmptyHost);
+                return state.dispatch(Action::FormRejected(err));
+            };
+            let run = {
+                let mut runs = check_runs.borrow_mut();
+                *runs += 1;
+                *runs
+            };
+            state.dispatch(Action::CheckStarted {
+                run,
+                target: target.label(),
+            });
+            if state.form.backend.is_simulator() {
+                return;
+            }
+            let dispatcher = state.dispatcher();
+            let on_step = Callback::from(move |step| {
+                dispatcher.dispatch(Action::CheckEvent {
+                    run,
+                    step: Box::new(step),
+                });
+            });
+            *check_stream.borrow_mut() = check_service::start(&target, on_step);
+        })
+    };
+    let on_dns = {
+        let domain = state.form.domain();
+        let open_dns = open_dns.clone();
+        Callback::from(move |()| {
+            if let Some(domain) = domain.clone() {
+                open_dns.emit(domain);
+            }
+        })
+    };
+
     let dispatch = state.dispatcher().to_callback();
     let on_host = dispatch.reform(Action::EditHost);
     let on_port = dispatch.reform(Action::EditPort);
     let on_tls = dispatch.reform(Action::SelectTls);
     let on_preset = dispatch.reform(Action::Preset);
     let on_insecure = dispatch.reform(Action::SetInsecure);
+    let on_by_mx = dispatch.reform(Action::SetByMx);
     let on_backend = dispatch.reform(Action::SelectBackend);
     let on_input = dispatch.reform(Action::EditDraft);
     let on_paste = dispatch.reform(Action::Paste);
@@ -203,7 +278,8 @@ pub fn App() -> Html {
         let state = state.clone();
         let connection = connection.clone();
         let clock = clock.clone();
-        Callback::from(move |()| {
+        // `picked`: a host of the MX list to connect to instead of the form's target.
+        Callback::from(move |picked: Option<String>| {
             let backend = state.form.backend;
             let request = if backend.is_simulator() {
                 // The simulator needs no address; the TLS mode still applies.
@@ -212,13 +288,18 @@ pub fn App() -> Html {
                     port: 25,
                     tls: state.form.tls,
                     insecure: false,
+                    ..ConnectRequest::default()
                 }
             } else {
-                match state.form.request() {
-                    Ok(request) => request,
-                    Err(err) => return state.dispatch(Action::FormRejected(err)),
+                match (state.form.request(), picked) {
+                    (Ok(request), Some(host)) => crate::state::to_host(request, host),
+                    (Ok(request), None) => request,
+                    (Err(err), _) => return state.dispatch(Action::FormRejected(err)),
                 }
             };
+            if let Some(previous) = connection.borrow_mut().take() {
+                previous.close();
+            }
             let session = {
                 let mut last = last_session.borrow_mut();
                 *last = last.next();
@@ -273,7 +354,7 @@ pub fn App() -> Html {
         let on_connect = on_connect.clone();
         use_effect_with(state.connection.auto_connect, move |auto| {
             if *auto {
-                on_connect.emit(());
+                on_connect.emit(None);
             }
         });
     }
@@ -392,11 +473,32 @@ pub fn App() -> Html {
                         {on_tls}
                         {on_preset}
                         {on_insecure}
+                        {on_by_mx}
+                        {on_check}
+                        {on_dns}
+                        checking={state.check.as_ref().is_some_and(CheckRun::is_running)}
                         {on_backend}
                         no_bridge={state.mailbox.bridge == BridgePresence::Absent}
-                        {on_connect}
+                        on_connect={on_connect.reform(|()| None)}
                         {on_disconnect}
                     />
+                    if let Some(list) = &state.connection.mx {
+                        { mx_list(list, lang, &on_connect.reform(Some)) }
+                    }
+                    if state.dns.is_some() || state.check.is_some() {
+                        <div class="reports">
+                            if let Some(run) = &state.check {
+                                { check_panel(run, state.form.by_mx.then(|| state.form.domain()).flatten(), lang, &CheckCallbacks {
+                                    stop: dispatch.reform(|()| Action::StopCheck),
+                                    close: dispatch.reform(|()| Action::CloseCheck),
+                                    dns: open_dns.clone(),
+                                }) }
+                            }
+                            if let Some(view) = &state.dns {
+                                { dns_facts(view, lang, &dispatch.reform(|()| Action::CloseDns)) }
+                            }
+                        </div>
+                    } else {
                     <div class="workspace">
                         <Terminal
                             transcript={state.conversation.transcript.clone()}
@@ -444,6 +546,7 @@ pub fn App() -> Html {
                             <Sequence transcript={state.conversation.transcript.clone()} {lang} />
                         </aside>
                     </div>
+                    }
                 } else {
                     <PasteView {lang} shared={state.prefs.shared.clone()} />
                 }

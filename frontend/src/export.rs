@@ -220,6 +220,7 @@ mod tests {
                 port: 2525,
                 peer: "127.0.0.1:2525".into(),
                 tls: TlsMode::None,
+                mx_host: None,
             }),
             msg(ServerMsg::Line {
                 text: "220 mx ESMTP".into(),

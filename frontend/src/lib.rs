@@ -27,11 +27,14 @@
 //! - [`app`]: the root component that wires them together.
 
 pub mod app;
+pub mod check;
 pub mod components;
+pub mod dns;
 pub mod export;
 pub mod i18n;
 pub mod input;
 pub mod lesson;
+pub mod mx;
 pub mod pasted;
 pub mod rules;
 pub mod sandbox;

@@ -11,6 +11,6 @@ mod prefs;
 mod preset;
 
 pub use connection::{Backend, BridgeEvent, Phase, SessionId};
-pub use notice::{FormError, Notice, SendError};
+pub use notice::{Failure, FormError, Notice, SendError};
 pub use prefs::{ExportKind, Theme, View};
 pub use preset::Preset;

@@ -68,7 +68,7 @@ impl Text {
 /// A value made at run time in every supported language, such as an annotation the page
 /// keeps in both so that switching language needs nothing again. (A fixed text is a
 /// [`Text`], which is `Copy` and hands out `&'static str`.)
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bilingual<T> {
     /// English.
     pub en: T,

@@ -44,7 +44,9 @@
 pub mod annotate;
 pub mod auth;
 pub mod base64;
+pub mod check;
 pub mod command;
+pub mod dns;
 pub mod dot;
 pub mod enhanced;
 pub mod extension;

@@ -10,7 +10,13 @@
 //!                     {"type":"lines","text":["Subject: hi","","body","."]}   (one write)
 //!                     {"type":"close"}
 //!                     {"type":"auth","token":"..."}   (optional, before connect)
-//! bridge -> browser   {"type":"connected","version":1,"host":"127.0.0.1","port":2525,...}
+//!                     {"type":"connect","host":"example.org","port":25,"by_mx":true}
+//!                                           (connect by domain: the MX hosts in order)
+//! bridge -> browser   {"type":"mx_list","domain":"example.org","null_mx":false,
+//!                      "implicit":false,"hosts":[{"preference":10,"name":"mx1...",
+//!                      "addresses":[{"address":"192.0.2.1","allowed":true}]}]}
+//!                                           (connect by MX only, before `connected`)
+//!                     {"type":"connected","version":1,"host":"127.0.0.1","port":2525,...}
 //!                     {"type":"line","text":"250-PIPELINING","at_ms":12,"latency_ms":3}
 //!                     {"type":"tls","version":"TLSv1.3","cipher":"...","verified":true,...}
 //!                     {"type":"error","code":"connect_failed","message":"..."}
@@ -54,6 +60,28 @@ pub struct ConnectRequest {
     /// honours it only when its operator allowed it, and says so in the `tls` message.
     #[serde(default, skip_serializing_if = "is_false")]
     pub insecure: bool,
+    /// `host` is a mail domain: connect to its MX hosts in order (RFC 5321 5.1), the
+    /// first that answers, at `port`. The bridge sends `mx_list` first. Absent from older
+    /// pages: `false`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub by_mx: bool,
+    /// With `by_mx`: connect only to this one of the listed MX hosts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mx_host: Option<String>,
+}
+
+impl Default for ConnectRequest {
+    /// Port 25, plain, not by MX; the host empty.
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 25,
+            tls: TlsMode::None,
+            insecure: false,
+            by_mx: false,
+            mx_host: None,
+        }
+    }
 }
 
 /// For `skip_serializing_if`, which passes a reference.
@@ -105,7 +133,13 @@ pub enum ServerMsg {
         peer: String,
         /// The TLS mode in effect.
         tls: TlsMode,
+        /// Connect by MX: the MX host connected to (`host` is then the domain).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mx_host: Option<String>,
     },
+    /// Connect by MX: the domain's MX hosts in the order they will be tried, each address
+    /// with the bridge's verdict, before any connection is attempted.
+    MxList(MxList),
     /// One line the server sent, without CRLF, in the order received.
     Line {
         /// The line; invalid UTF-8 is replaced with U+FFFD.
@@ -137,6 +171,49 @@ pub enum ServerMsg {
         /// Why, for a person.
         reason: String,
     },
+}
+
+/// The MX hosts of a domain as the bridge will try them (`mx_list`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxList {
+    /// The domain, lower case.
+    pub domain: String,
+    /// The domain publishes a null MX (RFC 7505): it accepts no mail; nothing is tried.
+    #[serde(default)]
+    pub null_mx: bool,
+    /// The domain has no MX records: its own name is the one host (RFC 5321 5.1).
+    #[serde(default)]
+    pub implicit: bool,
+    /// The hosts in order.
+    #[serde(default)]
+    pub hosts: Vec<MxListHost>,
+}
+
+/// One host of an [`MxList`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxListHost {
+    /// Its preference (lower first).
+    pub preference: u16,
+    /// Its name.
+    pub name: String,
+    /// Its addresses and the verdict on each.
+    #[serde(default)]
+    pub addresses: Vec<MxListAddress>,
+    /// Why it has no addresses, or why it is skipped (an IP literal, an alias ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One address of an MX host and whether the bridge may connect to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxListAddress {
+    /// The IP address.
+    pub address: String,
+    /// Whether the bridge's target rules allow it.
+    pub allowed: bool,
+    /// Why not, when denied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// What the bridge knows about a TLS connection it established.
@@ -257,6 +334,14 @@ pub enum ErrorCode {
     IdleTimeout,
     /// The session reached its maximum lifetime.
     SessionExpired,
+    /// Connect by MX: the domain publishes a null MX (RFC 7505) and accepts no mail;
+    /// nothing was connected.
+    NullMx,
+    /// Connect by MX: the domain has neither MX records nor an address, or none of its MX
+    /// hosts has one; nothing was connected.
+    NoMailHost,
+    /// Connect by MX: the domain's MX records could not be read (timeout, server failure).
+    MxLookupFailed,
     /// A code this version does not know (sent by a newer bridge).
     #[serde(other)]
     Unknown,
@@ -265,7 +350,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, for decoding by name. A new code goes here too, or it decodes as
     /// `unknown` in the browser.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::BadMessage,
         ErrorCode::NotConnected,
         ErrorCode::AlreadyConnected,
@@ -294,6 +379,9 @@ impl ErrorCode {
         ErrorCode::MessageTooLarge,
         ErrorCode::IdleTimeout,
         ErrorCode::SessionExpired,
+        ErrorCode::NullMx,
+        ErrorCode::NoMailHost,
+        ErrorCode::MxLookupFailed,
         ErrorCode::Unknown,
     ];
 
@@ -328,6 +416,9 @@ impl ErrorCode {
             ErrorCode::MessageTooLarge => "message_too_large",
             ErrorCode::IdleTimeout => "idle_timeout",
             ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::NullMx => "null_mx",
+            ErrorCode::NoMailHost => "no_mail_host",
+            ErrorCode::MxLookupFailed => "mx_lookup_failed",
             ErrorCode::Unknown => "unknown",
         }
     }
@@ -393,6 +484,14 @@ impl ClientMsg {
                 if request.insecure {
                     field(&mut out, "insecure");
                     out.push_str("true");
+                }
+                if request.by_mx {
+                    field(&mut out, "by_mx");
+                    out.push_str("true");
+                }
+                if let Some(mx_host) = &request.mx_host {
+                    field(&mut out, "mx_host");
+                    write_string(&mut out, mx_host);
                 }
             }
             ClientMsg::Line { text } => {

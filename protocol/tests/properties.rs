@@ -350,7 +350,7 @@ proptest! {
     #[test]
     fn wire_messages_round_trip(host in "\\PC{0,40}", port in any::<u16>(), text in "\\PC{0,200}", at_ms in any::<u64>()) {
         let msgs = [
-            ClientMsg::Connect(ConnectRequest { host: host.clone(), port, tls: TlsMode::Starttls, insecure: port % 2 == 0 }),
+            ClientMsg::Connect(ConnectRequest { host: host.clone(), port, tls: TlsMode::Starttls, insecure: port % 2 == 0, ..ConnectRequest::default() }),
             ClientMsg::Lines { text: vec![text.clone(), String::new()] },
             ClientMsg::Line { text: text.clone() },
             ClientMsg::Close,

@@ -7,6 +7,9 @@
 //! after a delay, so lines typed meanwhile are certainly sent while MAIL is in flight.
 //! Dropping the [`Aiosmtpd`] kills it; it also exits when its stdin closes, so a test
 //! process that dies leaves nothing running.
+//!
+//! For the server check, [`Aiosmtpd::start_starttls`] runs one offering STARTTLS with a
+//! certificate [`certificate_for`] makes for another name.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -83,13 +86,96 @@ impl Aiosmtpd {
     /// 15 s.
     pub fn start(reply: &str, mail_delay: Duration) -> anyhow::Result<Self> {
         let python = venv_python()?;
-        let mut child = Command::new(&python)
+        let child = Command::new(&python)
             .args(["-c", SERVER, reply, &mail_delay.as_secs_f64().to_string()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .with_context(|| format!("could not start {}", python.display()))?;
+        Self::listening(child)
+    }
+}
+
+impl Drop for Aiosmtpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The venv's Python, which has aiosmtpd.
+fn venv_python() -> anyhow::Result<PathBuf> {
+    let venv = std::env::var_os("SMTP_PLAYGROUND_VENV").context(
+        "SMTP_PLAYGROUND_VENV is not set: run the tests with scripts/test.sh, or set it to \
+         the venv scripts/setup.sh made (.tmp/venv)",
+    )?;
+    let python = PathBuf::from(venv).join("bin/python");
+    ensure!(
+        python.is_file(),
+        "{} not found: run scripts/setup.sh (it makes the venv with aiosmtpd)",
+        python.display()
+    );
+    Ok(python)
+}
+
+/// A STARTTLS server for the server check: aiosmtpd greeting as `other.example`, offering
+/// STARTTLS with the certificate and key at argv[1] and argv[2], refusing relaying (every
+/// recipient outside `other.example` gets 550). Prints its port once listening.
+const STARTTLS_SERVER: &str = r#"
+import asyncio, os, ssl, sys, threading
+from aiosmtpd.smtp import SMTP
+
+CONTEXT = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+CONTEXT.load_cert_chain(sys.argv[1], sys.argv[2])
+
+class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().endswith("@other.example") or address.lower() == "postmaster":
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+        return "550 5.7.1 Relaying denied"
+
+def watch_stdin():
+    sys.stdin.read()
+    os._exit(0)
+
+async def main():
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(Handler(), hostname="other.example", tls_context=CONTEXT,
+                     require_starttls=False),
+        "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+
+threading.Thread(target=watch_stdin, daemon=True).start()
+asyncio.run(main())
+"#;
+
+impl Aiosmtpd {
+    /// Starts aiosmtpd offering STARTTLS with the PEM certificate `cert` and key `key`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Aiosmtpd::start`].
+    pub fn start_starttls(cert: &std::path::Path, key: &std::path::Path) -> anyhow::Result<Self> {
+        let python = venv_python()?;
+        let child = Command::new(&python)
+            .arg("-c")
+            .arg(STARTTLS_SERVER)
+            .arg(cert)
+            .arg(key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("could not start {}", python.display()))?;
+        Self::listening(child)
+    }
+
+    /// Waits (bounded) for the child to print its port.
+    fn listening(mut child: Child) -> anyhow::Result<Self> {
         let stdout = child.stdout.take().context("aiosmtpd's stdout")?;
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -117,24 +203,40 @@ impl Aiosmtpd {
     }
 }
 
-impl Drop for Aiosmtpd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The venv's Python, which has aiosmtpd.
-fn venv_python() -> anyhow::Result<PathBuf> {
-    let venv = std::env::var_os("SMTP_PLAYGROUND_VENV").context(
-        "SMTP_PLAYGROUND_VENV is not set: run the tests with scripts/test.sh, or set it to \
-         the venv scripts/setup.sh made (.tmp/venv)",
-    )?;
-    let python = PathBuf::from(venv).join("bin/python");
+/// A self-signed certificate for `name` only, made with openssl in `dir`: its
+/// certificate and key paths.
+///
+/// # Errors
+///
+/// When openssl is missing or fails.
+pub fn certificate_for(name: &str, dir: &std::path::Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    let cert = dir.join("cert.pem");
+    let key = dir.join("key.pem");
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "30", "-subj"])
+        .arg(format!("/CN={name}"))
+        .arg("-addext")
+        .arg(format!("subjectAltName=DNS:{name}"))
+        .args(["-addext", "basicConstraints=critical,CA:FALSE", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .context("run openssl (scripts/setup.sh installs it)")?;
     ensure!(
-        python.is_file(),
-        "{} not found: run scripts/setup.sh (it makes the venv with aiosmtpd)",
-        python.display()
+        status.success(),
+        "openssl could not make a certificate for {name}"
     );
-    Ok(python)
+    Ok((cert, key))
 }

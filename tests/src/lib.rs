@@ -93,6 +93,26 @@ pub async fn start_bridge_with(config: Config) -> (SocketAddr, BridgeHandle) {
     )
 }
 
+/// The environment variable naming the DNS server of the test zones (`scripts/dns.sh`).
+pub const DNS_ENV: &str = "SMTP_PLAYGROUND_DNS";
+
+/// The test zones' DNS server, from `SMTP_PLAYGROUND_DNS` (e.g. `127.0.0.1:15353`).
+///
+/// # Panics
+///
+/// When the variable is unset or not an address: these tests need the real dnsmasq.
+pub fn dns_addr() -> SocketAddr {
+    let value = std::env::var(DNS_ENV).unwrap_or_else(|_| {
+        panic!(
+            "{DNS_ENV} is not set: this test needs the test zones' DNS server; run \
+             scripts/test.sh, or eval \"$(scripts/dns.sh start)\""
+        )
+    });
+    value
+        .parse()
+        .unwrap_or_else(|err| panic!("{DNS_ENV}={value:?} is not an address: {err}"))
+}
+
 /// The address of the test Postfix, from `SMTP_PLAYGROUND_POSTFIX` (e.g. `127.0.0.1:10025`).
 ///
 /// # Panics
@@ -166,6 +186,7 @@ pub fn connect_tls(addr: SocketAddr, tls: TlsMode, insecure: bool) -> ClientMsg 
         port: addr.port(),
         tls,
         insecure,
+        ..ConnectRequest::default()
     })
 }
 
@@ -296,6 +317,7 @@ pub fn connect_to(addr: SocketAddr) -> ClientMsg {
         port: addr.port(),
         tls: TlsMode::None,
         insecure: false,
+        ..ConnectRequest::default()
     })
 }
 

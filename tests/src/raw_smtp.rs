@@ -195,6 +195,15 @@ impl Aiosmtpd {
     /// If the venv is missing or the server does not start within [`WAIT`]: a test that
     /// needs a second server fails without it, never skips.
     pub async fn start() -> Self {
+        Self::start_at("127.0.0.1:0".parse().expect("an address")).await
+    }
+
+    /// Starts it listening at `addr` (port 0: any free port), as [`start`](Self::start).
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](Self::start), and when `addr` is taken.
+    pub async fn start_at(addr: SocketAddr) -> Self {
         let venv = std::env::var_os("SMTP_PLAYGROUND_VENV")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tmp/venv"));
@@ -210,6 +219,8 @@ impl Aiosmtpd {
             .arg(&script)
             .env("AIOSMTPD_USER", AIOSMTPD_USER.0)
             .env("AIOSMTPD_PASSWORD", AIOSMTPD_USER.1)
+            .env("AIOSMTPD_HOST", addr.ip().to_string())
+            .env("AIOSMTPD_PORT", addr.port().to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .kill_on_drop(true)

@@ -75,13 +75,22 @@ pub async fn start_public_sandbox() -> SandboxBridge {
 
 /// The bridge at `http` with its sandbox's address, read from `GET /api/sandbox`.
 async fn with_sandbox_address(http: SocketAddr, handle: BridgeHandle) -> SandboxBridge {
+    let smtp = sandbox_address(http).await;
+    SandboxBridge { http, smtp, handle }
+}
+
+/// Where the sandbox of the bridge at `http` listens, read from `GET /api/sandbox`.
+///
+/// # Panics
+///
+/// If `/api/sandbox` does not say where the sandbox listens.
+pub async fn sandbox_address(http: SocketAddr) -> SocketAddr {
     let about: SandboxInfo = get_shape(http, "/api/sandbox").await;
-    let smtp = about
+    about
         .listen
         .as_deref()
         .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("/api/sandbox names no listening address: {about:?}"));
-    SandboxBridge { http, smtp, handle }
+        .unwrap_or_else(|| panic!("/api/sandbox names no listening address: {about:?}"))
 }
 
 /// One HTTP/1.0 request (so the body ends when the connection does); returns the status,

@@ -109,6 +109,7 @@ impl Session {
                 port: target.upstream.port(),
                 tls: TlsMode::None,
                 insecure: false,
+                ..ConnectRequest::default()
             });
             session.send_text(connect.to_json().into()).await?;
         }
@@ -244,7 +245,7 @@ impl Session {
 fn bridge_message(json: &str, lines: &mut VecDeque<String>) -> io::Result<()> {
     match ServerMsg::from_json(json).map_err(io::Error::other)? {
         ServerMsg::Line { text, .. } => lines.push_back(text),
-        ServerMsg::Connected { .. } | ServerMsg::Tls(_) => {}
+        ServerMsg::Connected { .. } | ServerMsg::Tls(_) | ServerMsg::MxList(_) => {}
         ServerMsg::Error { code, message } => {
             return Err(io::Error::other(format!(
                 "the bridge reported {code:?}: {message}"

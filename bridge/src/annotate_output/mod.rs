@@ -1,14 +1,19 @@
 //! Output of `smtp-playground annotate`: a transcript with every line explained, as text for
 //! a terminal or as NDJSON for programs, each followed by a summary of the session.
 //!
+//! `check.rs` lays out `smtp-playground check`'s report the same way.
+//!
 //! The annotations come from `protocol::transcript::annotate` and the summary from
 //! `protocol::annotate::summarize`; this module only lays them out. The JSON objects are
 //! `protocol::records`' `LineRecord` and `SummaryRecord`, documented there. Text is wrapped to the
 //! terminal's width ([`wrap`]), and an explanation already printed (the same id and text:
 //! body lines, a second EHLO's extensions) is folded into one "as above" line.
 
+mod check;
 mod summary;
 mod wrap;
+
+pub use check::render_check;
 
 pub use summary::summarize;
 
@@ -100,22 +105,32 @@ fn push_wrapped(out: &mut String, text: &str, width: usize, paint: impl Fn(&str)
 
 /// Renders annotated lines for reading in a terminal, then the session's summary.
 pub fn render_text(lines: &[(TranscriptLine, AnnotatedLine)], lang: Lang, style: Style) -> String {
+    let records: Vec<LineRecord> = lines.iter().map(|(s, l)| record(s, l)).collect();
+    let mut out = render_records(&records, lang, style);
+    out.push('\n');
+    out.push_str(&summary::text(&summarize(lines), lang, style));
+    out
+}
+
+/// Renders annotated line records for reading in a terminal: each line with its
+/// explanation, an explanation already printed folded into "as above". `annotate` and
+/// `check` print their lines with it.
+pub fn render_records(lines: &[LineRecord], lang: Lang, style: Style) -> String {
     let mut out = String::new();
     // Explanations printed so far, by id and text, with the next steps printed with them.
     let mut printed: HashMap<(&str, &str), &[String]> = HashMap::new();
-    for (source, line) in lines {
-        let arrow = match line.direction {
+    for a in lines {
+        let arrow = match a.direction {
             Direction::Client => style.paint("1;34", "C →"),
             Direction::Server => style.paint("1;35", "S ←"),
             Direction::Note => style.paint("2", "  #"),
         };
-        let lock = if source.tls { " 🔒" } else { "" };
-        let _ = writeln!(out, "{arrow} {}{lock}", line.text);
-        let a = &line.annotation;
-        if line.direction == Direction::Note && a.explanation.is_empty() {
+        let lock = if a.tls { " 🔒" } else { "" };
+        let _ = writeln!(out, "{arrow} {}{lock}", a.text);
+        if a.direction == Direction::Note && a.explanation.is_empty() {
             continue;
         }
-        let key = (a.id, a.explanation.as_str());
+        let key = (a.id.as_str(), a.explanation.as_str());
         let earlier = if a.explanation.is_empty() {
             None
         } else {
@@ -166,8 +181,6 @@ pub fn render_text(lines: &[(TranscriptLine, AnnotatedLine)], lang: Lang, style:
             printed.entry(key).or_insert(a.next_steps.as_slice());
         }
     }
-    out.push('\n');
-    out.push_str(&summary::text(&summarize(lines), lang, style));
     out
 }
 

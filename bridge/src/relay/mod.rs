@@ -38,6 +38,7 @@
 //! The functions are generic over the WebSocket's `Sink`/`Stream` halves and over the
 //! server stream, so the tests (`tests/`) drive them with channels and in-memory pipes.
 
+mod by_mx;
 mod conversation;
 mod event_loop;
 mod from_browser;

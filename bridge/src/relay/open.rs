@@ -59,6 +59,18 @@ pub(super) async fn open(
     mailbox: Option<VisitorId>,
     client: std::net::IpAddr,
 ) -> Result<Opened, ServerMsg> {
+    open_resolved(request, context, mailbox, client, None).await
+}
+
+/// [`open`], with the addresses of the host's one resolution when it was resolved
+/// already (connect by MX).
+pub(super) async fn open_resolved(
+    request: &ConnectRequest,
+    context: &Context,
+    mailbox: Option<VisitorId>,
+    client: std::net::IpAddr,
+    resolved: Option<&[std::net::IpAddr]>,
+) -> Result<Opened, ServerMsg> {
     if request.insecure && !context.allow_insecure {
         return Err(error(
             ErrorCode::InsecureNotAllowed,
@@ -82,7 +94,7 @@ pub(super) async fn open(
             visitor,
         }),
     };
-    let up = upstream::connect(request, targets)
+    let up = upstream::connect(request, targets, resolved)
         .await
         .map_err(|err| error(err.code(), err.to_string()))?;
     let started = Instant::now();

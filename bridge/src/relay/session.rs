@@ -19,6 +19,7 @@ use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, WIRE_VERSION};
 use tokio::time::{Instant, timeout};
 use tracing::{debug, info, warn};
 
+use super::by_mx::open_by_mx;
 use super::conversation::{Conversation, Limits, Start};
 use super::event_loop::{Relay, relay};
 use super::handshake::{Admission, Handshake, handshake};
@@ -189,11 +190,32 @@ where
             // Everything of the connect step lives inside this block, so none of it stays
             // in the session's future while the relay runs (only the relay itself does).
             let end = {
-                let opened =
-                    Box::pin(open(&request, context, admitted.mailbox, admitted.client)).await;
+                let (opened, made, mx_host) = if request.by_mx {
+                    let by_mx = Box::pin(open_by_mx(
+                        &request,
+                        context,
+                        admitted.mailbox,
+                        admitted.client,
+                        to_browser,
+                    ))
+                    .await;
+                    match by_mx {
+                        Ok(by_mx) => (Ok(by_mx.opened), by_mx.request, Some(by_mx.mx_host)),
+                        Err(failure) => (Err(failure), request.clone(), None),
+                    }
+                } else {
+                    let opened =
+                        Box::pin(open(&request, context, admitted.mailbox, admitted.client)).await;
+                    (opened, request.clone(), None)
+                };
                 let ready = match opened {
                     Ok(opened) => {
-                        Box::pin(announce(opened, &request, to_browser, context, &admitted)).await
+                        let made = Made {
+                            request: &made,
+                            shown_host: &request.host,
+                            mx_host,
+                        };
+                        Box::pin(announce(opened, made, to_browser, context, &admitted)).await
                     }
                     Err(failure) => {
                         return refused_connect(failure, &request, to_browser, metrics).await;
@@ -237,11 +259,19 @@ where
     }
 }
 
+/// The connection as made: the request as made to the host (for connect by MX, to the
+/// MX host by name), the host the browser asked for, and the MX host used.
+struct Made<'a> {
+    request: &'a ConnectRequest,
+    shown_host: &'a str,
+    mx_host: Option<String>,
+}
+
 /// Tells the browser where it is connected (and the TLS facts of implicit TLS), and
 /// prepares the relay; `None` when the browser is gone.
 async fn announce<W>(
     opened: Opened,
-    request: &ConnectRequest,
+    made: Made<'_>,
     to_browser: &mut W,
     context: &Context,
     admitted: &Admitted,
@@ -251,8 +281,10 @@ where
     W::Error: Display,
 {
     let metrics = &context.metrics;
+    let request = made.request;
     info!(
-        host = %Untrusted(&request.host),
+        host = %Untrusted(made.shown_host),
+        mx_host = made.mx_host.as_deref().map(Untrusted).map(tracing::field::display),
         port = request.port,
         peer = %opened.peer,
         exception = ?opened.exception,
@@ -260,10 +292,11 @@ where
     );
     let connected = ServerMsg::Connected {
         version: WIRE_VERSION,
-        host: request.host.clone(),
+        host: made.shown_host.to_owned(),
         port: request.port,
         peer: opened.peer.to_string(),
         tls: request.tls,
+        mx_host: made.mx_host,
     };
     send(to_browser, connected, metrics).await.ok()?;
     if let Some(info) = opened.tls.clone() {

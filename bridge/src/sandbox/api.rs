@@ -244,16 +244,7 @@ async fn events(
     headers: axum::http::HeaderMap,
     extensions: Extensions,
 ) -> Response {
-    let peer = crate::http::peer(&extensions).map_or(
-        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-        |addr| addr.ip(),
-    );
-    let forwarded: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect();
-    let client = crate::policy::client::client_ip(peer, &forwarded, &state.trust_proxy);
+    let client = crate::http::client(&extensions, &headers, &state.trust_proxy);
     let Some(permit) = state.listeners.admit(client) else {
         let config = &state.sandbox.inner.config;
         return ApiError(

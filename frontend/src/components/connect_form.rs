@@ -7,6 +7,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n;
+use crate::i18n::check::words as check_words;
+use crate::i18n::dns::words as dns_words;
+use crate::i18n::mx::words as mx_words;
 use crate::state::ConnectForm as FormValues;
 use crate::vocab::{Backend, Phase, Preset};
 
@@ -29,6 +32,14 @@ pub struct ConnectFormProps {
     pub on_preset: Callback<Preset>,
     /// The insecure checkbox changed.
     pub on_insecure: Callback<bool>,
+    /// The "domain, by MX" checkbox changed.
+    pub on_by_mx: Callback<bool>,
+    /// "Check this server" was pressed.
+    pub on_check: Callback<()>,
+    /// "DNS facts" was pressed (shown when the host field names a domain).
+    pub on_dns: Callback<()>,
+    /// A check is running: its button waits.
+    pub checking: bool,
     /// The "Simulate (no bridge)" checkbox changed: the simulator when ticked.
     pub on_backend: Callback<Backend>,
     /// No bridge answered: only the simulator can work.
@@ -87,6 +98,8 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
         cb.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())
     };
     let on_insecure = checkbox(&props.on_insecure);
+    let on_by_mx = checkbox(&props.on_by_mx);
+    let m = mx_words(props.lang);
     let on_simulate = props.on_backend.reform(|e: Event| {
         if e.target_unchecked_into::<HtmlInputElement>().checked() {
             Backend::Simulator
@@ -101,15 +114,23 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
         .matching_preset()
         .map(|p| p.about().get(props.lang));
     let lang = props.lang;
+    let (c, d) = (check_words(lang), dns_words(lang));
 
     html! {
         <form class="connect" {onsubmit} aria-label={ui.host}>
-            <label class="field host">
-                <span>{ ui.host }</span>
+            <div class="field host">
+                <span class="host-head">
+                    <label for="host">{ if props.values.by_mx { m.domain } else { ui.host } }</label>
+                    <label class="by-mx" title={m.by_mx_about}>
+                        <input id="by-mx" type="checkbox" checked={props.values.by_mx} disabled={!real} onchange={on_by_mx} />
+                        { m.by_mx }
+                    </label>
+                </span>
                 <input id="host" type="text" autocomplete="off" spellcheck="false"
                     value={props.values.host.clone()} disabled={!real}
+                    placeholder={props.values.by_mx.then_some("example.org")}
                     oninput={text_input(&props.on_host)} />
-            </label>
+            </div>
             <label class="field port">
                 <span>{ ui.port }</span>
                 <input id="port" type="text" inputmode="numeric" autocomplete="off"
@@ -145,6 +166,11 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
             <div class="buttons">
                 <button id="connect" type="submit" class="primary" disabled={!idle}>{ ui.connect }</button>
                 <button id="disconnect" type="button" disabled={idle} onclick={on_disconnect}>{ ui.disconnect }</button>
+                <button id="check" type="button" disabled={props.checking}
+                    title={if simulate { c.simulator } else { c.about }}
+                    onclick={props.on_check.reform(|_: MouseEvent| ())}>{ c.check }</button>
+                <button id="dns" type="button" disabled={simulate || props.values.domain().is_none()}
+                    title={d.about} onclick={props.on_dns.reform(|_: MouseEvent| ())}>{ d.button }</button>
             </div>
             <div class="presets" role="group" aria-label={ui.presets}>
                 <span class="presets-label">{ format!("{}:", ui.presets) }</span>

@@ -5,11 +5,14 @@
 
 pub mod auth_helper;
 pub mod capabilities;
+pub mod check_panel;
 pub mod connect_form;
+pub mod dns_facts;
 pub mod envelope;
 pub mod export_box;
 pub mod lesson;
 pub mod mailbox;
+pub mod mx_list;
 pub mod paste_view;
 pub mod rules_editor;
 pub mod scenarios;

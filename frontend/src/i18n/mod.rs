@@ -9,9 +9,12 @@ use protocol::lang::{Lang, Text};
 use protocol::wire::{ErrorCode, TlsInfo, TlsMode};
 use protocol::{tr, tx};
 
-use crate::vocab::{FormError, Notice, SendError};
+use crate::vocab::{Failure, FormError, Notice, SendError};
 
+pub mod check;
+pub mod dns;
 pub mod envelope;
+pub mod mx;
 pub mod rules;
 pub mod scenarios;
 pub mod sessions;
@@ -514,6 +517,18 @@ pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
             en: "The bridge is serving as many sessions as it allows; try again later.",
             zh: "桥接服务的会话数已达上限，请稍后再试。",
         },
+        ErrorCode::NullMx => Text {
+            en: "The domain publishes a null MX (RFC 7505): it accepts no mail, so nothing was connected.",
+            zh: "该域名发布了空 MX（RFC 7505）：它不接收邮件，因此没有建立连接。",
+        },
+        ErrorCode::NoMailHost => Text {
+            en: "The domain has no MX host with an address (and no address of its own), so nothing was connected.",
+            zh: "该域名没有带地址的 MX 主机（自身也没有地址），因此没有建立连接。",
+        },
+        ErrorCode::MxLookupFailed => Text {
+            en: "The domain's MX records could not be looked up (timeout or DNS server failure).",
+            zh: "无法查询该域名的 MX 记录（超时或 DNS 服务器故障）。",
+        },
         ErrorCode::ProbeMode => Text {
             en: "This public bridge does not relay DATA or BDAT to that server (probe mode).",
             zh: "此公共桥接服务不会向该服务器中继 DATA 或 BDAT（探测模式）。",
@@ -565,6 +580,11 @@ fn form_error(lang: Lang, err: &FormError) -> String {
         (Lang::ZhCn, FormError::BadHost(host)) => format!("主机 {host:?} 含有空格或控制字符"),
         (Lang::ZhCn, FormError::BadPort(port)) => {
             format!("端口 {port:?} 不是 1 到 65535 之间的数字")
+        }
+        (Lang::ZhCn, FormError::NotADomain(host)) => {
+            format!(
+                "{host:?} 不是邮件域名：请输入 example.org 这样的域名，或取消勾选“域名（按 MX）”"
+            )
         }
     }
 }
@@ -679,6 +699,7 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         }
         .get(lang)
         .to_owned(),
+        Notice::CheckHost { host, index } => check::progress(lang, host, *index),
         Notice::Tls { info } => {
             let summary = tls_summary(lang, info);
             if zh {
@@ -687,6 +708,84 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
                 format!("TLS established: {summary}")
             }
         }
+    }
+}
+
+/// Why a panel's request failed, as a sentence in `lang`. The bridge's and the browser's
+/// own words are English: they are added in English only; Chinese says what the code or
+/// the status means.
+pub fn failure(lang: Lang, failure: &Failure) -> String {
+    let (sentence, detail) = match failure {
+        Failure::Network(detail) => (
+            Text {
+                en: "The bridge could not be reached",
+                zh: "无法访问桥接服务",
+            },
+            detail.as_str(),
+        ),
+        Failure::Shape(detail) => (
+            Text {
+                en: "The bridge's answer is not what this page reads (another version?)",
+                zh: "桥接服务的应答不是本页面能读懂的格式（版本不同？）",
+            },
+            detail.as_str(),
+        ),
+        Failure::Status {
+            status,
+            code,
+            message,
+        } => (status_sentence(*status, code.as_deref()), message.as_str()),
+    };
+    let detail = detail.trim();
+    match (lang, detail.is_empty()) {
+        (Lang::En, false) => format!("{} ({detail}).", sentence.en),
+        (Lang::En, true) => format!("{}.", sentence.en),
+        (Lang::ZhCn, _) => format!("{}。", sentence.zh),
+    }
+}
+
+/// What an API refusal means, by the bridge's code first, else by its HTTP status.
+fn status_sentence(status: u16, code: Option<&str>) -> Text {
+    if let Some(code) = code.map(ErrorCode::from_name)
+        && code != ErrorCode::Unknown
+    {
+        let en = error_sentence(Lang::En, code).trim_end_matches('.');
+        let zh = error_sentence(Lang::ZhCn, code).trim_end_matches('。');
+        return Text { en, zh };
+    }
+    match (code, status) {
+        (Some("dns_failed" | "servfail" | "dns_timeout"), _) | (_, 502 | 504) => Text {
+            en: "The DNS lookup failed or timed out",
+            zh: "DNS 查询失败或超时",
+        },
+        (Some("nxdomain" | "no_such_domain"), _) => Text {
+            en: "The domain does not exist in the DNS",
+            zh: "DNS 中不存在该域名",
+        },
+        (_, 400) => Text {
+            en: "The bridge refused the request: the name is not a valid domain or host",
+            zh: "桥接服务拒绝了请求：该名称不是有效的域名或主机名",
+        },
+        (_, 403) => Text {
+            en: "The bridge's rules do not allow this",
+            zh: "桥接服务的规则不允许此操作",
+        },
+        (_, 404 | 405) => Text {
+            en: "This bridge does not offer this (an older version?)",
+            zh: "此桥接服务不提供该功能（版本较旧？）",
+        },
+        (_, 429) => Text {
+            en: "Too many requests from here; try again later",
+            zh: "来自此处的请求过多，请稍后再试",
+        },
+        (_, 503) => Text {
+            en: "The bridge is busy; try again later",
+            zh: "桥接服务繁忙，请稍后再试",
+        },
+        _ => Text {
+            en: "The bridge answered with an error",
+            zh: "桥接服务返回了错误",
+        },
     }
 }
 

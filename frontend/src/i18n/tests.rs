@@ -98,3 +98,67 @@ fn the_tls_summary_is_worded_in_each_language() {
     assert!(super::notice(Lang::ZhCn, &notice).starts_with("TLS 已建立：TLSv1.3，"));
     assert!(super::notice(Lang::ZhCn, &notice).ends_with("未通过验证：self-signed"));
 }
+
+#[test]
+fn failures_keep_english_words_out_of_chinese_sentences() {
+    let refused = Failure::Status {
+        status: 403,
+        code: Some("target_denied".into()),
+        message: "127.0.0.1 is a loopback address".into(),
+    };
+    assert_eq!(
+        failure(Lang::En, &refused),
+        "The bridge's rules do not allow connecting to that target (127.0.0.1 is a loopback address)."
+    );
+    assert_eq!(
+        failure(Lang::ZhCn, &refused),
+        "桥接服务的规则不允许连接到该目标。"
+    );
+    let dns = Failure::Status {
+        status: 502,
+        code: None,
+        message: "SERVFAIL".into(),
+    };
+    assert_eq!(failure(Lang::ZhCn, &dns), "DNS 查询失败或超时。");
+    let network = Failure::Network("TypeError: Failed to fetch".into());
+    assert!(failure(Lang::En, &network).contains("Failed to fetch"));
+    assert!(!failure(Lang::ZhCn, &network).contains("fetch"));
+    for f in [&refused, &dns, &network, &Failure::Shape("x".into())] {
+        assert!(!failure(Lang::ZhCn, f).is_ascii());
+        assert!(failure(Lang::ZhCn, f).ends_with('。'));
+    }
+}
+
+#[test]
+fn the_mx_check_and_dns_words_exist_in_both_languages() {
+    let (en, zh) = (check::words(Lang::En), check::words(Lang::ZhCn));
+    for (e, z) in [
+        (en.check, zh.check),
+        (en.simulator, zh.simulator),
+        (en.title, zh.title),
+        (en.matrix, zh.matrix),
+        (mx::words(Lang::En).null_mx, mx::words(Lang::ZhCn).null_mx),
+        (mx::words(Lang::En).implicit, mx::words(Lang::ZhCn).implicit),
+        (
+            dns::words(Lang::En).validated,
+            dns::words(Lang::ZhCn).validated,
+        ),
+    ] {
+        assert_ne!(e, z);
+        assert!(!z.is_ascii(), "{z}");
+    }
+    assert!(mx::words(Lang::En).null_mx.contains("RFC 7505"));
+    assert!(mx::words(Lang::ZhCn).null_mx.contains("RFC 7505"));
+    assert_eq!(
+        mx::verdict(Lang::ZhCn, false, Some("10.20.30.40 is a private address")),
+        "被桥接服务的目标规则拒绝"
+    );
+    assert_eq!(
+        mx::verdict(Lang::En, false, Some("10.20.30.40 is a private address")),
+        "denied: 10.20.30.40 is a private address"
+    );
+    assert!(!check::host_error(Lang::ZhCn, "connection refused").contains("refused"));
+    assert!(!check::report_error(Lang::ZhCn, "null MX").contains("null MX"));
+    assert!(!dns::lookup_error(Lang::ZhCn, "timed out").contains("timed"));
+    assert_eq!(check::progress(Lang::En, "mx", 0), "Checking host 1: mx…");
+}

@@ -15,22 +15,16 @@ use protocol::records::session::{SessionDetail, SessionList, SessionSummary};
 
 use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
 use crate::sessions;
+use crate::vocab::Failure;
 
-/// `fetch(path)` and the answer's text. The browser's `fetch` directly: gloo-net's request
-/// builder and error types came to about 2 KB of the bundle for these plain GETs.
+/// `fetch(path)` and the answer's text, an error status as an error. The browser's
+/// `fetch` directly: gloo-net's request builder and error types came to about 2 KB of the
+/// bundle for these plain GETs.
 async fn get(path: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or_else(|| "the page has no window".to_owned())?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
-        .await
-        .map_err(describe)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("{path}: HTTP {}", response.status()));
+    match answer(path).await? {
+        (200..=299, text) => Ok(text),
+        (status, _) => Err(format!("{path}: HTTP {status}")),
     }
-    let text = JsFuture::from(response.text().map_err(describe)?)
-        .await
-        .map_err(describe)?;
-    Ok(text.as_string().unwrap_or_default())
 }
 
 /// Why a request failed, as the browser says it (`TypeError: Failed to fetch`).
@@ -60,6 +54,59 @@ fn fetch<T: 'static>(
 /// WebAssembly once per answer type).
 fn fetch_text(path: String, on_text: Callback<Result<String, String>>) {
     spawn_local(async move { on_text.emit(get(&path).await) });
+}
+
+/// `fetch(path)`: the answer's status and text whatever the status, or the browser's
+/// words when there was no answer.
+async fn answer(path: &str) -> Result<(u16, String), String> {
+    let window = web_sys::window().ok_or_else(|| "the page has no window".to_owned())?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(describe)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// What a panel makes of an answer: its value read by `read`, or a [`Failure`] that
+/// keeps the bridge's code and words apart from the page's sentence.
+pub fn panel_result<T>(
+    answer: Result<(u16, String), String>,
+    read: fn(&str) -> Result<T, protocol::records::ShapeError>,
+) -> Result<T, Failure> {
+    let (status, text) = answer.map_err(Failure::Network)?;
+    if (200..300).contains(&status) {
+        return read(&text).map_err(|err| Failure::Shape(err.to_string()));
+    }
+    // The API's refusals are `{"error": "...", "code": "..."}`; anything else is kept
+    // out of the sentence (an HTML error page says nothing to a person here).
+    let json = protocol::json::parse(&text).ok();
+    let member = |name: &str| {
+        json.as_ref()
+            .and_then(|j| j.get(name).as_str())
+            .map(str::to_owned)
+    };
+    Err(Failure::Status {
+        status,
+        code: member("code"),
+        message: member("error").unwrap_or_default(),
+    })
+}
+
+/// Fetches `path` for a panel; see [`panel_result`].
+pub fn fetch_panel<T: 'static>(
+    path: String,
+    read: fn(&str) -> Result<T, protocol::records::ShapeError>,
+    on_done: Callback<Result<T, Failure>>,
+) {
+    spawn_local(async move { on_done.emit(panel_result(answer(&path).await, read)) });
+}
+
+/// `domain` made safe for a query string.
+pub fn query_value(domain: &str) -> String {
+    String::from(js_sys::encode_uri_component(domain))
 }
 
 /// Fetches `/api/sandbox`: the sandbox, or why there is no bridge API here.

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod bridge;
 pub mod browser;
+pub mod check;
 pub mod rules_hook;
 pub mod simulator;
 

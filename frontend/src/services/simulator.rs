@@ -132,6 +132,7 @@ impl Shell {
             } else {
                 TlsMode::None
             },
+            mx_host: None,
         });
         if implicit {
             self.emit(ServerMsg::Tls(simulated_tls(TlsMode::Implicit, 0)));

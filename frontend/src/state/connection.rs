@@ -3,8 +3,9 @@
 
 use std::rc::Rc;
 
-use protocol::wire::{TlsInfo, TlsMode};
+use protocol::wire::{ConnectRequest, TlsInfo, TlsMode};
 
+use crate::mx::MxView;
 use crate::vocab::{Backend, Phase, SessionId};
 
 /// The connection part of the state; see the module documentation.
@@ -18,6 +19,9 @@ pub struct Connection {
     pub backend: Backend,
     /// The TLS facts of the bridge, when it sent them.
     pub tls: Option<Rc<TlsInfo>>,
+    /// The domain's mail servers, when this connection goes by MX; kept after the
+    /// session ends, so the user can pick another host.
+    pub mx: Option<Rc<MxView>>,
     /// The app should open a connection now (to the sandbox, or the simulator without a
     /// bridge); cleared when it does.
     pub auto_connect: bool,
@@ -44,8 +48,25 @@ impl Connection {
         self.active.is_none() && !self.user_disconnected
     }
 
-    /// A new connection `session` to `target` is opening on `backend`.
-    pub fn start(&mut self, session: SessionId, target: String, backend: Backend) {
+    /// A new connection `session` to `request` (`target` is `host:port`) is opening on
+    /// `backend`. By MX, the MX list waits for the bridge's; a host picked from the list
+    /// keeps it.
+    pub fn start(
+        &mut self,
+        session: SessionId,
+        request: &ConnectRequest,
+        target: String,
+        backend: Backend,
+    ) {
+        let same_domain = self.mx.as_ref().is_some_and(|v| v.domain == request.host);
+        self.mx = match (request.by_mx, request.mx_host.is_some() && same_domain) {
+            (false, _) => None,
+            (true, true) => self.mx.take().map(|mut view| {
+                Rc::make_mut(&mut view).connected = None;
+                view
+            }),
+            (true, false) => Some(Rc::new(MxView::resolving(&request.host))),
+        };
         self.backend = backend;
         self.auto_connect = false;
         self.phase = Phase::Connecting { target };

@@ -25,9 +25,11 @@
 //! - `sessions.rs`: [`Sessions`], the sessions the sandbox recorded and the one opened.
 //! - `prefs.rs`: [`Preferences`], language, theme, view, export, shared transcript.
 
+mod check;
 mod command_line;
 mod connection;
 mod conversation;
+mod dns;
 mod form;
 mod mailbox;
 mod outgoing;
@@ -45,13 +47,16 @@ use yew::Reducible;
 use crate::sandbox::{MessageDetail, MessageSummary, SandboxInfo};
 use crate::transcript::Tone;
 use crate::vocab::{
-    Backend, BridgeEvent, ExportKind, FormError, Notice, Preset, SendError, SessionId, Theme, View,
+    Backend, BridgeEvent, ExportKind, Failure, FormError, Notice, Preset, SendError, SessionId,
+    Theme, View,
 };
 
+pub use check::{CheckPhase, CheckRun};
 pub use command_line::CommandLine;
 pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
-pub use form::ConnectForm;
+pub use dns::DnsView;
+pub use form::{CheckTarget, ConnectForm, to_host};
 pub use mailbox::{
     BridgePresence, MAILBOX_ROWS_CAP, Mailbox, MessageView, SIMULATED_MAILBOX_CAP, SimulatedMessage,
 };
@@ -76,6 +81,10 @@ pub struct State {
     pub sessions: Sessions,
     /// Language, theme, view.
     pub prefs: Preferences,
+    /// The DNS facts panel, when open.
+    pub dns: Option<DnsView>,
+    /// The server check, when open.
+    pub check: Option<CheckRun>,
 }
 
 /// Everything that can change the [`State`].
@@ -91,6 +100,8 @@ pub enum Action {
     Preset(Preset),
     /// "Accept unverified certificates" was ticked or unticked.
     SetInsecure(bool),
+    /// "Domain, by MX" was ticked or unticked.
+    SetByMx(bool),
     /// A valid form was submitted and connection `session` is opening to send `request`.
     Connect {
         /// The new connection.
@@ -199,6 +210,35 @@ pub enum Action {
     MessageLoaded(Result<MessageDetail, String>),
     /// The message view was closed.
     CloseMessage,
+    /// The DNS facts of this domain were asked for.
+    DnsAsked(String),
+    /// The DNS facts of a domain arrived, or why not.
+    DnsAnswered {
+        /// The domain asked about.
+        domain: String,
+        /// Its facts, or why there are none.
+        result: Result<Box<crate::dns::DnsFacts>, Failure>,
+    },
+    /// The DNS facts panel was closed.
+    CloseDns,
+    /// Run `run` of the server check of `target` starts (or, in the simulator, cannot).
+    CheckStarted {
+        /// Which run.
+        run: u32,
+        /// A host (`host:port`) or a domain.
+        target: String,
+    },
+    /// Something happened in run `run` of the check.
+    CheckEvent {
+        /// Which run.
+        run: u32,
+        /// What happened.
+        step: Box<crate::check::CheckStep>,
+    },
+    /// The user stopped the running check.
+    StopCheck,
+    /// The check panel was closed.
+    CloseCheck,
 }
 
 impl State {
@@ -273,6 +313,7 @@ impl State {
             Action::EditPort(port) => self.form.port = port,
             Action::SelectTls(tls) => self.form.tls = tls,
             Action::SetInsecure(insecure) => self.form.insecure = insecure,
+            Action::SetByMx(by_mx) => self.form.set_by_mx(by_mx),
             Action::Preset(preset) => self
                 .form
                 .apply_preset(preset, self.mailbox.sandbox_target()),
@@ -363,6 +404,31 @@ impl State {
             Action::OpenMessage(id) => self.mailbox.open(id, self.form.backend),
             Action::MessageLoaded(result) => self.mailbox.loaded(result),
             Action::CloseMessage => self.mailbox.message = None,
+            Action::DnsAsked(domain) => self.dns = Some(DnsView::Loading(domain)),
+            Action::DnsAnswered { domain, result } => {
+                if let Some(view) = &mut self.dns {
+                    view.answered(&domain, result.map(|facts| *facts));
+                }
+            }
+            Action::CloseDns => self.dns = None,
+            Action::CheckStarted { run, target } => {
+                self.check = Some(if self.form.backend.is_simulator() {
+                    CheckRun::unavailable(run, &target)
+                } else {
+                    CheckRun::start(run, &target)
+                });
+            }
+            Action::CheckEvent { run, step } => {
+                if let Some(check) = self.check.as_mut().filter(|c| c.run == run) {
+                    check.step(*step);
+                }
+            }
+            Action::StopCheck => {
+                if let Some(check) = &mut self.check {
+                    check.stop();
+                }
+            }
+            Action::CloseCheck => self.check = None,
         }
     }
 
@@ -378,7 +444,7 @@ impl State {
         if backend.is_simulator() {
             self.conversation.note(Tone::Info, Notice::Simulated);
         }
-        self.connection.start(session, target, backend);
+        self.connection.start(session, request, target, backend);
         self.conversation.restart();
         self.command_line.end_session();
     }
@@ -411,8 +477,17 @@ impl State {
                 port,
                 peer,
                 tls,
+                mx_host,
                 ..
             }) => {
+                // By MX, the host connected to is the MX host, not the domain.
+                let host = match (mx_host, &mut self.connection.mx) {
+                    (Some(mx_host), Some(view)) => {
+                        Rc::make_mut(view).connected = Some(mx_host.clone());
+                        mx_host
+                    }
+                    (mx_host, _) => mx_host.unwrap_or(host),
+                };
                 self.conversation.note(
                     Tone::Info,
                     Notice::Connected {
@@ -437,6 +512,13 @@ impl State {
                 let info = Rc::new(info);
                 self.connection.tls_started(Rc::clone(&info));
                 self.conversation.tls_started(info);
+            }
+            // Connect by MX: the list before `connected`.
+            BridgeEvent::Message(ServerMsg::MxList(list)) => {
+                let view = self.connection.mx.get_or_insert_with(Rc::default);
+                let view = Rc::make_mut(view);
+                view.domain.clone_from(&list.domain);
+                view.list = Some(list);
             }
             BridgeEvent::Message(ServerMsg::Error { code, message }) => {
                 self.conversation

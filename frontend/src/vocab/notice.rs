@@ -19,6 +19,11 @@ pub enum FormError {
     /// The port is not a number from 1 to 65535.
     #[error("the port {0:?} is not a number from 1 to 65535")]
     BadPort(String),
+    /// "Domain, by MX" is ticked but the host field holds an address or a bare name.
+    #[error(
+        "{0:?} is not a mail domain: type a domain such as example.org, or untick \"domain, by MX\""
+    )]
+    NotADomain(String),
 }
 
 /// Why a typed line was not sent.
@@ -97,6 +102,13 @@ pub enum Notice {
     },
     /// The session that starts is simulated in the page.
     Simulated,
+    /// The server check moves on to a host (worded by `i18n::check::progress`).
+    CheckHost {
+        /// The host's name.
+        host: String,
+        /// Its place, from 0.
+        index: u64,
+    },
     /// A remark in a pasted transcript (a tool's message, a shell prompt), shown as is.
     Remark {
         /// The text.
@@ -108,4 +120,24 @@ pub enum Notice {
         /// The text in both languages.
         text: protocol::lang::Bilingual<String>,
     },
+}
+
+/// Why a request to the bridge's API for a panel (the DNS facts, the check) gave nothing
+/// to show, kept as data so it is worded in the language shown (`i18n::failure`): the
+/// browser's and the bridge's own words are English, and only shown in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The request did not reach the bridge (the browser's words, for English).
+    Network(String),
+    /// The bridge answered with an error status and, maybe, its reason.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The bridge's `code`, when it sent one (`resolve_failed`, `target_denied` ...).
+        code: Option<String>,
+        /// The bridge's words (English).
+        message: String,
+    },
+    /// The answer is not the shape this page reads (a bridge of another version).
+    Shape(String),
 }

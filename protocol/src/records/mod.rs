@@ -13,7 +13,9 @@
 //! - [`summary`]: the session summary record that ends `annotate`'s NDJSON.
 //! - [`session`]: the sandbox's recorded sessions (`/api/sessions`), whose lines are
 //!   [`line`] records in both languages.
+//! - [`check`]: the server check's report and the events that stream it.
 //! - [`rules`]: the sandbox's failure rules (`/api/sandbox/rules`), read strictly.
+//! - [`dns`]: the DNS facts of a mail domain (`/api/dns`, `smtp-playground dns`).
 //!
 //! Both sides go through [`crate::json`] rather than serde: the page must not link
 //! `serde_json` (about 9 KB of the gzipped bundle, see `json.rs`), nor even `str::parse`
@@ -22,6 +24,8 @@
 //! writer may differ (unknown members are ignored, a missing member is its default) and
 //! strict where a reader would otherwise misread (a member of the wrong type is an error).
 
+pub mod check;
+pub mod dns;
 pub mod line;
 pub mod mailbox;
 pub mod rules;

@@ -339,7 +339,7 @@ impl Shape for SessionList {
 }
 
 /// One recorded line, annotated in both languages (LINE).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionLine {
     /// The line explained in English.
     pub en: Option<LineRecord>,
@@ -364,7 +364,7 @@ impl SessionLine {
         first.as_ref().or(second.as_ref())
     }
 
-    fn to_json(&self) -> Json {
+    pub(crate) fn to_json(&self) -> Json {
         let record = |r: &Option<LineRecord>| r.as_ref().map_or(Json::Null, Shape::to_json);
         Object::default()
             .with("en", record(&self.en))
@@ -375,7 +375,7 @@ impl SessionLine {
             .build()
     }
 
-    fn read(m: &mut Members) -> Self {
+    pub(crate) fn read(m: &mut Members) -> Self {
         Self {
             en: line_record(m, "en"),
             zh: line_record(m, "zh"),

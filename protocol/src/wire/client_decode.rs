@@ -38,6 +38,9 @@ struct Flat {
     tls: Option<TlsMode>,
     #[serde(default, deserialize_with = "present")]
     insecure: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    by_mx: Option<bool>,
+    mx_host: Option<String>,
     token: Option<String>,
 }
 
@@ -113,6 +116,8 @@ fn from_flat(flat: Flat) -> Result<ClientMsg, WireError> {
             port: flat.port.ok_or_else(|| missing("port"))?,
             tls: flat.tls.unwrap_or_default(),
             insecure: flat.insecure.unwrap_or(false),
+            by_mx: flat.by_mx.unwrap_or(false),
+            mx_host: flat.mx_host,
         }),
         "line" => match flat.text {
             Some(Text::One(text)) => ClientMsg::Line { text },
@@ -164,6 +169,12 @@ mod tests {
             r#"{"type":"connect","host":"mx.example.org","port":587,"tls":"starttls"}"#,
             r#"{"type":"connect","host":"::1","port":25,"insecure":true,"tls":"implicit"}"#,
             r#"{"type":"close","text":"ignored"}"#,
+            r#"{"type":"connect","host":"example.org","port":25,"by_mx":true}"#,
+            r#"{"type":"connect","host":"example.org","port":25,"by_mx":true,"mx_host":"mx2.example.org"}"#,
+            r#"{"type":"connect","host":"example.org","port":25,"by_mx":null}"#,
+            r#"{"type":"connect","host":"example.org","port":25,"by_mx":"yes"}"#,
+            r#"{"type":"connect","host":"example.org","port":25,"mx_host":null}"#,
+            r#"{"type":"connect","host":"example.org","port":25,"mx_host":5}"#,
             r#"{"type":"auth","token":"t0k"}"#,
             r#"{"type":"line","text":["a"]}"#,
             r#"{"type":"lines","text":"a"}"#,

@@ -6,7 +6,10 @@
 //! the same job in a fraction of the size, and keeps `serde_json` out of the page. The
 //! derive is kept for encoding, and the round-trip tests in `wire.rs` keep the two in step.
 
-use super::{CertificateSummary, ErrorCode, ServerMsg, TlsInfo, TlsMode, WireError};
+use super::{
+    CertificateSummary, ErrorCode, MxList, MxListAddress, MxListHost, ServerMsg, TlsInfo, TlsMode,
+    WireError,
+};
 use crate::json::{self, Json};
 
 fn shape(message: String) -> WireError {
@@ -34,7 +37,9 @@ pub(crate) fn server_msg(text: &str) -> Result<ServerMsg, WireError> {
                 .map_err(|_| shape("`port` is out of range".into()))?,
             peer: string(&mut fields, "peer")?,
             tls: mode(&fields["tls"])?.unwrap_or(TlsMode::None),
+            mx_host: optional_string(&mut fields, "mx_host")?,
         },
+        "mx_list" => ServerMsg::MxList(mx_list(&mut fields)?),
         "line" => ServerMsg::Line {
             text: string(&mut fields, "text")?,
             at_ms: optional_number(&fields, "at_ms")?.unwrap_or(0),
@@ -88,6 +93,55 @@ fn tls_info(fields: &mut Json) -> Result<TlsInfo, WireError> {
         sandbox_certificate: optional_bool(fields, "sandbox_certificate")?.unwrap_or(false),
         at_ms: optional_number(fields, "at_ms")?.unwrap_or(0),
     })
+}
+
+/// The `mx_list` message's fields.
+fn mx_list(fields: &mut Json) -> Result<MxList, WireError> {
+    let hosts = objects(fields, "hosts")?
+        .into_iter()
+        .map(|mut host| {
+            let addresses = objects(&mut host, "addresses")?
+                .into_iter()
+                .map(|mut address| {
+                    Ok(MxListAddress {
+                        address: string(&mut address, "address")?,
+                        allowed: optional_bool(&address, "allowed")?
+                            .ok_or_else(|| shape("missing field `allowed`".into()))?,
+                        reason: optional_string(&mut address, "reason")?,
+                    })
+                })
+                .collect::<Result<_, WireError>>()?;
+            Ok(MxListHost {
+                preference: number(&host, "preference")?
+                    .try_into()
+                    .map_err(|_| shape("`preference` is out of range".into()))?,
+                name: string(&mut host, "name")?,
+                addresses,
+                note: optional_string(&mut host, "note")?,
+            })
+        })
+        .collect::<Result<_, WireError>>()?;
+    Ok(MxList {
+        domain: string(fields, "domain")?,
+        null_mx: optional_bool(fields, "null_mx")?.unwrap_or(false),
+        implicit: optional_bool(fields, "implicit")?.unwrap_or(false),
+        hosts,
+    })
+}
+
+/// A list member, each item an object; empty when absent.
+fn objects(fields: &mut Json, name: &str) -> Result<Vec<Json>, WireError> {
+    match fields.take(name) {
+        None | Some(Json::Null) => Ok(Vec::new()),
+        Some(Json::Array(list)) => {
+            if list.iter().all(|item| matches!(item, Json::Object(_))) {
+                Ok(list)
+            } else {
+                Err(shape(format!("`{name}` must hold objects")))
+            }
+        }
+        Some(_) => Err(shape(format!("`{name}` must be a list"))),
+    }
 }
 
 fn mode(value: &Json) -> Result<Option<TlsMode>, WireError> {
@@ -151,7 +205,10 @@ fn optional_number(fields: &Json, name: &str) -> Result<Option<u64>, WireError> 
 
 #[cfg(test)]
 mod tests {
-    use crate::wire::{CertificateSummary, ErrorCode, ServerMsg, TlsInfo, TlsMode};
+    use crate::wire::{
+        CertificateSummary, ErrorCode, MxList, MxListAddress, MxListHost, ServerMsg, TlsInfo,
+        TlsMode,
+    };
 
     #[test]
     fn every_variant_round_trips() {
@@ -162,7 +219,44 @@ mod tests {
                 port: 587,
                 peer: "[::1]:587".into(),
                 tls: TlsMode::Starttls,
+                mx_host: None,
             },
+            ServerMsg::Connected {
+                version: 1,
+                host: "two-mx.example".into(),
+                port: 25,
+                peer: "127.0.0.2:25".into(),
+                tls: TlsMode::None,
+                mx_host: Some("live.two-mx.example".into()),
+            },
+            ServerMsg::MxList(MxList {
+                domain: "two-mx.example".into(),
+                null_mx: false,
+                implicit: false,
+                hosts: vec![
+                    MxListHost {
+                        preference: 10,
+                        name: "dead.two-mx.example".into(),
+                        addresses: vec![MxListAddress {
+                            address: "10.0.0.1".into(),
+                            allowed: false,
+                            reason: Some("private".into()),
+                        }],
+                        note: None,
+                    },
+                    MxListHost {
+                        preference: 20,
+                        name: "x".into(),
+                        addresses: Vec::new(),
+                        note: Some("NXDOMAIN".into()),
+                    },
+                ],
+            }),
+            ServerMsg::MxList(MxList {
+                domain: "null.example".into(),
+                null_mx: true,
+                ..MxList::default()
+            }),
             ServerMsg::Line {
                 text: "250 ok".into(),
                 at_ms: 5,
@@ -252,6 +346,10 @@ mod tests {
             r#"{"type":"error","message":"m"}"#,
             r#"{"type":"tls"}"#,
             r#"{"type":"teleport"}"#,
+            r#"{"type":"mx_list"}"#,
+            r#"{"type":"mx_list","domain":"d","hosts":[1]}"#,
+            r#"{"type":"mx_list","domain":"d","hosts":[{"preference":70000,"name":"n"}]}"#,
+            r#"{"type":"mx_list","domain":"d","hosts":[{"preference":1,"name":"n","addresses":[{"address":"a"}]}]}"#,
         ] {
             assert!(ServerMsg::from_json(bad).is_err(), "{bad}");
         }

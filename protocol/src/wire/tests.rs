@@ -8,12 +8,24 @@ fn client_messages_are_encoded_as_the_derive_encodes_them() {
             port: 465,
             tls,
             insecure,
+            ..ConnectRequest::default()
         })
     };
     for msg in [
         connect(TlsMode::None, false),
         connect(TlsMode::Starttls, false),
         connect(TlsMode::Implicit, true),
+        ClientMsg::Connect(ConnectRequest {
+            host: "example.org".into(),
+            by_mx: true,
+            ..ConnectRequest::default()
+        }),
+        ClientMsg::Connect(ConnectRequest {
+            host: "example.org".into(),
+            by_mx: true,
+            mx_host: Some("mx2.\"example\".org".into()),
+            ..ConnectRequest::default()
+        }),
         ClientMsg::Line {
             text: "EHLO \u{1} é 中\\".into(),
         },
@@ -50,6 +62,7 @@ fn decodes_the_documented_client_messages() {
             port: 2525,
             tls: TlsMode::None,
             insecure: false,
+            ..ConnectRequest::default()
         })
     );
     assert_eq!(

@@ -5,6 +5,9 @@
 
 mod bridge_postfix;
 mod browser;
+mod check;
+mod dns_facts;
+mod mx;
 mod sandbox;
 mod sandbox_rules;
 mod sandbox_scenarios;

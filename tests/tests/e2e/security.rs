@@ -40,6 +40,7 @@ fn connect(host: &str, port: u16) -> ClientMsg {
         port,
         tls: TlsMode::None,
         insecure: false,
+        ..ConnectRequest::default()
     })
 }
 

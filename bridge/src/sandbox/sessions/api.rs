@@ -34,12 +34,12 @@ use axum::http::{Extensions, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use protocol::lang::Lang;
-use protocol::records::Shape;
-use protocol::records::mailbox::{ApiError, Deleted};
+use protocol::records::mailbox::Deleted;
 use protocol::records::session::SessionList;
 
 use super::{Recorded, Sessions, replay};
 use crate::annotate_output::{DEFAULT_WIDTH, Style};
+use crate::http::{json, refuse};
 use crate::sandbox::mailbox::Scope;
 use crate::visitor::VisitorId;
 
@@ -73,19 +73,6 @@ pub(crate) fn router(sessions: Arc<Sessions>, per_visitor: bool) -> Router {
             sessions,
             per_visitor,
         })
-}
-
-fn json(status: StatusCode, body: &impl Shape) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.encode(),
-    )
-        .into_response()
-}
-
-fn refuse(status: StatusCode, error: String) -> Response {
-    json(status, &ApiError { error })
 }
 
 /// The query's `name=value` pairs (the values this API takes need no decoding).

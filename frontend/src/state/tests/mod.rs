@@ -58,6 +58,7 @@ fn connected(session: SessionId) -> Action {
             port: 2525,
             peer: "127.0.0.1:2525".into(),
             tls: TlsMode::None,
+            mx_host: None,
         },
     )
 }
@@ -126,4 +127,5 @@ fn ready() -> State {
 }
 
 mod page;
+mod remote;
 mod session;

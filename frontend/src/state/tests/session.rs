@@ -12,6 +12,7 @@ fn form_defaults_to_the_local_sandbox() {
             port: 2525,
             tls: TlsMode::None,
             insecure: false,
+            ..ConnectRequest::default()
         }
     );
 }
@@ -24,6 +25,7 @@ fn form_validation_names_the_problem() {
         tls: TlsMode::Implicit,
         insecure: false,
         backend: Backend::Bridge,
+        by_mx: false,
     };
     assert!(form("  mx.example.org ", " 465").request().is_ok());
     assert_eq!(form(" ", "25").request(), Err(FormError::EmptyHost));
@@ -487,6 +489,7 @@ fn implicit_tls_marks_lines_encrypted() {
                     port: 465,
                     peer: "[::1]:465".into(),
                     tls: TlsMode::Implicit,
+                    mx_host: None,
                 },
             ),
             line(S1, "220 hi"),

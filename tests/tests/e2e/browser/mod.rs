@@ -27,6 +27,13 @@
 //!   header fields (a blind copy marked), and the message leads to its session;
 //! - `spam_refusal`: the tutorial's `554 DT:SPM` after the final dot from a real aiosmtpd
 //!   (`e2e::aiosmtpd`);
+//! - `connect_by_mx`: connecting by domain (the test DNS server's zones): the MX list in
+//!   the connect form, the live MX connected after the dead one, picking another listed
+//!   host, a null MX explained;
+//! - `dns_facts`: the DNS facts panel for the good and the broken test domain;
+//! - `server_check`: "Check this server" against a real Postfix: the check's lines in
+//!   the terminal's transcript lines, a scorecard with passes and fails in both
+//!   languages (screenshots), and why the simulator cannot run it;
 //! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
 //!   in both themes and languages, desktop and phone).
 //!
@@ -36,10 +43,13 @@
 //! The bridge these tests start runs its sandbox, so the page opens connected to it; the
 //! tests that use Postfix disconnect first (`Page::leave_the_sandbox`).
 
+mod connect_by_mx;
+mod dns_facts;
 mod lesson;
 mod mailbox;
 mod offline;
 mod rules;
+mod server_check;
 mod sessions;
 mod skeleton;
 mod spam_refusal;
@@ -88,4 +98,31 @@ async fn screenshots(
     shot("phone-en").await?;
     client.set_window_size(1200, 800).await?;
     Ok(())
+}
+
+/// Screenshots `name-{theme}-{desktop,phone}-{lang}` in the dark and the light theme, at
+/// desktop and phone width, in each language of `langs` (`(lang, css, needle)`: after
+/// switching, waits until `css` reads `needle`); returns to English at desktop size.
+async fn themed_screenshots(
+    browser: &Browser,
+    name: &str,
+    langs: &[(&str, &str, &str)],
+) -> anyhow::Result<()> {
+    let client = browser.client();
+    let page = browser.page();
+    for theme in ["dark", "light"] {
+        page.set_theme(theme).await?;
+        for (width, height, size) in [(1280, 1000, "desktop"), (390, 844, "phone")] {
+            client.set_window_size(width, height).await?;
+            for (lang, css, needle) in langs {
+                page.select("#lang", lang).await?;
+                page.wait_text(css, needle).await?;
+                browser
+                    .screenshot(&format!("{name}-{theme}-{size}-{lang}"))
+                    .await?;
+            }
+        }
+    }
+    client.set_window_size(1200, 800).await?;
+    page.select("#lang", "en").await
 }
