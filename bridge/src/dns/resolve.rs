@@ -2,7 +2,7 @@
 //! both go through when `--dns-server` is given, so both resolve the same way, once.
 
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
@@ -28,6 +28,9 @@ impl DnsResolver {
 impl Resolve for DnsResolver {
     fn resolve<'a>(&'a self, name: &'a str) -> BoxFuture<'a, io::Result<Vec<IpAddr>>> {
         Box::pin(async move {
+            if is_localhost(name) {
+                return Ok(vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()]);
+            }
             match self.dns.addresses(name).await {
                 Ok(found) => Ok(found.value),
                 // The caller reports "resolved to nothing" itself.
@@ -42,6 +45,19 @@ impl Resolve for DnsResolver {
             }
         })
     }
+}
+
+/// `localhost` and the names under it are this machine's loopback (RFC 6761 6.3): answered
+/// here, as `getaddrinfo` does from `/etc/hosts`, never asked of the DNS server, which
+/// would not know them. What the answer then meets is the target policy as for any address.
+fn is_localhost(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .len()
+            .checked_sub(".localhost".len())
+            .and_then(|at| name.get(at..))
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(".localhost"))
 }
 
 #[cfg(test)]
@@ -109,5 +125,18 @@ mod tests {
             .await
             .expect_err("NXDOMAIN");
         assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn localhost_is_loopback_without_asking_the_server() {
+        let table = Arc::new(StaticDns::new());
+        let resolver = DnsResolver::new(table.clone());
+        for name in ["localhost", "LocalHost.", "mail.localhost"] {
+            let ips = resolver.resolve(name).await.expect("loopback");
+            assert!(ips.iter().all(IpAddr::is_loopback) && ips.len() == 2, "{name}: {ips:?}");
+        }
+        assert!(table.asked().is_empty(), "{:?}", table.asked());
+        assert!(!is_localhost("notlocalhost"));
+        assert!(!is_localhost("localhost.example"));
     }
 }
