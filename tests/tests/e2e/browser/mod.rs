@@ -108,6 +108,17 @@ async fn themed_screenshots(
     name: &str,
     langs: &[(&str, &str, &str)],
 ) -> anyhow::Result<()> {
+    themed_screenshots_of(browser, name, langs, None).await
+}
+
+/// [`themed_screenshots`], each taken with the element `scroll` (when given) scrolled to
+/// the top of the window first: a part further down the page, such as the check's matrix.
+async fn themed_screenshots_of(
+    browser: &Browser,
+    name: &str,
+    langs: &[(&str, &str, &str)],
+    scroll: Option<&str>,
+) -> anyhow::Result<()> {
     let client = browser.client();
     let page = browser.page();
     for theme in ["dark", "light"] {
@@ -117,6 +128,9 @@ async fn themed_screenshots(
             for (lang, css, needle) in langs {
                 page.select("#lang", lang).await?;
                 page.wait_text(css, needle).await?;
+                if let Some(css) = scroll {
+                    page.scroll_to(css).await?;
+                }
                 browser
                     .screenshot(&format!("{name}-{theme}-{size}-{lang}"))
                     .await?;
