@@ -133,7 +133,10 @@ mod tests {
         let resolver = DnsResolver::new(table.clone());
         for name in ["localhost", "LocalHost.", "mail.localhost"] {
             let ips = resolver.resolve(name).await.expect("loopback");
-            assert!(ips.iter().all(IpAddr::is_loopback) && ips.len() == 2, "{name}: {ips:?}");
+            assert!(
+                ips.iter().all(IpAddr::is_loopback) && ips.len() == 2,
+                "{name}: {ips:?}"
+            );
         }
         assert!(table.asked().is_empty(), "{:?}", table.asked());
         assert!(!is_localhost("notlocalhost"));
