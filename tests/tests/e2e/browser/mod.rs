@@ -33,7 +33,9 @@
 //! - `dns_facts`: the DNS facts panel for the good and the broken test domain;
 //! - `server_check`: "Check this server" against a real Postfix: the check's lines in
 //!   the terminal's transcript lines, a scorecard with passes and fails in both
-//!   languages (screenshots), and why the simulator cannot run it;
+//!   languages (screenshots), and why the simulator cannot run it; the check of a domain
+//!   by MX: a card per MX host, the dead one not reachable, the MX x item matrix in both
+//!   languages (screenshots of the matrix);
 //! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
 //!   in both themes and languages, desktop and phone).
 //!
