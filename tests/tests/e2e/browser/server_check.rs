@@ -178,6 +178,25 @@ async fn check_domain() -> anyhow::Result<()> {
             live.1
         );
         ensure!(verdict(0, "connect") == "fail", "dead: {:?}", dead.2);
+        let why = page
+            .texts(&format!(
+                r#".host-card[data-host="{}"] .error-text"#,
+                TWO_MX[0]
+            ))
+            .await?;
+        ensure!(
+            why.len() == 1 && why[0].starts_with("Not checked"),
+            "the dead MX says why it was not checked: {why:?}"
+        );
+        ensure!(
+            !page
+                .exists(&format!(
+                    r#".host-card[data-host="{}"] .error-text"#,
+                    TWO_MX[1]
+                ))
+                .await?,
+            "the live MX was checked"
+        );
         ensure!(verdict(0, "banner") == "not-tested", "dead: {:?}", dead.2);
         for item in ["connect", "banner", "ehlo"] {
             ensure!(verdict(1, item) == "pass", "live {item}: {:?}", live.2);
@@ -235,6 +254,11 @@ async fn check_domain() -> anyhow::Result<()> {
         page.select("#lang", "zh-CN").await?;
         page.wait_text("#check-matrix caption", "该域名的每台邮件服务器")
             .await?;
+        page.wait_text(
+            &format!(r#".host-card[data-host="{}"] .error-text"#, TWO_MX[0]),
+            "未能检查这台服务器",
+        )
+        .await?;
         let (_, hosts_zh, rows_zh) = matrix(&page).await?;
         ensure!(hosts_zh == hosts, "{hosts_zh:?}");
         let label_zh = |id: &str| {
