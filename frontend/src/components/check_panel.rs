@@ -116,7 +116,7 @@ fn matrix(lang: Lang, report: &CheckReport) -> Html {
                 <caption>{ words(lang).matrix }</caption>
                 <tr>
                     <th></th>
-                    { for matrix.hosts.iter().map(|host| html! { <th><code>{ host.clone() }</code></th> }) }
+                    { for matrix.hosts.iter().map(|host| html! { <th class="host"><code>{ breakable(host) }</code></th> }) }
                 </tr>
                 { for matrix.rows.iter().map(|row| html! {
                     <tr data-item={row.id.clone()}>
@@ -128,6 +128,14 @@ fn matrix(lang: Lang, report: &CheckReport) -> Html {
                 }) }
             </table>
         </div>
+    }
+}
+
+/// A host name that may wrap after each dot, never inside a label: on a phone a column
+/// per MX host fits, and `dead.two-mx.example` does not split as `dead.two-mx.exam` `ple`.
+fn breakable(name: &str) -> Html {
+    html! {
+        { for name.split_inclusive('.').map(|part| html! { <>{ part.to_owned() }<wbr /></> }) }
     }
 }
 

@@ -18,7 +18,7 @@ pub struct CheckUi {
     pub title: &'static str,
     /// The scorecard's heading.
     pub scorecard: &'static str,
-    /// The matrix's heading (one row per MX host).
+    /// The matrix's caption (one column per MX host, one row per item).
     pub matrix: &'static str,
     /// The verdicts: pass, warn, fail, info, not tested (`check::VERDICTS`).
     pub verdicts: [&'static str; 5],

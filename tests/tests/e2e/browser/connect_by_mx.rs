@@ -20,8 +20,8 @@ use e2e::{dns_addr, start_bridge_with};
 use super::{BUDGET, themed_screenshots};
 
 /// A bridge asking the test DNS server, its sandbox on 127.0.0.2; the page's URL and the
-/// sandbox's port.
-async fn bridge() -> (String, u16, e2e::BridgeHandle) {
+/// sandbox's port. The check of a domain (`server_check`) uses it too.
+pub(super) async fn bridge() -> (String, u16, e2e::BridgeHandle) {
     let dns = dns_addr();
     let config = Config {
         dns_server: Some(dns),

@@ -33,7 +33,9 @@
 //! - `dns_facts`: the DNS facts panel for the good and the broken test domain;
 //! - `server_check`: "Check this server" against a real Postfix: the check's lines in
 //!   the terminal's transcript lines, a scorecard with passes and fails in both
-//!   languages (screenshots), and why the simulator cannot run it;
+//!   languages (screenshots), and why the simulator cannot run it; the check of a domain
+//!   by MX: a card per MX host, the dead one not reachable, the MX x item matrix in both
+//!   languages (screenshots of the matrix);
 //! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
 //!   in both themes and languages, desktop and phone).
 //!
@@ -108,6 +110,17 @@ async fn themed_screenshots(
     name: &str,
     langs: &[(&str, &str, &str)],
 ) -> anyhow::Result<()> {
+    themed_screenshots_of(browser, name, langs, None).await
+}
+
+/// [`themed_screenshots`], each taken with the element `scroll` (when given) scrolled to
+/// the top of the window first: a part further down the page, such as the check's matrix.
+async fn themed_screenshots_of(
+    browser: &Browser,
+    name: &str,
+    langs: &[(&str, &str, &str)],
+    scroll: Option<&str>,
+) -> anyhow::Result<()> {
     let client = browser.client();
     let page = browser.page();
     for theme in ["dark", "light"] {
@@ -117,6 +130,9 @@ async fn themed_screenshots(
             for (lang, css, needle) in langs {
                 page.select("#lang", lang).await?;
                 page.wait_text(css, needle).await?;
+                if let Some(css) = scroll {
+                    page.scroll_to(css).await?;
+                }
                 browser
                     .screenshot(&format!("{name}-{theme}-{size}-{lang}"))
                     .await?;
