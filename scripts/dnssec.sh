@@ -29,12 +29,17 @@
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# shellcheck source=lib/daemon.sh
+source "$SMTP_PLAYGROUND_ROOT/scripts/lib/daemon.sh"
 
 PORT="${SMTP_PLAYGROUND_DNSSEC_PORT:-15354}"
 STATE="${SMTP_PLAYGROUND_DNSSEC_STATE:-$SMTP_PLAYGROUND_TMP/dnssec}"
 ZONES="$SMTP_PLAYGROUND_ROOT/scripts/dnssec"
 PID_FILE="$STATE/unbound.pid"
 WAIT_TRIES=50 # times 0.2 s: the 10 s bound on start and stop
+DAEMON=unbound
+DAEMON_LOG="$STATE/unbound.log"
+DAEMON_WHERE="127.0.0.1:$PORT"
 
 log() { printf 'dnssec.sh: %s\n' "$*" >&2; }
 die() {
@@ -72,16 +77,6 @@ sys.exit(0 if ident == 0x5351 and flags & 0x0020 and flags & 0x000F == 0 and ans
 PY
 }
 
-pid() {
-    [[ -s $PID_FILE ]] && cat "$PID_FILE"
-}
-
-is_running() {
-    local p
-    p="$(pid)" || return 1
-    kill -0 "$p" 2>/dev/null && [[ $(cat "/proc/$p/comm" 2>/dev/null) == unbound ]]
-}
-
 print_env() {
     printf 'export SMTP_PLAYGROUND_DNSSEC=127.0.0.1:%s\n' "$PORT"
 }
@@ -112,6 +107,8 @@ server:
     interface: 127.0.0.1
     port: $PORT
     do-ip6: no
+    # A second instance on the same port must fail to start, not share the port.
+    so-reuseport: no
     access-control: 127.0.0.0/8 allow
     username: ""
     chroot: ""
@@ -148,7 +145,7 @@ CONF
 
 start() {
     check_prerequisites
-    if is_running; then
+    if daemon_is_running; then
         # A restart signs afresh; the signatures of a running instance stay valid for
         # weeks, so a running one that answers is kept.
         if answers; then
@@ -157,62 +154,14 @@ start() {
             return
         fi
         log "running but not answering with AD; restarting"
-        stop
+        daemon_stop
     fi
     mkdir -p "$STATE"
     prepare
     # unbound daemonizes itself and writes its pid file; it binds only 127.0.0.1.
     unbound -c "$STATE/unbound.conf" 2>>"$STATE/unbound.log" ||
         die "unbound did not start (is 127.0.0.1:$PORT taken? see ss -lunp 'sport = :$PORT'); see $STATE/unbound.log"
-    local try
-    for ((try = 0; try < WAIT_TRIES; try++)); do
-        if answers; then
-            log "running on 127.0.0.1:$PORT (state in $STATE)"
-            print_env
-            return
-        fi
-        sleep 0.2
-    done
-    tail -n 20 "$STATE/unbound.log" >&2 2>/dev/null || true
-    die "unbound does not answer with the AD bit on 127.0.0.1:$PORT within 10 s"
+    daemon_wait_answering
 }
 
-stop() {
-    local p try
-    if ! is_running; then
-        log "not running"
-        rm -f "$PID_FILE"
-        return
-    fi
-    p="$(pid)"
-    kill "$p"
-    for ((try = 0; try < WAIT_TRIES; try++)); do
-        kill -0 "$p" 2>/dev/null || {
-            rm -f "$PID_FILE"
-            log "stopped"
-            return
-        }
-        sleep 0.2
-    done
-    die "unbound (pid $p) did not stop within 10 s"
-}
-
-status() {
-    is_running && answers
-}
-
-main() {
-    local command="${1:-}"
-    case "$command" in
-    start) start ;;
-    stop) stop ;;
-    status) status ;;
-    env) print_env ;;
-    *)
-        log "usage: $0 start|stop|status|env"
-        exit 2
-        ;;
-    esac
-}
-
-main "$@"
+daemon_main "$@"
