@@ -19,12 +19,17 @@
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# shellcheck source=lib/daemon.sh
+source "$SMTP_PLAYGROUND_ROOT/scripts/lib/daemon.sh"
 
 PORT="${SMTP_PLAYGROUND_DNS_PORT:-15353}"
 STATE="${SMTP_PLAYGROUND_DNS_STATE:-$SMTP_PLAYGROUND_TMP/dns}"
 ZONES="$SMTP_PLAYGROUND_ROOT/scripts/dns/zones.conf"
 PID_FILE="$STATE/dnsmasq.pid"
 WAIT_TRIES=50 # times 0.2 s: the 10 s bound on start and stop
+DAEMON=dnsmasq
+DAEMON_LOG="$STATE/dnsmasq.log"
+DAEMON_WHERE="127.0.0.1:$PORT"
 
 log() { printf 'dns.sh: %s\n' "$*" >&2; }
 die() {
@@ -56,16 +61,6 @@ sys.exit(0 if reply[:2] == b"\x51\x50" and reply.endswith(bytes([127, 0, 0, 1]))
 PY
 }
 
-pid() {
-    [[ -s $PID_FILE ]] && cat "$PID_FILE"
-}
-
-is_running() {
-    local p
-    p="$(pid)" || return 1
-    kill -0 "$p" 2>/dev/null && [[ $(cat "/proc/$p/comm" 2>/dev/null) == dnsmasq ]]
-}
-
 print_env() {
     printf 'export SMTP_PLAYGROUND_DNS=127.0.0.1:%s\n' "$PORT"
 }
@@ -81,14 +76,14 @@ start() {
     else
         mv "$STATE/dnsmasq.conf.new" "$STATE/dnsmasq.conf"
     fi
-    if is_running; then
+    if daemon_is_running; then
         if ((changed == 0)) && answers; then
             log "already running on 127.0.0.1:$PORT"
             print_env
             return
         fi
         log "configuration changed; restarting"
-        stop
+        daemon_stop
     fi
     # The state directory is root's; dnsmasq keeps running as root so it can write its log
     # there. It binds only 127.0.0.1 and serves only the test zones.
@@ -96,55 +91,7 @@ start() {
         --log-facility="$STATE/dnsmasq.log" --log-queries --user=root --group=root \
         2>>"$STATE/dnsmasq.log" ||
         die "dnsmasq did not start (is 127.0.0.1:$PORT taken? see ss -lunp 'sport = :$PORT'); see $STATE/dnsmasq.log"
-    local try
-    for ((try = 0; try < WAIT_TRIES; try++)); do
-        if answers; then
-            log "running on 127.0.0.1:$PORT (state in $STATE)"
-            print_env
-            return
-        fi
-        sleep 0.2
-    done
-    tail -n 20 "$STATE/dnsmasq.log" >&2 2>/dev/null || true
-    die "dnsmasq does not answer on 127.0.0.1:$PORT within 10 s"
+    daemon_wait_answering
 }
 
-stop() {
-    local p try
-    if ! is_running; then
-        log "not running"
-        rm -f "$PID_FILE"
-        return
-    fi
-    p="$(pid)"
-    kill "$p"
-    for ((try = 0; try < WAIT_TRIES; try++)); do
-        kill -0 "$p" 2>/dev/null || {
-            rm -f "$PID_FILE"
-            log "stopped"
-            return
-        }
-        sleep 0.2
-    done
-    die "dnsmasq (pid $p) did not stop within 10 s"
-}
-
-status() {
-    is_running && answers
-}
-
-main() {
-    local command="${1:-}"
-    case "$command" in
-    start) start ;;
-    stop) stop ;;
-    status) status ;;
-    env) print_env ;;
-    *)
-        log "usage: $0 start|stop|status|env"
-        exit 2
-        ;;
-    esac
-}
-
-main "$@"
+daemon_main "$@"

@@ -17,8 +17,10 @@ source "$SMTP_PLAYGROUND_ROOT/scripts/lib/timing.sh"
 source "$SMTP_PLAYGROUND_ROOT/scripts/lib/versions.sh"
 
 # exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
-# wasm-opt comes from npm (tools/package.json) instead.
-APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base)
+# wasm-opt comes from npm (tools/package.json) instead. unbound and ldnsutils (the zone
+# signer) are for scripts/dnssec.sh, which runs its own unbound; step_unbound_service keeps
+# the Debian service off.
+APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base unbound ldnsutils)
 
 cd "$SMTP_PLAYGROUND_ROOT"
 
@@ -56,6 +58,42 @@ step_apt() {
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt_install "${missing[@]}"
     step_note "installed ${missing[*]}"
+}
+
+# The Debian unbound package enables a system resolver on port 53 of loopback (and, with
+# resolvconf installed, unbound-resolvconf points /etc/resolv.conf at it). The tests need
+# none of it (scripts/dnssec.sh runs its own unbound on a high port), so the service is
+# stopped and disabled. Where no service manager runs (a container whose policy-rc.d
+# refuses starts) there is nothing to do.
+step_unbound_service() {
+    local unit stopped=()
+    if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+        for unit in unbound.service unbound-resolvconf.service; do
+            if systemctl is-enabled --quiet "$unit" 2>/dev/null ||
+                systemctl is-active --quiet "$unit" 2>/dev/null; then
+                need_root "systemctl disable --now $unit"
+                systemctl disable --now "$unit"
+                stopped+=("$unit")
+            fi
+        done
+    elif [[ -x /etc/init.d/unbound ]] && /etc/init.d/unbound status >/dev/null 2>&1; then
+        need_root "/etc/init.d/unbound stop"
+        /etc/init.d/unbound stop
+        update-rc.d unbound disable >/dev/null 2>&1 || true
+        stopped+=(unbound)
+    fi
+    if ((${#stopped[@]})); then
+        step_note "stopped and disabled ${stopped[*]}"
+    else
+        step_note "no system unbound running or enabled"
+    fi
+}
+
+need_root() {
+    [[ $EUID -eq 0 ]] || {
+        echo "need root to run: $*" >&2
+        return 1
+    }
 }
 
 # Installs Debian packages; needs root.
@@ -151,6 +189,7 @@ step_python() {
 main() {
     run_step "setup: rust target + components" step_rust
     run_step "setup: apt packages" step_apt
+    run_step "setup: no system unbound" step_unbound_service
     run_step "setup: wasm-bindgen-cli" step_wasm_bindgen
     run_step "setup: trunk" step_trunk
     run_step "setup: node + npm" step_node

@@ -2,9 +2,10 @@
 # The test command: installs what is missing (scripts/setup.sh), checks formatting and
 # lints (the fuzz targets too, so they keep compiling), checks that no two sibling modules
 # import each other (scripts/check-module-cycles.py), builds the browser app, starts a real
-# Postfix and a DNS server (dnsmasq, scripts/dns.sh) on loopback, and runs every test
-# (unit, data-driven transcripts, bridge, end-to-end in headless Chromium), then the doc
-# tests. Prints each step's time and the total; exits non-zero if any step failed.
+# Postfix, a DNS server (dnsmasq, scripts/dns.sh) and a validating resolver (unbound,
+# scripts/dnssec.sh) on loopback, and runs every test (unit, data-driven transcripts,
+# bridge, end-to-end in headless Chromium), then the doc tests. Prints each step's time
+# and the total; exits non-zero if any step failed.
 #
 # After setup, a failing step does not stop the run: the later steps still run, so one
 # run reports everything that is wrong. `.ci/run` calls this script and nothing else.
@@ -39,6 +40,10 @@ stop_dns() {
     bash scripts/dns.sh stop || true
 }
 
+stop_dnssec() {
+    bash scripts/dnssec.sh stop || true
+}
+
 # Whatever this run started, stopped on exit.
 STARTED=()
 stop_started() {
@@ -65,7 +70,7 @@ main() {
     # The bridge embeds dist/ at compile time, so the app is built before the tests.
     run_step "build frontend" bash scripts/build-frontend.sh
 
-    # A Postfix or dnsmasq that was already running (a developer's) is left running.
+    # A Postfix, dnsmasq or unbound that was already running (a developer's) is left running.
     trap stop_started EXIT
     # Ctrl-C or a CI timeout still stops them: exiting on the signal runs the EXIT trap.
     trap 'exit 130' INT
@@ -83,6 +88,13 @@ main() {
     if bash scripts/dns.sh status; then
         eval "$(bash scripts/dns.sh env)"
         export SMTP_PLAYGROUND_DNS
+    fi
+    # A validating resolver (unbound) for the signed and the bogus zone: the AD bit set.
+    bash scripts/dnssec.sh status 2>/dev/null || STARTED+=(dnssec)
+    run_step "start dnssec" bash scripts/dnssec.sh start
+    if bash scripts/dnssec.sh status; then
+        eval "$(bash scripts/dnssec.sh env)"
+        export SMTP_PLAYGROUND_DNSSEC
     fi
 
     run_step "tests" run_tests

@@ -1,5 +1,7 @@
 //! `smtp-playground dns` as a user runs it: the real binary against the test zones' DNS
-//! server (`scripts/dns.sh`, exported as `SMTP_PLAYGROUND_DNS` by `scripts/test.sh`).
+//! server (`scripts/dns.sh`, exported as `SMTP_PLAYGROUND_DNS` by `scripts/test.sh`), and
+//! against the validating resolver of the signed zone (`scripts/dnssec.sh`, exported as
+//! `SMTP_PLAYGROUND_DNSSEC`).
 
 use std::process::Command;
 
@@ -16,10 +18,23 @@ fn dns_server() -> String {
     })
 }
 
+fn dnssec_server() -> String {
+    std::env::var("SMTP_PLAYGROUND_DNSSEC").unwrap_or_else(|_| {
+        panic!(
+            "SMTP_PLAYGROUND_DNSSEC is not set: this test needs the validating resolver of the \
+             signed test zones; run scripts/test.sh, or eval \"$(scripts/dnssec.sh start)\""
+        )
+    })
+}
+
 fn run(args: &[&str]) -> String {
-    let server = dns_server();
+    run_with(&dns_server(), args)
+}
+
+/// `smtp-playground dns --dns-server SERVER ARGS`; its standard output, after it succeeded.
+fn run_with(server: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_smtp-playground"))
-        .args(["dns", "--dns-server", &server])
+        .args(["dns", "--dns-server", server])
         .args(args)
         .output()
         .expect("run smtp-playground");
@@ -62,4 +77,21 @@ fn a_name_that_is_not_a_domain_fails_with_a_reason() {
         .expect("run smtp-playground");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("canonical IPv4"));
+}
+
+#[test]
+fn json_of_the_signed_domain_is_authenticated_through_the_validating_resolver() {
+    let text = run_with(
+        &dnssec_server(),
+        &["--format", "json", "signed.playground.test"],
+    );
+    let record = DnsFactsRecord::decode(text.trim()).expect("one DNS facts record");
+    assert!(record.mx.authenticated, "{:?}", record.mx);
+    assert_eq!(record.mx.hosts[0].name, "mx.signed.playground.test");
+    let tlsa = record.fact(FactKind::Tlsa).expect("TLSA");
+    assert!(tlsa.authenticated, "{tlsa:?}");
+    assert!(!tlsa.has("tlsa-without-dnssec"), "{:?}", tlsa.findings);
+    let unsigned = run(&["--format", "json", "signed.playground.test"]);
+    let unsigned = DnsFactsRecord::decode(unsigned.trim()).expect("one DNS facts record");
+    assert!(!unsigned.mx.authenticated, "dnsmasq does not validate");
 }

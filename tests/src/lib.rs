@@ -93,6 +93,28 @@ pub async fn start_bridge_with(config: Config) -> (SocketAddr, BridgeHandle) {
     )
 }
 
+/// The environment variable naming the validating resolver of the signed test zones
+/// (`scripts/dnssec.sh`).
+pub const DNSSEC_ENV: &str = "SMTP_PLAYGROUND_DNSSEC";
+
+/// The validating resolver (unbound) of the signed test zones, from `SMTP_PLAYGROUND_DNSSEC`
+/// (e.g. `127.0.0.1:15354`).
+///
+/// # Panics
+///
+/// When the variable is unset or not an address: these tests need the real unbound.
+pub fn dnssec_addr() -> SocketAddr {
+    let value = std::env::var(DNSSEC_ENV).unwrap_or_else(|_| {
+        panic!(
+            "{DNSSEC_ENV} is not set: this test needs the validating resolver of the signed \
+             test zones; run scripts/test.sh, or eval \"$(scripts/dnssec.sh start)\""
+        )
+    });
+    value
+        .parse()
+        .unwrap_or_else(|err| panic!("{DNSSEC_ENV}={value:?} is not an address: {err}"))
+}
+
 /// The environment variable naming the DNS server of the test zones (`scripts/dns.sh`).
 pub const DNS_ENV: &str = "SMTP_PLAYGROUND_DNS";
 

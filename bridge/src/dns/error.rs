@@ -35,7 +35,7 @@ pub enum DnsError {
     },
     /// The server answered with an error code (SERVFAIL, REFUSED ...): often a DNSSEC
     /// validation failure at a validating resolver, or a broken authoritative server.
-    #[error("the DNS server failed for {name} ({kind}): {rcode}")]
+    #[error("the DNS server failed for {name} ({kind}): {rcode}{}", rcode_hint(.rcode))]
     ServerFailure {
         /// The name asked for.
         name: String,
@@ -93,5 +93,39 @@ impl DnsError {
     /// find out").
     pub fn is_absent(&self) -> bool {
         matches!(self, Self::NxDomain { .. } | Self::NoRecords { .. })
+    }
+}
+
+/// What a response code most likely means, for the message of [`DnsError::ServerFailure`]:
+/// a SERVFAIL from a validating resolver is how a DNSSEC validation failure looks to a
+/// client (RFC 4035 5.5), and a user who sees only "SERVFAIL" would not guess it.
+fn rcode_hint(rcode: &str) -> &'static str {
+    if rcode == "SERVFAIL" {
+        " (a validating resolver answers SERVFAIL when the records fail DNSSEC validation: \
+         bad or expired signatures, or keys that do not match the chain of trust; it also does \
+         when the domain's name servers cannot be reached)"
+    } else {
+        ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_servfail_says_it_may_be_dnssec_and_other_codes_do_not() {
+        let failure = |rcode: &str| DnsError::ServerFailure {
+            name: "bogus.example.test".to_owned(),
+            kind: RecordKind::Mx,
+            rcode: rcode.to_owned(),
+        };
+        let servfail = failure("SERVFAIL").to_string();
+        assert!(
+            servfail.contains("SERVFAIL") && servfail.contains("DNSSEC validation"),
+            "{servfail}"
+        );
+        let refused = failure("Refused").to_string();
+        assert!(!refused.contains("DNSSEC"), "{refused}");
     }
 }

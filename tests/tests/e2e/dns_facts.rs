@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::timeout;
 
 /// `GET path` from the bridge: the status line and the body.
-async fn get(bridge: SocketAddr, path: &str) -> (String, String) {
+pub(crate) async fn get(bridge: SocketAddr, path: &str) -> (String, String) {
     let response = timeout(WAIT, async {
         let mut tcp = tokio::net::TcpStream::connect(bridge).await?;
         tcp.write_all(
@@ -36,8 +36,13 @@ async fn get(bridge: SocketAddr, path: &str) -> (String, String) {
 
 /// A local bridge without a sandbox, asking the test zones' DNS server.
 async fn dns_bridge() -> (SocketAddr, BridgeHandle) {
+    bridge_asking(dns_addr()).await
+}
+
+/// A local bridge without a sandbox, asking the DNS server at `server`.
+pub(crate) async fn bridge_asking(server: SocketAddr) -> (SocketAddr, BridgeHandle) {
     start_bridge_with(Config {
-        dns_server: Some(dns_addr()),
+        dns_server: Some(server),
         sandbox: Box::new(SandboxConfig {
             disabled: true,
             ..SandboxConfig::default()
@@ -48,7 +53,12 @@ async fn dns_bridge() -> (SocketAddr, BridgeHandle) {
 }
 
 async fn facts(domain: &str) -> DnsFactsRecord {
-    let (bridge, handle) = dns_bridge().await;
+    facts_from(dns_addr(), domain).await
+}
+
+/// The DNS facts of `domain` from `GET /api/dns` of a bridge asking `server`.
+pub(crate) async fn facts_from(server: SocketAddr, domain: &str) -> DnsFactsRecord {
+    let (bridge, handle) = bridge_asking(server).await;
     let (status, body) = get(bridge, &format!("/api/dns?domain={domain}")).await;
     assert!(status.contains("200"), "{status}: {body}");
     handle.stop().await;

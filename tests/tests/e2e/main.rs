@@ -7,6 +7,7 @@ mod bridge_postfix;
 mod browser;
 mod check;
 mod dns_facts;
+mod dnssec;
 mod mx;
 mod sandbox;
 mod sandbox_rules;
