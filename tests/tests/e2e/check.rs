@@ -8,7 +8,7 @@ use bridge::Config;
 use bridge::check::{CheckOptions, Events, Target, check_standalone};
 use bridge::policy::PolicyConfig;
 use bridge::sandbox::SandboxConfig;
-use e2e::aiosmtpd::{Aiosmtpd, certificate_for};
+use e2e::aiosmtpd::{Aiosmtpd, certificate_for, sha1_certificate_for};
 use e2e::raw_smtp::Aiosmtpd as AuthAiosmtpd;
 use e2e::sandbox::http_with;
 use e2e::security::{roomy_public_policy, start_bridge_at};
@@ -137,6 +137,19 @@ async fn closed_postfix_and_open_relay_postfix_are_told_apart() {
     assert_eq!(verdict(open, "starttls"), Verdict::Pass);
     assert_eq!(verdict(open, "tls-handshake"), Verdict::Pass);
     assert_eq!(verdict(open, "cert-chain"), Verdict::Fail, "self-signed");
+    // scripts/postfix.sh makes an RSA 2048 key, signed with SHA-256.
+    let key = open
+        .items
+        .iter()
+        .find(|i| i.id == "cert-key")
+        .expect("item");
+    assert_eq!(
+        (key.verdict, key.value.as_str()),
+        (Verdict::Pass, "RSA 2048"),
+        "{key:?}"
+    );
+    assert_eq!(verdict(open, "cert-signature"), Verdict::Pass);
+    assert_eq!(verdict(closed, "cert-key"), Verdict::NotTested, "no TLS");
     assert_eq!(
         verdict(open, "cert-name"),
         Verdict::Pass,
@@ -237,9 +250,41 @@ async fn a_certificate_for_another_host_is_flagged_though_the_check_goes_on() {
     assert!(name.en.title.contains("127.0.0.1"), "{name:?}");
     assert_eq!(verdict(host, "cert-chain"), Verdict::Fail, "self-signed");
     assert_eq!(verdict(host, "cert-expiry"), Verdict::Pass, "30 days");
+    assert_eq!(verdict(host, "cert-key"), Verdict::Pass, "EC P-256");
+    assert_eq!(verdict(host, "cert-signature"), Verdict::Pass, "SHA-256");
     // The conversation went on inside TLS to the end.
     assert_eq!(verdict(host, "open-relay"), Verdict::Pass);
     assert_eq!(sent(host).last().map(String::as_str), Some("QUIT"));
+}
+
+#[tokio::test]
+async fn a_sha1_signed_certificate_fails_cert_signature_and_its_key_is_named() {
+    let dir =
+        std::env::temp_dir().join(format!("smtp-playground-check-sha1-{}", std::process::id()));
+    let (cert, key) = sha1_certificate_for("other.example", &dir).expect("a certificate");
+    let server = Aiosmtpd::start_starttls(&cert, &key).expect("aiosmtpd with STARTTLS");
+    let report = check(&server.addr.to_string(), &CheckOptions::default(), None).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let host = only_host(&report);
+    assert_eq!(verdict(host, "tls-handshake"), Verdict::Pass);
+    let signature = host
+        .items
+        .iter()
+        .find(|i| i.id == "cert-signature")
+        .expect("item");
+    assert_eq!(signature.verdict, Verdict::Fail, "{signature:?}");
+    assert_eq!(signature.value, "ecdsa-with-SHA1");
+    assert_ne!(signature.en.explanation, signature.zh.explanation);
+    let key = host
+        .items
+        .iter()
+        .find(|i| i.id == "cert-key")
+        .expect("item");
+    assert_eq!(
+        (key.verdict, key.value.as_str()),
+        (Verdict::Pass, "EC P-256")
+    );
+    assert!(report.failed());
 }
 
 /// The SSE events of `GET path`, decoded; the stream ends with the check.
