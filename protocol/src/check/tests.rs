@@ -285,15 +285,31 @@ fn cert_signature_fails_on_sha1_or_md5_below_the_root_only() {
     let sha256 = "sha256WithRSAEncryption";
     let sha1 = "sha1WithRSAEncryption";
     let cases = [
-        (vec![("EC P-256", "ecdsa-with-SHA256")], false, Verdict::Pass),
+        (
+            vec![("EC P-256", "ecdsa-with-SHA256")],
+            false,
+            Verdict::Pass,
+        ),
         (vec![("Ed25519", "ed25519")], false, Verdict::Pass),
         (vec![("RSA 2048", sha1)], false, Verdict::Fail),
-        (vec![("RSA 2048", "md5WithRSAEncryption")], false, Verdict::Fail),
+        (
+            vec![("RSA 2048", "md5WithRSAEncryption")],
+            false,
+            Verdict::Fail,
+        ),
         (vec![("RSA 2048", "ecdsa-with-SHA1")], false, Verdict::Fail),
         // An intermediate signed with SHA-1.
-        (vec![("RSA 2048", sha256), ("RSA 2048", sha1)], false, Verdict::Fail),
+        (
+            vec![("RSA 2048", sha256), ("RSA 2048", sha1)],
+            false,
+            Verdict::Fail,
+        ),
         // A self-signed root's own SHA-1 signature does not matter.
-        (vec![("RSA 2048", sha256), ("RSA 2048", sha1)], true, Verdict::Pass),
+        (
+            vec![("RSA 2048", sha256), ("RSA 2048", sha1)],
+            true,
+            Verdict::Pass,
+        ),
         (vec![("RSA 2048", "rsassa-pss")], false, Verdict::Info),
         (vec![("RSA 2048", "")], false, Verdict::Info),
     ];

@@ -136,7 +136,10 @@ fn tls_message_round_trips_and_line_extras_are_optional() {
         panic!("{older}");
     };
     assert_eq!(
-        (info.certificates[0].key.as_str(), info.certificates[0].signature.as_str()),
+        (
+            info.certificates[0].key.as_str(),
+            info.certificates[0].signature.as_str()
+        ),
         ("", ""),
         "{info:?}"
     );

@@ -29,7 +29,10 @@ fn key_verdict(key: &str) -> Verdict {
 /// How strong a signature algorithm's hash is, by its short name.
 fn signature_verdict(signature: &str) -> Verdict {
     let lower = signature.to_ascii_lowercase();
-    if ["sha1", "md5", "md2"].iter().any(|weak| lower.contains(weak)) {
+    if ["sha1", "md5", "md2"]
+        .iter()
+        .any(|weak| lower.contains(weak))
+    {
         Verdict::Fail
     } else if ["sha256", "sha384", "sha512", "ed25519", "ed448"]
         .iter()
@@ -49,32 +52,42 @@ pub(super) fn key(info: &TlsInfo) -> Item {
         .map(|c| c.key.clone())
         .unwrap_or_default();
     let verdict = key_verdict(&key);
-    Item::new("cert-key", verdict, KEY_REFERENCE, key, move |lang| match verdict {
-        Verdict::Pass => (
-            tx!(lang, "The certificate's key is strong", "证书的密钥足够强"),
-            tx!(
-                lang,
-                "RSA of 2048 bits or more, or an elliptic curve key (P-256, P-384, P-521, Ed25519) gives at least 112 bits of security.",
-                "2048 位及以上的 RSA 密钥，或椭圆曲线密钥（P-256、P-384、P-521、Ed25519），可提供至少 112 位的安全强度。"
+    Item::new(
+        "cert-key",
+        verdict,
+        KEY_REFERENCE,
+        key,
+        move |lang| match verdict {
+            Verdict::Pass => (
+                tx!(lang, "The certificate's key is strong", "证书的密钥足够强"),
+                tx!(
+                    lang,
+                    "RSA of 2048 bits or more, or an elliptic curve key (P-256, P-384, P-521, Ed25519) gives at least 112 bits of security.",
+                    "2048 位及以上的 RSA 密钥，或椭圆曲线密钥（P-256、P-384、P-521、Ed25519），可提供至少 112 位的安全强度。"
+                ),
             ),
-        ),
-        Verdict::Fail => (
-            tx!(lang, "The certificate's key is too short", "证书的密钥太短"),
-            tx!(
-                lang,
-                "An RSA key under 2048 bits gives less than 112 bits of security and can be broken; certificate authorities no longer issue them. Make a new key (RSA 2048 or more, or EC P-256) and a new certificate.",
-                "少于 2048 位的 RSA 密钥安全强度低于 112 位，可被破解；证书颁发机构已不再为其签发证书。请生成新密钥（2048 位及以上的 RSA，或 EC P-256）并重新申请证书。"
+            Verdict::Fail => (
+                tx!(lang, "The certificate's key is too short", "证书的密钥太短"),
+                tx!(
+                    lang,
+                    "An RSA key under 2048 bits gives less than 112 bits of security and can be broken; certificate authorities no longer issue them. Make a new key (RSA 2048 or more, or EC P-256) and a new certificate.",
+                    "少于 2048 位的 RSA 密钥安全强度低于 112 位，可被破解；证书颁发机构已不再为其签发证书。请生成新密钥（2048 位及以上的 RSA，或 EC P-256）并重新申请证书。"
+                ),
             ),
-        ),
-        _ => (
-            tx!(lang, "The certificate's key type is not judged", "未评估证书的密钥类型"),
-            tx!(
-                lang,
-                "The bridge could not tell the key's algorithm and size, or does not grade this kind of key.",
-                "桥接程序无法识别密钥的算法和长度，或不评估这类密钥。"
+            _ => (
+                tx!(
+                    lang,
+                    "The certificate's key type is not judged",
+                    "未评估证书的密钥类型"
+                ),
+                tx!(
+                    lang,
+                    "The bridge could not tell the key's algorithm and size, or does not grade this kind of key.",
+                    "桥接程序无法识别密钥的算法和长度，或不评估这类密钥。"
+                ),
             ),
-        ),
-    })
+        },
+    )
 }
 
 /// The signatures that matter: the server's certificate and the intermediates. A
@@ -100,7 +113,11 @@ pub(super) fn signature(info: &TlsInfo) -> Item {
         value,
         move |lang| match verdict {
             Verdict::Pass => (
-                tx!(lang, "The chain is signed with SHA-2", "证书链使用 SHA-2 签名"),
+                tx!(
+                    lang,
+                    "The chain is signed with SHA-2",
+                    "证书链使用 SHA-2 签名"
+                ),
                 tx!(
                     lang,
                     "The certificate and its intermediates are signed with SHA-256 or stronger (or EdDSA).",
@@ -108,7 +125,11 @@ pub(super) fn signature(info: &TlsInfo) -> Item {
                 ),
             ),
             Verdict::Fail => (
-                tx!(lang, "The chain is signed with a broken hash", "证书链使用已被攻破的哈希签名"),
+                tx!(
+                    lang,
+                    "The chain is signed with a broken hash",
+                    "证书链使用已被攻破的哈希签名"
+                ),
                 tx!(
                     lang,
                     "SHA-1 and MD5 signatures can be forged (collisions are practical) and are no longer accepted for certificates. Get the certificate (and intermediates) reissued with SHA-256.",
@@ -116,7 +137,11 @@ pub(super) fn signature(info: &TlsInfo) -> Item {
                 ),
             ),
             _ => (
-                tx!(lang, "The signature algorithm is not judged", "未评估签名算法"),
+                tx!(
+                    lang,
+                    "The signature algorithm is not judged",
+                    "未评估签名算法"
+                ),
                 tx!(
                     lang,
                     "The bridge could not tell which hash signs the certificate (RSASSA-PSS, or an algorithm it does not know).",
