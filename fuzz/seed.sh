@@ -29,4 +29,5 @@ printf '%s' '{"type":"connected","version":1,"host":"mx","port":25,"peer":"[::1]
 printf '%s' '{"type":"closed","reason":"bye"}' > "$here/corpus/wire/closed"
 printf '%s' '{"type":"connect","host":"example.org","port":25,"by_mx":true,"mx_host":"mx2.example.org"}' > "$here/corpus/wire/connect-by-mx"
 printf '%s' '{"type":"mx_list","domain":"example.org","null_mx":false,"implicit":false,"hosts":[{"preference":10,"name":"mx1.example.org","addresses":[{"address":"10.0.0.1","allowed":false,"reason":"private"}],"note":"x"}]}' > "$here/corpus/wire/mx-list"
+printf '%s' '{"type":"tls","mode":"starttls","version":"TLSv1.3","cipher":"TLS13_AES_128_GCM_SHA256","server_name":"mx","verified":false,"certificates":[{"subject":"CN=mx","issuer":"CN=mx","sans":["mx"],"not_before":"2026-01-01T00:00:00Z","not_after":"2027-01-01T00:00:00Z","key":"RSA 1024","signature":"sha1WithRSAEncryption"}]}' > "$here/corpus/wire/tls"
 echo "seeded $(find "$here/corpus" -type f | wc -l) files under $here/corpus"

@@ -35,6 +35,7 @@
 
 pub mod annotate_output;
 mod assets;
+mod cert_crypto;
 pub mod check;
 mod config;
 mod csp;

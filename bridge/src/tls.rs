@@ -371,6 +371,8 @@ fn summarize(der: &[u8]) -> CertificateSummary {
         not_before: rfc3339(&validity.not_before),
         not_after: rfc3339(&validity.not_after),
         serial: hex(cert.raw_serial()),
+        key: crate::cert_crypto::key(&cert),
+        signature: crate::cert_crypto::signature(&cert),
     }
 }
 

@@ -270,6 +270,14 @@ pub struct CertificateSummary {
     /// The serial number in hexadecimal.
     #[serde(default)]
     pub serial: String,
+    /// The public key's algorithm and size: `RSA 2048`, `EC P-256`, `Ed25519`. Empty when
+    /// unknown (older bridges, or a key the bridge cannot read).
+    #[serde(default)]
+    pub key: String,
+    /// The algorithm the issuer signed this certificate with, by its short name:
+    /// `sha256WithRSAEncryption`, `ecdsa-with-SHA256`. Empty when unknown.
+    #[serde(default)]
+    pub signature: String,
 }
 
 /// Machine-readable error kinds of [`ServerMsg::Error`].

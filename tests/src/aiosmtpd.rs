@@ -9,7 +9,7 @@
 //! process that dies leaves nothing running.
 //!
 //! For the server check, [`Aiosmtpd::start_starttls`] runs one offering STARTTLS with a
-//! certificate [`certificate_for`] makes for another name.
+//! certificate [`certificate_for`] (or [`sha1_certificate_for`]) makes for another name.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -127,6 +127,9 @@ import asyncio, os, ssl, sys, threading
 from aiosmtpd.smtp import SMTP
 
 CONTEXT = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+# Security level 0, so OpenSSL loads the deliberately weak (SHA-1) certificate the check
+# must flag; the client decides what is negotiated.
+CONTEXT.set_ciphers("DEFAULT:@SECLEVEL=0")
 CONTEXT.load_cert_chain(sys.argv[1], sys.argv[2])
 
 class Handler:
@@ -210,6 +213,28 @@ impl Aiosmtpd {
 ///
 /// When openssl is missing or fails.
 pub fn certificate_for(name: &str, dir: &std::path::Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    certificate_signed_with(name, "-sha256", dir)
+}
+
+/// As [`certificate_for`], signed with SHA-1: what the server check must fail.
+///
+/// # Errors
+///
+/// When openssl is missing or fails.
+pub fn sha1_certificate_for(
+    name: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<(PathBuf, PathBuf)> {
+    certificate_signed_with(name, "-sha1", dir)
+}
+
+/// A self-signed EC P-256 certificate for `name`, signed with the digest `digest`
+/// (an openssl flag).
+fn certificate_signed_with(
+    name: &str,
+    digest: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     let cert = dir.join("cert.pem");
     let key = dir.join("key.pem");
@@ -222,7 +247,7 @@ pub fn certificate_for(name: &str, dir: &std::path::Path) -> anyhow::Result<(Pat
             "-pkeyopt",
             "ec_paramgen_curve:prime256v1",
         ])
-        .args(["-nodes", "-days", "30", "-subj"])
+        .args([digest, "-nodes", "-days", "30", "-subj"])
         .arg(format!("/CN={name}"))
         .arg("-addext")
         .arg(format!("subjectAltName=DNS:{name}"))

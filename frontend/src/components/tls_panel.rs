@@ -1,5 +1,5 @@
 //! The TLS facts the bridge reported: version, cipher, whether the certificate verified,
-//! and the server certificate's subject, issuer, names and validity.
+//! and the server certificate's subject, issuer, names, validity, key and signature.
 
 use std::rc::Rc;
 
@@ -51,6 +51,8 @@ pub fn TlsPanel(props: &TlsPanelProps) -> Html {
                     { row(f[4], cert.issuer.clone()) }
                     { row(f[5], cert.sans.join(", ")) }
                     { row(f[6], format!("{} – {}", cert.not_before, cert.not_after)) }
+                    { row(f[7], cert.key.clone()) }
+                    { row(f[8], cert.signature.clone()) }
                 }
             </table>
         </section>

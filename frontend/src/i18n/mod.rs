@@ -132,7 +132,7 @@ pub struct Ui {
     /// TLS panel heading.
     pub tls_title: &'static str,
     /// TLS panel rows: version, cipher, verified, subject, issuer, names, valid.
-    pub tls_fields: [&'static str; 7],
+    pub tls_fields: [&'static str; 9],
     /// Yes / no.
     pub yes_no: [&'static str; 2],
     /// Lesson panel heading.
@@ -232,6 +232,8 @@ pub const EN: Ui = Ui {
         "Issuer",
         "Names",
         "Valid",
+        "Key",
+        "Signature",
     ],
     yes_no: ["yes", "no"],
     lesson_title: "Lesson: send your first mail",
@@ -321,6 +323,8 @@ pub const ZH: Ui = Ui {
         "签发者",
         "名称",
         "有效期",
+        "密钥",
+        "签名算法",
     ],
     yes_no: ["是", "否"],
     lesson_title: "课程：发送你的第一封邮件",

@@ -22,6 +22,8 @@ pub(super) fn label(id: &str) -> Option<Text> {
         "cert-chain" => t!("Certificate chain", "证书链"),
         "cert-expiry" => t!("Certificate expiry", "证书有效期"),
         "cert-name" => t!("Certificate name", "证书名称"),
+        "cert-key" => t!("Certificate key", "证书密钥"),
+        "cert-signature" => t!("Certificate signature", "证书签名"),
         "auth-before-tls" => t!("AUTH only after TLS", "仅在 TLS 之后提供 AUTH"),
         "size" => t!("SIZE", "SIZE"),
         "pipelining" => t!("PIPELINING", "PIPELINING"),

@@ -54,6 +54,8 @@ fn tls_info(sans: &[&str], version: &str, not_after: &str) -> TlsInfo {
             not_before: "2026-01-01T00:00:00Z".into(),
             not_after: not_after.into(),
             serial: "01".into(),
+            key: "EC P-256".into(),
+            signature: "ecdsa-with-SHA256".into(),
         }],
         sandbox_certificate: false,
         at_ms: 30,
@@ -231,6 +233,99 @@ fn tls_items_fail_on_a_wrong_name_an_untrusted_chain_old_versions_and_expiry() {
     );
 }
 
+/// The scorecard of a probe whose certificates have these keys and signatures (the
+/// first is the server's own; `self_signed` marks the last as a root).
+fn crypto_card(chain: &[(&str, &str)], self_signed: bool) -> Scorecard {
+    let mut info = tls_info(&["mx.example.org"], "TLSv1.3", "2027-06-01T00:00:00Z");
+    info.certificates = chain
+        .iter()
+        .enumerate()
+        .map(|(i, (key, signature))| CertificateSummary {
+            subject: format!("CN=c{i}"),
+            issuer: if self_signed && i + 1 == chain.len() {
+                format!("CN=c{i}")
+            } else {
+                format!("CN=c{}", i + 1)
+            },
+            key: (*key).into(),
+            signature: (*signature).into(),
+            ..CertificateSummary::default()
+        })
+        .collect();
+    let (_, probe) = run(closed, Some(info));
+    probe.finish(facts(None)).scorecard
+}
+
+#[test]
+fn cert_key_grades_rsa_size_and_curves_and_leaves_unknown_keys_as_info() {
+    for (key, expected) in [
+        ("RSA 1024", Verdict::Fail),
+        ("RSA 2047", Verdict::Fail),
+        ("RSA 2048", Verdict::Pass),
+        ("RSA 4096", Verdict::Pass),
+        ("EC P-256", Verdict::Pass),
+        ("EC P-384", Verdict::Pass),
+        ("EC P-521", Verdict::Pass),
+        ("Ed25519", Verdict::Pass),
+        ("EC secp256k1", Verdict::Info),
+        ("DSA 1024", Verdict::Info),
+        ("", Verdict::Info),
+    ] {
+        let card = crypto_card(&[(key, "sha256WithRSAEncryption")], false);
+        assert_eq!(verdict(&card, "cert-key"), expected, "{key}");
+        let item = card.item("cert-key").expect("item");
+        assert_eq!(item.value, key);
+        assert!(!item.text.en.title.is_empty() && !item.text.zh.title.is_empty());
+        assert_ne!(item.text.en.explanation, item.text.zh.explanation);
+    }
+}
+
+#[test]
+fn cert_signature_fails_on_sha1_or_md5_below_the_root_only() {
+    let sha256 = "sha256WithRSAEncryption";
+    let sha1 = "sha1WithRSAEncryption";
+    let cases = [
+        (
+            vec![("EC P-256", "ecdsa-with-SHA256")],
+            false,
+            Verdict::Pass,
+        ),
+        (vec![("Ed25519", "ed25519")], false, Verdict::Pass),
+        (vec![("RSA 2048", sha1)], false, Verdict::Fail),
+        (
+            vec![("RSA 2048", "md5WithRSAEncryption")],
+            false,
+            Verdict::Fail,
+        ),
+        (vec![("RSA 2048", "ecdsa-with-SHA1")], false, Verdict::Fail),
+        // An intermediate signed with SHA-1.
+        (
+            vec![("RSA 2048", sha256), ("RSA 2048", sha1)],
+            false,
+            Verdict::Fail,
+        ),
+        // A self-signed root's own SHA-1 signature does not matter.
+        (
+            vec![("RSA 2048", sha256), ("RSA 2048", sha1)],
+            true,
+            Verdict::Pass,
+        ),
+        (vec![("RSA 2048", "rsassa-pss")], false, Verdict::Info),
+        (vec![("RSA 2048", "")], false, Verdict::Info),
+    ];
+    for (chain, self_signed, expected) in cases {
+        let card = crypto_card(&chain, self_signed);
+        assert_eq!(
+            verdict(&card, "cert-signature"),
+            expected,
+            "{chain:?} self-signed root: {self_signed}"
+        );
+    }
+    let card = crypto_card(&[("RSA 2048", sha256), ("RSA 2048", sha1)], false);
+    assert_eq!(card.item("cert-signature").expect("item").value, sha1);
+    assert!(label("cert-key").is_some() && label("cert-signature").is_some());
+}
+
 #[test]
 fn a_failed_handshake_ends_the_probe_and_leaves_the_rest_not_tested() {
     let (sent, probe) = run(closed, None);
@@ -240,6 +335,8 @@ fn a_failed_handshake_ends_the_probe_and_leaves_the_rest_not_tested() {
     assert_eq!(verdict(&card, "open-relay"), Verdict::NotTested);
     assert_eq!(verdict(&card, "postmaster"), Verdict::NotTested);
     assert_eq!(verdict(&card, "cert-name"), Verdict::NotTested);
+    assert_eq!(verdict(&card, "cert-key"), Verdict::NotTested);
+    assert_eq!(verdict(&card, "cert-signature"), Verdict::NotTested);
 }
 
 #[test]

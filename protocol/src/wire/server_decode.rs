@@ -74,6 +74,8 @@ fn tls_info(fields: &mut Json) -> Result<TlsInfo, WireError> {
                     not_before: string(&mut c, "not_before")?,
                     not_after: string(&mut c, "not_after")?,
                     serial: optional_string(&mut c, "serial")?.unwrap_or_default(),
+                    key: optional_string(&mut c, "key")?.unwrap_or_default(),
+                    signature: optional_string(&mut c, "signature")?.unwrap_or_default(),
                 })
             })
             .collect::<Result<_, WireError>>()?,
@@ -278,10 +280,18 @@ mod tests {
                 verified: false,
                 verify_error: Some("unknown issuer".into()),
                 insecure: true,
-                certificates: vec![CertificateSummary {
-                    subject: "CN=mx.example".into(),
-                    ..CertificateSummary::default()
-                }],
+                certificates: vec![
+                    CertificateSummary {
+                        subject: "CN=mx.example".into(),
+                        ..CertificateSummary::default()
+                    },
+                    CertificateSummary {
+                        subject: "CN=R1".into(),
+                        key: "RSA 2048".into(),
+                        signature: "sha256WithRSAEncryption".into(),
+                        ..CertificateSummary::default()
+                    },
+                ],
                 sandbox_certificate: true,
                 at_ms: 3,
             }),

@@ -113,6 +113,8 @@ fn tls_message_round_trips_and_line_extras_are_optional() {
             not_before: "2025-01-01T00:00:00Z".into(),
             not_after: "2026-01-01T00:00:00Z".into(),
             serial: "01".into(),
+            key: "EC P-256".into(),
+            signature: "ecdsa-with-SHA256".into(),
         }],
         sandbox_certificate: true,
         at_ms: 7,
@@ -127,6 +129,20 @@ fn tls_message_round_trips_and_line_extras_are_optional() {
         panic!("{older}");
     };
     assert!(!info.sandbox_certificate, "{info:?}");
+    // Nor without the key and signature: they decode as unknown (empty).
+    let older = json.replace(r#","key":"EC P-256","signature":"ecdsa-with-SHA256""#, "");
+    assert_ne!(older, json, "the fields are in the message");
+    let ServerMsg::Tls(info) = ServerMsg::from_json(&older).expect("older tls") else {
+        panic!("{older}");
+    };
+    assert_eq!(
+        (
+            info.certificates[0].key.as_str(),
+            info.certificates[0].signature.as_str()
+        ),
+        ("", ""),
+        "{info:?}"
+    );
 
     let line = ServerMsg::Line {
         text: "250 OK".into(),

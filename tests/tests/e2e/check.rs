@@ -3,12 +3,13 @@
 //! page's endpoint in both profiles, and domain mode over the dnsmasq test zones.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use bridge::Config;
 use bridge::check::{CheckOptions, Events, Target, check_standalone};
 use bridge::policy::PolicyConfig;
 use bridge::sandbox::SandboxConfig;
-use e2e::aiosmtpd::{Aiosmtpd, certificate_for};
+use e2e::aiosmtpd::{Aiosmtpd, certificate_for, sha1_certificate_for};
 use e2e::raw_smtp::Aiosmtpd as AuthAiosmtpd;
 use e2e::sandbox::http_with;
 use e2e::security::{roomy_public_policy, start_bridge_at};
@@ -16,7 +17,7 @@ use e2e::{env_addr, postfix_addr, postfix_submission_addr, start_bridge_with};
 use protocol::annotate::Direction;
 use protocol::check::Verdict;
 use protocol::records::Shape;
-use protocol::records::check::{CheckEvent, CheckReport, HostRecord};
+use protocol::records::check::{CheckEvent, CheckReport, HostRecord, ItemRecord};
 
 /// The test Postfix's listener that relays for anyone on loopback and offers AUTH before
 /// TLS (scripts/postfix.sh).
@@ -56,11 +57,31 @@ async fn check_target(
 }
 
 fn verdict(host: &HostRecord, id: &str) -> Verdict {
+    item(host, id).verdict
+}
+
+fn item<'a>(host: &'a HostRecord, id: &str) -> &'a ItemRecord {
     host.items
         .iter()
         .find(|i| i.id == id)
         .unwrap_or_else(|| panic!("no item {id} in {:?}", host.items))
-        .verdict
+}
+
+/// What [`certificate_for`] and its kin return.
+type Certificate = anyhow::Result<(PathBuf, PathBuf)>;
+
+/// Checks an aiosmtpd offering STARTTLS with a certificate for `other.example` that
+/// `make` writes (in a directory of its own, named with `tag`).
+async fn check_aiosmtpd_with(make: fn(&str, &Path) -> Certificate, tag: &str) -> CheckReport {
+    let dir = std::env::temp_dir().join(format!(
+        "smtp-playground-check-{tag}-{}",
+        std::process::id()
+    ));
+    let (cert, key) = make("other.example", &dir).expect("a certificate");
+    let server = Aiosmtpd::start_starttls(&cert, &key).expect("aiosmtpd with STARTTLS");
+    let report = check(&server.addr.to_string(), &CheckOptions::default(), None).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    report
 }
 
 /// What the probe wrote, in order.
@@ -137,6 +158,15 @@ async fn closed_postfix_and_open_relay_postfix_are_told_apart() {
     assert_eq!(verdict(open, "starttls"), Verdict::Pass);
     assert_eq!(verdict(open, "tls-handshake"), Verdict::Pass);
     assert_eq!(verdict(open, "cert-chain"), Verdict::Fail, "self-signed");
+    // scripts/postfix.sh makes an RSA 2048 key, signed with SHA-256.
+    let key = item(open, "cert-key");
+    assert_eq!(
+        (key.verdict, key.value.as_str()),
+        (Verdict::Pass, "RSA 2048"),
+        "{key:?}"
+    );
+    assert_eq!(verdict(open, "cert-signature"), Verdict::Pass);
+    assert_eq!(verdict(closed, "cert-key"), Verdict::NotTested, "no TLS");
     assert_eq!(
         verdict(open, "cert-name"),
         Verdict::Pass,
@@ -220,26 +250,37 @@ async fn aiosmtpd_is_checked_and_found_to_relay() {
 
 #[tokio::test]
 async fn a_certificate_for_another_host_is_flagged_though_the_check_goes_on() {
-    let dir = std::env::temp_dir().join(format!("smtp-playground-check-{}", std::process::id()));
-    let (cert, key) = certificate_for("other.example", &dir).expect("a certificate");
-    let server = Aiosmtpd::start_starttls(&cert, &key).expect("aiosmtpd with STARTTLS");
-    let report = check(&server.addr.to_string(), &CheckOptions::default(), None).await;
-    let _ = std::fs::remove_dir_all(&dir);
+    let report = check_aiosmtpd_with(certificate_for, "sha256").await;
     let host = only_host(&report);
     assert_eq!(verdict(host, "tls-handshake"), Verdict::Pass);
     assert_eq!(verdict(host, "cert-name"), Verdict::Fail);
-    let name = host
-        .items
-        .iter()
-        .find(|i| i.id == "cert-name")
-        .expect("item");
+    let name = item(host, "cert-name");
     assert!(name.value.contains("other.example"), "{name:?}");
     assert!(name.en.title.contains("127.0.0.1"), "{name:?}");
     assert_eq!(verdict(host, "cert-chain"), Verdict::Fail, "self-signed");
     assert_eq!(verdict(host, "cert-expiry"), Verdict::Pass, "30 days");
+    assert_eq!(verdict(host, "cert-key"), Verdict::Pass, "EC P-256");
+    assert_eq!(verdict(host, "cert-signature"), Verdict::Pass, "SHA-256");
     // The conversation went on inside TLS to the end.
     assert_eq!(verdict(host, "open-relay"), Verdict::Pass);
     assert_eq!(sent(host).last().map(String::as_str), Some("QUIT"));
+}
+
+#[tokio::test]
+async fn a_sha1_signed_certificate_fails_cert_signature_and_its_key_is_named() {
+    let report = check_aiosmtpd_with(sha1_certificate_for, "sha1").await;
+    let host = only_host(&report);
+    assert_eq!(verdict(host, "tls-handshake"), Verdict::Pass);
+    let signature = item(host, "cert-signature");
+    assert_eq!(signature.verdict, Verdict::Fail, "{signature:?}");
+    assert_eq!(signature.value, "ecdsa-with-SHA1");
+    assert_ne!(signature.en.explanation, signature.zh.explanation);
+    let key = item(host, "cert-key");
+    assert_eq!(
+        (key.verdict, key.value.as_str()),
+        (Verdict::Pass, "EC P-256")
+    );
+    assert!(report.failed());
 }
 
 /// The SSE events of `GET path`, decoded; the stream ends with the check.

@@ -2,6 +2,7 @@
 //! reference and words in both languages. One file per area; this one puts them in
 //! order.
 
+mod cert_key;
 mod dns;
 mod smtp;
 mod timing;

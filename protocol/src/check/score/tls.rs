@@ -1,7 +1,7 @@
 //! TLS items: STARTTLS offered, the handshake, version, cipher, and the certificate's
-//! chain, expiry and name.
+//! chain, expiry and name (its key and signature in `cert_key`).
 
-use super::{EXPIRY_WARN_DAYS, not_tested};
+use super::{EXPIRY_WARN_DAYS, cert_key, not_tested};
 use crate::check::cert::{names_match, unix_seconds};
 use crate::check::observed::Observations;
 use crate::check::{Facts, Item, Verdict};
@@ -17,6 +17,8 @@ pub(super) fn items(o: &Observations, f: &Facts) -> Vec<Item> {
             items.push(chain(info));
             items.push(expiry(info, f.now_unix));
             items.push(name(info, &f.name));
+            items.push(cert_key::key(info));
+            items.push(cert_key::signature(info));
         }
         None => {
             items.push(not_tested("tls-version", "RFC 8996", |l| {
@@ -33,6 +35,12 @@ pub(super) fn items(o: &Observations, f: &Facts) -> Vec<Item> {
             }));
             items.push(not_tested("cert-name", "RFC 6125 6.4", |l| {
                 tx!(l, "Certificate name", "证书名称")
+            }));
+            items.push(not_tested("cert-key", "NIST SP 800-57 Pt 1 5.6", |l| {
+                tx!(l, "Certificate key", "证书密钥")
+            }));
+            items.push(not_tested("cert-signature", "NIST SP 800-131A 9", |l| {
+                tx!(l, "Certificate signature", "证书签名")
             }));
         }
     }

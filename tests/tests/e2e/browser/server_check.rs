@@ -59,6 +59,11 @@ async fn check_postfix() -> anyhow::Result<()> {
         let banner = page
             .text_of(r#"#check-panel .item[data-item="banner"] strong"#)
             .await?;
+        // The certificate's key and signature items are there, not tested without TLS.
+        for id in ["cert-key", "cert-signature"] {
+            let css = format!(r#"#check-panel .item[data-item="{id}"][data-verdict="not-tested"]"#);
+            ensure!(page.exists(&css).await?, "{css} is shown");
+        }
 
         // Chinese re-words the scorecard; the check does not run again.
         page.select("#lang", "zh-CN").await?;

@@ -178,9 +178,18 @@ async fn tls_panel_screenshots(browser: &Browser) -> anyhow::Result<()> {
     let page = browser.page();
     for (width, height, size) in [(1200, 800, "desktop"), (390, 844, "phone")] {
         client.set_window_size(width, height).await?;
-        for (lang, needle) in [("en", "sandbox's own"), ("zh-CN", "沙盒自己的证书")] {
+        for (lang, needle, label) in [
+            ("en", "sandbox's own", "Signature"),
+            ("zh-CN", "沙盒自己的证书", "签名算法"),
+        ] {
             page.select("#lang", lang).await?;
             page.wait_text("#tls-panel", needle).await?;
+            // The sandbox's generated certificate: its key and signature algorithm.
+            let panel = page.wait_text("#tls-panel", "EC P-256").await?;
+            ensure!(
+                panel.contains("ecdsa-with-SHA256") && panel.contains(label),
+                "the TLS panel names the key and signature in {lang}: {panel:?}"
+            );
             // Twice: the first scroll may come before the resized layout settles.
             for _ in 0..2 {
                 client
