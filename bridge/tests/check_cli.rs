@@ -84,4 +84,9 @@ fn a_bad_target_is_a_clear_error() {
     assert!(stderr.contains("is not a port"), "{stderr}");
     let out = check(&["mx.example.org:25", "--port", "26"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("give the port once"));
+    // A malformed domain is refused by the typed-host rules before any DNS lookup.
+    let out = check(&["example..com"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not a valid host name"), "{stderr}");
 }

@@ -1,8 +1,11 @@
 //! What to check: `DOMAIN`, `HOST`, `HOST:PORT`, `IPv4:PORT`, `[IPv6]:PORT` or a bare
-//! IPv6 address. The host's own syntax is the relay's to judge (the same rules as a
-//! typed host); this only splits off the port.
+//! IPv6 address. The host's syntax is judged by the same strict rules as a typed host
+//! (`policy::host`), here and not first at the relay, because a domain's MX lookup comes
+//! before any relay session.
 
 use std::net::IpAddr;
+
+use crate::policy::host::parse_host;
 
 /// The port checked when none is given: SMTP between servers.
 pub(crate) const DEFAULT_PORT: u16 = 25;
@@ -30,6 +33,9 @@ pub enum TargetError {
     /// White space or control characters.
     #[error("the target must not contain spaces or control characters")]
     BadCharacters,
+    /// Not a host name or address by the rules of a typed host.
+    #[error("{0}")]
+    BadHost(String),
 }
 
 impl Target {
@@ -61,11 +67,13 @@ impl Target {
         if text.parse::<IpAddr>().is_ok() {
             return Ok(Self::of(text, DEFAULT_PORT, false));
         }
-        match text.rsplit_once(':') {
-            Some((host, p)) if !host.is_empty() => Ok(Self::of(host, port(p)?, true)),
-            Some(_) => Err(TargetError::Empty),
-            None => Ok(Self::of(text, DEFAULT_PORT, false)),
-        }
+        let target = match text.rsplit_once(':') {
+            Some((host, p)) if !host.is_empty() => Self::of(host, port(p)?, true),
+            Some(_) => return Err(TargetError::Empty),
+            None => Self::of(text, DEFAULT_PORT, false),
+        };
+        parse_host(&target.host).map_err(|err| TargetError::BadHost(err.to_string()))?;
+        Ok(target)
     }
 
     fn of(host: &str, port: u16, port_given: bool) -> Self {
@@ -117,5 +125,21 @@ mod tests {
         assert_eq!(Target::parse("a:x"), Err(TargetError::BadPort("x".into())));
         assert_eq!(Target::parse("a b"), Err(TargetError::BadCharacters));
         assert_eq!(Target::parse(":25"), Err(TargetError::Empty));
+        for bad in [
+            "example..com",
+            "-x.example",
+            "999.1.1.1",
+            "0x7f000001:25",
+            "a_b.example",
+        ] {
+            assert!(
+                matches!(Target::parse(bad), Err(TargetError::BadHost(_))),
+                "{bad}: {:?}",
+                Target::parse(bad)
+            );
+        }
+        let long = format!("{}.com", "a".repeat(64));
+        assert!(matches!(Target::parse(&long), Err(TargetError::BadHost(_))));
+        assert!(Target::parse("Mail.Example.org.").is_ok());
     }
 }
