@@ -159,7 +159,7 @@ start() {
     mkdir -p "$STATE"
     prepare
     # unbound daemonizes itself and writes its pid file; it binds only 127.0.0.1.
-    unbound -c "$STATE/unbound.conf" 2>>"$STATE/unbound.log" ||
+    daemon_spawn unbound -c "$STATE/unbound.conf" 2>>"$STATE/unbound.log" ||
         die "unbound did not start (is 127.0.0.1:$PORT taken? see ss -lunp 'sport = :$PORT'); see $STATE/unbound.log"
     daemon_wait_answering
 }

@@ -23,6 +23,23 @@ daemon_is_running() {
     kill -0 "$p" 2>/dev/null && [[ $(cat "/proc/$p/comm" 2>/dev/null) == "$DAEMON" ]]
 }
 
+# Runs a command that forks into the background with only stdin, stdout and stderr open.
+# A daemon keeps every descriptor it inherits unless it closes them itself (dnsmasq does,
+# unbound does not): one holding the write end of a pipe its caller reads (test.sh's step
+# notes, descriptor 3 in run_step) would keep that caller waiting for ever.
+daemon_spawn() {
+    (
+        local fd
+        for fd in /proc/self/fd/*; do
+            fd="${fd##*/}"
+            if ((fd > 2)); then
+                eval "exec ${fd}>&-" 2>/dev/null || true
+            fi
+        done
+        exec "$@"
+    )
+}
+
 # After the daemon was started: waits until it answers (prints the env) or fails.
 daemon_wait_answering() {
     local try
