@@ -31,12 +31,6 @@ DAEMON=dnsmasq
 DAEMON_LOG="$STATE/dnsmasq.log"
 DAEMON_WHERE="127.0.0.1:$PORT"
 
-log() { printf 'dns.sh: %s\n' "$*" >&2; }
-die() {
-    log "error: $*"
-    exit 1
-}
-
 check_prerequisites() {
     command -v dnsmasq >/dev/null || die "dnsmasq is not installed; run scripts/setup.sh (dnsmasq-base)"
     if ! [[ $PORT =~ ^[0-9]+$ ]] || ((10#$PORT == 0 || 10#$PORT > 65535)); then

@@ -41,12 +41,6 @@ DAEMON=unbound
 DAEMON_LOG="$STATE/unbound.log"
 DAEMON_WHERE="127.0.0.1:$PORT"
 
-log() { printf 'dnssec.sh: %s\n' "$*" >&2; }
-die() {
-    log "error: $*"
-    exit 1
-}
-
 check_prerequisites() {
     local tool
     for tool in unbound ldns-keygen ldns-signzone; do

@@ -8,10 +8,16 @@
 #   DAEMON_LOG    its log, whose tail is shown when it does not answer
 #   DAEMON_WHERE  where it listens, for messages, e.g. 127.0.0.1:15353
 #   WAIT_TRIES    how many times 0.2 s each wait lasts at most
-#   log, die      messages to stderr
 #   answers       succeeds when the daemon answers as it should
 #   print_env     prints the export lines
 #   start         starts it (calling daemon_wait_answering at the end)
+
+# Messages to stderr, named by the script that runs (dns.sh: ...).
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() {
+    log "error: $*"
+    exit 1
+}
 
 daemon_pid() {
     [[ -s $PID_FILE ]] && cat "$PID_FILE"

@@ -104,15 +104,10 @@ pub const DNSSEC_ENV: &str = "SMTP_PLAYGROUND_DNSSEC";
 ///
 /// When the variable is unset or not an address: these tests need the real unbound.
 pub fn dnssec_addr() -> SocketAddr {
-    let value = std::env::var(DNSSEC_ENV).unwrap_or_else(|_| {
-        panic!(
-            "{DNSSEC_ENV} is not set: this test needs the validating resolver of the signed \
-             test zones; run scripts/test.sh, or eval \"$(scripts/dnssec.sh start)\""
-        )
-    });
-    value
-        .parse()
-        .unwrap_or_else(|err| panic!("{DNSSEC_ENV}={value:?} is not an address: {err}"))
+    required_addr(
+        DNSSEC_ENV,
+        "the validating resolver of the signed test zones; run scripts/test.sh, or eval \"$(scripts/dnssec.sh start)\"",
+    )
 }
 
 /// The environment variable naming the DNS server of the test zones (`scripts/dns.sh`).
@@ -124,15 +119,10 @@ pub const DNS_ENV: &str = "SMTP_PLAYGROUND_DNS";
 ///
 /// When the variable is unset or not an address: these tests need the real dnsmasq.
 pub fn dns_addr() -> SocketAddr {
-    let value = std::env::var(DNS_ENV).unwrap_or_else(|_| {
-        panic!(
-            "{DNS_ENV} is not set: this test needs the test zones' DNS server; run \
-             scripts/test.sh, or eval \"$(scripts/dns.sh start)\""
-        )
-    });
-    value
-        .parse()
-        .unwrap_or_else(|err| panic!("{DNS_ENV}={value:?} is not an address: {err}"))
+    required_addr(
+        DNS_ENV,
+        "the test zones' DNS server; run scripts/test.sh, or eval \"$(scripts/dns.sh start)\"",
+    )
 }
 
 /// The address of the test Postfix, from `SMTP_PLAYGROUND_POSTFIX` (e.g. `127.0.0.1:10025`).
@@ -141,14 +131,19 @@ pub fn dns_addr() -> SocketAddr {
 ///
 /// When the variable is unset or not an address: these tests need a real Postfix.
 pub fn postfix_addr() -> SocketAddr {
-    let value = std::env::var(POSTFIX_ENV).unwrap_or_else(|_| {
-        panic!(
-            "{POSTFIX_ENV} is not set: this test needs a real Postfix; run scripts/test.sh, \
-             which starts Postfix and sets it"
-        )
-    });
+    required_addr(
+        POSTFIX_ENV,
+        "a real Postfix; run scripts/test.sh, which starts Postfix and sets it",
+    )
+}
+
+/// The address in the variable `name`, which a test server's script sets; a test that
+/// needs it fails, saying it `needs` that server and how to start it.
+fn required_addr(name: &str, needs: &str) -> SocketAddr {
+    let value = std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: this test needs {needs}"));
     value.parse().unwrap_or_else(|err| {
-        panic!("{POSTFIX_ENV}={value:?} is not an address like 127.0.0.1:10025: {err}")
+        panic!("{name}={value:?} is not an address like 127.0.0.1:10025: {err}")
     })
 }
 
