@@ -32,6 +32,7 @@ use crate::components::tls_panel::TlsPanel;
 use crate::dns;
 use crate::export;
 use crate::i18n;
+use crate::lesson::{DEFAULT_LESSON, FRAGMENT_KEY};
 use crate::services::{self, api, bridge, browser, check as check_service, simulator};
 use crate::share;
 use crate::state::{Action, BridgePresence, CheckRun, State, Submit};
@@ -134,6 +135,53 @@ pub fn App() -> Html {
             }));
         });
     }
+    // Lessons: the index, the lesson the link (or local storage) names, each file when
+    // picked, the progress kept per lesson.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| {
+            let index = dispatcher.clone();
+            api::fetch_lesson_index(Callback::from(move |result| {
+                index.dispatch(Action::LessonIndex(result));
+            }));
+            let id = browser::initial_lesson().unwrap_or_else(|| DEFAULT_LESSON.to_owned());
+            dispatcher.dispatch(Action::PickLesson(id));
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.library.chosen.clone(), move |id| {
+            if !id.is_empty() {
+                browser::remember_lesson(id);
+                let id = id.clone();
+                api::fetch_lesson(
+                    &id.clone(),
+                    Callback::from(move |text| {
+                        let stored = browser::stored_progress(&id);
+                        dispatcher.dispatch(Action::LessonLoaded {
+                            id: id.clone(),
+                            text,
+                            stored,
+                        });
+                    }),
+                );
+            }
+        });
+    }
+    {
+        let run = &state.conversation.lesson;
+        let key = (
+            state.library.chosen.clone(),
+            run.lesson().is_some(),
+            run.progress().encode(),
+            state.library.restarts,
+        );
+        use_effect_with(key, |(id, loaded, progress, _)| {
+            if *loaded {
+                browser::store_progress(id, progress);
+            }
+        });
+    }
     let has_sandbox = state.mailbox.has_sandbox();
     // The sandbox's failure rules and their editor (`services/rules_hook.rs`).
     let rules = crate::services::rules_hook::use_sandbox_rules(has_sandbox);
@@ -157,6 +205,13 @@ pub fn App() -> Html {
     let on_close_message = use_callback(state.dispatcher(), |(), dispatcher| {
         dispatcher.dispatch(Action::CloseMessage);
     });
+    let on_lines = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |lines: Vec<String>| {
+            dispatcher.dispatch(Action::Paste(lines));
+            browser::focus_command();
+        })
+    };
     let on_example = {
         let dispatcher = state.dispatcher();
         Callback::from(move |example: String| {
@@ -523,7 +578,15 @@ pub fn App() -> Html {
                                 <TlsPanel {info} {lang} />
                             }
                             <StateDiagram phase={state.is_connected().then(|| state.session().phase())} {lang} />
-                            <Lesson progress={state.conversation.lesson} demo={demo} {lang} on_example={on_example.clone()} />
+                            <Lesson index={state.library.index.clone()} index_failed={state.library.index_failed}
+                                chosen={state.library.chosen.clone()} lesson={state.conversation.lesson.lesson().cloned()}
+                                progress={state.conversation.lesson.progress().clone()} resumed={state.conversation.lesson.resumed()}
+                                offered={state.conversation.lesson.offered(state.session())} loading={state.library.loading}
+                                problem={state.library.problem.clone()}
+                                link={browser::link_with_fragment(&format!("{FRAGMENT_KEY}{}", state.library.chosen))}
+                                demo={demo} {lang} on_example={on_example.clone()} on_lines={on_lines}
+                                on_pick={dispatch.reform(Action::PickLesson)} on_restart={dispatch.reform(|()| Action::RestartLesson)}
+                                on_copy={Callback::from(|link: String| { browser::copy(&link); })} />
                             if state.mailbox.has_sandbox() || state.form.backend.is_simulator() {
                                 { scenarios_view(lang, &on_example) }
                             }

@@ -1,340 +1,177 @@
-//! Lesson mode: the telnet tutorial's steps (connect, EHLO, AUTH LOGIN, MAIL FROM, RCPT TO,
-//! DATA, headers, the lone `.`, QUIT), each checked off when the server's real reply says
-//! it worked. Whether it worked is `protocol`'s answer: the session's phase, its header
-//! facts, and whether a reply accepted the message. It works against the sandbox and
-//! against any real server.
+//! Lesson mode: the lesson picked from the library (`lessons/` beside the page, loaded on
+//! demand), its progress, and the conversation as the lesson sees it. Whether a step is
+//! done is `protocol::lesson`'s answer, judged on the session's real replies.
+//!
+//! The progress outlives a session: connecting again goes on where the learner was (the
+//! [`Watch`] starts over with the new session, the steps done stay done); only
+//! [`LessonRun::restart`] starts the lesson over. Events that happen before the lesson's
+//! file has arrived are kept (with the session as it was) and judged once it has.
 
-use protocol::command::Verb;
-use protocol::lang::Text;
-use protocol::session::{ClientSession, Expect, HeaderState, Phase};
+use std::collections::VecDeque;
+use std::rc::Rc;
 
-use crate::transcript::Annotated;
+use protocol::annotate::LineKind;
+use protocol::lesson::{Event, Example, Lesson, Progress, Watch};
+use protocol::session::{ClientSession, Received};
 
-/// The steps of the lesson, in order; `as usize` is the index in [`STEPS`] (and the
-/// page's `data-step`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepId {
-    /// Connect: the server greets with 220.
-    Connect,
-    /// EHLO (or HELO) accepted.
-    Hello,
-    /// AUTH succeeded.
-    Auth,
-    /// MAIL FROM accepted.
-    Mail,
-    /// RCPT TO accepted.
-    Rcpt,
-    /// DATA answered 354.
-    Data,
-    /// A header block with a Subject, ended by the empty line.
-    Headers,
-    /// The lone `.` and the server accepted the message.
-    EndOfData,
-    /// QUIT answered: the session is closed.
-    Quit,
+/// The lesson shown when none was picked (and the link names none).
+pub const DEFAULT_LESSON: &str = "first-mail";
+
+/// The fragment of a link to a lesson: `#lesson=<id>` (a shared transcript's is
+/// `#transcript=`, so the two never clash).
+pub const FRAGMENT_KEY: &str = "lesson=";
+
+/// The lesson a link's fragment names (`#lesson=starttls`), if it names a valid id.
+pub fn from_fragment(hash: &str) -> Option<String> {
+    let id = hash.strip_prefix('#').unwrap_or(hash).strip_prefix(FRAGMENT_KEY)?;
+    protocol::lesson::valid_id(id).then(|| id.to_owned())
 }
 
-impl StepId {
-    /// How many steps there are.
-    pub const COUNT: usize = 9;
+/// How many events are kept while the lesson's file is still on its way.
+const PENDING_CAP: usize = 64;
+
+/// An [`Event`] that owns its parts, kept until the lesson is there.
+#[derive(Debug, Clone)]
+enum Pending {
+    Sent(String, LineKind),
+    Reply(u16, Received),
+    TlsStarted,
+    Closed,
 }
 
-/// One step of the lesson, in both languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Step {
-    /// Which step.
-    pub id: StepId,
-    /// What to do.
-    pub title: Text,
-    /// Why, and what the server answers.
-    pub about: Text,
-    /// What to type (a click puts it on the command line); empty when there is nothing.
-    pub example: &'static str,
-}
-
-/// The steps, in order.
-pub const STEPS: [Step; StepId::COUNT] = [
-    Step {
-        id: StepId::Connect,
-        title: Text {
-            en: "Connect",
-            zh: "连接",
-        },
-        about: Text {
-            en: "Press Connect. The server speaks first: 220 and its name.",
-            zh: "点击“连接”。服务器先开口：220 加上它的名字。",
-        },
-        example: "",
-    },
-    Step {
-        id: StepId::Hello,
-        title: Text {
-            en: "Say hello: EHLO",
-            zh: "打招呼：EHLO",
-        },
-        about: Text {
-            en: "Introduce yourself. EHLO answers 250 with the extensions the server supports (HELO works too, without them).",
-            zh: "介绍你自己。EHLO 会得到 250 以及服务器支持的扩展列表（HELO 也可以，但没有扩展列表）。",
-        },
-        example: "EHLO me",
-    },
-    Step {
-        id: StepId::Auth,
-        title: Text {
-            en: "Log in: AUTH LOGIN",
-            zh: "登录：AUTH LOGIN",
-        },
-        about: Text {
-            en: "The server asks for the username and the password in base64 (334). The AUTH helper encodes them for you; 235 means you are in.",
-            zh: "服务器用 base64 询问用户名和密码（334）。AUTH 助手会帮你编码；235 表示登录成功。",
-        },
-        example: "AUTH LOGIN",
-    },
-    Step {
-        id: StepId::Mail,
-        title: Text {
-            en: "Sender: MAIL FROM",
-            zh: "发件人：MAIL FROM",
-        },
-        about: Text {
-            en: "Start a message with the envelope sender in angle brackets; 250 accepts it.",
-            zh: "用尖括号里的信封发件人开始一封邮件；250 表示接受。",
-        },
-        example: "MAIL FROM:<demo@example.org>",
-    },
-    Step {
-        id: StepId::Rcpt,
-        title: Text {
-            en: "Recipient: RCPT TO",
-            zh: "收件人：RCPT TO",
-        },
-        about: Text {
-            en: "Name a recipient; repeat for more. 250 accepts, 550 refuses that address.",
-            zh: "指定一个收件人；多个收件人就重复发送。250 表示接受，550 表示拒绝该地址。",
-        },
-        example: "RCPT TO:<friend@example.org>",
-    },
-    Step {
-        id: StepId::Data,
-        title: Text {
-            en: "DATA",
-            zh: "DATA",
-        },
-        about: Text {
-            en: "Ask to send the message text; 354 says go ahead and end with a line holding a single dot.",
-            zh: "请求发送邮件正文；354 表示可以开始，并以只有一个点的行结束。",
-        },
-        example: "DATA",
-    },
-    Step {
-        id: StepId::Headers,
-        title: Text {
-            en: "Headers, then an empty line",
-            zh: "邮件头，然后一个空行",
-        },
-        about: Text {
-            en: "Type Subject:, From: and To: lines, then an empty line; the body follows.",
-            zh: "输入 Subject:、From: 和 To: 行，然后一个空行；之后是正文。",
-        },
-        example: "Subject: Hello from the playground",
-    },
-    Step {
-        id: StepId::EndOfData,
-        title: Text {
-            en: "End with a lone .",
-            zh: "用单独的 . 结束",
-        },
-        about: Text {
-            en: "A line with only a dot ends the message; 250 means the server took responsibility for it.",
-            zh: "只有一个点的行表示邮件结束；250 表示服务器已接收并负责投递。",
-        },
-        example: ".",
-    },
-    Step {
-        id: StepId::Quit,
-        title: Text {
-            en: "QUIT",
-            zh: "QUIT",
-        },
-        about: Text {
-            en: "Say goodbye; 221 and the server closes the connection.",
-            zh: "说再见；服务器回复 221 并关闭连接。",
-        },
-        example: "QUIT",
-    },
-];
-
-/// Which steps are done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Progress {
-    done: [bool; StepId::COUNT],
-}
-
-impl Progress {
-    /// Whether `step` is done.
-    pub fn is_done(&self, step: StepId) -> bool {
-        self.done[step as usize]
-    }
-
-    /// The step after the furthest one done, so a skipped step (AUTH, on a server that
-    /// offers none) does not hold the lesson back; `None` once QUIT is done.
-    pub fn current(&self) -> Option<StepId> {
-        let next = self
-            .done
-            .iter()
-            .rposition(|done| *done)
-            .map_or(0, |i| i + 1);
-        STEPS.get(next).map(|step| step.id)
-    }
-
-    /// How many steps are done.
-    pub fn count(&self) -> usize {
-        self.done.iter().filter(|d| **d).count()
-    }
-
-    fn check(&mut self, step: StepId) {
-        self.done[step as usize] = true;
-    }
-
-    /// Notes a line the user sent, after `session` recorded it: the header block is done
-    /// once it had a Subject and the empty line ended it.
-    pub fn sent(&mut self, session: &ClientSession) {
-        if session.header_state() == HeaderState::Body && session.message_has_subject() {
-            self.check(StepId::Headers);
-        }
-    }
-
-    /// Notes the last line of a reply, after `session` handled it.
-    pub fn replied(&mut self, reply: &Annotated, session: &ClientSession) {
-        let phase = session.phase();
-        let greeted = reply.answers == Some(Expect::Greeting.as_str());
-        if greeted && phase != Phase::Greeting {
-            self.check(StepId::Connect);
-        }
-        if session.hello().is_some() {
-            self.check(StepId::Hello);
-        }
-        if session.is_authenticated() {
-            self.check(StepId::Auth);
-        }
-        match phase {
-            Phase::Mail => self.check(StepId::Mail),
-            Phase::Rcpt => self.check(StepId::Rcpt),
-            Phase::Data => self.check(StepId::Data),
-            _ => {}
-        }
-        if reply.accepts_message {
-            self.check(StepId::EndOfData);
-        }
-        if phase == Phase::Closed && reply.answers == Some(Verb::Quit.as_str()) {
-            self.check(StepId::Quit);
+impl Pending {
+    fn event(&self) -> Event<'_> {
+        match self {
+            Pending::Sent(line, kind) => Event::Sent { line, kind: *kind },
+            Pending::Reply(code, received) => Event::Reply {
+                code: *code,
+                received,
+            },
+            Pending::TlsStarted => Event::TlsStarted,
+            Pending::Closed => Event::Closed,
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::transcript::Annotators;
-    use protocol::lang::Lang;
+/// The lesson in progress; see the module documentation.
+#[derive(Debug, Clone, Default)]
+pub struct LessonRun {
+    /// The lesson, once its file is read.
+    lesson: Option<Rc<Lesson>>,
+    /// Which steps are done.
+    progress: Progress,
+    /// Progress was restored from an earlier visit (shown as "resumed").
+    resumed: bool,
+    /// This session as the lesson sees it.
+    watch: Watch,
+    /// Events before the lesson arrived, each with the session as it was then.
+    pending: VecDeque<(Pending, ClientSession)>,
+}
 
-    #[test]
-    fn steps_have_both_languages_and_their_own_index() {
-        for (i, step) in STEPS.iter().enumerate() {
-            assert_eq!(step.id as usize, i);
-            assert!(!step.title.get(Lang::En).is_empty());
-            assert_ne!(step.about.get(Lang::En), step.about.get(Lang::ZhCn));
-        }
-        let mut progress = Progress::default();
-        assert_eq!(progress.current(), Some(StepId::Connect));
-        // Skipping AUTH moves on.
-        progress.check(StepId::Connect);
-        progress.check(StepId::Hello);
-        progress.check(StepId::Mail);
-        assert_eq!(progress.current(), Some(StepId::Rcpt));
-        progress.check(StepId::Quit);
-        assert_eq!(progress.current(), None);
+impl LessonRun {
+    /// The lesson, when loaded.
+    pub fn lesson(&self) -> Option<&Rc<Lesson>> {
+        self.lesson.as_ref()
     }
 
-    /// Plays `lines` (`S:` server, anything else client) and returns the progress.
-    fn play(lines: &[&str]) -> Progress {
-        let mut annotators = Annotators::default();
-        let mut progress = Progress::default();
-        for line in lines {
-            if let Some(reply) = line.strip_prefix("S:") {
-                let annotated = annotators.server_line(reply);
-                if annotated.reply.is_some_and(|r| r.is_last) {
-                    progress.replied(&annotated, annotators.session());
-                }
-            } else {
-                annotators.client_line(line);
-                progress.sent(annotators.session());
+    /// Which steps are done.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Whether the progress came back from an earlier visit.
+    pub fn resumed(&self) -> bool {
+        self.resumed
+    }
+
+    /// The current step's index, `None` when done (or no lesson yet).
+    pub fn current(&self) -> Option<usize> {
+        self.lesson.as_ref()?;
+        self.progress.current()
+    }
+
+    /// Shows `lesson`, with the progress `stored` from an earlier visit (its
+    /// [`Progress::encode`] text), and judges what happened while it loaded.
+    pub fn set_lesson(&mut self, lesson: Rc<Lesson>, stored: Option<&str>) {
+        let steps = lesson.steps.len();
+        self.progress = stored.map_or_else(|| Progress::new(steps), |s| Progress::decode(s, steps));
+        self.resumed = self.progress.count() > 0;
+        self.lesson = Some(lesson);
+        for (pending, session) in std::mem::take(&mut self.pending) {
+            self.observe_now(pending.event(), &session);
+        }
+    }
+
+    /// Forgets the lesson (another one is loading); the session's watch goes on.
+    pub fn unset(&mut self) {
+        self.lesson = None;
+        self.progress = Progress::default();
+        self.resumed = false;
+    }
+
+    /// "Restart lesson": every step undone.
+    pub fn restart(&mut self) {
+        self.progress = Progress::new(self.progress.len());
+        self.resumed = false;
+    }
+
+    /// A new session starts: the lesson goes on where it was.
+    pub fn new_session(&mut self) {
+        self.watch = Watch::new();
+        self.pending.clear();
+    }
+
+    /// A line went out, after `session` recorded it. An AUTH answer's text is not kept.
+    pub fn sent(&mut self, line: &str, kind: LineKind, session: &ClientSession) {
+        let line = if kind == LineKind::AuthAnswer { "" } else { line };
+        self.observe(Pending::Sent(line.to_owned(), kind), session);
+    }
+
+    /// A complete reply, after `session` handled it.
+    pub fn replied(&mut self, code: u16, received: &Received, session: &ClientSession) {
+        self.observe(Pending::Reply(code, received.clone()), session);
+    }
+
+    /// STARTTLS finished.
+    pub fn tls_started(&mut self, session: &ClientSession) {
+        self.observe(Pending::TlsStarted, session);
+    }
+
+    /// The connection closed.
+    pub fn closed(&mut self, session: &ClientSession) {
+        self.observe(Pending::Closed, session);
+    }
+
+    fn observe(&mut self, pending: Pending, session: &ClientSession) {
+        if self.lesson.is_some() {
+            self.observe_now(pending.event(), session);
+        } else {
+            if self.pending.len() == PENDING_CAP {
+                self.pending.pop_front();
             }
+            self.pending.push_back((pending, session.clone()));
         }
-        progress
     }
 
-    const TO_DATA: &[&str] = &[
-        "S:220 mx ESMTP",
-        "EHLO me",
-        "S:250 mx",
-        "MAIL FROM:<a@b.example>",
-        "S:250 ok",
-        "RCPT TO:<c@d.example>",
-        "S:250 ok",
-        "DATA",
-        "S:354 go ahead",
-    ];
-
-    #[test]
-    fn headers_need_a_subject_and_the_empty_line() {
-        let with = |lines: &[&str]| play(&[TO_DATA, lines].concat());
-        assert!(!with(&[""]).is_done(StepId::Headers), "no headers at all");
-        assert!(
-            !with(&["Subject: hi"]).is_done(StepId::Headers),
-            "not ended"
-        );
-        assert!(with(&["SUBJECT: hi", ""]).is_done(StepId::Headers));
-        assert!(
-            !with(&["From: a@b.example", "", "Subject: hi", ""]).is_done(StepId::Headers),
-            "a Subject in the body is text"
-        );
-        let outside = play(&["S:220 mx", "Subject: hi", ""]);
-        assert!(
-            !outside.is_done(StepId::Headers),
-            "outside the body it does not count"
-        );
+    fn observe_now(&mut self, event: Event<'_>, session: &ClientSession) {
+        let moment = self.watch.observe(event, session);
+        if let Some(lesson) = &self.lesson {
+            self.progress.update(lesson, &moment);
+        }
     }
 
-    #[test]
-    fn each_step_is_checked_off_by_the_real_reply() {
-        let sent = play(
-            &[
-                TO_DATA,
-                &[
-                    "Subject: hi",
-                    "",
-                    "text",
-                    ".",
-                    "S:250 queued",
-                    "QUIT",
-                    "S:221 bye",
-                ],
-            ]
-            .concat(),
-        );
-        assert_eq!(sent.count(), 8, "all but AUTH");
-        assert!(!sent.is_done(StepId::Auth));
-        assert_eq!(sent.current(), None);
-        let refused = play(&[TO_DATA, &["text", ".", "S:554 no"]].concat());
-        assert!(refused.is_done(StepId::Data));
-        assert!(
-            !refused.is_done(StepId::EndOfData),
-            "a refused message is not delivered"
-        );
-        assert!(!play(&["S:554 go away"]).is_done(StepId::Connect));
-        let quit_early = play(&["S:220 mx", "QUIT", "S:221 bye"]);
-        assert!(quit_early.is_done(StepId::Quit));
-        assert_eq!(quit_early.count(), 2);
+    /// The examples the current step offers now: those whose condition holds (the
+    /// headers still missing, no AUTH LOGIN while the server waits for the username).
+    pub fn offered(&self, session: &ClientSession) -> Vec<Example> {
+        let (Some(lesson), Some(current)) = (&self.lesson, self.current()) else {
+            return Vec::new();
+        };
+        let moment = self.watch.now(session);
+        lesson.steps[current]
+            .examples
+            .iter()
+            .filter(|e| e.when.as_ref().is_none_or(|c| c.holds(&moment)))
+            .cloned()
+            .collect()
     }
 }

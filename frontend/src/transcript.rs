@@ -13,7 +13,7 @@ use protocol::finding::{Finding, Severity};
 pub use protocol::lang::Bilingual;
 use protocol::lang::{Lang, Text};
 use protocol::reply::{ReplyClass, ReplyCode};
-use protocol::session::ClientSession;
+use protocol::session::{ClientSession, Received};
 
 use crate::vocab::Notice;
 
@@ -143,6 +143,11 @@ impl Annotators {
                 },
             })
             .collect()
+    }
+
+    /// The code of the last complete reply and what it answered (the session's pairing).
+    pub fn last_reply(&self) -> Option<(u16, &Received)> {
+        self.en.last_reply()
     }
 
     /// Records and explains a line the server sent.

@@ -39,6 +39,6 @@ pub use model::{
     Answer, Atom, CodePattern, Condition, Example, Lesson, MAX_EXAMPLE_LINES, MAX_FILE,
     MAX_PER_STEP, MAX_STEPS, ReplyAtom, Step,
 };
-pub use parse::parse_lesson;
+pub use parse::{parse_lesson, valid_id};
 pub use progress::Progress;
 pub use watch::{Event, Moment, Watch};

@@ -467,10 +467,14 @@ async fn serve_file(mut stream: tokio::net::TcpStream, root: &Path) -> std::io::
     } else {
         path.trim_start_matches('/')
     };
-    // Only plain names in dist/ itself: no directories, no `..`.
-    let file = (!name.contains('/') && !name.contains(".."))
-        .then(|| root.join(name))
-        .filter(|p| p.is_file());
+    // Only plain names in dist/ itself and in its lessons/ folder: no `..`.
+    let plain = |part: &str| !part.is_empty() && !part.contains('/') && !part.contains("..");
+    let safe = match name.split_once('/') {
+        None => plain(name),
+        Some(("lessons", file)) => plain(file),
+        Some(_) => false,
+    };
+    let file = safe.then(|| root.join(name)).filter(|p| p.is_file());
     let (status, kind, body) = match file {
         Some(file) => {
             let kind = match file.extension().and_then(|e| e.to_str()) {
@@ -478,6 +482,7 @@ async fn serve_file(mut stream: tokio::net::TcpStream, root: &Path) -> std::io::
                 Some("js") => "text/javascript",
                 Some("css") => "text/css",
                 Some("wasm") => "application/wasm",
+                Some("txt" | "lesson") => "text/plain; charset=utf-8",
                 _ => "application/octet-stream",
             };
             ("200 OK", kind, tokio::fs::read(&file).await?)

@@ -14,6 +14,7 @@ use crate::vocab::{Failure, FormError, Notice, SendError};
 pub mod check;
 pub mod dns;
 pub mod envelope;
+pub mod lessons;
 pub mod mx;
 pub mod rules;
 pub mod scenarios;

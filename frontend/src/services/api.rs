@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
 use yew::platform::spawn_local;
 
+use protocol::lesson::{IndexEntry, parse_index};
 use protocol::records::rules::page::{self, PageRules};
 use protocol::records::session::{SessionDetail, SessionList, SessionSummary};
 
@@ -45,6 +46,29 @@ fn fetch<T: 'static>(
         path,
         Callback::from(move |text: Result<String, String>| {
             on_done.emit(text.and_then(|text| read(&text).map_err(|err| err.to_string())));
+        }),
+    );
+}
+
+/// Fetches the lessons' index (`lessons/index.txt` beside the page; a static server
+/// serves it too, so the simulator gets lessons).
+pub fn fetch_lesson_index(on_done: Callback<Result<Vec<IndexEntry>, ()>>) {
+    fetch_text(
+        "lessons/index.txt".to_owned(),
+        Callback::from(move |text: Result<String, String>| {
+            on_done.emit(text.ok().and_then(|t| parse_index(&t).ok()).ok_or(()));
+        }),
+    );
+}
+
+/// Fetches lesson `id`'s file, read by the state.
+pub fn fetch_lesson(id: &str, on_done: Callback<Result<String, ()>>) {
+    fetch_text(
+        format!("lessons/{id}.lesson"),
+        Callback::from(move |text: Result<String, String>| {
+            // A server that answers every path with the page (the bridge's single-page
+            // fallback) has no such lesson.
+            on_done.emit(text.ok().filter(|t| !t.trim_start().starts_with('<')).ok_or(()));
         }),
     );
 }

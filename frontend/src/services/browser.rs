@@ -9,6 +9,8 @@ use crate::vocab::Theme;
 
 const LANG_KEY: &str = "smtp-playground.lang";
 const THEME_KEY: &str = "smtp-playground.theme";
+/// The lesson picked last; each lesson's progress is under this key, `.` and its id.
+const LESSON_KEY: &str = "smtp-playground.lesson";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -117,6 +119,36 @@ pub fn scroll_to(id: &str) {
         .and_then(|d| d.get_element_by_id(id))
     {
         element.scroll_into_view();
+    }
+}
+
+/// The lesson the page opens with: the link's `#lesson=<id>`, else the one picked last.
+pub fn initial_lesson() -> Option<String> {
+    hash()
+        .as_deref()
+        .and_then(crate::lesson::from_fragment)
+        .or_else(|| storage()?.get_item(LESSON_KEY).ok().flatten())
+}
+
+/// Remembers the lesson picked, for the next visit.
+pub fn remember_lesson(id: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(LESSON_KEY, id);
+    }
+}
+
+/// The progress kept for lesson `id` ([`Progress::encode`](protocol::lesson::Progress::encode)).
+pub fn stored_progress(id: &str) -> Option<String> {
+    storage()?
+        .get_item(&format!("{LESSON_KEY}.{id}"))
+        .ok()
+        .flatten()
+}
+
+/// Keeps the progress of lesson `id`.
+pub fn store_progress(id: &str, progress: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(&format!("{LESSON_KEY}.{id}"), progress);
     }
 }
 

@@ -9,7 +9,7 @@ use protocol::auth::Prompt;
 use protocol::session::ClientSession;
 use protocol::wire::{TlsInfo, TlsMode};
 
-use crate::lesson::Progress;
+use crate::lesson::LessonRun;
 use crate::transcript::{Annotated, Annotators, EntryKind, Tone, Transcript, Warning};
 use crate::vocab::Notice;
 
@@ -35,8 +35,8 @@ pub enum AuthStep {
 pub struct Conversation {
     /// The conversation; behind an `Rc` so the terminal's props are cheap to compare.
     pub transcript: Rc<Transcript>,
-    /// The lesson's progress in this session.
-    pub lesson: Progress,
+    /// The lesson and its progress, which outlives a session.
+    pub lesson: LessonRun,
     /// Messages the server accepted in this page's sessions (a 2xx to the final dot);
     /// the mailbox is fetched again when it changes.
     pub delivered: u32,
@@ -66,7 +66,11 @@ impl Conversation {
                 prompt: session.auth_prompt().cloned().unwrap_or(Prompt::Empty),
             });
         }
-        if session.phase() == protocol::session::Phase::Ready && !session.is_authenticated() {
+        // Not while an AUTH waits for its reply: the server is about to ask for the username.
+        if session.phase() == protocol::session::Phase::Ready
+            && !session.is_authenticated()
+            && !session.in_auth_exchange()
+        {
             let mechanisms = session.capabilities()?.auth_mechanisms();
             if !mechanisms.is_empty() {
                 return Some(AuthStep::Start { mechanisms });
@@ -75,12 +79,12 @@ impl Conversation {
         None
     }
 
-    /// A new session starts: the protocol's view and the lesson start over; the
-    /// transcript goes on.
+    /// A new session starts: the protocol's view starts over; the transcript and the
+    /// lesson's progress go on.
     pub fn restart(&mut self) {
         self.annotators = Annotators::default();
         self.last_sent_at = None;
-        self.lesson = Progress::default();
+        self.lesson.new_session();
     }
 
     /// Ctrl+L: clear the transcript (the session goes on).
@@ -112,7 +116,7 @@ impl Conversation {
             annotation,
             ..
         } = self.annotators.client_line(text);
-        self.lesson.sent(self.annotators.session());
+        self.lesson.sent(text, kind, self.annotators.session());
         self.last_sent_at = at_ms.or(self.last_sent_at);
         let as_typed = shown == text;
         self.push(EntryKind::Client {
@@ -155,7 +159,10 @@ impl Conversation {
             if annotated.accepts_message {
                 self.delivered += 1;
             }
-            self.lesson.replied(&annotated, self.annotators.session());
+            if let Some((code, received)) = self.annotators.last_reply() {
+                self.lesson
+                    .replied(code, received, self.annotators.session());
+            }
         }
         self.push(EntryKind::Server {
             text,
@@ -172,7 +179,11 @@ impl Conversation {
     pub fn tls_started(&mut self, info: Rc<TlsInfo>) {
         let annotation = match info.mode {
             // The note's text is the notice, worded when shown; only the explanation is kept.
-            TlsMode::Starttls => Some(self.annotators.tls_established("").annotation),
+            TlsMode::Starttls => {
+                let annotation = self.annotators.tls_established("").annotation;
+                self.lesson.tls_started(self.annotators.session());
+                Some(annotation)
+            }
             TlsMode::Implicit | TlsMode::None => None,
         };
         self.push(EntryKind::Note {
@@ -185,6 +196,7 @@ impl Conversation {
     /// The bridge ended the session, for `reason`.
     pub fn closed(&mut self, reason: String) {
         let Annotated { annotation, .. } = self.annotators.closed(&reason);
+        self.lesson.closed(self.annotators.session());
         self.push(EntryKind::Note {
             tone: Tone::Info,
             notice: Notice::Closed { reason },

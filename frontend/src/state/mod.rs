@@ -24,6 +24,7 @@
 //! - `mailbox.rs`: [`Mailbox`], the bridge's sandbox and the simulator's mailbox.
 //! - `sessions.rs`: [`Sessions`], the sessions the sandbox recorded and the one opened.
 //! - `prefs.rs`: [`Preferences`], language, theme, view, export, shared transcript.
+//! - `library.rs`: [`Library`], the lessons' index, the one picked, what went wrong.
 
 mod check;
 mod command_line;
@@ -31,6 +32,7 @@ mod connection;
 mod conversation;
 mod dns;
 mod form;
+mod library;
 mod mailbox;
 mod outgoing;
 mod prefs;
@@ -40,6 +42,7 @@ use std::rc::Rc;
 
 use protocol::extension::Capabilities;
 use protocol::lang::Lang;
+use protocol::lesson::{IndexEntry, parse_lesson};
 use protocol::records::session::{SessionDetail, SessionList, SessionSummary};
 use protocol::wire::{ConnectRequest, ServerMsg, TlsMode};
 use yew::Reducible;
@@ -57,6 +60,7 @@ pub use connection::Connection;
 pub use conversation::{AuthStep, Conversation};
 pub use dns::DnsView;
 pub use form::{CheckTarget, ConnectForm, to_host};
+pub use library::{LessonProblem, Library};
 pub use mailbox::{
     BridgePresence, MAILBOX_ROWS_CAP, Mailbox, MessageView, SIMULATED_MAILBOX_CAP, SimulatedMessage,
 };
@@ -73,6 +77,8 @@ pub struct State {
     pub connection: Connection,
     /// The transcript, `protocol`'s session and the lesson.
     pub conversation: Conversation,
+    /// The lesson library: index, the lesson picked.
+    pub library: Library,
     /// The command line.
     pub command_line: CommandLine,
     /// The sandbox and simulator mailboxes.
@@ -129,6 +135,23 @@ pub enum Action {
     Cancel,
     /// Several lines were pasted: they are sent one by one.
     Paste(Vec<String>),
+    /// The lessons' index arrived, or could not be fetched or read.
+    LessonIndex(Result<Vec<IndexEntry>, ()>),
+    /// A lesson was picked (from the link, local storage or the picker): its file is
+    /// fetched.
+    PickLesson(String),
+    /// A lesson's file arrived (or failed), with the progress local storage kept from an
+    /// earlier visit.
+    LessonLoaded {
+        /// The lesson's id.
+        id: String,
+        /// The file's text, or that it could not be fetched.
+        text: Result<String, ()>,
+        /// [`Progress::encode`](protocol::lesson::Progress::encode)'s text, if stored.
+        stored: Option<String>,
+    },
+    /// "Restart lesson": every step undone.
+    RestartLesson,
     /// Enter on a line with warnings: show them and wait for a second Enter.
     Warn {
         /// The line.
@@ -302,6 +325,31 @@ impl State {
         self.connection.may_open_by_itself() && self.prefs.shared.is_none()
     }
 
+    fn pick_lesson(&mut self, id: String) {
+        if id == self.library.chosen && self.library.problem.is_none() {
+            return;
+        }
+        self.library.chosen = id;
+        self.library.loading = true;
+        self.library.problem = None;
+        self.conversation.lesson.unset();
+    }
+
+    fn lesson_loaded(&mut self, id: &str, text: Result<String, ()>, stored: Option<String>) {
+        if id != self.library.chosen {
+            return;
+        }
+        self.library.loading = false;
+        match text.map(|text| parse_lesson(&text, Some(id))) {
+            Ok(Ok(lesson)) => self
+                .conversation
+                .lesson
+                .set_lesson(Rc::new(lesson), stored.as_deref()),
+            Ok(Err(err)) => self.library.problem = Some(LessonProblem::Unreadable(err)),
+            Err(()) => self.library.problem = Some(LessonProblem::Fetch),
+        }
+    }
+
     fn end_session(&mut self) {
         self.connection.end();
         self.command_line.end_session();
@@ -338,6 +386,14 @@ impl State {
             Action::ClearScreen => self.conversation.clear_screen(),
             Action::Cancel => self.command_line.cancel(),
             Action::Paste(lines) => self.command_line.queue.extend(lines),
+            Action::LessonIndex(Ok(index)) => self.library.index = Some(Rc::new(index)),
+            Action::LessonIndex(Err(())) => self.library.index_failed = true,
+            Action::PickLesson(id) => self.pick_lesson(id),
+            Action::LessonLoaded { id, text, stored } => self.lesson_loaded(&id, text, stored),
+            Action::RestartLesson => {
+                self.conversation.lesson.restart();
+                self.library.restarts += 1;
+            }
             Action::Warn { text, queued } => self.command_line.warn(text, queued),
             Action::Sent {
                 text,

@@ -230,7 +230,7 @@ pub fn parse_lesson(text: &str, file_id: Option<&str>) -> Result<Lesson, LessonE
 
 /// Whether `id` can name a lesson: 1 to 40 lower-case ASCII letters, digits and `-` (it is
 /// a file name and part of a link).
-pub(super) fn valid_id(id: &str) -> bool {
+pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 40
         && id

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::i18n;
-use crate::lesson::StepId;
 use crate::transcript::EntryKind;
 use crate::vocab::Phase;
 use protocol::auth::{self, Prompt};

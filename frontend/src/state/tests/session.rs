@@ -525,14 +525,31 @@ fn preferences_change() {
     assert_eq!(Theme::from_name("blue"), None);
 }
 
+/// The seed lesson's file, as the page fetches it.
+const FIRST_MAIL: &str = include_str!("../../../../lessons/first-mail.lesson");
+
+/// The seed lesson picked and loaded, with `stored` progress from an earlier visit.
+fn with_first_mail(state: State, stored: Option<&str>) -> State {
+    reduce(
+        state,
+        [
+            Action::PickLesson("first-mail".into()),
+            Action::LessonLoaded {
+                id: "first-mail".into(),
+                text: Ok(FIRST_MAIL.into()),
+                stored: stored.map(str::to_owned),
+            },
+        ],
+    )
+}
+
 #[test]
 fn the_lesson_checks_off_each_step_on_the_real_reply() {
-    let state = ready();
-    assert_eq!(
-        state.conversation.lesson.current(),
-        Some(StepId::Auth),
-        "connected and greeted"
-    );
+    // The lesson's file arrives after the greeting and the EHLO: they still count.
+    let state = with_first_mail(ready(), None);
+    let lesson = &state.conversation.lesson;
+    assert_eq!(lesson.current(), Some(2), "connected and greeted: at AUTH");
+    assert!(!lesson.resumed());
     let state = reduce(
         state,
         [
@@ -549,7 +566,7 @@ fn the_lesson_checks_off_each_step_on_the_real_reply() {
     );
     assert_eq!(
         state.conversation.lesson.current(),
-        Some(StepId::Rcpt),
+        Some(4),
         "RCPT not answered yet"
     );
     let state = reduce(
@@ -566,7 +583,7 @@ fn the_lesson_checks_off_each_step_on_the_real_reply() {
     );
     assert_eq!(
         state.conversation.lesson.current(),
-        Some(StepId::EndOfData),
+        Some(7),
         "the dot waits for its 250"
     );
     assert_eq!(state.conversation.delivered, 0);
@@ -579,8 +596,85 @@ fn the_lesson_checks_off_each_step_on_the_real_reply() {
         ],
     );
     assert_eq!(state.conversation.lesson.current(), None);
-    assert_eq!(state.conversation.lesson.count(), 9);
+    assert_eq!(state.conversation.lesson.progress().count(), 9);
     assert_eq!(state.conversation.delivered, 1);
+}
+
+#[test]
+fn reconnecting_keeps_the_lesson_and_restart_starts_it_over() {
+    let state = with_first_mail(ready(), None);
+    assert_eq!(state.conversation.lesson.current(), Some(2));
+    let state = reduce(state, [connect(S2), connected(S2), line(S2, "220 again")]);
+    assert_eq!(
+        state.conversation.lesson.current(),
+        Some(2),
+        "a new session goes on where the lesson was"
+    );
+    let state = reduce(state, [Action::RestartLesson]);
+    assert_eq!(state.conversation.lesson.progress().count(), 0);
+    assert_eq!(state.conversation.lesson.current(), Some(0));
+    assert_eq!(state.library.restarts, 1);
+    // Progress stored by an earlier visit comes back, and says so.
+    let state = with_first_mail(State::default(), Some("111100000"));
+    assert_eq!(state.conversation.lesson.current(), Some(4));
+    assert!(state.conversation.lesson.resumed());
+    // Stored progress of another shape is ignored.
+    let state = with_first_mail(State::default(), Some("11"));
+    assert_eq!(state.conversation.lesson.current(), Some(0));
+}
+
+#[test]
+fn a_lesson_that_cannot_be_loaded_says_why() {
+    let state = reduce(
+        State::default(),
+        [
+            Action::PickLesson("nope".into()),
+            Action::LessonLoaded {
+                id: "nope".into(),
+                text: Err(()),
+                stored: None,
+            },
+        ],
+    );
+    assert_eq!(state.library.problem, Some(LessonProblem::Fetch));
+    assert!(state.conversation.lesson.lesson().is_none());
+    let state = reduce(
+        state,
+        [
+            Action::PickLesson("broken".into()),
+            Action::LessonLoaded {
+                id: "broken".into(),
+                text: Ok("lesson: broken\nstep\ndone: tsl\n".into()),
+                stored: None,
+            },
+        ],
+    );
+    let Some(LessonProblem::Unreadable(err)) = &state.library.problem else {
+        panic!("unreadable: {:?}", state.library.problem);
+    };
+    assert_eq!(err.line, 3);
+    // A late answer for a lesson no longer picked is dropped.
+    let state = reduce(
+        with_first_mail(state, None),
+        [Action::LessonLoaded {
+            id: "broken".into(),
+            text: Ok(String::new()),
+            stored: None,
+        }],
+    );
+    assert!(state.library.problem.is_none());
+    assert_eq!(state.conversation.lesson.lesson().map(|l| l.id.as_str()), Some("first-mail"));
+    assert_eq!(crate::lesson::from_fragment("#lesson=starttls").as_deref(), Some("starttls"));
+    assert_eq!(crate::lesson::from_fragment("#lesson=../x"), None);
+    assert_eq!(crate::lesson::from_fragment("#transcript=abc"), None);
+}
+
+#[test]
+fn the_auth_helper_waits_while_an_auth_is_unanswered() {
+    let state = reduce(ready(), [sent("AUTH LOGIN")]);
+    assert_eq!(state.auth_step(), None, "no second AUTH LOGIN button meanwhile");
+    let state = reduce(state, [line(S1, "334 VXNlcm5hbWU6")]);
+    assert!(matches!(state.auth_step(), Some(AuthStep::Answer { .. })));
 }
 
 #[test]
