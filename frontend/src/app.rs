@@ -585,8 +585,7 @@ pub fn App() -> Html {
                                 problem={state.library.problem.clone()}
                                 link={browser::link_with_fragment(&format!("{FRAGMENT_KEY}{}", state.library.chosen))}
                                 demo={demo} {lang} on_example={on_example.clone()} on_lines={on_lines}
-                                on_pick={dispatch.reform(Action::PickLesson)} on_restart={dispatch.reform(|()| Action::RestartLesson)}
-                                on_copy={Callback::from(|link: String| { browser::copy(&link); })} />
+                                on_pick={dispatch.reform(Action::PickLesson)} on_restart={dispatch.reform(|()| Action::RestartLesson)} />
                             if state.mailbox.has_sandbox() || state.form.backend.is_simulator() {
                                 { scenarios_view(lang, &on_example) }
                             }

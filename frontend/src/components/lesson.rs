@@ -1,7 +1,7 @@
 //! The lesson panel: the picker (the library's index), the lesson's steps with a check
 //! mark each once the server's reply confirms it, the current step's explanation and the
 //! examples it offers now (one click from the command line), Restart, and a link that
-//! opens this lesson.
+//! opens this lesson (a teacher copies it to hand the lesson out).
 
 use std::rc::Rc;
 
@@ -48,8 +48,6 @@ pub struct LessonProps {
     pub on_pick: Callback<String>,
     /// "Restart lesson".
     pub on_restart: Callback<()>,
-    /// "Copy link".
-    pub on_copy: Callback<String>,
 }
 
 /// See the module documentation.
@@ -76,8 +74,6 @@ pub fn Lesson(props: &LessonProps) -> Html {
             .unwrap_or_default()
     });
     let on_restart = props.on_restart.reform(|_: MouseEvent| ());
-    let link = props.link.clone();
-    let on_copy = props.on_copy.reform(move |_: MouseEvent| link.clone());
     html! {
         <details id="lesson" class="panel lesson" open=true data-lesson={props.chosen.clone()}>
             <summary><h2>{ words::heading(lang, &title, props.progress.count(), steps) }</h2></summary>
@@ -95,7 +91,6 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     </label>
                 }
                 <a id="lesson-link" href={props.link.clone()}>{ ui.link }</a>
-                <button type="button" id="lesson-copy" class="small" onclick={on_copy}>{ ui.copy_link }</button>
                 <button type="button" id="lesson-restart" class="small" onclick={on_restart}
                     disabled={props.progress.count() == 0}>{ ui.restart }</button>
             </div>
@@ -105,7 +100,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
             if let Some(problem) = &props.problem {
                 <p class="lesson-problem error-text">{ match problem {
                     LessonProblem::Fetch => words::fetch_failed(lang, &props.chosen),
-                    LessonProblem::Unreadable(err) => words::unreadable(lang, &props.chosen, &err.text(lang)),
+                    LessonProblem::Unreadable(err) => words::unreadable(lang, &props.chosen, err.line),
                 } }</p>
             } else if props.loading {
                 <p class="muted">{ ui.loading }</p>
@@ -149,15 +144,16 @@ pub fn Lesson(props: &LessonProps) -> Html {
     }
 }
 
-/// One example: a click puts a single line on the command line, or sends several.
+/// One example: a click puts a single line on the command line, or sends several (a run
+/// of the same line is shown once, with how many times it goes).
 fn example_button(example: &Example, props: &LessonProps, empty: &'static str) -> Html {
-    let shown = |line: &str| {
-        if line.is_empty() {
-            html! { <span class="muted">{ empty }</span> }
-        } else {
-            html! { { line.to_owned() } }
+    let mut runs: Vec<(&str, usize)> = Vec::new();
+    for line in &example.lines {
+        match runs.last_mut() {
+            Some((last, count)) if *last == line.as_str() => *count += 1,
+            _ => runs.push((line, 1)),
         }
-    };
+    }
     let onclick = match example.lines.as_slice() {
         [line] => {
             let line = line.clone();
@@ -171,10 +167,17 @@ fn example_button(example: &Example, props: &LessonProps, empty: &'static str) -
     html! {
         <button type="button" class="example" {onclick}>
             <code>
-                { for example.lines.iter().enumerate().map(|(i, line)| html! {
+                { for runs.iter().enumerate().map(|(i, (line, count))| html! {
                     <>
                         if i > 0 { <br/> }
-                        { shown(line) }
+                        if line.is_empty() {
+                            <span class="muted">{ empty }</span>
+                        } else {
+                            { *line }
+                        }
+                        if *count > 1 {
+                            <span class="muted">{ format!(" × {count}") }</span>
+                        }
                     </>
                 }) }
             </code>

@@ -13,10 +13,6 @@ pub struct LessonsUi {
     pub pick: &'static str,
     /// The link that opens this lesson.
     pub link: &'static str,
-    /// The button that copies that link.
-    pub copy_link: &'static str,
-    /// Said once the link was copied.
-    pub copied: &'static str,
     /// The button that undoes every step.
     pub restart: &'static str,
     /// The lesson's file is on its way.
@@ -35,8 +31,6 @@ const EN: LessonsUi = LessonsUi {
     heading: "Lesson",
     pick: "Lesson",
     link: "Link to this lesson",
-    copy_link: "Copy link",
-    copied: "Link copied",
     restart: "Restart lesson",
     loading: "Loading the lesson …",
     empty_line: "(empty line)",
@@ -49,8 +43,6 @@ const ZH: LessonsUi = LessonsUi {
     heading: "课程",
     pick: "课程",
     link: "本课程的链接",
-    copy_link: "复制链接",
-    copied: "链接已复制",
     restart: "重新开始本课",
     loading: "正在加载课程……",
     empty_line: "（空行）",
@@ -94,12 +86,14 @@ pub fn index_failed(lang: Lang) -> String {
     )
 }
 
-/// The lesson's file could not be read (`what` in `lang`, with its line).
-pub fn unreadable(lang: Lang, id: &str, what: &str) -> String {
+/// The lesson's file could not be read. Only the line is said: what is wrong there is
+/// for the lesson's author, whom the format's tests tell in both languages (keeping
+/// those sentences out of the page keeps it small).
+pub fn unreadable(lang: Lang, id: &str, line: usize) -> String {
     tr!(
         lang,
-        "The lesson file “{id}.lesson” has a mistake: {what}",
-        "课程文件“{id}.lesson”有错误：{what}"
+        "The lesson file “{id}.lesson” has a mistake at line {line}: pick another lesson.",
+        "课程文件“{id}.lesson”第 {line} 行有错误：请选择另一门课程。"
     )
 }
 

@@ -100,7 +100,7 @@ impl ReplyAtom {
         }
         let address = command.and_then(|c| c.address.as_deref());
         if let Some(pattern) = &self.to
-            && !address.is_some_and(|a| glob(pattern, &a.to_lowercase()))
+            && !address.is_some_and(|a| glob(pattern, &a.to_ascii_lowercase()))
         {
             return false;
         }

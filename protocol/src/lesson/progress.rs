@@ -51,12 +51,15 @@ impl Progress {
         }
     }
 
-    /// Checks off every step of `lesson` whose condition holds at `moment`; returns
-    /// whether anything changed.
+    /// Checks off the steps of `lesson` whose condition holds at `moment`; returns
+    /// whether anything changed. Only a step up to one after the current one counts: a
+    /// step can be skipped (AUTH, on a server that offers none), but a moment that comes
+    /// again (a greeting after reconnecting) does not check off a step far ahead.
     pub fn update(&mut self, lesson: &Lesson, moment: &Moment<'_>) -> bool {
         let mut changed = false;
         for (i, step) in lesson.steps.iter().enumerate() {
-            if !self.is_done(i) && step.done.iter().any(|c| c.holds(moment)) {
+            let reachable = i <= self.current().map_or(usize::MAX, |c| c + 1);
+            if reachable && !self.is_done(i) && step.done.iter().any(|c| c.holds(moment)) {
                 self.check(i);
                 changed = true;
             }
