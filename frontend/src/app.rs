@@ -581,7 +581,8 @@ pub fn App() -> Html {
                             <Lesson index={state.library.index.clone()} index_failed={state.library.index_failed}
                                 chosen={state.library.chosen.clone()} lesson={state.conversation.lesson.lesson().cloned()}
                                 progress={state.conversation.lesson.progress().clone()} resumed={state.conversation.lesson.resumed()}
-                                offered={state.conversation.lesson.offered(state.session())} loading={state.library.loading}
+                                offered={state.conversation.lesson.offered(state.session())}
+                                catch_up={state.conversation.lesson.catch_up(state.session())} loading={state.library.loading}
                                 problem={state.library.problem.clone()}
                                 link={browser::link_with_fragment(&format!("{FRAGMENT_KEY}{}", state.library.chosen))}
                                 demo={demo} {lang} on_example={on_example.clone()} on_lines={on_lines}

@@ -23,7 +23,10 @@ pub const FRAGMENT_KEY: &str = "lesson=";
 
 /// The lesson a link's fragment names (`#lesson=starttls`), if it names a valid id.
 pub fn from_fragment(hash: &str) -> Option<String> {
-    let id = hash.strip_prefix('#').unwrap_or(hash).strip_prefix(FRAGMENT_KEY)?;
+    let id = hash
+        .strip_prefix('#')
+        .unwrap_or(hash)
+        .strip_prefix(FRAGMENT_KEY)?;
     protocol::lesson::valid_id(id).then(|| id.to_owned())
 }
 
@@ -64,6 +67,9 @@ pub struct LessonRun {
     resumed: bool,
     /// This session as the lesson sees it.
     watch: Watch,
+    /// A new session began with steps already done, and none was checked off since: the
+    /// server has forgotten the earlier steps, which the learner repeats first.
+    fresh: bool,
     /// Events before the lesson arrived, each with the session as it was then.
     pending: VecDeque<(Pending, ClientSession)>,
 }
@@ -96,6 +102,7 @@ impl LessonRun {
         let steps = lesson.steps.len();
         self.progress = stored.map_or_else(|| Progress::new(steps), |s| Progress::decode(s, steps));
         self.resumed = self.progress.count() > 0;
+        self.fresh = self.resumed;
         self.lesson = Some(lesson);
         for (pending, session) in std::mem::take(&mut self.pending) {
             self.observe_now(pending.event(), &session);
@@ -113,17 +120,23 @@ impl LessonRun {
     pub fn restart(&mut self) {
         self.progress = Progress::new(self.progress.len());
         self.resumed = false;
+        self.fresh = false;
     }
 
     /// A new session starts: the lesson goes on where it was.
     pub fn new_session(&mut self) {
         self.watch = Watch::new();
         self.pending.clear();
+        self.fresh = self.progress.count() > 0;
     }
 
     /// A line went out, after `session` recorded it. An AUTH answer's text is not kept.
     pub fn sent(&mut self, line: &str, kind: LineKind, session: &ClientSession) {
-        let line = if kind == LineKind::AuthAnswer { "" } else { line };
+        let line = if kind == LineKind::AuthAnswer {
+            ""
+        } else {
+            line
+        };
         self.observe(Pending::Sent(line.to_owned(), kind), session);
     }
 
@@ -155,9 +168,34 @@ impl LessonRun {
 
     fn observe_now(&mut self, event: Event<'_>, session: &ClientSession) {
         let moment = self.watch.observe(event, session);
-        if let Some(lesson) = &self.lesson {
-            self.progress.update(lesson, &moment);
+        if let Some(lesson) = &self.lesson
+            && self.progress.update(lesson, &moment)
+        {
+            self.fresh = false;
         }
+    }
+
+    /// In a new session that goes on with steps already done: one example of each of
+    /// those steps (the first one offered now), to repeat what the server has forgotten
+    /// (EHLO, MAIL FROM ...) before the current step can work.
+    pub fn catch_up(&self, session: &ClientSession) -> Vec<Example> {
+        let (Some(lesson), Some(current), true) = (&self.lesson, self.current(), self.fresh) else {
+            return Vec::new();
+        };
+        let moment = self.watch.now(session);
+        let mut examples: Vec<Example> = Vec::new();
+        for step in lesson.steps.iter().take(current) {
+            let first = step
+                .examples
+                .iter()
+                .find(|e| e.when.as_ref().is_none_or(|c| c.holds(&moment)));
+            if let Some(example) = first
+                && !examples.contains(example)
+            {
+                examples.push(example.clone());
+            }
+        }
+        examples
     }
 
     /// The examples the current step offers now: those whose condition holds (the

@@ -35,6 +35,8 @@ const REPLIES: &str = r#"#transcript .line.server[data-last="true"]"#;
 /// The error notices the page writes into the transcript (refused connection, bridge error).
 const ERRORS: &str = "#transcript .line.note.error .text";
 
+mod lessons;
+
 /// The page open in one browser session; see the module documentation.
 #[derive(Debug, Clone, Copy)]
 pub struct Page<'a> {

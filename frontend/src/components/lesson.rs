@@ -30,6 +30,8 @@ pub struct LessonProps {
     pub resumed: bool,
     /// The examples the current step offers now.
     pub offered: Vec<Example>,
+    /// In a new session, the earlier steps' examples to repeat first.
+    pub catch_up: Vec<Example>,
     /// The lesson's file is on its way.
     pub loading: bool,
     /// Why the lesson is not shown.
@@ -110,6 +112,14 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 if props.resumed && current.is_some() {
                     <p class="lesson-resumed muted">{ words::resumed(lang, props.progress.count(), steps) }</p>
                 }
+                if !props.catch_up.is_empty() {
+                    <div class="lesson-catch-up">
+                        <p>{ ui.catch_up }</p>
+                        <div class="examples">
+                            { for props.catch_up.iter().map(|example| example_button(example, props, ui.empty_line)) }
+                        </div>
+                    </div>
+                }
                 <ol>
                     { for lesson.steps.iter().enumerate().map(|(i, step)| {
                         let done = props.progress.is_done(i);
@@ -165,7 +175,7 @@ fn example_button(example: &Example, props: &LessonProps, empty: &'static str) -
         }
     };
     html! {
-        <button type="button" class="example" {onclick}>
+        <button type="button" class="example" {onclick} data-lines={example.lines.len().to_string()}>
             <code>
                 { for runs.iter().enumerate().map(|(i, (line, count))| html! {
                     <>

@@ -23,8 +23,8 @@ pub struct LessonsUi {
     pub done: &'static str,
     /// The sandbox's demo account.
     pub demo: &'static str,
-    /// The label of the examples.
-    pub try_this: &'static str,
+    /// Above the earlier steps' examples in a new session.
+    pub catch_up: &'static str,
 }
 
 const EN: LessonsUi = LessonsUi {
@@ -33,10 +33,10 @@ const EN: LessonsUi = LessonsUi {
     link: "Link to this lesson",
     restart: "Restart lesson",
     loading: "Loading the lesson …",
-    empty_line: "(empty line)",
+    empty_line: "(empty line: then press Enter)",
     done: "Done! Every step is checked off. Pick another lesson, or restart this one.",
     demo: "Sandbox account",
-    try_this: "Click to put it on the command line:",
+    catch_up: "This is a new connection: the server has forgotten the steps done before. Repeat them first:",
 };
 
 const ZH: LessonsUi = LessonsUi {
@@ -45,10 +45,10 @@ const ZH: LessonsUi = LessonsUi {
     link: "本课程的链接",
     restart: "重新开始本课",
     loading: "正在加载课程……",
-    empty_line: "（空行）",
+    empty_line: "（空行：然后按回车）",
     done: "完成！所有步骤都已打勾。选择另一门课程，或重新开始本课。",
     demo: "沙盒账号",
-    try_this: "点击即可放到命令行上：",
+    catch_up: "这是一个新连接：服务器已经忘记了之前完成的步骤。请先重复它们：",
 };
 
 /// The lesson panel's words in `lang`.
@@ -100,5 +100,9 @@ pub fn unreadable(lang: Lang, id: &str, line: usize) -> String {
 /// The heading: "Lesson: <title> (2/9)".
 pub fn heading(lang: Lang, title: &str, done: usize, steps: usize) -> String {
     let word = lessons(lang).heading;
-    tr!(lang, "{word}: {title} ({done}/{steps})", "{word}：{title}（{done}/{steps}）")
+    tr!(
+        lang,
+        "{word}: {title} ({done}/{steps})",
+        "{word}：{title}（{done}/{steps}）"
+    )
 }

@@ -68,7 +68,11 @@ pub fn fetch_lesson(id: &str, on_done: Callback<Result<String, ()>>) {
         Callback::from(move |text: Result<String, String>| {
             // A server that answers every path with the page (the bridge's single-page
             // fallback) has no such lesson.
-            on_done.emit(text.ok().filter(|t| !t.trim_start().starts_with('<')).ok_or(()));
+            on_done.emit(
+                text.ok()
+                    .filter(|t| !t.trim_start().starts_with('<'))
+                    .ok_or(()),
+            );
         }),
     );
 }

@@ -663,8 +663,14 @@ fn a_lesson_that_cannot_be_loaded_says_why() {
         }],
     );
     assert!(state.library.problem.is_none());
-    assert_eq!(state.conversation.lesson.lesson().map(|l| l.id.as_str()), Some("first-mail"));
-    assert_eq!(crate::lesson::from_fragment("#lesson=starttls").as_deref(), Some("starttls"));
+    assert_eq!(
+        state.conversation.lesson.lesson().map(|l| l.id.as_str()),
+        Some("first-mail")
+    );
+    assert_eq!(
+        crate::lesson::from_fragment("#lesson=starttls").as_deref(),
+        Some("starttls")
+    );
     assert_eq!(crate::lesson::from_fragment("#lesson=../x"), None);
     assert_eq!(crate::lesson::from_fragment("#transcript=abc"), None);
 }
@@ -672,7 +678,11 @@ fn a_lesson_that_cannot_be_loaded_says_why() {
 #[test]
 fn the_auth_helper_waits_while_an_auth_is_unanswered() {
     let state = reduce(ready(), [sent("AUTH LOGIN")]);
-    assert_eq!(state.auth_step(), None, "no second AUTH LOGIN button meanwhile");
+    assert_eq!(
+        state.auth_step(),
+        None,
+        "no second AUTH LOGIN button meanwhile"
+    );
     let state = reduce(state, [line(S1, "334 VXNlcm5hbWU6")]);
     assert!(matches!(state.auth_step(), Some(AuthStep::Answer { .. })));
 }

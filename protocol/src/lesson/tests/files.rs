@@ -105,8 +105,14 @@ fn every_lesson_completes_against_the_sandbox() {
             "first-mail" => assert!(delivered.contains("Hi!"), "{delivered}"),
             "starttls" => assert!(learner.delivered.is_empty()),
             "envelope-bcc" => {
-                assert!(delivered.contains("To: Bob <bob@example.org>"), "{delivered}");
-                assert!(!delivered.contains("carol"), "Carol is in no header: {delivered}");
+                assert!(
+                    delivered.contains("To: Bob <bob@example.org>"),
+                    "{delivered}"
+                );
+                assert!(
+                    !delivered.contains("carol"),
+                    "Carol is in no header: {delivered}"
+                );
             }
             "dot-stuffing" => assert!(
                 delivered.contains("\r\n.signature follows\r\n"),

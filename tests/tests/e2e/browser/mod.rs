@@ -15,6 +15,10 @@
 //!   from navigation to an interactive terminal;
 //! - `lesson`: the lesson against the sandbox the page connects to by itself, ending in
 //!   the mailbox and its message view, and against a real Postfix;
+//! - `lessons`: the lesson library: every lesson end to end in English at desktop size
+//!   and in Chinese at phone size, the picker, a `#lesson=` link, progress through a
+//!   reload, Restart, resuming after a reconnect, the steps that adapt, and a lesson in
+//!   the offline simulator;
 //! - `mailbox`: two browsers on a public bridge, each seeing only its own mail;
 //! - `starttls`: STARTTLS typed by hand;
 //! - `offline`: with the bridge stopped and the page served by a plain static file server,
@@ -48,6 +52,7 @@
 mod connect_by_mx;
 mod dns_facts;
 mod lesson;
+mod lessons;
 mod mailbox;
 mod offline;
 mod rules;
