@@ -17,7 +17,7 @@ use crate::vocab::{Notice, Theme};
 /// The top of the first row (below the two heads), and each row's height: its label, its
 /// arrow, and under the arrow the time on the sender's side.
 const TOP: u32 = 44;
-const ROW: u32 = 32;
+const ROW: u32 = 38;
 /// A character of the 12 px monospace labels is about this wide (CJK twice as wide).
 const CHAR_W: f32 = 7.2;
 
@@ -260,7 +260,7 @@ pub fn svg(transcript: &Transcript, lang: Lang, size: Size, theme: Theme) -> Str
                 let _ = write!(
                     out,
                     r##"<text class="note" x="{middle}" y="{}" text-anchor="middle" fill="{}" font-style="italic">{}</text>"##,
-                    top + 20,
+                    top + 22,
                     palette.muted,
                     escape(&cut(text, across))
                 );
@@ -291,7 +291,7 @@ impl Arrow {
         at_ms: Option<u64>,
     ) {
         let (client_x, server_x) = (self.client_x, self.server_x);
-        let y = self.top + 17;
+        let y = self.top + 19;
         let (from, to, head) = if to_server {
             (client_x, server_x, server_x - 8)
         } else {
@@ -303,7 +303,7 @@ impl Arrow {
             y - 4,
             y + 4,
             (client_x + server_x) / 2,
-            y - 5,
+            y - 6,
             escape(label)
         );
         if let Some(ms) = at_ms {

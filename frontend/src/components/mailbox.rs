@@ -3,9 +3,8 @@
 //! A click on a message opens it: headers, text body and the raw message.
 //!
 //! A message that arrives while the page is open is never missed: on a wide screen the
-//! side column scrolls to the mailbox (the terminal stays where it is) and the message
-//! flashes; on a phone, where the mailbox is far below the terminal, a "New mail" button
-//! appears at the bottom of the screen and brings the mailbox into view when pressed.
+//! side column scrolls to the mailbox (the terminal stays where it is); on a phone, where the mailbox is far below the terminal, a "New mail" button
+//! appears at the top of the screen and brings the mailbox into view when pressed.
 
 use std::rc::Rc;
 
@@ -65,17 +64,15 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
     // The newest message when the panel was last drawn: `None` before its first drawing,
     // so the mail already there when the page opens is not announced.
     let seen = use_mut_ref(|| None::<Option<u64>>);
-    // The message that just arrived (it flashes), and whether the phone's button shows.
-    let fresh = use_state_eq(|| None::<u64>);
+    // Whether the phone's "New mail" button shows.
     let announce = use_state_eq(|| false);
     {
-        let (fresh, announce) = (fresh.clone(), announce.clone());
+        let announce = announce.clone();
         use_effect_with(newest.as_ref().map(|(id, _)| *id), move |newest| {
             let previous = seen.borrow_mut().replace(*newest);
             if let (Some(previous), Some(id)) = (previous, *newest)
                 && previous != Some(id)
             {
-                fresh.set(Some(id));
                 announce.set(!browser::reveal_in_side("mailbox"));
             }
         });
@@ -90,10 +87,10 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
                     let onclick = props.on_open.reform(move |_: MouseEvent| id);
                     html! {
                         <li key={m.id} data-id={m.id.to_string()}
-                            class={classes!((opened == Some(id)).then_some("open"), (*fresh == Some(id)).then_some("fresh"))}>
+                            class={classes!((opened == Some(id)).then_some("open"))}>
                             <button type="button" class="open-message" {onclick}>
                                 <strong class="subject">{ m.subject.clone().unwrap_or_else(|| ui.no_subject.to_owned()) }</strong>
-                                <span class="envelope">{ format!("{} → {}", if m.from.is_empty() { "<>" } else { &m.from }, m.to.join(", ")) }</span>
+                                <span class="route">{ format!("{} → {}", if m.from.is_empty() { "<>" } else { &m.from }, m.to.join(", ")) }</span>
                                 <span class="muted">{ format!("{} · {} B", m.received_at, m.size) }</span>
                             </button>
                         </li>

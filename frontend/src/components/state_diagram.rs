@@ -204,12 +204,12 @@ const EDGES: [Edge; 11] = [
         "354",
         (223, 148, Anchor::Middle),
     ),
-    // Back up: the message is done, the next one starts at MAIL.
+    // Back up: the final `.` was answered, the next message starts at MAIL.
     edge(
         (Phase::Data, Phase::Ready),
         "M300,140 L300,100",
-        ".",
-        (306, 124, Anchor::Start),
+        ". 250",
+        (294, 124, Anchor::End),
     ),
     edge(
         (Phase::Ready, Phase::TlsHandshake),
