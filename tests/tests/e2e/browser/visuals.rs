@@ -77,7 +77,7 @@ async fn visual_aids(size: Size) -> anyhow::Result<()> {
         page.click("#sequence summary h2").await?;
         check_sequence(page, "dark").await?;
 
-        message_arrives(page, size).await?;
+        message_arrives(browser, size).await?;
 
         for theme in ["dark", "light"] {
             page.set_theme(theme).await?;
@@ -95,6 +95,8 @@ async fn visual_aids(size: Size) -> anyhow::Result<()> {
                     (".panel.caps", "caps"),
                     ("#mailbox", "mailbox"),
                 ] {
+                    // On a wide screen the side column scrolls: the part to its top first.
+                    page.scroll_to(css).await?;
                     browser
                         .element_screenshot(css, &format!("{name}-{part}"))
                         .await?;
@@ -257,7 +259,8 @@ const MAILBOX: &str = "
 
 /// Sends a message from the terminal with the mailbox out of view, and checks that it
 /// comes into view: by itself on a wide screen, through the "New mail" button on a phone.
-async fn message_arrives(page: Page<'_>, size: Size) -> anyhow::Result<()> {
+async fn message_arrives(browser: &Browser, size: Size) -> anyhow::Result<()> {
+    let page = browser.page();
     // A reader looking at the bottom of the side column (desktop) or at the terminal.
     js(
         page,
@@ -289,6 +292,7 @@ async fn message_arrives(page: Page<'_>, size: Size) -> anyhow::Result<()> {
         )
         .await?;
         ensure!(placed == json!(true), "the New mail button is on screen");
+        browser.screenshot("visuals-phone-new-mail").await?;
         page.click("#mail-arrived-show").await?;
         page.wait_none("#mail-arrived", "the button gone once pressed")
             .await?;
