@@ -119,7 +119,17 @@ fn rows(transcript: &Transcript, lang: Lang) -> Vec<Row> {
     for entry in transcript.iter() {
         match &entry.kind {
             EntryKind::Client { text, at_ms, .. } => rows.push(Row::Command {
-                text: text.clone(),
+                // The blank line that ends the headers would be an arrow without a word.
+                text: if text.is_empty() {
+                    Text {
+                        en: "(empty line)",
+                        zh: "（空行）",
+                    }
+                    .get(lang)
+                    .to_owned()
+                } else {
+                    text.clone()
+                },
                 at_ms: *at_ms,
             }),
             EntryKind::Server {
@@ -239,7 +249,14 @@ pub fn svg(transcript: &Transcript, lang: Lang, size: Size, theme: Theme) -> Str
         };
         match row {
             Row::Command { text, at_ms } => {
-                arrow.draw(&mut out, true, palette.command, "command", &cut(text, between), *at_ms);
+                arrow.draw(
+                    &mut out,
+                    true,
+                    palette.command,
+                    "command",
+                    &cut(text, between),
+                    *at_ms,
+                );
             }
             Row::Reply {
                 text,

@@ -39,7 +39,9 @@ pub fn Sequence(props: &SequenceProps) -> Html {
     let shown = use_memo(
         (props.transcript.clone(), lang, props.theme, *open),
         |(transcript, lang, theme, open)| {
-            open.then(|| sequence::data_url(&sequence::svg(transcript, *lang, Size::Compact, *theme)))
+            open.then(|| {
+                sequence::data_url(&sequence::svg(transcript, *lang, Size::Compact, *theme))
+            })
         },
     );
     // The newest arrow in view: the panel scrolls to its end when the drawing grows.

@@ -406,7 +406,10 @@ mod tests {
     fn nothing_overlaps_and_everything_is_inside_the_drawing() {
         let view = (0.0, 0.0, VIEW_W as f32, VIEW_H as f32);
         let inside = |r: Rect| r.0 >= view.0 && r.1 >= view.1 && r.2 <= view.2 && r.3 <= view.3;
-        let boxes: Vec<(Phase, Rect)> = NODES.iter().map(|n| (n.phase, node_rect(n.phase))).collect();
+        let boxes: Vec<(Phase, Rect)> = NODES
+            .iter()
+            .map(|n| (n.phase, node_rect(n.phase)))
+            .collect();
         for (i, (a, ra)) in boxes.iter().enumerate() {
             assert!(inside(*ra), "{a:?} is inside");
             for (b, rb) in &boxes[i + 1..] {

@@ -135,7 +135,8 @@ pub fn reveal_in_side(id: &str) -> bool {
         return false;
     };
     if side.scroll_height() > side.client_height() {
-        let offset = element.get_bounding_client_rect().top() - side.get_bounding_client_rect().top();
+        let offset =
+            element.get_bounding_client_rect().top() - side.get_bounding_client_rect().top();
         if offset < 0.0 || offset > f64::from(side.client_height()) / 2.0 {
             // Its top a little below the column's top: the panel above it still peeks in.
             side.set_scroll_top(side.scroll_top() + offset.round() as i32 - 8);

@@ -60,51 +60,55 @@ impl Size {
 async fn visual_aids(size: Size) -> anyhow::Result<()> {
     let sandbox = start_sandbox(bridge::sandbox::SandboxConfig::default()).await;
     let url = format!("http://{}/", sandbox.http);
-    Browser::run(&format!("browser-visuals-{}", size.name()), async |browser| {
-        let page = browser.page();
-        let (width, height) = size.window();
-        page.client().set_window_size(width, height).await?;
-        page.open_on_the_sandbox(&url).await?;
-        page.set_theme("dark").await?;
-        page.send_command("EHLO visuals.example", 250).await?;
-        check_state_diagram(page, "after EHLO").await?;
-        check_capabilities(page).await?;
-        // The sequence diagram draws only while its panel is open.
-        ensure!(
-            !page.exists("#sequence-svg").await?,
-            "the closed sequence panel draws nothing"
-        );
-        page.click("#sequence summary h2").await?;
-        check_sequence(page, "dark").await?;
+    Browser::run(
+        &format!("browser-visuals-{}", size.name()),
+        async |browser| {
+            let page = browser.page();
+            let (width, height) = size.window();
+            page.client().set_window_size(width, height).await?;
+            page.open_on_the_sandbox(&url).await?;
+            page.set_theme("dark").await?;
+            page.send_command("EHLO visuals.example", 250).await?;
+            check_state_diagram(page, "after EHLO").await?;
+            check_capabilities(page).await?;
+            // The sequence diagram draws only while its panel is open.
+            ensure!(
+                !page.exists("#sequence-svg").await?,
+                "the closed sequence panel draws nothing"
+            );
+            page.click("#sequence summary h2").await?;
+            check_sequence(page, "dark").await?;
 
-        message_arrives(browser, size).await?;
+            message_arrives(browser, size).await?;
 
-        for theme in ["dark", "light"] {
-            page.set_theme(theme).await?;
-            for (lang, needle) in [("en", "Where the session is"), ("zh-CN", "会话所处的状态")] {
-                page.select("#lang", lang).await?;
-                page.wait_text("#state-diagram h2", needle).await?;
-                let what = format!("{theme}, {lang}");
-                check_state_diagram(page, &what).await?;
-                check_sequence(page, theme).await?;
-                check_capabilities(page).await?;
-                let name = format!("visuals-{}-{theme}-{lang}", size.name());
-                for (css, part) in [
-                    ("#state-diagram", "state"),
-                    ("#sequence", "sequence"),
-                    (".panel.caps", "caps"),
-                    ("#mailbox", "mailbox"),
-                ] {
-                    // On a wide screen the side column scrolls: the part to its top first.
-                    page.scroll_to(css).await?;
-                    browser
-                        .element_screenshot(css, &format!("{name}-{part}"))
-                        .await?;
+            for theme in ["dark", "light"] {
+                page.set_theme(theme).await?;
+                for (lang, needle) in [("en", "Where the session is"), ("zh-CN", "会话所处的状态")]
+                {
+                    page.select("#lang", lang).await?;
+                    page.wait_text("#state-diagram h2", needle).await?;
+                    let what = format!("{theme}, {lang}");
+                    check_state_diagram(page, &what).await?;
+                    check_sequence(page, theme).await?;
+                    check_capabilities(page).await?;
+                    let name = format!("visuals-{}-{theme}-{lang}", size.name());
+                    for (css, part) in [
+                        ("#state-diagram", "state"),
+                        ("#sequence", "sequence"),
+                        (".panel.caps", "caps"),
+                        ("#mailbox", "mailbox"),
+                    ] {
+                        // On a wide screen the side column scrolls: the part to its top first.
+                        page.scroll_to(css).await?;
+                        browser
+                            .element_screenshot(css, &format!("{name}-{part}"))
+                            .await?;
+                    }
                 }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -130,7 +134,10 @@ async fn check_state_diagram(page: Page<'_>, what: &str) -> anyhow::Result<()> {
     let labels = js(page, STATE_LABELS).await?;
     let labels = labels.as_array().context("the labels")?;
     // Nine boxes and ten labelled arrows.
-    ensure!(labels.len() == 19, "the state diagram's labels ({what}): {labels:?}");
+    ensure!(
+        labels.len() == 19,
+        "the state diagram's labels ({what}): {labels:?}"
+    );
     for label in labels {
         let px = label["px"].as_f64().unwrap_or_default();
         let height = label["height"].as_f64().unwrap_or_default();
@@ -226,7 +233,10 @@ const CAPABILITIES: &str = "
 
 async fn check_capabilities(page: Page<'_>) -> anyhow::Result<()> {
     let table = js(page, CAPABILITIES).await?;
-    ensure!(table["inside"] == json!(true), "the table fits its panel: {table}");
+    ensure!(
+        table["inside"] == json!(true),
+        "the table fits its panel: {table}"
+    );
     let cells = table["cells"].as_array().context("the cells")?;
     ensure!(cells.len() >= 6, "the sandbox's extensions: {table}");
     for cell in cells {
