@@ -78,6 +78,18 @@ async fn visual_aids(size: Size) -> anyhow::Result<()> {
             );
             page.click("#sequence summary h2").await?;
             check_sequence(page, "dark").await?;
+            if size == Size::Desktop {
+                // The side column scrolls on its own; the page itself fits the window.
+                let fits = js(
+                    page,
+                    "return document.documentElement.scrollHeight <= window.innerHeight + 1;",
+                )
+                .await?;
+                ensure!(
+                    fits == json!(true),
+                    "the desktop page does not scroll as a whole"
+                );
+            }
 
             message_arrives(browser, size).await?;
 
