@@ -301,6 +301,14 @@ async fn message_arrives(browser: &Browser, size: Size) -> anyhow::Result<()> {
          Subject: Seen at once\nFrom: me@example.org\nTo: you@example.org\n\nHello.\n.\n",
     )
     .await?;
+    // The server's 250 to the final dot first: a slow mailbox then fails as such.
+    // EHLO's, MAIL's, RCPT's and the final dot's.
+    page.wait_count(
+        r#".line.server[data-code="250"][data-last="true"]"#,
+        4,
+        "the 250 that accepts the message",
+    )
+    .await?;
     page.wait_text("#mailbox-list .subject", "Seen at once")
         .await?;
     if size == Size::Phone {
