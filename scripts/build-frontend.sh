@@ -7,8 +7,9 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 354810: 326000 plus the
-# 28810 bytes that connecting by MX, the server check and the DNS facts added)
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 370200: 326000 plus the
+# 28810 bytes that connecting by MX, the server check and the DNS facts added, plus the
+# lesson library's 15390, see below)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -123,7 +124,12 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # records, the envelope-against-headers view with an RFC 5322 address reader, the scenario
 # list, and the failure rules editor with protocol's rule grammar and its bilingual reasons
 # (about 21 KB of it). Loading these panels on demand is the way back down.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-354810}"
+# 354.8 KB until the lesson library (issue 16, 370.0 KB measured, +20.5 KB): the lessons
+# themselves are data fetched on demand (dist/lessons/, not counted here), but the page
+# reads them and judges their conditions itself: protocol::lesson's parser and condition
+# evaluation (with the RFC 5322 address reader a Bcc check needs), the picker and step panel
+# (its Yew markup alone about 13 KB raw before wasm-opt), progress and local storage.
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-370200}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do

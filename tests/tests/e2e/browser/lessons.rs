@@ -82,16 +82,30 @@ async fn library(lang: &'static str, (width, height): (u32, u32)) -> anyhow::Res
 async fn reconnect(page: &Page<'_>) -> anyhow::Result<()> {
     let greetings = page.count(r#".line.server[data-code="220"]"#).await?;
     if page.exists("#disconnect:not([disabled])").await? {
-        page.click("#disconnect").await?;
+        press(page, "#disconnect").await?;
         page.wait_until_disconnected("the session to end").await?;
     }
-    page.click("#connect").await?;
+    press(page, "#connect").await?;
     page.wait_count(
         r#".line.server[data-code="220"]"#,
         greetings + 1,
         "a new greeting",
     )
     .await?;
+    Ok(())
+}
+
+/// Presses the form's button `css` wherever the page is scrolled (on a phone the status
+/// bar may sit over it).
+async fn press(page: &Page<'_>, css: &str) -> anyhow::Result<()> {
+    page.scroll_to(css).await?;
+    page.client()
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .with_context(|| format!("pressing {css}"))?;
     Ok(())
 }
 
@@ -103,15 +117,7 @@ async fn follow(page: &Page<'_>, id: &str) -> anyhow::Result<()> {
             page.wait_step(0).await?;
             page.click_until_done(1, 1).await?;
             page.click("#auth-login").await?;
-            page.wait_for_line(r#".line.server[data-code="334"]"#, "the username prompt")
-                .await?;
-            page.fill("#auth-user", "demo").await?;
-            page.click("#auth-send").await?;
-            page.wait_count(r#".line.server[data-code="334"]"#, 2, "the password prompt")
-                .await?;
-            page.fill("#auth-pass", "demo").await?;
-            page.click("#auth-send").await?;
-            page.wait_step(2).await?;
+            log_in_with_the_helper(page).await?;
             for step in 3..=5 {
                 page.click_until_done(step, 1).await?;
             }
@@ -147,16 +153,7 @@ async fn follow(page: &Page<'_>, id: &str) -> anyhow::Result<()> {
             );
             page.click_until_done(5, 4).await?;
             page.click_until_done(6, 1).await?;
-            poll_until("the message in the mailbox", STEP, || async {
-                let subjects = page.texts("#mailbox-list .subject").await?;
-                Ok(subjects
-                    .iter()
-                    .any(|s| s == "Lunch on Friday")
-                    .then_some(()))
-            })
-            .await?;
-            page.open_message("Lunch on Friday", "See you at noon.")
-                .await?;
+            open_delivered(page, "Lunch on Friday", "See you at noon.").await?;
             let recipients = page.envelope_recipients().await?;
             ensure!(
                 recipients
@@ -188,7 +185,7 @@ async fn follow(page: &Page<'_>, id: &str) -> anyhow::Result<()> {
             );
             page.wait_until_disconnected("the 421 to end the session")
                 .await?;
-            page.click("#connect").await?;
+            press(page, "#connect").await?;
             page.wait_step(6).await?;
         }
         "dot-stuffing" => {
@@ -196,16 +193,7 @@ async fn follow(page: &Page<'_>, id: &str) -> anyhow::Result<()> {
             page.click_until_done(1, 2).await?;
             page.click_until_done(2, 1).await?;
             page.click_until_done(3, 1).await?;
-            poll_until("the dotted message in the mailbox", STEP, || async {
-                let subjects = page.texts("#mailbox-list .subject").await?;
-                Ok(subjects
-                    .iter()
-                    .any(|s| s == "Lines that start with a dot")
-                    .then_some(()))
-            })
-            .await?;
-            page.open_message("Lines that start with a dot", ".signature follows")
-                .await?;
+            open_delivered(page, "Lines that start with a dot", ".signature follows").await?;
             let body = page.text_of("#message-body").await?;
             ensure!(
                 !body.contains("..signature"),
@@ -216,6 +204,31 @@ async fn follow(page: &Page<'_>, id: &str) -> anyhow::Result<()> {
         other => anyhow::bail!("no way to follow lesson {other}"),
     }
     Ok(())
+}
+
+/// Answers the AUTH LOGIN prompts with the AUTH helper (the demo account) once the
+/// username is asked for, up to the AUTH step checked off.
+async fn log_in_with_the_helper(page: &Page<'_>) -> anyhow::Result<()> {
+    page.wait_for_line(r#".line.server[data-code="334"]"#, "the username prompt")
+        .await?;
+    page.fill("#auth-user", "demo").await?;
+    page.click("#auth-send").await?;
+    page.wait_count(r#".line.server[data-code="334"]"#, 2, "the password prompt")
+        .await?;
+    page.fill("#auth-pass", "demo").await?;
+    page.click("#auth-send").await?;
+    page.wait_step(2).await
+}
+
+/// Waits for the message `subject` in the mailbox panel and opens it; its body shows
+/// `body`.
+async fn open_delivered(page: &Page<'_>, subject: &str, body: &str) -> anyhow::Result<()> {
+    poll_until(&format!("{subject:?} in the mailbox"), STEP, || async {
+        let subjects = page.texts("#mailbox-list .subject").await?;
+        Ok(subjects.iter().any(|s| s == subject).then_some(()))
+    })
+    .await?;
+    page.open_message(subject, body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,13 +320,7 @@ async fn picker() -> anyhow::Result<()> {
             !page.exists("#auth-login").await?,
             "so is the helper's AUTH LOGIN button"
         );
-        page.fill("#auth-user", "demo").await?;
-        page.click("#auth-send").await?;
-        page.wait_count(r#".line.server[data-code="334"]"#, 2, "the password prompt")
-            .await?;
-        page.fill("#auth-pass", "demo").await?;
-        page.click("#auth-send").await?;
-        page.wait_step(2).await?;
+        log_in_with_the_helper(&page).await?;
         for step in 3..=5 {
             page.click_until_done(step, 1).await?;
         }
