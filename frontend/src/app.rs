@@ -348,6 +348,22 @@ pub fn App() -> Html {
         })
     };
 
+    // A server that says nothing after connecting gets a hint a few seconds later; the
+    // reducer checks that the same connection is still silent.
+    {
+        let dispatcher = state.dispatcher();
+        let connected = state.connection.active.filter(|_| state.is_connected());
+        use_effect_with(connected, move |connected| {
+            if let Some(session) = *connected {
+                yew::platform::spawn_local(async move {
+                    let wait = std::time::Duration::from_secs(crate::state::SILENT_HINT_SECS);
+                    yew::platform::time::sleep(wait).await;
+                    dispatcher.dispatch(Action::SilenceCheck { session });
+                });
+            }
+        });
+    }
+
     // The page opens connected: to the bridge's sandbox, or to the simulator without a
     // bridge (the reducer decides when; see `State::auto_connect`).
     {
@@ -403,14 +419,22 @@ pub fn App() -> Html {
     let show = |view: View| dispatch.reform(move |_: MouseEvent| Action::ShowView(view));
     let export =
         |kind: ExportKind| dispatch.reform(move |_: MouseEvent| Action::ShowExport(Some(kind)));
-    let export_content = state.prefs.export.map(|kind| match kind {
-        ExportKind::Text => export::text(&state.conversation.transcript, lang),
-        ExportKind::Json => export::json(&state.conversation.transcript, lang),
-        ExportKind::Swaks => export::swaks(&state.conversation.transcript),
-        ExportKind::Link => browser::link_with_fragment(&share::fragment(&export::text(
-            &state.conversation.transcript,
-            lang,
-        ))),
+    // On the paste view, Export and Share take the pasted transcript; on the terminal,
+    // the whole session (Ctrl+L only clears the screen).
+    let export_content = state.prefs.export.map(|kind| {
+        let pasted = state.prefs.paste_source();
+        let transcript = match &pasted {
+            Some(text) => Rc::new(crate::pasted::annotate(text).transcript),
+            None => state.conversation.transcript.clone(),
+        };
+        match kind {
+            ExportKind::Text => export::text(&transcript, lang),
+            ExportKind::Json => export::json(&transcript, lang),
+            ExportKind::Swaks => export::swaks(&transcript),
+            ExportKind::Link => browser::link_with_fragment(&share::fragment(
+                &pasted.map_or_else(|| export::text(&transcript, lang), |text| text.to_string()),
+            )),
+        }
     });
     let on_copy = {
         let content = export_content.clone().unwrap_or_default();
@@ -435,7 +459,7 @@ pub fn App() -> Html {
         <div class={classes!("app", (state.connection.phase != Phase::Disconnected).then_some("online"))}>
             <header class="top">
                 <h1>{ ui.title }</h1>
-                <Status phase={state.connection.phase.clone()} backend={state.connection.backend} tls={state.connection.tls.clone()} {lang} />
+                <Status phase={state.connection.phase.clone()} backend={state.connection.backend} link={state.link()} {lang} />
                 <div class="tools">
                     <label class="lang">
                         <span class="sr-only">{ ui.language }</span>
@@ -504,7 +528,10 @@ pub fn App() -> Html {
                             transcript={state.conversation.transcript.clone()}
                             {lang}
                             ready={state.is_connected()}
-                            prompt={state.prompt()}
+                            prompt={i18n::terminal::prompt(lang, state.is_connected().then(|| state.session().phase()))}
+                            phase={state.prompt()}
+                            in_message={state.in_message()}
+                            dot_held={state.dot_held()}
                             draft={state.command_line.draft.clone()}
                             warnings={state.warnings()}
                             live_warnings={state.live_warnings()}
@@ -548,10 +575,11 @@ pub fn App() -> Html {
                     </div>
                     }
                 } else {
-                    <PasteView {lang} shared={state.prefs.shared.clone()} />
+                    <PasteView {lang} shared={state.prefs.shared.clone()} pasted={state.prefs.pasted.clone()}
+                        on_annotate={dispatch.reform(Action::Pasted)} />
                 }
             </main>
-            <footer class="legend" aria-label="Legend">
+            <footer class="legend" aria-label={i18n::terminal::legend_label(lang)}>
                 <span class="key client">{ ui.legend[0] }</span>
                 <span class="key server">{ ui.legend[1] }</span>
                 <span class="key reply-2">{ ui.legend[2] }</span>

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 /// A box of the diagram: the phase, its label, and its top-left corner.
 const NODES: [(Phase, &str, i32, i32); 9] = [
-    (Phase::Greeting, "220?", 4, 30),
+    (Phase::Greeting, "greeting", 4, 30),
     (Phase::Hello, "HELO", 80, 30),
     (Phase::Ready, "SMTP", 156, 30),
     (Phase::Mail, "MAIL", 232, 30),
@@ -185,12 +185,24 @@ pub fn StateDiagram(props: &StateDiagramProps) -> Html {
                     html! {
                         <g class={classes!("node", current.then_some("current"))} data-phase={*label}>
                             <rect x={x.to_string()} y={y.to_string()} width={W.to_string()} height={H.to_string()} rx="5" />
-                            <text x={(x + W / 2).to_string()} y={(y + H / 2 + 4).to_string()} text-anchor="middle">{ *label }</text>
+                            <text x={(x + W / 2).to_string()} y={(y + H / 2 + 4).to_string()} text-anchor="middle">{ node_label(*phase, label, props.lang) }</text>
                         </g>
                     }
                 }) }
             </svg>
         </details>
+    }
+}
+
+/// A node's words: the verbs are SMTP's own; the wait for the greeting is said in words.
+fn node_label(phase: Phase, label: &'static str, lang: Lang) -> &'static str {
+    match phase {
+        Phase::Greeting => Text {
+            en: "greeting",
+            zh: "等待问候",
+        }
+        .get(lang),
+        _ => label,
     }
 }
 

@@ -126,6 +126,7 @@ fn ready() -> State {
     )
 }
 
+mod learner;
 mod page;
 mod remote;
 mod session;
