@@ -328,41 +328,26 @@ pub fn App() -> Html {
                             received_at: browser::now_iso(),
                         });
                     });
-                    Ok(simulator::connect(request, on_event, on_delivered))
+                    Some(simulator::connect(request, on_event, on_delivered))
                 }
                 Backend::Bridge => bridge::connect(request, on_event),
             };
             match opened {
-                Ok(opened) => {
+                Some(opened) => {
                     if let Some(previous) = connection.borrow_mut().replace(opened) {
                         previous.close();
                     }
                 }
-                Err(err) => state.dispatch(Action::Bridge {
+                // Never opened: the reducer says so and falls back to the simulator.
+                None => state.dispatch(Action::Bridge {
                     session,
                     event: BridgeEvent::SocketClosed {
-                        detail: err.to_string(),
+                        detail: String::new(),
                     },
                 }),
             }
         })
     };
-
-    // A server that says nothing after connecting gets a hint a few seconds later; the
-    // reducer checks that the same connection is still silent.
-    {
-        let dispatcher = state.dispatcher();
-        let connected = state.connection.active.filter(|_| state.is_connected());
-        use_effect_with(connected, move |connected| {
-            if let Some(session) = *connected {
-                yew::platform::spawn_local(async move {
-                    let wait = std::time::Duration::from_secs(crate::state::SILENT_HINT_SECS);
-                    yew::platform::time::sleep(wait).await;
-                    dispatcher.dispatch(Action::SilenceCheck { session });
-                });
-            }
-        });
-    }
 
     // The page opens connected: to the bridge's sandbox, or to the simulator without a
     // bridge (the reducer decides when; see `State::auto_connect`).
@@ -532,6 +517,7 @@ pub fn App() -> Html {
                             phase={state.prompt()}
                             in_message={state.in_message()}
                             dot_held={state.dot_held()}
+                            awaiting_greeting={state.awaiting_greeting()}
                             draft={state.command_line.draft.clone()}
                             warnings={state.warnings()}
                             live_warnings={state.live_warnings()}

@@ -154,10 +154,10 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
                 <span>{ ui.insecure }</span>
             </label>
             <label class={classes!("field", "simulate", simulate.then_some("on"))}
-                title={format!("{} {}", Text {
+                title={Text {
                     en: "A simulated SMTP server inside this page: no bridge, no network, its own mailbox.",
                     zh: "页面内模拟的 SMTP 服务器：无需桥接服务，不经过网络，有自己的邮箱。",
-                }.get(lang), i18n::terminal::bridge_explained(lang))}>
+                }.get(lang)}>
                 <input id="simulate" type="checkbox" checked={simulate} disabled={!idle} onchange={on_simulate} />
                 <span>{ Text { en: "Simulate (no bridge)", zh: "模拟（无桥接）" }.get(lang) }</span>
                 if props.no_bridge {

@@ -51,6 +51,8 @@ pub struct TerminalProps {
     pub in_message: bool,
     /// The final `.` was held back by a warning and not sent since.
     pub dot_held: bool,
+    /// Connected, and the server has not greeted yet.
+    pub awaiting_greeting: bool,
     /// The command line's text.
     pub draft: String,
     /// Warnings shown after Enter: the next Enter sends anyway.
@@ -212,6 +214,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <p id="live-warning" class={classes!("live-warning", w.severity.as_str())}>
                     { format!("⚠ {}", w.text.get(props.lang)) }
                 </p>
+            }
+            // Shown by the stylesheet after 5 s; a greeting that comes sooner removes it.
+            if props.awaiting_greeting {
+                <p id="silent-hint" class="silent-hint" role="status">{ i18n::terminal::silent_server(props.lang) }</p>
             }
             if props.in_message {
                 <div id="in-message" class={classes!("in-message", props.dot_held.then_some("held"))} role="status">

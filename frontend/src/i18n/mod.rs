@@ -514,8 +514,8 @@ pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
             zh: "无法查询该域名的 MX 记录（超时或 DNS 服务器故障）。",
         },
         ErrorCode::NotTls => Text {
-            en: "The server answered in plain text: this port does not speak implicit TLS. Choose STARTTLS, or port 465.",
-            zh: "服务器用明文作答：这个端口不使用隐式 TLS。请选择 STARTTLS，或改用 465 端口。",
+            en: "The server answered in plain text: this port does not speak implicit TLS. Try STARTTLS, or port 465.",
+            zh: "服务器用明文作答：这个端口不使用隐式 TLS。请改用 STARTTLS 或 465 端口。",
         },
         ErrorCode::ProbeMode => Text {
             en: "This public bridge does not relay DATA or BDAT to that server (probe mode).",
@@ -659,8 +659,8 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         }
         Notice::SocketFailed => {
             let failed = Text {
-                en: "The page could not reach the bridge over its WebSocket (a proxy may not pass WebSockets): the terminal uses the simulator inside this page.",
-                zh: "页面无法通过 WebSocket 连接到桥接服务（代理可能不转发 WebSocket）：终端改用页面内的模拟服务器。",
+                en: "The page could not reach the bridge over its WebSocket (a proxy may block it): using the simulator instead.",
+                zh: "页面无法通过 WebSocket 连接到桥接服务（可能被代理拦截）：改用模拟服务器。",
             };
             format!("{} {}", failed.get(lang), terminal::bridge_explained(lang))
         }
@@ -700,14 +700,13 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             }
         }
         Notice::Simulated => Text {
-            en: "SIMULATED: this session runs inside the page, against a simulated SMTP server; nothing goes over the network. Demo account: demo / demo.",
-            zh: "模拟：此会话在页面内运行，对面是模拟的 SMTP 服务器，不经过网络。演示账号：demo / demo。",
+            en: "SIMULATED: this session runs inside the page; nothing goes over the network. Demo account: demo / demo.",
+            zh: "模拟：此会话在页面内运行，不经过网络。演示账号：demo / demo。",
         }
         .get(lang)
         .to_owned(),
         Notice::CheckHost { host, index } => check::progress(lang, host, *index),
         Notice::SimulatedTls { starttls } => terminal::simulated_tls(lang, *starttls),
-        Notice::SilentServer { secs } => terminal::silent_server(lang, *secs),
         Notice::Tls { info } => {
             let summary = tls_summary(lang, info);
             if zh {

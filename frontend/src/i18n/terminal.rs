@@ -59,8 +59,8 @@ pub fn prompt(lang: Lang, phase: Option<Phase>) -> &'static str {
 /// The banner above the command line while the server reads message text.
 pub fn in_message(lang: Lang) -> &'static str {
     Text {
-        en: "You are still inside the message: the server reads every line as text until a line holding only a dot (.).",
-        zh: "你仍在邮件内容中：服务器会把每一行都当作邮件正文，直到收到只含一个点号（.）的行。",
+        en: "You are inside the message: every line is text until a line holding only a dot (.).",
+        zh: "你在邮件内容中：每一行都是正文，直到只含一个点号（.）的行。",
     }
     .get(lang)
 }
@@ -68,8 +68,8 @@ pub fn in_message(lang: Lang) -> &'static str {
 /// The banner's second line when the final dot was held back by a warning.
 pub fn dot_held(lang: Lang) -> &'static str {
     Text {
-        en: "Your final . was NOT sent (a warning held it): the message is still open. Send . again, Enter twice, to end it.",
-        zh: "结束点号（.）没有发送（被警告拦下）：邮件仍未结束。再输入 . 并按两次回车来结束邮件。",
+        en: "Your final . was NOT sent (a warning held it): type . and press Enter twice.",
+        zh: "结束点号（.）被警告拦下，没有发送：请输入 . 并按两次回车。",
     }
     .get(lang)
 }
@@ -77,12 +77,12 @@ pub fn dot_held(lang: Lang) -> &'static str {
 /// The warning box's heading and hint when the line held is the final dot.
 pub fn dot_warning(lang: Lang) -> (&'static str, &'static str) {
     let title = Text {
-        en: "The final dot is held: the message is not finished yet",
-        zh: "结束点号被拦下：邮件还没有结束",
+        en: "The final dot is held: the message is still open",
+        zh: "结束点号被拦下：邮件仍未结束",
     };
     let hint = Text {
-        en: "Until it goes out, every line is message text, QUIT too. Press Enter again (or Send anyway) to send it.",
-        zh: "在它发出之前，每一行（包括 QUIT）都是邮件正文。再按一次回车（或点击“仍然发送”）发送它。",
+        en: "Until it goes out, every line is text, QUIT too. Press Enter again to send it.",
+        zh: "它发出之前，每一行（包括 QUIT）都是正文。再按一次回车发送它。",
     };
     (title.get(lang), hint.get(lang))
 }
@@ -103,8 +103,8 @@ pub fn link_words(lang: Lang, link: Link) -> String {
         Link::Plain {
             requested: true, ..
         } => Text {
-            en: "plain text, STARTTLS requested: type it after EHLO",
-            zh: "明文，已选择 STARTTLS：请在 EHLO 之后输入它",
+            en: "plain text, STARTTLS requested",
+            zh: "明文，已选择 STARTTLS",
         },
         Link::Plain {
             offered: Some(true),
@@ -129,12 +129,12 @@ pub fn link_words(lang: Lang, link: Link) -> String {
             zh: "STARTTLS 之后已用 TLS 加密",
         },
         Link::Implicit { .. } => Text {
-            en: "implicit TLS, encrypted from the first byte",
-            zh: "隐式 TLS，从第一个字节起加密",
+            en: "encrypted, implicit TLS",
+            zh: "已加密，隐式 TLS",
         },
         Link::SimulatedTls => Text {
-            en: "TLS simulated: nothing is encrypted, nothing leaves the page",
-            zh: "模拟的 TLS：没有加密，也没有任何数据离开页面",
+            en: "TLS simulated: nothing is encrypted",
+            zh: "模拟的 TLS：没有加密",
         },
     };
     let mut words = text.get(lang).to_owned();
@@ -160,12 +160,12 @@ pub fn link_words(lang: Lang, link: Link) -> String {
 /// facts); after STARTTLS, that EHLO comes again.
 pub fn simulated_tls(lang: Lang, starttls: bool) -> String {
     let what = Text {
-        en: "TLS simulated: no handshake in the page, nothing is encrypted; the session goes on as inside TLS.",
-        zh: "模拟的 TLS：页面内没有握手，没有加密；会话像在 TLS 之中一样继续。",
+        en: "TLS simulated: nothing is encrypted; the session goes on as inside TLS.",
+        zh: "模拟的 TLS：没有加密；会话像在 TLS 之中一样继续。",
     };
     let again = Text {
-        en: " The server forgot your EHLO: say EHLO again.",
-        zh: "服务器已忘记你的 EHLO：请重新发送 EHLO。",
+        en: " Say EHLO again.",
+        zh: "请重新发送 EHLO。",
     };
     let mut text = what.get(lang).to_owned();
     if starttls {
@@ -174,21 +174,29 @@ pub fn simulated_tls(lang: Lang, starttls: bool) -> String {
     text
 }
 
-/// The hint when a connection is open but the server has said nothing for `secs` seconds.
-pub fn silent_server(lang: Lang, secs: u64) -> String {
-    tr!(
-        lang,
-        "Connected, but the server has not said anything for {secs} s. Some servers wait on purpose (tarpitting): keep waiting. Or this port is not SMTP, or wants implicit TLS (port 465): disconnect and try another port or TLS mode.",
-        "已连接，但服务器 {secs} 秒内什么也没说。有些服务器会故意等待（tarpitting）：请继续等。也可能这个端口不是 SMTP，或要求隐式 TLS（465 端口）：请断开，换端口或 TLS 模式再试。"
-    )
+/// The hint when a connection is open but the server has said nothing for 5 s (the
+/// stylesheet's `.silent-hint` delay).
+pub fn silent_server(lang: Lang) -> &'static str {
+    Text {
+        en: "Connected, but the server has said nothing for 5 s: it may wait on purpose (tarpitting), or this port is not SMTP, or wants implicit TLS (465).",
+        zh: "已连接，但服务器 5 秒内什么也没说：它可能故意等待（tarpitting），或这个端口不是 SMTP，或要求隐式 TLS（465）。",
+    }
+    .get(lang)
 }
 
 /// How many pasted lines wait their turn.
 pub fn queued(lang: Lang, n: usize) -> String {
-    match n {
-        1 => tr!(lang, "1 line waiting to be sent", "1 行等待发送"),
-        n => tr!(lang, "{n} lines waiting to be sent", "{n} 行等待发送"),
-    }
+    let words = match n {
+        1 => Text {
+            en: "line waiting to be sent",
+            zh: "行等待发送",
+        },
+        _ => Text {
+            en: "lines waiting to be sent",
+            zh: "行等待发送",
+        },
+    };
+    format!("{n} {}", words.get(lang))
 }
 
 /// The title of a line's reply latency.
@@ -221,8 +229,8 @@ pub fn legend_label(lang: Lang) -> &'static str {
 /// What the bridge is, where the page names it.
 pub fn bridge_explained(lang: Lang) -> &'static str {
     Text {
-        en: "(The bridge is the server of this page: a browser cannot open SMTP connections, so the bridge opens them and relays each line.)",
-        zh: "（桥接服务就是提供本页面的服务器：浏览器无法建立 SMTP 连接，由它代为连接并转发每一行。）",
+        en: "(The bridge: this page's server, which opens the SMTP connections a browser cannot.)",
+        zh: "（桥接服务：本页面的服务器，替浏览器建立 SMTP 连接。）",
     }
     .get(lang)
 }

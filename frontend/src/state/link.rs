@@ -1,6 +1,6 @@
 //! What the page says about where the session stands, derived in one place: whether the
-//! link is encrypted (for the status bar) and whether the user is inside a message (for
-//! the terminal's banner).
+//! link is encrypted (for the status bar), whether the user is inside a message (for
+//! the terminal's banner), whether the server has yet to greet.
 
 use protocol::wire::TlsMode;
 
@@ -47,6 +47,13 @@ impl State {
     /// lone `.`), so the page says so.
     pub fn in_message(&self) -> bool {
         self.is_connected() && self.session().in_body()
+    }
+
+    /// Whether the connection is open and the server has not greeted yet: the terminal
+    /// then holds the silent-server hint, which the stylesheet shows only after 5 s (no
+    /// timer in the page: a greeting that comes sooner removes it unseen).
+    pub fn awaiting_greeting(&self) -> bool {
+        self.is_connected() && self.session().phase() == protocol::session::Phase::Greeting
     }
 
     /// Whether the message's final `.` was held back by a warning and has not gone out

@@ -65,9 +65,6 @@ pub use outgoing::{BATCH_BYTES, Submit};
 pub use prefs::Preferences;
 pub use sessions::{RecordedSession, SESSION_ROWS_CAP, SessionView, Sessions};
 
-/// How long after connecting a server that has said nothing gets a hint.
-pub const SILENT_HINT_SECS: u64 = 5;
-
 /// Everything the page shows.
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -153,12 +150,6 @@ pub enum Action {
     SendRefused(SendError),
     /// The user ended the connection.
     Disconnect,
-    /// Connection `session` has been open [`SILENT_HINT_SECS`] seconds: if the server
-    /// has still said nothing, the page says what may be going on.
-    SilenceCheck {
-        /// Which connection.
-        session: SessionId,
-    },
     /// Something arrived from the connection `session`.
     Bridge {
         /// Which connection it came from.
@@ -369,17 +360,6 @@ impl State {
                     self.connection.end_by_user();
                     self.command_line.end_session();
                     self.conversation.note(Tone::Info, Notice::Disconnected);
-                }
-            }
-            Action::SilenceCheck { session } => {
-                let silent = self.session().phase() == protocol::session::Phase::Greeting;
-                if self.connection.active == Some(session) && self.is_connected() && silent {
-                    self.conversation.note(
-                        Tone::Info,
-                        Notice::SilentServer {
-                            secs: SILENT_HINT_SECS,
-                        },
-                    );
                 }
             }
             Action::Bridge { session, event } => {

@@ -67,11 +67,6 @@ pub enum Notice {
         /// After STARTTLS (the server forgot the EHLO), not implicit TLS.
         starttls: bool,
     },
-    /// The connection is open but the server has said nothing for `secs` seconds.
-    SilentServer {
-        /// How long it has been silent.
-        secs: u64,
-    },
     /// The bridge ended the session.
     Closed {
         /// Why, in the bridge's words.

@@ -222,33 +222,13 @@ fn simulated_tls_is_one_story() {
 }
 
 #[test]
-fn a_silent_server_gets_a_hint_once_checked() {
-    let state = reduce(State::default(), [connect(S1), connected(S1)]);
-    let state = reduce(state, [Action::SilenceCheck { session: S1 }]);
-    let notes = note_texts(&state, Tone::Info);
-    assert!(
-        notes.last().is_some_and(|n| n.contains("tarpitting")),
-        "{notes:?}"
-    );
-    let zh = i18n::notice(
-        Lang::ZhCn,
-        &Notice::SilentServer {
-            secs: SILENT_HINT_SECS,
-        },
-    );
-    assert!(zh.contains("5 秒"), "{zh}");
-    // A server that greeted, or an older connection, gets none.
-    let greeted = reduce(ready(), [Action::SilenceCheck { session: S1 }]);
-    assert!(
-        !note_texts(&greeted, Tone::Info)
-            .iter()
-            .any(|n| n.contains("tarpitting"))
-    );
-    let other = reduce(State::default(), [connect(S2), connected(S2)]);
-    let other = reduce(other, [Action::SilenceCheck { session: S1 }]);
-    assert!(
-        !note_texts(&other, Tone::Info)
-            .iter()
-            .any(|n| n.contains("tarpitting"))
-    );
+fn the_page_knows_when_the_server_has_not_greeted() {
+    let state = reduce(State::default(), [connect(S1)]);
+    assert!(!state.awaiting_greeting(), "not connected yet");
+    let state = reduce(state, [connected(S1)]);
+    assert!(state.awaiting_greeting());
+    let state = reduce(state, [line(S1, "220 mx")]);
+    assert!(!state.awaiting_greeting());
+    assert!(i18n::terminal::silent_server(Lang::En).contains("5 s"));
+    assert!(i18n::terminal::silent_server(Lang::ZhCn).contains("5 秒"));
 }

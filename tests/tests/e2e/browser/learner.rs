@@ -1,5 +1,5 @@
 //! A learner never gets lost: the page says where the session stands in words (the
-//! prompt, "still inside the message", the held final dot), warns before a command
+//! prompt, "inside the message", the held final dot), warns before a command
 //! becomes message text, says what is and is not encrypted, explains a plain-text answer
 //! to implicit TLS, a silent server and a bridge whose WebSocket fails, keeps what Export
 //! and Share hold after Ctrl+L, exports the pasted transcript on the paste tab, sends an
@@ -261,6 +261,19 @@ async fn no_english_in_chinese(page: Page<'_>, state: &str) -> anyhow::Result<()
     Ok(())
 }
 
+/// Whether the element `css` is visible (its computed `visibility`).
+async fn visible(page: Page<'_>, css: &str) -> anyhow::Result<bool> {
+    let shown = page
+        .client()
+        .execute(
+            "const e = document.querySelector(arguments[0]);
+             return !!e && getComputedStyle(e).visibility === 'visible';",
+            vec![json!(css)],
+        )
+        .await?;
+    Ok(shown == json!(true))
+}
+
 /// Waits until an element matching `css` contains `needle`; returns its text. Reads the
 /// texts afresh each time, so a re-render in between does not matter.
 async fn contains(page: Page<'_>, css: &str, needle: &str) -> anyhow::Result<String> {
@@ -370,7 +383,7 @@ async fn session(browser: &Browser, url: &str) -> anyhow::Result<()> {
     assert_eq!(page.text_of("#prompt").await?, "message text");
     let banner = page.text_of("#in-message").await?;
     ensure!(
-        banner.contains("still inside the message") && banner.contains("only a dot"),
+        banner.contains("inside the message") && banner.contains("only a dot"),
         "{banner:?}"
     );
 
@@ -698,11 +711,33 @@ async fn edges(
     page.fill("#host", &silent.ip().to_string()).await?;
     page.fill("#port", &silent.port().to_string()).await?;
     page.click("#connect").await?;
-    let hint = contains(page, NOTES, "tarpitting").await?;
-    ensure!(hint.contains("has not said anything"), "{hint:?}");
+    // In the page at once, shown by the stylesheet once the server has been silent 5 s.
+    let delay = page
+        .client()
+        .execute(
+            "const e = document.getElementById('silent-hint');
+             return e ? getComputedStyle(e).animationDelay : null;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        delay == json!("5s"),
+        "the hint waits 5 s before it shows: {delay}"
+    );
+    poll_until("the silent-server hint to show", STEP, || async {
+        Ok(visible(page, "#silent-hint").await?.then_some(()))
+    })
+    .await?;
+    let hint = page.text_of("#silent-hint").await?;
+    ensure!(
+        hint.contains("has said nothing for 5 s") && hint.contains("tarpitting"),
+        "{hint:?}"
+    );
+    browser.screenshot("learner-silent-server-en").await?;
     page.select("#lang", "zh-CN").await?;
-    let zh = contains(page, NOTES, "秒内什么也没说").await?;
+    let zh = contains(page, "#silent-hint", "5 秒内什么也没说").await?;
     ensure!(zh.contains("tarpitting"), "{zh:?}");
+    browser.screenshot("learner-silent-server-zh").await?;
     page.select("#lang", "en").await?;
     page.click("#disconnect").await?;
 
