@@ -20,21 +20,6 @@ fn tls_info(mode: TlsMode) -> TlsInfo {
     }
 }
 
-/// Inside the message after DATA's 354.
-fn in_message() -> State {
-    reduce(
-        ready(),
-        [
-            sent("MAIL FROM:<a@b.example>"),
-            line(S1, "250 ok"),
-            sent("RCPT TO:<c@d.example>"),
-            line(S1, "250 ok"),
-            sent("DATA"),
-            line(S1, "354 go ahead"),
-        ],
-    )
-}
-
 #[test]
 fn the_page_knows_when_lines_are_message_text() {
     assert!(!ready().in_message());
