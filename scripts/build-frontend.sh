@@ -7,9 +7,8 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 357400: 326000 plus the
-# 28810 bytes that connecting by MX, the server check and the DNS facts added, plus 2590 for
-# the visual aids of issue 16)
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 354810: 326000 plus the
+# 28810 bytes that connecting by MX, the server check and the DNS facts added)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -124,10 +123,10 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # records, the envelope-against-headers view with an RFC 5322 address reader, the scenario
 # list, and the failure rules editor with protocol's rule grammar and its bilingual reasons
 # (about 21 KB of it). Loading these panels on demand is the way back down.
-# 354810 until the visual aids were made legible (issue 16, about 4.8 KB, 2.6 KB over):
-# each phase of the state diagram in words in both languages, the sequence diagram in the
-# page's theme and drawn only while open, the mailbox brought into view when mail arrives.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-357400}"
+# Issue 16 asks for 250 KB: 344,245 measured after Unicode's case table left (7.9 KB), before
+# the visual aids (349,464 with them); bench/README.md ("browser bundle size") has where the
+# bytes are and what the rest takes.
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-354810}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do
