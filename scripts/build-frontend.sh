@@ -7,9 +7,9 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 370200: 326000 plus the
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 373700: 326000 plus the
 # 28810 bytes that connecting by MX, the server check and the DNS facts added, plus the
-# lesson library's 15390, see below)
+# lesson library and the other parts of issue 16, see below)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -127,12 +127,12 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # Issue 16 asks for 250 KB: 344,245 measured after Unicode's case table left (7.9 KB), before
 # the visual aids (349,464 with them); bench/README.md ("browser bundle size") has where the
 # bytes are and what the rest takes.
-# 354.8 KB until the lesson library (issue 16, 370.0 KB measured, +20.5 KB): the lessons
+# 354.8 KB until the lesson library (issue 16, 373.4 KB measured, about +20.5 KB): the lessons
 # themselves are data fetched on demand (dist/lessons/, not counted here), but the page
 # reads them and judges their conditions itself: protocol::lesson's parser and condition
 # evaluation (with the RFC 5322 address reader a Bcc check needs), the picker and step panel
 # (its Yew markup alone about 13 KB raw before wasm-opt), progress and local storage.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-370200}"
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-373700}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do

@@ -200,6 +200,7 @@ impl Conversation {
         let starttls = mode == TlsMode::Starttls;
         if starttls {
             let _ = self.annotators.tls_established("");
+            self.lesson.tls_started(self.annotators.session());
         }
         self.push(EntryKind::Note {
             tone: Tone::Info,
