@@ -309,7 +309,15 @@ impl Annotator {
             session: &self.session,
             header_before: before,
         };
-        let annotation = sent::annotate(&sent, line, &findings, &context, self.lang);
+        let mut annotation = sent::annotate(&sent, line, &findings, &context, self.lang);
+        if kind == LineKind::Command && owed_before > 0 {
+            annotation.explanation.push(' ');
+            annotation.explanation.push_str(&tr!(
+                self.lang,
+                "Pipelined (RFC 2920): sent while the server still owes {owed_before} earlier replies. It answers in order, so this command's reply comes after theirs.",
+                "流水线发送（RFC 2920）：发送时服务器还欠着前面 {owed_before} 个回复。服务器按顺序回复，所以这条命令的回复排在它们之后。"
+            ));
+        }
         if self.session.pending().count() > owed_before {
             if self.awaiting.len() == AWAITING_CAP {
                 self.awaiting.pop_front();

@@ -268,6 +268,11 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
                     "AUTH PLAIN: the credentials travel as one base64 string of \\0username\\0password, here or after a 334.",
                     "AUTH PLAIN：凭据以一个 base64 字符串（\\0用户名\\0密码）发送，可直接附在命令后，也可在 334 之后发送。"
                 ),
+                "CRAM-MD5" => tx!(
+                    lang,
+                    "AUTH CRAM-MD5: the server will send a one-time challenge in a 334; you answer with your username and an HMAC-MD5 of the challenge keyed with your password, so the password never travels.",
+                    "AUTH CRAM-MD5：服务器会在 334 中发送一次性质询；你用用户名和以密码为密钥对质询计算的 HMAC-MD5 回答，因此密码从不在线路上传输。"
+                ),
                 _ => tx!(
                     lang,
                     "Starts an authentication exchange with this SASL mechanism.",
@@ -368,7 +373,7 @@ fn auth_answer(
             Some("235 / 535".into()),
             "RFC 4954 4",
         ),
-        (Prompt::Text(challenge), _) if challenge.starts_with('<') && challenge.ends_with('>') => (
+        (Prompt::Text(challenge), _) if crate::auth::is_cram_md5_challenge(challenge) => (
             tx!(lang, "CRAM-MD5 answer (hidden)", "CRAM-MD5 回答（已隐藏）"),
             tx!(
                 lang,

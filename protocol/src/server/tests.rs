@@ -1,6 +1,8 @@
 use super::*;
 use crate::dot::stuff_message;
 
+mod cram_md5;
+
 fn config() -> ServerConfig {
     ServerConfig {
         accounts: vec![Account {
@@ -67,7 +69,7 @@ fn the_tutorial_session_delivers_a_message() {
         "PIPELINING",
         "SIZE 10485760",
         "STARTTLS",
-        "AUTH PLAIN LOGIN",
+        "AUTH PLAIN LOGIN CRAM-MD5",
         "ENHANCEDSTATUSCODES",
         "8BITMIME",
         "SMTPUTF8",
@@ -148,7 +150,9 @@ fn every_sequence_error_gets_the_right_code() {
         (&["EHLO x"], "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250),
         (&["EHLO x"], "MAIL FROM: a@b.example", 250),
         (&["EHLO x", "MAIL FROM:<a@b.example>"], "RCPT TO:<>", 501),
-        (&["EHLO x"], "AUTH CRAM-MD5", 504),
+        (&["EHLO x"], "AUTH CRAM-MD5", 334),
+        (&["EHLO x"], "AUTH CRAM-MD5 dGlt", 501),
+        (&["EHLO x"], "AUTH XOAUTH2", 504),
         (&["EHLO x"], "AUTH PLAIN AGRlbW8Ad3Jvbmc=", 535),
         (&["EHLO x"], "AUTH PLAIN !!!", 501),
         (&["EHLO x"], "BDAT 0 LAST", 503),

@@ -333,6 +333,14 @@ fn pipelining_groups_end_at_commands_that_need_their_reply() {
     );
     reply(&mut plain, &["250 2.1.0 Ok"]);
     assert!(plain.may_send_now());
+    // A BDAT chunk follows its command at once, with or without PIPELINING: the server
+    // answers only once it has read the chunk.
+    plain.handle_sent("RCPT TO:<c@postfix.test>");
+    reply(&mut plain, &["250 2.1.5 Ok"]);
+    plain.handle_sent("BDAT 7 LAST");
+    assert!(plain.may_send_now(), "the chunk goes out without a reply");
+    plain.handle_sent("hello");
+    assert!(!plain.may_send_now(), "the chunk is complete: wait for 250");
 }
 
 // ---- staying in sync with real transcripts -----------------------------------------------
