@@ -12,6 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::auth_helper::AuthHelper;
+use crate::components::bdat_helper::BdatHelper;
 use crate::components::capabilities::Capabilities;
 use crate::components::check_panel::{CheckCallbacks, check_panel};
 use crate::components::connect_form::ConnectForm;
@@ -166,7 +167,8 @@ pub fn App() -> Html {
     };
 
     // Pasted lines go out one by one, each once the server has answered the one before;
-    // a pasted message body goes out as one `lines` batch.
+    // a pasted message body, or a group of commands a PIPELINING server lets a client send
+    // without waiting, goes out as one `lines` batch.
     {
         let key = (
             state.next_queued().map(str::to_owned),
@@ -518,6 +520,9 @@ pub fn App() -> Html {
                         <aside class="side">
                             if let Some(step) = state.auth_step() {
                                 <AuthHelper {step} {lang} on_line={on_auth_line} />
+                            }
+                            if state.chunk_helper_open() {
+                                <BdatHelper {lang} on_send={dispatch.reform(Action::Paste)} />
                             }
                             if let Some(info) = state.connection.tls.clone() {
                                 <TlsPanel {info} {lang} />

@@ -127,5 +127,6 @@ fn ready() -> State {
 }
 
 mod page;
+mod pipelining;
 mod remote;
 mod session;
