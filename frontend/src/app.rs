@@ -12,7 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::auth_helper::AuthHelper;
-use crate::components::bdat_helper::BdatHelper;
+use crate::components::bdat_helper::bdat_helper;
 use crate::components::capabilities::Capabilities;
 use crate::components::check_panel::{CheckCallbacks, check_panel};
 use crate::components::connect_form::ConnectForm;
@@ -102,6 +102,8 @@ pub fn App() -> Html {
     let connection: Connection = use_mut_ref(|| None);
     let clock: Clock = (*use_state(|| Rc::new(Cell::new(None)))).clone();
     let last_session = use_mut_ref(SessionId::default);
+    // The BDAT helper's chunk, kept here until sent (the helper is a plain function).
+    let chunk_draft = use_state(String::new);
 
     // When the state says the session is over (the user left, the bridge closed, the
     // socket failed), drop the connection: that ends its task and closes the socket.
@@ -515,14 +517,14 @@ pub fn App() -> Html {
                             {on_input}
                             {on_submit}
                             {on_key}
-                            {on_paste}
+                            on_paste={on_paste.clone()}
                         />
                         <aside class="side">
                             if let Some(step) = state.auth_step() {
                                 <AuthHelper {step} {lang} on_line={on_auth_line} />
                             }
                             if state.chunk_helper_open() {
-                                <BdatHelper {lang} on_send={dispatch.reform(Action::Paste)} />
+                                { bdat_helper(&chunk_draft, lang, &on_paste) }
                             }
                             if let Some(info) = state.connection.tls.clone() {
                                 <TlsPanel {info} {lang} />

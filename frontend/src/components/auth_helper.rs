@@ -10,7 +10,7 @@ use protocol::lang::{Lang, Text};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::cram_helper::CramHelper;
+use super::cram_helper::cram_form;
 use crate::i18n;
 use crate::state::AuthStep;
 
@@ -64,14 +64,15 @@ pub fn AuthHelper(props: &AuthHelperProps) -> Html {
     let ui = i18n::ui(props.lang);
     let user = use_node_ref();
     let pass = use_node_ref();
+    let cram = use_state(<(String, String)>::default);
 
     let body = match &props.step {
         AuthStep::Answer {
             prompt: Prompt::Text(text),
             ..
-        } if auth::is_cram_md5_challenge(text) => html! {
-            <CramHelper challenge={text.clone()} lang={props.lang} on_line={props.on_line.clone()} />
-        },
+        } if auth::is_cram_md5_challenge(text) => {
+            cram_form(text, &cram, props.lang, &props.on_line)
+        }
         AuthStep::Answer { challenge, prompt } => {
             let secret = *prompt == Prompt::Password;
             let onsubmit = {

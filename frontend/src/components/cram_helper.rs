@@ -1,7 +1,8 @@
 //! The AUTH helper's answer to a CRAM-MD5 challenge (RFC 2195): the challenge decoded, the
 //! HMAC-MD5 computed as the learner types the password, and the exact base64 line that
-//! will be sent. The password stays in this component, as in the AUTH helper; the line
-//! sent is masked in the transcript (`protocol::auth::redact_client_line`).
+//! will be sent. The password stays in the AUTH helper's own state; the line sent is
+//! masked in the transcript (`protocol::auth::redact_client_line`). A plain function, not
+//! a component: a component of its own costs more of the bundle.
 
 use protocol::auth;
 use protocol::lang::Lang;
@@ -10,43 +11,39 @@ use yew::prelude::*;
 
 use crate::i18n;
 
-/// Props of [`CramHelper`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct CramHelperProps {
-    /// The challenge, decoded (`<random.time@host>`).
-    pub challenge: String,
-    /// The language.
-    pub lang: Lang,
-    /// Sends the base64 answer.
-    pub on_line: Callback<String>,
-}
+/// What the learner typed: the username and the password.
+pub type Typed = UseStateHandle<(String, String)>;
 
-fn typed(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+fn typed(state: &Typed, password: bool) -> Callback<InputEvent> {
     let state = state.clone();
     Callback::from(move |e: InputEvent| {
         if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-            state.set(input.value());
+            let (mut user, mut pass) = (*state).clone();
+            *if password { &mut pass } else { &mut user } = input.value();
+            state.set((user, pass));
         }
     })
 }
 
-/// See the module documentation.
-#[component]
-pub fn CramHelper(props: &CramHelperProps) -> Html {
-    let ui = i18n::ui(props.lang);
-    let words = i18n::cram::cram(props.lang);
-    let user = use_state(String::new);
-    let pass = use_state(String::new);
-    let digest = auth::cram_md5_digest(&pass, &props.challenge);
-    let line = auth::encode(&auth::cram_md5_response(&user, &pass, &props.challenge));
+/// The form for `challenge` (decoded, `<random.time@host>`); `on_line` sends the answer.
+pub fn cram_form(
+    challenge: &str,
+    typed_in: &Typed,
+    lang: Lang,
+    on_line: &Callback<String>,
+) -> Html {
+    let ui = i18n::ui(lang);
+    let words = i18n::cram::cram(lang);
+    let (user, pass) = &**typed_in;
+    let line = auth::encode(&auth::cram_md5_response(user, pass, challenge));
     let ready = !user.is_empty() && !pass.is_empty();
     let onsubmit = {
-        let (on_line, line, pass) = (props.on_line.clone(), line.clone(), pass.clone());
+        let (on_line, line, typed_in) = (on_line.clone(), line.clone(), typed_in.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if ready {
                 on_line.emit(line.clone());
-                pass.set(String::new());
+                typed_in.set((typed_in.0.clone(), String::new()));
             }
         })
     };
@@ -54,23 +51,21 @@ pub fn CramHelper(props: &CramHelperProps) -> Html {
         <form class="auth-form cram" {onsubmit}>
             <p class="auth-decoded">
                 { format!("{}: ", words.challenge) }
-                <code id="cram-challenge">{ props.challenge.clone() }</code>
-                <br /><small>{ words.challenge_note }</small>
+                <code id="cram-challenge">{ challenge }</code>
             </p>
             <label>{ ui.username }
                 <input id="cram-user" type="text" autocomplete="off" spellcheck="false"
-                    value={(*user).clone()} oninput={typed(&user)} />
+                    value={user.clone()} oninput={typed(typed_in, false)} />
             </label>
             <label>{ ui.password }
                 <input id="cram-pass" type="password" autocomplete="off"
-                    value={(*pass).clone()} oninput={typed(&pass)} />
+                    value={pass.clone()} oninput={typed(typed_in, true)} />
             </label>
             if ready {
-                <p class="auth-decoded">{ format!("{}: ", words.hmac) }<code id="cram-hmac">{ digest }</code></p>
+                <p class="auth-decoded">{ format!("{}: ", words.hmac) }<code id="cram-hmac">{ auth::cram_md5_digest(pass, challenge) }</code></p>
                 <p class="auth-decoded">{ format!("{}: ", words.line) }<code id="cram-line">{ line }</code></p>
             }
             <button id="cram-send" type="submit" disabled={!ready}>{ words.send }</button>
-            <p class="auth-note">{ words.why }</p>
         </form>
     }
 }

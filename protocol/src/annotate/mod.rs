@@ -314,8 +314,8 @@ impl Annotator {
             annotation.explanation.push(' ');
             annotation.explanation.push_str(&tr!(
                 self.lang,
-                "Pipelined (RFC 2920): sent while the server still owes {owed_before} earlier replies. It answers in order, so this command's reply comes after theirs.",
-                "流水线发送（RFC 2920）：发送时服务器还欠着前面 {owed_before} 个回复。服务器按顺序回复，所以这条命令的回复排在它们之后。"
+                "Pipelined: {owed_before} earlier replies are still owed; replies come in order.",
+                "流水线发送：前面还有 {owed_before} 个回复未到；回复按顺序到达。"
             ));
         }
         if self.session.pending().count() > owed_before {

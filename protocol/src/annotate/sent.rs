@@ -270,8 +270,8 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
                 ),
                 "CRAM-MD5" => tx!(
                     lang,
-                    "AUTH CRAM-MD5: the server will send a one-time challenge in a 334; you answer with your username and an HMAC-MD5 of the challenge keyed with your password, so the password never travels.",
-                    "AUTH CRAM-MD5：服务器会在 334 中发送一次性质询；你用用户名和以密码为密钥对质询计算的 HMAC-MD5 回答，因此密码从不在线路上传输。"
+                    "AUTH CRAM-MD5: answer the server's one-time challenge with an HMAC keyed with your password.",
+                    "AUTH CRAM-MD5：用以密码为密钥的 HMAC 回答服务器的一次性质询。"
                 ),
                 _ => tx!(
                     lang,

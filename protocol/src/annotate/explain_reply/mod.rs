@@ -319,17 +319,13 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                 Prompt::Text(challenge) if crate::auth::is_cram_md5_challenge(challenge) => {
                     explanation = tr!(
                         lang,
-                        "A CRAM-MD5 challenge (RFC 2195): the base64 decodes to '{challenge}', a one-time message id. You answer with your username, a space and HMAC-MD5(password, challenge) in hex, all in base64. The server computes the same HMAC with the password it keeps: the password itself never crosses the wire, and the answer is worthless for the next challenge. But the server must store the password in clear (or an equivalent), and MD5 is old: today's servers prefer PLAIN inside TLS, or SCRAM.",
-                        "这是 CRAM-MD5 质询（RFC 2195）：base64 解码后是“{challenge}”，一个一次性的消息标识。你回答用户名、一个空格和十六进制的 HMAC-MD5（密码，质询），整体再做 base64 编码。服务器用它保存的密码计算同样的 HMAC 并比较：密码本身从不在线路上传输，这个回答对下一次质询也毫无用处。但服务器必须保存明文密码（或等价物），而且 MD5 已经过时：如今的服务器更倾向于在 TLS 中使用 PLAIN，或使用 SCRAM。"
+                        "A CRAM-MD5 challenge: '{challenge}'. Answer with your username and HMAC-MD5(password, challenge) in hex, in base64. The server computes the same HMAC: the password itself never crosses the wire.",
+                        "CRAM-MD5 质询：“{challenge}”。用 base64 编码回答用户名和十六进制的 HMAC-MD5（密码，质询）。服务器计算同样的 HMAC：密码本身从不在线路上传输。"
                     );
                     reference = "RFC 2195 2";
                     (
                         tx!(lang, "the HMAC-MD5 of its challenge", "对其质询的 HMAC-MD5"),
-                        tx!(
-                            lang,
-                            "send base64 of 'username HMAC-MD5(password, challenge)'; the AUTH helper computes it",
-                            "发送“用户名 HMAC-MD5（密码，质询）”的 base64 编码；认证助手可以替你计算"
-                        ),
+                        tx!(lang, "the AUTH helper computes it", "认证助手可以替你计算"),
                     )
                 }
                 Prompt::Text(challenge) => (
