@@ -31,6 +31,7 @@
 //! - [`extension`]: EHLO capabilities, each with its RFC and an explanation.
 //! - [`json`]: the small JSON reader and writer the browser uses instead of `serde_json`.
 //! - [`lang`]: English and Simplified Chinese text for every explanation.
+//! - [`lesson`]: lessons as data files, each step checked off by the real replies.
 //! - [`limits`]: the RFC 5321 size limits that every layer agrees on.
 //! - [`server`]: the server role of the same rules, sans-IO: the sandbox and the offline
 //!   simulator, with the scenario addresses (`busy@`, `greylist@` ...) that fail on purpose.
@@ -55,6 +56,7 @@ pub mod extension;
 pub mod finding;
 pub mod json;
 pub mod lang;
+pub mod lesson;
 pub mod limits;
 pub mod line;
 pub mod message;

@@ -320,6 +320,24 @@ impl ClientSession {
         self.body_headers.subject
     }
 
+    /// The header fields of the message typed so far (after 354), in order: the name as
+    /// typed and the value unfolded. Empty again once the transaction ends.
+    pub fn message_headers(&self) -> &[(String, String)] {
+        &self.body_headers.fields
+    }
+
+    /// Whether an AUTH exchange is under way: the AUTH command (or an answer line) waits
+    /// for its reply, or a 334 waits for the next line.
+    pub fn in_auth_exchange(&self) -> bool {
+        self.phase == Phase::AuthChallenge
+            || self.pending.iter().any(|owed| {
+                matches!(
+                    owed.expect,
+                    Expect::Command(Verb::Auth) | Expect::AuthAnswer { .. }
+                )
+            })
+    }
+
     /// Octets of the message sent in this transaction (DATA lines with CRLF, or BDAT
     /// chunks), for comparing with SIZE.
     pub fn message_octets(&self) -> u64 {

@@ -228,6 +228,8 @@ pub struct Annotator {
     cancelled: bool,
     /// The line before was the last line of a reply (for the server's wrapped text).
     after_reply: bool,
+    /// What the last complete reply answered, with its code: what a lesson checks.
+    last_reply: Option<(u16, Received)>,
 }
 
 impl Annotator {
@@ -242,6 +244,7 @@ impl Annotator {
             revisions: Vec::new(),
             cancelled: false,
             after_reply: false,
+            last_reply: None,
         }
     }
 
@@ -270,6 +273,14 @@ impl Annotator {
     /// will come (see [`ClientSession::handle_data_assumed`]).
     pub fn data_assumed(&mut self) {
         self.session.handle_data_assumed();
+    }
+
+    /// The code of the last complete reply and what it answered (the session's pairing),
+    /// for a lesson's conditions.
+    pub fn last_reply(&self) -> Option<(u16, &Received)> {
+        self.last_reply
+            .as_ref()
+            .map(|(code, received)| (*code, received))
     }
 
     /// Client lines whose explanation changed since the last call, because their reply
@@ -384,6 +395,7 @@ impl Annotator {
                 let message_octets = self.session.message_octets();
                 let received = self.session.handle_reply(&complete);
                 answers = Some(received.answered.as_str());
+                self.last_reply = Some((complete.code.get(), received.clone()));
                 let answered_line = self.answered(&received, &complete);
                 let pairing = reply::Pairing {
                     line: answered_line.as_deref(),

@@ -16,11 +16,18 @@ pub enum HeaderState {
     NoHeaders,
 }
 
+/// The most header fields kept of one message, and the longest value kept of each (RFC
+/// 5322 2.1.1's line limit): a lesson reads them, a runaway paste must not grow memory.
+const FIELDS_MAX: usize = 64;
+const VALUE_MAX: usize = 998;
+
 /// The header block of the message typed so far; the tutorial's "begin with subject:,
-/// from:, to:" advice.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// from:, to:" advice, and the fields themselves (name as typed, value unfolded) for a
+/// lesson that compares them with the envelope.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct BodyHeaders {
     state: HeaderState,
+    pub(super) fields: Vec<(String, String)>,
     pub(super) from: bool,
     pub(super) to: bool,
     pub(super) subject: bool,
@@ -58,11 +65,28 @@ impl BodyHeaders {
             return;
         }
         self.state = HeaderState::Headers;
-        let name = text
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        if continues {
+            if let Some((_, value)) = self.fields.last_mut()
+                && value.len() < VALUE_MAX
+            {
+                value.push(' ');
+                value.push_str(text.trim());
+            }
+            return;
+        }
+        let (name, value) = text.split_once(':').unwrap_or_default();
+        if self.fields.len() < FIELDS_MAX {
+            let mut value = value.trim().to_owned();
+            if value.len() > VALUE_MAX {
+                let mut cut = VALUE_MAX;
+                while !value.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                value.truncate(cut);
+            }
+            self.fields.push((name.to_owned(), value));
+        }
+        let name = name.to_ascii_lowercase();
         match name.as_str() {
             "from" => self.from = true,
             "to" => self.to = true,

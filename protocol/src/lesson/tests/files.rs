@@ -1,0 +1,161 @@
+//! Every file in `lessons/`: it reads, the index lists it with the same titles, and a
+//! learner who follows it against the sandbox's server session completes every step.
+
+use std::path::PathBuf;
+
+use super::learner::{Act, Learner};
+use crate::lesson::{Lesson, parse_index, parse_lesson};
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../lessons")
+}
+
+fn load(id: &str) -> Lesson {
+    let path = dir().join(format!("{id}.lesson"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    parse_lesson(&text, Some(id)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_lesson_file_reads_and_the_index_lists_it() {
+    let index_text = std::fs::read_to_string(dir().join("index.txt")).expect("lessons/index.txt");
+    let index = parse_index(&index_text).unwrap_or_else(|e| panic!("lessons/index.txt: {e}"));
+    let mut files: Vec<String> = std::fs::read_dir(dir())
+        .expect("lessons/")
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".lesson")
+                .map(str::to_owned)
+        })
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = index.iter().map(|e| e.id.clone()).collect();
+    listed.sort();
+    assert_eq!(files, listed, "index.txt lists every .lesson file once");
+    for entry in &index {
+        let lesson = load(&entry.id);
+        assert_eq!(lesson.title, entry.title, "{}: the index's title", entry.id);
+        for (i, step) in lesson.steps.iter().enumerate() {
+            assert_ne!(step.text.en, step.text.zh, "{} step {i}", entry.id);
+        }
+    }
+}
+
+/// The scripts that complete each lesson (most steps by clicking their examples). A
+/// lesson added without a script here fails: every step must be shown reachable.
+fn script(id: &str) -> Option<Vec<Act>> {
+    use Act::*;
+    Some(match id {
+        "first-mail" => vec![
+            Click,
+            Click,
+            Type("ZGVtbw=="),
+            Type("ZGVtbw=="),
+            Click,
+            Click,
+            Click,
+            Click,
+            Click,
+            Click,
+            Click,
+            Type("Hi!"),
+            Click,
+            Click,
+        ],
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_lesson_completes_against_the_sandbox() {
+    let index_text = std::fs::read_to_string(dir().join("index.txt")).expect("lessons/index.txt");
+    for entry in parse_index(&index_text).expect("index") {
+        let lesson = load(&entry.id);
+        let script = script(&entry.id)
+            .unwrap_or_else(|| panic!("{}: no script shows its steps reachable", entry.id));
+        let learner = Learner::play(&lesson, &script);
+        assert!(!learner.delivered.is_empty() || entry.id != "first-mail");
+    }
+}
+
+#[test]
+fn the_headers_step_suggests_what_is_missing_and_never_twice() {
+    let lesson = load("first-mail");
+    let mut learner = Learner::new(&lesson);
+    for act in [
+        Act::Click,
+        Act::Click,
+        Act::Type("ZGVtbw=="),
+        Act::Type("ZGVtbw=="),
+        Act::Click,
+        Act::Click,
+        Act::Click,
+    ] {
+        learner.act(act);
+    }
+    assert_eq!(learner.progress.current(), Some(6), "at the headers step");
+    let first = |l: &Learner<'_>| l.offered().first().cloned().unwrap_or_default();
+    assert_eq!(first(&learner), ["Subject: Hello from the playground"]);
+    learner.send("Subject: typed by hand");
+    assert_eq!(
+        learner.offered(),
+        [["From: demo@example.org"], ["To: friend@example.org"]],
+        "Subject is there: not offered again"
+    );
+    learner.act(Act::Click);
+    learner.act(Act::Click);
+    assert_eq!(learner.offered(), [[""]], "then the empty line");
+    learner.act(Act::Click);
+    assert_eq!(learner.progress.current(), Some(7), "headers done");
+    let subjects = learner
+        .sent
+        .iter()
+        .filter(|l| l.starts_with("Subject:"))
+        .count();
+    assert_eq!(subjects, 1);
+}
+
+#[test]
+fn the_auth_login_example_goes_while_the_server_waits_for_the_username() {
+    let lesson = load("first-mail");
+    let mut learner = Learner::new(&lesson);
+    learner.act(Act::Click);
+    assert_eq!(learner.offered(), [["AUTH LOGIN"]]);
+    learner.act(Act::Click);
+    assert!(
+        learner.offered().is_empty(),
+        "the server waits for the username"
+    );
+    learner.send("ZGVtbw==");
+    assert!(learner.offered().is_empty(), "and for the password");
+    learner.send("d3Jvbmc=");
+    assert_eq!(
+        learner.offered(),
+        [["AUTH LOGIN"]],
+        "refused (535): try again"
+    );
+}
+
+#[test]
+fn progress_survives_a_reconnect_and_its_text_round_trips() {
+    let lesson = load("first-mail");
+    let mut learner = Learner::new(&lesson);
+    learner.act(Act::Click);
+    learner.act(Act::Reconnect);
+    assert_eq!(
+        learner.progress.current(),
+        Some(2),
+        "greeting and EHLO stay done"
+    );
+    let text = learner.progress.encode();
+    assert_eq!(text, "110000000");
+    assert_eq!(crate::lesson::Progress::decode(&text, 9), learner.progress);
+    assert_eq!(
+        crate::lesson::Progress::decode("11", 9).count(),
+        0,
+        "another lesson's"
+    );
+    assert_eq!(crate::lesson::Progress::decode("11x000000", 9).count(), 0);
+}
