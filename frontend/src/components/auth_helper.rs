@@ -64,7 +64,7 @@ pub fn AuthHelper(props: &AuthHelperProps) -> Html {
     let ui = i18n::ui(props.lang);
     let user = use_node_ref();
     let pass = use_node_ref();
-    let cram = use_state(<(String, String)>::default);
+    let cram = use_state(String::new);
 
     let body = match &props.step {
         AuthStep::Answer {

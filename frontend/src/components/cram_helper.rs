@@ -11,16 +11,25 @@ use yew::prelude::*;
 
 use crate::i18n;
 
-/// What the learner typed: the username and the password.
-pub type Typed = UseStateHandle<(String, String)>;
+/// What the learner typed: the username, a NUL and the password (joined as PLAIN joins
+/// them, so the helper needs no state type of its own: each one costs bundle size).
+pub type Typed = UseStateHandle<String>;
+
+fn split(typed: &str) -> (&str, &str) {
+    typed.split_once('\0').unwrap_or((typed, ""))
+}
 
 fn typed(state: &Typed, password: bool) -> Callback<InputEvent> {
     let state = state.clone();
     Callback::from(move |e: InputEvent| {
         if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-            let (mut user, mut pass) = (*state).clone();
-            *if password { &mut pass } else { &mut user } = input.value();
-            state.set((user, pass));
+            let (user, pass) = split(&state);
+            let value = input.value();
+            state.set(if password {
+                format!("{user}\0{value}")
+            } else {
+                format!("{value}\0{pass}")
+            });
         }
     })
 }
@@ -34,7 +43,7 @@ pub fn cram_form(
 ) -> Html {
     let ui = i18n::ui(lang);
     let words = i18n::cram::cram(lang);
-    let (user, pass) = &**typed_in;
+    let (user, pass) = split(typed_in);
     let line = auth::encode(&auth::cram_md5_response(user, pass, challenge));
     let ready = !user.is_empty() && !pass.is_empty();
     let onsubmit = {
@@ -43,7 +52,7 @@ pub fn cram_form(
             e.prevent_default();
             if ready {
                 on_line.emit(line.clone());
-                typed_in.set((typed_in.0.clone(), String::new()));
+                typed_in.set(format!("{}\0", split(&typed_in).0));
             }
         })
     };
@@ -55,11 +64,11 @@ pub fn cram_form(
             </p>
             <label>{ ui.username }
                 <input id="cram-user" type="text" autocomplete="off" spellcheck="false"
-                    value={user.clone()} oninput={typed(typed_in, false)} />
+                    value={user.to_owned()} oninput={typed(typed_in, false)} />
             </label>
             <label>{ ui.password }
                 <input id="cram-pass" type="password" autocomplete="off"
-                    value={pass.clone()} oninput={typed(typed_in, true)} />
+                    value={pass.to_owned()} oninput={typed(typed_in, true)} />
             </label>
             if ready {
                 <p class="auth-decoded">{ format!("{}: ", words.hmac) }<code id="cram-hmac">{ auth::cram_md5_digest(pass, challenge) }</code></p>

@@ -29,7 +29,9 @@ const EN: ChunkUi = ChunkUi {
 const ZH: ChunkUi = ChunkUi {
     title: "BDAT 数据块",
     hint: "输入数据块；页面会为 BDAT 命令计算它的字节数。",
-    count: |octets, lines| format!("{octets} 字节：{lines} 行，每行含 CRLF（2 字节）"),
+    count: |octets, lines| {
+        format!("{octets} 字节：{lines} 行，每行含 CRLF（2 字节）；一个汉字占 3 字节")
+    },
     send: "发送",
 };
 

@@ -268,11 +268,6 @@ fn command(verb: Option<Verb>, line: &str, lang: Lang) -> Parts {
                     "AUTH PLAIN: the credentials travel as one base64 string of \\0username\\0password, here or after a 334.",
                     "AUTH PLAIN：凭据以一个 base64 字符串（\\0用户名\\0密码）发送，可直接附在命令后，也可在 334 之后发送。"
                 ),
-                "CRAM-MD5" => tx!(
-                    lang,
-                    "AUTH CRAM-MD5: answer the server's one-time challenge with an HMAC keyed with your password.",
-                    "AUTH CRAM-MD5：用以密码为密钥的 HMAC 回答服务器的一次性质询。"
-                ),
                 _ => tx!(
                     lang,
                     "Starts an authentication exchange with this SASL mechanism.",

@@ -319,8 +319,8 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                 Prompt::Text(challenge) if crate::auth::is_cram_md5_challenge(challenge) => {
                     explanation = tr!(
                         lang,
-                        "A CRAM-MD5 challenge: '{challenge}'. Answer with your username and HMAC-MD5(password, challenge) in hex, in base64. The server computes the same HMAC: the password itself never crosses the wire.",
-                        "CRAM-MD5 质询：“{challenge}”。用 base64 编码回答用户名和十六进制的 HMAC-MD5（密码，质询）。服务器计算同样的 HMAC：密码本身从不在线路上传输。"
+                        "CRAM-MD5 challenge '{challenge}': answer with your username and the HMAC-MD5 of it keyed with your password. The password itself never crosses the wire.",
+                        "CRAM-MD5 质询“{challenge}”：用用户名和以密码为密钥对它计算的 HMAC-MD5 回答。密码本身从不在线路上传输。"
                     );
                     reference = "RFC 2195 2";
                     (

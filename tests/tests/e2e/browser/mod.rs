@@ -50,6 +50,7 @@ mod dns_facts;
 mod lesson;
 mod mailbox;
 mod offline;
+mod protocol_helpers;
 mod rules;
 mod server_check;
 mod sessions;
