@@ -28,7 +28,8 @@ fn the_challenge_is_a_message_id_with_the_shells_time() {
     // Cancelled, asked again: a new challenge, so an answer cannot be replayed.
     assert_eq!(codes(&exchange(&mut s, "*\r\n").0), [501]);
     let (again, _) = exchange(&mut s, "AUTH CRAM-MD5\r\n");
-    let again = String::from_utf8(auth::decode(&again[4..again.len() - 2]).unwrap()).unwrap();
+    let again = auth::decode(&again[4..again.len() - 2]).expect("base64");
+    let again = String::from_utf8(again).expect("text");
     assert_ne!(first, again);
 }
 
