@@ -531,16 +531,16 @@ pub fn App() -> Html {
                             }
                             <StateDiagram phase={state.is_connected().then(|| state.session().phase())} {lang} />
                             <Lesson progress={state.conversation.lesson} demo={demo} {lang} on_example={on_example.clone()} />
-                            if state.mailbox.has_sandbox() || state.form.backend.is_simulator() {
-                                { scenarios_view(lang, &on_example) }
-                            }
-                            <Capabilities caps={state.capabilities().cloned()} {lang} />
                             if let Some(mailbox) = state.mailbox_list() {
                                 <Mailbox {mailbox} simulated={state.form.backend.is_simulator()} message={state.mailbox.message.clone()}
                                     per_visitor={state.mailbox.sandbox.as_ref().is_some_and(|s| s.per_visitor)}
                                     {lang} on_refresh={feed.refresh_mailbox.clone()} on_open={on_open_message} on_close={on_close_message}
                                     on_show_session={feed.open_session.clone()} />
                             }
+                            if state.mailbox.has_sandbox() || state.form.backend.is_simulator() {
+                                { scenarios_view(lang, &on_example) }
+                            }
+                            <Capabilities caps={state.capabilities().cloned()} {lang} />
                             if state.mailbox.has_sandbox() && !state.form.backend.is_simulator() {
                                 <SessionsPanel list={state.sessions.list.clone()} error={state.sessions.error.clone()}
                                     opened={state.sessions.opened.clone()} {lang}
@@ -550,7 +550,7 @@ pub fn App() -> Html {
                                 <RulesEditor document={rules.document.clone()} applying={rules.applying.clone()} {lang}
                                     on_apply={rules.apply.clone()} on_reload={rules.reload.clone()} />
                             }
-                            <Sequence transcript={state.conversation.transcript.clone()} {lang} />
+                            <Sequence transcript={state.conversation.transcript.clone()} {lang} theme={state.prefs.theme} />
                         </aside>
                     </div>
                     }

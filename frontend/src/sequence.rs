@@ -12,15 +12,91 @@ use protocol::lang::{Lang, Text};
 use protocol::reply::ReplyClass;
 
 use crate::transcript::{EntryKind, Transcript};
-use crate::vocab::Notice;
+use crate::vocab::{Notice, Theme};
 
-const WIDTH: u32 = 640;
-const CLIENT_X: u32 = 90;
-const SERVER_X: u32 = 550;
+/// The top of the first row (below the two heads), and each row's height: its label, its
+/// arrow, and under the arrow the time on the sender's side.
 const TOP: u32 = 44;
-const ROW: u32 = 26;
-/// Labels longer than this are cut with `…`, so an arrow's text stays on its arrow.
-const LABEL_CHARS: usize = 62;
+const ROW: u32 = 38;
+/// A character of the 12 px monospace labels is about this wide (CJK twice as wide).
+const CHAR_W: f32 = 7.2;
+
+/// How wide the diagram is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// 320 units, drawn one unit per CSS pixel: fits the side column and a phone, with
+    /// both lifelines in view and every label at its full 11-12 px.
+    Compact,
+    /// 640 units: the downloaded file, with room for longer lines.
+    Wide,
+}
+
+impl Size {
+    /// The width, and the x of the client's and the server's lifelines.
+    fn geometry(self) -> (u32, u32, u32) {
+        match self {
+            Size::Compact => (320, 40, 280),
+            Size::Wide => (640, 90, 550),
+        }
+    }
+}
+
+/// The colours of one theme, written inline so the document needs no stylesheet; the page's
+/// own theme colours (style.css) for the same roles.
+struct Palette {
+    background: &'static str,
+    head: &'static str,
+    head_border: &'static str,
+    text: &'static str,
+    lifeline: &'static str,
+    muted: &'static str,
+    command: &'static str,
+    /// 2xx, 3xx, 4xx, 5xx, and no reply class.
+    replies: [&'static str; 5],
+}
+
+const DARK: Palette = Palette {
+    background: "#161b22",
+    head: "#0d1117",
+    head_border: "#30363d",
+    text: "#e6edf3",
+    lifeline: "#6e7681",
+    muted: "#8b949e",
+    command: "#d2a8ff",
+    replies: ["#3fb950", "#58a6ff", "#d29922", "#f85149", "#8b949e"],
+};
+
+const LIGHT: Palette = Palette {
+    background: "#ffffff",
+    head: "#f6f8fa",
+    head_border: "#d0d7de",
+    text: "#1f2328",
+    lifeline: "#8c959f",
+    muted: "#59636e",
+    command: "#8250df",
+    replies: ["#1a7f37", "#0969da", "#9a6700", "#cf222e", "#59636e"],
+};
+
+impl Palette {
+    fn of(theme: Theme) -> &'static Palette {
+        match theme {
+            Theme::Dark => &DARK,
+            Theme::Light => &LIGHT,
+        }
+    }
+
+    /// The colour of a reply's arrow: green, blue, amber, red; grey when it is no reply.
+    fn reply(&self, class: Option<ReplyClass>) -> &'static str {
+        let [ok, more, later, fail, other] = self.replies;
+        match class {
+            Some(ReplyClass::PositiveCompletion) => ok,
+            Some(ReplyClass::PositiveIntermediate) => more,
+            Some(ReplyClass::TransientNegative) => later,
+            Some(ReplyClass::PermanentNegative) => fail,
+            _ => other,
+        }
+    }
+}
 
 /// One row of the diagram.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +119,17 @@ fn rows(transcript: &Transcript, lang: Lang) -> Vec<Row> {
     for entry in transcript.iter() {
         match &entry.kind {
             EntryKind::Client { text, at_ms, .. } => rows.push(Row::Command {
-                text: text.clone(),
+                // The blank line that ends the headers would be an arrow without a word.
+                text: if text.is_empty() {
+                    Text {
+                        en: "(empty line)",
+                        zh: "（空行）",
+                    }
+                    .get(lang)
+                    .to_owned()
+                } else {
+                    text.clone()
+                },
                 at_ms: *at_ms,
             }),
             EntryKind::Server {
@@ -71,17 +157,6 @@ fn rows(transcript: &Transcript, lang: Lang) -> Vec<Row> {
     rows
 }
 
-/// The colour of a reply's arrow: green, blue, amber, red; grey when it is no reply.
-fn colour(class: Option<ReplyClass>) -> &'static str {
-    match class {
-        Some(ReplyClass::PositiveCompletion) => "#2e9d4f",
-        Some(ReplyClass::PositiveIntermediate) => "#2f7fd0",
-        Some(ReplyClass::TransientNegative) => "#c98a0b",
-        Some(ReplyClass::PermanentNegative) => "#d23b3b",
-        _ => "#888888",
-    }
-}
-
 /// `text` made safe inside an XML element or attribute.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -98,20 +173,39 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn cut(text: &str) -> String {
-    if text.chars().count() > LABEL_CHARS {
-        let mut short: String = text.chars().take(LABEL_CHARS - 1).collect();
-        short.push('…');
-        short
-    } else {
-        text.to_owned()
-    }
+/// How many monospace columns `c` takes: CJK and other wide characters two.
+fn columns(c: char) -> usize {
+    if c >= '\u{1100}' { 2 } else { 1 }
 }
 
-/// The diagram of `transcript` as a standalone SVG document; labels in `lang`.
-pub fn svg(transcript: &Transcript, lang: Lang) -> String {
+/// `text` cut with `…` to at most `max` columns, so a label stays between the lifelines.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().map(columns).sum::<usize>() <= max {
+        return text.to_owned();
+    }
+    let mut short = String::new();
+    let mut used = 1;
+    for c in text.chars() {
+        if used + columns(c) > max {
+            break;
+        }
+        used += columns(c);
+        short.push(c);
+    }
+    short.push('…');
+    short
+}
+
+/// The diagram of `transcript` as a standalone SVG document: labels in `lang`, drawn at
+/// `size` in the colours of `theme`.
+pub fn svg(transcript: &Transcript, lang: Lang, size: Size, theme: Theme) -> String {
     let rows = rows(transcript, lang);
-    let height = TOP + ROW * (rows.len() as u32 + 1);
+    let palette = Palette::of(theme);
+    let (width, client_x, server_x) = size.geometry();
+    // Columns a label between the lifelines, and a note across the drawing, may take.
+    let between = ((server_x - client_x - 16) as f32 / CHAR_W) as usize;
+    let across = ((width - 8) as f32 / CHAR_W) as usize;
+    let height = TOP + ROW * rows.len() as u32 + 8;
     let client = Text {
         en: "Client",
         zh: "客户端",
@@ -126,24 +220,43 @@ pub fn svg(transcript: &Transcript, lang: Lang) -> String {
     // `write!` to a String cannot fail.
     let _ = write!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" id="sequence-svg" class="sequence" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="ui-monospace, monospace" font-size="12" role="img" aria-label="{client} / {server}">"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="sequence" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="ui-monospace, 'DejaVu Sans Mono', monospace" font-size="12" role="img" aria-label="{client} / {server}">"##
     );
     let _ = write!(
         out,
-        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
+        r##"<rect width="100%" height="100%" fill="{}"/>"##,
+        palette.background
     );
-    for (x, name) in [(CLIENT_X, client), (SERVER_X, server)] {
+    for (x, name) in [(client_x, client), (server_x, server)] {
         let _ = write!(
             out,
-            r##"<rect x="{}" y="6" width="120" height="24" rx="4" fill="#eef1f5" stroke="#55606e"/><text x="{x}" y="22" text-anchor="middle" fill="#1b2430" font-weight="bold">{name}</text><line x1="{x}" y1="30" x2="{x}" y2="{height}" stroke="#9aa4b1" stroke-dasharray="4 4"/>"##,
-            x - 60
+            r##"<rect x="{}" y="6" width="72" height="24" rx="4" fill="{}" stroke="{}"/><text x="{x}" y="22" text-anchor="middle" fill="{}" font-weight="bold">{name}</text><line x1="{x}" y1="30" x2="{x}" y2="{height}" stroke="{}" stroke-dasharray="4 4"/>"##,
+            x - 36,
+            palette.head,
+            palette.head_border,
+            palette.text,
+            palette.lifeline
         );
     }
+    let middle = (client_x + server_x) / 2;
     for (i, row) in rows.iter().enumerate() {
-        let y = TOP + ROW * (i as u32) + 14;
+        let top = TOP + ROW * (i as u32);
+        let arrow = Arrow {
+            top,
+            client_x,
+            server_x,
+            palette,
+        };
         match row {
             Row::Command { text, at_ms } => {
-                arrow(&mut out, y, true, "#1b2430", "command", &cut(text), *at_ms);
+                arrow.draw(
+                    &mut out,
+                    true,
+                    palette.command,
+                    "command",
+                    &cut(text, between),
+                    *at_ms,
+                );
             }
             Row::Reply {
                 text,
@@ -152,18 +265,21 @@ pub fn svg(transcript: &Transcript, lang: Lang) -> String {
                 at_ms,
             } => {
                 let label = if *more > 0 {
-                    format!("{} (+{more})", cut(text))
+                    let suffix = format!(" (+{more})");
+                    format!("{}{suffix}", cut(text, between - suffix.len()))
                 } else {
-                    cut(text)
+                    cut(text, between)
                 };
-                arrow(&mut out, y, false, colour(*class), "reply", &label, *at_ms);
+                let colour = palette.reply(*class);
+                arrow.draw(&mut out, false, colour, "reply", &label, *at_ms);
             }
             Row::Note(text) => {
                 let _ = write!(
                     out,
-                    r##"<text class="note" x="{}" y="{y}" text-anchor="middle" fill="#55606e" font-style="italic">{}</text>"##,
-                    (CLIENT_X + SERVER_X) / 2,
-                    escape(&cut(text))
+                    r##"<text class="note" x="{middle}" y="{}" text-anchor="middle" fill="{}" font-style="italic">{}</text>"##,
+                    top + 22,
+                    palette.muted,
+                    escape(&cut(text, across))
                 );
             }
         }
@@ -172,37 +288,56 @@ pub fn svg(transcript: &Transcript, lang: Lang) -> String {
     out
 }
 
-/// One arrow with its label above it, and the time on the left.
-fn arrow(
-    out: &mut String,
-    y: u32,
-    to_server: bool,
-    colour: &str,
-    kind: &str,
-    label: &str,
-    at_ms: Option<u64>,
-) {
-    let (from, to, head) = if to_server {
-        (CLIENT_X, SERVER_X, SERVER_X - 8)
-    } else {
-        (SERVER_X, CLIENT_X, CLIENT_X + 8)
-    };
-    let _ = write!(
-        out,
-        r##"<g class="{kind}"><line x1="{from}" y1="{y}" x2="{to}" y2="{y}" stroke="{colour}" stroke-width="1.5"/><polygon points="{to},{y} {head},{} {head},{}" fill="{colour}"/><text x="{}" y="{}" text-anchor="middle" fill="{colour}">{}</text>"##,
-        y - 4,
-        y + 4,
-        (CLIENT_X + SERVER_X) / 2,
-        y - 4,
-        escape(label)
-    );
-    if let Some(ms) = at_ms {
+/// Where one row's arrow goes.
+struct Arrow {
+    top: u32,
+    client_x: u32,
+    server_x: u32,
+    palette: &'static Palette,
+}
+
+impl Arrow {
+    /// The arrow with its label above it and, under it on the sender's side, the time.
+    fn draw(
+        &self,
+        out: &mut String,
+        to_server: bool,
+        colour: &str,
+        kind: &str,
+        label: &str,
+        at_ms: Option<u64>,
+    ) {
+        let (client_x, server_x) = (self.client_x, self.server_x);
+        let y = self.top + 19;
+        let (from, to, head) = if to_server {
+            (client_x, server_x, server_x - 8)
+        } else {
+            (server_x, client_x, client_x + 8)
+        };
         let _ = write!(
             out,
-            r##"<text x="4" y="{y}" fill="#7a8491" font-size="10">+{ms}ms</text>"##
+            r##"<g class="{kind}"><line x1="{from}" y1="{y}" x2="{to}" y2="{y}" stroke="{colour}" stroke-width="1.5"/><polygon points="{to},{y} {head},{} {head},{}" fill="{colour}"/><text x="{}" y="{}" text-anchor="middle" fill="{colour}">{}</text>"##,
+            y - 4,
+            y + 4,
+            (client_x + server_x) / 2,
+            y - 6,
+            escape(label)
         );
+        if let Some(ms) = at_ms {
+            let (x, anchor) = if to_server {
+                (client_x + 6, "start")
+            } else {
+                (server_x - 6, "end")
+            };
+            let _ = write!(
+                out,
+                r##"<text class="at" x="{x}" y="{}" text-anchor="{anchor}" fill="{}" font-size="11">+{ms} ms</text>"##,
+                y + 13,
+                self.palette.muted
+            );
+        }
+        out.push_str("</g>");
     }
-    out.push_str("</g>");
 }
 
 /// A `data:` URL holding `svg`, for the download link.
@@ -263,7 +398,7 @@ mod tests {
 
     #[test]
     fn each_command_and_reply_is_one_arrow_coloured_by_class() {
-        let svg = svg(&transcript(), Lang::En);
+        let svg = svg(&transcript(), Lang::En, Size::Wide, Theme::Light);
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.ends_with("</svg>"));
         assert_eq!(svg.matches(r#"<g class="command">"#).count(), 1);
@@ -274,16 +409,38 @@ mod tests {
             "a multi-line reply is one arrow"
         );
         assert!(svg.contains("unknown &amp; gone"));
-        assert!(svg.contains("#d23b3b"), "the 5xx is red");
-        assert!(svg.contains("#2e9d4f"), "the 2xx are green");
+        assert!(svg.contains("#cf222e"), "the 5xx is red");
+        assert!(svg.contains("#1a7f37"), "the 2xx are green");
         assert!(svg.contains("Connection closed: bye."));
         assert!(svg.contains(">Client<") && svg.contains(">Server<"));
-        assert!(crate::sequence::svg(&transcript(), Lang::ZhCn).contains(">客户端<"));
+        assert!(
+            crate::sequence::svg(&transcript(), Lang::ZhCn, Size::Wide, Theme::Light)
+                .contains(">客户端<")
+        );
+    }
+
+    #[test]
+    fn the_compact_dark_diagram_fits_a_phone_and_follows_the_theme() {
+        let svg = svg(&transcript(), Lang::ZhCn, Size::Compact, Theme::Dark);
+        assert!(svg.contains(r#"width="320""#), "{svg:.200}");
+        assert!(svg.contains(r##"fill="#161b22""##), "the dark panel colour");
+        assert!(!svg.contains("#ffffff"), "nothing white in the dark theme");
+        assert!(svg.contains("+5 ms"), "the time of the command");
+        // Every label between the lifelines fits there: 224 units of 7.2 each at most.
+        for label in svg.split("text-anchor=\"middle\"").skip(3) {
+            let text = &label[label.find('>').expect("a text") + 1..];
+            let text = &text[..text.find('<').expect("its end")];
+            let width: usize = text.chars().map(columns).sum();
+            assert!(width as f32 * CHAR_W <= 312.0, "{text:?} fits");
+        }
     }
 
     #[test]
     fn long_labels_are_cut_and_the_data_url_is_encoded() {
-        assert_eq!(cut(&"x".repeat(100)).chars().count(), LABEL_CHARS);
+        assert_eq!(cut(&"x".repeat(100), 30).chars().count(), 30);
+        assert_eq!(cut(&"x".repeat(30), 30), "x".repeat(30));
+        // Chinese characters take two columns each.
+        assert_eq!(cut(&"连".repeat(20), 30), format!("{}…", "连".repeat(14)));
         let url = data_url(r##"<svg a="#1"> é</svg>"##);
         assert_eq!(
             url,

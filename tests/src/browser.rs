@@ -136,11 +136,25 @@ impl Browser {
             .screenshot()
             .await
             .context("taking a screenshot")?;
-        let dir = artifacts_dir();
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
-        Ok(path)
+        save_artifact(name, &png)
+    }
+
+    /// Saves a screenshot of the element `css` alone (scrolled into view first) as
+    /// `target/e2e-artifacts/<name>.png` and returns its path: a close look at one part.
+    ///
+    /// # Errors
+    ///
+    /// When the element is missing or the file cannot be written.
+    pub async fn element_screenshot(&self, css: &str, name: &str) -> anyhow::Result<PathBuf> {
+        let png = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .with_context(|| format!("finding {css} for a screenshot"))?
+            .screenshot()
+            .await
+            .with_context(|| format!("taking a screenshot of {css}"))?;
+        save_artifact(name, &png)
     }
 
     /// Starts a browser, runs `steps` with it, takes a screenshot named `shot` whatever the
@@ -239,6 +253,15 @@ pub async fn texts(client: &Client, css: &str) -> anyhow::Result<Vec<String>> {
 }
 
 /// Where screenshots go: `target/e2e-artifacts` in the workspace (git-ignored).
+/// Writes the PNG `png` as `target/e2e-artifacts/<name>.png`.
+fn save_artifact(name: &str, png: &[u8]) -> anyhow::Result<PathBuf> {
+    let dir = artifacts_dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
+}
+
 fn artifacts_dir() -> PathBuf {
     let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
     tests

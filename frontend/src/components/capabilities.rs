@@ -38,7 +38,7 @@ pub fn Capabilities(props: &CapabilitiesProps) -> Html {
                                         None => html! { reference },
                                     } }
                                 </td>
-                                <td>{ ext.explanation().get(props.lang) }</td>
+                                <td class="what">{ ext.explanation().get(props.lang) }</td>
                             </tr>
                         }
                     }) }

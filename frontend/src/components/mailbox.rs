@@ -1,6 +1,10 @@
 //! The mailbox: what the sandbox SMTP server received (the bridge's `/api/messages`,
 //! updated live), or in simulator mode what the in-page simulator accepted, newest first.
 //! A click on a message opens it: headers, text body and the raw message.
+//!
+//! A message that arrives while the page is open is never missed: on a wide screen the
+//! side column scrolls to the mailbox (the terminal stays where it is); on a phone, where the mailbox is far below the terminal, a "New mail" button
+//! appears at the top of the screen and brings the mailbox into view when pressed.
 
 use std::rc::Rc;
 
@@ -11,6 +15,7 @@ use yew::prelude::*;
 use crate::components::envelope;
 use crate::i18n;
 use crate::sandbox::{MessageDetail, MessageSummary};
+use crate::services::browser;
 use crate::state::MessageView;
 
 /// Props of [`Mailbox`].
@@ -52,6 +57,26 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
         Some(MessageView::Loaded(detail)) => Some(detail.summary.id),
         _ => None,
     };
+    let newest = match &props.mailbox {
+        Ok(list) => list.first().map(|m| (m.id, m.subject.clone())),
+        Err(_) => None,
+    };
+    // The newest message when the panel was last drawn: `None` before its first drawing,
+    // so the mail already there when the page opens is not announced.
+    let seen = use_mut_ref(|| None::<Option<u64>>);
+    // Whether the phone's "New mail" button shows.
+    let announce = use_state_eq(|| false);
+    {
+        let announce = announce.clone();
+        use_effect_with(newest.as_ref().map(|(id, _)| *id), move |newest| {
+            let previous = seen.borrow_mut().replace(*newest);
+            if let (Some(previous), Some(id)) = (previous, *newest)
+                && previous != Some(id)
+            {
+                announce.set(!browser::reveal_in_side("mailbox"));
+            }
+        });
+    }
     let body = match &props.mailbox {
         Err(err) => html! { <p class="error-text">{ err.clone() }</p> },
         Ok(list) if list.is_empty() => html! { <p class="muted">{ ui.mailbox_empty }</p> },
@@ -65,7 +90,7 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
                             class={classes!((opened == Some(id)).then_some("open"))}>
                             <button type="button" class="open-message" {onclick}>
                                 <strong class="subject">{ m.subject.clone().unwrap_or_else(|| ui.no_subject.to_owned()) }</strong>
-                                <span class="envelope">{ format!("{} → {}", if m.from.is_empty() { "<>" } else { &m.from }, m.to.join(", ")) }</span>
+                                <span class="route">{ format!("{} → {}", if m.from.is_empty() { "<>" } else { &m.from }, m.to.join(", ")) }</span>
                                 <span class="muted">{ format!("{} · {} B", m.received_at, m.size) }</span>
                             </button>
                         </li>
@@ -83,7 +108,38 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
     } else {
         ui.mailbox_title
     };
+    let arrived = (*announce).then(|| {
+        let subject = newest
+            .and_then(|(_, subject)| subject)
+            .unwrap_or_else(|| ui.no_subject.to_owned());
+        let show = {
+            let announce = announce.clone();
+            Callback::from(move |_: MouseEvent| {
+                announce.set(false);
+                browser::scroll_to("mailbox");
+            })
+        };
+        let dismiss = {
+            let announce = announce.clone();
+            Callback::from(move |_: MouseEvent| announce.set(false))
+        };
+        let words = Text {
+            en: "New mail: ",
+            zh: "新邮件：",
+        };
+        html! {
+            <div id="mail-arrived" class="mail-arrived" role="status">
+                <button id="mail-arrived-show" type="button" onclick={show}>
+                    <span>{ words.get(lang) }</span><strong>{ subject }</strong>
+                </button>
+                <button type="button" class="dismiss" onclick={dismiss}
+                    aria-label={Text { en: "Dismiss", zh: "关闭提示" }.get(lang)}>{ "×" }</button>
+            </div>
+        }
+    });
     html! {
+        <>
+        { for arrived }
         <details id="mailbox" class={classes!("panel", "mailbox", props.simulated.then_some("simulated"))} open=true>
             <summary>
                 <h2>{ title }</h2>
@@ -98,6 +154,7 @@ pub fn Mailbox(props: &MailboxProps) -> Html {
             { body }
             { view_message(props, comparison.as_ref().as_ref()) }
         </details>
+        </>
     }
 }
 

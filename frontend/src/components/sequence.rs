@@ -1,13 +1,20 @@
 //! The session's sequence diagram (see [`crate::sequence`]) in a collapsible panel, with a
-//! link that downloads the same SVG as a file.
+//! link that downloads the same conversation as an SVG file.
+//!
+//! The panel starts closed and draws its picture only while open: an SVG image is parsed
+//! and its text laid out again whenever it changes, which is on every transcript line.
+//! Shown, it is the compact drawing in the page's theme (both lifelines in the panel,
+//! labels at full size); downloaded, the wide drawing on white.
 
 use std::rc::Rc;
 
 use protocol::lang::{Lang, Text};
+use web_sys::Element;
 use yew::prelude::*;
 
-use crate::sequence;
+use crate::sequence::{self, Size};
 use crate::transcript::Transcript;
+use crate::vocab::Theme;
 
 /// Props of [`Sequence`].
 #[derive(Debug, Properties, PartialEq)]
@@ -16,31 +23,64 @@ pub struct SequenceProps {
     pub transcript: Rc<Transcript>,
     /// The language of the labels.
     pub lang: Lang,
+    /// The page's theme, which the shown drawing follows.
+    pub theme: Theme,
 }
 
 /// See the module documentation.
 #[component]
 pub fn Sequence(props: &SequenceProps) -> Html {
     let lang = props.lang;
+    let open = use_state_eq(|| false);
+    let scroller = use_node_ref();
     let url = use_memo((props.transcript.clone(), lang), |(transcript, lang)| {
-        sequence::data_url(&sequence::svg(transcript, *lang))
+        sequence::data_url(&sequence::svg(transcript, *lang, Size::Wide, Theme::Light))
     });
+    let shown = use_memo(
+        (props.transcript.clone(), lang, props.theme, *open),
+        |(transcript, lang, theme, open)| {
+            open.then(|| {
+                sequence::data_url(&sequence::svg(transcript, *lang, Size::Compact, *theme))
+            })
+        },
+    );
+    // The newest arrow in view: the panel scrolls to its end when the drawing grows.
+    {
+        let scroller = scroller.clone();
+        use_effect_with(shown.clone(), move |_| {
+            if let Some(element) = scroller.cast::<Element>() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    }
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(details) = e.target_dyn_into::<Element>() {
+                open.set(details.has_attribute("open"));
+            }
+        })
+    };
     let label = Text {
         en: "Sequence diagram",
         zh: "时序图",
     }
     .get(lang);
     html! {
-        <details id="sequence" class="panel sequence">
+        <details id="sequence" class="panel sequence" {ontoggle}>
             <summary>
                 <h2>{ label }</h2>
                 { " " }
                 <a id="sequence-download" class="button" download="smtp-session.svg"
                     href={(*url).clone()}>{ Text { en: "Download .svg", zh: "下载 .svg" }.get(lang) }</a>
             </summary>
-            // The same document as the download, shown as an image: no markup of the
-            // transcript ever enters the page's DOM.
-            <div class="sequence-scroll"><img id="sequence-svg" src={(*url).clone()} alt={label} /></div>
+            // An image of the document, not its markup: no text of the transcript is ever
+            // parsed as the page's own markup.
+            <div class="sequence-scroll" ref={scroller}>
+                if let Some(src) = (*shown).clone() {
+                    <img id="sequence-svg" {src} alt={label} />
+                }
+            </div>
         </details>
     }
 }

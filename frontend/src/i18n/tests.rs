@@ -44,6 +44,14 @@ fn notices_read_as_sentences_in_both_languages() {
 }
 
 #[test]
+fn capitalise_changes_only_a_leading_ascii_letter() {
+    assert_eq!(capitalise("not connected"), "Not connected");
+    assert_eq!(capitalise(""), "");
+    assert_eq!(capitalise("été"), "été");
+    assert_eq!(capitalise("1 line"), "1 line");
+}
+
+#[test]
 fn both_languages_differ_where_it_matters() {
     assert_ne!(EN.connect, ZH.connect);
     assert_ne!(EN.warning_title, ZH.warning_title);

@@ -120,6 +120,37 @@ pub fn scroll_to(id: &str) {
     }
 }
 
+/// Brings the element `id` into view inside the side column, when that column scrolls on
+/// its own (a wide screen): only the column moves, never the terminal. Returns whether
+/// the element's top is now in the window; `false` on a phone, where the whole page
+/// scrolls and jumping away from the terminal is the reader's choice, not the page's.
+pub fn reveal_in_side(id: &str) -> bool {
+    let Some((window, element)) = web_sys::window().and_then(|w| {
+        let element = w.document()?.get_element_by_id(id)?;
+        Some((w, element))
+    }) else {
+        return false;
+    };
+    let Some(side) = element.closest(".side").ok().flatten() else {
+        return false;
+    };
+    if side.scroll_height() > side.client_height() {
+        let offset =
+            element.get_bounding_client_rect().top() - side.get_bounding_client_rect().top();
+        if offset < 0.0 || offset > f64::from(side.client_height()) / 2.0 {
+            // Its top a little below the column's top: the panel above it still peeks in.
+            side.set_scroll_top(side.scroll_top() + offset.round() as i32 - 8);
+        }
+    }
+    let top = element.get_bounding_client_rect().top();
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or_default();
+    top >= 0.0 && top < height - 40.0
+}
+
 /// The page's `location.hash`, e.g. `#transcript=...`.
 pub fn hash() -> Option<String> {
     web_sys::window()?.location().hash().ok()

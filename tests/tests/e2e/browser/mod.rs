@@ -37,7 +37,11 @@
 //!   by MX: a card per MX host, the dead one not reachable, the MX x item matrix in both
 //!   languages (screenshots of the matrix);
 //! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
-//!   in both themes and languages, desktop and phone).
+//!   in both themes and languages, desktop and phone);
+//! - `visuals`: the visual aids as rendered at desktop and phone size (labels of both
+//!   diagrams at 11 px or more, the sequence diagram's server side in its panel and in the
+//!   theme's colours, the capabilities' cells, the mailbox in view when mail arrives), with
+//!   close-ups of each in both themes and languages.
 //!
 //! The last two take screenshots in English and Chinese at desktop and phone width
 //! ([`screenshots`]).
@@ -59,6 +63,7 @@ mod spam_refusal;
 mod starttls;
 mod teaching;
 mod trust;
+mod visuals;
 
 use std::time::Duration;
 
