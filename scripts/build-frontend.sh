@@ -7,8 +7,9 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 354810: 326000 plus the
-# 28810 bytes that connecting by MX, the server check and the DNS facts added)
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 355500: 326000 plus the
+# 28810 bytes that connecting by MX, the server check and the DNS facts added, and 690 for
+# issue 16's later lessons: see below)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -123,7 +124,11 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # records, the envelope-against-headers view with an RFC 5322 address reader, the scenario
 # list, and the failure rules editor with protocol's rule grammar and its bilingual reasons
 # (about 21 KB of it). Loading these panels on demand is the way back down.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-354810}"
+# +690 bytes for issue 16's later lessons (355.45 KB measured): AUTH CRAM-MD5 in the
+# simulator's server (MD5 and HMAC-MD5 written out, no crate), the AUTH helper's CRAM-MD5
+# answer, the BDAT helper's byte count and pipelined pastes; 5.9 KB gzipped in all, the rest
+# fit in the room the Unicode-case cut left. The lessons' prose is data, loaded on demand.
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-355500}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do

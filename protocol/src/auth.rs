@@ -29,7 +29,7 @@ pub enum AuthDecodeError {
         found: usize,
     },
     /// A CRAM-MD5 answer is `user SPACE 32-hex-digits` (RFC 2195 section 2).
-    #[error("a CRAM-MD5 answer is the username, a space and 32 hexadecimal digits")]
+    #[error("not `user digest`")]
     CramShape,
 }
 

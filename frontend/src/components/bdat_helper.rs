@@ -47,7 +47,6 @@ pub fn bdat_helper(
     html! {
         <section id="bdat-helper" class="panel auth-helper bdat-helper" aria-label={words.title}>
             <h2>{ words.title }</h2>
-            <p class="auth-note">{ words.hint }</p>
             <textarea id="bdat-chunk" rows="4" spellcheck="false" value={(**draft).clone()} {oninput} />
             <p id="bdat-count" class="auth-decoded">{ (words.count)(octets, lines.len()) }</p>
             <div class="bdat-buttons">

@@ -7,8 +7,6 @@ use protocol::lang::Lang;
 pub struct ChunkUi {
     /// The panel's heading.
     pub title: &'static str,
-    /// What the box is for.
-    pub hint: &'static str,
     /// The count: `{octets}` octets in `{lines}` lines, CRLF included.
     pub count: fn(u64, usize) -> String,
     /// The send buttons' prefix ("Send").
@@ -17,7 +15,6 @@ pub struct ChunkUi {
 
 const EN: ChunkUi = ChunkUi {
     title: "BDAT chunk",
-    hint: "Type the chunk; the page counts its bytes for the BDAT line.",
     count: |octets, lines| {
         format!(
             "{octets} bytes: {lines} lines, each with its CRLF (2 bytes); a Chinese character is 3 bytes"
@@ -28,7 +25,6 @@ const EN: ChunkUi = ChunkUi {
 
 const ZH: ChunkUi = ChunkUi {
     title: "BDAT 数据块",
-    hint: "输入数据块；页面会为 BDAT 命令计算它的字节数。",
     count: |octets, lines| {
         format!("{octets} 字节：{lines} 行，每行含 CRLF（2 字节）；一个汉字占 3 字节")
     },

@@ -325,8 +325,8 @@ impl Annotator {
             annotation.explanation.push(' ');
             annotation.explanation.push_str(&tr!(
                 self.lang,
-                "Pipelined: {owed_before} earlier replies are still owed; replies come in order.",
-                "流水线发送：前面还有 {owed_before} 个回复未到；回复按顺序到达。"
+                "Pipelined: {owed_before} earlier replies come first.",
+                "流水线：前面 {owed_before} 个回复先到。"
             ));
         }
         if self.session.pending().count() > owed_before {

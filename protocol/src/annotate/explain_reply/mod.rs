@@ -319,12 +319,12 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                 Prompt::Text(challenge) if crate::auth::is_cram_md5_challenge(challenge) => {
                     explanation = tr!(
                         lang,
-                        "CRAM-MD5 challenge '{challenge}': answer with your username and the HMAC-MD5 of it keyed with your password. The password itself never crosses the wire.",
-                        "CRAM-MD5 质询“{challenge}”：用用户名和以密码为密钥对它计算的 HMAC-MD5 回答。密码本身从不在线路上传输。"
+                        "CRAM-MD5 challenge '{challenge}': answer with your username and its HMAC-MD5 keyed with your password, which never crosses the wire.",
+                        "CRAM-MD5 质询“{challenge}”：用用户名和以密码为密钥对它计算的 HMAC-MD5 回答，密码从不在线路上传输。"
                     );
                     reference = "RFC 2195 2";
                     (
-                        tx!(lang, "the HMAC-MD5 of its challenge", "对其质询的 HMAC-MD5"),
+                        tr!(lang, "an answer to '{challenge}'", "对“{challenge}”的回答"),
                         tx!(lang, "the AUTH helper computes it", "认证助手可以替你计算"),
                     )
                 }

@@ -129,7 +129,7 @@ async fn pipelined_group(page: &Page<'_>) -> anyhow::Result<()> {
         .await?;
     let explained = explained.as_str().unwrap_or_default();
     ensure!(
-        explained.contains("Pipelined: 2 earlier replies are still owed"),
+        explained.contains("Pipelined: 2 earlier replies come first"),
         "the second RCPT says it was sent without waiting: {explained}"
     );
     page.send_line("Subject: pipelined").await?;
