@@ -30,6 +30,7 @@ async fn helpers() -> anyhow::Result<()> {
         pipelined_group(&page).await?;
         let chunk = "Subject: two\n\nhi";
         bdat_fill(&page, "BDAT chunk", "bytes", chunk, 20).await?;
+        dismiss_new_mail(browser).await?;
         themed_screenshots_of(
             browser,
             "browser-bdat-helper",
@@ -59,6 +60,7 @@ async fn helpers() -> anyhow::Result<()> {
         page.fill("#cram-user", "demo").await?;
         page.fill("#cram-pass", "demo").await?;
         page.wait_text("#cram-line", "=").await?;
+        dismiss_new_mail(browser).await?;
         themed_screenshots_of(
             browser,
             "browser-cram-helper",
@@ -86,6 +88,22 @@ async fn helpers() -> anyhow::Result<()> {
             "a message ends with the chunk {chunk:?}: {raws:?}"
         );
     }
+    Ok(())
+}
+
+/// Dismisses the phone's "New mail" button, which would cover the theme button the
+/// screenshots press.
+async fn dismiss_new_mail(browser: &Browser) -> anyhow::Result<()> {
+    let client = browser.client();
+    let page = browser.page();
+    let (width, height) = client.get_window_size().await?;
+    client.set_window_size(390, 844).await?;
+    if page.exists("#mail-arrived .dismiss").await? {
+        page.click("#mail-arrived .dismiss").await?;
+        page.wait_none("#mail-arrived", "the New mail button dismissed")
+            .await?;
+    }
+    client.set_window_size(width as u32, height as u32).await?;
     Ok(())
 }
 
