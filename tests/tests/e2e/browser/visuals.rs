@@ -4,7 +4,9 @@
 //! its panel, its background following the theme (a pixel of the drawn image), the
 //! capabilities' cells neither overflowing nor squeezed, and the mailbox in view when a
 //! message arrives: on a wide screen the side column scrolls to it, on a phone a "New
-//! mail" button brings it there.
+//! mail" button brings it there. A NOOP changes nothing in either diagram's DOM (the
+//! sequence diagram is drawn only while its panel is open), so no SVG text is laid out
+//! again for it.
 //!
 //! Each test also saves close-ups of the two diagrams, the capabilities and the mailbox
 //! in both themes and both languages (`target/e2e-artifacts/visuals-*.png`), for a person
@@ -76,6 +78,7 @@ async fn visual_aids(size: Size) -> anyhow::Result<()> {
                 !page.exists("#sequence-svg").await?,
                 "the closed sequence panel draws nothing"
             );
+            quiet_on_noop(page).await?;
             page.click("#sequence summary h2").await?;
             check_sequence(page, "dark").await?;
             if size == Size::Desktop {
@@ -92,6 +95,12 @@ async fn visual_aids(size: Size) -> anyhow::Result<()> {
             }
 
             message_arrives(browser, size).await?;
+            // The watch did see the phases move: its zeros above were no blind spot.
+            let changes = js(page, "return window.diagramChanges.state;").await?;
+            ensure!(
+                changes.as_u64().is_some_and(|n| n > 0),
+                "the state diagram changed with the message: {changes}"
+            );
 
             for theme in ["dark", "light"] {
                 page.set_theme(theme).await?;
@@ -122,6 +131,29 @@ async fn visual_aids(size: Size) -> anyhow::Result<()> {
         },
     )
     .await
+}
+
+/// Counts the changes to the state diagram and to the closed sequence panel's drawing
+/// while two NOOPs go out and come back: none, so no SVG text is laid out again for a
+/// message that changes nothing in them (issue 17's profile).
+const WATCH_DIAGRAMS: &str = "
+    window.diagramChanges = { state: 0, sequence: 0 };
+    const watch = (element, key) => new MutationObserver(list => {
+        window.diagramChanges[key] += list.length;
+    }).observe(element, { subtree: true, childList: true, attributes: true, characterData: true });
+    watch(document.getElementById('state-diagram'), 'state');
+    watch(document.querySelector('#sequence .sequence-scroll'), 'sequence');";
+
+async fn quiet_on_noop(page: Page<'_>) -> anyhow::Result<()> {
+    js(page, WATCH_DIAGRAMS).await?;
+    page.send_command("NOOP", 250).await?;
+    page.send_command("NOOP", 250).await?;
+    let changes = js(page, "return window.diagramChanges;").await?;
+    ensure!(
+        changes == json!({ "state": 0, "sequence": 0 }),
+        "two NOOPs left the diagrams as they were: {changes}"
+    );
+    Ok(())
 }
 
 /// Runs `script` in the page and returns its JSON result.
