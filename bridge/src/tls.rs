@@ -58,6 +58,13 @@ pub(crate) enum TlsError {
     /// The handshake did not finish in time.
     #[error("the TLS handshake took longer than {} s", HANDSHAKE_TIMEOUT.as_secs())]
     Timeout,
+    /// The server's first bytes were not TLS (rustls' `InvalidContentType`): a plain SMTP
+    /// greeting where implicit TLS was expected.
+    #[error(
+        "the server answered in plain text: this port does not speak implicit TLS; try \
+         STARTTLS, or port 465"
+    )]
+    NotTls,
 }
 
 impl TlsError {
@@ -66,8 +73,23 @@ impl TlsError {
         match self {
             Self::CertificateRejected { .. } => ErrorCode::CertificateRejected,
             Self::BadName(_) | Self::Handshake(_) | Self::Timeout => ErrorCode::TlsHandshakeFailed,
+            Self::NotTls => ErrorCode::NotTls,
         }
     }
+}
+
+/// Whether a failed handshake met a server speaking plain text: rustls read a record
+/// whose content type is no TLS content type (a `2` of `220 ...`, say).
+fn is_plain_text(cause: &std::io::Error) -> bool {
+    cause
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .is_some_and(|err| {
+            matches!(
+                err,
+                rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)
+            )
+        })
 }
 
 fn describe_leaf(certificates: &[CertificateSummary]) -> String {
@@ -141,6 +163,7 @@ where
                     reason,
                     certificates: verdict.certificates,
                 },
+                _ if is_plain_text(&cause) => TlsError::NotTls,
                 _ => TlsError::Handshake(cause.to_string()),
             });
         }
@@ -531,8 +554,8 @@ mod tests {
         )
         .await
         .expect_err("not TLS");
-        assert_eq!(err.code(), ErrorCode::TlsHandshakeFailed);
-        assert!(err.to_string().contains("handshake failed"), "{err}");
+        assert_eq!(err.code(), ErrorCode::NotTls);
+        assert!(err.to_string().contains("plain text"), "{err}");
         let _ = talker.await;
     }
 }

@@ -332,20 +332,21 @@ pub fn App() -> Html {
                             received_at: browser::now_iso(),
                         });
                     });
-                    Ok(simulator::connect(request, on_event, on_delivered))
+                    Some(simulator::connect(request, on_event, on_delivered))
                 }
                 Backend::Bridge => bridge::connect(request, on_event),
             };
             match opened {
-                Ok(opened) => {
+                Some(opened) => {
                     if let Some(previous) = connection.borrow_mut().replace(opened) {
                         previous.close();
                     }
                 }
-                Err(err) => state.dispatch(Action::Bridge {
+                // Never opened: the reducer says so and falls back to the simulator.
+                None => state.dispatch(Action::Bridge {
                     session,
                     event: BridgeEvent::SocketClosed {
-                        detail: err.to_string(),
+                        detail: String::new(),
                     },
                 }),
             }
@@ -407,14 +408,22 @@ pub fn App() -> Html {
     let show = |view: View| dispatch.reform(move |_: MouseEvent| Action::ShowView(view));
     let export =
         |kind: ExportKind| dispatch.reform(move |_: MouseEvent| Action::ShowExport(Some(kind)));
-    let export_content = state.prefs.export.map(|kind| match kind {
-        ExportKind::Text => export::text(&state.conversation.transcript, lang),
-        ExportKind::Json => export::json(&state.conversation.transcript, lang),
-        ExportKind::Swaks => export::swaks(&state.conversation.transcript),
-        ExportKind::Link => browser::link_with_fragment(&share::fragment(&export::text(
-            &state.conversation.transcript,
-            lang,
-        ))),
+    // On the paste view, Export and Share take the pasted transcript; on the terminal,
+    // the whole session (Ctrl+L only clears the screen).
+    let export_content = state.prefs.export.map(|kind| {
+        let pasted = state.prefs.paste_source();
+        let transcript = match &pasted {
+            Some(text) => Rc::new(crate::pasted::annotate(text).transcript),
+            None => state.conversation.transcript.clone(),
+        };
+        match kind {
+            ExportKind::Text => export::text(&transcript, lang),
+            ExportKind::Json => export::json(&transcript, lang),
+            ExportKind::Swaks => export::swaks(&transcript),
+            ExportKind::Link => browser::link_with_fragment(&share::fragment(
+                &pasted.map_or_else(|| export::text(&transcript, lang), |text| text.to_string()),
+            )),
+        }
     });
     let on_copy = {
         let content = export_content.clone().unwrap_or_default();
@@ -439,7 +448,7 @@ pub fn App() -> Html {
         <div class={classes!("app", (state.connection.phase != Phase::Disconnected).then_some("online"))}>
             <header class="top">
                 <h1>{ ui.title }</h1>
-                <Status phase={state.connection.phase.clone()} backend={state.connection.backend} tls={state.connection.tls.clone()} {lang} />
+                <Status phase={state.connection.phase.clone()} backend={state.connection.backend} link={state.link()} {lang} />
                 <div class="tools">
                     <label class="lang">
                         <span class="sr-only">{ ui.language }</span>
@@ -508,7 +517,11 @@ pub fn App() -> Html {
                             transcript={state.conversation.transcript.clone()}
                             {lang}
                             ready={state.is_connected()}
-                            prompt={state.prompt()}
+                            prompt={i18n::terminal::prompt(lang, state.is_connected().then(|| state.session().phase()))}
+                            phase={state.prompt()}
+                            in_message={state.in_message()}
+                            dot_held={state.dot_held()}
+                            awaiting_greeting={state.awaiting_greeting()}
                             draft={state.command_line.draft.clone()}
                             warnings={state.warnings()}
                             live_warnings={state.live_warnings()}
@@ -555,10 +568,11 @@ pub fn App() -> Html {
                     </div>
                     }
                 } else {
-                    <PasteView {lang} shared={state.prefs.shared.clone()} />
+                    <PasteView {lang} shared={state.prefs.shared.clone()} pasted={state.prefs.pasted.clone()}
+                        on_annotate={dispatch.reform(Action::Pasted)} />
                 }
             </main>
-            <footer class="legend" aria-label="Legend">
+            <footer class="legend" aria-label={i18n::terminal::legend_label(lang)}>
                 <span class="key client">{ ui.legend[0] }</span>
                 <span class="key server">{ ui.legend[1] }</span>
                 <span class="key reply-2">{ ui.legend[2] }</span>

@@ -252,7 +252,7 @@ mod tests {
         let state = session();
         let out = text(&state.conversation.transcript, Lang::En);
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines[0], "=== Connecting to 127.0.0.1:2525 (no TLS)…");
+        assert_eq!(lines[0], "=== Connecting to 127.0.0.1:2525 (plain text)…");
         assert_eq!(lines[2], "<- 220 mx ESMTP");
         assert!(lines[3].starts_with("-> AUTH PLAIN "), "{lines:?}");
         assert!(!out.contains("AGFsaWNlAHMzY3JldA=="), "{out}");

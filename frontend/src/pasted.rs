@@ -19,14 +19,18 @@ pub struct Pasted {
 }
 
 /// The name of a transcript format, for "Format: swaks".
-pub fn format_name(format: Format) -> &'static str {
+pub fn format_name(format: Format, lang: Lang) -> &'static str {
     match format {
         Format::Swaks => "swaks",
         Format::ClientServer => "C: / S:",
         Format::Smtplib => "Python smtplib",
         Format::SClient => "openssl s_client",
         Format::SmtpSource => "smtp-source",
-        Format::ServerOnly => "server lines only",
+        Format::ServerOnly => protocol::lang::Text {
+            en: "server lines only",
+            zh: "仅服务器的行",
+        }
+        .get(lang),
         Format::Raw => "telnet / raw",
     }
 }

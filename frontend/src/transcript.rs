@@ -272,12 +272,25 @@ pub struct Entry {
 pub struct Transcript {
     entries: VecDeque<Rc<Entry>>,
     next_id: u64,
+    /// Ctrl+L: the terminal shows entries from this id on; exports keep them all.
+    shown_from: u64,
 }
 
 impl Transcript {
-    /// The entries, oldest first.
+    /// The entries, oldest first, those cleared from the screen too (for exports).
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Rc<Entry>> {
         self.entries.iter()
+    }
+
+    /// The entries the terminal shows: those since the last Ctrl+L.
+    pub fn shown(&self) -> impl DoubleEndedIterator<Item = &Rc<Entry>> {
+        let from = self.shown_from;
+        self.entries.iter().filter(move |entry| entry.id >= from)
+    }
+
+    /// Whether the terminal shows nothing (nothing happened, or all was cleared).
+    pub fn nothing_shown(&self) -> bool {
+        self.shown().next().is_none()
     }
 
     /// The number of entries kept.
@@ -305,13 +318,14 @@ impl Transcript {
         self.entries.push_back(Rc::new(Entry { id, kind }));
     }
 
-    /// Removes every entry; ids keep counting so list keys stay unique.
-    pub fn clear(&mut self) {
-        self.entries.clear();
+    /// Ctrl+L: the terminal stops showing every entry so far; they stay for Export and
+    /// Share, which hold the whole session.
+    pub fn clear_screen(&mut self) {
+        self.shown_from = self.next_id;
     }
 
     /// Replaces the explanation of the client line `revised` is about, keeping its id.
-    /// Returns whether it was found: a line already dropped (the cap, Ctrl+L) is not.
+    /// Returns whether it was found: a line already dropped at the cap is not.
     ///
     /// Searched newest first, and only back to the first line with a lower index: the
     /// session's lines come in order after those of earlier sessions (whose indices
@@ -529,13 +543,13 @@ mod tests {
             ["old", "old", "old", "old", "old", "new"]
         );
 
-        // After Ctrl+L the cleared lines cannot be revised; later ones can.
-        transcript.clear();
-        assert!(!transcript.revise(revised(0)));
+        // After Ctrl+L the cleared lines are kept (for exports), and later ones revised.
+        transcript.clear_screen();
+        assert!(transcript.nothing_shown());
         transcript.push(entry(Some(2)));
-        assert!(!transcript.revise(revised(1)));
         assert!(transcript.revise(revised(2)));
-        assert_eq!(titles(&transcript), ["new"]);
+        assert_eq!(transcript.shown().count(), 1);
+        assert_eq!(transcript.iter().count(), 7);
 
         // A line dropped at the cap is not found either.
         let mut transcript = Transcript::default();
@@ -559,8 +573,8 @@ mod tests {
         }
         assert_eq!(transcript.len(), TRANSCRIPT_CAP);
         assert_eq!(transcript.iter().next().map(|e| e.id), Some(3));
-        transcript.clear();
-        assert!(transcript.is_empty());
+        transcript.clear_screen();
+        assert!(transcript.nothing_shown() && !transcript.is_empty());
         transcript.push(EntryKind::Note {
             tone: Tone::Info,
             notice: Notice::Disconnected,

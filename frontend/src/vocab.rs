@@ -10,7 +10,7 @@ mod notice;
 mod prefs;
 mod preset;
 
-pub use connection::{Backend, BridgeEvent, Phase, SessionId};
+pub use connection::{Backend, BridgeEvent, Link, Phase, SessionId};
 pub use notice::{Failure, FormError, Notice, SendError};
 pub use prefs::{ExportKind, Theme, View};
 pub use preset::Preset;

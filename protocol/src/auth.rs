@@ -229,12 +229,18 @@ pub fn redact_client_line(
     }
     // `initial` is a slice of `line`, so its offset is the distance between the pointers.
     let prefix = line[..initial.as_ptr() as usize - line.as_ptr() as usize].trim_end();
-    let user = decode_plain(initial)
+    // What was sent, masked from where the secret starts: for PLAIN, the base64 groups
+    // that hold only `authzid NUL authcid NUL` stay (a true prefix of the line sent), so
+    // the line shown is the line sent, not a line that looks typed with a user name.
+    let clear = decode_plain(initial)
         .ok()
         .filter(|_| mechanism.eq_ignore_ascii_case("PLAIN"))
-        .map(|creds| format!(" {}", creds.authcid))
+        .and_then(|creds| {
+            let octets = creds.authzid.len() + creds.authcid.len() + 2;
+            initial.get(..octets / 3 * 4)
+        })
         .unwrap_or_default();
-    Some(format!("{prefix}{user} {REDACTED}"))
+    Some(format!("{prefix} {clear}{REDACTED}"))
 }
 
 /// A line to keep in place of a client line that holds a secret, for a record that is
@@ -393,7 +399,14 @@ mod tests {
         let plain = format!("AUTH PLAIN {}", encode_plain("", "alice", "s3cret"));
         assert_eq!(
             redact_client_line(&plain, false, false).as_deref(),
-            Some("AUTH PLAIN alice ********")
+            Some("AUTH PLAIN AGFsaWNl********")
+        );
+        // The part kept is the start of what was sent, and holds no password.
+        assert!(plain.starts_with("AUTH PLAIN AGFsaWNl"));
+        let demo = format!("AUTH PLAIN {}", encode_plain("", "demo", "demo"));
+        assert_eq!(
+            redact_client_line(&demo, false, false).as_deref(),
+            Some("AUTH PLAIN AGRlbW8A********")
         );
         assert_eq!(redact_client_line("auth login", false, false), None);
         assert_eq!(

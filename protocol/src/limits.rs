@@ -17,3 +17,11 @@ pub const TEXT_LINE: usize = 1000;
 /// teaching tool should show such a reply and say it is too long rather than drop it, so
 /// the framer is more lenient than the RFC up to this bound.
 pub const SERVER_LINE_MAX: usize = 2048;
+
+/// The longest line, CRLF included, the page and the bridge send on a learner's word.
+///
+/// Past [`TEXT_LINE`] on purpose: a line over the RFC's limit is warned about, and sent
+/// when the learner insists, because the server's refusal (`500 5.5.2 line too long`) is
+/// part of the lesson. Bounded so that one `line` message stays well inside the public
+/// bridge's 4 KiB WebSocket message.
+pub const SENT_LINE_MAX: usize = 2048;

@@ -97,6 +97,9 @@ pub enum Sent {
     BodyLine {
         /// 1-based number of the line in the message.
         number: usize,
+        /// 1-based number of the line in the body, counted after the header block and
+        /// its empty line; `None` for a header line or that empty line.
+        in_body: Option<usize>,
     },
     /// The lone `.` that ends the message.
     EndOfData,
@@ -513,6 +516,7 @@ impl ClientSession {
                 self.body_headers.observe(text);
                 Sent::BodyLine {
                     number: self.body_lines,
+                    in_body: self.body_headers.body_number(),
                 }
             }
         }

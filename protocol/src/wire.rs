@@ -350,6 +350,9 @@ pub enum ErrorCode {
     NoMailHost,
     /// Connect by MX: the domain's MX records could not be read (timeout, server failure).
     MxLookupFailed,
+    /// Implicit TLS was asked for, and the server answered in plain text: the port does
+    /// not speak TLS from the first byte (it greets, as port 25 or 587 do).
+    NotTls,
     /// A code this version does not know (sent by a newer bridge).
     #[serde(other)]
     Unknown,
@@ -358,7 +361,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, for decoding by name. A new code goes here too, or it decodes as
     /// `unknown` in the browser.
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::BadMessage,
         ErrorCode::NotConnected,
         ErrorCode::AlreadyConnected,
@@ -390,6 +393,7 @@ impl ErrorCode {
         ErrorCode::NullMx,
         ErrorCode::NoMailHost,
         ErrorCode::MxLookupFailed,
+        ErrorCode::NotTls,
         ErrorCode::Unknown,
     ];
 
@@ -427,6 +431,7 @@ impl ErrorCode {
             ErrorCode::NullMx => "null_mx",
             ErrorCode::NoMailHost => "no_mail_host",
             ErrorCode::MxLookupFailed => "mx_lookup_failed",
+            ErrorCode::NotTls => "not_tls",
             ErrorCode::Unknown => "unknown",
         }
     }

@@ -14,7 +14,7 @@
 //!
 //! The selectors are the page's test contract (see `frontend/src/components/`): `.line`
 //! elements `client`, `server` (with `data-code`, `data-last`, `data-severity`) and `note`
-//! in `#transcript`, the command line `#command`, the prompt `#prompt`.
+//! in `#transcript`, the command line `#command`, the prompt `#prompt` (its `data-phase`).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -363,17 +363,33 @@ impl<'a> Page<'a> {
         .await
     }
 
-    /// Waits until the prompt in front of the command line reads `prompt` (the session's
-    /// phase: `HELO>`, `SMTP>`, `MAIL>`, `DATA>` ...).
+    /// Waits until the session's phase, as the prompt's `data-phase` names it, is `prompt`
+    /// (`HELO>`, `SMTP>`, `MAIL>`, `DATA>` ...; the prompt itself says it in words).
     ///
     /// # Errors
     ///
     /// When it does not within [`STEP`].
     pub async fn wait_prompt(&self, prompt: &str) -> anyhow::Result<()> {
-        poll_until(&format!("the prompt {prompt:?}"), STEP, || async {
-            Ok((self.text_of("#prompt").await? == prompt).then_some(()))
+        poll_until(&format!("the phase {prompt:?}"), STEP, || async {
+            Ok((self.phase().await? == prompt).then_some(()))
         })
         .await
+    }
+
+    /// The session's phase as the prompt's `data-phase` names it (`HELO>`, `DATA>` ...).
+    ///
+    /// # Errors
+    ///
+    /// When the prompt is missing.
+    pub async fn phase(&self) -> anyhow::Result<String> {
+        let phase = self
+            .client
+            .find(Locator::Css("#prompt"))
+            .await
+            .context("finding the prompt")?
+            .attr("data-phase")
+            .await?;
+        Ok(phase.unwrap_or_default())
     }
 
     /// The last transcript line matching `css` (inside `#transcript`).

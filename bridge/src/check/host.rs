@@ -155,7 +155,9 @@ pub(super) async fn check(
                 if connected {
                     let tls = matches!(
                         code,
-                        ErrorCode::CertificateRejected | ErrorCode::TlsHandshakeFailed
+                        ErrorCode::CertificateRejected
+                            | ErrorCode::TlsHandshakeFailed
+                            | ErrorCode::NotTls
                     );
                     probe.handle_error(&message, tls);
                 } else {

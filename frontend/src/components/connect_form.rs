@@ -145,17 +145,18 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
                     }) }
                 </select>
             </label>
-            if props.values.tls != TlsMode::None {
-                <label class="field insecure">
-                    <input id="insecure" type="checkbox" checked={props.values.insecure}
-                        disabled={!real} onchange={on_insecure} />
-                    <span>{ ui.insecure }</span>
-                </label>
-            }
+            // Always laid out, hidden without TLS, so choosing STARTTLS does not reflow
+            // the form under the pointer.
+            <label class={classes!("field", "insecure", (props.values.tls == TlsMode::None).then_some("unused"))}
+                aria-hidden={(props.values.tls == TlsMode::None).then_some("true")}>
+                <input id="insecure" type="checkbox" checked={props.values.insecure}
+                    disabled={!real || props.values.tls == TlsMode::None} onchange={on_insecure} />
+                <span>{ ui.insecure }</span>
+            </label>
             <label class={classes!("field", "simulate", simulate.then_some("on"))}
                 title={Text {
-                    en: "Run protocol::server inside this page: no bridge, no network, its own mailbox.",
-                    zh: "在页面内运行 protocol::server：无需桥接服务，不经过网络，有自己的邮箱。",
+                    en: "A simulated SMTP server inside this page: no bridge, no network, its own mailbox.",
+                    zh: "页面内模拟的 SMTP 服务器：无需桥接服务，不经过网络，有自己的邮箱。",
                 }.get(lang)}>
                 <input id="simulate" type="checkbox" checked={simulate} disabled={!idle} onchange={on_simulate} />
                 <span>{ Text { en: "Simulate (no bridge)", zh: "模拟（无桥接）" }.get(lang) }</span>
@@ -179,7 +180,7 @@ pub fn ConnectForm(props: &ConnectFormProps) -> Html {
                     let title = preset.about().get(lang);
                     html! {
                         <button type="button" class="preset" data-port={preset.port().to_string()}
-                            disabled={!real} {title} onclick={on_preset}>{ preset.label() }</button>
+                            disabled={!real} {title} onclick={on_preset}>{ preset.label(lang) }</button>
                     }
                 }) }
                 if let Some(about) = about {

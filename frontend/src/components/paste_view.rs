@@ -19,6 +19,11 @@ pub struct PasteViewProps {
     /// A transcript from a shared link: shown annotated and read-only, without the box.
     #[prop_or_default]
     pub shared: Option<Rc<str>>,
+    /// The transcript annotated last (kept by the state, for Export and Share).
+    #[prop_or_default]
+    pub pasted: Option<Rc<str>>,
+    /// A transcript was annotated.
+    pub on_annotate: Callback<String>,
 }
 
 /// See the module documentation.
@@ -26,7 +31,10 @@ pub struct PasteViewProps {
 pub fn PasteView(props: &PasteViewProps) -> Html {
     let ui = i18n::ui(props.lang);
     let area = use_node_ref();
-    let result = use_state(|| None::<Rc<Pasted>>);
+    let result = {
+        let pasted = props.pasted.clone();
+        use_state(move || pasted.map(|text| Rc::new(pasted::annotate(&text))))
+    };
     let shared = use_memo(props.shared.clone(), |shared| {
         shared
             .as_deref()
@@ -35,10 +43,13 @@ pub fn PasteView(props: &PasteViewProps) -> Html {
     let onsubmit = {
         let area = area.clone();
         let result = result.clone();
+        let on_annotate = props.on_annotate.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(area) = area.cast::<HtmlTextAreaElement>() {
-                result.set(Some(Rc::new(pasted::annotate(&area.value()))));
+                let text = area.value();
+                result.set(Some(Rc::new(pasted::annotate(&text))));
+                on_annotate.emit(text);
             }
         })
     };
@@ -55,6 +66,7 @@ pub fn PasteView(props: &PasteViewProps) -> Html {
             <form class="paste-form" {onsubmit}>
                 <label for="paste-input">{ ui.paste_label }</label>
                 <textarea id="paste-input" ref={area} rows="8" spellcheck="false"
+                    value={props.pasted.as_deref().unwrap_or_default().to_owned()}
                     placeholder={"<-  220 mx.example.org ESMTP\n -> EHLO me\n<-  250 PIPELINING"} />
                 <button id="paste-annotate" type="submit" class="primary">{ ui.paste_annotate }</button>
             </form>
@@ -69,7 +81,7 @@ fn annotated(pasted: &Pasted, lang: Lang) -> Html {
     let ui = i18n::ui(lang);
     html! {
         <>
-            <p id="paste-format" class="muted">{ format!("{}: {}", ui.paste_format, pasted::format_name(pasted.format)) }</p>
+            <p id="paste-format" class="muted">{ format!("{}: {}", ui.paste_format, pasted::format_name(pasted.format, lang)) }</p>
             <div id="paste-transcript" class="transcript static">
                 { for pasted.transcript.iter().map(|entry| html! {
                     <TranscriptLine key={entry.id} entry={entry.clone()} {lang} />

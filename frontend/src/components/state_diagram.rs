@@ -297,7 +297,7 @@ pub fn StateDiagram(props: &StateDiagramProps) -> Html {
                         <g class={classes!("node", current.then_some("current"))} data-phase={n.label}>
                             <title>{ n.title.get(lang) }</title>
                             <rect x={x.to_string()} y={y.to_string()} width={W.to_string()} height={H.to_string()} rx="5" />
-                            <text x={(x + W / 2).to_string()} y={(y + H / 2 + 5).to_string()} text-anchor="middle">{ n.label }</text>
+                            <text x={(x + W / 2).to_string()} y={(y + H / 2 + 5).to_string()} text-anchor="middle">{ node_label(n.phase, n.label, lang) }</text>
                         </g>
                     }
                 }) }
@@ -306,6 +306,19 @@ pub fn StateDiagram(props: &StateDiagramProps) -> Html {
                 <p id="state-now" class="diagram-now">{ now }</p>
             }
         </details>
+    }
+}
+
+/// A node's words: the verbs are SMTP's own; the start (waiting for the greeting) is a
+/// word, so it is said in the page's language.
+fn node_label(phase: Phase, label: &'static str, lang: Lang) -> &'static str {
+    match phase {
+        Phase::Greeting => Text {
+            en: label,
+            zh: "开始",
+        }
+        .get(lang),
+        _ => label,
     }
 }
 

@@ -1,14 +1,11 @@
 //! The connection status shown in the header: a coloured dot and a few words, marked
 //! SIMULATED when the session runs in the in-page simulator.
 
-use std::rc::Rc;
-
 use protocol::lang::Lang;
-use protocol::wire::TlsInfo;
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::vocab::{Backend, Phase};
+use crate::vocab::{Backend, Link, Phase};
 
 /// Props of [`Status`].
 #[derive(Debug, Properties, PartialEq)]
@@ -17,8 +14,8 @@ pub struct StatusProps {
     pub phase: Phase,
     /// Where the session runs (marked when it is the in-page simulator).
     pub backend: Backend,
-    /// What the bridge said about TLS, once it is up.
-    pub tls: Option<Rc<TlsInfo>>,
+    /// The encryption as it is now (`State::link`).
+    pub link: Link,
     /// The language.
     pub lang: Lang,
 }
@@ -30,9 +27,9 @@ pub fn Status(props: &StatusProps) -> Html {
     let (class, text) = match &props.phase {
         Phase::Disconnected => ("disconnected", i18n::ui(lang).not_connected.to_owned()),
         Phase::Connecting { target } => ("connecting", i18n::connecting_to(lang, target)),
-        Phase::Connected { peer, tls } => (
+        Phase::Connected { peer, .. } => (
             "connected",
-            i18n::connected_to(lang, peer, *tls, props.tls.as_deref()),
+            i18n::terminal::connected(lang, peer, props.link),
         ),
     };
     let simulated = props.backend.is_simulator() && props.phase != Phase::Disconnected;

@@ -43,8 +43,16 @@ pub struct TerminalProps {
     pub lang: Lang,
     /// Whether lines can be sent now.
     pub ready: bool,
-    /// The session phase prompt, e.g. `DATA>`.
+    /// The session phase in words, shown as the prompt.
     pub prompt: &'static str,
+    /// The session phase as `protocol` names it (`DATA>`), for `data-phase`.
+    pub phase: &'static str,
+    /// The server reads every line as message text now.
+    pub in_message: bool,
+    /// The final `.` was held back by a warning and not sent since.
+    pub dot_held: bool,
+    /// Connected, and the server has not greeted yet.
+    pub awaiting_greeting: bool,
     /// The command line's text.
     pub draft: String,
     /// Warnings shown after Enter: the next Enter sends anyway.
@@ -86,7 +94,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let input = input.clone();
         use_effect_with(props.ready, move |ready| {
             if *ready {
-                focus(&input);
+                focus_in_place(&input);
             }
         });
     }
@@ -153,8 +161,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         .first()
         .filter(|_| props.warnings.is_empty());
     // A command typed inside the message would not fail: it would become message text.
-    let in_message = props.warnings.iter().all(|w| w.id == "command-in-message");
-    let (warning_title, warning_hint) = if in_message {
+    let command_in_message = props.warnings.iter().all(|w| w.id == "command-in-message");
+    let (warning_title, warning_hint) = if props.in_message && props.draft == "." {
+        i18n::terminal::dot_warning(props.lang)
+    } else if command_in_message {
         (ui.in_message_title, ui.in_message_hint)
     } else {
         (ui.warning_title, ui.warning_hint)
@@ -163,14 +173,14 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     html! {
         <section class="terminal" aria-label={ui.command_label} {onclick}>
             <div id="transcript" class="transcript" role="log" aria-live="polite" ref={log}>
-                if props.transcript.is_empty() {
+                if props.transcript.nothing_shown() {
                     <p class="hint">
                         { ui.empty_hint }{ " " }
                         <code>{ "EHLO me" }</code>{ ", " }<code>{ "MAIL FROM:<you@example.org>" }</code>
                         { ", " }<code>{ "QUIT" }</code>
                     </p>
                 }
-                { for props.transcript.iter().map(|entry| html! {
+                { for props.transcript.shown().map(|entry| html! {
                     <TranscriptLine key={entry.id} entry={entry.clone()} lang={props.lang} />
                 }) }
             </div>
@@ -198,15 +208,27 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 </p>
             }
             if props.queued > 0 {
-                <p class="queued">{ format!("{} {}", props.queued, ui.queued) }</p>
+                <p class="queued">{ i18n::terminal::queued(props.lang, props.queued) }</p>
             }
             if let Some(w) = live {
                 <p id="live-warning" class={classes!("live-warning", w.severity.as_str())}>
                     { format!("⚠ {}", w.text.get(props.lang)) }
                 </p>
             }
+            // Shown by the stylesheet after 5 s; a greeting that comes sooner removes it.
+            if props.awaiting_greeting {
+                <p id="silent-hint" class="silent-hint" role="status">{ i18n::terminal::silent_server(props.lang) }</p>
+            }
+            if props.in_message {
+                <div id="in-message" class={classes!("in-message", props.dot_held.then_some("held"))} role="status">
+                    <p>{ i18n::terminal::in_message(props.lang) }</p>
+                    if props.dot_held {
+                        <p id="dot-held" class="dot-held">{ format!("⚠ {}", i18n::terminal::dot_held(props.lang)) }</p>
+                    }
+                </div>
+            }
             <form class="prompt" {onsubmit}>
-                <label for="command" id="prompt" class="dir">{ props.prompt }</label>
+                <label for="command" id="prompt" class="dir" data-phase={props.phase}>{ props.prompt }</label>
                 <input id="command" ref={input} type="text" autocomplete="off"
                     spellcheck="false" autocapitalize="off" disabled={!props.ready}
                     value={props.draft.clone()} {oninput} {onkeydown} {onpaste}
@@ -216,6 +238,18 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             </form>
             <p id="keys-hint" class="keys-hint">{ ui.keys_hint }</p>
         </section>
+    }
+}
+
+/// Focuses the command line without scrolling the window to it: the page opens
+/// connected, and on a phone the terminal sits below the title and the form, which the
+/// learner should see first.
+fn focus_in_place(input: &NodeRef) {
+    if let Some(input) = input.cast::<HtmlInputElement>() {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        // Focus can fail only for detached elements; the next render tries again.
+        let _ = input.focus_with_options(&options);
     }
 }
 

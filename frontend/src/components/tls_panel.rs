@@ -27,8 +27,9 @@ pub fn TlsPanel(props: &TlsPanelProps) -> Html {
     let verified = match (&info.verify_error, info.verified) {
         (_, true) if info.sandbox_certificate => i18n::sandbox_certificate(props.lang).to_owned(),
         (_, true) => ui.yes_no[0].to_owned(),
-        (Some(why), false) => format!("{}: {why}", ui.yes_no[1]),
-        (None, false) => ui.yes_no[1].to_owned(),
+        // The reason is the bridge's (rustls') English: shown in English only.
+        (Some(why), false) if props.lang == Lang::En => format!("{}: {why}", ui.yes_no[1]),
+        (_, false) => ui.yes_no[1].to_owned(),
     };
     let cert = info.certificates.first();
     let row = |label: &str, value: String| {

@@ -117,10 +117,10 @@ fn meta(at_ms: Option<u64>, latency_ms: Option<u64>, encrypted: bool, lang: Lang
                 <span class="enc" title={ui.encrypted}>{ "TLS" }</span>
             }
             if let Some(latency) = latency_ms {
-                <span class="latency" title="reply latency">{ format!("Δ{latency} ms") }</span>
+                <span class="latency" title={i18n::terminal::latency_title(lang)}>{ format!("Δ{latency} ms") }</span>
             }
             if let Some(at) = at_ms {
-                <span class="at" title="time since connecting">{ format!("+{at} ms") }</span>
+                <span class="at" title={i18n::terminal::since_connect_title(lang)}>{ format!("+{at} ms") }</span>
             }
         </span>
     }

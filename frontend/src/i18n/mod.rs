@@ -20,6 +20,7 @@ pub mod mx;
 pub mod rules;
 pub mod scenarios;
 pub mod sessions;
+pub mod terminal;
 
 /// The fixed strings of the page in one language.
 #[derive(Debug)]
@@ -125,8 +126,6 @@ pub struct Ui {
     pub legend: [&'static str; 6],
     /// Arrow titles: client, server.
     pub dir_titles: [&'static str; 2],
-    /// The line "lines queued".
-    pub queued: &'static str,
     /// Completion suggestions label.
     pub suggestions: &'static str,
     /// The "accept unverified certificates" checkbox.
@@ -222,7 +221,6 @@ pub const EN: Ui = Ui {
         "5xx failed",
     ],
     dir_titles: ["sent by you to the server", "sent by the server"],
-    queued: "lines waiting to be sent",
     suggestions: "Completions",
     insecure: "Accept an unverified certificate",
     tls_title: "TLS",
@@ -313,7 +311,6 @@ pub const ZH: Ui = Ui {
         "5xx 失败",
     ],
     dir_titles: ["你发送给服务器的", "服务器发送的"],
-    queued: "行等待发送",
     suggestions: "补全",
     insecure: "接受未经验证的证书",
     tls_title: "TLS",
@@ -358,16 +355,16 @@ pub fn lang_name(lang: Lang) -> &'static str {
     .get(lang)
 }
 
-/// A short description of a TLS mode, e.g. for "Connected to … (STARTTLS)".
+/// A short description of a TLS mode as chosen, e.g. for "Connecting to … (plain text)".
 pub fn tls_label(lang: Lang, tls: TlsMode) -> &'static str {
     let text = match tls {
         TlsMode::None => Text {
-            en: "no TLS",
-            zh: "无 TLS",
+            en: "plain text",
+            zh: "明文",
         },
         TlsMode::Starttls => Text {
-            en: "STARTTLS",
-            zh: "STARTTLS",
+            en: "plain text until STARTTLS",
+            zh: "STARTTLS 之前为明文",
         },
         TlsMode::Implicit => Text {
             en: "implicit TLS",
@@ -380,24 +377,6 @@ pub fn tls_label(lang: Lang, tls: TlsMode) -> &'static str {
 /// The status line in the header.
 pub fn connecting_to(lang: Lang, target: &str) -> String {
     tr!(lang, "Connecting to {target}…", "正在连接 {target}…")
-}
-
-/// The status line in the header; once TLS is up, `info` says how (and, for the bridge's
-/// own sandbox, that its certificate is the one trusted).
-pub fn connected_to(lang: Lang, peer: &str, tls: TlsMode, info: Option<&TlsInfo>) -> String {
-    let tls = tls_label(lang, info.map_or(tls, |info| info.mode));
-    if info.is_some_and(|info| info.verified && info.sandbox_certificate) {
-        return tr!(
-            lang,
-            "Connected to {peer} ({tls}, the sandbox's own certificate)",
-            "已连接到 {peer}（{tls}，沙盒自己的证书）"
-        );
-    }
-    tr!(
-        lang,
-        "Connected to {peer} ({tls})",
-        "已连接到 {peer}（{tls}）"
-    )
 }
 
 /// The marker on everything the simulator does.
@@ -424,8 +403,9 @@ pub fn tls_summary(lang: Lang, info: &TlsInfo) -> String {
             "已验证：沙盒自己的证书"
         ),
         (_, true) => tx!(lang, "verified", "已验证"),
-        (Some(why), false) => tr!(lang, "NOT verified: {why}", "未通过验证：{why}"),
-        (None, false) => tx!(lang, "NOT verified", "未通过验证"),
+        // The reason is the bridge's (rustls') English: shown in English only.
+        (Some(why), false) if lang == Lang::En => format!("NOT verified: {why}"),
+        (_, false) => tx!(lang, "NOT verified", "未通过验证"),
     };
     tr!(
         lang,
@@ -535,6 +515,10 @@ pub fn error_sentence(lang: Lang, code: ErrorCode) -> &'static str {
             en: "The domain's MX records could not be looked up (timeout or DNS server failure).",
             zh: "无法查询该域名的 MX 记录（超时或 DNS 服务器故障）。",
         },
+        ErrorCode::NotTls => Text {
+            en: "The server answered in plain text: this port does not speak implicit TLS. Try STARTTLS, or port 465.",
+            zh: "服务器用明文作答：这个端口不使用隐式 TLS。请改用 STARTTLS 或 465 端口。",
+        },
         ErrorCode::ProbeMode => Text {
             en: "This public bridge does not relay DATA or BDAT to that server (probe mode).",
             zh: "此公共桥接服务不会向该服务器中继 DATA 或 BDAT（探测模式）。",
@@ -624,11 +608,12 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
                 (true, false) => format!("已连接到 {target}（地址 {peer}，{tls}）。"),
             }
         }
+        // The reason is the bridge's English; in Chinese the note's explanation (from
+        // `protocol`, in both languages) says what the close means.
         Notice::Closed { reason } => match (zh, reason.trim().is_empty()) {
             (false, true) => "Connection closed.".to_owned(),
             (false, false) => format!("Connection closed: {reason}."),
-            (true, true) => "连接已关闭。".to_owned(),
-            (true, false) => format!("连接已关闭：{reason}。"),
+            (true, _) => "连接已关闭。".to_owned(),
         },
         Notice::Disconnected => Text {
             en: "Disconnected.",
@@ -654,23 +639,36 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         }
         Notice::BridgeError { code, message } => {
             let sentence = error_sentence(lang, *code);
-            let message = message.trim();
+            // The sentence of `not_tls` already says all the bridge's words do.
+            let message = if *code == ErrorCode::NotTls {
+                ""
+            } else {
+                message.trim()
+            };
             match (zh, message.is_empty()) {
                 (_, true) => sentence.to_owned(),
                 (false, false) => format!("{} ({message}).", sentence.trim_end_matches('.')),
-                (true, false) => format!("{}（{message}）。", sentence.trim_end_matches('。')),
+                // The bridge's details are English: Chinese says what the code means.
+                (true, false) => sentence.to_owned(),
             }
         }
         Notice::Undecodable { detail } => {
             if zh {
-                format!("桥接服务发送了本页面无法理解的消息（{detail}）。")
+                "桥接服务发送了本页面无法理解的消息。".to_owned()
             } else {
                 format!("The bridge sent a message this page does not understand ({detail}).")
             }
         }
+        Notice::SocketFailed => {
+            let failed = Text {
+                en: "The page could not reach the bridge over its WebSocket (a proxy may block it): using the simulator instead.",
+                zh: "页面无法通过 WebSocket 连接到桥接服务（可能被代理拦截）：改用模拟服务器。",
+            };
+            format!("{} {}", failed.get(lang), terminal::bridge_explained(lang))
+        }
         Notice::SocketClosed { detail } => {
             if zh {
-                format!("与桥接服务的连接已断开（{detail}）。")
+                "与桥接服务的连接已断开。".to_owned()
             } else {
                 format!("Lost the connection to the bridge ({detail}).")
             }
@@ -680,32 +678,37 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         Notice::AutoConnect { target } => {
             if zh {
                 format!(
-                    "桥接服务自带沙盒 SMTP 服务器（{target}），已自动连接。要连接其他服务器，请先断开。"
+                    "桥接服务自带沙盒 SMTP 服务器（{target}），已自动连接。要连接其他服务器，请先断开。{}",
+                    terminal::bridge_explained(lang)
                 )
             } else {
                 format!(
-                    "The bridge runs a sandbox SMTP server at {target}: connected to it automatically. Disconnect to connect elsewhere."
+                    "The bridge runs a sandbox SMTP server at {target}: connected to it automatically. Disconnect to connect elsewhere. {}",
+                    terminal::bridge_explained(lang)
                 )
             }
         }
         Notice::NoBridge { detail } => {
             if zh {
                 format!(
-                    "没有可用的桥接服务（{detail}）：终端改用页面内的模拟服务器，无法连接真实服务器。"
+                    "没有可用的桥接服务：终端改用页面内的模拟服务器，无法连接真实服务器。{}",
+                    terminal::bridge_explained(lang)
                 )
             } else {
                 format!(
-                    "No bridge answered ({detail}): the terminal uses the simulator inside this page; real servers cannot be reached from here."
+                    "No bridge answered ({detail}): the terminal uses the simulator inside this page; real servers cannot be reached from here. {}",
+                    terminal::bridge_explained(lang)
                 )
             }
         }
         Notice::Simulated => Text {
-            en: "SIMULATED: this session runs inside the page (protocol::server); nothing goes over the network. Demo account: demo / demo.",
-            zh: "模拟：此会话在页面内运行（protocol::server），不经过网络。演示账号：demo / demo。",
+            en: "SIMULATED: this session runs inside the page; nothing goes over the network. Demo account: demo / demo.",
+            zh: "模拟：此会话在页面内运行，不经过网络。演示账号：demo / demo。",
         }
         .get(lang)
         .to_owned(),
         Notice::CheckHost { host, index } => check::progress(lang, host, *index),
+        Notice::SimulatedTls { starttls } => terminal::simulated_tls(lang, *starttls),
         Notice::Tls { info } => {
             let summary = tls_summary(lang, info);
             if zh {

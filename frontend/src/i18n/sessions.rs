@@ -60,7 +60,12 @@ pub fn sessions(lang: Lang) -> &'static SessionsUi {
 pub fn row_facts(lang: Lang, s: &SessionSummary) -> String {
     let lines = s.line_count;
     let delivered = s.delivered;
-    let mut facts = vec![tr!(lang, "{lines} lines", "{lines} 行")];
+    let line_words = match (lang, lines) {
+        (Lang::En, 1) => "line",
+        (Lang::En, _) => "lines",
+        (Lang::ZhCn, _) => "行",
+    };
+    let mut facts = vec![format!("{lines} {line_words}")];
     facts.push(match delivered {
         0 => tr!(lang, "no message", "未投递邮件"),
         1 => tr!(lang, "1 message", "1 封邮件"),

@@ -10,7 +10,6 @@ use futures_util::future::{Either, select};
 use futures_util::{SinkExt, StreamExt};
 use gloo_net::websocket::{Message, WebSocketError, futures::WebSocket};
 use protocol::wire::{ClientMsg, ConnectRequest, ServerMsg};
-use thiserror::Error;
 use yew::Callback;
 use yew::platform::pinned::mpsc::unbounded;
 use yew::platform::spawn_local;
@@ -18,45 +17,17 @@ use yew::platform::spawn_local;
 use super::Connection;
 use crate::vocab::BridgeEvent;
 
-/// Why the WebSocket could not be opened.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum BridgeError {
-    /// The page has no usable `window.location` (not running in a browser tab).
-    #[error("the page's address is not available")]
-    NoLocation,
-    /// The browser refused to create the socket, e.g. because the URL is invalid.
-    #[error("the browser could not open {url}: {detail}")]
-    Open {
-        /// The socket URL.
-        url: String,
-        /// The browser's explanation.
-        detail: String,
-    },
-}
-
 /// Opens the WebSocket to the bridge that served this page and asks it to connect to
 /// `request`. Everything that happens afterwards arrives through `on_event`.
 ///
-/// # Errors
-///
-/// [`BridgeError`] when the page address is unknown or the browser refuses to create the
-/// socket. Failures after that (refused, closed) arrive as [`BridgeEvent::SocketClosed`].
-pub fn connect(
-    request: ConnectRequest,
-    on_event: Callback<BridgeEvent>,
-) -> Result<Connection, BridgeError> {
-    let location = web_sys::window()
-        .map(|window| window.location())
-        .ok_or(BridgeError::NoLocation)?;
-    let (protocol, host) = location
-        .protocol()
-        .and_then(|protocol| Ok((protocol, location.host()?)))
-        .map_err(|_| BridgeError::NoLocation)?;
-    let url = socket_url(&protocol, &host);
-    let socket = WebSocket::open(&url).map_err(|err| BridgeError::Open {
-        url: url.clone(),
-        detail: err.to_string(),
-    })?;
+/// `None` when the page address is unknown or the browser refuses to create the socket
+/// (a blocked or invalid URL): the page then says the bridge cannot be reached and goes
+/// on in the simulator, so the browser's own words are not needed. Failures after that
+/// (refused, closed) arrive as [`BridgeEvent::SocketClosed`].
+pub fn connect(request: ConnectRequest, on_event: Callback<BridgeEvent>) -> Option<Connection> {
+    let location = web_sys::window()?.location();
+    let url = socket_url(&location.protocol().ok()?, &location.host().ok()?);
+    let socket = WebSocket::open(&url).ok()?;
     let (outgoing, queue) = unbounded();
     // The receiver is alive (it is right here), so queueing cannot fail.
     let _ = outgoing.send_now(ClientMsg::Connect(request));
@@ -65,7 +36,7 @@ pub fn connect(
         let mut queue = queue;
         run(&mut socket, &mut queue, &on_event).await;
     });
-    Ok(Connection::new(outgoing))
+    Some(Connection::new(outgoing))
 }
 
 /// Moves messages both ways until the socket closes or the [`Connection`] is gone.

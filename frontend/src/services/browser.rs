@@ -42,7 +42,8 @@ pub fn initial_theme() -> Theme {
     if light { Theme::Light } else { Theme::Dark }
 }
 
-/// Remembers the language and sets `<html lang>`, so screen readers pronounce it right.
+/// Remembers the language, sets `<html lang>` (so screen readers pronounce it right) and
+/// the window title in it.
 pub fn apply_lang(lang: Lang) {
     if let Some(storage) = storage() {
         // Storage can be full or disabled; the choice then lasts for this page only.
@@ -50,6 +51,9 @@ pub fn apply_lang(lang: Lang) {
     }
     if let Some(root) = document_element() {
         let _ = root.set_attribute("lang", lang.tag());
+    }
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(crate::i18n::ui(lang).title);
     }
 }
 

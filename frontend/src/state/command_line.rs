@@ -16,6 +16,9 @@ pub struct CommandLine {
     pub queue: VecDeque<String>,
     /// The line whose warnings the user has seen: Enter on it again sends it.
     confirm: Option<String>,
+    /// A lone `.` was held back by a warning and has not gone out since: the message is
+    /// still open, whatever the user typed after it.
+    held_dot: bool,
     history: History,
 }
 
@@ -28,6 +31,11 @@ impl CommandLine {
     /// Whether the warnings of `text` were already shown, so Enter sends it.
     pub fn was_warned(&self, text: &str) -> bool {
         self.confirm.as_deref() == Some(text)
+    }
+
+    /// Whether a lone `.` was held back by a warning and not sent since.
+    pub fn dot_held(&self) -> bool {
+        self.held_dot
     }
 
     /// Whether a warning waits for a second Enter.
@@ -80,6 +88,7 @@ impl CommandLine {
         if queued {
             self.queue.pop_front();
         }
+        self.held_dot = is_lone_dot(&text);
         self.draft.clone_from(&text);
         self.confirm = Some(text);
     }
@@ -95,6 +104,9 @@ impl CommandLine {
         if self.confirm.as_deref() == Some(text) {
             self.clear();
         }
+        if is_lone_dot(text) {
+            self.held_dot = false;
+        }
         if as_typed {
             self.history.record(text);
         }
@@ -105,6 +117,7 @@ impl CommandLine {
     pub fn end_session(&mut self) {
         self.queue.clear();
         self.confirm = None;
+        self.held_dot = false;
     }
 
     fn clear(&mut self) {
@@ -112,4 +125,9 @@ impl CommandLine {
         self.confirm = None;
         self.candidates.clear();
     }
+}
+
+/// The line that ends a message after DATA: a single dot.
+fn is_lone_dot(line: &str) -> bool {
+    line == "."
 }

@@ -83,9 +83,9 @@ impl Conversation {
         self.lesson = Progress::default();
     }
 
-    /// Ctrl+L: clear the transcript (the session goes on).
+    /// Ctrl+L: clear the terminal (the session goes on; Export and Share keep it all).
     pub fn clear_screen(&mut self) {
-        Rc::make_mut(&mut self.transcript).clear();
+        Rc::make_mut(&mut self.transcript).clear_screen();
     }
 
     /// Adds a line to the transcript.
@@ -179,6 +179,21 @@ impl Conversation {
             tone: Tone::Info,
             notice: Notice::Tls { info },
             annotation,
+        });
+    }
+
+    /// The simulator accepted STARTTLS: `protocol`'s session moves on as after a
+    /// handshake (EHLO again), but the note says what is true: nothing was encrypted, so
+    /// `protocol`'s "encrypted from here on" is not shown.
+    pub fn simulated_tls(&mut self, mode: TlsMode) {
+        let starttls = mode == TlsMode::Starttls;
+        if starttls {
+            let _ = self.annotators.tls_established("");
+        }
+        self.push(EntryKind::Note {
+            tone: Tone::Info,
+            notice: Notice::SimulatedTls { starttls },
+            annotation: None,
         });
     }
 

@@ -31,6 +31,7 @@ mod connection;
 mod conversation;
 mod dns;
 mod form;
+mod link;
 mod mailbox;
 mod outgoing;
 mod prefs;
@@ -47,8 +48,8 @@ use yew::Reducible;
 use crate::sandbox::{MessageDetail, MessageSummary, SandboxInfo};
 use crate::transcript::Tone;
 use crate::vocab::{
-    Backend, BridgeEvent, ExportKind, Failure, FormError, Notice, Preset, SendError, SessionId,
-    Theme, View,
+    Backend, BridgeEvent, ExportKind, Failure, FormError, Notice, Phase, Preset, SendError,
+    SessionId, Theme, View,
 };
 
 pub use check::{CheckPhase, CheckRun};
@@ -166,6 +167,8 @@ pub enum Action {
     ShowExport(Option<ExportKind>),
     /// The page was opened from a shared link holding this transcript.
     OpenShared(String),
+    /// This transcript was pasted and annotated in the paste view.
+    Pasted(String),
     /// The bridge said where its sandbox is.
     Sandbox(SandboxInfo),
     /// The mailbox changed (an event, a delivery, Refresh): fetch its list.
@@ -372,6 +375,7 @@ impl State {
                 self.connection.auto_connect = false;
                 self.prefs.open_shared(text);
             }
+            Action::Pasted(text) => self.prefs.pasted = Some(text.into()),
             Action::Sandbox(info) => self.sandbox_found(info),
             Action::NoBridge(detail) => {
                 self.mailbox.bridge = BridgePresence::Absent;
@@ -508,6 +512,12 @@ impl State {
                 self.conversation
                     .server_line(text, at_ms, latency_ms, encrypted);
             }
+            // The simulator's STARTTLS has no handshake: no TLS facts to show.
+            BridgeEvent::Message(ServerMsg::Tls(info))
+                if self.connection.backend.is_simulator() =>
+            {
+                self.conversation.simulated_tls(info.mode);
+            }
             BridgeEvent::Message(ServerMsg::Tls(info)) => {
                 let info = Rc::new(info);
                 self.connection.tls_started(Rc::clone(&info));
@@ -533,9 +543,21 @@ impl State {
                     .note(Tone::Error, Notice::Undecodable { detail });
             }
             BridgeEvent::SocketClosed { detail } => {
+                // The socket failed before the bridge said anything: it cannot be used
+                // from this page (a proxy without WebSockets, a blocked port). The
+                // simulator still works, so the page goes on there.
+                let never_opened = self.connection.backend == Backend::Bridge
+                    && matches!(self.connection.phase, Phase::Connecting { .. });
                 self.end_session();
-                self.conversation
-                    .note(Tone::Error, Notice::SocketClosed { detail });
+                if never_opened {
+                    self.conversation.note(Tone::Info, Notice::SocketFailed);
+                    self.form.backend = Backend::Simulator;
+                    self.mailbox.message = None;
+                    self.connection.auto_connect = self.may_connect_by_itself();
+                } else {
+                    self.conversation
+                        .note(Tone::Error, Notice::SocketClosed { detail });
+                }
             }
         }
     }

@@ -65,9 +65,10 @@ impl State {
         }
     }
 
-    /// The message that sends `text` to the server, if that is possible now. Inside DATA
-    /// the text-line limit applies, otherwise the command-line limit (RFC 5321 4.5.3.1);
-    /// the bridge checks again with the same `protocol` rules.
+    /// The message that sends `text` to the server, if that is possible now. A line over
+    /// RFC 5321's limits is warned about by `protocol`'s prediction and may still go (the
+    /// server's 500 is the lesson), up to `limits::SENT_LINE_MAX`; the bridge checks
+    /// again with the same `protocol` rules.
     ///
     /// # Errors
     ///
@@ -77,7 +78,7 @@ impl State {
         if !self.is_connected() {
             return Err(SendError::NotConnected);
         }
-        check_outgoing_line(text, limits::TEXT_LINE)?;
+        check_outgoing_line(text, limits::SENT_LINE_MAX)?;
         Ok(ClientMsg::Line {
             text: text.to_owned(),
         })

@@ -20,6 +20,8 @@ pub struct Preferences {
     pub export: Option<ExportKind>,
     /// A transcript opened from a shared link, shown read-only in the paste view.
     pub shared: Option<Rc<str>>,
+    /// The transcript last annotated in the paste view, as pasted.
+    pub pasted: Option<Rc<str>>,
 }
 
 impl Preferences {
@@ -27,6 +29,15 @@ impl Preferences {
     pub fn show(&mut self, view: View) {
         self.view = view;
         self.shared = None;
+    }
+
+    /// What Export and Share take on the paste view: the shared transcript shown, or the
+    /// one pasted and annotated; `None` on the terminal (which exports its session).
+    pub fn paste_source(&self) -> Option<Rc<str>> {
+        if self.view != View::Paste {
+            return None;
+        }
+        self.shared.clone().or_else(|| self.pasted.clone())
     }
 
     /// Shows the shared transcript `text` in the paste view.

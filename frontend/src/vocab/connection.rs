@@ -67,3 +67,30 @@ pub enum BridgeEvent {
         detail: String,
     },
 }
+
+/// What is true of the connection's encryption now, for the status bar: one answer,
+/// derived from `protocol`'s session (which knows whether STARTTLS completed) and the
+/// connection's mode, so the status, the TLS panel and the notes never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Nothing is encrypted yet.
+    Plain {
+        /// STARTTLS was chosen in the form (the user still types it).
+        requested: bool,
+        /// Whether the server's EHLO offered STARTTLS; `None` before EHLO.
+        offered: Option<bool>,
+    },
+    /// Encrypted after STARTTLS.
+    Starttls {
+        /// The certificate is the bridge's own sandbox's.
+        sandbox_certificate: bool,
+    },
+    /// Encrypted from the first byte (port 465).
+    Implicit {
+        /// The certificate is the bridge's own sandbox's.
+        sandbox_certificate: bool,
+    },
+    /// The in-page simulator accepted STARTTLS: the session goes on as after a handshake,
+    /// but nothing travels over a network, so nothing is encrypted either.
+    SimulatedTls,
+}

@@ -62,6 +62,11 @@ pub enum Notice {
         /// Version, cipher and certificate.
         info: Rc<TlsInfo>,
     },
+    /// The simulator took TLS as started: no handshake, the session goes on as after one.
+    SimulatedTls {
+        /// After STARTTLS (the server forgot the EHLO), not implicit TLS.
+        starttls: bool,
+    },
     /// The bridge ended the session.
     Closed {
         /// Why, in the bridge's words.
@@ -85,6 +90,9 @@ pub enum Notice {
         /// What was wrong.
         detail: String,
     },
+    /// The WebSocket to the bridge failed before it carried anything: the page switches
+    /// to the simulator.
+    SocketFailed,
     /// The WebSocket ended.
     SocketClosed {
         /// The close code and reason, in words.

@@ -29,9 +29,9 @@ impl Preset {
         Preset::Alternative,
     ];
 
-    /// The button label.
-    pub fn label(self) -> &'static str {
-        self.facts().label
+    /// The button label in `lang`.
+    pub fn label(self, lang: protocol::lang::Lang) -> &'static str {
+        self.facts().label.get(lang)
     }
 
     /// The host to fill in; `None` keeps the host typed.
@@ -61,7 +61,7 @@ impl Preset {
 
 /// What a preset fills in, by [`Preset`] in the order of [`Preset::ALL`].
 struct Facts {
-    label: &'static str,
+    label: Text,
     host: Option<&'static str>,
     port: u16,
     tls: TlsMode,
@@ -70,7 +70,10 @@ struct Facts {
 
 const FACTS: [Facts; 5] = [
     Facts {
-        label: "Sandbox",
+        label: Text {
+            en: "Sandbox",
+            zh: "沙盒",
+        },
         host: Some("127.0.0.1"),
         port: 2525,
         tls: TlsMode::None,
@@ -80,7 +83,7 @@ const FACTS: [Facts; 5] = [
         },
     },
     Facts {
-        label: "25",
+        label: Text { en: "25", zh: "25" },
         host: None,
         port: 25,
         tls: TlsMode::None,
@@ -90,7 +93,10 @@ const FACTS: [Facts; 5] = [
         },
     },
     Facts {
-        label: "465",
+        label: Text {
+            en: "465",
+            zh: "465",
+        },
         host: None,
         port: 465,
         tls: TlsMode::Implicit,
@@ -100,7 +106,10 @@ const FACTS: [Facts; 5] = [
         },
     },
     Facts {
-        label: "587",
+        label: Text {
+            en: "587",
+            zh: "587",
+        },
         host: None,
         port: 587,
         tls: TlsMode::Starttls,
@@ -110,7 +119,10 @@ const FACTS: [Facts; 5] = [
         },
     },
     Facts {
-        label: "2525",
+        label: Text {
+            en: "2525",
+            zh: "2525",
+        },
         host: None,
         port: 2525,
         tls: TlsMode::None,
@@ -139,7 +151,8 @@ mod tests {
             (Preset::Submission.port(), Preset::Submission.tls()),
             (587, TlsMode::Starttls)
         );
-        assert_eq!(Preset::Alternative.label(), "2525");
+        assert_eq!(Preset::Alternative.label(protocol::lang::Lang::En), "2525");
+        assert_eq!(Preset::Sandbox.label(protocol::lang::Lang::ZhCn), "沙盒");
         assert!(Preset::Relay.about().zh.contains("中继"));
     }
 }

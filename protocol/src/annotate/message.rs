@@ -7,8 +7,8 @@ use crate::session::HeaderState;
 
 type Parts = (String, String, Option<String>, &'static str);
 
-/// Explains one line of message text as sent; `before` is where the message stood before
-/// this line.
+/// Explains one line of message text as sent; `number` is its line of the body (counted
+/// after the header block), `before` where the message stood before this line.
 pub(super) fn body_line(line: &str, number: usize, before: HeaderState, lang: Lang) -> Parts {
     let in_headers = matches!(before, HeaderState::Start | HeaderState::Headers);
     if line.is_empty() {

@@ -34,9 +34,14 @@ pub(super) fn annotate(
             "auth-answer",
             auth_answer(prompt, shown.as_deref(), *cancel, line, lang),
         ),
-        Sent::BodyLine { number } => (
+        Sent::BodyLine { number, in_body } => (
             "body",
-            message::body_line(line, *number, context.header_before, lang),
+            message::body_line(
+                line,
+                in_body.unwrap_or(*number),
+                context.header_before,
+                lang,
+            ),
         ),
         Sent::BdatData { remaining } => ("bdat-data", bdat_data(*remaining, lang)),
         Sent::EndOfData => (

@@ -27,6 +27,11 @@ const VALUE_MAX: usize = 998;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct BodyHeaders {
     state: HeaderState,
+    /// Lines of message text seen so far.
+    lines: usize,
+    /// The number of the message's line where the body starts (after the header block
+    /// and its empty line), once known.
+    body_from: Option<usize>,
     pub(super) fields: Vec<(String, String)>,
     pub(super) from: bool,
     pub(super) to: bool,
@@ -39,8 +44,17 @@ impl BodyHeaders {
         self.state
     }
 
+    /// The last line's number counted from the start of the body (the header block and
+    /// its empty line not counted); `None` for a header line or that empty line.
+    pub(super) fn body_number(&self) -> Option<usize> {
+        self.body_from
+            .filter(|from| self.lines >= *from)
+            .map(|from| self.lines - from + 1)
+    }
+
     /// Records one line of message text (already unstuffed).
     pub(super) fn observe(&mut self, line: &[u8]) {
+        self.lines += 1;
         let in_header = matches!(self.state, HeaderState::Start | HeaderState::Headers);
         if !in_header {
             return;
@@ -51,6 +65,8 @@ impl BodyHeaders {
             } else {
                 HeaderState::Body
             };
+            // The body starts after the empty line.
+            self.body_from = Some(self.lines + 1);
             return;
         }
         let folded = line.starts_with(b" ") || line.starts_with(b"\t");
@@ -62,6 +78,8 @@ impl BodyHeaders {
             } else {
                 HeaderState::Body
             };
+            // No empty line: the body starts with this line.
+            self.body_from = Some(self.lines);
             return;
         }
         self.state = HeaderState::Headers;

@@ -275,7 +275,7 @@ impl ClientSession {
                     Severity::Info,
                     "auth-after-helo",
                     t!(
-                        "AUTH is an ESMTP extension: strictly, a client says EHLO first to learn whether and how the server offers it. Most servers, like the tutorial's 163.com, accept AUTH after HELO anyway.",
+                        "AUTH is an ESMTP extension: strictly, a client says EHLO first to learn whether and how the server offers it. Most servers accept AUTH after HELO anyway.",
                         "AUTH 是 ESMTP 扩展：严格来说，客户端应先用 EHLO 了解服务器是否提供认证以及提供哪些方式。不过多数服务器（如教程中的 163.com）在 HELO 之后也接受 AUTH。"
                     ),
                     "RFC 4954 3",
@@ -464,7 +464,7 @@ impl ClientSession {
                     Severity::Info,
                     "message-without-headers",
                     t!(
-                        "The message has no From: or no Subject: header. Some providers' filters (163.com answers 554 DT:SPM) reject such mail as spam: start the message with Subject:, From: and To: lines, then an empty line.",
+                        "The message has no From: or no Subject: header. Some providers' spam filters reject such mail (often with a 554 after the final dot): start the message with Subject:, From: and To: lines, then an empty line.",
                         "邮件缺少 From: 或 Subject: 邮件头。一些邮件服务商的过滤器（如 163.com 回复 554 DT:SPM）会把这类邮件当作垃圾邮件拒收：邮件开头应写 Subject:、From:、To: 等行，然后空一行。"
                     ),
                     "RFC 5322 3.6",

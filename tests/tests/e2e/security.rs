@@ -560,7 +560,8 @@ async fn a_1_mib_message_closes_with_1009() {
 #[tokio::test]
 async fn over_long_line_is_refused_and_the_session_goes_on() {
     let (fake, _, handle, mut s) = relayed(|_| {}).await;
-    s.send(&line(&format!("NOOP {}", "x".repeat(1000)))).await;
+    let limit = protocol::limits::SENT_LINE_MAX;
+    s.send(&line(&format!("NOOP {}", "x".repeat(limit)))).await;
     assert_eq!(s.recv_error().await.0, ErrorCode::InvalidLine);
     assert_eq!(s.command("NOOP").await, vec!["250 ok"]);
     assert_never_received(&fake, "the over-long line", |l| l.len() >= 100);

@@ -21,7 +21,7 @@ use futures_util::StreamExt as _;
 
 use e2e::raw_smtp::{AIOSMTPD_USER, Aiosmtpd, RawReply, RawSmtp};
 use protocol::command::Verb;
-use protocol::limits::TEXT_LINE;
+use protocol::limits::SENT_LINE_MAX;
 use protocol::line::check_outgoing_line;
 use protocol::server_reading::ServerReading;
 
@@ -316,7 +316,7 @@ async fn run(server: &Server) -> (BTreeMap<&'static str, Tally>, Vec<String>) {
             if reply.lines == plain.lines {
                 tally.accepted += 1;
             }
-            let refused = check_outgoing_line(&variant, TEXT_LINE).is_err();
+            let refused = check_outgoing_line(&variant, SENT_LINE_MAX).is_err();
             let read = ServerReading::of(&variant).verb;
             if !refused && read != Some(form.verb) {
                 disagreements.push(format!(

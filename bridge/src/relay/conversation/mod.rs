@@ -37,7 +37,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use protocol::command::Verb;
-use protocol::limits::{SERVER_LINE_MAX, TEXT_LINE};
+use protocol::limits::{SENT_LINE_MAX, SERVER_LINE_MAX, TEXT_LINE};
 use protocol::line::{TextFramer, check_outgoing_line};
 use protocol::reply::{ReplyAssembler, ReplyError, ReplyLine};
 use protocol::server_reading::ServerReading;
@@ -349,7 +349,9 @@ impl Conversation {
     pub(super) fn handle_browser(&mut self, now: Instant, message: ClientMsg) -> Reaction {
         self.clock.seen(now);
         match message {
-            ClientMsg::Line { text } => match check_outgoing_line(&text, TEXT_LINE) {
+            // A typed line may go past the RFC's limit (the server's refusal is a lesson);
+            // a batch of pasted message lines may not.
+            ClientMsg::Line { text } => match check_outgoing_line(&text, SENT_LINE_MAX) {
                 Ok(()) => {
                     self.enqueue(text);
                     Reaction::Quiet

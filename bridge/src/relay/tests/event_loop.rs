@@ -1,6 +1,6 @@
 //! The relay loop, from a connected server onwards.
 
-use protocol::limits::{SERVER_LINE_MAX, TEXT_LINE};
+use protocol::limits::{SENT_LINE_MAX, SERVER_LINE_MAX};
 use tokio::io::BufReader;
 
 use super::*;
@@ -39,7 +39,7 @@ async fn lines_are_checked_then_sent_with_crlf() {
     let mut server = BufReader::new(server);
     browser.send(&line("NOOP\r\nRSET")).await;
     browser.expect_error(ErrorCode::InvalidLine, "CR").await;
-    browser.send(&line(&"x".repeat(TEXT_LINE))).await;
+    browser.send(&line(&"x".repeat(SENT_LINE_MAX))).await;
     assert_eq!(browser.recv_error().await.0, ErrorCode::InvalidLine);
 
     // Sent before the greeting: held until the server has spoken (RFC 5321 3.1).

@@ -126,6 +126,22 @@ fn ready() -> State {
     )
 }
 
+/// [`ready`], then inside the message after DATA's 354.
+fn in_message() -> State {
+    reduce(
+        ready(),
+        [
+            sent("MAIL FROM:<a@b.example>"),
+            line(S1, "250 ok"),
+            sent("RCPT TO:<c@d.example>"),
+            line(S1, "250 ok"),
+            sent("DATA"),
+            line(S1, "354 go ahead"),
+        ],
+    )
+}
+
+mod learner;
 mod page;
 mod pipelining;
 mod remote;

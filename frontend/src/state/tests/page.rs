@@ -188,18 +188,7 @@ fn bridge_messages_load_and_late_answers_are_dropped() {
 
 /// A session inside DATA (after 354) with `lines` pasted into the command line.
 fn pasted_in_body(lines: Vec<String>) -> State {
-    reduce(
-        ready(),
-        [
-            sent("MAIL FROM:<a@b.example>"),
-            line(S1, "250 ok"),
-            sent("RCPT TO:<c@d.example>"),
-            line(S1, "250 ok"),
-            sent("DATA"),
-            line(S1, "354 go ahead"),
-            Action::Paste(lines),
-        ],
-    )
+    reduce(in_message(), [Action::Paste(lines)])
 }
 
 #[test]

@@ -324,7 +324,7 @@ fn connecting_by_mx_shows_the_list_and_the_host_connected() {
     assert!(view.is_connected("live.two-mx.example"));
     assert_eq!(
         note_texts(&state, Tone::Info).last().map(String::as_str),
-        Some("Connected to live.two-mx.example:25 (address 127.0.0.2:25, no TLS).")
+        Some("Connected to live.two-mx.example:25 (address 127.0.0.2:25, plain text).")
     );
 
     // Picking the other host keeps the list, now waiting for that host.

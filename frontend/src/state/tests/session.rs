@@ -84,8 +84,8 @@ fn a_session_goes_from_connecting_to_connected_to_closed() {
     assert_eq!(
         note_texts(&state, Tone::Info),
         [
-            "Connecting to 127.0.0.1:2525 (no TLS)…",
-            "Connected to 127.0.0.1:2525 (no TLS).",
+            "Connecting to 127.0.0.1:2525 (plain text)…",
+            "Connected to 127.0.0.1:2525 (plain text).",
             "Connection closed: the server closed the connection."
         ]
     );
@@ -254,8 +254,13 @@ fn lines_can_be_sent_only_when_connected_and_valid() {
             ..
         }))
     ));
+    // Over the RFC's limit: warned about, and sent when the learner insists (the
+    // server's 500 is the lesson); only past what the bridge carries is it refused.
+    let long = format!("NOOP {}", "x".repeat(limits::TEXT_LINE));
+    assert_eq!(state.submit(&long, false), Submit::Warn);
+    assert!(matches!(state.submit(&long, true), Submit::Send(_)));
     assert!(matches!(
-        state.submit(&"x".repeat(limits::TEXT_LINE), true),
+        state.submit(&"x".repeat(limits::SENT_LINE_MAX), true),
         Submit::Refuse(SendError::Invalid(OutgoingLineError::TooLong { .. }))
     ));
 }
@@ -449,10 +454,12 @@ fn disconnect_and_socket_loss_end_the_session() {
             .count(),
         1
     );
+    // Lost after the bridge connected: an error, the session is over.
     let state = reduce(
         State::default(),
         [
             connect(S1),
+            connected(S1),
             Action::Bridge {
                 session: S1,
                 event: BridgeEvent::SocketClosed {
@@ -465,12 +472,47 @@ fn disconnect_and_socket_loss_end_the_session() {
         note_texts(&state, Tone::Error),
         ["Lost the connection to the bridge (code 1006)."]
     );
+    assert_eq!(state.form.backend, Backend::Bridge);
+}
+
+#[test]
+fn a_websocket_that_never_opens_falls_back_to_the_simulator() {
+    let state = reduce(
+        State::default(),
+        [
+            connect(S1),
+            Action::Bridge {
+                session: S1,
+                event: BridgeEvent::SocketClosed {
+                    detail: "JsValue(SecurityError: ...)".into(),
+                },
+            },
+        ],
+    );
+    assert!(note_texts(&state, Tone::Error).is_empty());
+    let notes = note_texts(&state, Tone::Info);
+    let last = notes.last().expect("a notice");
+    assert!(
+        last.contains("WebSocket") && last.contains("simulator"),
+        "{last}"
+    );
+    assert!(!last.contains("JsValue"), "no raw browser error: {last}");
+    assert_eq!(state.form.backend, Backend::Simulator);
+    assert!(
+        state.connection.auto_connect,
+        "the page goes on in the simulator"
+    );
+    assert!(i18n::notice(Lang::ZhCn, &Notice::SocketFailed).contains("模拟服务器"));
 }
 
 #[test]
 fn clear_screen_keeps_the_session() {
-    let state = reduce(ready(), [Action::ClearScreen]);
-    assert!(state.conversation.transcript.is_empty());
+    let before = ready();
+    let state = reduce(before.clone(), [Action::ClearScreen]);
+    assert!(state.conversation.transcript.nothing_shown());
+    // The transcript Export and Share read still holds the whole session.
+    assert_eq!(kinds(&state), kinds(&before));
+    assert_eq!(client_texts(&state), ["EHLO me"]);
     assert!(state.is_connected());
     assert_eq!(state.prompt(), "SMTP>");
 }

@@ -292,7 +292,7 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                     tx!(lang, "the username ('Username:')", "用户名（“Username:”）"),
                     tx!(
                         lang,
-                        "type your username in base64, e.g. cGh1bnhtQDE2My5jb20= for phunxm@163.com",
+                        "type your username in base64, e.g. ZGVtbw== for demo",
                         "输入用户名的 base64 编码，例如 phunxm@163.com 对应 cGh1bnhtQDE2My5jb20="
                     ),
                 ),
@@ -300,7 +300,7 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                     tx!(lang, "the password ('Password:')", "密码（“Password:”）"),
                     tx!(
                         lang,
-                        "type your password in base64 (for 163.com: the client authorisation code)",
+                        "type your password in base64 (some providers want an app password or authorisation code here, not the web mail password)",
                         "输入密码的 base64 编码（163 邮箱为客户端授权码）"
                     ),
                 ),

@@ -448,7 +448,7 @@ const BASE: &[(&str, Text, Text, &str)] = &[
         "auth-failed",
         t!("Wrong username or password", "用户名或密码错误"),
         t!(
-            "The server refused the credentials. Check that you encoded the right text (no newline: echo -n), and that the account may log in over SMTP (163.com needs a client authorisation code, Gmail an app password, not the web password).",
+            "The server refused the credentials. Check that you encoded the right text (no newline: echo -n), and that the account may log in over SMTP (many providers want an app password or a client authorisation code here, not the password of their web mail).",
             "服务器拒绝了凭据。请检查编码的内容是否正确（不要带换行：使用 echo -n），以及该帐户是否允许通过 SMTP 登录（163 邮箱需要客户端授权码，Gmail 需要应用专用密码，而不是网页登录密码）。"
         ),
         "RFC 4954 6",

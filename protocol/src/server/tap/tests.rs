@@ -137,7 +137,7 @@ fn secrets_never_reach_the_record_and_the_record_explains_as_the_real_lines_do()
     }
     let shown = format!("{titles:#?}");
     for expected in [
-        "AUTH PLAIN demo ********",
+        "AUTH PLAIN AGRlbW8A********",
         "PLAIN credentials",
         "Password, in base64 (hidden)",
         "AUTH LOGIN ********",

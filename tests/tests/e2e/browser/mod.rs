@@ -19,6 +19,13 @@
 //! - `starttls`: STARTTLS typed by hand;
 //! - `offline`: with the bridge stopped and the page served by a plain static file server,
 //!   the offline simulator completing the same session;
+//! - `learner`: a learner never gets lost: the prompt in words, the banner inside a
+//!   message and a command held there, the status's encryption (the sandbox's STARTTLS,
+//!   the simulator's), Ctrl+L against Export and Share, an over-long line sent anyway,
+//!   the AUTH PLAIN line as sent, body line numbers, the form still when STARTTLS is
+//!   chosen, implicit TLS against a plain port, a silent server, a proxy without
+//!   WebSockets, the paste tab's export, a phone opening at the top, and no English in the
+//!   Chinese page in each of these states (screenshots in both themes, sizes, languages);
 //! - `trust`: the page's trust cases: correct lines that get no warning (HELO then AUTH
 //!   LOGIN, the postmaster, a dot-stuffed line), a pipelined paste, QUIT typed inside the
 //!   message (caught before it is sent);
@@ -51,6 +58,7 @@
 
 mod connect_by_mx;
 mod dns_facts;
+mod learner;
 mod lesson;
 mod mailbox;
 mod offline;

@@ -101,7 +101,7 @@ async fn simulate(browser: &Browser, url: &str) -> anyhow::Result<()> {
     ensure!(
         notes
             .iter()
-            .any(|n| n.starts_with("TLS established: simulated")),
+            .any(|n| n.starts_with("TLS simulated: nothing is encrypted")),
         "the handshake is marked simulated: {notes:?}"
     );
     page.send_command("QUIT", 221).await?;

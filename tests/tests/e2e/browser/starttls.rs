@@ -133,7 +133,7 @@ async fn sandbox_starttls(browser: &Browser, url: &str) -> anyhow::Result<()> {
     );
     let status = page.text_of("#status").await?;
     ensure!(
-        status.ends_with("(STARTTLS, the sandbox's own certificate)"),
+        status.ends_with("(encrypted with TLS after STARTTLS; the sandbox's own certificate)"),
         "the status says whose certificate it is: {status:?}"
     );
     let notes = page.texts("#transcript .line.note .text").await?;

@@ -53,14 +53,10 @@ async fn teach(browser: &Browser, url: &str, postfix: std::net::SocketAddr) -> a
 
     // In English whatever the browser's language (the choice is remembered), on Postfix.
     page.connect_in_english(postfix).await?;
-    assert_eq!(
-        page.text_of("#prompt").await?,
-        "HELO>",
-        "the prompt shows the phase"
-    );
+    assert_eq!(page.phase().await?, "HELO>", "the prompt shows the phase");
 
     page.send_command("EHLO test", 250).await?;
-    assert_eq!(page.text_of("#prompt").await?, "SMTP>");
+    assert_eq!(page.phase().await?, "SMTP>");
     let current = client
         .find(Locator::Css("#state-diagram .node.current"))
         .await
@@ -185,11 +181,7 @@ async fn teach(browser: &Browser, url: &str, postfix: std::net::SocketAddr) -> a
         .then_some(()))
     })
     .await?;
-    assert_eq!(
-        page.text_of("#prompt").await?,
-        "SMTP>",
-        "RSET ended the transaction"
-    );
+    assert_eq!(page.phase().await?, "SMTP>", "RSET ended the transaction");
 
     // Both themes, desktop and phone width.
     page.set_theme("dark").await?;

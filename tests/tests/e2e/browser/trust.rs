@@ -187,7 +187,7 @@ async fn message_mode_steps(browser: &Browser, url: &str) -> anyhow::Result<()> 
         Some("Subject: caught"),
         "QUIT was not sent on the first Enter"
     );
-    assert_eq!(page.text_of("#prompt").await?, "DATA>");
+    assert_eq!(page.phase().await?, "DATA>");
     screenshots(
         browser,
         "browser-command-in-message",
