@@ -7,8 +7,8 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 355500: 326000 plus the
-# 28810 bytes that connecting by MX, the server check and the DNS facts added, and 690 for
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 358300: 326000 plus the
+# 28810 bytes that connecting by MX, the server check and the DNS facts added, and 3490 for
 # issue 16's later lessons: see below)
 set -euo pipefail
 # shellcheck source=lib/env.sh
@@ -127,11 +127,12 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # Issue 16 asks for 250 KB: 344,245 measured after Unicode's case table left (7.9 KB), before
 # the visual aids (349,464 with them); bench/README.md ("browser bundle size") has where the
 # bytes are and what the rest takes.
-# +690 bytes for issue 16's later lessons (355.45 KB measured): AUTH CRAM-MD5 in the
-# simulator's server (MD5 and HMAC-MD5 written out, no crate), the AUTH helper's CRAM-MD5
-# answer, the BDAT helper's byte count and pipelined pastes; 5.9 KB gzipped in all, the rest
-# fit in the room the Unicode-case cut left. The lessons' prose is data, loaded on demand.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-355500}"
+# +3490 bytes for issue 16's later lessons (358,280 measured with the learner-never-lost
+# work): AUTH CRAM-MD5 in the simulator's server (MD5 and HMAC-MD5 written out, no crate),
+# the AUTH helper's CRAM-MD5 answer, the BDAT helper's byte count and pipelined pastes, about
+# 5.9 KB gzipped in all (the rest fit under the old budget). The lessons' prose is data,
+# loaded on demand; these helpers are part of the terminal.
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-358300}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do
