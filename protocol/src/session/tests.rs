@@ -510,6 +510,19 @@ fn message_text_is_judged_by_what_it_is() {
         "a dot-stuffed line is right"
     );
     assert_eq!(ids(&s, ".lost"), ["leading-dot"]);
+    // Commands that would become message text, the null sender and AUTH too; prose that
+    // merely starts like one is not a command.
+    for line in [
+        "MAIL FROM:<>",
+        "STARTTLS",
+        "auth login",
+        "RCPT TO:<bob@example.org>",
+    ] {
+        assert_eq!(ids(&s, line), ["command-in-message"], "{line}");
+    }
+    for line in ["Mail from: a friend", "Help is on the way", "Quit smoking"] {
+        assert!(ids(&s, line).is_empty(), "{line}");
+    }
     s.handle_sent("");
     assert_eq!(s.header_state(), HeaderState::Body);
     s.handle_sent("");
