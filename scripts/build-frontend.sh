@@ -7,9 +7,9 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 373700: 326000 plus the
-# 28810 bytes that connecting by MX, the server check and the DNS facts added, plus the
-# lesson library and the other parts of issue 16, see below)
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 358300: 326000 plus the
+# 28810 bytes that connecting by MX, the server check and the DNS facts added, and 3490 for
+# issue 16's later lessons: see below)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -127,6 +127,11 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # Issue 16 asks for 250 KB: 344,245 measured after Unicode's case table left (7.9 KB), before
 # the visual aids (349,464 with them); bench/README.md ("browser bundle size") has where the
 # bytes are and what the rest takes.
+# +3490 bytes for issue 16's later lessons (358,280 measured with the learner-never-lost
+# work): AUTH CRAM-MD5 in the simulator's server (MD5 and HMAC-MD5 written out, no crate),
+# the AUTH helper's CRAM-MD5 answer, the BDAT helper's byte count and pipelined pastes, about
+# 5.9 KB gzipped in all (the rest fit under the old budget). The lessons' prose is data,
+# loaded on demand; these helpers are part of the terminal.
 # 354.8 KB until the lesson library (issue 16, 373.4 KB measured, about +20.5 KB): the lessons
 # themselves are data fetched on demand (dist/lessons/, not counted here), but the page
 # reads them and judges their conditions itself: protocol::lesson's parser and condition

@@ -12,6 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::auth_helper::AuthHelper;
+use crate::components::bdat_helper::bdat_helper;
 use crate::components::capabilities::Capabilities;
 use crate::components::check_panel::{CheckCallbacks, check_panel};
 use crate::components::connect_form::ConnectForm;
@@ -102,6 +103,8 @@ pub fn App() -> Html {
     let connection: Connection = use_mut_ref(|| None);
     let clock: Clock = (*use_state(|| Rc::new(Cell::new(None)))).clone();
     let last_session = use_mut_ref(SessionId::default);
+    // The BDAT helper's chunk, kept here until sent (the helper is a plain function).
+    let chunk_draft = use_state(String::new);
 
     // When the state says the session is over (the user left, the bridge closed, the
     // socket failed), drop the connection: that ends its task and closes the socket.
@@ -221,7 +224,8 @@ pub fn App() -> Html {
     };
 
     // Pasted lines go out one by one, each once the server has answered the one before;
-    // a pasted message body goes out as one `lines` batch.
+    // a pasted message body, or a group of commands a PIPELINING server lets a client send
+    // without waiting, goes out as one `lines` batch.
     {
         let key = (
             state.next_queued().map(str::to_owned),
@@ -581,11 +585,14 @@ pub fn App() -> Html {
                             {on_input}
                             {on_submit}
                             {on_key}
-                            {on_paste}
+                            on_paste={on_paste.clone()}
                         />
                         <aside class="side">
                             if let Some(step) = state.auth_step() {
                                 <AuthHelper {step} {lang} on_line={on_auth_line} />
+                            }
+                            if state.chunk_helper_open() {
+                                { bdat_helper(&chunk_draft, lang, &on_paste) }
                             }
                             if let Some(info) = state.connection.tls.clone() {
                                 <TlsPanel {info} {lang} />

@@ -1,11 +1,15 @@
-//! SMTP AUTH helpers (RFC 4954): base64 prompts and answers for LOGIN and PLAIN, and
-//! redaction of secrets in transcripts.
+//! SMTP AUTH helpers (RFC 4954): base64 prompts and answers for LOGIN, PLAIN and CRAM-MD5,
+//! and redaction of secrets in transcripts.
 //!
 //! During AUTH the server sends `334 <base64 challenge>` and the client answers with one
 //! base64 line. For LOGIN the challenges are the words `Username:` and `Password:`
 //! (`334 VXNlcm5hbWU6`, or lowercase `dXNlcm5hbWU6` as in the 163.com tutorial); for PLAIN
 //! the one answer is `authzid NUL authcid NUL password` (RFC 4616). Base64 hides a password
 //! from nobody, so anything shown or exported passes through [`redact_client_line`].
+//! CRAM-MD5 (RFC 2195) sends no password at all: the server's challenge comes back as
+//! `user HMAC-MD5(password, challenge)`, computed by [`cram_md5_response`].
+
+pub mod md5;
 
 use crate::base64;
 use thiserror::Error;
@@ -24,6 +28,9 @@ pub enum AuthDecodeError {
         /// How many NUL bytes were found.
         found: usize,
     },
+    /// A CRAM-MD5 answer is `user SPACE 32-hex-digits` (RFC 2195 section 2).
+    #[error("not `user digest`")]
+    CramShape,
 }
 
 /// Encodes text as base64, as the client answers a 334 prompt.
@@ -129,6 +136,58 @@ pub fn decode_plain(answer: &str) -> Result<PlainCredentials, AuthDecodeError> {
     })
 }
 
+/// The challenge of AUTH CRAM-MD5 (RFC 2195 2): a unique message id, `<random.time@host>`.
+/// The server passes its randomness and the time in (this crate reads neither), and the
+/// client must answer this exact text, so an old answer replayed later fails.
+pub fn cram_md5_challenge(random: u64, unix_secs: u64, host: &str) -> String {
+    format!("<{random}.{unix_secs}@{host}>")
+}
+
+/// Whether a decoded 334 challenge has the shape of CRAM-MD5's `<...@...>` message id.
+pub fn is_cram_md5_challenge(text: &str) -> bool {
+    text.len() > 2 && text.starts_with('<') && text.ends_with('>') && text.contains('@')
+}
+
+/// The HMAC-MD5 of a CRAM-MD5 challenge keyed with the password, as 32 lowercase hex digits.
+pub fn cram_md5_digest(password: &str, challenge: &str) -> String {
+    md5::hex(&md5::hmac_md5(password.as_bytes(), challenge.as_bytes()))
+}
+
+/// The text a client answers a CRAM-MD5 challenge with, before base64: the username, a
+/// space and [`cram_md5_digest`]. The password itself never crosses the wire.
+pub fn cram_md5_response(user: &str, password: &str, challenge: &str) -> String {
+    format!("{user} {}", cram_md5_digest(password, challenge))
+}
+
+/// The parts of a decoded CRAM-MD5 answer: the username and the digest, lowercased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CramAnswer {
+    /// Who is logging in.
+    pub user: String,
+    /// The 32 hexadecimal digits of the HMAC, lowercase.
+    pub digest: String,
+}
+
+/// Decodes the base64 answer to a CRAM-MD5 challenge. The username is everything before
+/// the last space (RFC 2195 allows spaces in it).
+///
+/// # Errors
+///
+/// [`AuthDecodeError::Base64`] when it is not base64, [`AuthDecodeError::CramShape`] when
+/// it is not `user SPACE 32-hex-digits`.
+pub fn decode_cram_md5(answer: &str) -> Result<CramAnswer, AuthDecodeError> {
+    let bytes = decode(answer)?;
+    let text = String::from_utf8(bytes).map_err(|_| AuthDecodeError::CramShape)?;
+    let (user, digest) = text.rsplit_once(' ').ok_or(AuthDecodeError::CramShape)?;
+    if user.is_empty() || digest.len() != 32 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AuthDecodeError::CramShape);
+    }
+    Ok(CramAnswer {
+        user: user.to_owned(),
+        digest: digest.to_ascii_lowercase(),
+    })
+}
+
 /// What a redacted line is replaced with.
 pub const REDACTED: &str = "********";
 
@@ -147,7 +206,11 @@ pub fn redact_client_line(
         // `*` (cancel) and text that cannot be a credential (a placeholder with spaces or
         // non-ASCII, a command typed at the wrong moment) stay visible.
         let trimmed = line.trim();
-        let is_username = !expecting_password && decode(line).is_ok_and(|b| !b.contains(&0));
+        // A CRAM-MD5 answer holds no password, but its HMAC lets anyone who sees it test
+        // guesses offline, so it is hidden as well.
+        let is_username = !expecting_password
+            && decode(line).is_ok_and(|b| !b.contains(&0))
+            && decode_cram_md5(line).is_err();
         let not_a_secret = trimmed == "*"
             || trimmed.is_empty()
             || (decode(trimmed).is_err() && (!trimmed.is_ascii() || trimmed.contains(' ')));
@@ -231,6 +294,77 @@ mod tests {
         );
     }
 
+    /// RFC 2195 section 2's example, byte for byte.
+    #[test]
+    fn cram_md5_rfc_2195_example() {
+        let challenge = "<1896.697170952@postoffice.reston.mci.net>";
+        assert_eq!(
+            encode(challenge),
+            "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+"
+        );
+        assert_eq!(
+            cram_md5_digest("tanstaaftanstaaf", challenge),
+            "b913a602c7eda7a495b4e6e7334d3890"
+        );
+        let response = cram_md5_response("tim", "tanstaaftanstaaf", challenge);
+        assert_eq!(
+            encode(&response),
+            "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw"
+        );
+        assert_eq!(
+            decode_cram_md5("dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw"),
+            Ok(CramAnswer {
+                user: "tim".into(),
+                digest: "b913a602c7eda7a495b4e6e7334d3890".into()
+            })
+        );
+    }
+
+    /// Values computed with Python's `hmac.new(password, challenge, "md5")`.
+    #[test]
+    fn cram_md5_matches_python_hmac() {
+        assert_eq!(
+            cram_md5_digest(
+                "playground",
+                "<12345.1700000000@sandbox.smtp-playground.test>"
+            ),
+            "c33bb0565c1c0e5707f2aef461db3fe3"
+        );
+        assert_eq!(
+            cram_md5_digest("", "<1.2@h>"),
+            "ff25d16f829d322a8ed77df2363edcd5"
+        );
+    }
+
+    #[test]
+    fn cram_md5_challenge_and_bad_answers() {
+        assert_eq!(cram_md5_challenge(42, 7, "mx.test"), "<42.7@mx.test>");
+        assert!(matches!(
+            decode_cram_md5("%%%"),
+            Err(AuthDecodeError::Base64(_))
+        ));
+        for bad in [
+            "tim",
+            "tim b913",
+            " b913a602c7eda7a495b4e6e7334d3890",
+            "tim b913a602c7eda7a495b4e6e7334d389g",
+        ] {
+            assert_eq!(
+                decode_cram_md5(&encode(bad)),
+                Err(AuthDecodeError::CramShape),
+                "{bad:?}"
+            );
+        }
+        let spaced = decode_cram_md5(&encode("tim smith B913A602C7EDA7A495B4E6E7334D3890"));
+        assert_eq!(
+            spaced.map(|a| (a.user, a.digest)),
+            Ok((
+                "tim smith".into(),
+                "b913a602c7eda7a495b4e6e7334d3890".into()
+            ))
+        );
+    }
+
     #[test]
     fn encodes_the_tutorial_account() {
         assert_eq!(encode("phunxm@163.com"), "cGh1bnhtQDE2My5jb20=");
@@ -290,5 +424,11 @@ mod tests {
             Some(REDACTED)
         );
         assert_eq!(redact_client_line("AUTH PLAIN =", false, false), None);
+        let cram = encode(&cram_md5_response("tim", "tanstaaftanstaaf", "<1.2@h>"));
+        assert_eq!(
+            redact_client_line(&cram, true, false).as_deref(),
+            Some(REDACTED)
+        );
+        assert_eq!(stand_in(&cram, true, false), Some(encode(REDACTED)));
     }
 }

@@ -19,6 +19,7 @@
 //!   line of a session, in English and Chinese, specific to its context.
 //! - [`auth`]: AUTH LOGIN/PLAIN base64 prompts and answers, and redaction of secrets.
 //! - [`base64`]: the standard base64 of AUTH, small and strict.
+//! - [`chunk`]: the size to declare for a BDAT chunk typed as lines.
 //! - [`command`]: client command lines parsed losslessly (verb, arguments, spans) with
 //!   findings that explain every deviation from the RFCs.
 //! - [`message`]: RFC 5322 address fields, and the envelope compared with them (blind
@@ -46,6 +47,7 @@ pub mod annotate;
 pub mod auth;
 pub mod base64;
 pub mod check;
+pub mod chunk;
 pub mod command;
 pub mod dns;
 pub mod dot;

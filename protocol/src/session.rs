@@ -357,11 +357,17 @@ impl ClientSession {
         self.partial
     }
 
-    /// Whether a client may write its next line now: when the server owes nothing, or,
+    /// Whether a client may write its next line now: inside a BDAT chunk; when the server
+    /// owes nothing; or,
     /// if it advertised PIPELINING, while it owes replies only to MAIL, RCPT and RSET, the
     /// commands RFC 2920 section 3.1 lets a client send without waiting. Everything else
     /// (EHLO, DATA, AUTH, STARTTLS, QUIT ...) ends a group and waits for its reply.
     pub fn may_send_now(&self) -> bool {
+        if self.bdat_remaining > 0 {
+            // A chunk follows its BDAT at once: the server answers only after reading it
+            // (RFC 3030 2), so waiting for that reply first would wait for ever.
+            return true;
+        }
         let mut pending = self.pending().peekable();
         if pending.peek().is_none() {
             return true;
@@ -430,7 +436,7 @@ impl ClientSession {
         let index = self.lines_sent;
         self.lines_sent += 1;
         if self.bdat_remaining > 0 {
-            let octets = line.len() as u64 + 2;
+            let octets = crate::chunk::chunk_octets([line]);
             self.bdat_remaining = self.bdat_remaining.saturating_sub(octets);
             return Sent::BdatData {
                 remaining: self.bdat_remaining,

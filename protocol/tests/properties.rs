@@ -277,6 +277,17 @@ proptest! {
     }
 
     #[test]
+    fn md5_and_hmac_agree_with_the_md5_and_hmac_crates(key in prop::collection::vec(any::<u8>(), 0..130), data in prop::collection::vec(any::<u8>(), 0..200)) {
+        use hmac::Mac as _;
+        use md5::Digest as _;
+        use protocol::auth::md5 as ours;
+        prop_assert_eq!(ours::md5(&data), <[u8; 16]>::from(md5::Md5::digest(&data)));
+        let mut mac = hmac::Hmac::<md5::Md5>::new_from_slice(&key).expect("any key length");
+        mac.update(&data);
+        prop_assert_eq!(ours::hmac_md5(&key, &data), <[u8; 16]>::from(mac.finalize().into_bytes()));
+    }
+
+    #[test]
     fn dot_stuffing_round_trips(msg in message(), chunk in 1usize..64) {
         let wire = stuff_message(&msg);
         let mut rx = DataReceiver::new(1 << 20);

@@ -100,7 +100,7 @@ pub struct SandboxConfig {
     )]
     pub key: Option<PathBuf>,
 
-    /// The demo account's user name for AUTH PLAIN and LOGIN (shown in the page).
+    /// The demo account's user name for AUTH PLAIN, LOGIN and CRAM-MD5 (shown in the page).
     #[arg(
         id = "sandbox_demo_user",
         long = "sandbox-demo-user",

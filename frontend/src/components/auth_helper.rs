@@ -1,6 +1,7 @@
 //! The AUTH helper: when the server sends `334`, it shows what the challenge decodes to
-//! and offers a field to type the answer in clear, sent base64-encoded (LOGIN); before
-//! AUTH it offers to start LOGIN or to send `AUTH PLAIN <base64>`. What is typed here stays
+//! and offers a field to type the answer in clear, sent base64-encoded (LOGIN), or computes
+//! the CRAM-MD5 answer (`cram_helper.rs`); before AUTH it offers to start LOGIN or
+//! CRAM-MD5, or to send `AUTH PLAIN <base64>`. What is typed here stays
 //! in this component: the page state and the history never hold it, and the transcript
 //! shows the password masked (`protocol::auth::redact_client_line`).
 
@@ -9,6 +10,7 @@ use protocol::lang::{Lang, Text};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::cram_helper::cram_form;
 use crate::i18n;
 use crate::state::AuthStep;
 
@@ -62,8 +64,15 @@ pub fn AuthHelper(props: &AuthHelperProps) -> Html {
     let ui = i18n::ui(props.lang);
     let user = use_node_ref();
     let pass = use_node_ref();
+    let cram = use_state(String::new);
 
     let body = match &props.step {
+        AuthStep::Answer {
+            prompt: Prompt::Text(text),
+            ..
+        } if auth::is_cram_md5_challenge(text) => {
+            cram_form(text, &cram, props.lang, &props.on_line)
+        }
         AuthStep::Answer { challenge, prompt } => {
             let secret = *prompt == Prompt::Password;
             let onsubmit = {
@@ -109,6 +118,9 @@ pub fn AuthHelper(props: &AuthHelperProps) -> Html {
             let login = props
                 .on_line
                 .reform(|_: MouseEvent| "AUTH LOGIN".to_owned());
+            let cram = props
+                .on_line
+                .reform(|_: MouseEvent| "AUTH CRAM-MD5".to_owned());
             let onsubmit = {
                 let on_line = props.on_line.clone();
                 let (user, pass) = (user.clone(), pass.clone());
@@ -124,6 +136,9 @@ pub fn AuthHelper(props: &AuthHelperProps) -> Html {
                     <p class="auth-decoded">{ format!("AUTH: {}", mechanisms.join(" ")) }</p>
                     if has("LOGIN") {
                         <button id="auth-login" type="button" onclick={login}>{ ui.auth_login }</button>
+                    }
+                    if has("CRAM-MD5") {
+                        <button id="auth-cram" type="button" onclick={cram}>{ i18n::cram::cram(props.lang).start }</button>
                     }
                     if has("PLAIN") {
                         <form class="auth-form" {onsubmit}>

@@ -4,9 +4,11 @@
 //! what is typed into them locally, on purpose: see their docs.)
 
 pub mod auth_helper;
+pub mod bdat_helper;
 pub mod capabilities;
 pub mod check_panel;
 pub mod connect_form;
+pub mod cram_helper;
 pub mod dns_facts;
 pub mod envelope;
 pub mod export_box;

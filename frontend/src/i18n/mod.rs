@@ -12,6 +12,8 @@ use protocol::{tr, tx};
 use crate::vocab::{Failure, FormError, Notice, SendError};
 
 pub mod check;
+pub mod chunk;
+pub mod cram;
 pub mod dns;
 pub mod envelope;
 pub mod lessons;

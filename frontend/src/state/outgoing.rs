@@ -1,5 +1,6 @@
 //! What may go out now: what Enter on a line does, the warnings to show first, and which
-//! pasted lines follow (one by one, or a message body as one batch).
+//! pasted lines follow (one by one, a message body as one batch, or a group of commands
+//! pipelined as RFC 2920 allows).
 
 use protocol::finding::Severity;
 use protocol::limits;
@@ -83,33 +84,50 @@ impl State {
         })
     }
 
+    /// Whether the BDAT helper is offered: the server advertised CHUNKING, a recipient
+    /// was accepted, and no chunk, body or pasted line is under way.
+    pub fn chunk_helper_open(&self) -> bool {
+        let session = self.session();
+        self.is_connected()
+            && self.command_line.queue.is_empty()
+            && session.phase() == SessionPhase::Rcpt
+            && !session.in_bdat_chunk()
+            && session.capabilities().is_some_and(|c| c.has("CHUNKING"))
+    }
+
     /// The pasted line to send next, once the server has answered everything sent before
-    /// (inside DATA nothing is answered, so body lines follow each other at once).
+    /// (inside DATA nothing is answered, so body lines follow each other at once; a BDAT
+    /// chunk follows its command without waiting).
     pub fn next_queued(&self) -> Option<&str> {
         let session = self.session();
         let idle = self.is_connected()
             && !self.command_line.is_confirming()
-            && session.pending().next().is_none()
+            && (session.pending().next().is_none() || session.in_bdat_chunk())
             && session.phase() != SessionPhase::TlsHandshake;
         idle.then(|| self.command_line.queue.front().map(String::as_str))
             .flatten()
     }
 
     /// Queued lines that can go out together in one `lines` message: inside DATA, the
-    /// body lines from the front of the queue through the lone `.`, as long as each may
-    /// be sent without a warning and the message stays within [`BATCH_BYTES`]; a longer
-    /// body goes out in several batches. `None` when the front of the queue is not such a
-    /// batch of at least two lines (it then goes out on its own, as typed lines do).
+    /// body lines from the front of the queue through the lone `.`; outside it, when the
+    /// server advertised PIPELINING, one RFC 2920 group of commands (MAIL, RCPT, RSET ...
+    /// up to and including the first that must wait for its reply: EHLO, DATA, AUTH,
+    /// STARTTLS, NOOP, QUIT; `protocol`'s `may_send_now` decides). Each line must be sendable
+    /// without a warning and the message stay within [`BATCH_BYTES`]; a longer body goes out
+    /// in several batches. `None` when the front of the queue is not such a batch of at
+    /// least two lines (it then goes out on its own, as typed lines do).
     pub fn next_batch(&self) -> Option<Vec<String>> {
         self.next_queued()?;
-        if !self.session().in_body() {
-            return None;
-        }
+        let in_body = self.session().in_body();
         // Each line is judged as it will be: after the lines before it in the batch.
         let mut session = self.session().clone();
         let mut batch = Vec::new();
         let mut bytes = BATCH_OVERHEAD;
         for line in &self.command_line.queue {
+            if !in_body && !batch.is_empty() && !session.may_send_now() {
+                // The group ended: the rest waits for the replies.
+                break;
+            }
             // Each line as it will be encoded: quoted, escaped, followed by a comma.
             let encoded = protocol::json::string(line).len() + 1;
             if !batch.is_empty() && bytes.saturating_add(encoded) > BATCH_BYTES {
@@ -125,8 +143,8 @@ impl State {
             }
             session.handle_sent(line);
             batch.push(line.clone());
-            // The final dot (as protocol reads it) ends the batch.
-            if !session.in_body() {
+            // The final dot (as protocol reads it) ends a body's batch.
+            if in_body && !session.in_body() {
                 break;
             }
         }

@@ -320,7 +320,15 @@ impl Annotator {
             session: &self.session,
             header_before: before,
         };
-        let annotation = sent::annotate(&sent, line, &findings, &context, self.lang);
+        let mut annotation = sent::annotate(&sent, line, &findings, &context, self.lang);
+        if kind == LineKind::Command && owed_before > 0 {
+            annotation.explanation.push(' ');
+            annotation.explanation.push_str(&tr!(
+                self.lang,
+                "Pipelined: {owed_before} earlier replies come first.",
+                "流水线：前面 {owed_before} 个回复先到。"
+            ));
+        }
         if self.session.pending().count() > owed_before {
             if self.awaiting.len() == AWAITING_CAP {
                 self.awaiting.pop_front();

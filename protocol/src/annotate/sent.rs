@@ -373,7 +373,7 @@ fn auth_answer(
             Some("235 / 535".into()),
             "RFC 4954 4",
         ),
-        (Prompt::Text(challenge), _) if challenge.starts_with('<') && challenge.ends_with('>') => (
+        (Prompt::Text(challenge), _) if crate::auth::is_cram_md5_challenge(challenge) => (
             tx!(lang, "CRAM-MD5 answer (hidden)", "CRAM-MD5 回答（已隐藏）"),
             tx!(
                 lang,

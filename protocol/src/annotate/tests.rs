@@ -266,3 +266,81 @@ fn line_kinds_read_back_from_their_names() {
     }
     assert_eq!(LineKind::from_name("Command"), None);
 }
+
+/// RFC 2195's example: the challenge is shown decoded with why the password stays home,
+/// and the answer (an HMAC an attacker could test guesses against) is hidden.
+#[test]
+fn a_cram_md5_exchange_is_explained_and_its_answer_hidden() {
+    let session = |lang| {
+        run(
+            lang,
+            &[
+                (Direction::Server, "220 mx"),
+                (Direction::Client, "EHLO me"),
+                (Direction::Server, "250 AUTH CRAM-MD5"),
+                (Direction::Client, "AUTH CRAM-MD5"),
+                (
+                    Direction::Server,
+                    "334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+",
+                ),
+                (
+                    Direction::Client,
+                    "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw",
+                ),
+                (Direction::Server, "235 2.7.0 Authentication successful"),
+            ],
+        )
+    };
+    let en = session(Lang::En);
+    assert!(en[4].annotation.next_steps[0].contains("AUTH helper"));
+    let challenge = &en[4].annotation;
+    assert!(challenge.explanation.contains("HMAC-MD5"));
+    assert!(
+        challenge
+            .explanation
+            .contains("<1896.697170952@postoffice.reston.mci.net>")
+    );
+    assert!(challenge.explanation.contains("never crosses the wire"));
+    assert_eq!(en[5].text, auth::REDACTED);
+    assert!(en[5].annotation.title.contains("CRAM-MD5"));
+    let zh = session(Lang::ZhCn);
+    assert!(
+        zh[4]
+            .annotation
+            .explanation
+            .contains("密码从不在线路上传输")
+    );
+    assert!(zh[4].annotation.explanation.contains("HMAC-MD5"));
+}
+
+#[test]
+fn a_pipelined_command_says_its_reply_comes_after_the_earlier_ones() {
+    for (lang, words) in [
+        (Lang::En, "2 earlier replies come first"),
+        (Lang::ZhCn, "前面 2 个回复先到"),
+    ] {
+        let out = run(
+            lang,
+            &[
+                (Direction::Server, "220 mx"),
+                (Direction::Client, "EHLO me"),
+                (Direction::Server, "250 PIPELINING"),
+                (Direction::Client, "MAIL FROM:<a@b.example>"),
+                (Direction::Client, "RCPT TO:<c@d.example>"),
+                (Direction::Client, "DATA"),
+                (Direction::Server, "250 2.1.0 Ok"),
+                (Direction::Server, "250 2.1.5 Ok"),
+                (Direction::Server, "354 go"),
+            ],
+        );
+        assert!(!out[3].annotation.explanation.contains("Pipelined"));
+        assert!(
+            out[5].annotation.explanation.contains(words),
+            "{}",
+            out[5].annotation.explanation
+        );
+        assert_eq!(out[6].answers, Some("MAIL"));
+        assert_eq!(out[7].answers, Some("RCPT"));
+        assert_eq!(out[8].answers, Some("DATA"));
+    }
+}

@@ -30,7 +30,7 @@ pub struct ServerConfig {
     pub max_recipients: usize,
     /// Refused commands before the server hangs up with `421`.
     pub max_errors: usize,
-    /// Accounts for AUTH PLAIN and LOGIN; AUTH is not offered when empty.
+    /// Accounts for AUTH PLAIN, LOGIN and CRAM-MD5; AUTH is not offered when empty.
     pub accounts: Vec<Account>,
     /// Offer STARTTLS (the shell must then be able to start TLS).
     pub starttls: bool,

@@ -98,8 +98,14 @@ enum Mode {
 #[derive(Debug, Clone)]
 enum AuthStep {
     LoginUser,
-    LoginPassword { user: String },
+    LoginPassword {
+        user: String,
+    },
     Plain,
+    /// The challenge sent in the 334, which the answer's HMAC must be of.
+    CramMd5 {
+        challenge: String,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -139,6 +145,8 @@ pub struct ServerSession {
     /// Greylisting triplets and message rates: the shell's, lent for each input
     /// ([`ServerSession::handle_input_with`]), else this session's own.
     memory: Memory,
+    /// AUTH CRAM-MD5 challenges sent so far, so no two of a session are alike.
+    challenges: u64,
     /// Pause before each reply: a `slow@` recipient was accepted.
     slow_ms: Option<u64>,
     /// The client's lines for a recorder, when the shell asked ([`Self::record_input`]).
@@ -166,6 +174,7 @@ impl ServerSession {
             now_ms: None,
             client: String::new(),
             memory: Memory::default(),
+            challenges: 0,
             slow_ms: None,
             tap: None,
             config,
@@ -482,6 +491,13 @@ impl ServerSession {
                 self.mode = Mode::AuthAnswer(AuthStep::Plain);
             }
             ("PLAIN", Some(answer)) => self.auth_answer(AuthStep::Plain, answer),
+            // RFC 2195 has no initial response: the client cannot know the challenge yet.
+            ("CRAM-MD5", Some(_)) => self.error(syntax("AUTH CRAM-MD5")),
+            ("CRAM-MD5", None) => {
+                let challenge = self.cram_challenge();
+                self.write(format!("334 {}\r\n", auth::encode(&challenge)));
+                self.mode = Mode::AuthAnswer(AuthStep::CramMd5 { challenge });
+            }
             _ => self.error(UNKNOWN_MECHANISM),
         }
     }
@@ -512,6 +528,37 @@ impl ServerSession {
                     Err(_) => self.error(CANNOT_DECODE),
                 }
             }
+            AuthStep::CramMd5 { challenge } => match auth::decode_cram_md5(line) {
+                Ok(answer) => self.check_cram_md5(&answer, &challenge),
+                Err(_) => self.error(CANNOT_DECODE),
+            },
+        }
+    }
+
+    /// A fresh `<random.time@host>` for each AUTH CRAM-MD5: the random part drawn from the
+    /// shell's seed and the count of challenges so far, the time the shell's.
+    fn cram_challenge(&mut self) -> String {
+        self.challenges += 1;
+        let random = rng::SplitMix64::new(self.connection_tag ^ self.challenges).next_u64();
+        let secs = self.now_ms.unwrap_or(0) / 1000;
+        auth::cram_md5_challenge(random % 10_000_000_000, secs, &self.config.hostname)
+    }
+
+    /// RFC 2195: the server computes the same HMAC with the password it stores and compares.
+    fn check_cram_md5(&mut self, answer: &auth::CramAnswer, challenge: &str) {
+        let account = self
+            .config
+            .accounts
+            .iter()
+            .find(|a| a.user.eq_ignore_ascii_case(&answer.user));
+        match account {
+            Some(account)
+                if auth::cram_md5_digest(&account.password, challenge) == answer.digest =>
+            {
+                let password = account.password.clone();
+                self.check_credentials(&answer.user, &password)
+            }
+            _ => self.error(AUTH_FAILED),
         }
     }
 

@@ -62,7 +62,7 @@ pub(super) fn ehlo(config: &ServerConfig, client: &str, starttls: bool, auth: bo
         lines.push("STARTTLS".to_owned());
     }
     if auth {
-        lines.push("AUTH PLAIN LOGIN".to_owned());
+        lines.push("AUTH PLAIN LOGIN CRAM-MD5".to_owned());
     }
     lines.extend(["ENHANCEDSTATUSCODES", "8BITMIME", "SMTPUTF8", "CHUNKING"].map(str::to_owned));
     crate::reply::Reply::new(

@@ -1,6 +1,8 @@
 use super::*;
 use crate::dot::stuff_message;
 
+mod cram_md5;
+
 fn config() -> ServerConfig {
     ServerConfig {
         accounts: vec![Account {
@@ -67,7 +69,7 @@ fn the_tutorial_session_delivers_a_message() {
         "PIPELINING",
         "SIZE 10485760",
         "STARTTLS",
-        "AUTH PLAIN LOGIN",
+        "AUTH PLAIN LOGIN CRAM-MD5",
         "ENHANCEDSTATUSCODES",
         "8BITMIME",
         "SMTPUTF8",
@@ -148,7 +150,9 @@ fn every_sequence_error_gets_the_right_code() {
         (&["EHLO x"], "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250),
         (&["EHLO x"], "MAIL FROM: a@b.example", 250),
         (&["EHLO x", "MAIL FROM:<a@b.example>"], "RCPT TO:<>", 501),
-        (&["EHLO x"], "AUTH CRAM-MD5", 504),
+        (&["EHLO x"], "AUTH CRAM-MD5", 334),
+        (&["EHLO x"], "AUTH CRAM-MD5 dGlt", 501),
+        (&["EHLO x"], "AUTH XOAUTH2", 504),
         (&["EHLO x"], "AUTH PLAIN AGRlbW8Ad3Jvbmc=", 535),
         (&["EHLO x"], "AUTH PLAIN !!!", 501),
         (&["EHLO x"], "BDAT 0 LAST", 503),
@@ -357,4 +361,47 @@ fn the_message_is_handed_over_before_the_250_is_written() {
     // The shell stores what it is handed before it writes the reply: a client that read
     // `250` finds its message in the mailbox.
     assert_eq!(order, ["delivered", "250"]);
+}
+
+/// The size `protocol::chunk` computes is the size the server reads: the message arrives whole and
+/// the next command is a command again.
+#[test]
+fn the_server_reads_exactly_the_declared_chunk() {
+    let mut server = ServerSession::new(
+        ServerConfig {
+            accounts: vec![Account {
+                user: "u".into(),
+                password: "p".into(),
+            }],
+            ..ServerConfig::default()
+        },
+        1,
+    );
+    let chunk = ["Subject: 你好", "", "chunked"];
+    let mut wire = String::from("EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n");
+    wire.push_str(&crate::chunk::bdat_line(
+        crate::chunk::chunk_octets(chunk),
+        true,
+    ));
+    wire.push_str("\r\n");
+    for line in chunk {
+        wire.push_str(line);
+        wire.push_str("\r\n");
+    }
+    wire.push_str("NOOP\r\n");
+    server.handle_input(wire.as_bytes());
+    let mut delivered = None;
+    let mut written = String::new();
+    while let Some(out) = server.poll_output() {
+        match out {
+            ServerOutput::Delivered(m) => delivered = Some(m.data),
+            ServerOutput::Write(b) => written.push_str(&String::from_utf8_lossy(&b)),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        delivered.as_deref(),
+        Some("Subject: 你好\r\n\r\nchunked\r\n".as_bytes())
+    );
+    assert!(written.ends_with("250 2.0.0 Ok\r\n"), "{written}");
 }

@@ -539,13 +539,19 @@ impl ClientSession {
 }
 
 /// A line that is plainly an SMTP command typed on its own: `QUIT`, `RSET`, `DATA`,
-/// `NOOP`, `MAIL FROM:<...>`, `RCPT TO:<...>`, `EHLO name`, `HELO name`.
+/// `NOOP`, `STARTTLS`, `HELP`, `MAIL FROM:<...>` (the null sender `<>` too),
+/// `RCPT TO:<...>`, `AUTH LOGIN` / `AUTH PLAIN ...`, `EHLO name`, `HELO name`.
 fn is_bare_command(line: &str) -> bool {
     let upper = line.trim().to_ascii_uppercase();
-    matches!(upper.as_str(), "QUIT" | "RSET" | "DATA" | "NOOP")
-        || ["MAIL FROM:", "RCPT TO:"]
+    matches!(
+        upper.as_str(),
+        "QUIT" | "RSET" | "DATA" | "NOOP" | "STARTTLS" | "HELP"
+    ) || ["MAIL FROM:", "RCPT TO:"]
+        .iter()
+        .any(|p| upper.starts_with(p) && upper.contains(['@', '<']))
+        || ["AUTH LOGIN", "AUTH PLAIN", "AUTH CRAM-MD5"]
             .iter()
-            .any(|p| upper.starts_with(p) && upper.contains('@'))
+            .any(|p| upper.starts_with(p))
         || ["EHLO ", "HELO "]
             .iter()
             .any(|p| upper.starts_with(p) && !upper[5..].contains(' '))

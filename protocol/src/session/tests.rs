@@ -341,6 +341,14 @@ fn pipelining_groups_end_at_commands_that_need_their_reply() {
     );
     reply(&mut plain, &["250 2.1.0 Ok"]);
     assert!(plain.may_send_now());
+    // A BDAT chunk follows its command at once, with or without PIPELINING: the server
+    // answers only once it has read the chunk.
+    plain.handle_sent("RCPT TO:<c@postfix.test>");
+    reply(&mut plain, &["250 2.1.5 Ok"]);
+    plain.handle_sent("BDAT 7 LAST");
+    assert!(plain.may_send_now(), "the chunk goes out without a reply");
+    plain.handle_sent("hello");
+    assert!(!plain.may_send_now(), "the chunk is complete: wait for 250");
 }
 
 // ---- staying in sync with real transcripts -----------------------------------------------
@@ -502,6 +510,19 @@ fn message_text_is_judged_by_what_it_is() {
         "a dot-stuffed line is right"
     );
     assert_eq!(ids(&s, ".lost"), ["leading-dot"]);
+    // Commands that would become message text, the null sender and AUTH too; prose that
+    // merely starts like one is not a command.
+    for line in [
+        "MAIL FROM:<>",
+        "STARTTLS",
+        "auth login",
+        "RCPT TO:<bob@example.org>",
+    ] {
+        assert_eq!(ids(&s, line), ["command-in-message"], "{line}");
+    }
+    for line in ["Mail from: a friend", "Help is on the way", "Quit smoking"] {
+        assert!(ids(&s, line).is_empty(), "{line}");
+    }
     s.handle_sent("");
     assert_eq!(s.header_state(), HeaderState::Body);
     s.handle_sent("");

@@ -6,6 +6,7 @@
 mod bridge_postfix;
 mod browser;
 mod check;
+mod cram_md5;
 mod dns_facts;
 mod dnssec;
 mod mx;

@@ -142,5 +142,6 @@ fn in_message() -> State {
 
 mod learner;
 mod page;
+mod pipelining;
 mod remote;
 mod session;

@@ -316,6 +316,18 @@ pub(crate) fn explain(f: &ReplyFacts<'_>, lang: Lang) -> Explained {
                         "对于 PLAIN：输入 \\0用户名\\0密码 的 base64 编码"
                     ),
                 ),
+                Prompt::Text(challenge) if crate::auth::is_cram_md5_challenge(challenge) => {
+                    explanation = tr!(
+                        lang,
+                        "CRAM-MD5 challenge '{challenge}': answer with your username and its HMAC-MD5 keyed with your password, which never crosses the wire.",
+                        "CRAM-MD5 质询“{challenge}”：用用户名和以密码为密钥对它计算的 HMAC-MD5 回答，密码从不在线路上传输。"
+                    );
+                    reference = "RFC 2195 2";
+                    (
+                        tr!(lang, "an answer to '{challenge}'", "对“{challenge}”的回答"),
+                        tx!(lang, "the AUTH helper computes it", "认证助手可以替你计算"),
+                    )
+                }
                 Prompt::Text(challenge) => (
                     tr!(lang, "an answer to '{challenge}'", "对“{challenge}”的回答"),
                     tx!(

@@ -88,6 +88,39 @@ fn script(id: &str) -> Option<Vec<Act>> {
             Click, Click, // Subject, the empty line
             Click, Click, Click,
         ],
+        "auth-mechanisms" => vec![
+            Click,
+            Click,
+            Click,
+            Type("ZGVtbw=="),
+            Type("ZGVtbw=="),
+            Click,
+            Reconnect,
+            Click,
+            Click,
+            Cram("demo", "demo"),
+        ],
+        "pipelining" => vec![
+            Click,
+            Batch(&[
+                "MAIL FROM:<demo@example.org>",
+                "RCPT TO:<friend@example.org>",
+                "RCPT TO:<missing@example.org>",
+                "DATA",
+            ]),
+            Click,
+            Batch(&[
+                "MAIL FROM:<demo@example.org>",
+                "RCPT TO:<friend@example.org>",
+                "RSET",
+                "NOOP",
+            ]),
+            Batch(&["RSET", "QUIT"]),
+        ],
+        "bdat-chunking" => vec![Click, Click, Click, Click, Click],
+        "smtputf8" => vec![
+            Click, Click, Click, Click, Click, Click, Click, Click, Click, Click, Click,
+        ],
         _ => return None,
     })
 }
@@ -119,6 +152,8 @@ fn every_lesson_completes_against_the_sandbox() {
                 "the server took one dot away: {delivered}"
             ),
             "errors-retries" => assert!(learner.delivered.is_empty()),
+            "pipelining" | "bdat-chunking" | "smtputf8" => assert!(!delivered.is_empty()),
+            "auth-mechanisms" => {}
             other => panic!("{other}: say what its lesson delivers"),
         }
     }
@@ -202,4 +237,50 @@ fn progress_survives_a_reconnect_and_its_text_round_trips() {
         "another lesson's"
     );
     assert_eq!(crate::lesson::Progress::decode("11x000000", 9).count(), 0);
+}
+
+/// The examples of the pipelining lesson are the groups the page sends in one write, and
+/// the sizes in the BDAT lesson's examples are the sizes the page's helper computes.
+#[test]
+fn the_pipelining_and_bdat_examples_are_what_the_page_would_send() {
+    let lesson = load("bdat-chunking");
+    for example in lesson.steps.iter().flat_map(|s| &s.examples) {
+        let Some(rest) = example.lines[0].strip_prefix("BDAT ") else {
+            continue;
+        };
+        let chunk = &example.lines[1..];
+        let last = rest.ends_with(" LAST");
+        assert_eq!(
+            example.lines[0],
+            crate::chunk::bdat_line(
+                crate::chunk::chunk_octets(chunk.iter().map(String::as_str)),
+                last
+            )
+        );
+    }
+    let lesson = load("pipelining");
+    let groups: Vec<&Vec<String>> = lesson
+        .steps
+        .iter()
+        .flat_map(|s| &s.examples)
+        .map(|e| &e.lines)
+        .filter(|l| l.len() > 1 && !l.contains(&".".to_owned()))
+        .collect();
+    assert_eq!(groups.len(), 3);
+    for group in groups {
+        // Each line but the last may be followed at once; the last ends the group.
+        let mut annotator = crate::annotate::Annotator::new(crate::lang::Lang::En);
+        annotator.server_line("220 mx");
+        annotator.client_line("EHLO me");
+        annotator.server_line("250-mx");
+        annotator.server_line("250 PIPELINING");
+        let mut session = annotator.session().clone();
+        for (i, line) in group.iter().enumerate() {
+            assert!(session.may_send_now(), "{line} may go in the group");
+            session.handle_sent(line);
+            if i + 1 == group.len() {
+                assert!(!session.may_send_now(), "{line} ends the group");
+            }
+        }
+    }
 }

@@ -19,6 +19,9 @@ pub(super) enum Act {
     Reconnect,
     /// Sends these lines at once, without waiting for replies (pipelining).
     Batch(&'static [&'static str]),
+    /// Answers the CRAM-MD5 challenge waiting now as this user with this password, as the
+    /// page's AUTH helper computes it.
+    Cram(&'static str, &'static str),
 }
 
 pub(super) struct Learner<'a> {
@@ -109,6 +112,15 @@ impl<'a> Learner<'a> {
                 self.server.set_now(self.now_ms);
             }
             Act::Reconnect => self.connect(),
+            Act::Cram(user, password) => {
+                let session = self.annotator.session();
+                let challenge = crate::auth::decode(session.auth_challenge().unwrap_or_default())
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .unwrap_or_else(|| panic!("{}: no CRAM-MD5 challenge waits", self.lesson.id));
+                let answer = crate::auth::cram_md5_response(user, password, &challenge);
+                self.send(&crate::auth::encode(&answer));
+            }
             Act::Batch(lines) => {
                 let bytes: Vec<Vec<u8>> = lines.iter().map(|l| self.record(l)).collect();
                 self.server

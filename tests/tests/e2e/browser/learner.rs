@@ -252,7 +252,7 @@ fn strip_quoted(text: &str) -> String {
 /// page is, for the error.
 async fn no_english_in_chinese(page: Page<'_>, state: &str) -> anyhow::Result<()> {
     page.select("#lang", "zh-CN").await?;
-    page.wait_text("#connect", "连接").await?;
+    page.wait_text("#tab-terminal", "终端").await?;
     let english = english_words(page).await?;
     ensure!(
         english.is_empty(),
@@ -688,6 +688,8 @@ async fn edges(
     .await?;
     page.click("#paste-annotate").await?;
     page.wait_text("#paste-transcript", "EHLO pasted").await?;
+    no_english_in_chinese(page, "the paste tab, annotated").await?;
+    page.select("#lang", "en").await?;
     page.click("#export-text").await?;
     let exported = page.export_value().await?;
     ensure!(
@@ -711,7 +713,11 @@ async fn edges(
     page.fill("#host", &silent.ip().to_string()).await?;
     page.fill("#port", &silent.port().to_string()).await?;
     page.click("#connect").await?;
-    // In the page at once, shown by the stylesheet once the server has been silent 5 s.
+    // In the page once connected, shown by the stylesheet after 5 s of silence.
+    poll_until("the silent-server hint in the page", STEP, || async {
+        Ok(page.exists("#silent-hint").await?.then_some(()))
+    })
+    .await?;
     let delay = page
         .client()
         .execute(

@@ -67,6 +67,7 @@ mod lesson;
 mod lessons;
 mod mailbox;
 mod offline;
+mod protocol_helpers;
 mod rules;
 mod server_check;
 mod sessions;

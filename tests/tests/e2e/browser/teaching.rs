@@ -164,7 +164,8 @@ async fn teach(browser: &Browser, url: &str, postfix: std::net::SocketAddr) -> a
         .await?;
     assert_eq!(page.command_line().await?, "");
 
-    // A multi-line paste goes out line by line, each after the reply to the one before.
+    // A multi-line paste to a server that offers PIPELINING (Postfix does) goes out as
+    // RFC 2920 groups: RCPT, RSET and NOOP in one write, NOOP ending the group.
     page.paste("RCPT TO:<bob@example.org>\nRSET\nNOOP\n")
         .await
         .context("pasting three lines")?;
