@@ -14,7 +14,8 @@ use e2e::sandbox::start_sandbox;
 /// A whole library run: five lessons, one after the other, in one browser.
 const LIBRARY_BUDGET: Duration = Duration::from_secs(360);
 
-/// The lessons in the picker's order (`lessons/index.txt`).
+/// The lessons this file follows to their end (the others have theirs elsewhere), in the
+/// picker's order.
 const LESSONS: [&str; 5] = [
     "first-mail",
     "starttls",
@@ -43,7 +44,15 @@ async fn library(lang: &'static str, (width, height): (u32, u32)) -> anyhow::Res
         page.open_on_the_sandbox(&url).await?;
         page.select("#lang", lang).await?;
         let ids = page.wait_for_picker().await?;
-        assert_eq!(ids, LESSONS, "the picker lists the library in order");
+        let index = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons/index.txt"),
+        )?;
+        let listed: Vec<&str> = index
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split('|').next().map(str::trim))
+            .collect();
+        assert_eq!(ids, listed, "the picker lists the library in order");
         let phone = width < 600;
         for (i, id) in LESSONS.into_iter().enumerate() {
             if i > 0 {
