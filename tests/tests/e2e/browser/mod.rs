@@ -49,6 +49,10 @@
 //!   languages (screenshots of the matrix);
 //! - `rules`: the failure rules editor makes the next session's RCPT fail (screenshots
 //!   in both themes and languages, desktop and phone);
+//! - `lessons_later`: the AUTH mechanisms, pipelining, BDAT and SMTPUTF8 lessons end to
+//!   end, in English at desktop size and in Chinese at phone size;
+//! - `protocol_helpers`: a pipelined paste (replies in order), the BDAT helper's byte
+//!   count and the AUTH helper's CRAM-MD5 answer, in both languages and sizes;
 //! - `visuals`: the visual aids as rendered at desktop and phone size (labels of both
 //!   diagrams at 11 px or more, the sequence diagram's server side in its panel and in the
 //!   theme's colours, the capabilities' cells, the mailbox in view when mail arrives), with
@@ -65,6 +69,7 @@ mod dns_facts;
 mod learner;
 mod lesson;
 mod lessons;
+mod lessons_later;
 mod mailbox;
 mod offline;
 mod protocol_helpers;
