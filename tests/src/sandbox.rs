@@ -222,6 +222,21 @@ pub async fn wait_for_messages(bridge: SocketAddr, n: usize) -> Vec<MessageSumma
     panic!("the mailbox did not reach {n} messages within {WAIT:?}");
 }
 
+/// Waits (bounded) until the mailbox holds at least `n` messages; returns each one's raw
+/// text (see [`raw_message`]), for tests that look for what a page's session stored.
+///
+/// # Panics
+///
+/// If they do not arrive within [`WAIT`], or a message is not UTF-8.
+pub async fn wait_for_raw_texts(bridge: SocketAddr, n: usize) -> Vec<String> {
+    let mut raws = Vec::new();
+    for summary in wait_for_messages(bridge, n).await {
+        let raw = raw_message(bridge, summary.id).await;
+        raws.push(String::from_utf8(raw).expect("a sandbox message in UTF-8"));
+    }
+    raws
+}
+
 /// The raw bytes of a message from `GET /api/messages/{id}/raw`, checked against the
 /// `raw` field of `GET /api/messages/{id}`.
 ///

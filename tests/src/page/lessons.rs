@@ -177,4 +177,37 @@ impl Page<'_> {
             .await?;
         serde_json::from_value(value).context("reading attributes")
     }
+
+    /// Presses the button `css` wherever the page is scrolled (on a phone the status bar
+    /// may sit over it, so a WebDriver click could land on the bar): scrolled into view,
+    /// then clicked by script.
+    pub async fn press(&self, css: &str) -> anyhow::Result<()> {
+        self.scroll_to(css).await?;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).click();",
+                vec![json!(css)],
+            )
+            .await
+            .with_context(|| format!("pressing {css}"))?;
+        Ok(())
+    }
+
+    /// Connects again with the form's buttons (Disconnect when connected, then Connect),
+    /// up to the new session's greeting; a lesson resumes there.
+    pub async fn reconnect(&self) -> anyhow::Result<()> {
+        let greetings = self.count(r#".line.server[data-code="220"]"#).await?;
+        if self.exists("#disconnect:not([disabled])").await? {
+            self.press("#disconnect").await?;
+            self.wait_until_disconnected("the session to end").await?;
+        }
+        self.press("#connect").await?;
+        self.wait_count(
+            r#".line.server[data-code="220"]"#,
+            greetings + 1,
+            "a new greeting",
+        )
+        .await?;
+        Ok(())
+    }
 }

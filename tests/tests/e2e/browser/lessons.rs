@@ -56,7 +56,7 @@ async fn library(lang: &'static str, (width, height): (u32, u32)) -> anyhow::Res
         let phone = width < 600;
         for (i, id) in LESSONS.into_iter().enumerate() {
             if i > 0 {
-                reconnect(&page).await?;
+                page.reconnect().await?;
             }
             page.pick_lesson(id).await?;
             follow(&page, id)
@@ -85,37 +85,6 @@ async fn library(lang: &'static str, (width, height): (u32, u32)) -> anyhow::Res
         Ok(())
     })
     .await
-}
-
-/// Connects again (the page's Connect button), up to the new greeting.
-async fn reconnect(page: &Page<'_>) -> anyhow::Result<()> {
-    let greetings = page.count(r#".line.server[data-code="220"]"#).await?;
-    if page.exists("#disconnect:not([disabled])").await? {
-        press(page, "#disconnect").await?;
-        page.wait_until_disconnected("the session to end").await?;
-    }
-    press(page, "#connect").await?;
-    page.wait_count(
-        r#".line.server[data-code="220"]"#,
-        greetings + 1,
-        "a new greeting",
-    )
-    .await?;
-    Ok(())
-}
-
-/// Presses the form's button `css` wherever the page is scrolled (on a phone the status
-/// bar may sit over it).
-async fn press(page: &Page<'_>, css: &str) -> anyhow::Result<()> {
-    page.scroll_to(css).await?;
-    page.client()
-        .execute(
-            "document.querySelector(arguments[0]).click();",
-            vec![serde_json::json!(css)],
-        )
-        .await
-        .with_context(|| format!("pressing {css}"))?;
-    Ok(())
 }
 
 /// Follows lesson `id` to its end by clicking its examples, as a learner does, with what
@@ -197,7 +166,7 @@ async fn follow(page: &Page<'_>, id: &str) -> anyhow::Result<()> {
             );
             page.wait_until_disconnected("the 421 to end the session")
                 .await?;
-            press(page, "#connect").await?;
+            page.press("#connect").await?;
             page.wait_step(6).await?;
         }
         "dot-stuffing" => {
@@ -271,7 +240,7 @@ async fn picker() -> anyhow::Result<()> {
 
         // Reconnecting goes on where the lesson was, and offers to repeat what the new
         // session has forgotten.
-        reconnect(&page).await?;
+        page.reconnect().await?;
         page.wait_step(1).await?;
         assert_eq!(
             page.lesson_current().await?,

@@ -39,7 +39,7 @@ async fn later(lang: &'static str, (width, height): (u32, u32)) -> anyhow::Resul
             page.select("#lang", lang).await?;
             for (i, id) in LESSONS.into_iter().enumerate() {
                 if i > 0 {
-                    reconnect(&page).await?;
+                    page.reconnect().await?;
                 }
                 page.pick_lesson(id).await?;
                 follow(&page, id)
@@ -58,13 +58,7 @@ async fn later(lang: &'static str, (width, height): (u32, u32)) -> anyhow::Resul
     )
     .await?;
     // What the sandbox stored: the chunks joined, the Chinese address and subject whole.
-    let list = e2e::sandbox::wait_for_messages(sandbox.http, 3).await;
-    let mut raws = Vec::new();
-    for summary in &list {
-        raws.push(String::from_utf8(
-            e2e::sandbox::raw_message(sandbox.http, summary.id).await,
-        )?);
-    }
+    let raws = e2e::sandbox::wait_for_raw_texts(sandbox.http, 3).await;
     ensure!(
         raws.iter()
             .any(|r| r.contains("To: friend@example.org\r\n\r\nHello, 你好.\r\n")),
@@ -74,36 +68,6 @@ async fn later(lang: &'static str, (width, height): (u32, u32)) -> anyhow::Resul
         raws.iter().any(|r| r.contains("Subject: 你好，世界\r\n")),
         "the UTF-8 subject as typed: {raws:?}"
     );
-    Ok(())
-}
-
-/// Connects again (the page's Connect button), up to the new greeting.
-async fn reconnect(page: &Page<'_>) -> anyhow::Result<()> {
-    let greetings = page.count(r#".line.server[data-code="220"]"#).await?;
-    if page.exists("#disconnect:not([disabled])").await? {
-        press(page, "#disconnect").await?;
-        page.wait_until_disconnected("the session to end").await?;
-    }
-    press(page, "#connect").await?;
-    page.wait_count(
-        r#".line.server[data-code="220"]"#,
-        greetings + 1,
-        "a new greeting",
-    )
-    .await?;
-    Ok(())
-}
-
-/// Presses the form's button `css` wherever the page is scrolled.
-async fn press(page: &Page<'_>, css: &str) -> anyhow::Result<()> {
-    page.scroll_to(css).await?;
-    page.client()
-        .execute(
-            "document.querySelector(arguments[0]).click();",
-            vec![serde_json::json!(css)],
-        )
-        .await
-        .with_context(|| format!("pressing {css}"))?;
     Ok(())
 }
 
@@ -137,7 +101,7 @@ async fn follow(page: &Page<'_>, id: &str) -> anyhow::Result<()> {
                 .await?;
             // A new session: EHLO, AUTH CRAM-MD5, the helper's answer.
             let greetings = page.count(r#".line.server[data-code="220"]"#).await?;
-            press(page, "#connect").await?;
+            page.press("#connect").await?;
             page.wait_count(
                 r#".line.server[data-code="220"]"#,
                 greetings + 1,

@@ -75,13 +75,7 @@ async fn helpers() -> anyhow::Result<()> {
     })
     .await?;
     // What the sandbox stored: the chunk exactly as counted, the Chinese subject whole.
-    let list = e2e::sandbox::wait_for_messages(sandbox.http, 3).await;
-    let mut raws = Vec::new();
-    for summary in &list {
-        raws.push(String::from_utf8(
-            e2e::sandbox::raw_message(sandbox.http, summary.id).await,
-        )?);
-    }
+    let raws = e2e::sandbox::wait_for_raw_texts(sandbox.http, 3).await;
     for chunk in ["Subject: two\r\n\r\nhi\r\n", "Subject: 你好\r\n\r\nhi\r\n"] {
         ensure!(
             raws.iter().any(|r| r.ends_with(chunk)),
