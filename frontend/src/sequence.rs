@@ -418,7 +418,13 @@ mod tests {
 
     #[test]
     fn each_command_and_reply_is_one_arrow_coloured_by_class() {
-        let svg = svg(&transcript(), Lang::En, Size::Wide, Theme::Light);
+        let svg = svg(
+            &transcript(),
+            Lang::En,
+            Size::Wide,
+            Theme::Light,
+            Span::Whole,
+        );
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.ends_with("</svg>"));
         assert_eq!(svg.matches(r#"<g class="command">"#).count(), 1);
@@ -465,6 +471,35 @@ mod tests {
             let width: usize = text.chars().map(columns).sum();
             assert!(width as f32 * CHAR_W <= 312.0, "{text:?} fits");
         }
+    }
+
+    #[test]
+    fn the_panel_draws_the_newest_lines_and_says_how_many_came_before() {
+        let mut t = transcript();
+        for i in 0..SHOWN_LINES {
+            t.push(EntryKind::Client {
+                text: format!("NOOP {i}"),
+                line: None,
+                kind: protocol::annotate::LineKind::Command,
+                at_ms: None,
+                encrypted: false,
+                annotation: Annotators::default().client_line("NOOP").annotation,
+            });
+        }
+        let before = t.len() - SHOWN_LINES;
+        let shown = svg(&t, Lang::En, Size::Compact, Theme::Dark, Span::Newest);
+        assert_eq!(shown.matches(r#"<g class="command">"#).count(), SHOWN_LINES);
+        assert!(
+            shown.contains(&format!("… {before} earlier lines")),
+            "{shown:.600}"
+        );
+        assert!(!shown.contains("EHLO"), "the oldest lines are left out");
+        let whole = svg(&t, Lang::En, Size::Wide, Theme::Light, Span::Whole);
+        assert_eq!(
+            whole.matches(r#"<g class="command">"#).count(),
+            SHOWN_LINES + 1
+        );
+        assert!(!whole.contains("earlier lines"));
     }
 
     #[test]
