@@ -27,7 +27,7 @@ use std::time::Duration;
 use anyhow::{Context, ensure};
 use clap::{Args, Parser, Subcommand};
 
-use client::Path;
+use client::{DataMode, Path};
 use measure::{Programs, Setup};
 use report::{Results, Sample};
 
@@ -70,6 +70,28 @@ enum Command {
         /// How long to hold them.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// Drive one session through a relay you started yourself (under `perf record`, say):
+    /// round trips, then DATA bodies; prints what `run` measures except the relay's CPU.
+    Drive {
+        /// `bridge` or `websocat` (or `direct`, straight to the upstream).
+        #[arg(long, value_parser = ["direct", "websocat", "bridge"])]
+        path: String,
+        /// The relay's address.
+        #[arg(long)]
+        relay: SocketAddr,
+        /// The SMTP server behind it (`relay-bench echo`).
+        #[arg(long)]
+        upstream: SocketAddr,
+        /// Serial NOOP round trips.
+        #[arg(long, default_value_t = 20_000)]
+        round_trips: usize,
+        /// 25 MB DATA bodies sent one `line` message per line.
+        #[arg(long, default_value_t = 1)]
+        line_bodies: usize,
+        /// 25 MB DATA bodies sent in `lines` batches.
+        #[arg(long, default_value_t = 0)]
+        batched_bodies: usize,
     },
 }
 
@@ -131,13 +153,8 @@ async fn main() -> anyhow::Result<()> {
             count,
             seconds,
         } => {
-            let path = match path.as_str() {
-                "direct" => Path::Direct,
-                "websocat" => Path::Websocat,
-                _ => Path::Bridge,
-            };
             let target = client::Target {
-                path,
+                path: path_named(&path),
                 upstream,
                 relay,
             };
@@ -146,6 +163,29 @@ async fn main() -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_secs(seconds)).await;
             Ok(())
         }
+        Command::Drive {
+            path,
+            relay,
+            upstream,
+            round_trips,
+            line_bodies,
+            batched_bodies,
+        } => {
+            let target = client::Target {
+                path: path_named(&path),
+                upstream,
+                relay,
+            };
+            measure::drive(target, round_trips, line_bodies, batched_bodies).await
+        }
+    }
+}
+
+fn path_named(name: &str) -> Path {
+    match name {
+        "direct" => Path::Direct,
+        "websocat" => Path::Websocat,
+        _ => Path::Bridge,
     }
 }
 
@@ -183,7 +223,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("round {}, {}", round + 1, path.name()))?;
             eprintln!(
-                "round {} {:>10}: rtt p50 {:.1} µs p99 {:.1} µs (cpu {:.1} µs, {:.0} % kernel), DATA {:.0} MB/s (cpu {:.2} ms/MB), idle {:?} KiB, {:.0} sessions/s (cpu {:.0} µs, {:.0} % kernel)",
+                "round {} {:>10}: rtt p50 {:.1} µs p99 {:.1} µs (cpu {:.1} µs, {:.0} % kernel), DATA {:.0} MB/s (cpu {:.2} ms/MB), line by line {:.0} MB/s (cpu {:.2} µs/line), idle {:?} KiB, {:.0} sessions/s (cpu {:.0} µs, {:.0} % kernel)",
                 round + 1,
                 path.name(),
                 sample.rt_p50_us,
@@ -192,6 +232,8 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
                 sample.rt_kernel_percent,
                 sample.data_mb_s,
                 sample.data_cpu_ms_per_mb,
+                sample.data_lines_mb_s,
+                sample.data_lines_cpu_us_per_line,
                 sample
                     .idle_kib
                     .iter()
@@ -221,15 +263,16 @@ async fn measure_path(
     let rt = measure::round_trip(&setup, args.round_trips)
         .await
         .context("round trip")?;
-    let data = if args.no_data {
-        measure::Throughput {
-            mb_s: f64::NAN,
-            cpu_ms_per_mb: f64::NAN,
-        }
+    let (data, data_lines) = if args.no_data {
+        (measure::Throughput::NONE, measure::Throughput::NONE)
     } else {
-        measure::throughput(&setup, body)
+        let batched = measure::throughput(&setup, body, DataMode::Batched)
             .await
-            .context("DATA throughput")?
+            .context("DATA throughput")?;
+        let line_by_line = measure::throughput(&setup, body, DataMode::LineByLine)
+            .await
+            .context("DATA throughput, line by line")?;
+        (batched, line_by_line)
     };
     let rate = measure::session_rate(&setup, args.sessions, args.concurrency)
         .await
@@ -250,6 +293,8 @@ async fn measure_path(
         rt_cpu_us: rt.cpu_us,
         data_mb_s: data.mb_s,
         data_cpu_ms_per_mb: data.cpu_ms_per_mb,
+        data_lines_mb_s: data_lines.mb_s,
+        data_lines_cpu_us_per_line: data_lines.cpu_us_per_line,
         idle_kib,
         sessions_per_s: rate.per_s,
         session_cpu_us: rate.cpu_us,
