@@ -263,19 +263,26 @@ where
     async fn browser(&mut self, next: Option<Result<Message, E>>) -> Option<End> {
         let mut next = next;
         let mut handled = 0;
+        // One clock reading for the batch: its messages arrived together.
+        let at = now();
         loop {
-            let got = self.got(next);
-            let lines_only = matches!(
-                got,
+            match self.got(next) {
                 Got::Incoming(Incoming::Msg(
-                    ClientMsg::Line { .. } | ClientMsg::Lines { .. }
-                ))
-            );
-            if !lines_only && let Some(end) = self.transmit().await {
-                return Some(end);
-            }
-            if let Some(end) = self.handle(got).await {
-                return Some(end);
+                    message @ (ClientMsg::Line { .. } | ClientMsg::Lines { .. }),
+                )) => {
+                    if let Reaction::Answer(reply) = self.core.handle_browser(at, message)
+                        && self.outbox.send(reply).await.is_err()
+                    {
+                        return Some(End::BrowserGone);
+                    }
+                }
+                // Rare (a ping's answer, a close, a bad message): boxed, so that its
+                // states do not make every idle session's future larger.
+                got => {
+                    if let Some(end) = Box::pin(self.transmit_then_handle(got)).await {
+                        return Some(end);
+                    }
+                }
             }
             handled += 1;
             if handled == BROWSER_BATCH || !self.core.wants_browser_input() {
@@ -291,6 +298,14 @@ where
                 Poll::Pending => return None,
             }
         }
+    }
+
+    /// Writes what is queued, then handles `got`; `Some` when either ends the session.
+    async fn transmit_then_handle(&mut self, got: Got<E>) -> Option<End> {
+        if let Some(end) = self.transmit().await {
+            return Some(end);
+        }
+        self.handle(got).await
     }
 
     /// What an item of the browser's stream is.
