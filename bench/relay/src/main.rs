@@ -56,15 +56,8 @@ enum Command {
     /// Open idle sessions through a relay you started yourself and hold them, so a
     /// profiler (heaptrack, perf) can look at it; see bench/README.md.
     Hold {
-        /// `bridge` or `websocat` (or `direct`, straight to the upstream).
-        #[arg(long, value_parser = ["direct", "websocat", "bridge"])]
-        path: String,
-        /// The relay's address.
-        #[arg(long)]
-        relay: SocketAddr,
-        /// The SMTP server behind it (`relay-bench echo`).
-        #[arg(long)]
-        upstream: SocketAddr,
+        #[command(flatten)]
+        at: RelayAt,
         #[arg(long, default_value_t = 1_000)]
         count: usize,
         /// How long to hold them.
@@ -74,15 +67,8 @@ enum Command {
     /// Drive one session through a relay you started yourself (under `perf record`, say):
     /// round trips, then DATA bodies; prints what `run` measures except the relay's CPU.
     Drive {
-        /// `bridge` or `websocat` (or `direct`, straight to the upstream).
-        #[arg(long, value_parser = ["direct", "websocat", "bridge"])]
-        path: String,
-        /// The relay's address.
-        #[arg(long)]
-        relay: SocketAddr,
-        /// The SMTP server behind it (`relay-bench echo`).
-        #[arg(long)]
-        upstream: SocketAddr,
+        #[command(flatten)]
+        at: RelayAt,
         /// Serial NOOP round trips.
         #[arg(long, default_value_t = 20_000)]
         round_trips: usize,
@@ -93,6 +79,35 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         batched_bodies: usize,
     },
+}
+
+/// A relay someone else started, and the server behind it.
+#[derive(Debug, Args)]
+struct RelayAt {
+    /// `bridge` or `websocat` (or `direct`, straight to the upstream).
+    #[arg(long, value_parser = ["direct", "websocat", "bridge"])]
+    path: String,
+    /// The relay's address.
+    #[arg(long)]
+    relay: SocketAddr,
+    /// The SMTP server behind it (`relay-bench echo`).
+    #[arg(long)]
+    upstream: SocketAddr,
+}
+
+impl RelayAt {
+    fn target(&self) -> client::Target {
+        let path = match self.path.as_str() {
+            "direct" => Path::Direct,
+            "websocat" => Path::Websocat,
+            _ => Path::Bridge,
+        };
+        client::Target {
+            path,
+            upstream: self.upstream,
+            relay: self.relay,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -146,46 +161,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run(args) => run(args).await,
-        Command::Hold {
-            path,
-            relay,
-            upstream,
-            count,
-            seconds,
-        } => {
-            let target = client::Target {
-                path: path_named(&path),
-                upstream,
-                relay,
-            };
-            let sessions = measure::open_idle(target, count).await?;
+        Command::Hold { at, count, seconds } => {
+            let sessions = measure::open_idle(at.target(), count).await?;
             eprintln!("holding {} sessions for {seconds} s", sessions.len());
             tokio::time::sleep(Duration::from_secs(seconds)).await;
             Ok(())
         }
         Command::Drive {
-            path,
-            relay,
-            upstream,
+            at,
             round_trips,
             line_bodies,
             batched_bodies,
-        } => {
-            let target = client::Target {
-                path: path_named(&path),
-                upstream,
-                relay,
-            };
-            measure::drive(target, round_trips, line_bodies, batched_bodies).await
-        }
-    }
-}
-
-fn path_named(name: &str) -> Path {
-    match name {
-        "direct" => Path::Direct,
-        "websocat" => Path::Websocat,
-        _ => Path::Bridge,
+        } => measure::drive(at.target(), round_trips, line_bodies, batched_bodies).await,
     }
 }
 
