@@ -127,6 +127,21 @@ pub fn App() -> Html {
             }
         });
     }
+    // A link changed in an open tab (a `#lesson=` pasted into the address bar, or a
+    // shared transcript's) acts as it would when opened fresh.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| {
+            let watch = browser::watch_hash(Callback::from(move |hash: String| {
+                if let Some(id) = crate::lesson::from_fragment(&hash) {
+                    dispatcher.dispatch(Action::PickLesson(id));
+                } else if let Some(text) = share::from_fragment(&hash) {
+                    dispatcher.dispatch(Action::OpenShared(text));
+                }
+            }));
+            move || drop(watch)
+        });
+    }
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {

@@ -192,6 +192,40 @@ pub fn hash() -> Option<String> {
     web_sys::window()?.location().hash().ok()
 }
 
+/// Calls `on_change` with the new `location.hash` each time it changes in this tab (a
+/// teacher's `#lesson=` link pasted into an open page, the back button) while it is
+/// alive; dropping it removes the listener.
+#[derive(Debug)]
+pub struct HashWatch {
+    window: web_sys::Window,
+    listener: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// Starts a [`HashWatch`]; `None` without a window.
+pub fn watch_hash(on_change: yew::Callback<String>) -> Option<HashWatch> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        if let Some(hash) = hash() {
+            on_change.emit(hash);
+        }
+    });
+    window
+        .add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref())
+        .ok()?;
+    Some(HashWatch { window, listener })
+}
+
+impl Drop for HashWatch {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        let _ = self.window.remove_event_listener_with_callback(
+            "hashchange",
+            self.listener.as_ref().unchecked_ref(),
+        );
+    }
+}
+
 /// This page's address (without its fragment) with `fragment` appended after `#`.
 pub fn link_with_fragment(fragment: &str) -> String {
     let location = web_sys::window().map(|w| w.location());
