@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use bench_common::median;
 
-use crate::measure::{AtSize, Navigation, Paste};
+use crate::measure::{AtSize, Navigation, PASTE, Paste, Pasted};
 
 /// What one page gave.
 #[derive(Debug, Default)]
@@ -160,27 +160,35 @@ fn paste_table(out: &mut String, app: &PageRun, plain: &PageRun) {
         out,
         "| | app | plain | app/plain |\n| --- | ---: | ---: | ---: |"
     );
-    for (name, av, pv) in [
-        ("paste -> final `.` sent, ms", a.to_dot, p.to_dot),
-        (
-            "final `.` sent -> 250 painted, ms",
-            a.dot_to_250,
-            p.dot_to_250,
-        ),
-        (
-            "paste -> 250 painted, ms",
-            a.to_dot + a.dot_to_250,
-            p.to_dot + p.dot_to_250,
-        ),
-    ] {
+    let times = |paste: &Paste| match paste.pasted {
+        Some(Pasted::Done(to_dot, to_250)) => [Some(to_dot), Some(to_250), Some(to_dot + to_250)],
+        _ => [None; 3],
+    };
+    let (ta, tp) = (times(a), times(p));
+    let names = [
+        "paste -> final `.` sent, ms",
+        "final `.` sent -> 250 painted, ms",
+        "paste -> 250 painted, ms",
+    ];
+    for (i, name) in names.iter().enumerate() {
         let _ = writeln!(
             out,
             "| {name} | {} | {} | {} |",
-            ms(Some(av)),
-            ms(Some(pv)),
-            ratio(Some(av), Some(pv))
+            ms(ta[i]),
+            ms(tp[i]),
+            ratio(ta[i], tp[i])
         );
     }
+    let unfinished = |paste: &Paste| match paste.pasted {
+        Some(Pasted::Unfinished(sent)) => format!("**no**: {sent} lines sent in {PASTE:?}"),
+        _ => "yes".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "| accepted in time | {} | {} | |",
+        unfinished(a),
+        unfinished(p)
+    );
     let _ = writeln!(
         out,
         "| lines in the session / shown | {} / {} | {} / {} | |",
