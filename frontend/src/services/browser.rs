@@ -4,6 +4,7 @@
 //! browsers, storage disabled), because none of them is essential.
 
 use protocol::lang::Lang;
+use wasm_bindgen::JsCast;
 
 use crate::vocab::Theme;
 
@@ -88,6 +89,19 @@ pub fn copy(text: &str) -> bool {
 /// Milliseconds since the page started (`performance.now()`), for line times.
 pub fn now_ms() -> Option<f64> {
     Some(web_sys::window()?.performance()?.now())
+}
+
+/// Runs `then` before the browser draws its next frame (`requestAnimationFrame`), so work
+/// split in parts lets the page paint and take input between them. Runs it now when there
+/// is no window (never in a page).
+pub fn next_frame(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return then();
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(then);
+    // Asking for a frame cannot fail in a page; the id is not needed (a stale callback
+    // checks whether it is still wanted).
+    let _ = window.request_animation_frame(callback.unchecked_ref());
 }
 
 /// The current time as RFC 3339 in UTC (`Date.toISOString()`), for the simulator's
@@ -190,6 +204,40 @@ pub fn reveal_in_side(id: &str) -> bool {
 /// The page's `location.hash`, e.g. `#transcript=...`.
 pub fn hash() -> Option<String> {
     web_sys::window()?.location().hash().ok()
+}
+
+/// Calls `on_change` with the new `location.hash` each time it changes in this tab (a
+/// teacher's `#lesson=` link pasted into an open page, the back button) while it is
+/// alive; dropping it removes the listener.
+#[derive(Debug)]
+pub struct HashWatch {
+    window: web_sys::Window,
+    listener: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// Starts a [`HashWatch`]; `None` without a window.
+pub fn watch_hash(on_change: yew::Callback<String>) -> Option<HashWatch> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        if let Some(hash) = hash() {
+            on_change.emit(hash);
+        }
+    });
+    window
+        .add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref())
+        .ok()?;
+    Some(HashWatch { window, listener })
+}
+
+impl Drop for HashWatch {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        let _ = self.window.remove_event_listener_with_callback(
+            "hashchange",
+            self.listener.as_ref().unchecked_ref(),
+        );
+    }
 }
 
 /// This page's address (without its fragment) with `fragment` appended after `#`.

@@ -281,6 +281,12 @@ async fn picker() -> anyhow::Result<()> {
         .await?;
         ensure!(!page.step_done(1).await?, "the steps are undone");
 
+        // A lesson link changed in the open tab switches lessons, as opening it would.
+        client
+            .execute("location.hash = '#lesson=dot-stuffing'", vec![])
+            .await?;
+        page.wait_lesson("dot-stuffing").await?;
+
         // The lesson picked last opens when the link names none.
         page.pick_lesson("first-mail").await?;
         page.open_on_the_sandbox(&url).await?;
