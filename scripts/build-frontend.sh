@@ -142,7 +142,7 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # 380,000 measured).
 # +1500 for a transcript that stays fast at any length (issue 17): each line's open state
 # and its explanation built on opening, the shared paste queue, one batch of sent lines per
-# action and per frame, the sequence download built on click (381,702 measured).
+# action and per task, the sequence download built on click (381,702 measured).
 budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-381800}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0

@@ -245,10 +245,10 @@ pub fn App() -> Html {
 
     // Pasted lines go out one by one, each once the server has answered the one before;
     // a pasted message body, or a group of commands a PIPELINING server lets a client send
-    // without waiting, goes out as one `lines` batch. At most one batch per frame: a
-    // 10,000-line body is a hundred batches, and the page paints and takes input between
-    // them. Only the newest render's send runs: an older one, overtaken by another render
-    // before its frame came, would send what was already sent.
+    // without waiting, goes out as one `lines` batch. One batch per task: a 10,000-line
+    // body is a hundred batches, and the page paints and takes input between them. Only
+    // the newest render's send runs: an older one, overtaken by another render before its
+    // task came, would send what was already sent.
     let send_turn = use_mut_ref(|| 0_u64);
     {
         let key = (
@@ -268,7 +268,7 @@ pub fn App() -> Html {
                 *turn += 1;
                 *turn
             };
-            browser::next_frame(move || {
+            browser::after_yield(move || {
                 if *send_turn.borrow() != turn {
                     return;
                 }

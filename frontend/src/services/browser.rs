@@ -91,17 +91,18 @@ pub fn now_ms() -> Option<f64> {
     Some(web_sys::window()?.performance()?.now())
 }
 
-/// Runs `then` before the browser draws its next frame (`requestAnimationFrame`), so work
-/// split in parts lets the page paint and take input between them. Runs it now when there
-/// is no window (never in a page).
-pub fn next_frame(then: impl FnOnce() + 'static) {
+/// Runs `then` in a task of its own (`setTimeout` 0), so work split in parts lets the
+/// browser take input and paint between them. Not `requestAnimationFrame`: a hidden tab
+/// runs no frames, and a paste would stop there until the learner came back (timers only
+/// slow down). Runs it now when there is no window (never in a page).
+pub fn after_yield(then: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
         return then();
     };
     let callback = wasm_bindgen::closure::Closure::once_into_js(then);
-    // Asking for a frame cannot fail in a page; the id is not needed (a stale callback
+    // Setting a timer cannot fail in a page; the id is not needed (a stale callback
     // checks whether it is still wanted).
-    let _ = window.request_animation_frame(callback.unchecked_ref());
+    let _ = window.set_timeout_with_callback(callback.unchecked_ref());
 }
 
 /// The current time as RFC 3339 in UTC (`Date.toISOString()`), for the simulator's
