@@ -129,6 +129,21 @@ step_node() {
     fi
 }
 
+# cargo install for the build tools, compiled for a short build rather than for speed: each
+# tool runs for a second or two per frontend build, but compiling it was most of a fresh
+# machine's setup. Trunk's own release profile asks for fat LTO with one codegen unit (a
+# single-threaded tail of minutes); these settings, which override any crate's profile,
+# cut the CPU time of both installs by about a third and the tail to a minute
+# (bench/README.md, "fresh machine"). The tools' output is the same.
+install_tool() {
+    CARGO_PROFILE_RELEASE_LTO=off \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+        CARGO_PROFILE_RELEASE_DEBUG=false \
+        CARGO_INCREMENTAL=0 \
+        cargo install "$@"
+}
+
 # The CLI must match the wasm-bindgen crate exactly, or the generated glue will not load.
 step_wasm_bindgen() {
     local want have=""
@@ -142,8 +157,10 @@ step_wasm_bindgen() {
         step_note "skipped: wasm-bindgen $want present"
         return
     fi
-    # Not --locked: the crate's own lockfile does not build with this toolchain.
-    cargo install wasm-bindgen-cli --version "$want"
+    # Not --locked: the crate's own lockfile does not build with this toolchain. Only the
+    # wasm-bindgen binary (not the test runner or wasm2es6js, which nothing here uses), and
+    # without the default rustls feature: only the test runner's HTTP client needs TLS.
+    install_tool --no-default-features wasm-bindgen-cli --version "$want" --bin wasm-bindgen
     step_note "installed wasm-bindgen-cli $want${have:+ (was $have)}"
 }
 
@@ -154,7 +171,10 @@ step_trunk() {
         step_note "skipped: trunk $TRUNK_VERSION present"
         return
     fi
-    cargo install --locked trunk --version "$TRUNK_VERSION"
+    # Without the default features (rustls, update_check): TLS is only for downloading tools
+    # and for `trunk serve --tls`, the update check goes online on start, and Trunk runs
+    # offline here (Trunk.toml) with the tools setup.sh installs.
+    install_tool --locked --no-default-features trunk --version "$TRUNK_VERSION"
     step_note "installed trunk $TRUNK_VERSION${have:+ (was $have)}"
 }
 

@@ -26,6 +26,9 @@ if ! command -v websocat >/dev/null && [ ! -x "$HOME/.cargo/bin/websocat" ]; the
 fi
 WEBSOCAT="$(command -v websocat || echo "$HOME/.cargo/bin/websocat")"
 
+# Where cargo puts the binaries.
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release"
+
 echo "run.sh: building the bridge and the benchmark (release)…" >&2
 cargo build --release -p bridge -p relay-bench --bins
 
@@ -38,11 +41,11 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
 fi
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)" >&2
-echo "versions: $("$ROOT/target/release/smtp-playground" --version), $("$WEBSOCAT" --version)" >&2
+echo "versions: $("$BIN/smtp-playground" --version), $("$WEBSOCAT" --version)" >&2
 echo "load: $(uptime)" >&2
 
-exec taskset -c "$CLIENT_CPU" "$ROOT/target/release/relay-bench" run \
-    --bridge "$ROOT/target/release/smtp-playground" \
+exec taskset -c "$CLIENT_CPU" "$BIN/relay-bench" run \
+    --bridge "$BIN/smtp-playground" \
     --websocat "$WEBSOCAT" \
     --relay-cpu "$RELAY_CPU" \
     --client-cpu "$CLIENT_CPU" \

@@ -13,7 +13,7 @@ pub(crate) const BODY_BYTES: usize = 25_000_000;
 /// Characters per body line, without CRLF.
 const LINE_CHARS: usize = 76;
 
-/// The body, three ways.
+/// The body, four ways.
 #[derive(Debug)]
 pub(crate) struct Body {
     /// Bytes of the body lines as the server receives them (CRLF included, final dot not).
@@ -23,6 +23,9 @@ pub(crate) struct Body {
     /// The bridge: `lines` messages, each as large as `max_message` allows, the last one
     /// holding the final `.`.
     pub(crate) batches: Vec<Utf8Bytes>,
+    /// The bridge, line by line: one `line` message per line, as the page sends what is
+    /// typed; the final `.` last.
+    pub(crate) line_messages: Vec<Utf8Bytes>,
     /// websocat: one message per line, the final `.` last.
     pub(crate) lines: Vec<Utf8Bytes>,
 }
@@ -49,10 +52,18 @@ impl Body {
 
         let mut all = lines;
         all.push(".".to_owned());
+        let line_messages = all
+            .iter()
+            .map(|text| {
+                let message = ClientMsg::Line { text: text.clone() };
+                Utf8Bytes::from(message.to_json())
+            })
+            .collect();
         Self {
             size,
             raw,
             batches: batches(all, max_message),
+            line_messages,
             lines: wire_lines,
         }
     }
@@ -116,6 +127,13 @@ mod tests {
             }
         }
         assert_eq!(count, body.lines.len());
+        assert_eq!(body.line_messages.len(), body.lines.len());
+        for (message, wire) in body.line_messages.iter().zip(&body.lines) {
+            match ClientMsg::from_json(message.as_str()).expect("valid JSON") {
+                ClientMsg::Line { text } => assert_eq!(format!("{text}\r"), wire.as_str()),
+                other => panic!("expected line, got {other:?}"),
+            }
+        }
         // Batches are full: all but the last are within one line of the limit.
         let first = body.batches.first().expect("a batch").len();
         assert!(first > limit - 80, "{first}");

@@ -68,6 +68,16 @@ pub(crate) enum Buffers {
     Small,
 }
 
+/// How the bridge gets a DATA body. websocat and direct TCP get it the one way they
+/// can: one message per line, and one stream of bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DataMode {
+    /// `lines` messages of up to 64 KiB, as the page sends a pasted body.
+    Batched,
+    /// One `line` message per line, as the page sends what is typed.
+    LineByLine,
+}
+
 /// One open SMTP session that has received the server's 220.
 #[derive(Debug)]
 pub(crate) enum Session {
@@ -125,7 +135,7 @@ impl Session {
     }
 
     /// `DATA`, the body, the final dot; returns when the 250 arrives.
-    pub(crate) async fn data(&mut self, body: &Body) -> io::Result<()> {
+    pub(crate) async fn data(&mut self, body: &Body, mode: DataMode) -> io::Result<()> {
         let go = self.command("DATA").await?;
         expect(&go, "354")?;
         let sent = async {
@@ -135,7 +145,11 @@ impl Session {
                     stream.get_mut().flush().await
                 }
                 Session::Ws { socket, json, .. } => {
-                    let messages = if *json { &body.batches } else { &body.lines };
+                    let messages = match (*json, mode) {
+                        (true, DataMode::Batched) => &body.batches,
+                        (true, DataMode::LineByLine) => &body.line_messages,
+                        (false, _) => &body.lines,
+                    };
                     for text in messages {
                         socket
                             .feed(Message::Text(text.clone()))

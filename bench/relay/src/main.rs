@@ -27,7 +27,7 @@ use std::time::Duration;
 use anyhow::{Context, ensure};
 use clap::{Args, Parser, Subcommand};
 
-use client::Path;
+use client::{DataMode, Path};
 use measure::{Programs, Setup};
 use report::{Results, Sample};
 
@@ -56,21 +56,58 @@ enum Command {
     /// Open idle sessions through a relay you started yourself and hold them, so a
     /// profiler (heaptrack, perf) can look at it; see bench/README.md.
     Hold {
-        /// `bridge` or `websocat` (or `direct`, straight to the upstream).
-        #[arg(long, value_parser = ["direct", "websocat", "bridge"])]
-        path: String,
-        /// The relay's address.
-        #[arg(long)]
-        relay: SocketAddr,
-        /// The SMTP server behind it (`relay-bench echo`).
-        #[arg(long)]
-        upstream: SocketAddr,
+        #[command(flatten)]
+        at: RelayAt,
         #[arg(long, default_value_t = 1_000)]
         count: usize,
         /// How long to hold them.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Drive one session through a relay you started yourself (under `perf record`, say):
+    /// round trips, then DATA bodies; prints what `run` measures except the relay's CPU.
+    Drive {
+        #[command(flatten)]
+        at: RelayAt,
+        /// Serial NOOP round trips.
+        #[arg(long, default_value_t = 20_000)]
+        round_trips: usize,
+        /// 25 MB DATA bodies sent one `line` message per line.
+        #[arg(long, default_value_t = 1)]
+        line_bodies: usize,
+        /// 25 MB DATA bodies sent in `lines` batches.
+        #[arg(long, default_value_t = 0)]
+        batched_bodies: usize,
+    },
+}
+
+/// A relay someone else started, and the server behind it.
+#[derive(Debug, Args)]
+struct RelayAt {
+    /// `bridge` or `websocat` (or `direct`, straight to the upstream).
+    #[arg(long, value_parser = ["direct", "websocat", "bridge"])]
+    path: String,
+    /// The relay's address.
+    #[arg(long)]
+    relay: SocketAddr,
+    /// The SMTP server behind it (`relay-bench echo`).
+    #[arg(long)]
+    upstream: SocketAddr,
+}
+
+impl RelayAt {
+    fn target(&self) -> client::Target {
+        let path = match self.path.as_str() {
+            "direct" => Path::Direct,
+            "websocat" => Path::Websocat,
+            _ => Path::Bridge,
+        };
+        client::Target {
+            path,
+            upstream: self.upstream,
+            relay: self.relay,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -124,28 +161,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run(args) => run(args).await,
-        Command::Hold {
-            path,
-            relay,
-            upstream,
-            count,
-            seconds,
-        } => {
-            let path = match path.as_str() {
-                "direct" => Path::Direct,
-                "websocat" => Path::Websocat,
-                _ => Path::Bridge,
-            };
-            let target = client::Target {
-                path,
-                upstream,
-                relay,
-            };
-            let sessions = measure::open_idle(target, count).await?;
+        Command::Hold { at, count, seconds } => {
+            let sessions = measure::open_idle(at.target(), count).await?;
             eprintln!("holding {} sessions for {seconds} s", sessions.len());
             tokio::time::sleep(Duration::from_secs(seconds)).await;
             Ok(())
         }
+        Command::Drive {
+            at,
+            round_trips,
+            line_bodies,
+            batched_bodies,
+        } => measure::drive(at.target(), round_trips, line_bodies, batched_bodies).await,
     }
 }
 
@@ -183,7 +210,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("round {}, {}", round + 1, path.name()))?;
             eprintln!(
-                "round {} {:>10}: rtt p50 {:.1} µs p99 {:.1} µs (cpu {:.1} µs, {:.0} % kernel), DATA {:.0} MB/s (cpu {:.2} ms/MB), idle {:?} KiB, {:.0} sessions/s (cpu {:.0} µs, {:.0} % kernel)",
+                "round {} {:>10}: rtt p50 {:.1} µs p99 {:.1} µs (cpu {:.1} µs, {:.0} % kernel), DATA {:.0} MB/s (cpu {:.2} ms/MB), line by line {:.0} MB/s (cpu {:.2} µs/line), idle {:?} KiB, {:.0} sessions/s (cpu {:.0} µs, {:.0} % kernel)",
                 round + 1,
                 path.name(),
                 sample.rt_p50_us,
@@ -192,6 +219,8 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
                 sample.rt_kernel_percent,
                 sample.data_mb_s,
                 sample.data_cpu_ms_per_mb,
+                sample.data_lines_mb_s,
+                sample.data_lines_cpu_us_per_line,
                 sample
                     .idle_kib
                     .iter()
@@ -221,15 +250,16 @@ async fn measure_path(
     let rt = measure::round_trip(&setup, args.round_trips)
         .await
         .context("round trip")?;
-    let data = if args.no_data {
-        measure::Throughput {
-            mb_s: f64::NAN,
-            cpu_ms_per_mb: f64::NAN,
-        }
+    let (data, data_lines) = if args.no_data {
+        (measure::Throughput::NONE, measure::Throughput::NONE)
     } else {
-        measure::throughput(&setup, body)
+        let batched = measure::throughput(&setup, body, DataMode::Batched)
             .await
-            .context("DATA throughput")?
+            .context("DATA throughput")?;
+        let line_by_line = measure::throughput(&setup, body, DataMode::LineByLine)
+            .await
+            .context("DATA throughput, line by line")?;
+        (batched, line_by_line)
     };
     let rate = measure::session_rate(&setup, args.sessions, args.concurrency)
         .await
@@ -250,6 +280,8 @@ async fn measure_path(
         rt_cpu_us: rt.cpu_us,
         data_mb_s: data.mb_s,
         data_cpu_ms_per_mb: data.cpu_ms_per_mb,
+        data_lines_mb_s: data_lines.mb_s,
+        data_lines_cpu_us_per_line: data_lines.cpu_us_per_line,
         idle_kib,
         sessions_per_s: rate.per_s,
         session_cpu_us: rate.cpu_us,

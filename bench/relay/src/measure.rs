@@ -12,7 +12,7 @@ use tokio::time::{Instant, sleep, timeout};
 use bench_common::{Launch, Proc, Ticks, free_port};
 
 use crate::body::Body;
-use crate::client::{Buffers, Path, Session, Target};
+use crate::client::{Buffers, DataMode, Path, Session, Target};
 
 /// How long opening all the idle sessions, or all the sessions of the rate test, may take.
 const PHASE_WAIT: Duration = Duration::from_secs(180);
@@ -208,19 +208,35 @@ fn per(total: u64, count: usize) -> f64 {
     total as f64 / count.max(1) as f64
 }
 
-/// DATA throughput in MB/s (10^6 bytes), and the relay's CPU time per MB in ms.
+/// DATA throughput in MB/s (10^6 bytes), and the relay's CPU time per MB in ms and per
+/// body line in µs.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Throughput {
     pub(crate) mb_s: f64,
     pub(crate) cpu_ms_per_mb: f64,
+    pub(crate) cpu_us_per_line: f64,
 }
 
-/// One DATA transaction of `body`, timed from the DATA command to the 250.
-pub(crate) async fn throughput(setup: &Setup, body: &Body) -> io::Result<Throughput> {
+impl Throughput {
+    /// Not measured (`--no-data`).
+    pub(crate) const NONE: Self = Self {
+        mb_s: f64::NAN,
+        cpu_ms_per_mb: f64::NAN,
+        cpu_us_per_line: f64::NAN,
+    };
+}
+
+/// One DATA transaction of `body`, sent the `mode` way, timed from the DATA command to the
+/// 250.
+pub(crate) async fn throughput(
+    setup: &Setup,
+    body: &Body,
+    mode: DataMode,
+) -> io::Result<Throughput> {
     let mut session = Session::open(setup.target, Buffers::Large).await?;
     let cpu_before = setup.cpu_ns()?;
     let start = Instant::now();
-    session.data(body).await?;
+    session.data(body, mode).await?;
     let seconds = start.elapsed().as_secs_f64();
     let cpu = setup.cpu_ns()?.saturating_sub(cpu_before);
     session.quit().await?;
@@ -231,6 +247,7 @@ pub(crate) async fn throughput(setup: &Setup, body: &Body) -> io::Result<Through
     Ok(Throughput {
         mb_s: megabytes / seconds,
         cpu_ms_per_mb: cpu_ms / megabytes,
+        cpu_us_per_line: per(cpu, body.lines.len()) / 1000.0,
     })
 }
 
@@ -300,4 +317,34 @@ pub(crate) async fn session_rate(
         cpu_us: per(cpu, count) / 1000.0,
         kernel_percent,
     })
+}
+
+/// `relay-bench drive`: `round_trips` NOOPs, then the DATA bodies, on one session through
+/// a relay started by someone else (a profiler, usually); prints what it measured.
+pub(crate) async fn drive(
+    target: Target,
+    round_trips: usize,
+    line_bodies: usize,
+    batched_bodies: usize,
+) -> anyhow::Result<()> {
+    let body = Body::new(crate::BRIDGE_MAX_MESSAGE, crate::client::WEBSOCAT_SUFFIX);
+    let mut session = Session::open(target, Buffers::Large).await?;
+    let start = Instant::now();
+    for _ in 0..round_trips {
+        expect_ok(&session.command("NOOP").await?)?;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let per_trip = start.elapsed().as_secs_f64() * 1e6 / round_trips.max(1) as f64;
+    eprintln!("{round_trips} round trips: {per_trip:.1} µs each (mean)");
+    let bodies = std::iter::repeat_n(DataMode::LineByLine, line_bodies)
+        .chain(std::iter::repeat_n(DataMode::Batched, batched_bodies));
+    for mode in bodies {
+        let start = Instant::now();
+        session.data(&body, mode).await?;
+        #[allow(clippy::cast_precision_loss)]
+        let mb_s = body.size as f64 / 1e6 / start.elapsed().as_secs_f64();
+        eprintln!("DATA {mode:?}: {mb_s:.0} MB/s");
+    }
+    session.quit().await?;
+    Ok(())
 }

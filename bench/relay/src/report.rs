@@ -16,6 +16,10 @@ pub(crate) struct Sample {
     pub(crate) rt_cpu_us: f64,
     pub(crate) data_mb_s: f64,
     pub(crate) data_cpu_ms_per_mb: f64,
+    /// DATA with one `line` message per line (websocat and direct TCP: the same as
+    /// `data_mb_s`, measured again), and the relay's CPU time per body line.
+    pub(crate) data_lines_mb_s: f64,
+    pub(crate) data_lines_cpu_us_per_line: f64,
     /// KiB per idle session, one entry per session count, in the order of the counts.
     pub(crate) idle_kib: Vec<f64>,
     pub(crate) sessions_per_s: f64,
@@ -87,6 +91,12 @@ impl Results {
                 goal: Goal::RatioAtLeast(5.0),
                 unit_decimals: 0,
             },
+            Row {
+                label: "DATA throughput, one `line` per line (MB/s)".into(),
+                medians: self.medians(|s| s.data_lines_mb_s),
+                goal: Goal::RatioAtLeast(1.0),
+                unit_decimals: 0,
+            },
         ];
         for (i, count) in idle_counts.iter().enumerate() {
             rows.push(Row {
@@ -112,6 +122,12 @@ impl Results {
             Row {
                 label: "relay CPU per DATA MB (ms)".into(),
                 medians: self.medians(|s| s.data_cpu_ms_per_mb),
+                goal: Goal::None,
+                unit_decimals: 2,
+            },
+            Row {
+                label: "relay CPU per body line, one `line` per line (µs)".into(),
+                medians: self.medians(|s| s.data_lines_cpu_us_per_line),
                 goal: Goal::None,
                 unit_decimals: 2,
             },
@@ -165,9 +181,9 @@ impl Results {
         let rounds = self.samples.iter().map(Vec::len).min().unwrap_or(0);
         let _ = writeln!(
             out,
-            "| round | RTT p50 µs | RTT p99 µs | DATA MB/s | KiB/session | sessions/s |"
+            "| round | RTT p50 µs | RTT p99 µs | DATA MB/s | DATA line by line MB/s | KiB/session | sessions/s |"
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|");
         for round in 0..rounds {
             let cell = |get: &dyn Fn(&Sample) -> String| {
                 self.samples
@@ -185,11 +201,12 @@ impl Results {
             });
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 round + 1,
                 cell(&|s: &Sample| format!("{:.1}", s.rt_p50_us)),
                 cell(&|s: &Sample| format!("{:.1}", s.rt_p99_us)),
                 cell(&|s: &Sample| format!("{:.0}", s.data_mb_s)),
+                cell(&|s: &Sample| format!("{:.0}", s.data_lines_mb_s)),
                 idle,
                 cell(&|s: &Sample| format!("{:.0}", s.sessions_per_s)),
             );

@@ -20,11 +20,12 @@
 use std::fmt::Display;
 use std::future::Future;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::extract::ws::Message;
 use futures_util::{FutureExt, Sink, Stream, StreamExt};
-use protocol::wire::{ErrorCode, ServerMsg};
+use protocol::wire::{ClientMsg, ErrorCode, ServerMsg};
 use tokio::io::AsyncWriteExt;
 use tokio::time::{Instant, sleep_until};
 use tracing::{debug, info};
@@ -43,6 +44,20 @@ use crate::metrics::Metrics;
 use crate::outbox::Queue;
 use crate::shutdown::Shutdown;
 use crate::tls::Trust;
+
+/// Browser messages handled before the loop writes and looks at the other events again:
+/// enough that a body sent line by line goes out in large writes, few enough that a
+/// reply from the server waits for at most one batch.
+const BROWSER_BATCH: usize = 256;
+
+/// An item of the browser's stream.
+enum Got<E> {
+    Incoming(Incoming),
+    /// The stream ended.
+    Ended,
+    /// Reading failed.
+    Failed(E),
+}
 
 /// How the relay ended.
 enum End {
@@ -235,15 +250,82 @@ where
         }
     }
 
-    /// What the browser's stream gave; `Some` when it ends the session.
+    /// What the browser's stream gave, and every message already waiting behind it;
+    /// `Some` when it ends the session.
+    ///
+    /// Lines are only queued here; the loop writes what the core releases once they are
+    /// all in ([`transmit`](Self::transmit)). So a body typed or sent line by line leaves
+    /// in one write per batch of messages that arrived together, not one per line: a
+    /// system call and a loopback packet per line were most of the relay's cost
+    /// (bench/README.md, "relay"). Anything but a `line` or `lines` message writes what
+    /// is queued first, so it acts where it did before (a `close` after a line half-closes
+    /// the server after writing that line).
     async fn browser(&mut self, next: Option<Result<Message, E>>) -> Option<End> {
-        let message = match next {
-            Some(Ok(message)) => message,
-            None => {
+        let mut next = next;
+        let mut handled = 0;
+        // One clock reading for the batch: its messages arrived together.
+        let at = now();
+        loop {
+            match self.got(next) {
+                Got::Incoming(Incoming::Msg(
+                    message @ (ClientMsg::Line { .. } | ClientMsg::Lines { .. }),
+                )) => {
+                    if let Reaction::Answer(reply) = self.core.handle_browser(at, message)
+                        && self.outbox.send(reply).await.is_err()
+                    {
+                        return Some(End::BrowserGone);
+                    }
+                }
+                // Rare (a ping's answer, a close, a bad message): boxed, so that its
+                // states do not make every idle session's future larger.
+                got => {
+                    if let Some(end) = Box::pin(self.transmit_then_handle(got)).await {
+                        return Some(end);
+                    }
+                }
+            }
+            handled += 1;
+            if handled == BROWSER_BATCH || !self.core.wants_browser_input() {
+                return None;
+            }
+            // The next message if it is here already (in tungstenite's buffer or the
+            // socket's), polled with this task's waker, so a `Pending` leaves it
+            // registered as the loop's own poll would.
+            let more =
+                std::future::poll_fn(|cx| Poll::Ready(self.from_browser.poll_next_unpin(cx))).await;
+            match more {
+                Poll::Ready(more) => next = more,
+                Poll::Pending => return None,
+            }
+        }
+    }
+
+    /// Writes what is queued, then handles `got`; `Some` when either ends the session.
+    async fn transmit_then_handle(&mut self, got: Got<E>) -> Option<End> {
+        if let Some(end) = self.transmit().await {
+            return Some(end);
+        }
+        self.handle(got).await
+    }
+
+    /// What an item of the browser's stream is.
+    fn got(&self, next: Option<Result<Message, E>>) -> Got<E> {
+        match next {
+            Some(Ok(message)) => Got::Incoming(decode(message, self.core.limits().max_message)),
+            None => Got::Ended,
+            Some(Err(cause)) => Got::Failed(cause),
+        }
+    }
+
+    /// Handles one item of the browser's stream; `Some` when it ends the session.
+    async fn handle(&mut self, got: Got<E>) -> Option<End> {
+        let incoming = match got {
+            Got::Incoming(incoming) => incoming,
+            Got::Ended => {
                 self.quit().await;
                 return Some(End::BrowserGone);
             }
-            Some(Err(cause)) => {
+            Got::Failed(cause) => {
                 let cause = cause.to_string();
                 self.quit().await;
                 if is_too_big(&cause) {
@@ -261,7 +343,7 @@ where
                 return Some(End::BrowserGone);
             }
         };
-        let reply = match decode(message, self.core.limits().max_message) {
+        let reply = match incoming {
             Incoming::Msg(message) => match self.core.handle_browser(now(), message) {
                 Reaction::Quiet => None,
                 Reaction::Answer(reply) => Some(reply),

@@ -52,7 +52,7 @@ use super::error;
 
 /// Bytes of browser lines waiting for the server before the bridge stops reading the
 /// browser (backpressure). One WebSocket message may go past it once.
-const QUEUE_BYTES: usize = 64 * 1024;
+pub(super) const QUEUE_BYTES: usize = 64 * 1024;
 
 /// The caps and timeouts of one session (`SECURITY.md`), fixed when it starts.
 #[derive(Debug, Clone, Copy)]

@@ -1,6 +1,7 @@
 //! The relay's tests: sessions driven through channels instead of a WebSocket, against
 //! in-memory pipes or loopback listeners. This file is the harness the others share.
 
+mod batching;
 mod event_loop;
 mod malicious_server;
 mod probe;
@@ -116,8 +117,11 @@ type SessionSink =
     std::pin::Pin<Box<dyn Sink<Message, Error = mpsc::error::SendError<Message>> + Send>>;
 type SessionStream = std::pin::Pin<Box<dyn Stream<Item = Result<Message, Infallible>> + Send>>;
 
-fn channel_websocket() -> (Browser, SessionSink, SessionStream) {
-    let (to_session, session_rx) = mpsc::channel(16);
+/// Messages the browser's channel to a session holds.
+const BROWSER_CHANNEL: usize = 16;
+
+fn channel_websocket(capacity: usize) -> (Browser, SessionSink, SessionStream) {
+    let (to_session, session_rx) = mpsc::channel(capacity);
     let (session_tx, from_session) = mpsc::channel(16);
     let sink = futures_util::sink::unfold(session_tx, |tx, message: Message| async move {
         tx.send(message).await.map(|()| tx)
@@ -172,8 +176,20 @@ fn relay_session_with(context: Context) -> (Browser, DuplexStream, JoinHandle<()
 }
 
 fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream, JoinHandle<()>) {
-    let (browser, mut sink, stream) = channel_websocket();
     let (bridge_end, server_end) = tokio::io::duplex(64 * 1024);
+    let (browser, task) = relay_session_over(context, probe, Box::new(bridge_end), BROWSER_CHANNEL);
+    (browser, server_end, task)
+}
+
+/// A session relaying to `server`, the bridge's end of the connection to the server; the
+/// browser's channel holds `capacity` messages.
+fn relay_session_over(
+    context: Context,
+    probe: bool,
+    server: super::BoxIo,
+    capacity: usize,
+) -> (Browser, JoinHandle<()>) {
+    let (browser, mut sink, stream) = channel_websocket(capacity);
     let task = tokio::spawn(async move {
         let now = Instant::now().into_std();
         let start = Start {
@@ -187,7 +203,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
         };
         let metrics = Arc::clone(&context.metrics);
         let ready = Relay {
-            server: Box::new(bridge_end),
+            server,
             core: Conversation::new(start, now),
             shutdown: context.shutdown,
             metrics: &metrics,
@@ -202,7 +218,7 @@ fn relay_session_probe(context: Context, probe: bool) -> (Browser, DuplexStream,
         let _ = sink.send(Message::Close(Some(frame))).await;
         let _ = sink.close().await;
     });
-    (browser, server_end, task)
+    (browser, task)
 }
 
 /// Reads what the server received within a short while (everything written so far).

@@ -9,7 +9,7 @@ use crate::relay::{CLOSE_GOING_AWAY, SHUTTING_DOWN, run};
 
 /// Whole sessions, handshake included, against a loopback listener.
 fn session() -> (Browser, JoinHandle<()>) {
-    let (browser, sink, stream) = channel_websocket();
+    let (browser, sink, stream) = channel_websocket(BROWSER_CHANNEL);
     let task = tokio::spawn(run(
         sink,
         stream,
@@ -120,7 +120,7 @@ async fn close_before_connect_ends_the_session() {
 async fn shutdown_sends_quit_and_closes_with_1001() {
     let listener = mail_server().await;
     let (trigger, signal) = crate::shutdown::channel();
-    let (mut browser, sink, stream) = channel_websocket();
+    let (mut browser, sink, stream) = channel_websocket(BROWSER_CHANNEL);
     let context = test_context(signal);
     let metrics = Arc::clone(&context.metrics);
     let task = tokio::spawn(run(sink, stream, context, visitor()));
