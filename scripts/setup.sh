@@ -19,8 +19,8 @@ source "$SMTP_PLAYGROUND_ROOT/scripts/lib/versions.sh"
 # exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
 # wasm-opt comes from npm (tools/package.json) instead. unbound and ldnsutils (the zone
 # signer) are for scripts/dnssec.sh, which runs its own unbound; step_unbound_service keeps
-# the Debian service off.
-APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base unbound ldnsutils)
+# the Debian service off. brotli (the command) precompresses dist/ (scripts/precompress.sh).
+APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base unbound ldnsutils brotli)
 
 cd "$SMTP_PLAYGROUND_ROOT"
 
