@@ -19,8 +19,8 @@ source "$SMTP_PLAYGROUND_ROOT/scripts/lib/versions.sh"
 # exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
 # wasm-opt comes from npm (tools/package.json) instead. unbound and ldnsutils (the zone
 # signer) are for scripts/dnssec.sh, which runs its own unbound; step_unbound_service keeps
-# the Debian service off.
-APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base unbound ldnsutils)
+# the Debian service off. brotli (the command) precompresses dist/ (scripts/precompress.sh).
+APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base unbound ldnsutils brotli)
 
 cd "$SMTP_PLAYGROUND_ROOT"
 
@@ -129,6 +129,24 @@ step_node() {
     fi
 }
 
+# cargo install for the build tools at opt-level $1, compiled for a short build rather than
+# for speed: each tool runs for a second or two per frontend build, but compiling it was
+# most of a fresh machine's setup. Trunk's own release profile asks for fat LTO with one
+# codegen unit (a single-threaded tail of minutes); these settings override any crate's
+# profile and cut the CPU time of Trunk's install to less than half and of
+# wasm-bindgen-cli's by a third (bench/README.md, "fresh machine"). dist/ comes out the
+# same, byte for byte.
+install_tool() {
+    local opt_level="$1"
+    shift
+    CARGO_PROFILE_RELEASE_LTO=off \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt_level" \
+        CARGO_PROFILE_RELEASE_DEBUG=false \
+        CARGO_INCREMENTAL=0 \
+        cargo install "$@"
+}
+
 # The CLI must match the wasm-bindgen crate exactly, or the generated glue will not load.
 step_wasm_bindgen() {
     local want have=""
@@ -142,8 +160,11 @@ step_wasm_bindgen() {
         step_note "skipped: wasm-bindgen $want present"
         return
     fi
-    # Not --locked: the crate's own lockfile does not build with this toolchain.
-    cargo install wasm-bindgen-cli --version "$want"
+    # Not --locked: the crate's own lockfile does not build with this toolchain. Only the
+    # wasm-bindgen binary (not the test runner or wasm2es6js, which nothing here uses), and
+    # without the default rustls feature: only the test runner's HTTP client needs TLS.
+    # Opt-level 1: it rewrites the whole 2.4 MB module, 0.25 s at opt-level 1 (0.19 s at 3).
+    install_tool 1 --no-default-features wasm-bindgen-cli --version "$want" --bin wasm-bindgen
     step_note "installed wasm-bindgen-cli $want${have:+ (was $have)}"
 }
 
@@ -154,7 +175,12 @@ step_trunk() {
         step_note "skipped: trunk $TRUNK_VERSION present"
         return
     fi
-    cargo install --locked trunk --version "$TRUNK_VERSION"
+    # Without the default features (rustls, update_check): TLS is only for downloading tools
+    # and for `trunk serve --tls`, the update check goes online on start, and Trunk runs
+    # offline here (Trunk.toml) with the tools setup.sh installs.
+    # Opt-level 0: Trunk mostly waits for cargo and wasm-opt; its own work (HTML, CSS) is
+    # small next to theirs (a few KB of HTML and CSS).
+    install_tool 0 --locked --no-default-features trunk --version "$TRUNK_VERSION"
     step_note "installed trunk $TRUNK_VERSION${have:+ (was $have)}"
 }
 

@@ -7,11 +7,18 @@
 //! It is a single-page app: any path that is not a file gets `index.html`, and the app's
 //! own router decides what to show. When no app is available at all, a short page says how
 //! to build it.
+//!
+//! Each file goes out as the precompressed copy the build wrote beside it (`.br`, `.gz`)
+//! that the browser accepts (`negotiate.rs`), else as it is, with `Vary: Accept-Encoding`;
+//! content-hashed names are cached for good, the rest revalidated (`cache.rs`).
+
+mod cache;
+mod negotiate;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -52,17 +59,17 @@ impl Assets {
     }
 
     /// The response for a request path: the file, else `index.html`, else the
-    /// "not built" page.
-    pub(crate) async fn response(&self, path: &str) -> Response {
+    /// "not built" page; compressed as `accept_encoding` allows.
+    pub(crate) async fn response(&self, path: &str, accept_encoding: Option<&str>) -> Response {
         let wanted = match path.trim_start_matches('/') {
             "" => INDEX,
             other => other,
         };
-        if let Some(bytes) = self.load(wanted).await {
-            return file_response(wanted, bytes);
-        }
-        if let Some(index) = self.load(INDEX).await {
-            return file_response(INDEX, index);
+        for name in [wanted, INDEX] {
+            if let Some(bytes) = self.load(name).await {
+                let encoded = self.encoded(name, accept_encoding).await;
+                return file_response(name, bytes, encoded);
+            }
         }
         let status = if wanted == INDEX {
             StatusCode::OK
@@ -75,6 +82,21 @@ impl Assets {
             axum::response::Html(NOT_BUILT),
         )
             .into_response()
+    }
+
+    /// The best precompressed copy of `name` that `accept_encoding` allows, if the build
+    /// wrote one.
+    async fn encoded(
+        &self,
+        name: &str,
+        accept_encoding: Option<&str>,
+    ) -> Option<(negotiate::Coding, Cow<'static, [u8]>)> {
+        for coding in negotiate::acceptable(accept_encoding) {
+            if let Some(bytes) = self.load(&format!("{name}{}", coding.suffix())).await {
+                return Some((coding, bytes));
+            }
+        }
+        None
     }
 
     async fn load(&self, path: &str) -> Option<Cow<'static, [u8]>> {
@@ -92,8 +114,12 @@ impl Assets {
 pub(crate) async fn handle(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     uri: Uri,
+    headers: HeaderMap,
 ) -> Response {
-    state.assets.response(uri.path()).await
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    state.assets.response(uri.path(), accept).await
 }
 
 /// Paths are used as given (still percent-encoded), so only plain names separated by `/`
@@ -107,14 +133,24 @@ fn is_safe_relative(path: &str) -> bool {
             .all(|segment| !segment.is_empty() && segment != "." && segment != "..")
 }
 
-fn file_response(path: &str, bytes: Cow<'static, [u8]>) -> Response {
+/// The file `path` whose content is `bytes`, sent as `encoded` when there is such a copy.
+fn file_response(
+    path: &str,
+    bytes: Cow<'static, [u8]>,
+    encoded: Option<(negotiate::Coding, Cow<'static, [u8]>)>,
+) -> Response {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let content_type = HeaderValue::from_str(mime.as_ref())
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    // A page gets the script policy with its own inline scripts' hashes (`csp.rs`).
+    // A page gets the script policy with its own inline scripts' hashes (`csp.rs`), read
+    // from the page itself, whichever copy is sent.
     let policy = (mime.essence_str() == "text/html")
         .then(|| HeaderValue::from_str(&crate::csp::page_policy(&bytes)).ok())
         .flatten();
+    let (coding, body) = match encoded {
+        Some((coding, encoded)) => (Some(coding), encoded),
+        None => (None, bytes),
+    };
     let mut response = (
         [
             (header::CONTENT_TYPE, content_type),
@@ -122,14 +158,24 @@ fn file_response(path: &str, bytes: Cow<'static, [u8]>) -> Response {
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache::cache_control(path)),
+            ),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
         ],
-        bytes,
+        body,
     )
         .into_response();
+    let headers = response.headers_mut();
+    if let Some(coding) = coding {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(coding.token()),
+        );
+    }
     if let Some(policy) = policy {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, policy);
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     response
 }
@@ -207,20 +253,20 @@ mod tests {
         let assets = Assets::new(Some(dir.clone()));
         assert!(assets.has_app().await);
 
-        let (status, mime, text) = body(assets.response("/").await).await;
+        let (status, mime, text) = body(assets.response("/", None).await).await;
         assert_eq!(
             (status, mime.as_str(), text.as_str()),
             (StatusCode::OK, "text/html", "<p>app</p>")
         );
-        let (status, mime, _) = body(assets.response("/app.wasm").await).await;
+        let (status, mime, _) = body(assets.response("/app.wasm", None).await).await;
         assert_eq!(
             (status, mime.as_str()),
             (StatusCode::OK, "application/wasm")
         );
-        let (_, mime, _) = body(assets.response("/snippets/s.js").await).await;
+        let (_, mime, _) = body(assets.response("/snippets/s.js", None).await).await;
         assert!(mime.contains("javascript"), "{mime}");
         for spa_path in ["/lesson/3", "/no-such.js", "/../Cargo.toml", "/snippets"] {
-            let (status, mime, text) = body(assets.response(spa_path).await).await;
+            let (status, mime, text) = body(assets.response(spa_path, None).await).await;
             assert_eq!(
                 (status, mime.as_str(), text.as_str()),
                 (StatusCode::OK, "text/html", "<p>app</p>"),
@@ -231,8 +277,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_precompressed_copy_goes_out_when_accepted() {
+        let dir = temp_dir("encodings");
+        std::fs::write(dir.join("app-0123456789abcdef.js"), "plain").expect("write");
+        std::fs::write(dir.join("app-0123456789abcdef.js.gz"), "gzipped").expect("write");
+        let assets = Assets::new(Some(dir.clone()));
+        let path = "/app-0123456789abcdef.js";
+        for (accept, coding, text) in [
+            (Some("gzip, br"), Some("gzip"), "gzipped"),
+            (Some("br"), None, "plain"),
+            (None, None, "plain"),
+        ] {
+            let response = assets.response(path, accept).await;
+            let headers = response.headers().clone();
+            let get = |name| headers.get(name).and_then(|v| v.to_str().ok());
+            assert_eq!(get(header::CONTENT_ENCODING), coding, "{accept:?}");
+            assert_eq!(get(header::VARY), Some("accept-encoding"));
+            assert_eq!(get(header::CACHE_CONTROL), Some(cache::IMMUTABLE));
+            let (_, mime, body) = body(response).await;
+            assert!(mime.contains("javascript"), "{mime}");
+            assert_eq!(body, text, "{accept:?}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
     async fn embedded_root_is_the_app_or_the_build_instructions() {
-        let (status, mime, text) = body(Assets::Embedded.response("/").await).await;
+        let (status, mime, text) = body(Assets::Embedded.response("/", None).await).await;
         assert_eq!(status, StatusCode::OK);
         assert!(mime.starts_with("text/html"), "{mime}");
         match Embedded::get(INDEX) {
@@ -246,11 +317,11 @@ mod tests {
         let dir = temp_dir("empty");
         let assets = Assets::new(Some(dir.clone()));
         assert!(!assets.has_app().await);
-        let (status, mime, text) = body(assets.response("/").await).await;
+        let (status, mime, text) = body(assets.response("/", None).await).await;
         assert_eq!(status, StatusCode::OK);
         assert!(mime.starts_with("text/html"), "{mime}");
         assert!(text.contains("scripts/build-frontend.sh"), "{text}");
-        let (status, _, _) = body(assets.response("/app.js").await).await;
+        let (status, _, _) = body(assets.response("/app.js", None).await).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -87,13 +87,18 @@ fn send_msg(
         .zip(browser::now_ms())
         // Whole milliseconds since connecting; the page clock is monotonic.
         .map(|(start, now)| (now - start).max(0.0).round() as u64);
-    for text in lines {
-        state.dispatch(Action::Sent {
+    state.dispatch(match <[String; 1]>::try_from(lines) {
+        Ok([text]) => Action::Sent {
             text,
             at_ms,
             queued,
-        });
-    }
+        },
+        Err(lines) => Action::SentLines {
+            lines,
+            at_ms,
+            queued,
+        },
+    });
 }
 
 /// See the module documentation.
@@ -240,7 +245,11 @@ pub fn App() -> Html {
 
     // Pasted lines go out one by one, each once the server has answered the one before;
     // a pasted message body, or a group of commands a PIPELINING server lets a client send
-    // without waiting, goes out as one `lines` batch.
+    // without waiting, goes out as one `lines` batch. At most one batch per frame: a
+    // 10,000-line body is a hundred batches, and the page paints and takes input between
+    // them. Only the newest render's send runs: an older one, overtaken by another render
+    // before its frame came, would send what was already sent.
+    let send_turn = use_mut_ref(|| 0_u64);
     {
         let key = (
             state.next_queued().map(str::to_owned),
@@ -251,14 +260,27 @@ pub fn App() -> Html {
         let connection = connection.clone();
         let clock = clock.clone();
         use_effect_with(key, move |(next, _, _)| {
-            if let Some(batch) = state.next_batch() {
-                let msg = ClientMsg::Lines {
-                    text: batch.clone(),
-                };
-                send_msg(&state, &connection, &clock, msg, batch, true);
-            } else if let Some(line) = next.clone() {
-                send_line(&state, &connection, &clock, line, false, true);
-            }
+            let Some(next) = next.clone() else {
+                return;
+            };
+            let turn = {
+                let mut turn = send_turn.borrow_mut();
+                *turn += 1;
+                *turn
+            };
+            browser::next_frame(move || {
+                if *send_turn.borrow() != turn {
+                    return;
+                }
+                if let Some(batch) = state.next_batch() {
+                    let msg = ClientMsg::Lines {
+                        text: batch.clone(),
+                    };
+                    send_msg(&state, &connection, &clock, msg, batch, true);
+                } else {
+                    send_line(&state, &connection, &clock, next, false, true);
+                }
+            });
         });
     }
 

@@ -114,9 +114,29 @@ enum Row {
     Note(String),
 }
 
-fn rows(transcript: &Transcript, lang: Lang) -> Vec<Row> {
+/// The lines the panel draws at most: the newest, so an open panel costs the same on the
+/// 20th line of a session and on its 2,000th (the download has them all).
+pub const SHOWN_LINES: usize = 200;
+
+/// Which lines of the transcript a drawing takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// All of them (the download).
+    Whole,
+    /// The newest [`SHOWN_LINES`], after a note saying how many came before (the panel).
+    Newest,
+}
+
+fn rows(transcript: &Transcript, lang: Lang, span: Span) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
-    for entry in transcript.iter() {
+    let skip = match span {
+        Span::Whole => 0,
+        Span::Newest => transcript.len().saturating_sub(SHOWN_LINES),
+    };
+    if skip > 0 {
+        rows.push(Row::Note(crate::i18n::terminal::earlier_lines(lang, skip)));
+    }
+    for entry in transcript.iter().skip(skip) {
         match &entry.kind {
             EntryKind::Client { text, at_ms, .. } => rows.push(Row::Command {
                 // The blank line that ends the headers would be an arrow without a word.
@@ -197,9 +217,9 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// The diagram of `transcript` as a standalone SVG document: labels in `lang`, drawn at
-/// `size` in the colours of `theme`.
-pub fn svg(transcript: &Transcript, lang: Lang, size: Size, theme: Theme) -> String {
-    let rows = rows(transcript, lang);
+/// `size` in the colours of `theme`, with the lines `span` says.
+pub fn svg(transcript: &Transcript, lang: Lang, size: Size, theme: Theme, span: Span) -> String {
+    let rows = rows(transcript, lang, span);
     let palette = Palette::of(theme);
     let (width, client_x, server_x) = size.geometry();
     // Columns a label between the lifelines, and a note across the drawing, may take.
@@ -398,7 +418,13 @@ mod tests {
 
     #[test]
     fn each_command_and_reply_is_one_arrow_coloured_by_class() {
-        let svg = svg(&transcript(), Lang::En, Size::Wide, Theme::Light);
+        let svg = svg(
+            &transcript(),
+            Lang::En,
+            Size::Wide,
+            Theme::Light,
+            Span::Whole,
+        );
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.ends_with("</svg>"));
         assert_eq!(svg.matches(r#"<g class="command">"#).count(), 1);
@@ -414,14 +440,26 @@ mod tests {
         assert!(svg.contains("Connection closed: bye."));
         assert!(svg.contains(">Client<") && svg.contains(">Server<"));
         assert!(
-            crate::sequence::svg(&transcript(), Lang::ZhCn, Size::Wide, Theme::Light)
-                .contains(">客户端<")
+            crate::sequence::svg(
+                &transcript(),
+                Lang::ZhCn,
+                Size::Wide,
+                Theme::Light,
+                Span::Whole
+            )
+            .contains(">客户端<")
         );
     }
 
     #[test]
     fn the_compact_dark_diagram_fits_a_phone_and_follows_the_theme() {
-        let svg = svg(&transcript(), Lang::ZhCn, Size::Compact, Theme::Dark);
+        let svg = svg(
+            &transcript(),
+            Lang::ZhCn,
+            Size::Compact,
+            Theme::Dark,
+            Span::Whole,
+        );
         assert!(svg.contains(r#"width="320""#), "{svg:.200}");
         assert!(svg.contains(r##"fill="#161b22""##), "the dark panel colour");
         assert!(!svg.contains("#ffffff"), "nothing white in the dark theme");
@@ -433,6 +471,35 @@ mod tests {
             let width: usize = text.chars().map(columns).sum();
             assert!(width as f32 * CHAR_W <= 312.0, "{text:?} fits");
         }
+    }
+
+    #[test]
+    fn the_panel_draws_the_newest_lines_and_says_how_many_came_before() {
+        let mut t = transcript();
+        for i in 0..SHOWN_LINES {
+            t.push(EntryKind::Client {
+                text: format!("NOOP {i}"),
+                line: None,
+                kind: protocol::annotate::LineKind::Command,
+                at_ms: None,
+                encrypted: false,
+                annotation: Annotators::default().client_line("NOOP").annotation,
+            });
+        }
+        let before = t.len() - SHOWN_LINES;
+        let shown = svg(&t, Lang::En, Size::Compact, Theme::Dark, Span::Newest);
+        assert_eq!(shown.matches(r#"<g class="command">"#).count(), SHOWN_LINES);
+        assert!(
+            shown.contains(&format!("… {before} earlier lines")),
+            "{shown:.600}"
+        );
+        assert!(!shown.contains("EHLO"), "the oldest lines are left out");
+        let whole = svg(&t, Lang::En, Size::Wide, Theme::Light, Span::Whole);
+        assert_eq!(
+            whole.matches(r#"<g class="command">"#).count(),
+            SHOWN_LINES + 1
+        );
+        assert!(!whole.contains("earlier lines"));
     }
 
     #[test]

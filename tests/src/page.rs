@@ -394,16 +394,19 @@ impl<'a> Page<'a> {
         Ok(phase.unwrap_or_default())
     }
 
-    /// The last transcript line matching `css` (inside `#transcript`).
+    /// The last transcript line matching `css` (inside `#transcript`), its explanation
+    /// opened first: the page builds an explanation's body only when its line is opened.
     ///
     /// # Errors
     ///
-    /// When no line matches.
+    /// When no line matches, or its opened explanation does not appear within [`STEP`].
     pub async fn last_line(&self, css: &str) -> anyhow::Result<ShownLine> {
+        let all = format!("#transcript {css}");
+        self.open_explanations(&all, true).await?;
         let value = self
             .client
             .execute(
-                "const all = document.querySelectorAll('#transcript ' + arguments[0]);
+                "const all = document.querySelectorAll(arguments[0]);
                  const line = all[all.length - 1];
                  if (!line) return null;
                  const text = (css) => { const e = line.querySelector(css); return e ? e.textContent.trim() : ''; };
@@ -415,7 +418,7 @@ impl<'a> Page<'a> {
                          li => [li.dataset.finding, li.className]),
                      explain: text('.explain'),
                  };",
-                vec![json!(css)],
+                vec![json!(all)],
             )
             .await
             .with_context(|| format!("reading the last {css}"))?;
@@ -441,6 +444,43 @@ impl<'a> Page<'a> {
             findings,
             explain: field("explain"),
         })
+    }
+
+    /// Opens the explanation of every line matching `lines` (a full CSS selector; with
+    /// `last_only`, only the last one) and waits until each opened line shows its body
+    /// (`.explain`), which the page builds once the line is opened. Lines without details
+    /// are left as they are.
+    ///
+    /// # Errors
+    ///
+    /// When an opened line shows no explanation within [`STEP`].
+    pub async fn open_explanations(&self, lines: &str, last_only: bool) -> anyhow::Result<()> {
+        let open = |lines: &str| {
+            let lines = lines.to_owned();
+            async move {
+                let pending = self
+                    .client
+                    .execute(
+                        "let all = Array.from(document.querySelectorAll(arguments[0]));
+                         if (arguments[1]) all = all.slice(-1);
+                         let pending = 0;
+                         for (const line of all) {
+                             const details = line.querySelector('details.ann');
+                             if (!details) continue;
+                             details.open = true;
+                             if (!details.querySelector('.explain')) pending += 1;
+                         }
+                         return pending;",
+                        vec![json!(lines), json!(last_only)],
+                    )
+                    .await?;
+                anyhow::Ok((pending.as_u64() == Some(0)).then_some(()))
+            }
+        };
+        poll_until(&format!("the explanations of {lines} opened"), STEP, || {
+            open(lines)
+        })
+        .await
     }
 
     /// Fails when the page shows an error notice in the transcript.

@@ -50,6 +50,9 @@ struct Args {
     /// Measure only the app, or only the plain page (`app`, `plain`); both by default.
     #[arg(long)]
     only: Option<String>,
+    /// One more flag for the bridge (repeat it), e.g. `--bridge-arg=--frontend-dir=DIR`.
+    #[arg(long, allow_hyphen_values = true)]
+    bridge_arg: Vec<String>,
     /// Where the bridge's log goes.
     #[arg(long, default_value = "target/page-bench")]
     log_dir: PathBuf,
@@ -70,6 +73,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let bridge = Bridge::start(
         &args.bridge,
         &plain_server.origin(),
+        &args.bridge_arg,
         &args.log_dir.join("bridge.log"),
     )
     .await?;

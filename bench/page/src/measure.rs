@@ -46,6 +46,9 @@ pub(crate) struct Navigation {
     pub(crate) wasm_transfer: Option<f64>,
     /// Long tasks during the load: start and duration.
     pub(crate) long_tasks: Vec<(f64, f64)>,
+    /// What happened, in order: requests, resources loaded, marks, long tasks, the probe's
+    /// moments; each with its time.
+    pub(crate) timeline: Vec<(String, f64)>,
 }
 
 /// The page at one transcript length.
@@ -128,6 +131,16 @@ pub(crate) async fn navigations(
                           domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
                           wasmLoaded: wasm ? wasm.responseEnd : null,
                           wasmTransfer: wasm ? wasm.transferSize : null,
+                          timeline: [
+                            ...performance.getEntriesByType('resource').flatMap(r => [
+                              ['request ' + r.name.replace(location.origin, ''), r.startTime],
+                              ['loaded ' + r.name.replace(location.origin, '') + ' (' + r.transferSize + ' B)', r.responseEnd]]),
+                            ...performance.getEntriesByType('mark').map(m => ['mark ' + m.name, m.startTime]),
+                            ...b.longTasks.map(t => ['long task of ' + t[1].toFixed(0) + ' ms', t[0]]),
+                            ['DOMContentLoaded', nav ? nav.domContentLoadedEventEnd : 0],
+                            ['TrunkApplicationStarted', b.appStarted], ['WebSocket: connect sent', b.wsFirstSend],
+                            ['greeting received', b.greetingRx], ['greeting painted', b.firstLine],
+                          ].filter(e => e[1] !== null).sort((x, y) => x[1] - y[1]),
                           longTasks: b.takeLongTasks() };",
                 vec![],
             )

@@ -56,6 +56,7 @@ pub(crate) fn long_summary(tasks: &[f64]) -> String {
 pub(crate) fn render(app: &PageRun, plain: &PageRun) -> String {
     let mut out = String::new();
     navigation_table(&mut out, app, plain);
+    timeline(&mut out, app);
     sizes_table(&mut out, app, plain);
     paste_table(&mut out, app, plain);
     out
@@ -109,6 +110,21 @@ fn navigation_table(out: &mut String, app: &PageRun, plain: &PageRun) {
         long_summary(&long(app)),
         long_summary(&long(plain))
     );
+}
+
+/// The last cold load of the app, step by step: where the time to the first line goes.
+fn timeline(out: &mut String, app: &PageRun) {
+    let Some(last) = app.navigations.last() else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "The app's last cold load, in order (ms from navigation):\n"
+    );
+    for (what, at) in &last.timeline {
+        let _ = writeln!(out, "- {at:.1}: {what}");
+    }
+    out.push('\n');
 }
 
 fn sizes_table(out: &mut String, app: &PageRun, plain: &PageRun) {

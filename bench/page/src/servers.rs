@@ -27,7 +27,8 @@ pub(crate) struct Bridge {
 
 impl Bridge {
     /// Starts `binary` on free loopback ports, accepting WebSocket sessions from pages
-    /// served at `plain_origin` too, logging to `log`; waits until it listens.
+    /// served at `plain_origin` too, with the `extra` flags, logging to `log`; waits until
+    /// it listens.
     ///
     /// # Errors
     ///
@@ -35,6 +36,7 @@ impl Bridge {
     pub(crate) async fn start(
         binary: &Path,
         plain_origin: &str,
+        extra: &[String],
         log: &Path,
     ) -> anyhow::Result<Self> {
         let http = free_port()?;
@@ -45,6 +47,7 @@ impl Bridge {
             .args(["serve", "--listen", &http.to_string()])
             .args(["--sandbox-listen", &sandbox.to_string()])
             .args(["--allow-origin", plain_origin])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log_file)

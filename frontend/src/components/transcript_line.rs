@@ -5,7 +5,9 @@
 //! `server` or `note`; server lines carry `data-code`, the text is in `.text`, the
 //! annotation title in `.title` and the details in `.explain`. Expanding uses
 //! `<details>`, so it works with the keyboard (Tab to the line, Enter or Space) and screen
-//! readers without any script.
+//! readers. The details (`.explain`: paragraphs, findings, next steps, the RFC link) are
+//! put in the page only once the line is opened: a closed line is at most 14 DOM nodes, so
+//! a session of thousands of lines stays cheap to lay out.
 
 use std::rc::Rc;
 
@@ -42,6 +44,17 @@ fn class_name(class: ReplyClass) -> &'static str {
 pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
     let lang = props.lang;
     let ui = i18n::ui(lang);
+    // The explanation's body is built only while the line is open: a long session is
+    // thousands of lines, and most are never opened.
+    let open = use_state_eq(|| false);
+    let toggle = Toggle {
+        open: *open,
+        ontoggle: Callback::from(move |e: Event| {
+            if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
+                open.set(details.has_attribute("open"));
+            }
+        }),
+    };
     match &props.entry.kind {
         EntryKind::Client {
             text,
@@ -55,7 +68,7 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
             html! {
                 <div class={classes!("line", "client", encrypted.then_some("encrypted"))}
                     data-severity={annotation.get(lang).severity.as_str()}>
-                    { annotated(arrow, ui.dir_titles[0], text, meta, annotation.get(lang), lang) }
+                    { annotated(arrow, ui.dir_titles[0], text, meta, annotation.get(lang), lang, &toggle) }
                 </div>
             }
         }
@@ -78,7 +91,7 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
                 <div class={classes!("line", "server", class, encrypted.then_some("encrypted"))}
                     data-code={code} data-last={last}
                     data-severity={annotation.get(lang).severity.as_str()}>
-                    { annotated(arrow, ui.dir_titles[1], text, meta, annotation.get(lang), lang) }
+                    { annotated(arrow, ui.dir_titles[1], text, meta, annotation.get(lang), lang, &toggle) }
                 </div>
             }
         }
@@ -93,9 +106,15 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
             };
             let text = i18n::notice(lang, notice);
             let body = match annotation {
-                Some(annotation) => {
-                    annotated(mark, "", &text, Html::default(), annotation.get(lang), lang)
-                }
+                Some(annotation) => annotated(
+                    mark,
+                    "",
+                    &text,
+                    Html::default(),
+                    annotation.get(lang),
+                    lang,
+                    &toggle,
+                ),
                 None => html! {
                     <div class="head">
                         <span class="dir" aria-hidden="true">{ mark }</span>
@@ -108,14 +127,17 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
     }
 }
 
-/// The time since connecting, the reply latency and the TLS mark.
+/// The time since connecting, the reply latency and the TLS mark; nothing at all when
+/// there is none of them (most lines of a long session: message text, continuation lines),
+/// so a line stays a handful of DOM nodes. The TLS mark is drawn by the stylesheet from the
+/// class, not an element of its own.
 fn meta(at_ms: Option<u64>, latency_ms: Option<u64>, encrypted: bool, lang: Lang) -> Html {
+    if at_ms.is_none() && latency_ms.is_none() && !encrypted {
+        return Html::default();
+    }
     let ui = i18n::ui(lang);
     html! {
-        <span class="meta">
-            if encrypted {
-                <span class="enc" title={ui.encrypted}>{ "TLS" }</span>
-            }
+        <span class={classes!("meta", encrypted.then_some("enc"))} title={encrypted.then_some(ui.encrypted)}>
             if let Some(latency) = latency_ms {
                 <span class="latency" title={i18n::terminal::latency_title(lang)}>{ format!("Δ{latency} ms") }</span>
             }
@@ -126,6 +148,12 @@ fn meta(at_ms: Option<u64>, latency_ms: Option<u64>, encrypted: bool, lang: Lang
     }
 }
 
+/// Whether a line's explanation is open, and what tells the line it was opened or closed.
+struct Toggle {
+    open: bool,
+    ontoggle: Callback<Event>,
+}
+
 fn annotated(
     arrow: &'static str,
     dir_title: &'static str,
@@ -133,8 +161,8 @@ fn annotated(
     meta: Html,
     annotation: &Annotation,
     lang: Lang,
+    toggle: &Toggle,
 ) -> Html {
-    let ui = i18n::ui(lang);
     let has_details = !annotation.explanation.is_empty()
         || !annotation.reference.is_empty()
         || !annotation.next_steps.is_empty()
@@ -151,36 +179,47 @@ fn annotated(
         return html! { <div class="head">{ head }</div> };
     }
     html! {
-        <details class="ann">
+        <details class="ann" ontoggle={toggle.ontoggle.clone()}>
             <summary class="head">{ head }</summary>
-            <div class="explain">
-                if !annotation.explanation.is_empty() {
-                    { for annotation.explanation.lines().map(|p| html! { <p>{ p.to_owned() }</p> }) }
-                }
-                if !annotation.findings.is_empty() {
-                    <p class="label">{ ui.findings }</p>
-                    <ul class="findings">
-                        { for annotation.findings.iter().map(|note| html! {
-                            <li class={note.severity.as_str()} data-finding={note.id.clone()}>
-                                { note.text.clone() }
-                                if !note.reference.is_empty() {
-                                    <span class="ref">{ format!(" ({})", note.reference) }</span>
-                                }
-                            </li>
-                        }) }
-                    </ul>
-                }
-                if !annotation.next_steps.is_empty() {
-                    <p class="label">{ ui.next_steps }</p>
-                    <ul class="next">
-                        { for annotation.next_steps.iter().map(|step| html! { <li><code>{ step.clone() }</code></li> }) }
-                    </ul>
-                }
-                if !annotation.reference.is_empty() {
-                    <p class="ref">{ format!("{}: ", ui.reference) }{ reference_link(&annotation.reference) }</p>
-                }
-            </div>
+            if toggle.open {
+                { explanation(annotation, lang) }
+            }
         </details>
+    }
+}
+
+/// The body of an opened explanation: its paragraphs, the findings, the next steps and
+/// the reference as a link.
+fn explanation(annotation: &Annotation, lang: Lang) -> Html {
+    let ui = i18n::ui(lang);
+    html! {
+        <div class="explain">
+            if !annotation.explanation.is_empty() {
+                { for annotation.explanation.lines().map(|p| html! { <p>{ p.to_owned() }</p> }) }
+            }
+            if !annotation.findings.is_empty() {
+                <p class="label">{ ui.findings }</p>
+                <ul class="findings">
+                    { for annotation.findings.iter().map(|note| html! {
+                        <li class={note.severity.as_str()} data-finding={note.id.clone()}>
+                            { note.text.clone() }
+                            if !note.reference.is_empty() {
+                                <span class="ref">{ format!(" ({})", note.reference) }</span>
+                            }
+                        </li>
+                    }) }
+                </ul>
+            }
+            if !annotation.next_steps.is_empty() {
+                <p class="label">{ ui.next_steps }</p>
+                <ul class="next">
+                    { for annotation.next_steps.iter().map(|step| html! { <li><code>{ step.clone() }</code></li> }) }
+                </ul>
+            }
+            if !annotation.reference.is_empty() {
+                <p class="ref">{ format!("{}: ", ui.reference) }{ reference_link(&annotation.reference) }</p>
+            }
+        </div>
     }
 }
 

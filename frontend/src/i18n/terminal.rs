@@ -208,6 +208,15 @@ pub fn latency_title(lang: Lang) -> &'static str {
     .get(lang)
 }
 
+/// The sequence panel's first row when it draws only the newest lines.
+pub fn earlier_lines(lang: Lang, lines: usize) -> String {
+    tr!(
+        lang,
+        "… {lines} earlier lines (all in the .svg)",
+        "… 之前还有 {lines} 行（.svg 里全有）",
+    )
+}
+
 /// The title of a line's time since connecting.
 pub fn since_connect_title(lang: Lang) -> &'static str {
     Text {

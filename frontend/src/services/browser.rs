@@ -4,6 +4,7 @@
 //! browsers, storage disabled), because none of them is essential.
 
 use protocol::lang::Lang;
+use wasm_bindgen::JsCast;
 
 use crate::vocab::Theme;
 
@@ -88,6 +89,19 @@ pub fn copy(text: &str) -> bool {
 /// Milliseconds since the page started (`performance.now()`), for line times.
 pub fn now_ms() -> Option<f64> {
     Some(web_sys::window()?.performance()?.now())
+}
+
+/// Runs `then` before the browser draws its next frame (`requestAnimationFrame`), so work
+/// split in parts lets the page paint and take input between them. Runs it now when there
+/// is no window (never in a page).
+pub fn next_frame(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return then();
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(then);
+    // Asking for a frame cannot fail in a page; the id is not needed (a stale callback
+    // checks whether it is still wanted).
+    let _ = window.request_animation_frame(callback.unchecked_ref());
 }
 
 /// The current time as RFC 3339 in UTC (`Date.toISOString()`), for the simulator's

@@ -1,8 +1,7 @@
 //! The command line: the line being typed, Tab's candidates, the history, the pasted lines
 //! waiting their turn, and the line whose warnings were shown.
 
-use std::collections::VecDeque;
-
+use super::queue::PasteQueue;
 use crate::input::{self, History};
 
 /// The command-line part of the state; see the module documentation.
@@ -13,7 +12,7 @@ pub struct CommandLine {
     /// Completions offered by the last Tab.
     pub candidates: Vec<&'static str>,
     /// Pasted lines waiting until the server has answered the previous one.
-    pub queue: VecDeque<String>,
+    pub queue: PasteQueue,
     /// The line whose warnings the user has seen: Enter on it again sends it.
     confirm: Option<String>,
     /// A lone `.` was held back by a warning and has not gone out since: the message is

@@ -21,6 +21,7 @@
 //!   lesson; [`AuthStep`].
 //! - `command_line.rs`: [`CommandLine`], the draft, Tab's candidates, history, the queue.
 //! - `outgoing.rs`: what Enter does and which queued lines go out ([`Submit`]).
+//! - `queue.rs`: [`PasteQueue`], the pasted lines waiting, cheap to copy.
 //! - `mailbox.rs`: [`Mailbox`], the bridge's sandbox and the simulator's mailbox.
 //! - `sessions.rs`: [`Sessions`], the sessions the sandbox recorded and the one opened.
 //! - `prefs.rs`: [`Preferences`], language, theme, view, export, shared transcript.
@@ -37,6 +38,7 @@ mod link;
 mod mailbox;
 mod outgoing;
 mod prefs;
+mod queue;
 mod sessions;
 
 use std::rc::Rc;
@@ -67,6 +69,7 @@ pub use mailbox::{
 };
 pub use outgoing::{BATCH_BYTES, Submit};
 pub use prefs::Preferences;
+pub use queue::PasteQueue;
 pub use sessions::{RecordedSession, SESSION_ROWS_CAP, SessionView, Sessions};
 
 /// Everything the page shows.
@@ -167,6 +170,16 @@ pub enum Action {
         /// Milliseconds since the connection opened, measured by the page.
         at_ms: Option<u64>,
         /// It came from the paste queue (its front).
+        queued: bool,
+    },
+    /// Several lines went out in one `lines` message: each recorded as [`Action::Sent`]
+    /// would, in one change of the state (one copy of it, one render).
+    SentLines {
+        /// The lines, in order.
+        lines: Vec<String>,
+        /// Milliseconds since the connection opened, measured by the page.
+        at_ms: Option<u64>,
+        /// They came from the paste queue (its front).
         queued: bool,
     },
     /// The typed line was not sent.
@@ -353,6 +366,12 @@ impl State {
         }
     }
 
+    fn sent(&mut self, text: &str, at_ms: Option<u64>, queued: bool) {
+        let encrypted = self.encrypted();
+        let as_typed = self.conversation.sent(text, at_ms, encrypted);
+        self.command_line.sent(text, queued, as_typed);
+    }
+
     fn end_session(&mut self) {
         self.connection.end();
         self.command_line.end_session();
@@ -402,10 +421,15 @@ impl State {
                 text,
                 at_ms,
                 queued,
+            } => self.sent(&text, at_ms, queued),
+            Action::SentLines {
+                lines,
+                at_ms,
+                queued,
             } => {
-                let encrypted = self.encrypted();
-                let as_typed = self.conversation.sent(&text, at_ms, encrypted);
-                self.command_line.sent(&text, queued, as_typed);
+                for text in lines {
+                    self.sent(&text, at_ms, queued);
+                }
             }
             Action::SendRefused(err) => {
                 self.conversation

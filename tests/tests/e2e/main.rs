@@ -15,6 +15,7 @@ mod sandbox_rules;
 mod sandbox_scenarios;
 mod sandbox_sessions;
 mod security;
+mod static_files;
 mod tls;
 mod verb_differential;
 mod visitors;

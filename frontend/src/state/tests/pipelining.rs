@@ -12,14 +12,15 @@ fn pasted(state: State, lines: &[&str]) -> State {
     )
 }
 
+/// The batch went out in one `lines` message: one action, as the page records it.
 fn sent_batch(state: State, batch: &[String]) -> State {
     reduce(
         state,
-        batch.iter().map(|text| Action::Sent {
-            text: text.clone(),
+        [Action::SentLines {
+            lines: batch.to_vec(),
             at_ms: None,
             queued: true,
-        }),
+        }],
     )
 }
 

@@ -56,7 +56,10 @@
 //! - `visuals`: the visual aids as rendered at desktop and phone size (labels of both
 //!   diagrams at 11 px or more, the sequence diagram's server side in its panel and in the
 //!   theme's colours, the capabilities' cells, the mailbox in view when mail arrives), with
-//!   close-ups of each in both themes and languages.
+//!   close-ups of each in both themes and languages;
+//! - `long_transcript`: a long session keeps each transcript line a handful of DOM nodes
+//!   (an explanation built when opened, gone when closed), and a 10,000-line pasted body
+//!   ends with its 250, its newest lines shown in order and the message stored whole.
 //!
 //! The last two take screenshots in English and Chinese at desktop and phone width
 //! ([`screenshots`]).
@@ -70,6 +73,7 @@ mod learner;
 mod lesson;
 mod lessons;
 mod lessons_later;
+mod long_transcript;
 mod mailbox;
 mod offline;
 mod protocol_helpers;

@@ -106,14 +106,24 @@ async fn simulate(browser: &Browser, url: &str) -> anyhow::Result<()> {
     );
     page.send_command("QUIT", 221).await?;
 
-    // The sequence diagram of the whole session, as a downloadable SVG.
+    // The sequence diagram of the whole session, as a downloadable SVG: the link gets its
+    // document when clicked (the download itself is cancelled here, after the page's own
+    // handler ran).
     let href = page
         .client()
-        .find(fantoccini::Locator::Css("#sequence-download"))
-        .await?
-        .attr("href")
-        .await?
-        .context("the download link has an href")?;
+        .execute(
+            "const link = document.getElementById('sequence-download');
+             document.addEventListener('click', (e) => e.preventDefault(), { once: true });
+             link.click();
+             return link.getAttribute('href');",
+            vec![],
+        )
+        .await?;
+    let href = href
+        .as_str()
+        .filter(|h| h.starts_with("data:"))
+        .context("the clicked download link holds the document")?
+        .to_owned();
     let svg = page
         .client()
         .execute(

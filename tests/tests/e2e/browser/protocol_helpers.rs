@@ -130,7 +130,9 @@ async fn pipelined_group(page: &Page<'_>) -> anyhow::Result<()> {
         codes.ends_with(&["250", "250", "550", "354"]),
         "the replies in the order of the commands: {codes:?}"
     );
-    // The explanations are folded away (`<details>`): read them whole.
+    // The explanations are folded away (`<details>`) and built when opened: open them.
+    page.open_explanations("#transcript .line.client", false)
+        .await?;
     let explained = page
         .client()
         .execute(

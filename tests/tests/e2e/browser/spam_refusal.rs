@@ -7,7 +7,6 @@ use anyhow::ensure;
 use e2e::aiosmtpd::{Aiosmtpd, DT_SPM};
 use e2e::browser::{Browser, within};
 use e2e::start_bridge;
-use fantoccini::Locator;
 
 use super::{BUDGET, screenshots};
 
@@ -98,13 +97,8 @@ async fn spam_refusal_steps(
         dot.text == ".",
         "the final dot is the last line sent: {dot:?}"
     );
-    // Expanded, for the screenshots (scrolled to: a click does not scroll the log).
-    page.client()
-        .find(Locator::Css(
-            r#"#transcript .line.server[data-code="554"] summary"#,
-        ))
-        .await?
-        .click()
+    // Expanded, for the screenshots (`last_line` opened it already; opening is idempotent).
+    page.open_explanations(r#"#transcript .line.server[data-code="554"]"#, true)
         .await?;
     screenshots(
         browser,

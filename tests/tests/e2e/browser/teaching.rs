@@ -110,6 +110,9 @@ async fn teach(browser: &Browser, url: &str, postfix: std::net::SocketAddr) -> a
         .await?
         .click()
         .await?;
+    // The body is built once the line is opened (the click did; this waits for it).
+    page.open_explanations(r#"#transcript .line.server[data-code="503"]"#, true)
+        .await?;
     let explain = line_503
         .find(Locator::Css(".explain"))
         .await?
