@@ -129,19 +129,16 @@ step_node() {
     fi
 }
 
-# cargo install for the build tools at opt-level $1, compiled for a short build rather than
-# for speed: each tool runs for a second or two per frontend build, but compiling it was
-# most of a fresh machine's setup. Trunk's own release profile asks for fat LTO with one
-# codegen unit (a single-threaded tail of minutes); these settings override any crate's
-# profile and cut the CPU time of Trunk's install to less than half and of
-# wasm-bindgen-cli's by a third (bench/README.md, "fresh machine"). dist/ comes out the
-# same, byte for byte.
+# cargo install for the build tools, compiled for a short build rather than for speed: each
+# tool runs for about a second per frontend build, but compiling them was most of a fresh
+# machine's setup. Trunk's own release profile asks for fat LTO with one codegen unit (a
+# single-threaded tail of minutes); these settings override any crate's profile and cut the
+# CPU time of the two installs from 1,270 s to 520 s (bench/README.md, "fresh machine").
+# dist/ comes out the same, byte for byte.
 install_tool() {
-    local opt_level="$1"
-    shift
     CARGO_PROFILE_RELEASE_LTO=off \
         CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-        CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt_level" \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=0 \
         CARGO_PROFILE_RELEASE_DEBUG=false \
         CARGO_INCREMENTAL=0 \
         cargo install "$@"
@@ -163,8 +160,9 @@ step_wasm_bindgen() {
     # Not --locked: the crate's own lockfile does not build with this toolchain. Only the
     # wasm-bindgen binary (not the test runner or wasm2es6js, which nothing here uses), and
     # without the default rustls feature: only the test runner's HTTP client needs TLS.
-    # Opt-level 1: it rewrites the whole 2.4 MB module, 0.25 s at opt-level 1 (0.19 s at 3).
-    install_tool 1 --no-default-features wasm-bindgen-cli --version "$want" --bin wasm-bindgen
+    # Unoptimised it takes 0.9 s instead of 0.2 s per frontend build: it rewrites the whole
+    # 2.4 MB module.
+    install_tool --no-default-features wasm-bindgen-cli --version "$want" --bin wasm-bindgen
     step_note "installed wasm-bindgen-cli $want${have:+ (was $have)}"
 }
 
@@ -178,9 +176,7 @@ step_trunk() {
     # Without the default features (rustls, update_check): TLS is only for downloading tools
     # and for `trunk serve --tls`, the update check goes online on start, and Trunk runs
     # offline here (Trunk.toml) with the tools setup.sh installs.
-    # Opt-level 0: Trunk mostly waits for cargo and wasm-opt; its own work (HTML, CSS) is
-    # small next to theirs (a few KB of HTML and CSS).
-    install_tool 0 --locked --no-default-features trunk --version "$TRUNK_VERSION"
+    install_tool --locked --no-default-features trunk --version "$TRUNK_VERSION"
     step_note "installed trunk $TRUNK_VERSION${have:+ (was $have)}"
 }
 
