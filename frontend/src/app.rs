@@ -97,8 +97,10 @@ fn send_msg(
     });
 }
 
-/// The most pasted lines sent in one task: the task also records and renders them.
-const PASTE_TASK_LINES: usize = 384;
+/// The most pasted lines sent in one task: the task also records and renders them, about
+/// a quarter of a millisecond each in the page benchmark, so a task stays well under the
+/// 50 ms of a long task.
+const PASTE_TASK_LINES: usize = 128;
 
 /// The time one task may spend choosing pasted lines to send, ms.
 const PASTE_TASK_MS: f64 = 8.0;

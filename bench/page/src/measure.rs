@@ -95,6 +95,9 @@ pub(crate) struct Paste {
     pub(crate) shown: usize,
     /// Long task durations from the paste to the 250.
     pub(crate) long_tasks: Vec<f64>,
+    /// The main thread's work from the paste to the 250 painted (the benchmark's polling,
+    /// every 100 ms, included).
+    pub(crate) work: Option<MainThread>,
 }
 
 /// Navigates to `url` `rounds` times with an empty cache, each time until the first line
@@ -485,7 +488,9 @@ pub(crate) async fn paste(client: &Client, lines: usize) -> anyhow::Result<Paste
     command(client, "EHLO bench.example").await?;
     open_message(client).await?;
     let _ = long_tasks(client).await?;
+    let before = cdp::main_thread(client).await?;
     let pasted = paste_message(client, &message(lines)).await?;
+    let work = cdp::main_thread(client).await? - before;
     let long_tasks = long_tasks(client).await?;
     let end = snapshot(client).await?;
     if matches!(pasted, Pasted::Done(..)) && end.lines < lines {
@@ -500,5 +505,6 @@ pub(crate) async fn paste(client: &Client, lines: usize) -> anyhow::Result<Paste
         lines: end.lines,
         shown: end.shown,
         long_tasks,
+        work: Some(work),
     })
 }

@@ -216,9 +216,12 @@ fn own_work_table(out: &mut String, app: &PageRun, plain: &PageRun) {
 }
 
 fn paste_table(out: &mut String, app: &PageRun, plain: &PageRun) {
-    let (Some(a), Some(p)) = (&app.paste, &plain.paste) else {
+    let Some(a) = &app.paste else {
         return;
     };
+    // `--only app`: the plain page's column stays empty.
+    let none = Paste::default();
+    let p = plain.paste.as_ref().unwrap_or(&none);
     let _ = writeln!(out, "### Pasting a {}-line body\n", a.body_lines);
     let _ = writeln!(
         out,
@@ -260,9 +263,26 @@ fn paste_table(out: &mut String, app: &PageRun, plain: &PageRun) {
     );
     let _ = writeln!(
         out,
-        "| long tasks (n / max / sum ms) | {} | {} | |\n",
+        "| long tasks (n / max / sum ms) | {} | {} | |",
         long_summary(&a.long_tasks),
         long_summary(&p.long_tasks)
+    );
+    let work = |paste: &Paste| {
+        paste.work.map_or_else(
+            || "-".to_owned(),
+            |w| {
+                format!(
+                    "{:.0} / {:.0} / {:.0} / {:.0}",
+                    w.task, w.script, w.layout, w.style
+                )
+            },
+        )
+    };
+    let _ = writeln!(
+        out,
+        "| main thread, paste -> 250 painted: task / script / layout / style ms | {} | {} | |\n",
+        work(a),
+        work(p)
     );
 }
 
