@@ -97,10 +97,11 @@ fn send_msg(
     });
 }
 
-/// The most pasted lines sent in one task: the task also records and renders them, about
-/// a quarter of a millisecond each in the page benchmark, so a task stays well under the
-/// 50 ms of a long task.
-const PASTE_TASK_LINES: usize = 128;
+/// The most pasted lines sent in one task: the task also records and renders them (about
+/// a quarter of a millisecond each in the page benchmark). Each task also costs a layout
+/// of its own, so fewer lines per task made the paste slower in all: 128 took 10.5 s for
+/// 10,000 lines, 384 took 4.3 s (bench/README.md, page benchmark).
+const PASTE_TASK_LINES: usize = 384;
 
 /// The time one task may spend choosing pasted lines to send, ms.
 const PASTE_TASK_MS: f64 = 8.0;
