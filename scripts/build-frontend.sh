@@ -55,6 +55,10 @@ found="$(wasm-opt --version | cut -d' ' -f3)"
 export TRUNK_TOOLS_WASM_BINDGEN="$want_bindgen"
 export TRUNK_TOOLS_WASM_OPT="version_$want_wasm_opt"
 
+# Trunk runs cargo offline, so the app's crates must be on disk first: on a fresh machine
+# nothing else may have downloaded them yet (a no-op when they are there).
+cargo fetch --locked --manifest-path frontend/Cargo.toml --target wasm32-unknown-unknown
+
 start=$SECONDS
 trunk build --release --minify
 echo "build-frontend: dist/ built in $((SECONDS - start)) s"
