@@ -30,8 +30,8 @@ listen_address() {
     printf '%s' "$address"
 }
 
-WASM_PREBUILD="build: app wasm (background)"
-BRIDGE_PREBUILD="build: bridge without the app (background)"
+WASM_PREBUILD="build: app wasm"
+BRIDGE_PREBUILD="build: bridge without the app"
 
 # Started by setup_main once a compiler is there. The wasm build is the command Trunk runs
 # (pipelines/rust in Trunk: same target, manifest, profile and binary), so Trunk finds it

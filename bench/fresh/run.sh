@@ -33,13 +33,15 @@ SELF="fresh/run.sh"
 
 usage() {
     cat <<EOF
-usage: bench/fresh/run.sh [--rev REV] [--base FILE.tar] [--timeout SECONDS] [--workdir DIR] [--keep]
+usage: bench/fresh/run.sh [--rev REV] [--include PKGS] [--base FILE.tar] [--second-run]
+                          [--timeout SECONDS] [--workdir DIR] [--keep] [--save-log FILE]
   --include PKGS    more Debian packages in the root from the start, comma-separated (e.g.
                     gcc,libc6-dev: a machine that has a C compiler); default none
   --rev REV         the commit to clone and run (default: HEAD; uncommitted changes are not in it)
   --base FILE.tar   a tarball of the debootstrapped root: made on the first run, unpacked later
   --timeout S       give up after S seconds from the start of run.sh (default 3600)
   --workdir DIR     where to make the root (default: a new directory under \${TMPDIR:-/var/tmp})
+  --second-run      then run scripts/run.sh again in the same root and time that too
   --keep            keep the root and the log afterwards
   --save-log FILE   copy the stamped output of run.sh to FILE (also when it fails)
 EOF
@@ -57,6 +59,7 @@ TIMEOUT=3600
 WORKDIR=""
 KEEP=0
 SAVE_LOG=""
+SECOND_RUN=0
 INCLUDE="ca-certificates"
 while (($#)); do
     case "$1" in
@@ -65,6 +68,7 @@ while (($#)); do
     --timeout) TIMEOUT="${2:?--timeout needs a value}"; shift ;;
     --workdir) WORKDIR="${2:?--workdir needs a value}"; shift ;;
     --keep) KEEP=1 ;;
+    --second-run) SECOND_RUN=1 ;;
     --include) INCLUDE+=",${2:?--include needs a value}"; shift ;;
     --save-log) SAVE_LOG="${2:?--save-log needs a value}"; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -128,6 +132,7 @@ fi
 WORKDIR="$(cd "$WORKDIR" && pwd -P)"
 CHROOT="$WORKDIR/root"
 LOG="$WORKDIR/run.log"
+LOG2="$WORKDIR/second-run.log"
 PID_FILE_IN="/tmp/fresh-bench.pid"
 RUNNER_PID=""
 MOUNTS=()
@@ -165,6 +170,7 @@ cleanup() {
     stop_chroot_processes
     [[ -n $RUNNER_PID ]] && kill "$RUNNER_PID" 2>/dev/null && wait "$RUNNER_PID" 2>/dev/null
     [[ -n $SAVE_LOG && -f $LOG ]] && cp "$LOG" "$SAVE_LOG"
+    [[ -n $SAVE_LOG && -f $LOG2 ]] && cp "$LOG2" "${SAVE_LOG%.log}.second.log"
     for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
         umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}" 2>/dev/null || log "could not unmount ${MOUNTS[i]}"
     done
@@ -268,95 +274,120 @@ while [[ $sandbox_port == "$port" ]]; do sandbox_port="$(free_port)"; done
 url="http://127.0.0.1:$port"
 
 machine="$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Machine-wide CPU seconds used (all processes, not only this run), from /proc/stat.
 machine_cpu() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print ($2 + $3 + $4 + $7 + $8) / hz; exit }' /proc/stat; }
-cpu_before="$(machine_cpu)"
-log "machine: $machine; load $load_before"
+log "machine: $machine; load $(cut -d' ' -f1-3 /proc/loadavg)"
 log "commit $commit, toolchain $toolchain; serving on $url (sandbox SMTP 127.0.0.1:$sandbox_port)"
 
-# 6. scripts/run.sh in the root, every line of its output stamped with the time it arrived.
-#    The shell around it prints, once run.sh has stopped, the CPU time of everything it ran
-#    (bash's `times`: its children and their waited-for descendants).
+# 6. scripts/run.sh in the root, every line of its output stamped with the time it arrived
+#    (in $1). The shell around it prints, once run.sh has stopped, the CPU time of everything
+#    it ran (bash's `times`: its children and their waited-for descendants).
 # shellcheck disable=SC2016 # expanded by the shell in the root
 inner='cd /root/smtp-playground
 scripts/run.sh --listen "$1" --sandbox-listen "$2" &
 echo $! >'"$PID_FILE_IN"'
 wait $! || true
 times | tail -n 1 | sed "s/^/fresh-bench-cpu: /"'
-start="$(now)"
-(
-    exec </dev/null
-    setsid chroot "$CHROOT" /usr/bin/env -i HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM=dumb \
-        PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        "${PASS_ENV[@]}" bash -c "$inner" fresh-bench "127.0.0.1:$port" "127.0.0.1:$sandbox_port" 2>&1 |
-        while IFS= read -r line; do printf '%s %s\n' "${EPOCHREALTIME/,/.}" "$line"; done >"$LOG"
-) &
-RUNNER_PID=$!
+start_run() {
+    local log="$1"
+    rm -f "$CHROOT$PID_FILE_IN"
+    start="$(now)"
+    (
+        exec </dev/null
+        setsid chroot "$CHROOT" /usr/bin/env -i HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM=dumb \
+            PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+            "${PASS_ENV[@]}" bash -c "$inner" fresh-bench "127.0.0.1:$port" "127.0.0.1:$sandbox_port" 2>&1 |
+            while IFS= read -r line; do printf '%s %s\n' "${EPOCHREALTIME/,/.}" "$line"; done >"$log"
+    ) &
+    RUNNER_PID=$!
+}
 
-# 7. Poll the page, then the wasm it names, until both are served (bounded).
-served=""
-deadline=$((SECONDS + TIMEOUT))
-last_shown=""
-while ((SECONDS < deadline)); do
-    if ! kill -0 "$RUNNER_PID" 2>/dev/null; then
-        tail -n 40 "$LOG" | cut -d' ' -f2- >&2
-        die "scripts/run.sh stopped before the page was served (log above; --keep keeps $LOG)"
-    fi
-    if page="$(curl -fsS --max-time 5 "$url/" 2>/dev/null)"; then
-        wasm="$(grep -o '[A-Za-z0-9_./-]*_bg\.wasm' <<<"$page" | head -n 1)" || true
-        if [[ -n $wasm ]] && curl -fsS --max-time 30 -o /dev/null "$url/${wasm#/}"; then
-            served="$(now)"
-            break
+# 7. Polls the page, then the wasm it names, until both are served (bounded); sets served.
+wait_served() {
+    local log="$1" page wasm step last_shown="" deadline=$((SECONDS + TIMEOUT))
+    served=""
+    while ((SECONDS < deadline)); do
+        if ! kill -0 "$RUNNER_PID" 2>/dev/null; then
+            tail -n 40 "$log" | cut -d' ' -f2- >&2
+            die "scripts/run.sh stopped before the page was served (log above; --keep keeps $log)"
         fi
-    fi
-    # One progress line per new step, so a long run shows where it is.
-    step="$(grep -o '==> .*' "$LOG" | tail -n 1)" || true
-    if [[ -n $step && $step != "$last_shown" ]]; then
-        log "$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%6.1f s", b - a }') $step"
-        last_shown="$step"
-    fi
-    sleep 1
-done
-[[ -n $served ]] || die "the page was not served within $TIMEOUT s (log: $LOG; --keep keeps it)"
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-cpu_after="$(machine_cpu)"
+        if page="$(curl -fsS --max-time 5 "$url/" 2>/dev/null)"; then
+            wasm="$(grep -o '[A-Za-z0-9_./-]*_bg\.wasm' <<<"$page" | head -n 1)" || true
+            if [[ -n $wasm ]] && curl -fsS --max-time 30 -o /dev/null "$url/${wasm#/}"; then
+                served="$(now)"
+                return 0
+            fi
+        fi
+        # One progress line per new step, so a long run shows where it is.
+        step="$(grep -o '==> .*' "$log" | tail -n 1)" || true
+        if [[ -n $step && $step != "$last_shown" ]]; then
+            log "$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%6.1f s", b - a }') $step"
+            last_shown="$step"
+        fi
+        sleep 1
+    done
+    die "the page was not served within $TIMEOUT s (log: $log; --keep keeps it)"
+}
 
-# 8. Stop the server (run.sh became it), which lets the shell around it print the CPU time.
-server_pid="$(cat "$CHROOT$PID_FILE_IN" 2>/dev/null)" || true
-if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; fi
-for ((try = 0; try < 100; try++)); do
-    grep -q 'fresh-bench-cpu:' "$LOG" && break
-    sleep 0.1
-done
-wait "$RUNNER_PID" 2>/dev/null || true
-RUNNER_PID=""
+# 8. Stops the server (run.sh became it), which lets the shell around it print the CPU time.
+stop_run() {
+    local log="$1" server_pid try
+    server_pid="$(cat "$CHROOT$PID_FILE_IN" 2>/dev/null)" || true
+    if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; fi
+    for ((try = 0; try < 100; try++)); do
+        grep -q 'fresh-bench-cpu:' "$log" && break
+        sleep 0.1
+    done
+    wait "$RUNNER_PID" 2>/dev/null || true
+    RUNNER_PID=""
+}
 
 # 9. The report: total, steps (from the "==> NAME" and "<== NAME: ..." lines that
 #    scripts/lib/timing.sh and scripts/lib/jobs.sh print), CPU, load.
-awk -v start="$start" -v served="$served" -v include="$INCLUDE" -v machine="$machine" -v commit="$commit" \
-    -v load_before="$load_before" -v load_after="$load_after" \
-    -v machine_cpu="$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { printf "%.0f", b - a }')" '
-    function name_of(text) { sub(/ \[.*$/, "", text); return text }
-    $2 == "==>" { text = $0; sub(/^[^ ]+ ==> /, "", text); n = name_of(text)
-                  if (!(n in began)) { began[n] = $1 - start; order[++count] = n } }
-    $2 == "<==" { text = $0; sub(/^[^ ]+ <== /, "", text)
-                  n = text; sub(/: (ok|FAILED).*$/, "", n)
-                  ended[n] = $1 - start; result[n] = substr(text, length(n) + 3) }
-    $2 == "fresh-bench-cpu:" { user = $3; sys = $4 }
-    END {
-        total = served - start
-        printf "\nfresh machine: scripts/run.sh to the page and its wasm served: %.1f s (%.1f min)\n", total, total / 60
-        printf "commit %s; root: Debian minbase with %s; machine: %s\n", commit, include, machine
-        printf "load average before %s, after %s; machine-wide CPU used during the run: %s s\n", load_before, load_after, machine_cpu
-        if (user != "") printf "CPU time of everything run.sh ran (user, sys): %s, %s\n", user, sys
-        printf "\n| step | start (s) | end (s) | took |\n| --- | ---: | ---: | --- |\n"
-        for (i = 1; i <= count; i++) {
-            n = order[i]
-            printf "| %s | %.1f | %s | %s |\n", n, began[n], (n in ended) ? sprintf("%.1f", ended[n]) : "", (n in result) ? result[n] : "(no end line)"
-        }
-        printf "| page and wasm served | | %.1f | |\n", total
-    }' "$LOG"
+report() {
+    local log="$1" title="$2"
+    awk -v start="$start" -v served="$served" -v include="$INCLUDE" -v machine="$machine" -v commit="$commit" \
+        -v title="$title" -v load_before="$load_before" -v load_after="$load_after" \
+        -v machine_cpu="$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { printf "%.0f", b - a }')" '
+        function name_of(text) { sub(/ \[.*$/, "", text); return text }
+        $2 == "==>" { text = $0; sub(/^[^ ]+ ==> /, "", text); n = name_of(text)
+                      if (!(n in began)) { began[n] = $1 - start; order[++count] = n } }
+        $2 == "<==" { text = $0; sub(/^[^ ]+ <== /, "", text)
+                      n = text; sub(/: (ok|FAILED).*$/, "", n)
+                      ended[n] = $1 - start; result[n] = substr(text, length(n) + 3) }
+        $2 == "fresh-bench-cpu:" { user = $3; sys = $4 }
+        END {
+            total = served - start
+            printf "\n%s: scripts/run.sh to the page and its wasm served: %.1f s (%.1f min)\n", title, total, total / 60
+            printf "commit %s; root: Debian minbase with %s; machine: %s\n", commit, include, machine
+            printf "load average before %s, after %s; machine-wide CPU used meanwhile: %s s\n", load_before, load_after, machine_cpu
+            if (user != "") printf "CPU time of everything run.sh ran (user, sys): %s, %s\n", user, sys
+            printf "\n| step | start (s) | end (s) | took |\n| --- | ---: | ---: | --- |\n"
+            for (i = 1; i <= count; i++) {
+                n = order[i]
+                printf "| %s | %.1f | %s | %s |\n", n, began[n], (n in ended) ? sprintf("%.1f", ended[n]) : "", (n in result) ? result[n] : "(no end line)"
+            }
+            printf "| page and wasm served | | %.1f | |\n", total
+        }' "$log"
+}
+
+measure() {
+    local log="$1" title="$2"
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    cpu_before="$(machine_cpu)"
+    start_run "$log"
+    wait_served "$log"
+    load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+    cpu_after="$(machine_cpu)"
+    stop_run "$log"
+    report "$log" "$title"
+}
+
+measure "$LOG" "fresh machine"
+if ((SECOND_RUN)); then
+    # The same command again on the machine it just set up: everything should be skipped.
+    measure "$LOG2" "second run"
+fi
 if ((KEEP)); then
     log "the whole output, stamped: $LOG"
 fi

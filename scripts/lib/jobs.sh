@@ -23,7 +23,10 @@ declare -A JOB_PID=() JOB_LOG=() JOB_DIR=()
 JOB_ORDER=()
 
 job_slug() {
-    printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '-' | tr -s '-'
+    local slug
+    slug="$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '-' | tr -s '-')"
+    slug="${slug#-}"
+    printf '%s' "${slug%-}"
 }
 
 job_start() {
