@@ -10,9 +10,12 @@
 //!
 //! Each file goes out as the precompressed copy the build wrote beside it (`.br`, `.gz`)
 //! that the browser accepts (`negotiate.rs`), else as it is, with `Vary: Accept-Encoding`;
-//! content-hashed names are cached for good, the rest revalidated (`cache.rs`).
+//! content-hashed names are cached for good, the rest revalidated (`cache.rs`), cheaply:
+//! each copy has its own entity tag, and a request that names it gets a `304` without the
+//! body (`etag.rs`).
 
 mod cache;
+mod etag;
 mod negotiate;
 
 use std::borrow::Cow;
@@ -59,16 +62,22 @@ impl Assets {
     }
 
     /// The response for a request path: the file, else `index.html`, else the
-    /// "not built" page; compressed as `accept_encoding` allows.
-    pub(crate) async fn response(&self, path: &str, accept_encoding: Option<&str>) -> Response {
+    /// "not built" page; compressed as `accept_encoding` allows; a `304` without the body
+    /// when `if_none_match` names the copy chosen.
+    pub(crate) async fn response(
+        &self,
+        path: &str,
+        accept_encoding: Option<&str>,
+        if_none_match: Option<&str>,
+    ) -> Response {
         let wanted = match path.trim_start_matches('/') {
             "" => INDEX,
             other => other,
         };
         for name in [wanted, INDEX] {
-            if let Some(bytes) = self.load(name).await {
+            if let Some(file) = self.load(name).await {
                 let encoded = self.encoded(name, accept_encoding).await;
-                return file_response(name, bytes, encoded);
+                return file_response(name, file, encoded, if_none_match);
             }
         }
         let status = if wanted == INDEX {
@@ -90,24 +99,39 @@ impl Assets {
         &self,
         name: &str,
         accept_encoding: Option<&str>,
-    ) -> Option<(negotiate::Coding, Cow<'static, [u8]>)> {
+    ) -> Option<(negotiate::Coding, Loaded)> {
         for coding in negotiate::acceptable(accept_encoding) {
-            if let Some(bytes) = self.load(&format!("{name}{}", coding.suffix())).await {
-                return Some((coding, bytes));
+            if let Some(file) = self.load(&format!("{name}{}", coding.suffix())).await {
+                return Some((coding, file));
             }
         }
         None
     }
 
-    async fn load(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+    async fn load(&self, path: &str) -> Option<Loaded> {
         if !is_safe_relative(path) {
             return None;
         }
         match self {
-            Self::Embedded => Embedded::get(path).map(|file| file.data),
-            Self::Dir(dir) => tokio::fs::read(dir.join(path)).await.ok().map(Cow::Owned),
+            Self::Embedded => Embedded::get(path).map(|file| Loaded {
+                sha256: file.metadata.sha256_hash(),
+                bytes: file.data,
+            }),
+            Self::Dir(dir) => tokio::fs::read(dir.join(path))
+                .await
+                .ok()
+                .map(|bytes| Loaded {
+                    sha256: etag::sha256(&bytes),
+                    bytes: Cow::Owned(bytes),
+                }),
         }
     }
+}
+
+/// One stored file: its bytes and their SHA-256 (the embedded files' from the build).
+struct Loaded {
+    bytes: Cow<'static, [u8]>,
+    sha256: [u8; 32],
 }
 
 /// The handler for every path that is not an API route.
@@ -116,10 +140,19 @@ pub(crate) async fn handle(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let accept = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok());
-    state.assets.response(uri.path(), accept).await
+    let value = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    state
+        .assets
+        .response(
+            uri.path(),
+            value(header::ACCEPT_ENCODING),
+            value(header::IF_NONE_MATCH),
+        )
+        .await
 }
 
 /// Paths are used as given (still percent-encoded), so only plain names separated by `/`
@@ -133,12 +166,16 @@ fn is_safe_relative(path: &str) -> bool {
             .all(|segment| !segment.is_empty() && segment != "." && segment != "..")
 }
 
-/// The file `path` whose content is `bytes`, sent as `encoded` when there is such a copy.
+/// The file `path` whose content is `file`, sent as `encoded` when there is such a copy;
+/// `304 Not Modified` with the same headers and no body when `if_none_match` names the
+/// copy's tag (RFC 9110 15.4.5).
 fn file_response(
     path: &str,
-    bytes: Cow<'static, [u8]>,
-    encoded: Option<(negotiate::Coding, Cow<'static, [u8]>)>,
+    file: Loaded,
+    encoded: Option<(negotiate::Coding, Loaded)>,
+    if_none_match: Option<&str>,
 ) -> Response {
+    let bytes = file.bytes;
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let content_type = HeaderValue::from_str(mime.as_ref())
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
@@ -149,7 +186,20 @@ fn file_response(
         .flatten();
     let (coding, body) = match encoded {
         Some((coding, encoded)) => (Some(coding), encoded),
-        None => (None, bytes),
+        None => (
+            None,
+            Loaded {
+                bytes,
+                sha256: file.sha256,
+            },
+        ),
+    };
+    let tag = etag::from_sha256(&body.sha256);
+    let not_modified = if_none_match.is_some_and(|value| etag::none_match_hits(value, &tag));
+    let body = if not_modified {
+        axum::body::Body::empty()
+    } else {
+        axum::body::Body::from(body.bytes)
     };
     let mut response = (
         [
@@ -163,10 +213,14 @@ fn file_response(
                 HeaderValue::from_static(cache::cache_control(path)),
             ),
             (header::VARY, HeaderValue::from_static("accept-encoding")),
+            (header::ETAG, tag),
         ],
         body,
     )
         .into_response();
+    if not_modified {
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+    }
     let headers = response.headers_mut();
     if let Some(coding) = coding {
         headers.insert(
@@ -253,20 +307,20 @@ mod tests {
         let assets = Assets::new(Some(dir.clone()));
         assert!(assets.has_app().await);
 
-        let (status, mime, text) = body(assets.response("/", None).await).await;
+        let (status, mime, text) = body(assets.response("/", None, None).await).await;
         assert_eq!(
             (status, mime.as_str(), text.as_str()),
             (StatusCode::OK, "text/html", "<p>app</p>")
         );
-        let (status, mime, _) = body(assets.response("/app.wasm", None).await).await;
+        let (status, mime, _) = body(assets.response("/app.wasm", None, None).await).await;
         assert_eq!(
             (status, mime.as_str()),
             (StatusCode::OK, "application/wasm")
         );
-        let (_, mime, _) = body(assets.response("/snippets/s.js", None).await).await;
+        let (_, mime, _) = body(assets.response("/snippets/s.js", None, None).await).await;
         assert!(mime.contains("javascript"), "{mime}");
         for spa_path in ["/lesson/3", "/no-such.js", "/../Cargo.toml", "/snippets"] {
-            let (status, mime, text) = body(assets.response(spa_path, None).await).await;
+            let (status, mime, text) = body(assets.response(spa_path, None, None).await).await;
             assert_eq!(
                 (status, mime.as_str(), text.as_str()),
                 (StatusCode::OK, "text/html", "<p>app</p>"),
@@ -288,7 +342,7 @@ mod tests {
             (Some("br"), None, "plain"),
             (None, None, "plain"),
         ] {
-            let response = assets.response(path, accept).await;
+            let response = assets.response(path, accept, None).await;
             let headers = response.headers().clone();
             let get = |name| headers.get(name).and_then(|v| v.to_str().ok());
             assert_eq!(get(header::CONTENT_ENCODING), coding, "{accept:?}");
@@ -302,8 +356,58 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn each_copy_has_its_tag_and_a_matching_one_gets_304() {
+        let dir = temp_dir("etags");
+        std::fs::write(dir.join("index.html"), "<p>app</p>").expect("write");
+        std::fs::write(dir.join("index.html.gz"), "gzipped").expect("write");
+        let assets = Assets::new(Some(dir.clone()));
+        let etag = |response: &Response| {
+            response
+                .headers()
+                .get(header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .expect("an ETag")
+                .to_owned()
+        };
+        let plain = etag(&assets.response("/", None, None).await);
+        let gzipped = etag(&assets.response("/", Some("gzip"), None).await);
+        assert_ne!(plain, gzipped, "one tag per representation");
+
+        let response = assets.response("/", Some("gzip"), Some(&gzipped)).await;
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(etag(&response), gzipped);
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get(header::CONTENT_ENCODING).map(|v| v.as_bytes()),
+            Some(&b"gzip"[..])
+        );
+        assert_eq!(
+            headers.get(header::VARY).map(|v| v.as_bytes()),
+            Some(&b"accept-encoding"[..])
+        );
+        assert_eq!(
+            headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()),
+            Some(cache::REVALIDATE.as_bytes())
+        );
+        let (_, _, text) = body(response).await;
+        assert_eq!(text, "", "no body with a 304");
+
+        // The plain copy's tag does not stand for the gzipped one, and a changed file gets
+        // a new tag: both answered in full.
+        let response = assets.response("/", Some("gzip"), Some(&plain)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(body(response).await.2, "gzipped");
+        std::fs::write(dir.join("index.html"), "<p>app 2</p>").expect("write");
+        let response = assets.response("/", None, Some(&plain)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_ne!(etag(&response), plain);
+        assert_eq!(body(response).await.2, "<p>app 2</p>");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
     async fn embedded_root_is_the_app_or_the_build_instructions() {
-        let (status, mime, text) = body(Assets::Embedded.response("/", None).await).await;
+        let (status, mime, text) = body(Assets::Embedded.response("/", None, None).await).await;
         assert_eq!(status, StatusCode::OK);
         assert!(mime.starts_with("text/html"), "{mime}");
         match Embedded::get(INDEX) {
@@ -317,11 +421,11 @@ mod tests {
         let dir = temp_dir("empty");
         let assets = Assets::new(Some(dir.clone()));
         assert!(!assets.has_app().await);
-        let (status, mime, text) = body(assets.response("/", None).await).await;
+        let (status, mime, text) = body(assets.response("/", None, None).await).await;
         assert_eq!(status, StatusCode::OK);
         assert!(mime.starts_with("text/html"), "{mime}");
         assert!(text.contains("scripts/build-frontend.sh"), "{text}");
-        let (status, _, _) = body(assets.response("/app.js", None).await).await;
+        let (status, _, _) = body(assets.response("/app.js", None, None).await).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let _ = std::fs::remove_dir_all(dir);
     }

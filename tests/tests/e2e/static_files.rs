@@ -2,7 +2,8 @@
 //! request accepts (brotli, then gzip, then the file as it is), and that copy decompresses
 //! (with the `brotli` and `gzip` commands) to the exact file in `dist/`; `Vary`,
 //! `Content-Type` and `Cache-Control` are right; HEAD and Range behave as before (HEAD: the
-//! headers alone; Range: ignored, the whole file).
+//! headers alone; Range: ignored, the whole file). Each copy has its own strong `ETag`; a
+//! request naming it gets `304` with no body, a stale or another copy's tag the whole copy.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -83,6 +84,34 @@ fn decompress(program: &str, bytes: &[u8]) -> Vec<u8> {
     output.stdout
 }
 
+/// `body` as sent with `Content-Encoding: coding`, decoded.
+fn decode(coding: Option<&str>, body: &[u8]) -> Vec<u8> {
+    match coding {
+        Some("br") => decompress("brotli", body),
+        Some("gzip") => decompress("gzip", body),
+        _ => body.to_vec(),
+    }
+}
+
+/// The headers every copy of a file goes out with: its coding, `Vary`, its caching.
+fn assert_copy_headers(head: &str, coding: Option<&str>, cache: &str, what: &str) {
+    assert_eq!(
+        header(head, "content-encoding").as_deref(),
+        coding,
+        "{what}: {head}"
+    );
+    assert_eq!(
+        header(head, "vary").as_deref(),
+        Some("accept-encoding"),
+        "{what}"
+    );
+    assert_eq!(
+        header(head, "cache-control").as_deref(),
+        Some(cache),
+        "{what}"
+    );
+}
+
 /// The value of header `name` in a response head, if present once.
 fn header(head: &str, name: &str) -> Option<String> {
     let values: Vec<String> = head
@@ -125,31 +154,13 @@ async fn each_encoding_is_negotiated_and_decompresses_to_the_file() {
                 http_with(bridge, "GET", &format!("/{name}"), &headers).await;
             let what = format!("{name} with Accept-Encoding {accept:?}");
             assert_eq!(status, 200, "{what}: {head}");
-            assert_eq!(
-                header(&head, "content-encoding").as_deref(),
-                coding,
-                "{what}: {head}"
-            );
-            assert_eq!(
-                header(&head, "vary").as_deref(),
-                Some("accept-encoding"),
-                "{what}"
-            );
-            assert_eq!(
-                header(&head, "cache-control").as_deref(),
-                Some(cache),
-                "{what}"
-            );
+            assert_copy_headers(&head, coding, cache, &what);
             let content_type = header(&head, "content-type").unwrap_or_default();
             assert!(
                 content_type.starts_with(content_type_of(&name)),
                 "{what}: {content_type}"
             );
-            let decoded = match coding {
-                Some("br") => decompress("brotli", &body),
-                Some("gzip") => decompress("gzip", &body),
-                _ => body.clone(),
-            };
+            let decoded = decode(coding, &body);
             assert!(
                 decoded == file,
                 "{what}: the body is not the file once decoded"
@@ -228,4 +239,84 @@ async fn head_gives_the_headers_alone_and_range_the_whole_file() {
         body.len(),
         file.len()
     );
+}
+
+#[tokio::test]
+async fn each_copy_has_its_etag_and_revalidates_with_304() {
+    let (bridge, _handle) = start_bridge().await;
+    let codings = [
+        (BROWSER, Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ];
+    for (name, cache) in app_files() {
+        let path = format!("/{name}");
+        // One strong tag per copy: brotli, gzip and the file as it is all differ.
+        let mut tags = Vec::new();
+        for (accept, coding) in codings {
+            let (status, head, body) =
+                http_with(bridge, "GET", &path, &[("Accept-Encoding", accept)]).await;
+            assert_eq!(status, 200, "{name} {accept}: {head}");
+            assert_eq!(
+                header(&head, "content-encoding").as_deref(),
+                coding,
+                "{name}"
+            );
+            let tag = header(&head, "etag").unwrap_or_else(|| panic!("{name}: no ETag: {head}"));
+            assert!(
+                tag.starts_with('"') && tag.ends_with('"') && tag.len() > 2,
+                "{name}: a strong tag, not {tag}"
+            );
+            assert!(!body.is_empty(), "{name}");
+            tags.push(tag);
+        }
+        for (i, tag) in tags.iter().enumerate() {
+            assert!(
+                !tags[i + 1..].contains(tag),
+                "{name}: copies share a tag: {tags:?}"
+            );
+        }
+
+        for ((accept, coding), tag) in codings.iter().zip(&tags) {
+            let what = format!("{name} ({accept}) revalidated with {tag}");
+            // The tag held: 304, the same validators and caching, no body.
+            for if_none_match in [tag.clone(), format!("\"stale\", W/{tag}")] {
+                let (status, head, body) = http_with(
+                    bridge,
+                    "GET",
+                    &path,
+                    &[
+                        ("Accept-Encoding", accept),
+                        ("If-None-Match", &if_none_match),
+                    ],
+                )
+                .await;
+                assert_eq!(status, 304, "{what}: {head}");
+                assert!(body.is_empty(), "{what}: {} bytes of body", body.len());
+                assert_eq!(header(&head, "etag").as_ref(), Some(tag), "{what}");
+                assert_copy_headers(&head, *coding, cache, &what);
+            }
+            // A stale tag, or another copy's: the whole copy again, with its own tag.
+            let other = &tags[(tags.iter().position(|t| t == tag).unwrap_or(0) + 1) % tags.len()];
+            for stale in ["\"0000\"".to_owned(), other.clone()] {
+                let (status, head, body) = http_with(
+                    bridge,
+                    "GET",
+                    &path,
+                    &[("Accept-Encoding", accept), ("If-None-Match", &stale)],
+                )
+                .await;
+                assert_eq!(status, 200, "{what}, sent {stale}: {head}");
+                assert_eq!(header(&head, "etag").as_ref(), Some(tag), "{what}");
+                assert_eq!(
+                    header(&head, "content-encoding").as_deref(),
+                    *coding,
+                    "{what}"
+                );
+                let file = std::fs::read(dist().join(&name)).expect("read the file");
+                let decoded = decode(*coding, &body);
+                assert!(decoded == file, "{what}, sent {stale}: not the file");
+            }
+        }
+    }
 }
