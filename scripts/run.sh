@@ -33,12 +33,9 @@ listen_address() {
 WASM_PREBUILD="build: app wasm"
 BRIDGE_PREBUILD="build: bridge without the app"
 
-# Started by setup_main once a compiler is there. The wasm build is the command Trunk runs
-# (pipelines/rust in Trunk: same target, manifest, profile and binary), so Trunk finds it
-# done; unlike Trunk's (Trunk.toml: offline) it may download the crates it needs.
+# Started by setup_main once a compiler is there (see the top of this file).
 start_prebuilds() {
-    job_start "$WASM_PREBUILD" nice -n 10 cargo build --target=wasm32-unknown-unknown \
-        --manifest-path "$SMTP_PLAYGROUND_ROOT/frontend/Cargo.toml" --profile wasm-release --bin frontend
+    job_start "$WASM_PREBUILD" nice -n 10 bash scripts/build-frontend.sh --wasm-only
     job_start "$BRIDGE_PREBUILD" nice -n 10 cargo build --release -p bridge
 }
 
