@@ -40,6 +40,9 @@ start_prebuilds() {
 }
 
 trap job_stop_all EXIT
+# Ctrl-C or a timeout's TERM still stops the background jobs: exiting runs the EXIT trap.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 setup_main run start_prebuilds
 job_wait "$WASM_PREBUILD"
 run_step "build: frontend" bash scripts/build-frontend.sh

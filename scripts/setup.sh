@@ -312,6 +312,9 @@ main() {
         ;;
     esac
     trap job_stop_all EXIT
+    # Ctrl-C or a timeout's TERM still stops the background jobs: exiting runs the EXIT trap.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     setup_main "$profile"
     print_step_summary "setup"
 }
