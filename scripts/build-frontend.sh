@@ -6,7 +6,10 @@
 # The whole app (wasm, JavaScript glue, CSS, HTML) must stay within a gzipped size budget;
 # the build fails past it, so growth is a decision rather than an accident.
 #
-# Usage: scripts/build-frontend.sh
+# Usage: scripts/build-frontend.sh [--wasm-only]
+#   --wasm-only  only compile the app's wasm (the cargo build Trunk would run), which needs
+#                no tool but cargo and may download crates: scripts/run.sh runs it while
+#                setup is still installing the tools, and Trunk then finds it done.
 # Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 380300: 326000 plus the
 # 28810 bytes that connecting by MX, the server check and the DNS facts added, 3490 for
 # issue 16's later lessons, 21300 for its lesson library, 700 for its lesson links and
@@ -27,6 +30,26 @@ fail() {
     exit 1
 }
 
+# The cargo command Trunk runs (its pipelines/rust: this target, manifest, profile and
+# binary, from index.html's data-cargo-profile-release and data-bin), so that Trunk finds
+# the wasm built. Run first, online: Trunk runs cargo offline (Trunk.toml), and on a fresh
+# machine nothing else may have downloaded the app's crates yet.
+compile_wasm() {
+    rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
+        fail "the Rust target wasm32-unknown-unknown is missing (rustup target add wasm32-unknown-unknown)"
+    cargo build --target=wasm32-unknown-unknown --manifest-path "$repo/frontend/Cargo.toml" \
+        --profile wasm-release --bin frontend
+}
+
+case "${1:-}" in
+"") ;;
+--wasm-only)
+    compile_wasm
+    exit
+    ;;
+*) fail "usage: scripts/build-frontend.sh [--wasm-only]" ;;
+esac
+
 # The versions scripts/lib/versions.sh names. Trunk runs offline (Trunk.toml) and is told
 # them below, so it refuses any other; a missing tool still deserves a clearer message.
 want_bindgen="$(wasm_bindgen_version)"
@@ -40,8 +63,6 @@ command -v wasm-bindgen >/dev/null ||
     fail "wasm-bindgen is not installed (run scripts/setup.sh, or: cargo install wasm-bindgen-cli --version $want_bindgen)"
 [[ -x "$repo/tools/node_modules/.bin/wasm-opt" ]] ||
     fail "wasm-opt is not installed in tools/ (run scripts/setup.sh, or: npm ci --prefix tools)"
-rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
-    fail "the Rust target wasm32-unknown-unknown is missing (rustup target add wasm32-unknown-unknown)"
 
 found="$(trunk --version | cut -d' ' -f2)"
 [[ "$found" == "$TRUNK_VERSION" ]] ||
@@ -56,6 +77,7 @@ export TRUNK_TOOLS_WASM_BINDGEN="$want_bindgen"
 export TRUNK_TOOLS_WASM_OPT="version_$want_wasm_opt"
 
 start=$SECONDS
+compile_wasm
 trunk build --release --minify
 echo "build-frontend: dist/ built in $((SECONDS - start)) s"
 
@@ -94,9 +116,14 @@ python3 scripts/minify-imports.py "$wasm" "$js"
 rehash "$js" "$js_before" "$(sri "$js")"
 rehash "$wasm" "$wasm_before" "$(sri "$wasm")"
 # The renamed module must still link against its glue: instantiate it in Node, where it
-# links and then stops at the missing `window` (a LinkError means a name went wrong).
+# links and then stops at the missing `window` (a LinkError means a name went wrong). The
+# glue is an ES module in a .js file without a package.json saying so: Node 18 (Debian
+# 12's) reads such a file as CommonJS, so a copy named .mjs is imported instead.
 command -v node >/dev/null || fail "node is not installed (run scripts/setup.sh)"
-node --input-type=module - "$repo/$js" "$repo/$wasm" <<'JS' ||
+glue="$(mktemp --suffix=.mjs)"
+trap 'rm -f "$glue"' EXIT
+cp "$js" "$glue"
+node --input-type=module - "$glue" "$repo/$wasm" <<'JS' ||
 import { readFileSync } from "node:fs";
 const [js, wasm] = process.argv.slice(2);
 const glue = await import(js);
