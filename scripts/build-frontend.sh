@@ -7,10 +7,10 @@
 # the build fails past it, so growth is a decision rather than an accident.
 #
 # Usage: scripts/build-frontend.sh
-# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 380300: 326000 plus the
+# Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 383200: 326000 plus the
 # 28810 bytes that connecting by MX, the server check and the DNS facts added, 3490 for
 # issue 16's later lessons, 21300 for its lesson library, 700 for its lesson links and
-# 1500 for issue 17's transcript rendering: see below)
+# 1500 and 1400 for issue 17's transcript rendering and its greeting first: see below)
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -143,7 +143,12 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # +1500 for a transcript that stays fast at any length (issue 17): each line's open state
 # and its explanation built on opening, the shared paste queue, one batch of sent lines per
 # action and per task, the sequence download built on click (381,702 measured).
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-381800}"
+# +1400 for a page that greets first (issue 17, 383,176 measured against 381,691 for the
+# same main without it): the sandbox's address asked for before the first render, the
+# side panels, lessons, mailbox and rules left until the greeting is painted (a frame
+# callback, a state flag, the hooks keyed on it). Navigation -> greeting painted went from
+# 423-446 ms to 262-320 ms on the same loaded machine (bench/README.md, "page benchmark").
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-383200}"
 [[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
 total=0
 for file in dist/*; do

@@ -123,7 +123,7 @@ pub fn App() -> Html {
     }
     use_effect_with(state.prefs.lang, |lang| browser::apply_lang(*lang));
     use_effect_with(state.prefs.theme, |theme| browser::apply_theme(*theme));
-    use_effect_with((), |()| browser::mark_interactive());
+    use_effect_with((), |()| browser::mark("smtp-playground-interactive"));
     // The page opens with the terminal alone and connects; the side panels, the lessons,
     // the mailbox and the rules wait until the greeting is painted (`State::opening`), so
     // neither their first render nor their requests come before it.
@@ -132,7 +132,10 @@ pub fn App() -> Html {
         let settled = settled.clone();
         use_effect_with(state.opening(), move |opening| {
             if !*opening && !*settled {
-                browser::after_paint(move || settled.set(true));
+                browser::after_paint(move || {
+                    browser::mark("smtp-playground-settled");
+                    settled.set(true);
+                });
             }
         });
     }

@@ -124,11 +124,13 @@ pub fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
-/// Marks the moment the terminal became interactive, for the Performance API
-/// (`performance.getEntriesByName("smtp-playground-interactive")`).
-pub fn mark_interactive() {
+/// Marks a moment of the page's start for the Performance API
+/// (`performance.getEntriesByName(name)`): `smtp-playground-interactive` when the terminal
+/// is mounted, `smtp-playground-settled` when the rest of the page may start (after the
+/// greeting is painted).
+pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark("smtp-playground-interactive");
+        let _ = performance.mark(name);
     }
 }
 
