@@ -143,7 +143,7 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # +1500 for a transcript that stays fast at any length (issue 17): each line's open state
 # and its explanation built on opening, the shared paste queue, one batch of sent lines per
 # action and per task, the sequence download built on click (381,702 measured).
-# +1400 for a page that greets first (issue 17, 383,176 measured against 381,691 for the
+# +1400 for a page that greets first (issue 17, 383,185 measured against 381,691 for the
 # same main without it): the sandbox's address asked for before the first render, the
 # side panels, lessons, mailbox and rules left until the greeting is painted (a frame
 # callback, a state flag, the hooks keyed on it). Navigation -> greeting painted went from

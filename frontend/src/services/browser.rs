@@ -105,15 +105,21 @@ pub fn after_yield(then: impl FnOnce() + 'static) {
     let _ = window.set_timeout_with_callback(callback.unchecked_ref());
 }
 
-/// Runs `then` once the next frame is painted (`requestAnimationFrame`, then a task of its
-/// own), so work that can wait does not hold back what is on its way to the screen. A
-/// hidden tab paints no frames: `then` runs when it is shown. Runs it now when there is no
-/// window (never in a page).
+/// Runs `then` once the next frame is painted and the one after it has begun
+/// (`requestAnimationFrame` twice, then a task of its own), so work that can wait neither
+/// holds back what is on its way to the screen nor runs before whatever else waited for
+/// that frame. A hidden tab paints no frames: `then` runs when it is shown. Runs it now
+/// when there is no window (never in a page).
 pub fn after_paint(then: impl FnOnce() + 'static) {
+    on_frame(move || on_frame(move || after_yield(then)));
+}
+
+/// Runs `then` in the next `requestAnimationFrame` callback, or now without a window.
+fn on_frame(then: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
         return then();
     };
-    let frame = wasm_bindgen::closure::Closure::once_into_js(move || after_yield(then));
+    let frame = wasm_bindgen::closure::Closure::once_into_js(then);
     // Asking for a frame cannot fail in a page; the id is not needed.
     let _ = window.request_animation_frame(frame.unchecked_ref());
 }
