@@ -54,6 +54,7 @@ mod origin;
 mod outbox;
 pub mod policy;
 mod relay;
+pub mod runtime;
 pub mod sandbox;
 mod shutdown;
 mod tls;

@@ -147,8 +147,14 @@ struct ServeArgs {
     settings: Config,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // Single-threaded on one CPU, multi-threaded on more (`bridge::runtime`).
+    bridge::runtime::build()
+        .context("could not start the async runtime")?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse_from(with_config_file(std::env::args_os().collect())?);
     let cli = match cli.command {
         Command::Annotate(args) => return annotate(&args),
@@ -252,7 +258,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("could not read the listening address")?;
     info!("smtp-playground is listening on http://{addr}/");
     // On a worker thread, not in `block_on` on the main thread: accepted connections are
-    // then served where they were accepted, without a hand-over between threads.
+    // then served where they were accepted, without a hand-over between threads (with
+    // the multi-threaded scheduler; the single-threaded one has one thread anyway).
     tokio::spawn(bridge::serve(listener, args.settings, shutdown_signal()))
         .await
         .context("the web server stopped unexpectedly")?

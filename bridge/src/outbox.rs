@@ -7,6 +7,13 @@
 //! contends, with one waker for each end; it allocates only when messages are queued.
 //! Like a bounded channel, it makes the server side wait when [`CAPACITY`] messages are
 //! waiting (backpressure), and fails once the writer has given up.
+//!
+//! A push does not wake a writer that waits in the pushing task itself: the relay joins
+//! the server side *before* the writer (`join(directions, forward)`), so the writer is
+//! polled after every push in the same pass anyway, and waking the running task would only
+//! make tokio poll the whole session once more for nothing (a tenth of the relay's
+//! instructions per round trip; bench/README.md, "relay"). A writer in another task is
+//! woken as usual.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -79,6 +86,16 @@ fn wake(waker: Option<Waker>) {
     }
 }
 
+/// Wakes `waker` unless it wakes `current`, the task that is running (see the module
+/// documentation: a writer in the same task is polled after the push).
+fn wake_other(waker: Option<Waker>, current: &Waker) {
+    if let Some(waker) = waker
+        && !waker.will_wake(current)
+    {
+        waker.wake();
+    }
+}
+
 impl<T> Queue<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -101,7 +118,7 @@ impl<T> Queue<T> {
             }
             let ready = state.ready.take();
             drop(state);
-            wake(ready);
+            wake_other(ready, cx.waker());
             Poll::Ready(Ok(()))
         })
     }
@@ -223,6 +240,57 @@ mod tests {
         let pushed = timeout(WAIT, pusher).await.expect("woken").expect("task");
         assert_eq!(pushed, Err(Abandoned));
         assert!(!queue.try_push("after".to_owned()));
+    }
+
+    /// Counts the wakes of a waker.
+    #[derive(Default)]
+    struct Wakes(std::sync::atomic::AtomicUsize);
+
+    impl std::task::Wake for Wakes {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    impl Wakes {
+        fn count(&self) -> usize {
+            self.0.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
+    #[test]
+    fn a_push_wakes_a_writer_in_another_task_but_not_its_own() {
+        let queue = Queue::<String>::default();
+        let own = Arc::new(Wakes::default());
+        let own_waker = Waker::from(Arc::clone(&own));
+        let mut own_cx = std::task::Context::from_waker(&own_waker);
+        let other = Arc::new(Wakes::default());
+        let other_waker = Waker::from(Arc::clone(&other));
+        let mut other_cx = std::task::Context::from_waker(&other_waker);
+
+        // The writer waits in the pushing task (the relay's join): no wake, and the
+        // writer's next poll, later in the same pass, finds the message.
+        let mut pop = std::pin::pin!(queue.pop());
+        assert!(pop.as_mut().poll(&mut own_cx).is_pending());
+        let mut push = std::pin::pin!(queue.push("a".to_owned()));
+        assert_eq!(push.as_mut().poll(&mut own_cx), Poll::Ready(Ok(())));
+        assert_eq!(own.count(), 0, "the running task is not woken");
+        assert_eq!(
+            pop.as_mut().poll(&mut own_cx),
+            Poll::Ready(Some("a".to_owned()))
+        );
+
+        // The writer waits in another task: it is woken.
+        let mut pop = std::pin::pin!(queue.pop());
+        assert!(pop.as_mut().poll(&mut other_cx).is_pending());
+        let mut push = std::pin::pin!(queue.push("b".to_owned()));
+        assert_eq!(push.as_mut().poll(&mut own_cx), Poll::Ready(Ok(())));
+        assert_eq!(other.count(), 1, "a writer elsewhere is woken");
+        assert_eq!(own.count(), 0);
+        assert_eq!(
+            pop.as_mut().poll(&mut other_cx),
+            Poll::Ready(Some("b".to_owned()))
+        );
     }
 
     #[tokio::test]

@@ -21,26 +21,38 @@ impl EnhancedCode {
     /// Reads an enhanced code from the start of a reply's text, returning it and the rest of
     /// the text. `None` when the text does not start with one (RFC 3463 section 2: class
     /// 2, 4 or 5, then one to three digits twice, each part separated by a dot).
+    ///
+    /// Read byte by byte: every reply line the bridge relays goes through it twice
+    /// (session tracking), and the `find`/`split` version was a twentieth of the relay's
+    /// instructions per round trip (bench/README.md, "relay").
     pub fn parse_prefix(text: &str) -> Option<(Self, &str)> {
-        let end = text.find(' ').unwrap_or(text.len());
-        let mut parts = text[..end].split('.');
-        let (class, subject, detail) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() {
-            return None;
+        let end = text.bytes().position(|b| b == b' ').unwrap_or(text.len());
+        // Class, subject, detail: at most 1, 3 and 3 digits, none empty.
+        const MAX_DIGITS: [u8; 3] = [1, 3, 3];
+        let mut numbers = [0u16; 3];
+        let mut part = 0;
+        let mut digits = 0;
+        for b in text[..end].bytes() {
+            match b {
+                b'.' if digits > 0 && part < 2 => {
+                    part += 1;
+                    digits = 0;
+                }
+                b'0'..=b'9' if digits < MAX_DIGITS[part] => {
+                    digits += 1;
+                    numbers[part] = numbers[part] * 10 + u16::from(b - b'0');
+                }
+                _ => return None,
+            }
         }
-        let number = |s: &str, max_len: usize| {
-            (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse::<u16>().ok())
-                .flatten()
-        };
-        let class = number(class, 1)?;
-        if !matches!(class, 2 | 4 | 5) {
+        let [class, subject, detail] = numbers;
+        if part != 2 || digits == 0 || !matches!(class, 2 | 4 | 5) {
             return None;
         }
         let code = Self {
             class: class as u8,
-            subject: number(subject, 3)?,
-            detail: number(detail, 3)?,
+            subject,
+            detail,
         };
         Some((code, text[end..].trim_start()))
     }
@@ -475,6 +487,46 @@ mod tests {
         assert_eq!(code.detail, 28);
     }
 
+    /// The first version, with `find` and `split`: what the byte reader must agree with.
+    fn parse_prefix_by_split(text: &str) -> Option<(EnhancedCode, &str)> {
+        let end = text.find(' ').unwrap_or(text.len());
+        let mut parts = text[..end].split('.');
+        let (class, subject, detail) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let number = |s: &str, max_len: usize| {
+            (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u16>().ok())
+                .flatten()
+        };
+        let class = number(class, 1)?;
+        if !matches!(class, 2 | 4 | 5) {
+            return None;
+        }
+        let code = EnhancedCode {
+            class: class as u8,
+            subject: number(subject, 3)?,
+            detail: number(detail, 3)?,
+        };
+        Some((code, text[end..].trim_start()))
+    }
+
+    proptest::proptest! {
+        /// Code-like text (digits, dots, spaces, other characters, non-ASCII) reads as
+        /// the `split` version read it.
+        #[test]
+        fn reads_as_the_split_version(text in r"[0-9. a\u{a0}\u{3000}é]{0,14}") {
+            proptest::prop_assert_eq!(EnhancedCode::parse_prefix(&text), parse_prefix_by_split(&text));
+        }
+
+        /// Any text at all.
+        #[test]
+        fn any_text_reads_as_the_split_version(text in r"\PC{0,20}") {
+            proptest::prop_assert_eq!(EnhancedCode::parse_prefix(&text), parse_prefix_by_split(&text));
+        }
+    }
+
     #[test]
     fn rejects_text_that_only_looks_like_a_code() {
         for text in [
@@ -487,6 +539,12 @@ mod tests {
             "",
             "5..1 x",
             "1.2.3",
+            ".5.1.1",
+            "5.1.1.",
+            "5.1.",
+            "55.1.1",
+            "5.1.1\u{a0}x",
+            "٥.١.١ x",
         ] {
             assert_eq!(EnhancedCode::parse_prefix(text), None, "{text:?}");
         }

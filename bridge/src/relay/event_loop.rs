@@ -164,6 +164,8 @@ where
         Ended { code }
     };
     // Built here, not awaited in an `async` block, which would hold `directions` twice.
+    // `directions` first: `join` polls its futures in order on every pass, so `forward`
+    // runs after each push, which therefore need not wake the task (`outbox.rs`).
     futures_util::future::join(directions, forward(queue, to_browser)).map(|(ended, ())| ended)
 }
 
