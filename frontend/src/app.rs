@@ -82,11 +82,7 @@ fn send_msg(
     if !sent {
         return state.dispatch(Action::SendRefused(SendError::NotConnected));
     }
-    let at_ms = clock
-        .get()
-        .zip(browser::now_ms())
-        // Whole milliseconds since connecting; the page clock is monotonic.
-        .map(|(start, now)| (now - start).max(0.0).round() as u64);
+    let at_ms = since_connect(clock);
     state.dispatch(match <[String; 1]>::try_from(lines) {
         Ok([text]) => Action::Sent {
             text,
@@ -99,6 +95,70 @@ fn send_msg(
             queued,
         },
     });
+}
+
+/// The most pasted lines sent in one task: the task also records and renders them (about
+/// a quarter of a millisecond each in the page benchmark). Each task also costs a layout
+/// of its own, so fewer lines per task made the paste slower in all: 128 took 10.5 s for
+/// 10,000 lines, 384 took 4.3 s (bench/README.md, page benchmark).
+const PASTE_TASK_LINES: usize = 384;
+
+/// The time one task may spend choosing pasted lines to send, ms.
+const PASTE_TASK_MS: f64 = 8.0;
+
+/// Whether to take one more batch of a pasted body in this task, after `lines`.
+fn paste_budget() -> impl FnMut(usize) -> bool {
+    let deadline = browser::now_ms().map(|now| now + PASTE_TASK_MS);
+    move |lines| {
+        lines < PASTE_TASK_LINES
+            && deadline
+                .zip(browser::now_ms())
+                .is_some_and(|(deadline, now)| now < deadline)
+    }
+}
+
+/// Hands each batch to the connection as one `lines` message, and records those that
+/// went out by one action.
+fn send_batches(
+    state: &UseReducerHandle<State>,
+    connection: &Connection,
+    clock: &Clock,
+    batches: Vec<Vec<String>>,
+) {
+    let mut lines = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+    let mut refused = false;
+    for batch in batches {
+        let msg = ClientMsg::Lines {
+            text: batch.clone(),
+        };
+        if !connection
+            .borrow()
+            .as_ref()
+            .is_some_and(|open| open.send(msg))
+        {
+            refused = true;
+            break;
+        }
+        lines.extend(batch);
+    }
+    if !lines.is_empty() {
+        state.dispatch(Action::SentLines {
+            lines,
+            at_ms: since_connect(clock),
+            queued: true,
+        });
+    }
+    if refused {
+        state.dispatch(Action::SendRefused(SendError::NotConnected));
+    }
+}
+
+/// Whole milliseconds since connecting; the page clock is monotonic.
+fn since_connect(clock: &Clock) -> Option<u64> {
+    clock
+        .get()
+        .zip(browser::now_ms())
+        .map(|(start, now)| (now - start).max(0.0).round() as u64)
 }
 
 /// See the module documentation.
@@ -263,8 +323,9 @@ pub fn App() -> Html {
 
     // Pasted lines go out one by one, each once the server has answered the one before;
     // a pasted message body, or a group of commands a PIPELINING server lets a client send
-    // without waiting, goes out as one `lines` batch. One batch per task: a 10,000-line
-    // body is a hundred batches, and the page paints and takes input between them. Only
+    // without waiting, goes out as `lines` batches. Per task, as many batches as fit
+    // `paste_budget`, recorded by one action (one render): a 10,000-line body is a few
+    // dozen tasks, and the page paints and takes input between them. Only
     // the newest render's send runs: an older one, overtaken by another render before its
     // task came, would send what was already sent.
     let send_turn = use_mut_ref(|| 0_u64);
@@ -290,13 +351,11 @@ pub fn App() -> Html {
                 if *send_turn.borrow() != turn {
                     return;
                 }
-                if let Some(batch) = state.next_batch() {
-                    let msg = ClientMsg::Lines {
-                        text: batch.clone(),
-                    };
-                    send_msg(&state, &connection, &clock, msg, batch, true);
-                } else {
+                let batches = state.next_batches(paste_budget());
+                if batches.is_empty() {
                     send_line(&state, &connection, &clock, next, false, true);
+                } else {
+                    send_batches(&state, &connection, &clock, batches);
                 }
             });
         });

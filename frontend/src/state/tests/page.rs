@@ -237,6 +237,53 @@ fn a_pasted_body_goes_out_as_one_batch_through_the_dot() {
 }
 
 #[test]
+fn a_long_body_goes_out_as_several_batches_in_one_turn() {
+    let body: Vec<String> = (0..1000)
+        .map(|i| format!("line {i}: {}", "x".repeat(70)))
+        .collect();
+    let mut pasted = body.clone();
+    pasted.extend([".".to_owned(), "QUIT".to_owned()]);
+    let state = pasted_in_body(pasted);
+    // All of it up to the dot, each batch as `next_batch` would make it then.
+    let all = state.next_batches(|_| true);
+    assert!(all.len() > 10, "{} batches", all.len());
+    assert!(all.iter().all(|batch| {
+        ClientMsg::Lines {
+            text: batch.clone(),
+        }
+        .to_json()
+        .len()
+            <= BATCH_BYTES
+    }));
+    assert_eq!(all[0], state.next_batch().expect("a batch"));
+    let flat: Vec<String> = all.concat();
+    let mut sent = body.clone();
+    sent.push(".".into());
+    assert_eq!(
+        flat, sent,
+        "in order, through the dot, not the QUIT after it"
+    );
+    // The budget stops it after the batch that reached it.
+    let some = state.next_batches(|lines| lines < 100);
+    let lines: usize = some.iter().map(Vec::len).sum();
+    assert!(lines >= 100 && lines < 100 + all[0].len(), "{lines} lines");
+    assert_eq!(some[..], all[..some.len()]);
+    // Recorded as sent, the rest follows from where they ended.
+    let after = reduce(
+        state.clone(),
+        [Action::SentLines {
+            lines: some.concat(),
+            at_ms: None,
+            queued: true,
+        }],
+    );
+    assert_eq!(after.next_batches(|_| true).concat(), sent[lines..]);
+    // Outside DATA: nothing here (commands go one by one or as one pipelined group).
+    let state = reduce(ready(), [Action::Paste(vec!["NOOP".into(), "QUIT".into()])]);
+    assert!(state.next_batches(|_| true).is_empty());
+}
+
+#[test]
 fn session_ids_advance() {
     assert_eq!(SessionId(1).next(), SessionId(2));
     assert_eq!(SessionId(u32::MAX).next(), SessionId(0));
