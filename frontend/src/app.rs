@@ -183,7 +183,23 @@ pub fn App() -> Html {
     }
     use_effect_with(state.prefs.lang, |lang| browser::apply_lang(*lang));
     use_effect_with(state.prefs.theme, |theme| browser::apply_theme(*theme));
-    use_effect_with((), |()| browser::mark_interactive());
+    use_effect_with((), |()| browser::mark("smtp-playground-interactive"));
+    // The page opens with the terminal alone and connects; the side panels, the lessons,
+    // the mailbox and the rules wait until the greeting is painted (`State::opening`), so
+    // neither their first render nor their requests come before it.
+    let settled = use_state(|| false);
+    {
+        let settled = settled.clone();
+        use_effect_with(state.opening(), move |opening| {
+            if !*opening && !*settled {
+                browser::after_paint(move || {
+                    browser::mark("smtp-playground-settled");
+                    settled.set(true);
+                });
+            }
+        });
+    }
+    let settled = *settled;
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {
@@ -222,13 +238,15 @@ pub fn App() -> Html {
     // picked, the progress kept per lesson.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((), move |()| {
-            let index = dispatcher.clone();
-            api::fetch_lesson_index(Callback::from(move |result| {
-                index.dispatch(Action::LessonIndex(result));
-            }));
-            let id = browser::initial_lesson().unwrap_or_else(|| DEFAULT_LESSON.to_owned());
-            dispatcher.dispatch(Action::PickLesson(id));
+        use_effect_with(settled, move |settled| {
+            if *settled {
+                let index = dispatcher.clone();
+                api::fetch_lesson_index(Callback::from(move |result| {
+                    index.dispatch(Action::LessonIndex(result));
+                }));
+                let id = browser::initial_lesson().unwrap_or_else(|| DEFAULT_LESSON.to_owned());
+                dispatcher.dispatch(Action::PickLesson(id));
+            }
         });
     }
     {
@@ -265,10 +283,10 @@ pub fn App() -> Html {
             }
         });
     }
-    let has_sandbox = state.mailbox.has_sandbox();
+    let has_sandbox = state.mailbox.has_sandbox() && settled;
     // The sandbox's failure rules and their editor (`services/rules_hook.rs`).
     let rules = crate::services::rules_hook::use_sandbox_rules(has_sandbox);
-    let feed = feed::use_feed(&state);
+    let feed = feed::use_feed(&state, settled);
     // The same callbacks across renders, so the mailbox does not render again for them.
     let on_open_message = use_callback(
         (state.dispatcher(), state.form.backend),
@@ -684,6 +702,7 @@ pub fn App() -> Html {
                             on_paste={on_paste.clone()}
                         />
                         <aside class="side">
+                            if settled {
                             if let Some(step) = state.auth_step() {
                                 <AuthHelper {step} {lang} on_line={on_auth_line} />
                             }
@@ -713,7 +732,7 @@ pub fn App() -> Html {
                                 { scenarios_view(lang, &on_example) }
                             }
                             <Capabilities caps={state.capabilities().cloned()} {lang} />
-                            if state.mailbox.has_sandbox() && !state.form.backend.is_simulator() {
+                            if has_sandbox && !state.form.backend.is_simulator() {
                                 <SessionsPanel list={state.sessions.list.clone()} error={state.sessions.error.clone()}
                                     opened={state.sessions.opened.clone()} {lang}
                                     on_open={feed.open_session.clone()} on_close={feed.close_session.clone()} />
@@ -723,6 +742,7 @@ pub fn App() -> Html {
                                     on_apply={rules.apply.clone()} on_reload={rules.reload.clone()} />
                             }
                             <Sequence transcript={state.conversation.transcript.clone()} {lang} theme={state.prefs.theme} />
+                            }
                         </aside>
                     </div>
                     }

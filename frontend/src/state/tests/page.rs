@@ -353,3 +353,61 @@ fn the_mailbox_list_is_fetched_once_per_burst_and_capped() {
     assert_eq!(list.len(), MAILBOX_ROWS_CAP);
     assert_eq!(list[0].id, MAILBOX_ROWS_CAP as u64 + 4, "the newest kept");
 }
+
+#[test]
+fn the_page_is_opening_until_its_own_session_is_greeted() {
+    let fresh = State::default();
+    assert!(fresh.opening(), "the bridge not heard from yet");
+    let found = reduce(fresh, [Action::Sandbox(sandbox_info())]);
+    assert!(found.opening(), "connecting by itself next");
+    let connecting = reduce(found, [connect(S1)]);
+    assert!(connecting.opening());
+    let connected = reduce(connecting, [connected(S1)]);
+    assert!(connected.opening(), "no greeting yet");
+    let greeted = reduce(connected, [line(S1, "220 sandbox ESMTP")]);
+    assert!(!greeted.opening(), "the greeting came");
+
+    // A socket that fails ends it too (the simulator's own session follows), and so do a
+    // typed form, a shared transcript and a page without a bridge.
+    let failed = reduce(
+        State::default(),
+        [
+            Action::Sandbox(sandbox_info()),
+            connect(S1),
+            Action::Bridge {
+                session: S1,
+                event: BridgeEvent::SocketClosed {
+                    detail: "refused".into(),
+                },
+            },
+        ],
+    );
+    assert!(
+        !failed.connection.opening_by_itself(false),
+        "the failed session no longer counts"
+    );
+    let typed = reduce(
+        State::default(),
+        [
+            Action::EditHost("mx".into()),
+            Action::Sandbox(sandbox_info()),
+        ],
+    );
+    assert!(!typed.opening());
+    let shared = reduce(
+        State::default(),
+        [
+            Action::OpenShared("-> EHLO me".into()),
+            Action::Sandbox(sandbox_info()),
+        ],
+    );
+    assert!(!shared.opening());
+    let typed_connect = reduce(
+        State::default(),
+        [
+            Action::NoBridge("HTTP 404".into()),
+            Action::EditHost("mx".into()),
+        ],
+    );
+    assert!(typed_connect.opening(), "the simulator's own session next");
+}
