@@ -5,6 +5,7 @@
 
 pub mod auth_helper;
 pub mod bdat_helper;
+pub mod block_builder;
 pub mod capabilities;
 pub mod check_panel;
 pub mod connect_form;

@@ -14,7 +14,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::components::transcript_block::blocks;
+use crate::components::block_builder;
+use crate::components::transcript_block::lazy_blocks;
 use crate::i18n;
 use crate::input;
 use crate::transcript::{Transcript, Warning};
@@ -90,6 +91,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             }
         });
     }
+    // While a paste goes out, blocks far from the view wait (see `block_builder`).
+    use_effect_with(props.queued > 0, |&pasting| block_builder::hold(pasting));
     {
         let input = input.clone();
         use_effect_with(props.ready, move |ready| {
@@ -180,7 +183,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                         { ", " }<code>{ "QUIT" }</code>
                     </p>
                 }
-                { blocks(&props.transcript, props.lang) }
+                { lazy_blocks(&props.transcript, props.lang) }
             </div>
             if !props.warnings.is_empty() {
                 <div id="warning" class="warning" role="alert">

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use protocol::lang::Lang;
 use yew::prelude::*;
 
+use crate::components::block_builder;
 use crate::components::transcript_line::{Toggle, line};
 use crate::transcript::{Block, Transcript};
 
@@ -24,10 +25,25 @@ use crate::transcript::{Block, Transcript};
 /// anew; in a keyed list of its own, the complete blocks compare equal (the same `Rc`) and
 /// are skipped.
 pub fn blocks(transcript: &Transcript, lang: Lang) -> Html {
+    list(transcript, lang, false)
+}
+
+/// [`blocks`], with the complete blocks far from the view built later (the terminal's
+/// transcript, the only one that grows while shown: see `block_builder`).
+pub fn lazy_blocks(transcript: &Transcript, lang: Lang) -> Html {
+    list(transcript, lang, true)
+}
+
+fn list(transcript: &Transcript, lang: Lang, lazy: bool) -> Html {
     let from = transcript.shown_from();
+    let newest = transcript.last_id();
     transcript
         .shown_blocks()
-        .map(|block| html! { <TranscriptBlock key={block.first_id()} block={Rc::clone(block)} {from} {lang} /> })
+        .map(|block| {
+            // The newest block is always built: it is where lines arrive and the view is.
+            let eager = !lazy || block.entries().last().map(|e| e.id) == newest;
+            html! { <TranscriptBlock key={block.first_id()} block={Rc::clone(block)} {from} {lang} {eager} /> }
+        })
         .collect()
 }
 
@@ -40,12 +56,17 @@ pub struct TranscriptBlockProps {
     pub from: u64,
     /// The language.
     pub lang: Lang,
+    /// Built now, rather than when it nears the view or its background turn comes.
+    pub eager: bool,
 }
 
 impl PartialEq for TranscriptBlockProps {
     /// By pointer: a block's content changes only through a new `Rc`.
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.block, &other.block) && self.from == other.from && self.lang == other.lang
+        Rc::ptr_eq(&self.block, &other.block)
+            && self.from == other.from
+            && self.lang == other.lang
+            && self.eager == other.eager
     }
 }
 
@@ -55,6 +76,45 @@ pub fn TranscriptBlock(props: &TranscriptBlockProps) -> Html {
     // The ids of the lines whose explanation is open.
     let opened = use_mut_ref(Vec::<u64>::new);
     let redraw = use_force_update();
+    // Once built (eager once, near the view, or its background turn), built for good.
+    let built = use_mut_ref(|| false);
+    if props.eager {
+        *built.borrow_mut() = true;
+    }
+    let is_built = *built.borrow();
+    let placeholder = use_node_ref();
+    {
+        let id = props.block.first_id();
+        let placeholder = placeholder.clone();
+        let build = {
+            let built = built.clone();
+            let redraw = redraw.clone();
+            Callback::from(move |()| {
+                *built.borrow_mut() = true;
+                redraw.force_update();
+            })
+        };
+        use_effect_with((is_built, id), move |&(is_built, id)| {
+            let element = placeholder.cast::<web_sys::Element>();
+            if !is_built && let Some(element) = &element {
+                block_builder::wait(id, element, build);
+            }
+            move || block_builder::forget(id, element.as_ref())
+        });
+    }
+    if !is_built {
+        let shown = props
+            .block
+            .entries()
+            .iter()
+            .filter(|entry| entry.id >= props.from)
+            .count();
+        let block = props.block.first_id().to_string();
+        return html! {
+            <div class="block pending" ref={placeholder} style={format!("--lines: {shown}")}
+                data-block={block} aria-hidden="true"></div>
+        };
+    }
     let lang = props.lang;
     // A keyed list of its own: a line added to the newest block is one new line.
     let lines: Html = props
