@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# The run command: installs what is missing, builds the browser app and the bridge in
-# release mode, and runs the playground. Arguments go to `smtp-playground serve`; without
-# --listen it serves http://127.0.0.1:8080.
+# The run command: installs what is missing (scripts/setup.sh --run: the build tools, not
+# the test servers or the browser), builds the browser app and the bridge in release mode,
+# and runs the playground. Arguments go to `smtp-playground serve`; without --listen it
+# serves http://127.0.0.1:8080.
+#
+# On a fresh machine most of the time is compiling, so everything that can overlap does
+# (bench/README.md, "fresh machine"): while setup installs packages and compiles Trunk and
+# wasm-bindgen-cli, the app's wasm and the bridge are compiled in the background at a lower
+# priority (nice), so the tools, which the rest waits for, get the CPU first. The bridge is
+# compiled once before dist/ exists; it embeds dist/ at compile time (bridge/build.rs), so
+# after the app is built only the bridge crate itself is compiled again.
 
 set -euo pipefail
-# shellcheck source=lib/env.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# shellcheck source=setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 cd "$SMTP_PLAYGROUND_ROOT"
 
@@ -22,9 +30,26 @@ listen_address() {
     printf '%s' "$address"
 }
 
-bash scripts/setup.sh
-bash scripts/build-frontend.sh
-cargo build --release -p bridge
+WASM_PREBUILD="build: app wasm"
+BRIDGE_PREBUILD="build: bridge without the app"
+
+# Started by setup_main once a compiler is there (see the top of this file).
+start_prebuilds() {
+    job_start "$WASM_PREBUILD" nice -n 10 bash scripts/build-frontend.sh --wasm-only
+    job_start "$BRIDGE_PREBUILD" nice -n 10 cargo build --release -p bridge
+}
+
+trap job_stop_all EXIT
+# Ctrl-C or a timeout's TERM still stops the background jobs: exiting runs the EXIT trap.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+setup_main run start_prebuilds
+job_wait "$WASM_PREBUILD"
+run_step "build: frontend" bash scripts/build-frontend.sh
+job_wait "$BRIDGE_PREBUILD"
+run_step "build: bridge" cargo build --release -p bridge
+print_step_summary "run"
+trap - EXIT
 
 printf '\nsmtp-playground: open http://%s in a browser (Ctrl-C stops it)\nsandbox SMTP server: 127.0.0.1:2525 (unless --sandbox-listen or --no-sandbox), demo account demo / demo; it keeps mail, it never relays it\n\n' "$(listen_address "$@")"
 exec "$CARGO_TARGET_DIR/release/smtp-playground" serve "$@"

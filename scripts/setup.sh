@@ -3,26 +3,46 @@
 # Rust through rustup, and nothing that is already there: every step checks first, so a
 # second run takes seconds. Run as root (apt). Each step prints its time.
 #
-# Steps: Rust target and components; Debian packages (Chromium, Postfix, swaks, ...);
-# Node and npm when missing; wasm-bindgen-cli and Trunk at the versions in
-# scripts/lib/versions.sh; the npm tools in tools/ (wasm-opt, terser); a Python venv in
-# .tmp/venv with the test SMTP server aiosmtpd.
+#   scripts/setup.sh         everything: what the test command (scripts/test.sh) needs
+#   scripts/setup.sh --run   only what the run command (scripts/run.sh) needs to build and
+#                            serve: no browser, no test servers, no Python venv
+#
+# Steps: Rust target and components; a C compiler (cargo links with it, and some crates
+# compile C); then, in the background, wasm-bindgen-cli and Trunk at the versions in
+# scripts/lib/versions.sh, while the foreground installs the Debian packages (Node and npm
+# when missing), the npm tools in tools/ (wasm-opt, terser) and, for the tests, a Python
+# venv in .tmp/venv with the test SMTP server aiosmtpd. Compiling the tools is most of a
+# fresh machine's setup and needs only the compiler, so it runs from the start (bench/
+# README.md, "fresh machine"); their logs are in .tmp/logs/.
+#
+# scripts/run.sh sources this file for setup_main and its steps (main runs only when the
+# file is executed).
 
 set -euo pipefail
 # shellcheck source=lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 # shellcheck source=lib/timing.sh
 source "$SMTP_PLAYGROUND_ROOT/scripts/lib/timing.sh"
+# shellcheck source=lib/jobs.sh
+source "$SMTP_PLAYGROUND_ROOT/scripts/lib/jobs.sh"
 # shellcheck source=lib/versions.sh
 source "$SMTP_PLAYGROUND_ROOT/scripts/lib/versions.sh"
 
-# exim4 would conflict with postfix; Debian's binaryen is too old for the bundle, so
-# wasm-opt comes from npm (tools/package.json) instead. unbound and ldnsutils (the zone
-# signer) are for scripts/dnssec.sh, which runs its own unbound; step_unbound_service keeps
-# the Debian service off. brotli (the command) precompresses dist/ (scripts/precompress.sh).
-APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv openssl dnsmasq-base unbound ldnsutils brotli)
+# What building the app and the bridge needs (scripts/build-frontend.sh: python3, openssl,
+# brotli; Node and npm are checked by command in step_node).
+BUILD_APT_PACKAGES=(python3 openssl brotli)
+# What the tests need on top. exim4 would conflict with postfix; Debian's binaryen is too
+# old for the bundle, so wasm-opt comes from npm (tools/package.json) instead. unbound and
+# ldnsutils (the zone signer) are for scripts/dnssec.sh, which runs its own unbound;
+# step_unbound_service keeps the Debian service off.
+TEST_APT_PACKAGES=(chromium chromium-driver fonts-wqy-microhei postfix sasl2-bin libsasl2-modules swaks netcat-openbsd python3-venv dnsmasq-base unbound ldnsutils)
+# The C compiler and the C library's headers, when there is no `cc`.
+CC_APT_PACKAGES=(gcc libc6-dev)
 
 cd "$SMTP_PLAYGROUND_ROOT"
+
+# "run" or "test" (the default): which of the steps below setup_main runs.
+SETUP_PROFILE="test"
 
 step_rust() {
     command -v rustup >/dev/null || {
@@ -44,20 +64,53 @@ step_rust() {
     fi
 }
 
-step_apt() {
-    local missing=() pkg
-    for pkg in "${APT_PACKAGES[@]}"; do
+# Packages that are missing, of those named (by dpkg's status).
+missing_packages() {
+    local pkg
+    for pkg in "$@"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
-            missing+=("$pkg")
+            printf '%s\n' "$pkg"
     done
-    if ((${#missing[@]} == 0)); then
-        step_note "skipped: all ${#APT_PACKAGES[@]} packages present"
+}
+
+# cargo links every build with `cc`, and crates such as zstd-sys (Trunk) and ring (the
+# bridge) compile C: the tools' installs cannot start without it, so it comes first.
+step_cc() {
+    if command -v cc >/dev/null; then
+        step_note "present: $(cc --version | head -n 1)"
         return
     fi
-    # Postfix without any system configuration: scripts/postfix.sh brings its own.
-    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-    apt_install "${missing[@]}"
-    step_note "installed ${missing[*]}"
+    apt_install --no-install-recommends "${CC_APT_PACKAGES[@]}"
+    step_note "installed ${CC_APT_PACKAGES[*]}"
+}
+
+# The build's packages come without their recommendations: Debian's npm recommends a
+# whole C/C++ build chain for node-gyp (666 packages and 207 MB with them, 384 and 43 MB
+# without), which nothing here compiles with. The tests' packages keep theirs (Chromium's
+# fonts and helpers).
+step_apt() {
+    local build=("${BUILD_APT_PACKAGES[@]}") missing_build=() missing_test=()
+    # Node and npm from Debian unless a Node is there already (see step_node).
+    command -v node >/dev/null || build+=(nodejs)
+    command -v npm >/dev/null || build+=(npm)
+    mapfile -t missing_build < <(missing_packages "${build[@]}")
+    if [[ $SETUP_PROFILE != run ]]; then
+        mapfile -t missing_test < <(missing_packages "${TEST_APT_PACKAGES[@]}")
+    fi
+    if ((${#missing_build[@]} + ${#missing_test[@]} == 0)); then
+        step_note "skipped: all packages present"
+        return
+    fi
+    if ((${#missing_build[@]})); then
+        apt_install --no-install-recommends "${missing_build[@]}"
+    fi
+    if ((${#missing_test[@]})); then
+        # Postfix without any system configuration: scripts/postfix.sh brings its own.
+        echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+        apt_install "${missing_test[@]}"
+    fi
+    local installed=("${missing_build[@]}" "${missing_test[@]}")
+    step_note "installed ${installed[*]}"
 }
 
 # The Debian unbound package enables a system resolver on port 53 of loopback (and, with
@@ -103,30 +156,31 @@ apt_install() {
         return 1
     }
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
+    # One update per setup run, whichever step installs first (steps run in subshells, so
+    # a file remembers it).
+    if [[ ! -e $SETUP_APT_UPDATED ]]; then
+        apt-get update -qq
+        : >"$SETUP_APT_UPDATED"
+    fi
     apt-get install -y -qq "$@"
 }
 
 # npm installs the tools in tools/ and Node runs them (and build-frontend.sh's link check).
 # Checked by command rather than by package: a Node installed some other way (nodesource,
 # nvm) is used as it is, if it is recent enough (NODE_MIN_MAJOR in lib/versions.sh).
+# step_apt installs Debian's when there is none.
 step_node() {
-    local missing=() major
-    command -v node >/dev/null || missing+=(nodejs)
-    command -v npm >/dev/null || missing+=(npm)
-    if ((${#missing[@]})); then
-        apt_install "${missing[@]}"
+    local major
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        echo "node or npm is missing after the apt step" >&2
+        return 1
     fi
     major="$(node --version | sed 's/^v//; s/\..*//')"
-    [[ $major =~ ^[0-9]+$ ]] && ((major >= NODE_MIN_MAJOR)) || {
+    if ! [[ $major =~ ^[0-9]+$ ]] || ((major < NODE_MIN_MAJOR)); then
         echo "node $(node --version) is too old: the tools need Node $NODE_MIN_MAJOR or later" >&2
         return 1
-    }
-    if ((${#missing[@]})); then
-        step_note "installed ${missing[*]}: node $(node --version), npm $(npm --version)"
-    else
-        step_note "skipped: node $(node --version) and npm $(npm --version) present"
     fi
+    step_note "node $(node --version), npm $(npm --version)"
 }
 
 # cargo install for the build tools, compiled for a short build rather than for speed: each
@@ -134,9 +188,13 @@ step_node() {
 # machine's setup. Trunk's own release profile asks for fat LTO with one codegen unit (a
 # single-threaded tail of minutes); these settings override any crate's profile and cut the
 # CPU time of the two installs from 1,270 s to 520 s (bench/README.md, "fresh machine").
-# dist/ comes out the same, byte for byte.
+# dist/ comes out the same, byte for byte. Each install builds in a temporary directory of
+# its own (cargo's default, which CARGO_TARGET_DIR from lib/env.sh would override): the two
+# run at the same time, next to the project's builds, and a shared target directory would
+# make each wait for the other's lock.
 install_tool() {
-    CARGO_PROFILE_RELEASE_LTO=off \
+    env -u CARGO_TARGET_DIR \
+        CARGO_PROFILE_RELEASE_LTO=off \
         CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
         CARGO_PROFILE_RELEASE_OPT_LEVEL=0 \
         CARGO_PROFILE_RELEASE_DEBUG=false \
@@ -208,16 +266,59 @@ step_python() {
     step_note "created .tmp/venv from $req"
 }
 
-main() {
+# The tools' installs, in the background from the start (see the top of this file).
+start_tool_jobs() {
+    job_start "setup: wasm-bindgen-cli" step_wasm_bindgen
+    job_start "setup: trunk" step_trunk
+}
+
+wait_tool_jobs() {
+    job_wait "setup: wasm-bindgen-cli"
+    job_wait "setup: trunk"
+}
+
+# Everything, for the profile in $1 ("run" or "test"). $2, when given, is a function called
+# once a compiler is there and the tools are compiling, to start more background work
+# (scripts/run.sh prebuilds the app and the bridge); what it starts, its caller waits for.
+setup_main() {
+    SETUP_PROFILE="$1"
+    local hook="${2:-}"
+    SETUP_APT_UPDATED="$(mktemp -u)"
     run_step "setup: rust target + components" step_rust
+    run_step "setup: C compiler" step_cc
+    start_tool_jobs
+    [[ -z $hook ]] || "$hook"
     run_step "setup: apt packages" step_apt
-    run_step "setup: no system unbound" step_unbound_service
-    run_step "setup: wasm-bindgen-cli" step_wasm_bindgen
-    run_step "setup: trunk" step_trunk
+    if [[ $SETUP_PROFILE != run ]]; then
+        run_step "setup: no system unbound" step_unbound_service
+    fi
     run_step "setup: node + npm" step_node
     run_step "setup: npm tools" step_npm
-    run_step "setup: python venv" step_python
+    if [[ $SETUP_PROFILE != run ]]; then
+        run_step "setup: python venv" step_python
+    fi
+    wait_tool_jobs
+    rm -f "$SETUP_APT_UPDATED"
+}
+
+main() {
+    local profile="test"
+    case "${1:-}" in
+    "") ;;
+    --run) profile="run" ;;
+    *)
+        echo "usage: scripts/setup.sh [--run]" >&2
+        exit 2
+        ;;
+    esac
+    trap job_stop_all EXIT
+    # Ctrl-C or a timeout's TERM still stops the background jobs: exiting runs the EXIT trap.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    setup_main "$profile"
     print_step_summary "setup"
 }
 
-main "$@"
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    main "$@"
+fi

@@ -82,11 +82,7 @@ fn send_msg(
     if !sent {
         return state.dispatch(Action::SendRefused(SendError::NotConnected));
     }
-    let at_ms = clock
-        .get()
-        .zip(browser::now_ms())
-        // Whole milliseconds since connecting; the page clock is monotonic.
-        .map(|(start, now)| (now - start).max(0.0).round() as u64);
+    let at_ms = since_connect(clock);
     state.dispatch(match <[String; 1]>::try_from(lines) {
         Ok([text]) => Action::Sent {
             text,
@@ -99,6 +95,70 @@ fn send_msg(
             queued,
         },
     });
+}
+
+/// The most pasted lines sent in one task: the task also records and renders them (about
+/// a quarter of a millisecond each in the page benchmark). Each task also costs a layout
+/// of its own, so fewer lines per task made the paste slower in all: 128 took 10.5 s for
+/// 10,000 lines, 384 took 4.3 s (bench/README.md, page benchmark).
+const PASTE_TASK_LINES: usize = 384;
+
+/// The time one task may spend choosing pasted lines to send, ms.
+const PASTE_TASK_MS: f64 = 8.0;
+
+/// Whether to take one more batch of a pasted body in this task, after `lines`.
+fn paste_budget() -> impl FnMut(usize) -> bool {
+    let deadline = browser::now_ms().map(|now| now + PASTE_TASK_MS);
+    move |lines| {
+        lines < PASTE_TASK_LINES
+            && deadline
+                .zip(browser::now_ms())
+                .is_some_and(|(deadline, now)| now < deadline)
+    }
+}
+
+/// Hands each batch to the connection as one `lines` message, and records those that
+/// went out by one action.
+fn send_batches(
+    state: &UseReducerHandle<State>,
+    connection: &Connection,
+    clock: &Clock,
+    batches: Vec<Vec<String>>,
+) {
+    let mut lines = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+    let mut refused = false;
+    for batch in batches {
+        let msg = ClientMsg::Lines {
+            text: batch.clone(),
+        };
+        if !connection
+            .borrow()
+            .as_ref()
+            .is_some_and(|open| open.send(msg))
+        {
+            refused = true;
+            break;
+        }
+        lines.extend(batch);
+    }
+    if !lines.is_empty() {
+        state.dispatch(Action::SentLines {
+            lines,
+            at_ms: since_connect(clock),
+            queued: true,
+        });
+    }
+    if refused {
+        state.dispatch(Action::SendRefused(SendError::NotConnected));
+    }
+}
+
+/// Whole milliseconds since connecting; the page clock is monotonic.
+fn since_connect(clock: &Clock) -> Option<u64> {
+    clock
+        .get()
+        .zip(browser::now_ms())
+        .map(|(start, now)| (now - start).max(0.0).round() as u64)
 }
 
 /// See the module documentation.
@@ -123,7 +183,23 @@ pub fn App() -> Html {
     }
     use_effect_with(state.prefs.lang, |lang| browser::apply_lang(*lang));
     use_effect_with(state.prefs.theme, |theme| browser::apply_theme(*theme));
-    use_effect_with((), |()| browser::mark_interactive());
+    use_effect_with((), |()| browser::mark("smtp-playground-interactive"));
+    // The page opens with the terminal alone and connects; the side panels, the lessons,
+    // the mailbox and the rules wait until the greeting is painted (`State::opening`), so
+    // neither their first render nor their requests come before it.
+    let settled = use_state(|| false);
+    {
+        let settled = settled.clone();
+        use_effect_with(state.opening(), move |opening| {
+            if !*opening && !*settled {
+                browser::after_paint(move || {
+                    browser::mark("smtp-playground-settled");
+                    settled.set(true);
+                });
+            }
+        });
+    }
+    let settled = *settled;
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| {
@@ -162,13 +238,15 @@ pub fn App() -> Html {
     // picked, the progress kept per lesson.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((), move |()| {
-            let index = dispatcher.clone();
-            api::fetch_lesson_index(Callback::from(move |result| {
-                index.dispatch(Action::LessonIndex(result));
-            }));
-            let id = browser::initial_lesson().unwrap_or_else(|| DEFAULT_LESSON.to_owned());
-            dispatcher.dispatch(Action::PickLesson(id));
+        use_effect_with(settled, move |settled| {
+            if *settled {
+                let index = dispatcher.clone();
+                api::fetch_lesson_index(Callback::from(move |result| {
+                    index.dispatch(Action::LessonIndex(result));
+                }));
+                let id = browser::initial_lesson().unwrap_or_else(|| DEFAULT_LESSON.to_owned());
+                dispatcher.dispatch(Action::PickLesson(id));
+            }
         });
     }
     {
@@ -205,10 +283,10 @@ pub fn App() -> Html {
             }
         });
     }
-    let has_sandbox = state.mailbox.has_sandbox();
+    let has_sandbox = state.mailbox.has_sandbox() && settled;
     // The sandbox's failure rules and their editor (`services/rules_hook.rs`).
     let rules = crate::services::rules_hook::use_sandbox_rules(has_sandbox);
-    let feed = feed::use_feed(&state);
+    let feed = feed::use_feed(&state, settled);
     // The same callbacks across renders, so the mailbox does not render again for them.
     let on_open_message = use_callback(
         (state.dispatcher(), state.form.backend),
@@ -245,8 +323,9 @@ pub fn App() -> Html {
 
     // Pasted lines go out one by one, each once the server has answered the one before;
     // a pasted message body, or a group of commands a PIPELINING server lets a client send
-    // without waiting, goes out as one `lines` batch. One batch per task: a 10,000-line
-    // body is a hundred batches, and the page paints and takes input between them. Only
+    // without waiting, goes out as `lines` batches. Per task, as many batches as fit
+    // `paste_budget`, recorded by one action (one render): a 10,000-line body is a few
+    // dozen tasks, and the page paints and takes input between them. Only
     // the newest render's send runs: an older one, overtaken by another render before its
     // task came, would send what was already sent.
     let send_turn = use_mut_ref(|| 0_u64);
@@ -272,13 +351,11 @@ pub fn App() -> Html {
                 if *send_turn.borrow() != turn {
                     return;
                 }
-                if let Some(batch) = state.next_batch() {
-                    let msg = ClientMsg::Lines {
-                        text: batch.clone(),
-                    };
-                    send_msg(&state, &connection, &clock, msg, batch, true);
-                } else {
+                let batches = state.next_batches(paste_budget());
+                if batches.is_empty() {
                     send_line(&state, &connection, &clock, next, false, true);
+                } else {
+                    send_batches(&state, &connection, &clock, batches);
                 }
             });
         });
@@ -625,6 +702,7 @@ pub fn App() -> Html {
                             on_paste={on_paste.clone()}
                         />
                         <aside class="side">
+                            if settled {
                             if let Some(step) = state.auth_step() {
                                 <AuthHelper {step} {lang} on_line={on_auth_line} />
                             }
@@ -654,7 +732,7 @@ pub fn App() -> Html {
                                 { scenarios_view(lang, &on_example) }
                             }
                             <Capabilities caps={state.capabilities().cloned()} {lang} />
-                            if state.mailbox.has_sandbox() && !state.form.backend.is_simulator() {
+                            if has_sandbox && !state.form.backend.is_simulator() {
                                 <SessionsPanel list={state.sessions.list.clone()} error={state.sessions.error.clone()}
                                     opened={state.sessions.opened.clone()} {lang}
                                     on_open={feed.open_session.clone()} on_close={feed.close_session.clone()} />
@@ -664,6 +742,7 @@ pub fn App() -> Html {
                                     on_apply={rules.apply.clone()} on_reload={rules.reload.clone()} />
                             }
                             <Sequence transcript={state.conversation.transcript.clone()} {lang} theme={state.prefs.theme} />
+                            }
                         </aside>
                     </div>
                     }

@@ -136,7 +136,7 @@ fn rows(transcript: &Transcript, lang: Lang, span: Span) -> Vec<Row> {
     if skip > 0 {
         rows.push(Row::Note(crate::i18n::terminal::earlier_lines(lang, skip)));
     }
-    for entry in transcript.iter().skip(skip) {
+    for entry in transcript.iter_from(skip) {
         match &entry.kind {
             EntryKind::Client { text, at_ms, .. } => rows.push(Row::Command {
                 // The blank line that ends the headers would be an arrow without a word.

@@ -17,9 +17,16 @@ use protocol::session::{ClientSession, Received};
 
 use crate::vocab::Notice;
 
-/// The most transcript entries kept. Older entries are dropped first, so a session left
-/// running against a chatty server cannot grow the page's memory without bound.
-pub const TRANSCRIPT_CAP: usize = 2000;
+/// The most transcript entries kept (256 blocks). Older entries are dropped first, a block
+/// at a time, so a session left running against a chatty server cannot grow the page's
+/// memory without bound (a body line is about half a KB of wasm memory and a dozen DOM
+/// nodes). Far above a 10,000-line message, which stays whole in the page and its exports:
+/// a new line costs the same at any length (see [`Block`]), so the cap is about memory only.
+pub const TRANSCRIPT_CAP: usize = 256 * BLOCK_LINES;
+
+/// Entries per [`Block`]: a new line updates one block of at most this many lines, and
+/// the terminal compares one pointer per other block.
+pub const BLOCK_LINES: usize = 64;
 
 /// A prediction about a line that is about to be sent, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,11 +278,43 @@ pub struct Entry {
     pub kind: EntryKind,
 }
 
-/// The conversation so far, oldest first, at most [`TRANSCRIPT_CAP`] entries. Entries are
-/// behind `Rc`, so copying the transcript (the reducer does on every change) is cheap.
+/// A run of consecutive transcript entries, at most [`BLOCK_LINES`]. Every block but the
+/// newest is full and never changes again (unless a reply revises one of its lines), so
+/// the terminal renders each as a component of its own whose props compare by pointer: a
+/// new line costs one small block's update, whatever the transcript's length.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Block {
+    entries: Vec<Rc<Entry>>,
+}
+
+impl Block {
+    /// Its entries, oldest first.
+    pub fn entries(&self) -> &[Rc<Entry>] {
+        &self.entries
+    }
+
+    /// The id of its first entry: stable while the block is kept (a Yew list key).
+    pub fn first_id(&self) -> u64 {
+        self.entries.first().map_or(0, |entry| entry.id)
+    }
+
+    fn last_id(&self) -> Option<u64> {
+        self.entries.last().map(|entry| entry.id)
+    }
+
+    fn is_full(&self) -> bool {
+        self.entries.len() >= BLOCK_LINES
+    }
+}
+
+/// The conversation so far, oldest first, in [`Block`]s, at most [`TRANSCRIPT_CAP`] entries
+/// (the oldest block goes first). Blocks and entries are behind `Rc`, so copying the
+/// transcript (the reducer does on every change) copies one pointer per block.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Transcript {
-    entries: VecDeque<Rc<Entry>>,
+    blocks: VecDeque<Rc<Block>>,
+    /// Entries in all blocks.
+    len: usize,
     next_id: u64,
     /// Ctrl+L: the terminal shows entries from this id on; exports keep them all.
     shown_from: u64,
@@ -284,43 +323,94 @@ pub struct Transcript {
 impl Transcript {
     /// The entries, oldest first, those cleared from the screen too (for exports).
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Rc<Entry>> {
-        self.entries.iter()
+        self.blocks.iter().flat_map(|block| block.entries.iter())
+    }
+
+    /// The entries after the first `skip`, oldest first, without walking the skipped ones
+    /// line by line.
+    pub fn iter_from(&self, skip: usize) -> impl Iterator<Item = &Rc<Entry>> {
+        let mut rest = skip;
+        let whole = self
+            .blocks
+            .iter()
+            .take_while(|block| {
+                let inside = rest >= block.entries.len();
+                if inside {
+                    rest -= block.entries.len();
+                }
+                inside
+            })
+            .count();
+        self.blocks
+            .iter()
+            .skip(whole)
+            .flat_map(|block| block.entries.iter())
+            .skip(rest)
     }
 
     /// The entries the terminal shows: those since the last Ctrl+L.
     pub fn shown(&self) -> impl DoubleEndedIterator<Item = &Rc<Entry>> {
         let from = self.shown_from;
-        self.entries.iter().filter(move |entry| entry.id >= from)
+        self.shown_blocks()
+            .flat_map(|block| block.entries.iter())
+            .filter(move |entry| entry.id >= from)
+    }
+
+    /// The blocks with an entry the terminal shows, oldest first; the first of them may
+    /// hold entries cleared by Ctrl+L too (see [`Transcript::shown_from`]).
+    pub fn shown_blocks(&self) -> impl DoubleEndedIterator<Item = &Rc<Block>> {
+        let from = self.shown_from;
+        self.blocks
+            .iter()
+            .filter(move |block| block.last_id().is_some_and(|last| last >= from))
+    }
+
+    /// The first id the terminal shows (Ctrl+L moves it past every entry so far).
+    pub fn shown_from(&self) -> u64 {
+        self.shown_from
     }
 
     /// Whether the terminal shows nothing (nothing happened, or all was cleared).
     pub fn nothing_shown(&self) -> bool {
-        self.shown().next().is_none()
+        self.last_id().is_none_or(|last| last < self.shown_from)
     }
 
     /// The number of entries kept.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     /// Whether nothing has happened yet.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
     /// The id of the newest entry; it changes whenever an entry is added.
     pub fn last_id(&self) -> Option<u64> {
-        self.entries.back().map(|entry| entry.id)
+        self.blocks.back().and_then(|block| block.last_id())
     }
 
-    /// Appends an entry, dropping the oldest at the cap.
+    /// Appends an entry to the newest block, or to a new one when it is full; past the
+    /// cap, the oldest block goes.
     pub fn push(&mut self, kind: EntryKind) {
-        if self.entries.len() == TRANSCRIPT_CAP {
-            self.entries.pop_front();
-        }
         let id = self.next_id;
         self.next_id += 1;
-        self.entries.push_back(Rc::new(Entry { id, kind }));
+        let entry = Rc::new(Entry { id, kind });
+        match self.blocks.back_mut() {
+            Some(block) if !block.is_full() => Rc::make_mut(block).entries.push(entry),
+            _ => {
+                // Every block before the newest is full, so this keeps at most the cap.
+                if self.len + BLOCK_LINES > TRANSCRIPT_CAP
+                    && let Some(oldest) = self.blocks.pop_front()
+                {
+                    self.len -= oldest.entries.len();
+                }
+                let mut entries = Vec::with_capacity(BLOCK_LINES);
+                entries.push(entry);
+                self.blocks.push_back(Rc::new(Block { entries }));
+            }
+        }
+        self.len += 1;
     }
 
     /// Ctrl+L: the terminal stops showing every entry so far; they stay for Export and
@@ -336,21 +426,24 @@ impl Transcript {
     /// session's lines come in order after those of earlier sessions (whose indices
     /// started again at 0), so a line of an earlier session is never taken for it.
     pub fn revise(&mut self, revised: Revised) -> bool {
-        for entry in self.entries.iter_mut().rev() {
-            let EntryKind::Client {
-                line: Some(line), ..
-            } = entry.kind
-            else {
-                continue;
-            };
-            if line < revised.client_line {
-                break;
-            }
-            if line == revised.client_line {
-                if let EntryKind::Client { annotation, .. } = &mut Rc::make_mut(entry).kind {
-                    *annotation = revised.annotation;
+        for block in self.blocks.iter_mut().rev() {
+            for at in (0..block.entries.len()).rev() {
+                let EntryKind::Client {
+                    line: Some(line), ..
+                } = block.entries[at].kind
+                else {
+                    continue;
+                };
+                if line < revised.client_line {
+                    return false;
                 }
-                return true;
+                if line == revised.client_line {
+                    let entry = &mut Rc::make_mut(block).entries[at];
+                    if let EntryKind::Client { annotation, .. } = &mut Rc::make_mut(entry).kind {
+                        *annotation = revised.annotation;
+                    }
+                    return true;
+                }
             }
         }
         false
@@ -442,6 +535,42 @@ mod tests {
         assert_eq!(annotators.client_line("EHLO me").client_line, Some(0));
         assert_eq!(annotators.server_line("250 mx").client_line, None);
         assert_eq!(annotators.client_line("NOOP").client_line, Some(1));
+    }
+
+    #[test]
+    fn blocks_fill_up_and_only_the_newest_changes() {
+        let mut transcript = Transcript::default();
+        for _ in 0..BLOCK_LINES * 2 + 5 {
+            transcript.push(note());
+        }
+        let blocks: Vec<Rc<Block>> = transcript.shown_blocks().cloned().collect();
+        assert_eq!(
+            blocks.iter().map(|b| b.entries().len()).collect::<Vec<_>>(),
+            [BLOCK_LINES, BLOCK_LINES, 5]
+        );
+        assert_eq!(blocks[1].first_id(), BLOCK_LINES as u64);
+        let before = transcript.clone();
+        transcript.push(note());
+        let after: Vec<&Rc<Block>> = transcript.shown_blocks().collect();
+        assert!(Rc::ptr_eq(after[0], &blocks[0]) && Rc::ptr_eq(after[1], &blocks[1]));
+        assert_eq!(after[2].entries().len(), 6);
+        assert_eq!(
+            before.len(),
+            BLOCK_LINES * 2 + 5,
+            "a copy keeps its own lines"
+        );
+        assert_eq!(
+            transcript.iter_from(BLOCK_LINES + 2).next().map(|e| e.id),
+            Some(BLOCK_LINES as u64 + 2)
+        );
+        assert_eq!(transcript.iter_from(transcript.len()).count(), 0);
+        // Ctrl+L: no block shown until the next line, then only the newest block.
+        transcript.clear_screen();
+        assert!(transcript.nothing_shown());
+        assert_eq!(transcript.shown_blocks().count(), 0);
+        transcript.push(note());
+        assert_eq!(transcript.shown_blocks().count(), 1);
+        assert_eq!(transcript.shown().count(), 1);
     }
 
     #[test]
@@ -556,28 +685,43 @@ mod tests {
         assert_eq!(transcript.shown().count(), 1);
         assert_eq!(transcript.iter().count(), 7);
 
-        // A line dropped at the cap is not found either.
+        // A line dropped at the cap (with its block) is not found either.
         let mut transcript = Transcript::default();
         for line in 0..TRANSCRIPT_CAP + 1 {
             transcript.push(entry(Some(line)));
         }
         assert!(!transcript.revise(revised(0)));
-        assert!(transcript.revise(revised(1)));
+        assert!(!transcript.revise(revised(BLOCK_LINES - 1)));
+        assert!(transcript.revise(revised(BLOCK_LINES)));
         assert!(transcript.revise(revised(TRANSCRIPT_CAP)));
     }
 
+    fn note() -> EntryKind {
+        EntryKind::Note {
+            tone: Tone::Info,
+            notice: Notice::Disconnected,
+            annotation: None,
+        }
+    }
+
     #[test]
-    fn the_cap_drops_the_oldest_and_ids_stay_unique() {
+    fn the_cap_drops_the_oldest_block_and_ids_stay_unique() {
         let mut transcript = Transcript::default();
-        for _ in 0..TRANSCRIPT_CAP + 3 {
-            transcript.push(EntryKind::Note {
-                tone: Tone::Info,
-                notice: Notice::Disconnected,
-                annotation: None,
-            });
+        for _ in 0..TRANSCRIPT_CAP {
+            transcript.push(note());
         }
         assert_eq!(transcript.len(), TRANSCRIPT_CAP);
-        assert_eq!(transcript.iter().next().map(|e| e.id), Some(3));
+        assert_eq!(transcript.iter().next().map(|e| e.id), Some(0));
+        for _ in 0..3 {
+            transcript.push(note());
+        }
+        assert_eq!(transcript.len(), TRANSCRIPT_CAP - BLOCK_LINES + 3);
+        assert_eq!(
+            transcript.iter().next().map(|e| e.id),
+            Some(BLOCK_LINES as u64)
+        );
+        let ids: Vec<u64> = transcript.iter().map(|e| e.id).collect();
+        assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "in order, no gap");
         transcript.clear_screen();
         assert!(transcript.nothing_shown() && !transcript.is_empty());
         transcript.push(EntryKind::Note {

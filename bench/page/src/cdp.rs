@@ -1,6 +1,7 @@
 //! Chrome DevTools Protocol commands through chromedriver (its `goog/cdp/execute`
 //! endpoint), for what WebDriver cannot do: run the probe before the page's own scripts,
-//! and empty the HTTP cache before a cold navigation.
+//! empty the HTTP cache before a cold navigation, and read the renderer's main-thread
+//! counters (`Performance.getMetrics`).
 
 use anyhow::Context;
 use fantoccini::Client;
@@ -69,4 +70,70 @@ pub(crate) async fn clear_cache(client: &Client) -> anyhow::Result<()> {
     call(client, "Network.clearBrowserCache", json!({}))
         .await
         .map(drop)
+}
+
+/// Starts the renderer's counters (`Performance.enable`) in the current tab.
+///
+/// # Errors
+///
+/// As [`call`].
+pub(crate) async fn enable_metrics(client: &Client) -> anyhow::Result<()> {
+    call(client, "Performance.enable", json!({}))
+        .await
+        .map(drop)
+}
+
+/// The renderer's main-thread counters now, in milliseconds: time in tasks, in script, in
+/// layout and in style recalculation, since the tab opened (`Performance.getMetrics`,
+/// which counts in seconds). Differences between two readings are CPU time of the main
+/// thread: unlike a wall-clock time, they do not grow while the thread waits for a core.
+///
+/// # Errors
+///
+/// As [`call`], or when a counter is missing.
+pub(crate) async fn main_thread(client: &Client) -> anyhow::Result<MainThread> {
+    let value = call(client, "Performance.getMetrics", json!({})).await?;
+    let metrics = value["metrics"]
+        .as_array()
+        .context("Performance.getMetrics without metrics")?;
+    let get = |name: &str| -> anyhow::Result<f64> {
+        metrics
+            .iter()
+            .find(|m| m["name"] == name)
+            .and_then(|m| m["value"].as_f64())
+            .map(|seconds| seconds * 1000.0)
+            .with_context(|| format!("no {name} in Performance.getMetrics"))
+    };
+    Ok(MainThread {
+        task: get("TaskDuration")?,
+        script: get("ScriptDuration")?,
+        layout: get("LayoutDuration")?,
+        style: get("RecalcStyleDuration")?,
+    })
+}
+
+/// The renderer's main-thread counters, ms (see [`main_thread`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct MainThread {
+    /// All tasks.
+    pub(crate) task: f64,
+    /// JavaScript and wasm.
+    pub(crate) script: f64,
+    /// Layout.
+    pub(crate) layout: f64,
+    /// Style recalculation.
+    pub(crate) style: f64,
+}
+
+impl std::ops::Sub for MainThread {
+    type Output = Self;
+
+    fn sub(self, before: Self) -> Self {
+        Self {
+            task: self.task - before.task,
+            script: self.script - before.script,
+            layout: self.layout - before.layout,
+            style: self.style - before.style,
+        }
+    }
 }

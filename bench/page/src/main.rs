@@ -112,11 +112,17 @@ async fn measure_page(name: &str, url: &str, args: &Args) -> anyhow::Result<Page
         };
         eprintln!("page-bench: {name}: growing to {:?} lines", args.sizes);
         measure::open(client, url).await?;
+        let socket = if name == "plain" {
+            measure::socket_round_trips(client, args.rounds).await?
+        } else {
+            Vec::new()
+        };
         let sizes = measure::sizes(client, &args.sizes, args.rounds).await?;
         anyhow::Ok(PageRun {
             navigations,
             sizes,
             paste,
+            socket,
         })
     }
     .await;

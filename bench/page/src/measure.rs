@@ -11,7 +11,7 @@ use fantoccini::{Client, Locator};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::cdp;
+use crate::cdp::{self, MainThread};
 
 /// How long one reply may take to be shown (the app before #17 needs seconds at 5,000 lines).
 const REPLY: Duration = Duration::from_secs(60);
@@ -70,6 +70,12 @@ pub(crate) struct AtSize {
     pub(crate) enter: Vec<f64>,
     /// Enter -> reply received on the WebSocket, ms, one per round.
     pub(crate) enter_rx: Vec<f64>,
+    /// Reply received -> painted, ms, one per round: the page's own work once the reply
+    /// is there.
+    pub(crate) rx_paint: Vec<f64>,
+    /// The main thread's work from just before Enter to just after the reply was seen
+    /// painted, one per round (the benchmark's own polling included: a few tenths of a ms).
+    pub(crate) work: Vec<MainThread>,
     /// Long task durations while the session grew to this size.
     pub(crate) long_growing: Vec<f64>,
     /// Long task durations during the Enter rounds.
@@ -89,6 +95,9 @@ pub(crate) struct Paste {
     pub(crate) shown: usize,
     /// Long task durations from the paste to the 250.
     pub(crate) long_tasks: Vec<f64>,
+    /// The main thread's work from the paste to the 250 painted (the benchmark's polling,
+    /// every 100 ms, included).
+    pub(crate) work: Option<MainThread>,
 }
 
 /// Navigates to `url` `rounds` times with an empty cache, each time until the first line
@@ -157,6 +166,7 @@ pub(crate) async fn navigations(
 /// When no line comes within 30 s.
 pub(crate) async fn open(client: &Client, url: &str) -> anyhow::Result<()> {
     client.goto("about:blank").await?;
+    cdp::enable_metrics(client).await?;
     client
         .goto(url)
         .await
@@ -173,13 +183,23 @@ pub(crate) async fn open(client: &Client, url: &str) -> anyhow::Result<()> {
     .await
 }
 
-/// Types `command` and Enter; waits for the reply painted. Returns Enter -> painted and
-/// Enter -> received, ms.
+/// One Enter -> reply round.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Round {
+    /// Enter -> reply painted, ms.
+    pub(crate) paint: f64,
+    /// Enter -> reply received on the WebSocket, ms.
+    pub(crate) rx: Option<f64>,
+    /// The main thread's work from before Enter to after the paint was seen.
+    pub(crate) work: MainThread,
+}
+
+/// Types `command` and Enter; waits for the reply painted.
 ///
 /// # Errors
 ///
 /// When the command line is missing or no reply is painted within 120 s.
-pub(crate) async fn command(client: &Client, command: &str) -> anyhow::Result<(f64, Option<f64>)> {
+pub(crate) async fn command(client: &Client, command: &str) -> anyhow::Result<Round> {
     let input = client.find(Locator::Css("#command")).await?;
     input.send_keys(command).await?;
     client
@@ -188,6 +208,7 @@ pub(crate) async fn command(client: &Client, command: &str) -> anyhow::Result<(f
             vec![],
         )
         .await?;
+    let before = cdp::main_thread(client).await?;
     input.send_keys(&char::from(Key::Enter).to_string()).await?;
     let what = format!("the reply to {command:?} painted");
     let waited = poll_until(&what, REPLY, || async {
@@ -201,8 +222,50 @@ pub(crate) async fn command(client: &Client, command: &str) -> anyhow::Result<(f
         Ok(serde_json::from_value(value)?)
     })
     .await;
+    let work = cdp::main_thread(client).await? - before;
     let (at, rx, paint): (f64, Option<f64>, f64) = with_state(client, waited).await?;
-    Ok((paint - at, rx.map(|rx| rx - at)))
+    Ok(Round {
+        paint: paint - at,
+        rx: rx.map(|rx| rx - at),
+        work,
+    })
+}
+
+/// The WebSocket's own round trip, without the keyboard or the page's code: the probe
+/// sends a `NOOP` on the page's socket and times its reply, `rounds` times (ms each).
+/// Only for the plain page: the app would see a reply to a line it never sent.
+///
+/// # Errors
+///
+/// When the page has no socket yet or a reply does not come within 5 s.
+pub(crate) async fn socket_round_trips(client: &Client, rounds: usize) -> anyhow::Result<Vec<f64>> {
+    let mut all = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let value = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const ws = window.__bench.socket;
+                 if (!ws) return done(null);
+                 const timer = setTimeout(() => done(null), 5000);
+                 let sent = 0;
+                 ws.addEventListener('message', function on() {
+                     ws.removeEventListener('message', on);
+                     clearTimeout(timer);
+                     done(performance.now() - sent);
+                 });
+                 sent = performance.now();
+                 ws.send(JSON.stringify({ type: 'line', text: 'NOOP' }));",
+                vec![],
+            )
+            .await?;
+        all.push(
+            value
+                .as_f64()
+                .context("no reply on the page's socket within 5 s")?,
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(all)
 }
 
 /// How a pasted message went.
@@ -404,9 +467,11 @@ pub(crate) async fn sizes(
             ..AtSize::default()
         };
         for _ in 0..rounds {
-            let (paint, rx) = command(client, "NOOP").await?;
-            at.enter.push(paint);
-            at.enter_rx.extend(rx);
+            let round = command(client, "NOOP").await?;
+            at.enter.push(round.paint);
+            at.enter_rx.extend(round.rx);
+            at.rx_paint.extend(round.rx.map(|rx| round.paint - rx));
+            at.work.push(round.work);
         }
         at.long_typing = long_tasks(client).await?;
         all.push(at);
@@ -423,7 +488,9 @@ pub(crate) async fn paste(client: &Client, lines: usize) -> anyhow::Result<Paste
     command(client, "EHLO bench.example").await?;
     open_message(client).await?;
     let _ = long_tasks(client).await?;
+    let before = cdp::main_thread(client).await?;
     let pasted = paste_message(client, &message(lines)).await?;
+    let work = cdp::main_thread(client).await? - before;
     let long_tasks = long_tasks(client).await?;
     let end = snapshot(client).await?;
     if matches!(pasted, Pasted::Done(..)) && end.lines < lines {
@@ -438,5 +505,6 @@ pub(crate) async fn paste(client: &Client, lines: usize) -> anyhow::Result<Paste
         lines: end.lines,
         shown: end.shown,
         long_tasks,
+        work: Some(work),
     })
 }

@@ -62,6 +62,7 @@
     if (b.wsFirstSend === null) b.wsFirstSend = now;
     if (!this.__benchListening) {
       this.__benchListening = true;
+      b.socket = this;
       this.addEventListener('message', onMessage);
     }
     try {
@@ -111,6 +112,8 @@
     b.pasteAt = null; b.dotSentAt = null; b.dotReplyRx = null; b.dotPaint = null;
     dotPending = false; b.watchDot = true;
   };
+  // The socket is not the benchmark's state to print (`with_state`).
+  Object.defineProperty(b, 'socket', { enumerable: false, writable: true, value: null });
   b.takeLongTasks = () => b.longTasks.splice(0, b.longTasks.length);
   b.snapshot = () => {
     if (typeof gc === 'function') gc();

@@ -16,6 +16,8 @@ pub(crate) struct PageRun {
     pub(crate) sizes: Vec<AtSize>,
     /// The long paste.
     pub(crate) paste: Option<Paste>,
+    /// The WebSocket's round trip without keyboard or page code (plain page only), ms.
+    pub(crate) socket: Vec<f64>,
 }
 
 /// `a / b` with two decimals, or `-` when either is missing or `b` is zero.
@@ -165,12 +167,61 @@ fn sizes_table(out: &mut String, app: &PageRun, plain: &PageRun) {
         );
     }
     out.push('\n');
+    own_work_table(out, app, plain);
+}
+
+/// What the page itself does for one reply, at each length: the reply received -> painted
+/// (wall clock), and the main thread's time in tasks, script, layout and style from Enter
+/// to the paint (CPU time: it does not grow while the thread waits for a core).
+fn own_work_table(out: &mut String, app: &PageRun, plain: &PageRun) {
+    let _ = writeln!(
+        out,
+        "### The page's own work per reply (median of the rounds)\n\n\
+         | lines | received -> painted, app / plain ms | main thread Enter -> painted, app: task / script / layout / style ms | plain: task / script / layout / style ms |\n\
+         | ---: | ---: | ---: | ---: |"
+    );
+    let work = |s: &AtSize| {
+        let field = |f: fn(&crate::cdp::MainThread) -> f64| ms(med(s.work.iter().map(f)));
+        format!(
+            "{} / {} / {} / {}",
+            field(|w| w.task),
+            field(|w| w.script),
+            field(|w| w.layout),
+            field(|w| w.style)
+        )
+    };
+    for (a, p) in app.sizes.iter().zip(&plain.sizes) {
+        let _ = writeln!(
+            out,
+            "| {} | {} / {} | {} | {} |",
+            a.target,
+            ms(med(a.rx_paint.iter().copied())),
+            ms(med(p.rx_paint.iter().copied())),
+            work(a),
+            work(p),
+        );
+    }
+    if !plain.socket.is_empty() {
+        let mut sorted = plain.socket.clone();
+        sorted.sort_by(f64::total_cmp);
+        let _ = writeln!(
+            out,
+            "\nThe plain page's WebSocket round trip for a `NOOP` sent from a script (no keyboard, no page code), ms: median {} (min {}, max {}).",
+            ms(med(plain.socket.iter().copied())),
+            ms(sorted.first().copied()),
+            ms(sorted.last().copied()),
+        );
+    }
+    out.push('\n');
 }
 
 fn paste_table(out: &mut String, app: &PageRun, plain: &PageRun) {
-    let (Some(a), Some(p)) = (&app.paste, &plain.paste) else {
+    let Some(a) = &app.paste else {
         return;
     };
+    // `--only app`: the plain page's column stays empty.
+    let none = Paste::default();
+    let p = plain.paste.as_ref().unwrap_or(&none);
     let _ = writeln!(out, "### Pasting a {}-line body\n", a.body_lines);
     let _ = writeln!(
         out,
@@ -212,9 +263,26 @@ fn paste_table(out: &mut String, app: &PageRun, plain: &PageRun) {
     );
     let _ = writeln!(
         out,
-        "| long tasks (n / max / sum ms) | {} | {} | |\n",
+        "| long tasks (n / max / sum ms) | {} | {} | |",
         long_summary(&a.long_tasks),
         long_summary(&p.long_tasks)
+    );
+    let work = |paste: &Paste| {
+        paste.work.map_or_else(
+            || "-".to_owned(),
+            |w| {
+                format!(
+                    "{:.0} / {:.0} / {:.0} / {:.0}",
+                    w.task, w.script, w.layout, w.style
+                )
+            },
+        )
+    };
+    let _ = writeln!(
+        out,
+        "| main thread, paste -> 250 painted: task / script / layout / style ms | {} | {} | |\n",
+        work(a),
+        work(p)
     );
 }
 

@@ -24,10 +24,11 @@ pub(super) struct Feed {
     pub close_session: Callback<()>,
 }
 
-/// Keeps the mailbox and the sessions fetched while the bridge runs a sandbox.
+/// Keeps the mailbox and the sessions fetched while the bridge runs a sandbox, once `live`
+/// (after the page's first session was greeted: see `State::opening`).
 #[hook]
-pub(super) fn use_feed(state: &UseReducerHandle<State>) -> Feed {
-    let has_sandbox = state.mailbox.has_sandbox();
+pub(super) fn use_feed(state: &UseReducerHandle<State>, live: bool) -> Feed {
+    let has_sandbox = state.mailbox.has_sandbox() && live;
     // Live: the bridge announces new mail and every session's changes on `/api/events`.
     {
         let dispatcher = state.dispatcher();

@@ -8,15 +8,14 @@
 //! card `.host-card` with `data-host`, its items `li.item` with `data-item` and
 //! `data-verdict`; the matrix `#check-matrix`; the lines in `#check-transcript .line`.
 
-use std::rc::Rc;
-
 use protocol::check::Verdict;
 use protocol::lang::Lang;
 use protocol::records::check::{CheckReport, HostRecord};
 use yew::prelude::*;
 
 use crate::check::{VERDICTS, count, mark};
-use crate::components::transcript_line::{TranscriptLine, rfc_url};
+use crate::components::transcript_block::blocks;
+use crate::components::transcript_line::rfc_url;
 use crate::i18n;
 use crate::i18n::check::{self as check_words, words};
 use crate::state::{CheckPhase, CheckRun};
@@ -97,9 +96,7 @@ pub fn check_panel(
                 <details class="check-transcript" open={run.is_running()}>
                     <summary>{ format!("{} ({})", w.transcript, run.transcript.len()) }</summary>
                     <div id="check-transcript" class="transcript static">
-                        { for run.transcript.iter().map(|entry| html! {
-                            <TranscriptLine key={entry.id} entry={Rc::clone(entry)} {lang} />
-                        }) }
+                        { blocks(&run.transcript, lang) }
                     </div>
                 </details>
             }

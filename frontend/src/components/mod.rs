@@ -24,4 +24,5 @@ pub mod state_diagram;
 pub mod status;
 pub mod terminal;
 pub mod tls_panel;
+pub mod transcript_block;
 pub mod transcript_line;

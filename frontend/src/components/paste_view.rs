@@ -7,7 +7,7 @@ use protocol::lang::Lang;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::components::transcript_line::TranscriptLine;
+use crate::components::transcript_block::blocks;
 use crate::i18n;
 use crate::pasted::{self, Pasted};
 
@@ -83,9 +83,7 @@ fn annotated(pasted: &Pasted, lang: Lang) -> Html {
         <>
             <p id="paste-format" class="muted">{ format!("{}: {}", ui.paste_format, pasted::format_name(pasted.format, lang)) }</p>
             <div id="paste-transcript" class="transcript static">
-                { for pasted.transcript.iter().map(|entry| html! {
-                    <TranscriptLine key={entry.id} entry={entry.clone()} {lang} />
-                }) }
+                { blocks(&pasted.transcript, lang) }
             </div>
         </>
     }

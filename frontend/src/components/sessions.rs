@@ -3,8 +3,8 @@
 //!
 //! Each row is its own component keyed by the session's id and given the row's `Rc`, so
 //! when an event changes one session only that row renders again; the opened session's
-//! lines are [`TranscriptLine`]s keyed by their entry ids, so fetching a grown session
-//! again only adds the new lines.
+//! lines are in transcript blocks keyed by their first entry's id, so fetching a grown
+//! session again only adds the new lines.
 
 use std::rc::Rc;
 
@@ -12,7 +12,7 @@ use protocol::lang::Lang;
 use protocol::records::session::SessionSummary;
 use yew::prelude::*;
 
-use crate::components::transcript_line::TranscriptLine;
+use crate::components::transcript_block::blocks;
 use crate::i18n::sessions::{self as words, sessions};
 use crate::services::browser;
 use crate::sessions::{clock_time, date_time};
@@ -168,9 +168,7 @@ fn loaded(lang: Lang, session: &RecordedSession, close: Html) -> Html {
                 <p class="muted">{ words::omitted(lang, s.lines_omitted) }</p>
             }
             <div id="session-transcript" class="transcript static session-transcript">
-                { for session.transcript.iter().map(|entry| html! {
-                    <TranscriptLine key={entry.id} entry={Rc::clone(entry)} {lang} />
-                }) }
+                { blocks(&session.transcript, lang) }
             </div>
         </section>
     }

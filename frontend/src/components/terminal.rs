@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::components::transcript_line::TranscriptLine;
+use crate::components::transcript_block::blocks;
 use crate::i18n;
 use crate::input;
 use crate::transcript::{Transcript, Warning};
@@ -180,7 +180,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                         { ", " }<code>{ "QUIT" }</code>
                     </p>
                 }
-                { lines(&props.transcript, props.lang) }
+                { blocks(&props.transcript, props.lang) }
             </div>
             if !props.warnings.is_empty() {
                 <div id="warning" class="warning" role="alert">
@@ -237,18 +237,6 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             <p id="keys-hint" class="keys-hint">{ ui.keys_hint }</p>
         </section>
     }
-}
-
-/// The lines shown, as one list of their own in which every child has a key. Yew diffs a
-/// list whose children are not all keyed position by position from its end, so a line
-/// added beside the hint would shift every line one place and build the whole transcript
-/// anew on each line; in a keyed list of its own, a new line is one new component and the
-/// others are skipped (their props compare equal: the same `Rc`).
-fn lines(transcript: &Transcript, lang: Lang) -> Html {
-    transcript
-        .shown()
-        .map(|entry| html! { <TranscriptLine key={entry.id} entry={entry.clone()} {lang} /> })
-        .collect()
 }
 
 /// Focuses the command line without scrolling the window to it: the page opens

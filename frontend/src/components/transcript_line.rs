@@ -9,8 +9,6 @@
 //! put in the page only once the line is opened: a closed line is at most 14 DOM nodes, so
 //! a session of thousands of lines stays cheap to lay out.
 
-use std::rc::Rc;
-
 use protocol::annotate::Annotation;
 use protocol::lang::Lang;
 use protocol::reply::ReplyClass;
@@ -18,15 +16,6 @@ use yew::prelude::*;
 
 use crate::i18n;
 use crate::transcript::{Entry, EntryKind, Tone};
-
-/// Props of [`TranscriptLine`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct TranscriptLineProps {
-    /// The line to show.
-    pub entry: Rc<Entry>,
-    /// The language of the annotation and notices.
-    pub lang: Lang,
-}
 
 /// The CSS class for a reply class; the colours live in the stylesheet.
 fn class_name(class: ReplyClass) -> &'static str {
@@ -39,23 +28,14 @@ fn class_name(class: ReplyClass) -> &'static str {
     }
 }
 
-/// See the module documentation.
-#[component]
-pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
-    let lang = props.lang;
+/// One line, keyed by its entry's id; see the module documentation. `toggle` says
+/// whether its explanation is open (its body is built only then: a long session is
+/// thousands of lines, and most are never opened) and what to tell when it is opened or
+/// closed.
+pub fn line(entry: &Entry, lang: Lang, toggle: &Toggle) -> Html {
     let ui = i18n::ui(lang);
-    // The explanation's body is built only while the line is open: a long session is
-    // thousands of lines, and most are never opened.
-    let open = use_state_eq(|| false);
-    let toggle = Toggle {
-        open: *open,
-        ontoggle: Callback::from(move |e: Event| {
-            if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
-                open.set(details.has_attribute("open"));
-            }
-        }),
-    };
-    match &props.entry.kind {
+    let key = entry.id;
+    match &entry.kind {
         EntryKind::Client {
             text,
             at_ms,
@@ -66,9 +46,9 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
             let meta = meta(*at_ms, None, *encrypted, lang);
             let arrow = if *encrypted { "⇒" } else { "→" };
             html! {
-                <div class={classes!("line", "client", encrypted.then_some("encrypted"))}
+                <div {key} class={classes!("line", "client", encrypted.then_some("encrypted"))}
                     data-severity={annotation.get(lang).severity.as_str()}>
-                    { annotated(arrow, ui.dir_titles[0], text, meta, annotation.get(lang), lang, &toggle) }
+                    { annotated(arrow, ui.dir_titles[0], text, meta, annotation.get(lang), lang, toggle) }
                 </div>
             }
         }
@@ -88,10 +68,10 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
             let meta = meta(at_ms.filter(|_| first), *latency_ms, *encrypted, lang);
             let arrow = if *encrypted { "⇐" } else { "←" };
             html! {
-                <div class={classes!("line", "server", class, encrypted.then_some("encrypted"))}
+                <div {key} class={classes!("line", "server", class, encrypted.then_some("encrypted"))}
                     data-code={code} data-last={last}
                     data-severity={annotation.get(lang).severity.as_str()}>
-                    { annotated(arrow, ui.dir_titles[1], text, meta, annotation.get(lang), lang, &toggle) }
+                    { annotated(arrow, ui.dir_titles[1], text, meta, annotation.get(lang), lang, toggle) }
                 </div>
             }
         }
@@ -113,7 +93,7 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
                     Html::default(),
                     annotation.get(lang),
                     lang,
-                    &toggle,
+                    toggle,
                 ),
                 None => html! {
                     <div class="head">
@@ -122,7 +102,7 @@ pub fn TranscriptLine(props: &TranscriptLineProps) -> Html {
                     </div>
                 },
             };
-            html! { <div class={classes!("line", "note", class)}>{ body }</div> }
+            html! { <div {key} class={classes!("line", "note", class)}>{ body }</div> }
         }
     }
 }
@@ -149,9 +129,12 @@ fn meta(at_ms: Option<u64>, latency_ms: Option<u64>, encrypted: bool, lang: Lang
 }
 
 /// Whether a line's explanation is open, and what tells the line it was opened or closed.
-struct Toggle {
-    open: bool,
-    ontoggle: Callback<Event>,
+#[derive(Debug)]
+pub struct Toggle {
+    /// The explanation is open: its body is built.
+    pub open: bool,
+    /// The `<details>` was opened or closed (its `toggle` event).
+    pub ontoggle: Callback<Event>,
 }
 
 fn annotated(

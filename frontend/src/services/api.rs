@@ -18,11 +18,12 @@ use crate::sandbox::{self, MessageDetail, MessageSummary, SandboxInfo};
 use crate::sessions;
 use crate::vocab::Failure;
 
-/// `fetch(path)` and the answer's text, an error status as an error. The browser's
+/// `fetch(path)` (or the request `asked` for it before) and the answer's text, an error
+/// status as an error. The browser's
 /// `fetch` directly: gloo-net's request builder and error types came to about 2 KB of the
 /// bundle for these plain GETs.
-async fn get(path: &str) -> Result<String, String> {
-    match answer(path).await? {
+async fn get(path: &str, asked: Option<js_sys::Promise>) -> Result<String, String> {
+    match answer_of(path, asked).await? {
         (200..=299, text) => Ok(text),
         (status, _) => Err(format!("{path}: HTTP {status}")),
     }
@@ -81,14 +82,24 @@ pub fn fetch_lesson(id: &str, on_done: Callback<Result<String, ()>>) {
 /// (written inside the generic [`fetch`], its state machine came into the page's
 /// WebAssembly once per answer type).
 fn fetch_text(path: String, on_text: Callback<Result<String, String>>) {
-    spawn_local(async move { on_text.emit(get(&path).await) });
+    spawn_local(async move { on_text.emit(get(&path, None).await) });
 }
 
 /// `fetch(path)`: the answer's status and text whatever the status, or the browser's
 /// words when there was no answer.
 async fn answer(path: &str) -> Result<(u16, String), String> {
-    let window = web_sys::window().ok_or_else(|| "the page has no window".to_owned())?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+    answer_of(path, None).await
+}
+
+/// [`answer`], of the request `asked` when one was started before.
+async fn answer_of(path: &str, asked: Option<js_sys::Promise>) -> Result<(u16, String), String> {
+    let asked = match asked {
+        Some(asked) => asked,
+        None => web_sys::window()
+            .ok_or_else(|| "the page has no window".to_owned())?
+            .fetch_with_str(path),
+    };
+    let response: web_sys::Response = JsFuture::from(asked)
         .await
         .map_err(describe)?
         .unchecked_into();
@@ -137,9 +148,33 @@ pub fn query_value(domain: &str) -> String {
     String::from(js_sys::encode_uri_component(domain))
 }
 
-/// Fetches `/api/sandbox`: the sandbox, or why there is no bridge API here.
+thread_local! {
+    /// The `/api/sandbox` request [`ask_sandbox`] started, until [`fetch_sandbox`] takes it.
+    static SANDBOX_ASKED: std::cell::RefCell<Option<js_sys::Promise>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The sandbox's address is what the page's first session waits for, so `main` asks for
+/// it before the app's first render (which takes tens of milliseconds on a cold start)
+/// and [`fetch_sandbox`] takes the answer from there.
+pub fn ask_sandbox() {
+    if let Some(window) = web_sys::window() {
+        let asked = window.fetch_with_str(SANDBOX);
+        SANDBOX_ASKED.with(|slot| *slot.borrow_mut() = Some(asked));
+    }
+}
+
+/// Where the bridge says whether it runs a sandbox, and where.
+const SANDBOX: &str = "/api/sandbox";
+
+/// Fetches `/api/sandbox` (or takes the request [`ask_sandbox`] started): the sandbox, or
+/// why there is no bridge API here.
 pub fn fetch_sandbox(on_done: Callback<Result<SandboxInfo, String>>) {
-    fetch("/api/sandbox".to_owned(), sandbox::parse_info, on_done);
+    let asked = SANDBOX_ASKED.with(|slot| slot.borrow_mut().take());
+    spawn_local(async move {
+        let text = get(SANDBOX, asked).await;
+        on_done
+            .emit(text.and_then(|text| sandbox::parse_info(&text).map_err(|err| err.to_string())));
+    });
 }
 
 /// Fetches `/api/messages`.

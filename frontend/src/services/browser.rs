@@ -105,17 +105,38 @@ pub fn after_yield(then: impl FnOnce() + 'static) {
     let _ = window.set_timeout_with_callback(callback.unchecked_ref());
 }
 
+/// Runs `then` once the next frame is painted and the one after it has begun
+/// (`requestAnimationFrame` twice, then a task of its own), so work that can wait neither
+/// holds back what is on its way to the screen nor runs before whatever else waited for
+/// that frame. A hidden tab paints no frames: `then` runs when it is shown. Runs it now
+/// when there is no window (never in a page).
+pub fn after_paint(then: impl FnOnce() + 'static) {
+    on_frame(move || on_frame(move || after_yield(then)));
+}
+
+/// Runs `then` in the next `requestAnimationFrame` callback, or now without a window.
+fn on_frame(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return then();
+    };
+    let frame = wasm_bindgen::closure::Closure::once_into_js(then);
+    // Asking for a frame cannot fail in a page; the id is not needed.
+    let _ = window.request_animation_frame(frame.unchecked_ref());
+}
+
 /// The current time as RFC 3339 in UTC (`Date.toISOString()`), for the simulator's
 /// mailbox.
 pub fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
-/// Marks the moment the terminal became interactive, for the Performance API
-/// (`performance.getEntriesByName("smtp-playground-interactive")`).
-pub fn mark_interactive() {
+/// Marks a moment of the page's start for the Performance API
+/// (`performance.getEntriesByName(name)`): `smtp-playground-interactive` when the terminal
+/// is mounted, `smtp-playground-settled` when the rest of the page may start (after the
+/// greeting is painted).
+pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark("smtp-playground-interactive");
+        let _ = performance.mark(name);
     }
 }
 

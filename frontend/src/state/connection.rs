@@ -27,6 +27,8 @@ pub struct Connection {
     pub auto_connect: bool,
     /// The user pressed Disconnect in this page: never connect by ourselves again.
     user_disconnected: bool,
+    /// The current session is one the page opened by itself (`auto_connect`).
+    by_itself: bool,
     /// The connection uses implicit TLS.
     implicit_tls: bool,
 }
@@ -40,6 +42,17 @@ impl Connection {
     /// Whether the connection is TLS from its first byte (port 465).
     pub fn is_implicit_tls(&self) -> bool {
         self.implicit_tls
+    }
+
+    /// Whether a session the page opened by itself is still on its way to the server's
+    /// first line: connecting, or connected with no greeting yet (`greeted`).
+    pub fn opening_by_itself(&self, greeted: bool) -> bool {
+        self.by_itself
+            && match self.phase {
+                Phase::Disconnected => false,
+                Phase::Connecting { .. } => true,
+                Phase::Connected { .. } => !greeted,
+            }
     }
 
     /// Whether the page may open a connection without being asked: not while one is
@@ -68,6 +81,7 @@ impl Connection {
             (true, false) => Some(Rc::new(MxView::resolving(&request.host))),
         };
         self.backend = backend;
+        self.by_itself = self.auto_connect;
         self.auto_connect = false;
         self.phase = Phase::Connecting { target };
         self.active = Some(session);

@@ -337,6 +337,18 @@ impl State {
 
     /// Whether the page may open a connection without being asked: not while one is
     /// open, not after the user disconnected, not when showing a shared transcript.
+    /// Whether the page is still opening: the bridge not heard from yet, or the session it
+    /// opens by itself (the sandbox's, or the simulator's) not greeted yet. The app leaves
+    /// everything else (the side panels, the mailbox, the lessons) until after that, so
+    /// the greeting comes first.
+    pub fn opening(&self) -> bool {
+        self.mailbox.bridge == BridgePresence::Unknown
+            || self.connection.auto_connect
+            || self
+                .connection
+                .opening_by_itself(self.session().phase() != protocol::session::Phase::Greeting)
+    }
+
     fn may_connect_by_itself(&self) -> bool {
         self.connection.may_open_by_itself() && self.prefs.shared.is_none()
     }

@@ -5,7 +5,7 @@
 use protocol::finding::Severity;
 use protocol::limits;
 use protocol::line::check_outgoing_line;
-use protocol::session::Phase as SessionPhase;
+use protocol::session::{ClientSession, Phase as SessionPhase};
 use protocol::wire::ClientMsg;
 
 use super::State;
@@ -118,12 +118,45 @@ impl State {
     /// least two lines (it then goes out on its own, as typed lines do).
     pub fn next_batch(&self) -> Option<Vec<String>> {
         self.next_queued()?;
-        let in_body = self.session().in_body();
-        // Each line is judged as it will be: after the lines before it in the batch.
         let mut session = self.session().clone();
+        let batch = self.batch_from(&mut session, self.command_line.queue.as_slice());
+        (batch.len() >= 2).then_some(batch)
+    }
+
+    /// The batches that can go out now, one after the other, each as [`State::next_batch`]
+    /// would give it once the one before was sent: several batches of one message body
+    /// (inside DATA nothing is answered until the final dot), otherwise the one batch.
+    /// After each batch, `more(lines so far)` says whether to take another (the page's
+    /// budget per task). Empty when [`State::next_batch`] is `None`.
+    pub fn next_batches(&self, mut more: impl FnMut(usize) -> bool) -> Vec<Vec<String>> {
+        let mut all = Vec::new();
+        if self.next_queued().is_none() {
+            return all;
+        }
+        let mut session = self.session().clone();
+        let mut taken = 0;
+        loop {
+            let queue = self.command_line.queue.as_slice();
+            let batch = self.batch_from(&mut session, queue.get(taken..).unwrap_or_default());
+            if batch.len() < 2 {
+                break;
+            }
+            taken += batch.len();
+            all.push(batch);
+            if !session.in_body() || !more(taken) {
+                break;
+            }
+        }
+        all
+    }
+
+    /// The batch `queue` starts with, judged against `session`, which it leaves as after
+    /// the batch was sent.
+    fn batch_from(&self, session: &mut ClientSession, queue: &[String]) -> Vec<String> {
+        let in_body = session.in_body();
         let mut batch = Vec::new();
         let mut bytes = BATCH_OVERHEAD;
-        for line in &self.command_line.queue {
+        for line in queue {
             if !in_body && !batch.is_empty() && !session.may_send_now() {
                 // The group ended: the rest waits for the replies.
                 break;
@@ -148,6 +181,6 @@ impl State {
                 break;
             }
         }
-        (batch.len() >= 2).then_some(batch)
+        batch
     }
 }

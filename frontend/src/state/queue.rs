@@ -21,7 +21,12 @@ impl PasteQueue {
 
     /// The lines waiting, front first.
     pub fn iter(&self) -> std::slice::Iter<'_, String> {
-        self.lines.get(self.next..).unwrap_or_default().iter()
+        self.as_slice().iter()
+    }
+
+    /// The lines waiting, front first, as a slice.
+    pub fn as_slice(&self) -> &[String] {
+        self.lines.get(self.next..).unwrap_or_default()
     }
 
     /// How many lines wait.

@@ -237,6 +237,53 @@ fn a_pasted_body_goes_out_as_one_batch_through_the_dot() {
 }
 
 #[test]
+fn a_long_body_goes_out_as_several_batches_in_one_turn() {
+    let body: Vec<String> = (0..1000)
+        .map(|i| format!("line {i}: {}", "x".repeat(70)))
+        .collect();
+    let mut pasted = body.clone();
+    pasted.extend([".".to_owned(), "QUIT".to_owned()]);
+    let state = pasted_in_body(pasted);
+    // All of it up to the dot, each batch as `next_batch` would make it then.
+    let all = state.next_batches(|_| true);
+    assert!(all.len() > 10, "{} batches", all.len());
+    assert!(all.iter().all(|batch| {
+        ClientMsg::Lines {
+            text: batch.clone(),
+        }
+        .to_json()
+        .len()
+            <= BATCH_BYTES
+    }));
+    assert_eq!(all[0], state.next_batch().expect("a batch"));
+    let flat: Vec<String> = all.concat();
+    let mut sent = body.clone();
+    sent.push(".".into());
+    assert_eq!(
+        flat, sent,
+        "in order, through the dot, not the QUIT after it"
+    );
+    // The budget stops it after the batch that reached it.
+    let some = state.next_batches(|lines| lines < 100);
+    let lines: usize = some.iter().map(Vec::len).sum();
+    assert!(lines >= 100 && lines < 100 + all[0].len(), "{lines} lines");
+    assert_eq!(some[..], all[..some.len()]);
+    // Recorded as sent, the rest follows from where they ended.
+    let after = reduce(
+        state.clone(),
+        [Action::SentLines {
+            lines: some.concat(),
+            at_ms: None,
+            queued: true,
+        }],
+    );
+    assert_eq!(after.next_batches(|_| true).concat(), sent[lines..]);
+    // Outside DATA: nothing here (commands go one by one or as one pipelined group).
+    let state = reduce(ready(), [Action::Paste(vec!["NOOP".into(), "QUIT".into()])]);
+    assert!(state.next_batches(|_| true).is_empty());
+}
+
+#[test]
 fn session_ids_advance() {
     assert_eq!(SessionId(1).next(), SessionId(2));
     assert_eq!(SessionId(u32::MAX).next(), SessionId(0));
@@ -305,4 +352,62 @@ fn the_mailbox_list_is_fetched_once_per_burst_and_capped() {
     };
     assert_eq!(list.len(), MAILBOX_ROWS_CAP);
     assert_eq!(list[0].id, MAILBOX_ROWS_CAP as u64 + 4, "the newest kept");
+}
+
+#[test]
+fn the_page_is_opening_until_its_own_session_is_greeted() {
+    let fresh = State::default();
+    assert!(fresh.opening(), "the bridge not heard from yet");
+    let found = reduce(fresh, [Action::Sandbox(sandbox_info())]);
+    assert!(found.opening(), "connecting by itself next");
+    let connecting = reduce(found, [connect(S1)]);
+    assert!(connecting.opening());
+    let connected = reduce(connecting, [connected(S1)]);
+    assert!(connected.opening(), "no greeting yet");
+    let greeted = reduce(connected, [line(S1, "220 sandbox ESMTP")]);
+    assert!(!greeted.opening(), "the greeting came");
+
+    // A socket that fails ends it too (the simulator's own session follows), and so do a
+    // typed form, a shared transcript and a page without a bridge.
+    let failed = reduce(
+        State::default(),
+        [
+            Action::Sandbox(sandbox_info()),
+            connect(S1),
+            Action::Bridge {
+                session: S1,
+                event: BridgeEvent::SocketClosed {
+                    detail: "refused".into(),
+                },
+            },
+        ],
+    );
+    assert!(
+        !failed.connection.opening_by_itself(false),
+        "the failed session no longer counts"
+    );
+    let typed = reduce(
+        State::default(),
+        [
+            Action::EditHost("mx".into()),
+            Action::Sandbox(sandbox_info()),
+        ],
+    );
+    assert!(!typed.opening());
+    let shared = reduce(
+        State::default(),
+        [
+            Action::OpenShared("-> EHLO me".into()),
+            Action::Sandbox(sandbox_info()),
+        ],
+    );
+    assert!(!shared.opening());
+    let typed_connect = reduce(
+        State::default(),
+        [
+            Action::NoBridge("HTTP 404".into()),
+            Action::EditHost("mx".into()),
+        ],
+    );
+    assert!(typed_connect.opening(), "the simulator's own session next");
 }

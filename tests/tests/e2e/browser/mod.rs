@@ -57,6 +57,9 @@
 //!   diagrams at 11 px or more, the sequence diagram's server side in its panel and in the
 //!   theme's colours, the capabilities' cells, the mailbox in view when mail arrives), with
 //!   close-ups of each in both themes and languages;
+//! - `greeting_first`: the page asks for the sandbox's address before its first render and
+//!   leaves the side panels, lessons, mailbox, sessions and rules until the greeting is
+//!   painted (by its own Performance marks), and all of them still arrive;
 //! - `long_transcript`: a long session keeps each transcript line a handful of DOM nodes
 //!   (an explanation built when opened, gone when closed), and a 10,000-line pasted body
 //!   ends with its 250, its newest lines shown in order and the message stored whole.
@@ -69,6 +72,7 @@
 
 mod connect_by_mx;
 mod dns_facts;
+mod greeting_first;
 mod learner;
 mod lesson;
 mod lessons;
