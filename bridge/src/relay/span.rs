@@ -76,17 +76,22 @@ impl Quiet<'_> {
     /// enters the span (the poll that is running began without it).
     pub(crate) async fn end(self) {
         drop(self);
-        let mut yielded = false;
-        std::future::poll_fn(|cx| {
-            if yielded {
-                return Poll::Ready(());
-            }
-            yielded = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        })
-        .await;
+        next_poll().await;
     }
+}
+
+/// Yields once, so that what follows runs in the task's next poll.
+async fn next_poll() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await;
 }
 
 impl Drop for Quiet<'_> {
@@ -126,20 +131,6 @@ mod tests {
         fn make_writer(&'a self) -> Log {
             self.clone()
         }
-    }
-
-    /// Yields once, so that what follows runs in the next poll.
-    async fn next_poll() {
-        let mut yielded = false;
-        std::future::poll_fn(|cx| {
-            if yielded {
-                return Poll::Ready(());
-            }
-            yielded = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        })
-        .await;
     }
 
     #[test]
