@@ -281,13 +281,15 @@ log "commit $commit, toolchain $toolchain; serving on $url (sandbox SMTP 127.0.0
 
 # 6. scripts/run.sh in the root, every line of its output stamped with the time it arrived
 #    (in $1). The shell around it prints, once run.sh has stopped, the CPU time of everything
-#    it ran (bash's `times`: its children and their waited-for descendants).
+#    it ran (bash's `times`: its children and their waited-for descendants; into a file,
+#    since in a pipeline or $(...) it would report a subshell's children, none).
 # shellcheck disable=SC2016 # expanded by the shell in the root
 inner='cd /root/smtp-playground
 scripts/run.sh --listen "$1" --sandbox-listen "$2" &
 echo $! >'"$PID_FILE_IN"'
 wait $! || true
-times | tail -n 1 | sed "s/^/fresh-bench-cpu: /"'
+times >/tmp/fresh-bench.times
+echo "fresh-bench-cpu: $(tail -n 1 /tmp/fresh-bench.times)"'
 start_run() {
     local log="$1"
     rm -f "$CHROOT$PID_FILE_IN"

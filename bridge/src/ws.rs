@@ -17,7 +17,7 @@ use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use tracing::{Instrument, info_span, warn};
+use tracing::{info_span, warn};
 
 use crate::log_text::Untrusted;
 use crate::policy::{Profile, token};
@@ -128,8 +128,13 @@ pub(crate) async fn handle(
     upgrade.on_upgrade(move |socket| {
         let (to_browser, from_browser) = socket.split();
         let (context, visitor) = *session;
-        relay::run(to_browser, from_browser, context, visitor)
-            .instrument(info_span!("session", id, %client))
+        relay::run(
+            to_browser,
+            from_browser,
+            context,
+            visitor,
+            info_span!("session", id, %client),
+        )
     })
 }
 

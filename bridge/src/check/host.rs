@@ -79,6 +79,7 @@ pub(super) async fn check(
         Box::pin(stream),
         context.clone(),
         visitor,
+        tracing::Span::none(),
     ));
     let implicit = job.port == IMPLICIT_TLS_PORT;
     let connect = ClientMsg::Connect(ConnectRequest {

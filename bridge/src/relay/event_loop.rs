@@ -33,6 +33,7 @@ use tracing::{debug, info};
 use super::conversation::{Conversation, Limits, Reaction, Timeout};
 use super::from_browser::{Incoming, decode, is_too_big, too_big};
 use super::from_server::{Lines, forward_lines, read_into};
+use super::span::SessionSpan;
 use super::starttls::{NoTls, upgrade};
 use super::to_browser::{Outbox, forward};
 use super::to_server::{hang_up, quit, write};
@@ -91,6 +92,8 @@ pub(super) struct Relay<'a> {
     pub(super) tls_timeout: Duration,
     /// The certificates STARTTLS accepts.
     pub(super) trust: Trust,
+    /// The session's span: kept out of the loop's polls, entered by its rare paths.
+    pub(super) span: &'a SessionSpan,
 }
 
 /// The parts the loop borrows while it runs.
@@ -102,6 +105,7 @@ struct Shell<'a, 'o, R> {
     outbox: &'a Outbox<'o>,
     tls_timeout: Duration,
     trust: Trust,
+    span: &'a SessionSpan,
 }
 
 /// Relays between a connected server stream and the browser until either side ends.
@@ -127,6 +131,7 @@ where
         metrics,
         tls_timeout,
         trust,
+        span,
     } = relay;
     let outbox = Outbox {
         queue: Arc::clone(&queue),
@@ -140,8 +145,12 @@ where
             outbox: &outbox,
             tls_timeout,
             trust,
+            span,
         };
+        let quiet = span.quiet();
         let end = converse(shell, shutdown).await;
+        // What follows logs: in a poll with the session's span entered.
+        quiet.end().await;
         let (reason, code) = match end {
             End::Closed(reason) => (Some(reason), CLOSE_NORMAL),
             End::GoingAway => (Some(SHUTTING_DOWN.to_owned()), CLOSE_GOING_AWAY),
@@ -166,7 +175,8 @@ where
     // Built here, not awaited in an `async` block, which would hold `directions` twice.
     // `directions` first: `join` polls its futures in order on every pass, so `forward`
     // runs after each push, which therefore need not wake the task (`outbox.rs`).
-    futures_util::future::join(directions, forward(queue, to_browser)).map(|(ended, ())| ended)
+    futures_util::future::join(directions, forward(queue, to_browser, span))
+        .map(|(ended, ())| ended)
 }
 
 /// The clock, as the core counts it.
@@ -279,9 +289,11 @@ where
                     }
                 }
                 // Rare (a ping's answer, a close, a bad message): boxed, so that its
-                // states do not make every idle session's future larger.
+                // states do not make every idle session's future larger, and with the
+                // session's span entered, as it may log.
                 got => {
-                    if let Some(end) = Box::pin(self.transmit_then_handle(got)).await {
+                    let span = self.span;
+                    if let Some(end) = span.entered(self.transmit_then_handle(got)).await {
                         return Some(end);
                     }
                 }
@@ -442,7 +454,8 @@ where
             }
             Lines::StartTls => {
                 let server = std::mem::replace(&mut self.server, Box::new(tokio::io::empty()));
-                let upgraded = Box::pin(upgrade(
+                // With the session's span entered: the TLS layers may log.
+                let upgraded = self.span.entered(upgrade(
                     server,
                     self.core,
                     self.outbox,

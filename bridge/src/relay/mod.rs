@@ -22,6 +22,7 @@
 //! - `to_browser.rs`: frames for the browser (messages and pings), queued and written in
 //!   batches.
 //! - `starttls.rs`: the upgrade after the server's 220 to STARTTLS.
+//! - `span.rs`: the session's tracing span, kept out of the loop's polls.
 //!
 //! Around the relay, one session from start to end:
 //!
@@ -47,6 +48,7 @@ mod handshake;
 mod open;
 mod registered;
 mod session;
+mod span;
 mod starttls;
 #[cfg(test)]
 mod tests;

@@ -17,13 +17,14 @@ use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{Sink, SinkExt, Stream};
 use protocol::wire::{ConnectRequest, ErrorCode, ServerMsg, WIRE_VERSION};
 use tokio::time::{Instant, timeout};
-use tracing::{debug, info, warn};
+use tracing::{Span, debug, info, warn};
 
 use super::by_mx::open_by_mx;
 use super::conversation::{Conversation, Limits, Start};
 use super::event_loop::{Relay, relay};
 use super::handshake::{Admission, Handshake, handshake};
 use super::open::{Opened, open};
+use super::span::SessionSpan;
 use super::to_browser::send;
 use super::{
     BoxIo, CLOSE_GOING_AWAY, CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, Context, SHUTTING_DOWN,
@@ -48,11 +49,15 @@ const CLOSE_WAIT: Duration = Duration::from_secs(2);
     clippy::manual_async_fn,
     reason = "an async fn would copy its arguments into its future a second time"
 )]
+///
+/// `span` is the session's (`id`, `client`): entered for every poll of the session except
+/// while the relay loop runs (`span.rs`).
 pub(crate) fn run<W, R, E>(
     mut to_browser: W,
     mut from_browser: R,
     context: Context,
     visitor: Visitor,
+    span: Span,
 ) -> impl Future<Output = ()>
 where
     W: Sink<Message> + Unpin,
@@ -61,7 +66,20 @@ where
     E: Display,
 {
     async move {
-        run_session(&mut to_browser, &mut from_browser, &context, &visitor).await;
+        let span = SessionSpan::new(span);
+        // Pinned where it is made, so the session's future holds it once.
+        let mut session = std::pin::pin!(run_session(
+            &mut to_browser,
+            &mut from_browser,
+            &context,
+            &visitor,
+            &span
+        ));
+        std::future::poll_fn(|cx| {
+            let _entered = span.enter_unless_quiet();
+            session.as_mut().poll(cx)
+        })
+        .await;
     }
 }
 
@@ -70,6 +88,7 @@ async fn run_session<W, R, E>(
     from_browser: &mut R,
     context: &Context,
     visitor: &Visitor,
+    span: &SessionSpan,
 ) where
     W: Sink<Message> + Unpin,
     W::Error: Display,
@@ -119,6 +138,7 @@ async fn run_session<W, R, E>(
                 shutdown,
                 context,
                 admitted,
+                span,
             )
             .await
         }
@@ -177,6 +197,7 @@ async fn session<W, R, E>(
     shutdown: Shutdown,
     context: &Context,
     admitted: Admitted,
+    span: &SessionSpan,
 ) -> (Option<String>, u16)
 where
     W: Sink<Message> + Unpin,
@@ -231,6 +252,7 @@ where
                     metrics,
                     tls_timeout: context.policy.tls_timeout,
                     trust: ready.trust,
+                    span,
                 };
                 relay(ready, to_browser, from_browser)
             }

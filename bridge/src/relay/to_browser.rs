@@ -11,6 +11,7 @@ use futures_util::{Sink, SinkExt};
 use protocol::wire::ServerMsg;
 use tracing::debug;
 
+use super::span::SessionSpan;
 use crate::metrics::Metrics;
 use crate::outbox::{self, Queue};
 
@@ -62,13 +63,15 @@ async fn write_batch<W>(
     to_browser: &mut W,
     first: Frame,
     inbox: &Queue<Frame>,
+    span: &SessionSpan,
 ) -> Result<(), BrowserGone>
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
 {
+    // In the session's span: the relay loop's polls do not enter it (`span.rs`).
     let failed = |cause: W::Error| {
-        debug!(%cause, "could not write to the browser");
+        span.in_scope(|| debug!(%cause, "could not write to the browser"));
         BrowserGone
     };
     to_browser.feed(message(first)).await.map_err(failed)?;
@@ -90,13 +93,13 @@ fn message(frame: Frame) -> Message {
 }
 
 /// Writes queued frames to the browser until the queue is sealed and empty.
-pub(super) async fn forward<W>(inbox: Arc<Queue<Frame>>, to_browser: &mut W)
+pub(super) async fn forward<W>(inbox: Arc<Queue<Frame>>, to_browser: &mut W, span: &SessionSpan)
 where
     W: Sink<Message> + Unpin,
     W::Error: Display,
 {
     while let Some(first) = inbox.pop().await {
-        if write_batch(to_browser, first, &inbox).await.is_err() {
+        if write_batch(to_browser, first, &inbox, span).await.is_err() {
             // The directions' next send fails, which ends them.
             inbox.abandon();
             return;

@@ -202,6 +202,7 @@ fn relay_session_over(
             expires: now + context.policy.session_timeout,
         };
         let metrics = Arc::clone(&context.metrics);
+        let span = super::span::SessionSpan::new(tracing::Span::none());
         let ready = Relay {
             server,
             core: Conversation::new(start, now),
@@ -209,6 +210,7 @@ fn relay_session_over(
             metrics: &metrics,
             tls_timeout: context.policy.tls_timeout,
             trust: crate::tls::Trust::WebPki,
+            span: &span,
         };
         let ended = relay(ready, &mut sink, stream).await;
         let frame = CloseFrame {

@@ -15,6 +15,7 @@ fn session() -> (Browser, JoinHandle<()>) {
         stream,
         test_context(Shutdown::never()),
         visitor(),
+        tracing::Span::none(),
     ));
     (browser, task)
 }
@@ -123,7 +124,7 @@ async fn shutdown_sends_quit_and_closes_with_1001() {
     let (mut browser, sink, stream) = channel_websocket(BROWSER_CHANNEL);
     let context = test_context(signal);
     let metrics = Arc::clone(&context.metrics);
-    let task = tokio::spawn(run(sink, stream, context, visitor()));
+    let task = tokio::spawn(run(sink, stream, context, visitor(), tracing::Span::none()));
     let server = connect(&browser, &listener).await;
     assert!(matches!(browser.recv().await, ServerMsg::Connected { .. }));
     let mut server = BufReader::new(server);
