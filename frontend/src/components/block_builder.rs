@@ -8,7 +8,7 @@
 //! - when it comes within one transcript height of the visible area (one
 //!   `IntersectionObserver` for the list, rooted at the scrolling transcript);
 //! - otherwise in the background, one block per idle slice (`requestIdleCallback`, or a
-//!   task of its own where the browser has none), the newest first (nearest the view, which
+//!   task of its own where the browser has none; after 100 ms at the latest), the newest first (nearest the view, which
 //!   follows the bottom), paused while a paste is going out, so that the whole transcript
 //!   ends up in the DOM (find in page, selection, copy) without a long task.
 //!
@@ -19,10 +19,17 @@ use std::cell::RefCell;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+use web_sys::{
+    Element, IdleRequestOptions, IntersectionObserver, IntersectionObserverEntry,
+    IntersectionObserverInit,
+};
 use yew::Callback;
 
 use crate::services::browser::after_yield;
+
+/// The longest a background slice waits for the page to be idle: a page kept busy (or a
+/// loaded machine) still gets its whole transcript built, one block per task.
+const IDLE_TIMEOUT_MS: u32 = 100;
 
 /// The attribute of a placeholder that names its block (its first entry id).
 pub const BLOCK_ATTRIBUTE: &str = "data-block";
@@ -147,7 +154,11 @@ fn schedule() {
     }
     let idle = web_sys::window().and_then(|window| {
         let slice = Closure::once_into_js(slice);
-        window.request_idle_callback(slice.unchecked_ref()).ok()
+        let options = IdleRequestOptions::new();
+        options.set_timeout(IDLE_TIMEOUT_MS);
+        window
+            .request_idle_callback_with_options(slice.unchecked_ref(), &options)
+            .ok()
     });
     if idle.is_none() {
         after_yield(slice);
