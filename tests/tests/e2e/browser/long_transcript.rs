@@ -361,15 +361,18 @@ async fn big_paste() -> anyhow::Result<()> {
         .await?;
         // The text export holds every line too, in order.
         page.click("#export-text").await?;
-        let export = page
-            .client()
-            .execute(
-                "const out = document.getElementById('export-output');
-                 return out ? out.value : null;",
-                vec![],
-            )
-            .await?;
-        let export = export.as_str().context("the text export")?;
+        let export = poll_until("the text export shown", STEP, || async {
+            let export = page
+                .client()
+                .execute(
+                    "const out = document.getElementById('export-output');
+                     return out && out.value ? out.value : null;",
+                    vec![],
+                )
+                .await?;
+            Ok(export.as_str().map(str::to_owned))
+        })
+        .await?;
         let exported: Vec<String> = export
             .lines()
             .filter_map(|l| Some(l[l.find("body line ")?..].trim_end().to_owned()))
