@@ -248,9 +248,19 @@ where
     }
 }
 
-/// The texts of every element matching a CSS selector, in document order (their rendered
-/// `innerText`, trimmed, as WebDriver's element text). Read in one script, so a page that
-/// re-renders meanwhile cannot leave a stale element between finding and reading.
+/// A script prelude defining `renderedText(element)`: the element's `innerText`, trimmed,
+/// as WebDriver's element text, except inside a transcript block the browser skips for
+/// being off-screen (`content-visibility: auto`): Chromium gives such an element an empty
+/// `innerText` although a person who scrolls there sees its text, so its `textContent` is
+/// read instead. Elements hidden otherwise (`display: none`, a closed `<details>`) keep
+/// what `innerText` says of them.
+pub const RENDERED_TEXT_JS: &str = "const renderedText = e => \
+    ((e.checkVisibility() && !e.checkVisibility({contentVisibilityAuto: true})) \
+        ? e.textContent : e.innerText).trim();";
+
+/// The texts of every element matching a CSS selector, in document order (see
+/// [`RENDERED_TEXT_JS`]). Read in one script, so a page that re-renders meanwhile cannot
+/// leave a stale element between finding and reading.
 ///
 /// # Errors
 ///
@@ -258,7 +268,9 @@ where
 pub async fn texts(client: &Client, css: &str) -> anyhow::Result<Vec<String>> {
     let value = client
         .execute(
-            "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());",
+            &format!(
+                "{RENDERED_TEXT_JS} return Array.from(document.querySelectorAll(arguments[0]), renderedText);"
+            ),
             vec![json!(css)],
         )
         .await

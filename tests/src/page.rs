@@ -24,7 +24,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
-use crate::browser::{Browser, poll_until, texts};
+use crate::browser::{Browser, RENDERED_TEXT_JS, poll_until, texts};
 
 /// The longest the app may take to mount, or anything the tests wait for to appear.
 pub const STEP: Duration = Duration::from_secs(15);
@@ -252,9 +252,12 @@ impl<'a> Page<'a> {
                 let value = self
                     .client
                     .execute(
-                        "const reply = document.querySelectorAll(arguments[0])[arguments[1]];
-                         return reply ? [reply.dataset.code || '',
-                             reply.querySelector('.text').innerText.trim()] : null;",
+                        &format!(
+                            "{RENDERED_TEXT_JS}
+                             const reply = document.querySelectorAll(arguments[0])[arguments[1]];
+                             return reply ? [reply.dataset.code || '',
+                                 renderedText(reply.querySelector('.text'))] : null;"
+                        ),
                         vec![json!(REPLIES), json!(before)],
                     )
                     .await?;
@@ -314,12 +317,19 @@ impl<'a> Page<'a> {
     pub async fn wait_for_line(&self, css: &str, what: &str) -> anyhow::Result<String> {
         self.with_transcript(poll_until(what, STEP, || async {
             self.ensure_no_error().await?;
-            Ok(
-                match self.client.find_all(Locator::Css(css)).await?.first() {
-                    Some(line) => Some(line.find(Locator::Css(".text")).await?.text().await?),
-                    None => None,
-                },
-            )
+            let text = self
+                .client
+                .execute(
+                    &format!(
+                        "{RENDERED_TEXT_JS}
+                         const line = document.querySelector(arguments[0]);
+                         const text = line && line.querySelector('.text');
+                         return text ? renderedText(text) : null;"
+                    ),
+                    vec![json!(css)],
+                )
+                .await?;
+            Ok(serde_json::from_value::<Option<String>>(text)?)
         }))
         .await
     }

@@ -337,6 +337,15 @@ async fn big_paste() -> anyhow::Result<()> {
             "the final dot is the last line sent"
         );
         ensure_every_body_line(&sent, "in the page")?;
+        // The tests' text reader sees the lines scrolled out of view too: the browser skips
+        // their rendering (`content-visibility: auto`), which empties their `innerText`.
+        let read = page.texts("#transcript .line.client .text").await?;
+        let differ = read.iter().zip(&sent).filter(|(r, s)| r != s).count();
+        ensure!(
+            read.len() == sent.len() && differ == 0,
+            "the text reader agrees with the page's text: {differ} of {} lines differ",
+            sent.len()
+        );
         ensure!(
             blocks.iter().sum::<u64>() == lines
                 && blocks.iter().all(|&n| n <= BLOCK_LINES)
