@@ -10,11 +10,24 @@
 //! Cargo treats a missing `rerun-if-changed` path as always changed, which would rebuild the
 //! bridge on every `cargo` command. So a missing `dist` is created, empty (it is
 //! git-ignored): cargo can then watch it and rebuilds once the frontend is built into it.
+//!
+//! `SMTP_PLAYGROUND_EMBED_APP=0` embeds nothing and does not watch `dist` at all, for a
+//! binary that always serves `--frontend-dir`: `scripts/run.sh` compiles the bridge that way
+//! at the same time as the frontend, instead of compiling the bridge crate again once the
+//! frontend is built (bench/README.md, "fresh machine").
 
 use std::env;
 use std::path::PathBuf;
 
 fn main() {
+    println!("cargo:rerun-if-env-changed=SMTP_PLAYGROUND_EMBED_APP");
+    if env::var_os("SMTP_PLAYGROUND_EMBED_APP").is_some_and(|v| v == "0") {
+        println!(
+            "cargo:rustc-env=SMTP_PLAYGROUND_DIST={}",
+            empty_folder().display()
+        );
+        return;
+    }
     println!("cargo:rerun-if-changed=../dist");
 
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
@@ -31,9 +44,14 @@ fn main() {
         dist.canonicalize()
             .expect("dist exists, so it can be made absolute")
     } else {
-        let empty = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo")).join("no-dist");
-        std::fs::create_dir_all(&empty).expect("OUT_DIR is writable");
-        empty
+        empty_folder()
     };
     println!("cargo:rustc-env=SMTP_PLAYGROUND_DIST={}", folder.display());
+}
+
+/// An empty folder under `OUT_DIR`, embedded when there is no app to embed.
+fn empty_folder() -> PathBuf {
+    let empty = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo")).join("no-dist");
+    std::fs::create_dir_all(&empty).expect("OUT_DIR is writable");
+    empty
 }

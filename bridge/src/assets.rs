@@ -15,12 +15,14 @@
 //! body (`etag.rs`).
 
 mod cache;
+mod dir_files;
 mod etag;
 mod negotiate;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
@@ -38,14 +40,16 @@ const INDEX: &str = "index.html";
 pub(crate) enum Assets {
     /// Built into the binary.
     Embedded,
-    /// Read from this folder on each request.
-    Dir(PathBuf),
+    /// Read from this folder, again whenever a file changes.
+    Dir(dir_files::DirFiles),
 }
 
 impl Assets {
     /// The folder when one is given, else the embedded copy.
     pub(crate) fn new(dir: Option<PathBuf>) -> Self {
-        dir.map_or(Self::Embedded, Self::Dir)
+        dir.map_or(Self::Embedded, |dir| {
+            Self::Dir(dir_files::DirFiles::new(dir))
+        })
     }
 
     /// Whether an `index.html` is available, for the start-up log.
@@ -57,7 +61,7 @@ impl Assets {
     pub(crate) fn describe(&self) -> String {
         match self {
             Self::Embedded => "built into the binary".to_owned(),
-            Self::Dir(dir) => format!("from {}", dir.display()),
+            Self::Dir(files) => format!("from {}", files.dir().display()),
         }
     }
 
@@ -115,22 +119,21 @@ impl Assets {
         match self {
             Self::Embedded => Embedded::get(path).map(|file| Loaded {
                 sha256: file.metadata.sha256_hash(),
-                bytes: file.data,
+                bytes: match file.data {
+                    Cow::Borrowed(bytes) => Bytes::from_static(bytes),
+                    Cow::Owned(bytes) => Bytes::from(bytes),
+                },
             }),
-            Self::Dir(dir) => tokio::fs::read(dir.join(path))
-                .await
-                .ok()
-                .map(|bytes| Loaded {
-                    sha256: etag::sha256(&bytes),
-                    bytes: Cow::Owned(bytes),
-                }),
+            Self::Dir(files) => files.load(path).await,
         }
     }
 }
 
 /// One stored file: its bytes and their SHA-256 (the embedded files' from the build).
+/// Cloning shares the bytes.
+#[derive(Clone)]
 struct Loaded {
-    bytes: Cow<'static, [u8]>,
+    bytes: Bytes,
     sha256: [u8; 32],
 }
 
