@@ -68,10 +68,12 @@ pub(crate) struct AtSize {
     pub(crate) wasm: Option<f64>,
     /// Enter -> reply painted, ms, one per round.
     pub(crate) enter: Vec<f64>,
+    /// Enter -> the command handed to the WebSocket, ms, one per round.
+    pub(crate) enter_tx: Vec<f64>,
     /// Enter -> reply received on the WebSocket, ms, one per round.
     pub(crate) enter_rx: Vec<f64>,
     /// Reply received -> painted, ms, one per round: the page's own work once the reply
-    /// is there.
+    /// is there (its message handler, render, style, layout and paint).
     pub(crate) rx_paint: Vec<f64>,
     /// The main thread's work from just before Enter to just after the reply was seen
     /// painted, one per round (the benchmark's own polling included: a few tenths of a ms).
@@ -188,6 +190,8 @@ pub(crate) async fn open(client: &Client, url: &str) -> anyhow::Result<()> {
 pub(crate) struct Round {
     /// Enter -> reply painted, ms.
     pub(crate) paint: f64,
+    /// Enter -> the command handed to the WebSocket, ms.
+    pub(crate) tx: Option<f64>,
     /// Enter -> reply received on the WebSocket, ms.
     pub(crate) rx: Option<f64>,
     /// The main thread's work from before Enter to after the paint was seen.
@@ -215,7 +219,7 @@ pub(crate) async fn command(client: &Client, command: &str) -> anyhow::Result<Ro
         let value = client
             .execute(
                 "const b = window.__bench;
-                 return b.enterAt !== null && b.enterPaint !== null ? [b.enterAt, b.enterRx, b.enterPaint] : null;",
+                 return b.enterAt !== null && b.enterPaint !== null ? [b.enterAt, b.enterTx, b.enterRx, b.enterPaint] : null;",
                 vec![],
             )
             .await?;
@@ -223,9 +227,11 @@ pub(crate) async fn command(client: &Client, command: &str) -> anyhow::Result<Ro
     })
     .await;
     let work = cdp::main_thread(client).await? - before;
-    let (at, rx, paint): (f64, Option<f64>, f64) = with_state(client, waited).await?;
+    let (at, tx, rx, paint): (f64, Option<f64>, Option<f64>, f64) =
+        with_state(client, waited).await?;
     Ok(Round {
         paint: paint - at,
+        tx: tx.map(|tx| tx - at),
         rx: rx.map(|rx| rx - at),
         work,
     })
@@ -469,6 +475,7 @@ pub(crate) async fn sizes(
         for _ in 0..rounds {
             let round = command(client, "NOOP").await?;
             at.enter.push(round.paint);
+            at.enter_tx.extend(round.tx);
             at.enter_rx.extend(round.rx);
             at.rx_paint.extend(round.rx.map(|rx| round.paint - rx));
             at.work.push(round.work);

@@ -7,15 +7,18 @@
 // - a reply "shown": a new element matching `.line.server` enters the DOM (MutationObserver):
 //   the first after an Enter is its reply, the first with code 250 after the final `.` of
 //   a message is its acceptance (nothing else is outstanding when the benchmark measures).
-// - the WebSocket: `send` is wrapped (count of lines sent, when the final `.` of a message
-//   went out) and each socket gets one more `message` listener (lines received, the greeting).
+// - the WebSocket: `send` is wrapped (count of lines sent, when the first line after an
+//   Enter and the final `.` of a message went out), and each socket gets one more `message`
+//   listener (lines received, the greeting), added as the socket is made, before the page
+//   sets its own: so "received" is when the message arrived, before the page's handler and
+//   the microtasks it queues ran (a listener added later would only run after them).
 (() => {
   if (window.__bench) return;
   const SERVER = '.line.server';
   const b = (window.__bench = {
     firstLine: null, greetingRx: null, appStarted: null, wsFirstSend: null,
     rx: 0, tx: 0, replies: 0, longTasks: [], memory: null,
-    enterAt: null, enterRx: null, enterPaint: null,
+    enterAt: null, enterTx: null, enterRx: null, enterPaint: null,
     watchDot: false, pasteAt: null, dotSentAt: null, dotReplyRx: null, dotPaint: null,
   });
   let firstPending = false;
@@ -39,6 +42,7 @@
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
       b.enterAt = performance.now();
+      b.enterTx = null;
       b.enterRx = null;
       b.enterPaint = null;
       enterPending = false;
@@ -56,19 +60,29 @@
     if (b.enterAt !== null && b.enterRx === null) b.enterRx = now;
     if (b.dotSentAt !== null && b.dotReplyRx === null && last) b.dotReplyRx = now;
   };
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
+  const listen = (socket) => {
+    if (socket.__benchListening) return;
+    socket.__benchListening = true;
+    b.socket = socket;
+    socket.addEventListener('message', onMessage);
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      listen(this);
+    }
+  };
+  const send = Native.prototype.send;
+  Native.prototype.send = function (data) {
     const now = performance.now();
     if (b.wsFirstSend === null) b.wsFirstSend = now;
-    if (!this.__benchListening) {
-      this.__benchListening = true;
-      b.socket = this;
-      this.addEventListener('message', onMessage);
-    }
+    listen(this);
     try {
       const msg = JSON.parse(data);
       const lines = msg.type === 'line' ? [msg.text] : msg.type === 'lines' ? msg.text : [];
       b.tx += lines.length;
+      if (lines.length && b.enterAt !== null && b.enterTx === null) b.enterTx = now;
       if (b.watchDot && lines.length && lines[lines.length - 1] === '.') {
         b.dotSentAt = now;
         b.watchDot = false;

@@ -133,11 +133,11 @@ fn sizes_table(out: &mut String, app: &PageRun, plain: &PageRun) {
     let _ = writeln!(out, "### Enter -> reply painted, by transcript length\n");
     let _ = writeln!(
         out,
-        "| lines | app, ms (median) | plain, ms | app/plain | received, ms app / plain | DOM nodes app / plain | nodes per line app / plain | JS heap MB app / plain | wasm MB | long tasks app, typing (n / max / sum ms) | growing | plain, typing |"
+        "| lines | app, ms (median) | plain, ms | app/plain | sent / received, ms app | sent / received, ms plain | DOM nodes app / plain | nodes per line app / plain | JS heap MB app / plain | wasm MB | long tasks app, typing (n / max / sum ms) | growing | plain, typing |"
     );
     let _ = writeln!(
         out,
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"
     );
     for (a, p) in app.sizes.iter().zip(&plain.sizes) {
         let enter_a = med(a.enter.iter().copied());
@@ -145,14 +145,16 @@ fn sizes_table(out: &mut String, app: &PageRun, plain: &PageRun) {
         let per_line = |s: &AtSize| s.nodes as f64 / s.lines.max(1) as f64;
         let _ = writeln!(
             out,
-            "| {} ({}; {} shown) | {} | {} | {} | {} / {} | {} / {} | {:.1} / {:.1} | {} / {} | {} | {} | {} | {} |",
+            "| {} ({}; {} shown) | {} | {} | {} | {} / {} | {} / {} | {} / {} | {:.1} / {:.1} | {} / {} | {} | {} | {} | {} |",
             a.target,
             a.lines,
             a.shown,
             ms(enter_a),
             ms(enter_p),
             ratio(enter_a, enter_p),
+            ms(med(a.enter_tx.iter().copied())),
             ms(med(a.enter_rx.iter().copied())),
+            ms(med(p.enter_tx.iter().copied())),
             ms(med(p.enter_rx.iter().copied())),
             a.nodes,
             p.nodes,
@@ -171,7 +173,7 @@ fn sizes_table(out: &mut String, app: &PageRun, plain: &PageRun) {
 }
 
 /// What the page itself does for one reply, at each length: the reply received -> painted
-/// (wall clock), and the main thread's time in tasks, script, layout and style from Enter
+/// (wall clock: from the message's arrival, before the page's handler ran), and the main thread's time in tasks, script, layout and style from Enter
 /// to the paint (CPU time: it does not grow while the thread waits for a core).
 fn own_work_table(out: &mut String, app: &PageRun, plain: &PageRun) {
     let _ = writeln!(
