@@ -77,8 +77,36 @@ found="$(wasm-opt --version | cut -d' ' -f3)"
 export TRUNK_TOOLS_WASM_BINDGEN="$want_bindgen"
 export TRUNK_TOOLS_WASM_OPT="version_$want_wasm_opt"
 
+budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-387700}"
+[[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
+
+# Trunk runs wasm-bindgen and wasm-opt again even when nothing changed, about a minute each
+# time scripts/run.sh or scripts/test.sh starts. So the build is skipped when everything
+# that goes into dist/ is as it was for the last build in this target directory (the
+# compiled wasm, the page, its stylesheet and lessons, these scripts, the tools' versions,
+# the budget) and dist/ is still what that build wrote, file for file.
+stamp="$CARGO_TARGET_DIR/frontend-dist.stamp"
+inputs_digest() {
+    {
+        printf '%s\n' "$repo" "$TRUNK_VERSION" "$want_bindgen" "$want_wasm_opt" "$budget"
+        sha256sum "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm" \
+            index.html Trunk.toml frontend/style.css tools/package-lock.json \
+            scripts/build-frontend.sh scripts/precompress.sh scripts/minify-imports.py
+        find lessons -type f -print0 | sort -z | xargs -0 sha256sum
+    } | sha256sum | cut -d' ' -f1
+}
+dist_digest() {
+    (cd dist && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+
 start=$SECONDS
 compile_wasm
+if [[ -f $stamp && -f dist/index.html ]] &&
+    [[ "$(cat "$stamp")" == "$(inputs_digest) $(dist_digest)" ]]; then
+    echo "build-frontend: dist/ is up to date (nothing that goes into it changed since it was built)"
+    exit 0
+fi
+rm -f "$stamp"
 trunk build --release --minify
 echo "build-frontend: dist/ built in $((SECONDS - start)) s"
 
@@ -185,8 +213,7 @@ printf 'build-frontend: %s: %d bytes raw (after wasm-opt), %d bytes gzipped\n' "
 # measured against 384,551): the IntersectionObserver and requestIdleCallback bindings,
 # their closures, the waiting list and the placeholders; a 10,000-line paste no longer
 # builds each line's DOM as it arrives.
-budget="${SMTP_PLAYGROUND_BUNDLE_BUDGET:-387700}"
-[[ "$budget" =~ ^[0-9]+$ ]] || fail "SMTP_PLAYGROUND_BUNDLE_BUDGET must be a number of bytes, got '$budget'"
+# (The budget itself is read near the top: it is one of the build's inputs.)
 total=0
 for file in dist/*; do
     [[ -f "$file" ]] || continue
@@ -199,3 +226,4 @@ printf 'build-frontend: whole app %d bytes gzipped (budget %d)\n' "$total" "$bud
 # The bridge sends these precompressed copies (brotli or gzip, as the browser accepts) and
 # compresses nothing per request; written last, so the budget above counts the files only.
 bash "$repo/scripts/precompress.sh" dist
+echo "$(inputs_digest) $(dist_digest)" >"$stamp"
