@@ -7,8 +7,10 @@
 //! time differs from when it was read, so a frontend rebuilt while the bridge runs is served
 //! at once, as it was before the cache.
 //!
-//! Only files that exist are kept, and only below the folder (the caller checks the path),
-//! so the cache holds at most one copy of the folder.
+//! Only files that exist are kept, and only below the folder (the caller checks the path).
+//! Whenever a file is read from disk, the entries of files that are gone are dropped, so a
+//! frontend rebuilt many times (new content-hashed names each time) does not pile up old
+//! copies: the cache holds about one copy of the folder.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -64,6 +66,7 @@ impl DirFiles {
             sha256: etag::sha256(&bytes),
             bytes: bytes.into(),
         };
+        self.forget_missing().await;
         // The size and time are the ones seen before reading: a file rewritten meanwhile
         // differs from them at the next request and is read again.
         if let Some(modified) = modified {
@@ -77,6 +80,19 @@ impl DirFiles {
             );
         }
         Some(file)
+    }
+
+    /// Drops the entries of files that no longer exist.
+    async fn forget_missing(&self) {
+        let names: Vec<String> = self.lock().keys().cloned().collect();
+        for name in names {
+            let exists = tokio::fs::metadata(self.dir.join(&name))
+                .await
+                .is_ok_and(|meta| meta.is_file());
+            if !exists {
+                self.lock().remove(&name);
+            }
+        }
     }
 
     fn stored(&self, path: &str, len: u64, modified: SystemTime) -> Option<Loaded> {
@@ -140,6 +156,22 @@ mod tests {
         file.set_modified(SystemTime::UNIX_EPOCH).expect("time set");
         let same_size = files.load("app.js").await.expect("the file");
         assert_eq!(&same_size.bytes[..], b"TWO, LONGER");
+        std::fs::remove_dir_all(&dir).expect("cleaned up");
+    }
+
+    #[tokio::test]
+    async fn files_that_are_gone_are_forgotten_when_another_is_read() {
+        let dir = folder("gone");
+        std::fs::write(dir.join("app-1.wasm"), "first build").expect("written");
+        let files = DirFiles::new(dir.clone());
+        files.load("app-1.wasm").await.expect("the file");
+        // A rebuild replaces the file with one of another name.
+        std::fs::remove_file(dir.join("app-1.wasm")).expect("removed");
+        std::fs::write(dir.join("app-2.wasm"), "second build").expect("written");
+        files.load("app-2.wasm").await.expect("the file");
+        let kept: Vec<String> = files.lock().keys().cloned().collect();
+        assert_eq!(kept, ["app-2.wasm"]);
+        assert!(files.load("app-1.wasm").await.is_none());
         std::fs::remove_dir_all(&dir).expect("cleaned up");
     }
 
