@@ -6,10 +6,12 @@
 # The whole app (wasm, JavaScript glue, CSS, HTML) must stay within a gzipped size budget;
 # the build fails past it, so growth is a decision rather than an accident.
 #
-# Usage: scripts/build-frontend.sh [--wasm-only]
-#   --wasm-only  only compile the app's wasm (the cargo build Trunk would run), which needs
-#                no tool but cargo and may download crates: scripts/run.sh runs it while
-#                setup is still installing the tools, and Trunk then finds it done.
+# Usage: scripts/build-frontend.sh [--wasm-only | --up-to-date]
+#   --wasm-only   only compile the app's wasm (the cargo build Trunk would run), which needs
+#                 no tool but cargo and may download crates: scripts/run.sh runs it while
+#                 setup is still installing the tools, and Trunk then finds it done.
+#   --up-to-date  build nothing; exit 0 when a build would be skipped (see the stamp below),
+#                 1 when it would run (scripts/check-frontend-stamp.sh tests the skip).
 # Settings: SMTP_PLAYGROUND_BUNDLE_BUDGET (bytes gzipped, default 387700: 326000 plus the
 # 28810 bytes that connecting by MX, the server check and the DNS facts added, 3490 for
 # issue 16's later lessons, 21300 for its lesson library, 700 for its lesson links and
@@ -42,13 +44,15 @@ compile_wasm() {
         --profile wasm-release --bin frontend
 }
 
+check_only=0
 case "${1:-}" in
 "") ;;
 --wasm-only)
     compile_wasm
     exit
     ;;
-*) fail "usage: scripts/build-frontend.sh [--wasm-only]" ;;
+--up-to-date) check_only=1 ;;
+*) fail "usage: scripts/build-frontend.sh [--wasm-only | --up-to-date]" ;;
 esac
 
 # The versions scripts/lib/versions.sh names. Trunk runs offline (Trunk.toml) and is told
@@ -99,10 +103,18 @@ dist_digest() {
     (cd dist && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
 }
 
+up_to_date() {
+    [[ -f $stamp && -f dist/index.html ]] &&
+        [[ "$(cat "$stamp")" == "$(inputs_digest 2>/dev/null) $(dist_digest)" ]]
+}
+if ((check_only)); then
+    up_to_date
+    exit
+fi
+
 start=$SECONDS
 compile_wasm
-if [[ -f $stamp && -f dist/index.html ]] &&
-    [[ "$(cat "$stamp")" == "$(inputs_digest) $(dist_digest)" ]]; then
+if up_to_date; then
     echo "build-frontend: dist/ is up to date (nothing that goes into it changed since it was built)"
     exit 0
 fi

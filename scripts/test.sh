@@ -69,6 +69,7 @@ main() {
     run_step "module cycles" python3 scripts/check-module-cycles.py --include-tests
     # The bridge embeds dist/ at compile time, so the app is built before the tests.
     run_step "build frontend" bash scripts/build-frontend.sh
+    run_step "build frontend: skipped when unchanged" bash scripts/check-frontend-stamp.sh
 
     # A Postfix, dnsmasq or unbound that was already running (a developer's) is left running.
     trap stop_started EXIT
