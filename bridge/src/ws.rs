@@ -27,10 +27,12 @@ use crate::{AppState, http, origin, relay};
 /// Read buffer per connection, allocated for each session, and also the most tungstenite
 /// reads in one system call. Larger messages, up to the message limit, still fit (the
 /// buffer grows while one is read), but a 64 KiB batch of DATA lines then takes one read
-/// per 2 KiB. Measured (bench/README.md, "relay"): 2 KiB instead of 4 saves 2 KiB per idle
-/// session, which the 8 KiB target needs; the extra reads cost less than decoding `lines`
-/// without serde's intermediate copy saved (`protocol::wire`, `wire/client_decode.rs`).
-const READ_BUFFER: usize = 2 * 1024;
+/// per KiB. Measured (bench/README.md, "relay"): 2 KiB instead of 4 saved 2 KiB per idle
+/// session, which the 8 KiB target needed; 1 KiB instead of 2 saves 1 KiB more (8.2 ->
+/// 7.2 KiB per idle session) for about 3 % of batched DATA throughput (378-392 against
+/// 389-419 MB/s, alternated runs), still over four times websocat's. Idle sessions are what
+/// a public bridge holds most of.
+const READ_BUFFER: usize = 1024;
 
 /// Write buffer per connection: replies are small; the messages waiting for the browser
 /// are written into it, then flushed once (`write_batch` in `relay/to_browser.rs`).
