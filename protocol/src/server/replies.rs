@@ -52,9 +52,30 @@ pub(super) fn helo(hostname: &str) -> String {
     format!("250 {hostname}\r\n")
 }
 
+/// The most bytes of the client's EHLO name the reply repeats: with `250-`, a hostname of
+/// up to 255 octets, ` Hello `, `...` and CRLF the line stays within RFC 5321's 512
+/// (4.5.3.1.5), whatever length the client sent (the command line may be 1,024).
+const ECHO_MAX: usize = 200;
+
+/// The client's EHLO name as the reply repeats it: control characters shown as `?` and at
+/// most [`ECHO_MAX`] bytes (then `...`). A bare CR is part of a command line (only CRLF
+/// ends one), so without this the client would choose where the reply's line breaks are;
+/// the name itself is still accepted, as Postfix accepts it.
+fn echoed(client: &str) -> String {
+    let mut out = String::new();
+    for c in client.chars() {
+        if out.len() + c.len_utf8() > ECHO_MAX {
+            out.push_str("...");
+            break;
+        }
+        out.push(if c.is_control() { '?' } else { c });
+    }
+    out
+}
+
 pub(super) fn ehlo(config: &ServerConfig, client: &str, starttls: bool, auth: bool) -> String {
     let mut lines = vec![
-        format!("{} Hello {client}", config.hostname),
+        format!("{} Hello {}", config.hostname, echoed(client)),
         "PIPELINING".to_owned(),
         format!("SIZE {}", config.max_message_size),
     ];

@@ -60,6 +60,33 @@ fn delivered(outputs: Vec<ServerOutput>) -> Vec<ReceivedMessage> {
         .collect()
 }
 
+/// Found by the `server` fuzz target: the EHLO reply repeats the client's name, and a
+/// bare CR inside it (part of the line: only CRLF ends one) broke the reply's framing; a
+/// long name made a reply line longer than RFC 5321's 512 octets.
+#[test]
+fn the_ehlo_reply_repeats_the_name_without_its_control_characters_or_excess() {
+    let mut s = connected();
+    let (ehlo, _) = exchange(&mut s, "EHLO client.exa\rmple\tx\r\n");
+    assert!(
+        ehlo.starts_with("250-sandbox.smtp-playground.test Hello client.exa?mple?x\r\n"),
+        "{ehlo:?}"
+    );
+    let long = "a".repeat(900);
+    let (ehlo, _) = exchange(&mut s, &format!("EHLO {long}\r\n"));
+    let first = ehlo.split("\r\n").next().unwrap_or_default();
+    assert!(
+        first.len() + 2 <= 512,
+        "a line of {} octets",
+        first.len() + 2
+    );
+    assert!(
+        first.ends_with(&format!("Hello {}...", "a".repeat(200))),
+        "{first:?}"
+    );
+    let (mail, _) = exchange(&mut s, "MAIL FROM:<a@example.org>\r\n");
+    assert_eq!(mail, "250 2.1.0 Ok\r\n", "the name itself is accepted");
+}
+
 #[test]
 fn the_tutorial_session_delivers_a_message() {
     let mut s = connected();
