@@ -5,9 +5,12 @@
 //! written after the session closed, the output stays proportional to the input, and an
 //! accepted message keeps the limits it was accepted under.
 //!
-//! Input: control bytes (the first picks the settings, the rest are chunk sizes), then the
-//! client's bytes. With settings bit 0x40, the payload up to its first NUL is failure
-//! rules in their text form, one per line; what parses must print back as itself.
+//! Input: control bytes, then the client's bytes. The first control byte is the settings,
+//! one bit each: STARTTLS offered (0x01), AUTH only after TLS (0x02), AUTH required (0x04),
+//! no scenario addresses (0x08), the rate limit (0x10), implicit TLS (0x20), failure rules
+//! (0x40: the payload up to its first NUL is rules in their text form, one per line; what
+//! parses must print back as itself). The second picks the size limit (bits 0-1: 64 bytes,
+//! 4 KiB, 10 MiB) and the recipient limit (bits 2-3: 1 to 4). The rest are chunk sizes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -80,7 +83,9 @@ fn assert_replies(bytes: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     let (control, payload) = split_control(data);
     let settings = control.first().copied().unwrap_or(0);
-    let sizes = control.get(1..).unwrap_or_default();
+    // Size limit 10 MiB and 4 recipients unless a second control byte says otherwise.
+    let limits = control.get(1).copied().unwrap_or(0b1110);
+    let sizes = control.get(2..).unwrap_or_default();
 
     let (rules_text, stream) = match payload.iter().position(|&b| b == 0) {
         Some(nul) if settings & 0x40 != 0 => (&payload[..nul], &payload[nul + 1..]),
@@ -99,8 +104,8 @@ fuzz_target!(|data: &[u8]| {
         );
     }
 
-    let max_message_size = [64, 4096, 10 * 1024 * 1024][usize::from(settings >> 4 & 3) % 3];
-    let max_recipients = usize::from(settings >> 2 & 3) + 1;
+    let max_message_size = [64, 4096, 10 * 1024 * 1024][usize::from(limits & 3) % 3];
+    let max_recipients = usize::from(limits >> 2 & 3) + 1;
     let config = ServerConfig {
         hostname: HOSTNAME.to_owned(),
         max_message_size,
@@ -111,12 +116,12 @@ fuzz_target!(|data: &[u8]| {
             password: "secret".to_owned(),
         }],
         starttls: settings & 0x01 != 0,
-        implicit_tls: settings & 0x80 != 0,
         auth_requires_tls: settings & 0x02 != 0,
-        auth_required: settings & 0x08 != 0,
-        rules,
-        scenarios: settings & 0x20 == 0,
+        auth_required: settings & 0x04 != 0,
+        scenarios: settings & 0x08 == 0,
         max_messages_per_minute: (settings & 0x10 != 0).then_some(3),
+        implicit_tls: settings & 0x20 != 0,
+        rules,
     };
     let auth_required = config.auth_required;
     let mut session = ServerSession::new(config, 7);
